@@ -1,0 +1,53 @@
+//! `eventsmith examples`: prove every example in the catalog.
+
+use std::path::PathBuf;
+
+use eventsmith_codegen::validate::CatalogValidator;
+
+/// Arguments.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The catalog directory.
+    #[arg(long, default_value = "schemas")]
+    schemas: PathBuf,
+}
+
+/// Runs the command: exit 0 when every example behaves, 1 otherwise.
+pub fn run(a: Args) -> u8 {
+    let compiled = match super::load_catalog(&a.schemas) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let validator = CatalogValidator::new(&compiled);
+    let problems = validator.check_examples();
+    let mut valid = 0;
+    let mut invalid = 0;
+    let mut versions = 0;
+    for s in &compiled.catalog.sources {
+        let examples: Vec<_> = s.events.iter().flat_map(|e| &e.versions).flat_map(|v| &v.examples).collect();
+        versions += s.events.iter().map(|e| e.versions.len()).sum::<usize>();
+        let v = examples.iter().filter(|e| e.expect == eventsmith_codegen::load::catalog::Expectation::Valid).count();
+        valid += v;
+        invalid += examples.len() - v;
+        println!(
+            "{}: {} event types, {} versions, {} valid and {} invalid examples",
+            s.name,
+            s.events.len(),
+            s.events.iter().map(|e| e.versions.len()).sum::<usize>(),
+            v,
+            examples.len() - v
+        );
+    }
+    for p in &problems {
+        println!("FAIL {p}");
+    }
+    println!(
+        "{} versions; {} examples proven ({} valid, {} rejected as recorded), {} failing",
+        versions,
+        valid + invalid - problems.len(),
+        valid,
+        invalid,
+        problems.len()
+    );
+    u8::from(!problems.is_empty())
+}

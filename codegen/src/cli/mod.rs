@@ -1,0 +1,27 @@
+//! Subcommands of the `eventsmith` binary. Each returns its exit code.
+
+pub mod examples;
+pub mod generate;
+pub mod validate;
+
+use std::path::Path;
+
+use eventsmith_codegen::{Compiled, Diagnostics};
+
+/// Loads the catalog or prints why not (exit code 2).
+pub fn load_catalog(dir: &Path) -> Result<Compiled, u8> {
+    if !dir.is_dir() {
+        eprintln!("error: the catalog directory {} does not exist (use --schemas DIR)", dir.display());
+        return Err(2);
+    }
+    let mut diags = Diagnostics::default();
+    let compiled = Compiled::load(dir, &mut diags);
+    if diags.has_errors() {
+        eprint!("{}", diags.render());
+        return Err(2);
+    }
+    if !diags.0.is_empty() {
+        eprint!("{}", diags.render());
+    }
+    Ok(compiled)
+}

@@ -1,0 +1,302 @@
+//! Type IR → Rust items: structs with serde attributes that keep JSON's
+//! absent/null distinction, string enums that tolerate values added later.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::ir::types::{Extra, Field, Presence, Ty, TypeDef, TypeGraph, TypeKind};
+
+/// Paths and switches the emitted types depend on.
+#[derive(Debug, Clone)]
+pub struct TypeEmitOptions {
+    /// The runtime crate path (`::eventsmith`).
+    pub rt: TokenStream,
+    /// Derive `schemars::JsonSchema`.
+    pub json_schema: bool,
+}
+
+/// A Rust identifier from a name that may be a raw identifier (`r#type`).
+pub fn ident(name: &str) -> proc_macro2::Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => proc_macro2::Ident::new_raw(raw, proc_macro2::Span::call_site()),
+        None => format_ident!("{}", name),
+    }
+}
+
+/// The path from module `from` to type `id`.
+pub fn type_path(graph: &TypeGraph, id: usize, from: &[String]) -> TokenStream {
+    let def = graph.get(id);
+    let common = from.iter().zip(&def.module).take_while(|(a, b)| a == b).count();
+    let ups = from.len() - common;
+    let supers = (0..ups).map(|_| quote! { super:: });
+    let downs = def.module[common..].iter().map(|m| {
+        let m = ident(m);
+        quote! { #m:: }
+    });
+    let name = ident(&def.name);
+    quote! { #(#supers)* #(#downs)* #name }
+}
+
+/// The Rust type for `ty`, written from module `from`.
+pub fn ty_tokens(graph: &TypeGraph, ty: &Ty, from: &[String], o: &TypeEmitOptions) -> TokenStream {
+    let rt = &o.rt;
+    match ty {
+        Ty::Bool => quote! { bool },
+        Ty::I64 => quote! { i64 },
+        Ty::U64 => quote! { u64 },
+        Ty::F64 => quote! { f64 },
+        Ty::String => quote! { ::std::string::String },
+        Ty::Unit => quote! { () },
+        Ty::Runtime(name) => {
+            let n = format_ident!("{}", name);
+            quote! { #rt::#n }
+        }
+        Ty::Value => quote! { #rt::__private::serde_json::Value },
+        Ty::Map(inner) if **inner == Ty::Value => {
+            quote! { #rt::__private::serde_json::Map<::std::string::String, #rt::__private::serde_json::Value> }
+        }
+        Ty::Map(inner) => {
+            let i = ty_tokens(graph, inner, from, o);
+            quote! { ::std::collections::BTreeMap<::std::string::String, #i> }
+        }
+        Ty::Vec(inner) => {
+            let i = ty_tokens(graph, inner, from, o);
+            quote! { ::std::vec::Vec<#i> }
+        }
+        Ty::Nullable(inner) => {
+            let i = ty_tokens(graph, inner, from, o);
+            quote! { ::std::option::Option<#i> }
+        }
+        Ty::Named(id) => type_path(graph, *id, from),
+        Ty::Boxed(inner) => {
+            let i = ty_tokens(graph, inner, from, o);
+            quote! { ::std::boxed::Box<#i> }
+        }
+    }
+}
+
+fn doc_attrs(doc: Option<&str>, origin: Option<&str>) -> TokenStream {
+    let mut lines: Vec<String> = Vec::new();
+    if let Some(d) = doc {
+        for line in d.trim().lines() {
+            lines.push(format!(" {}", line.trim_end()));
+        }
+    }
+    if let Some(o) = origin {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.push(format!(" Schema: `{o}`"));
+    }
+    let attrs = lines.iter().map(|l| quote! { #[doc = #l] });
+    quote! { #(#attrs)* }
+}
+
+fn deprecated_attr(deprecated: bool) -> TokenStream {
+    if deprecated {
+        quote! { #[deprecated(note = "deprecated in the schema")] }
+    } else {
+        quote! {}
+    }
+}
+
+/// Emits type `id` (it lives in its own module).
+pub fn emit_type(graph: &TypeGraph, id: usize, o: &TypeEmitOptions) -> TokenStream {
+    let def = graph.get(id);
+    match &def.kind {
+        TypeKind::Struct { fields, extra } => emit_struct(graph, def, fields, extra, o),
+        TypeKind::StringEnum { variants } => emit_enum(def, variants, o),
+    }
+}
+
+fn emit_struct(graph: &TypeGraph, def: &TypeDef, fields: &[Field], extra: &Extra, o: &TypeEmitOptions) -> TokenStream {
+    let rt = &o.rt;
+    let name = ident(&def.name);
+    let docs = doc_attrs(def.doc.as_deref(), Some(&def.origin));
+    let deprecated = deprecated_attr(def.deprecated);
+    let serde_crate = format!("{rt}::__private::serde").replace(' ', "");
+    let schemars_crate = format!("{rt}::__private::schemars").replace(' ', "");
+    let derive_schema = if o.json_schema {
+        quote! {
+            #[derive(#rt::__private::schemars::JsonSchema)]
+            #[schemars(crate = #schemars_crate)]
+        }
+    } else {
+        quote! {}
+    };
+    let field_tokens = fields.iter().map(|f| {
+        let fname = ident(&f.rust_name);
+        let inner = ty_tokens(graph, &f.ty, &def.module, o);
+        let fdocs = doc_attrs(f.doc.as_deref(), None);
+        let fdep = deprecated_attr(f.deprecated);
+        let rename = if f.rust_name.trim_start_matches("r#") != f.json_name {
+            let j = Literal::string(&f.json_name);
+            quote! { #[serde(rename = #j)] }
+        } else {
+            quote! {}
+        };
+        let nullable = matches!(f.ty, Ty::Nullable(_));
+        let double = format!("{rt}::serde_helpers::double_option").replace(' ', "");
+        let (ty, attrs) = match (f.presence, nullable) {
+            (Presence::Required, _) => (inner, quote! {}),
+            (Presence::Optional, false) => (
+                quote! { ::std::option::Option<#inner> },
+                quote! { #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] },
+            ),
+            (Presence::Optional, true) => {
+                // schemars reads `with` as a type; tell it the real one.
+                let schema_with = if o.json_schema {
+                    let t = quote! { ::std::option::Option<#inner> }.to_string();
+                    quote! { #[schemars(with = #t)] }
+                } else {
+                    quote! {}
+                };
+                (
+                    quote! { ::std::option::Option<#inner> },
+                    quote! {
+                        #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = #double)]
+                        #schema_with
+                    },
+                )
+            }
+        };
+        let presence_doc = match (f.presence, nullable) {
+            (Presence::Required, false) => "",
+            (Presence::Required, true) => " Always present; `None` means `null`.",
+            (Presence::Optional, false) => " `None` when absent.",
+            (Presence::Optional, true) => " `None` when absent, `Some(None)` when `null`.",
+        };
+        let presence_doc = if presence_doc.is_empty() {
+            quote! {}
+        } else {
+            let note = if f.doc.is_some() { format!("\n{presence_doc}") } else { presence_doc.to_owned() };
+            quote! { #[doc = #note] }
+        };
+        quote! {
+            #fdocs
+            #presence_doc
+            #fdep
+            #rename
+            #attrs
+            pub #fname: #ty,
+        }
+    });
+    let extra_field = match extra {
+        Extra::None => quote! {},
+        Extra::Keep(ty) => {
+            let t = ty_tokens(graph, &Ty::Map(Box::new(ty.clone())), &def.module, o);
+            quote! {
+                /// Members the schema does not name, kept so the event
+                /// serializes back to the same JSON.
+                #[serde(flatten)]
+                pub extra: #t,
+            }
+        }
+    };
+    quote! {
+        #docs
+        #deprecated
+        #[derive(Debug, Clone, PartialEq, #rt::__private::serde::Serialize, #rt::__private::serde::Deserialize)]
+        #derive_schema
+        #[serde(crate = #serde_crate)]
+        pub struct #name {
+            #(#field_tokens)*
+            #extra_field
+        }
+    }
+}
+
+fn emit_enum(def: &TypeDef, variants: &[(String, String)], o: &TypeEmitOptions) -> TokenStream {
+    let rt = &o.rt;
+    let name = ident(&def.name);
+    let docs = doc_attrs(def.doc.as_deref(), Some(&def.origin));
+    let deprecated = deprecated_attr(def.deprecated);
+    let vdefs = variants.iter().map(|(v, json)| {
+        let vi = ident(v);
+        let d = format!(" `\"{json}\"`");
+        quote! { #[doc = #d] #vi, }
+    });
+    let to_str = variants.iter().map(|(v, json)| {
+        let vi = ident(v);
+        let j = Literal::string(json);
+        quote! { #name::#vi => #j, }
+    });
+    let from_str = variants.iter().map(|(v, json)| {
+        let vi = ident(v);
+        let j = Literal::string(json);
+        quote! { #j => #name::#vi, }
+    });
+    let values = variants.iter().map(|(_, json)| Literal::string(json));
+    let json_schema = if o.json_schema {
+        let enum_values = variants.iter().map(|(_, json)| Literal::string(json));
+        let schema_name = Literal::string(&def.name);
+        quote! {
+            impl #rt::__private::schemars::JsonSchema for #name {
+                fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                    ::std::borrow::Cow::Borrowed(#schema_name)
+                }
+                fn json_schema(_: &mut #rt::__private::schemars::SchemaGenerator) -> #rt::__private::schemars::Schema {
+                    #rt::__private::schemars::json_schema!({ "type": "string", "enum": [#(#enum_values),*] })
+                }
+            }
+        }
+    } else {
+        quote! {}
+    };
+    quote! {
+        #docs
+        #deprecated
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#vdefs)*
+            /// A value this schema does not list. Newer versions may add
+            /// values; reading one keeps its text instead of failing.
+            Unknown(::std::string::String),
+        }
+
+        impl #name {
+            /// Every value the schema lists.
+            pub const VALUES: &'static [&'static str] = &[#(#values),*];
+
+            /// The JSON text of this value.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_str)*
+                    #name::Unknown(other) => other,
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+                ::std::result::Result::Ok(match s {
+                    #(#from_str)*
+                    other => #name::Unknown(::std::string::String::from(other)),
+                })
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl #rt::__private::serde::Serialize for #name {
+            fn serialize<S: #rt::__private::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> #rt::__private::serde::Deserialize<'de> for #name {
+            fn deserialize<D: #rt::__private::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                let s = <::std::string::String as #rt::__private::serde::Deserialize>::deserialize(d)?;
+                let ::std::result::Result::Ok(v) = s.parse();
+                ::std::result::Result::Ok(v)
+            }
+        }
+
+        #json_schema
+    }
+}

@@ -1,0 +1,437 @@
+//! Validator IR → Rust: one generic function per node, monomorphised for the
+//! collecting and the probing sink. Patterns are compiled once into statics.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use crate::ir::validator::{Body, Check, CheckKind, Graph, NodeId, TypeSet};
+use eventsmith_core::Num;
+
+/// Emits the functions of `nodes` (ids into `graph`), with `rt` the runtime path.
+pub fn emit(graph: &Graph, nodes: &[NodeId], rt: &TokenStream) -> TokenStream {
+    let mut statics = Statics::default();
+    let fns: Vec<TokenStream> = nodes.iter().map(|id| node_fn(graph, *id, rt, &mut statics)).collect();
+    let patterns = statics.patterns.iter().map(|(src, name)| {
+        let lit = Literal::string(src);
+        quote! { static #name: #rt::validation::LazyPattern = #rt::validation::LazyPattern::new(#lit); }
+    });
+    let values = statics.values.iter().map(|(src, name)| {
+        let lit = Literal::string(src);
+        quote! {
+            static #name: ::std::sync::LazyLock<#rt::__private::serde_json::Value> =
+                ::std::sync::LazyLock::new(|| #rt::validation::json_literal(#lit));
+        }
+    });
+    quote! {
+        #[allow(unused_imports)]
+        use #rt::validation;
+        #(#patterns)*
+        #(#values)*
+        #(#fns)*
+    }
+}
+
+/// The name of node `id`'s function.
+pub fn fn_name(id: NodeId) -> proc_macro2::Ident {
+    format_ident!("n{}", id)
+}
+
+#[derive(Default)]
+struct Statics {
+    patterns: BTreeMap<String, proc_macro2::Ident>,
+    values: BTreeMap<String, proc_macro2::Ident>,
+}
+
+impl Statics {
+    fn pattern(&mut self, src: &str) -> proc_macro2::Ident {
+        let n = self.patterns.len();
+        self.patterns.entry(src.to_owned()).or_insert_with(|| format_ident!("PATTERN_{}", n)).clone()
+    }
+
+    fn value(&mut self, v: &Value) -> proc_macro2::Ident {
+        let n = self.values.len();
+        self.values.entry(v.to_string()).or_insert_with(|| format_ident!("VALUE_{}", n)).clone()
+    }
+}
+
+fn node_fn(graph: &Graph, id: NodeId, rt: &TokenStream, statics: &mut Statics) -> TokenStream {
+    let node = graph.node(id);
+    let name = fn_name(id);
+    let doc = format!(" `{}`", node.origin);
+    let origin = Literal::string(&node.origin);
+    let body = match &node.body {
+        Body::Always(true) => quote! { let _ = (v, at, s); true },
+        Body::Always(false) => quote! {
+            let _ = v;
+            s.fail(at, #origin, "false", || ::std::string::String::from("no value is allowed here"));
+            false
+        },
+        Body::Checks(checks) => {
+            let checks: Vec<TokenStream> = checks.iter().map(|c| check(graph, c, rt, statics)).collect();
+            quote! {
+                let mut ok = true;
+                #(#checks)*
+                ok
+            }
+        }
+    };
+    quote! {
+        #[doc = #doc]
+        #[allow(unused_mut, unused_variables, clippy::needless_return, clippy::collapsible_if, clippy::nonminimal_bool)]
+        pub(crate) fn #name<S: #rt::validation::Sink>(
+            v: &#rt::__private::serde_json::Value,
+            at: &#rt::validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            #body
+        }
+    }
+}
+
+/// `if !(cond) { fail; ok = false; early return }` around a check.
+fn failing(cond_ok: TokenStream, fail: TokenStream) -> TokenStream {
+    quote! {
+        if !(#cond_ok) {
+            #fail
+            ok = false;
+            if !S::COLLECT { return false; }
+        }
+    }
+}
+
+fn num_lit(n: Num, rt: &TokenStream) -> TokenStream {
+    match n {
+        Num::I(i) => quote! { #rt::validation::Num::I(#i) },
+        Num::U(u) => quote! { #rt::validation::Num::U(#u) },
+        Num::F(f) => {
+            let lit = Literal::f64_suffixed(f);
+            quote! { #rt::validation::Num::F(#lit) }
+        }
+    }
+}
+
+fn type_test(set: TypeSet) -> TokenStream {
+    let mut tests = Vec::new();
+    if set.has(TypeSet::NULL) {
+        tests.push(quote! { v.is_null() });
+    }
+    if set.has(TypeSet::BOOLEAN) {
+        tests.push(quote! { v.is_boolean() });
+    }
+    if set.has(TypeSet::OBJECT) {
+        tests.push(quote! { v.is_object() });
+    }
+    if set.has(TypeSet::ARRAY) {
+        tests.push(quote! { v.is_array() });
+    }
+    if set.has(TypeSet::STRING) {
+        tests.push(quote! { v.is_string() });
+    }
+    if set.has(TypeSet::NUMBER) {
+        tests.push(quote! { v.is_number() });
+    } else if set.has(TypeSet::INTEGER) {
+        tests.push(quote! { v.as_number().is_some_and(validation::is_integer) });
+    }
+    if tests.is_empty() {
+        return quote! { false };
+    }
+    quote! { #(#tests)||* }
+}
+
+fn check(graph: &Graph, c: &Check, rt: &TokenStream, statics: &mut Statics) -> TokenStream {
+    let path = Literal::string(&c.schema_path);
+    let kw = Literal::string(c.keyword);
+    let fail = |msg: TokenStream| quote! { s.fail(at, #path, #kw, || #msg); };
+    let call = |id: &NodeId, value: TokenStream, at: TokenStream| {
+        let f = fn_name(*id);
+        quote! { #f(#value, #at, s) }
+    };
+    let probe = |id: &NodeId, value: TokenStream| {
+        let f = fn_name(*id);
+        quote! { #f(#value, at, &mut #rt::validation::Probe) }
+    };
+    let always_false = |id: &NodeId| matches!(graph.node(*id).body, Body::Always(false));
+    let inner = match &c.kind {
+        CheckKind::Type(set) => {
+            let test = type_test(*set);
+            let expected = Literal::string(&set.describe());
+            return quote! {
+                if !(#test) {
+                    s.fail(at, #path, #kw, || validation::msg::type_mismatch(#expected, v));
+                    return false;
+                }
+            };
+        }
+        CheckKind::Enum(values) => {
+            let all = statics.value(&Value::Array(values.clone()));
+            let strings: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
+            let cond = if strings.len() == values.len() {
+                let lits = strings.iter().map(|s| Literal::string(s));
+                quote! { matches!(v.as_str(), Some(#(#lits)|*)) }
+            } else {
+                quote! { #all.as_array().is_some_and(|all| all.iter().any(|e| validation::json_equal(e, v))) }
+            };
+            let f = fail(quote! { validation::msg::not_in_enum(#all.as_array().map(|a| a.as_slice()).unwrap_or_default(), v) });
+            failing(cond, f)
+        }
+        CheckKind::Const(expected) => {
+            let cond = match expected {
+                Value::String(s) => {
+                    let lit = Literal::string(s);
+                    quote! { v.as_str() == Some(#lit) }
+                }
+                Value::Bool(b) => quote! { v.as_bool() == Some(#b) },
+                Value::Null => quote! { v.is_null() },
+                other => {
+                    let name = statics.value(other);
+                    quote! { validation::json_equal(&#name, v) }
+                }
+            };
+            let name = statics.value(expected);
+            failing(cond, fail(quote! { validation::msg::not_const(&#name, v) }))
+        }
+        CheckKind::Required(names) => {
+            let each = names.iter().map(|n| {
+                let lit = Literal::string(n);
+                failing(quote! { o.contains_key(#lit) }, fail(quote! { validation::msg::missing(#lit) }))
+            });
+            quote! { if let Some(o) = v.as_object() { #(#each)* } }
+        }
+        CheckKind::Properties(props) => {
+            let each = props.iter().map(|(name, id)| {
+                let lit = Literal::string(name);
+                let c = call(id, quote! { m }, quote! { &at.key(#lit) });
+                quote! {
+                    if let Some(m) = o.get(#lit) {
+                        if !#c { ok = false; if !S::COLLECT { return false; } }
+                    }
+                }
+            });
+            quote! { if let Some(o) = v.as_object() { #(#each)* } }
+        }
+        CheckKind::PatternProperties(pats) => {
+            let each = pats.iter().map(|(p, id)| {
+                let re = statics.pattern(p);
+                let c = call(id, quote! { m }, quote! { &at.key(k) });
+                quote! {
+                    for (k, m) in o {
+                        if #re.is_match(k) && !#c { ok = false; if !S::COLLECT { return false; } }
+                    }
+                }
+            });
+            quote! { if let Some(o) = v.as_object() { #(#each)* } }
+        }
+        CheckKind::AdditionalProperties { known, patterns, schema } => {
+            let known = known.iter().map(|k| Literal::string(k));
+            let pats: Vec<proc_macro2::Ident> = patterns.iter().map(|p| statics.pattern(p)).collect();
+            let is_known = if known.len() == 0 {
+                quote! { false }
+            } else {
+                quote! { matches!(k.as_str(), #(#known)|*) }
+            };
+            let by_pattern = if pats.is_empty() { quote! { false } } else { quote! { #(#pats.is_match(k))||* } };
+            let apply = if always_false(schema) {
+                quote! {
+                    s.fail(&at.key(k), #path, #kw, || validation::msg::unexpected_property(k));
+                    false
+                }
+            } else {
+                call(schema, quote! { m }, quote! { &at.key(k) })
+            };
+            quote! {
+                if let Some(o) = v.as_object() {
+                    for (k, m) in o {
+                        if #is_known || #by_pattern { continue; }
+                        let member_ok = { #apply };
+                        if !member_ok { ok = false; if !S::COLLECT { return false; } }
+                    }
+                }
+            }
+        }
+        CheckKind::PropertyNames(id) => {
+            let f = fn_name(*id);
+            quote! {
+                if let Some(o) = v.as_object() {
+                    for k in o.keys() {
+                        let name = #rt::__private::serde_json::Value::String(k.clone());
+                        if !#f(&name, at, s) { ok = false; if !S::COLLECT { return false; } }
+                    }
+                }
+            }
+        }
+        CheckKind::MinProperties(n) => count(quote! { v.as_object().map(|o| o.len()) }, quote! { >= }, *n, "expected at least {} properties", &fail),
+        CheckKind::MaxProperties(n) => count(quote! { v.as_object().map(|o| o.len()) }, quote! { <= }, *n, "expected at most {} properties", &fail),
+        CheckKind::DependentRequired(deps) => {
+            let each = deps.iter().map(|(trigger, needed)| {
+                let t = Literal::string(trigger);
+                let inner = needed.iter().map(|n| {
+                    let nl = Literal::string(n);
+                    let message = format!("property \"{n}\" is required when \"{trigger}\" is present");
+                    let ml = Literal::string(&message);
+                    failing(quote! { o.contains_key(#nl) }, fail(quote! { ::std::string::String::from(#ml) }))
+                });
+                quote! { if o.contains_key(#t) { #(#inner)* } }
+            });
+            quote! { if let Some(o) = v.as_object() { #(#each)* } }
+        }
+        CheckKind::DependentSchemas(deps) => {
+            let each = deps.iter().map(|(trigger, id)| {
+                let t = Literal::string(trigger);
+                let c = call(id, quote! { v }, quote! { at });
+                quote! { if o.contains_key(#t) && !#c { ok = false; if !S::COLLECT { return false; } } }
+            });
+            quote! { if let Some(o) = v.as_object() { #(#each)* } }
+        }
+        CheckKind::PrefixItems(ids) => {
+            let each = ids.iter().enumerate().map(|(i, id)| {
+                let c = call(id, quote! { item }, quote! { &at.index(#i) });
+                quote! { if let Some(item) = a.get(#i) { if !#c { ok = false; if !S::COLLECT { return false; } } } }
+            });
+            quote! { if let Some(a) = v.as_array() { #(#each)* } }
+        }
+        CheckKind::Items { start, schema } => {
+            if always_false(schema) {
+                let f = fail(quote! { format!("expected at most {} items, got {}", #start, a.len()) });
+                quote! { if let Some(a) = v.as_array() { if a.len() > #start { #f ok = false; if !S::COLLECT { return false; } } } }
+            } else {
+                let c = call(schema, quote! { item }, quote! { &at.index(i) });
+                quote! {
+                    if let Some(a) = v.as_array() {
+                        for (i, item) in a.iter().enumerate().skip(#start) {
+                            if !#c { ok = false; if !S::COLLECT { return false; } }
+                        }
+                    }
+                }
+            }
+        }
+        CheckKind::Contains { schema, min, max } => {
+            let p = probe(schema, quote! { item });
+            let max_tok = match max {
+                Some(m) => quote! { ::std::option::Option::Some(#m) },
+                None => quote! { ::std::option::Option::None },
+            };
+            let f = fail(quote! { validation::msg::contains(found, #min, #max_tok) });
+            quote! {
+                if let Some(a) = v.as_array() {
+                    let found = a.iter().filter(|item| #p).count() as u64;
+                    let max: ::std::option::Option<u64> = #max_tok;
+                    if !(found >= #min && max.is_none_or(|m| found <= m)) {
+                        #f
+                        ok = false;
+                        if !S::COLLECT { return false; }
+                    }
+                }
+            }
+        }
+        CheckKind::MinItems(n) => count(quote! { v.as_array().map(|a| a.len()) }, quote! { >= }, *n, "expected at least {} items", &fail),
+        CheckKind::MaxItems(n) => count(quote! { v.as_array().map(|a| a.len()) }, quote! { <= }, *n, "expected at most {} items", &fail),
+        CheckKind::UniqueItems => {
+            let f = fail(quote! { ::std::string::String::from("expected unique items, found duplicates") });
+            quote! { if let Some(a) = v.as_array() { if !validation::all_unique(a) { #f ok = false; if !S::COLLECT { return false; } } } }
+        }
+        CheckKind::MinLength(n) => {
+            let f = fail(quote! { format!("expected at least {} characters, got {}", #n, validation::char_len(t)) });
+            quote! { if let Some(t) = v.as_str() { if validation::char_len(t) < #n { #f ok = false; if !S::COLLECT { return false; } } } }
+        }
+        CheckKind::MaxLength(n) => {
+            let f = fail(quote! { format!("expected at most {} characters, got {}", #n, validation::char_len(t)) });
+            quote! { if let Some(t) = v.as_str() { if validation::char_len(t) > #n { #f ok = false; if !S::COLLECT { return false; } } } }
+        }
+        CheckKind::Pattern(p) => {
+            let re = statics.pattern(p);
+            let lit = Literal::string(p);
+            let f = fail(quote! { validation::msg::pattern(#lit, t) });
+            quote! { if let Some(t) = v.as_str() { if !#re.is_match(t) { #f ok = false; if !S::COLLECT { return false; } } } }
+        }
+        CheckKind::Format(format) => {
+            let variant = format_ident!("{}", format!("{format:?}"));
+            let name = Literal::string(format.name());
+            let f = fail(quote! { validation::msg::format(#name, t) });
+            quote! {
+                if let Some(t) = v.as_str() {
+                    if !#rt::formats::Format::#variant.check(t) { #f ok = false; if !S::COLLECT { return false; } }
+                }
+            }
+        }
+        CheckKind::Minimum(b) => bound(*b, quote! { != ::std::cmp::Ordering::Less }, "at least", rt, &fail),
+        CheckKind::Maximum(b) => bound(*b, quote! { != ::std::cmp::Ordering::Greater }, "at most", rt, &fail),
+        CheckKind::ExclusiveMinimum(b) => bound(*b, quote! { == ::std::cmp::Ordering::Greater }, "greater than", rt, &fail),
+        CheckKind::ExclusiveMaximum(b) => bound(*b, quote! { == ::std::cmp::Ordering::Less }, "less than", rt, &fail),
+        CheckKind::MultipleOf(d) => {
+            let lit = num_lit(*d, rt);
+            let f = fail(quote! { format!("expected a multiple of {}, got {}", validation::msg::num(#lit), n) });
+            quote! { if let Some(n) = v.as_number() { if !validation::is_multiple_of(n, #lit) { #f ok = false; if !S::COLLECT { return false; } } } }
+        }
+        CheckKind::AllOf(ids) => {
+            let each = ids.iter().map(|id| {
+                let c = call(id, quote! { v }, quote! { at });
+                quote! { if !#c { ok = false; if !S::COLLECT { return false; } } }
+            });
+            quote! { #(#each)* }
+        }
+        CheckKind::AnyOf(ids) => {
+            let tests = ids.iter().map(|id| probe(id, quote! { v }));
+            let n = ids.len();
+            let f = fail(quote! { format!("expected a value valid against at least one of the {} anyOf schemas", #n) });
+            failing(quote! { #(#tests)||* }, f)
+        }
+        CheckKind::OneOf(ids) => {
+            let tests = ids.iter().map(|id| probe(id, quote! { v }));
+            let n = ids.len();
+            let f = fail(quote! { validation::msg::one_of(valid, #n) });
+            quote! {
+                let valid = [#(#tests),*].iter().filter(|b| **b).count();
+                if valid != 1 { #f ok = false; if !S::COLLECT { return false; } }
+            }
+        }
+        CheckKind::Not(id) => {
+            let p = probe(id, quote! { v });
+            let f = fail(quote! { ::std::string::String::from("expected a value that is not valid against the `not` schema") });
+            failing(quote! { !#p }, f)
+        }
+        CheckKind::IfThenElse { condition, then, otherwise } => {
+            let cond = probe(condition, quote! { v });
+            let then_c = match then {
+                Some(id) => call(id, quote! { v }, quote! { at }),
+                None => quote! { true },
+            };
+            let else_c = match otherwise {
+                Some(id) => call(id, quote! { v }, quote! { at }),
+                None => quote! { true },
+            };
+            quote! {
+                let branch_ok = if #cond { #then_c } else { #else_c };
+                if !branch_ok { ok = false; if !S::COLLECT { return false; } }
+            }
+        }
+        CheckKind::Ref(id) => {
+            let c = call(id, quote! { v }, quote! { at });
+            quote! { if !#c { ok = false; if !S::COLLECT { return false; } } }
+        }
+    };
+    inner
+}
+
+fn count(len: TokenStream, op: TokenStream, n: u64, words: &str, fail: &dyn Fn(TokenStream) -> TokenStream) -> TokenStream {
+    let message = Literal::string(&format!("{}, got {{}}", words.replace("{}", &n.to_string())));
+    let f = fail(quote! { format!(#message, len) });
+    quote! {
+        if let Some(len) = #len {
+            if !(len as u64 #op #n) { #f ok = false; if !S::COLLECT { return false; } }
+        }
+    }
+}
+
+fn bound(b: Num, test: TokenStream, words: &str, rt: &TokenStream, fail: &dyn Fn(TokenStream) -> TokenStream) -> TokenStream {
+    let lit = num_lit(b, rt);
+    let words = Literal::string(words);
+    let f = fail(quote! { format!("expected a number {} {}, got {}", #words, validation::msg::num(#lit), n) });
+    quote! {
+        if let Some(n) = v.as_number() {
+            if !(validation::Num::of(n).cmp_exact(#lit) #test) { #f ok = false; if !S::COLLECT { return false; } }
+        }
+    }
+}

@@ -1,0 +1,445 @@
+//! Runs the validator IR directly on a JSON value. The CLI uses it for
+//! catalogs that are not compiled into a binary; the tests run it beside the
+//! generated code so the two back ends cannot drift apart.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use eventsmith_core::formats::Format;
+use eventsmith_core::validation::{self as v, Num, Path, Sink, msg};
+use serde_json::Value;
+
+use crate::ir::validator::{Body, CheckKind, Graph, NodeId, TypeSet};
+
+/// A graph ready to run: its patterns compiled once.
+#[derive(Debug)]
+pub struct Interpreter<'g> {
+    graph: &'g Graph,
+    patterns: HashMap<String, regress::Regex>,
+}
+
+impl<'g> Interpreter<'g> {
+    /// Prepares `graph` (the generator has already refused bad patterns).
+    pub fn new(graph: &'g Graph) -> Interpreter<'g> {
+        let mut patterns = HashMap::new();
+        for node in &graph.nodes {
+            if let Body::Checks(checks) = &node.body {
+                for c in checks {
+                    let sources: Vec<&String> = match &c.kind {
+                        CheckKind::Pattern(p) => vec![p],
+                        CheckKind::PatternProperties(ps) => ps.iter().map(|(p, _)| p).collect(),
+                        CheckKind::AdditionalProperties { patterns, .. } => patterns.iter().collect(),
+                        _ => vec![],
+                    };
+                    for s in sources {
+                        if let Ok(re) = v::compile_pattern(s) {
+                            patterns.insert(s.clone(), re);
+                        }
+                    }
+                }
+            }
+        }
+        Interpreter { graph, patterns }
+    }
+
+    fn matches(&self, pattern: &str, s: &str) -> bool {
+        self.patterns.get(pattern).is_some_and(|re| re.find(s).is_some())
+    }
+
+    /// Validates `value` against node `id`; failures go to `sink`.
+    pub fn validate<S: Sink>(&self, id: NodeId, value: &Value, at: &Path<'_>, sink: &mut S) -> bool {
+        let checks = match &self.graph.node(id).body {
+            Body::Always(true) => return true,
+            Body::Always(false) => {
+                sink.fail(at, &self.graph.node(id).origin, "false", || "no value is allowed here".to_owned());
+                return false;
+            }
+            Body::Checks(checks) => checks,
+        };
+        let mut ok = true;
+        for c in checks {
+            let path = c.schema_path.as_str();
+            let kw = c.keyword;
+            let mut fail = |sink: &mut S, at: &Path<'_>, m: &dyn Fn() -> String| {
+                sink.fail(at, path, kw, m);
+            };
+            let passed = match &c.kind {
+                CheckKind::Type(set) => {
+                    let good = has_type(*set, value);
+                    if !good {
+                        fail(sink, at, &|| msg::type_mismatch(&set.describe(), value));
+                        // Later checks assume the type; stop here.
+                        return false;
+                    }
+                    true
+                }
+                CheckKind::Enum(values) => {
+                    let good = values.iter().any(|e| v::json_equal(e, value));
+                    if !good {
+                        fail(sink, at, &|| msg::not_in_enum(values, value));
+                    }
+                    good
+                }
+                CheckKind::Const(expected) => {
+                    let good = v::json_equal(expected, value);
+                    if !good {
+                        fail(sink, at, &|| msg::not_const(expected, value));
+                    }
+                    good
+                }
+                CheckKind::Required(names) => match value.as_object() {
+                    Some(obj) => {
+                        let mut good = true;
+                        for name in names {
+                            if !obj.contains_key(name) {
+                                good = false;
+                                fail(sink, at, &|| msg::missing(name));
+                                if !S::COLLECT {
+                                    break;
+                                }
+                            }
+                        }
+                        good
+                    }
+                    None => true,
+                },
+                CheckKind::Properties(props) => match value.as_object() {
+                    Some(obj) => {
+                        let mut good = true;
+                        for (name, node) in props {
+                            if let Some(member) = obj.get(name) {
+                                let child = at.key(name);
+                                if !self.validate(*node, member, &child, sink) {
+                                    good = false;
+                                    if !S::COLLECT {
+                                        break;
+                                    }
+                                }
+                            }
+                        }
+                        good
+                    }
+                    None => true,
+                },
+                CheckKind::PatternProperties(pats) => match value.as_object() {
+                    Some(obj) => {
+                        let mut good = true;
+                        'outer: for (pattern, node) in pats {
+                            for (name, member) in obj {
+                                if self.matches(pattern, name) {
+                                    let child = at.key(name);
+                                    if !self.validate(*node, member, &child, sink) {
+                                        good = false;
+                                        if !S::COLLECT {
+                                            break 'outer;
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        good
+                    }
+                    None => true,
+                },
+                CheckKind::AdditionalProperties { known, patterns, schema } => match value.as_object() {
+                    Some(obj) => {
+                        let mut good = true;
+                        let never = matches!(self.graph.node(*schema).body, Body::Always(false));
+                        for (name, member) in obj {
+                            if known.iter().any(|k| k == name) || patterns.iter().any(|p| self.matches(p, name)) {
+                                continue;
+                            }
+                            let child = at.key(name);
+                            let member_ok = if never {
+                                fail(sink, &child, &|| msg::unexpected_property(name));
+                                false
+                            } else {
+                                self.validate(*schema, member, &child, sink)
+                            };
+                            if !member_ok {
+                                good = false;
+                                if !S::COLLECT {
+                                    break;
+                                }
+                            }
+                        }
+                        good
+                    }
+                    None => true,
+                },
+                CheckKind::PropertyNames(node) => match value.as_object() {
+                    Some(obj) => {
+                        let mut good = true;
+                        for name in obj.keys() {
+                            let key = Value::String(name.clone());
+                            if !self.validate(*node, &key, at, sink) {
+                                good = false;
+                                if !S::COLLECT {
+                                    break;
+                                }
+                            }
+                        }
+                        good
+                    }
+                    None => true,
+                },
+                CheckKind::MinProperties(n) => self.count_check(value.as_object().map(|o| o.len()), |len| len as u64 >= *n, || format!("expected at least {n} properties"), &mut fail, sink, at),
+                CheckKind::MaxProperties(n) => self.count_check(value.as_object().map(|o| o.len()), |len| len as u64 <= *n, || format!("expected at most {n} properties"), &mut fail, sink, at),
+                CheckKind::DependentRequired(deps) => match value.as_object() {
+                    Some(obj) => {
+                        let mut good = true;
+                        for (trigger, needed) in deps {
+                            if obj.contains_key(trigger) {
+                                for n in needed {
+                                    if !obj.contains_key(n) {
+                                        good = false;
+                                        fail(sink, at, &|| format!("property \"{n}\" is required when \"{trigger}\" is present"));
+                                    }
+                                }
+                            }
+                        }
+                        good
+                    }
+                    None => true,
+                },
+                CheckKind::DependentSchemas(deps) => match value.as_object() {
+                    Some(obj) => {
+                        let mut good = true;
+                        for (trigger, node) in deps {
+                            if obj.contains_key(trigger) && !self.validate(*node, value, at, sink) {
+                                good = false;
+                                if !S::COLLECT {
+                                    break;
+                                }
+                            }
+                        }
+                        good
+                    }
+                    None => true,
+                },
+                CheckKind::PrefixItems(nodes) => match value.as_array() {
+                    Some(items) => {
+                        let mut good = true;
+                        for (i, (item, node)) in items.iter().zip(nodes).enumerate() {
+                            let child = at.index(i);
+                            if !self.validate(*node, item, &child, sink) {
+                                good = false;
+                                if !S::COLLECT {
+                                    break;
+                                }
+                            }
+                        }
+                        good
+                    }
+                    None => true,
+                },
+                CheckKind::Items { start, schema } => match value.as_array() {
+                    Some(items) => {
+                        let mut good = true;
+                        let never = matches!(self.graph.node(*schema).body, Body::Always(false));
+                        if never && items.len() > *start {
+                            fail(sink, at, &|| format!("expected at most {start} items, got {}", items.len()));
+                            good = false;
+                        } else {
+                            for (i, item) in items.iter().enumerate().skip(*start) {
+                                let child = at.index(i);
+                                if !self.validate(*schema, item, &child, sink) {
+                                    good = false;
+                                    if !S::COLLECT {
+                                        break;
+                                    }
+                                }
+                            }
+                        }
+                        good
+                    }
+                    None => true,
+                },
+                CheckKind::Contains { schema, min, max } => match value.as_array() {
+                    Some(items) => {
+                        let mut p = v::Probe;
+                        let found = items.iter().filter(|item| self.validate(*schema, item, at, &mut p)).count() as u64;
+                        let good = found >= *min && max.is_none_or(|m| found <= m);
+                        if !good {
+                            fail(sink, at, &|| v::msg::contains(found, *min, *max));
+                        }
+                        good
+                    }
+                    None => true,
+                },
+                CheckKind::MinItems(n) => self.count_check(value.as_array().map(Vec::len), |len| len as u64 >= *n, || format!("expected at least {n} items"), &mut fail, sink, at),
+                CheckKind::MaxItems(n) => self.count_check(value.as_array().map(Vec::len), |len| len as u64 <= *n, || format!("expected at most {n} items"), &mut fail, sink, at),
+                CheckKind::UniqueItems => match value.as_array() {
+                    Some(items) => {
+                        let good = v::all_unique(items);
+                        if !good {
+                            fail(sink, at, &|| "expected unique items, found duplicates".to_owned());
+                        }
+                        good
+                    }
+                    None => true,
+                },
+                CheckKind::MinLength(n) => match value.as_str() {
+                    Some(s) => {
+                        let good = v::char_len(s) >= *n;
+                        if !good {
+                            fail(sink, at, &|| format!("expected at least {n} characters, got {}", v::char_len(s)));
+                        }
+                        good
+                    }
+                    None => true,
+                },
+                CheckKind::MaxLength(n) => match value.as_str() {
+                    Some(s) => {
+                        let good = v::char_len(s) <= *n;
+                        if !good {
+                            fail(sink, at, &|| format!("expected at most {n} characters, got {}", v::char_len(s)));
+                        }
+                        good
+                    }
+                    None => true,
+                },
+                CheckKind::Pattern(p) => match value.as_str() {
+                    Some(s) => {
+                        let good = self.matches(p, s);
+                        if !good {
+                            fail(sink, at, &|| msg::pattern(p, s));
+                        }
+                        good
+                    }
+                    None => true,
+                },
+                CheckKind::Format(f) => match value.as_str() {
+                    Some(s) => {
+                        let good = f.check(s);
+                        if !good {
+                            fail(sink, at, &|| msg::format(Format::name(*f), s));
+                        }
+                        good
+                    }
+                    None => true,
+                },
+                CheckKind::Minimum(b) => self.bound(value, *b, |o| o != Ordering::Less, "at least", &mut fail, sink, at),
+                CheckKind::Maximum(b) => self.bound(value, *b, |o| o != Ordering::Greater, "at most", &mut fail, sink, at),
+                CheckKind::ExclusiveMinimum(b) => self.bound(value, *b, |o| o == Ordering::Greater, "greater than", &mut fail, sink, at),
+                CheckKind::ExclusiveMaximum(b) => self.bound(value, *b, |o| o == Ordering::Less, "less than", &mut fail, sink, at),
+                CheckKind::MultipleOf(d) => match value {
+                    Value::Number(n) => {
+                        let good = v::is_multiple_of(n, *d);
+                        if !good {
+                            fail(sink, at, &|| format!("expected a multiple of {}, got {n}", v::msg::num(*d)));
+                        }
+                        good
+                    }
+                    _ => true,
+                },
+                CheckKind::AllOf(nodes) => {
+                    let mut good = true;
+                    for node in nodes {
+                        if !self.validate(*node, value, at, sink) {
+                            good = false;
+                            if !S::COLLECT {
+                                break;
+                            }
+                        }
+                    }
+                    good
+                }
+                CheckKind::AnyOf(nodes) => {
+                    let mut p = v::Probe;
+                    let good = nodes.iter().any(|n| self.validate(*n, value, at, &mut p));
+                    if !good {
+                        fail(sink, at, &|| format!("expected a value valid against at least one of the {} anyOf schemas", nodes.len()));
+                    }
+                    good
+                }
+                CheckKind::OneOf(nodes) => {
+                    let mut p = v::Probe;
+                    let valid = nodes.iter().filter(|n| self.validate(**n, value, at, &mut p)).take(2).count();
+                    if valid != 1 {
+                        fail(sink, at, &|| v::msg::one_of(valid, nodes.len()));
+                    }
+                    valid == 1
+                }
+                CheckKind::Not(node) => {
+                    let mut p = v::Probe;
+                    let good = !self.validate(*node, value, at, &mut p);
+                    if !good {
+                        fail(sink, at, &|| "expected a value that is not valid against the `not` schema".to_owned());
+                    }
+                    good
+                }
+                CheckKind::IfThenElse { condition, then, otherwise } => {
+                    let mut p = v::Probe;
+                    let branch = if self.validate(*condition, value, at, &mut p) { then } else { otherwise };
+                    match branch {
+                        Some(node) => self.validate(*node, value, at, sink),
+                        None => true,
+                    }
+                }
+                CheckKind::Ref(node) => self.validate(*node, value, at, sink),
+            };
+            if !passed {
+                ok = false;
+                if !S::COLLECT {
+                    return false;
+                }
+            }
+        }
+        ok
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn count_check<S: Sink>(
+        &self,
+        len: Option<usize>,
+        good: impl Fn(usize) -> bool,
+        message: impl Fn() -> String,
+        fail: &mut impl FnMut(&mut S, &Path<'_>, &dyn Fn() -> String),
+        sink: &mut S,
+        at: &Path<'_>,
+    ) -> bool {
+        match len {
+            Some(len) if !good(len) => {
+                fail(sink, at, &|| format!("{}, got {len}", message()));
+                false
+            }
+            _ => true,
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn bound<S: Sink>(
+        &self,
+        value: &Value,
+        bound: Num,
+        good: impl Fn(Ordering) -> bool,
+        words: &str,
+        fail: &mut impl FnMut(&mut S, &Path<'_>, &dyn Fn() -> String),
+        sink: &mut S,
+        at: &Path<'_>,
+    ) -> bool {
+        match value {
+            Value::Number(n) => {
+                let ok = good(Num::of(n).cmp_exact(bound));
+                if !ok {
+                    fail(sink, at, &|| format!("expected a number {words} {}, got {n}", v::msg::num(bound)));
+                }
+                ok
+            }
+            _ => true,
+        }
+    }
+}
+
+/// True when `value` has one of the types in `set` (`integer` includes `1.0`).
+pub fn has_type(set: TypeSet, value: &Value) -> bool {
+    match value {
+        Value::Null => set.has(TypeSet::NULL),
+        Value::Bool(_) => set.has(TypeSet::BOOLEAN),
+        Value::Object(_) => set.has(TypeSet::OBJECT),
+        Value::Array(_) => set.has(TypeSet::ARRAY),
+        Value::String(_) => set.has(TypeSet::STRING),
+        Value::Number(n) => set.has(TypeSet::NUMBER) || (set.has(TypeSet::INTEGER) && v::is_integer(n)),
+    }
+}

@@ -1,0 +1,5 @@
+//! The intermediate representations between schemas and Rust: validators
+//! (what to check) and types (what to model).
+
+pub mod types;
+pub mod validator;

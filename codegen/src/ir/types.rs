@@ -1,0 +1,616 @@
+//! The type IR: which Rust type models each schema. Validation is the
+//! validator IR's job; this decides shapes and names only. Where a construct
+//! has no clean Rust type the field keeps a `serde_json::Value` and the
+//! validator still enforces every keyword.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use serde_json::{Map, Value};
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::ident;
+use crate::load::registry::{Loc, Registry};
+
+/// Index of a named type.
+pub type TypeId = usize;
+
+/// A Rust type expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ty {
+    /// `bool`
+    Bool,
+    /// `i64`
+    I64,
+    /// `u64`
+    U64,
+    /// `f64`
+    F64,
+    /// `String`
+    String,
+    /// `()` (JSON null)
+    Unit,
+    /// A runtime value type by name: `Uuid`, `DateTime`, `Duration`, `Decimal`, `Money`.
+    Runtime(&'static str),
+    /// `serde_json::Value`
+    Value,
+    /// `BTreeMap<String, T>`; `Map<String, Value>` when T is `Value`.
+    Map(Box<Ty>),
+    /// `Vec<T>`
+    Vec(Box<Ty>),
+    /// `Option<T>` for a nullable value.
+    Nullable(Box<Ty>),
+    /// A generated type.
+    Named(TypeId),
+    /// `Box<T>`, breaking a recursive cycle.
+    Boxed(Box<Ty>),
+}
+
+/// Whether a field may be absent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Listed in `required`.
+    Required,
+    /// May be absent.
+    Optional,
+}
+
+/// A struct field.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Member name in JSON.
+    pub json_name: String,
+    /// Field name in Rust.
+    pub rust_name: String,
+    /// Its type (nullability included).
+    pub ty: Ty,
+    /// Required or optional.
+    pub presence: Presence,
+    /// Rustdoc.
+    pub doc: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+}
+
+/// What a struct does with members it does not name.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Extra {
+    /// `additionalProperties: false`: there are none.
+    None,
+    /// Kept in a flattened map of this value type, so they round-trip.
+    Keep(Ty),
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    /// A struct.
+    Struct {
+        /// Named fields.
+        fields: Vec<Field>,
+        /// Unnamed members.
+        extra: Extra,
+    },
+    /// A string enum with an `Unknown(String)` fallback for values added later.
+    StringEnum {
+        /// `(RustVariant, "json value")`.
+        variants: Vec<(String, String)>,
+    },
+}
+
+/// A generated type.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// Rust name.
+    pub name: String,
+    /// The module path it lives in (relative to the crate's bindings root).
+    pub module: Vec<String>,
+    /// Rustdoc.
+    pub doc: Option<String>,
+    /// `file#/pointer` it came from.
+    pub origin: String,
+    /// Shape.
+    pub kind: TypeKind,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+}
+
+/// Every named type of one catalog.
+#[derive(Debug, Default)]
+pub struct TypeGraph {
+    /// The types; a type's id is its index.
+    pub types: Vec<TypeDef>,
+    by_loc: HashMap<Loc, TypeId>,
+    taken: HashMap<Vec<String>, HashSet<String>>,
+    in_progress: HashSet<TypeId>,
+}
+
+/// Where the types of a document go.
+pub trait ModuleOf {
+    /// The module for types defined in document `doc`.
+    fn module_of(&self, reg: &Registry, doc: usize) -> Vec<String>;
+}
+
+impl<F: Fn(&Registry, usize) -> Vec<String>> ModuleOf for F {
+    fn module_of(&self, reg: &Registry, doc: usize) -> Vec<String> {
+        self(reg, doc)
+    }
+}
+
+impl TypeGraph {
+    /// An empty graph.
+    pub fn new() -> TypeGraph {
+        TypeGraph::default()
+    }
+
+    /// Reserves `name` in `module` (for names the emitter defines itself).
+    pub fn reserve(&mut self, module: &[String], name: &str) {
+        self.taken.entry(module.to_vec()).or_default().insert(name.to_owned());
+    }
+
+    /// The type with id `id`.
+    pub fn get(&self, id: TypeId) -> &TypeDef {
+        &self.types[id]
+    }
+
+    /// Lowers the schema at `loc` as a named struct called `name` (an event
+    /// version's root).
+    pub fn lower_root(
+        &mut self,
+        reg: &mut Registry,
+        loc: &Loc,
+        name: &str,
+        modules: &dyn ModuleOf,
+        relative_to: Option<&std::path::Path>,
+        diags: &mut Diagnostics,
+    ) -> Ty {
+        let mut l = Lowering { graph: self, reg, modules, relative_to, diags };
+        l.ty(loc, name, Some(name))
+    }
+}
+
+struct Lowering<'a> {
+    graph: &'a mut TypeGraph,
+    reg: &'a mut Registry,
+    modules: &'a dyn ModuleOf,
+    relative_to: Option<&'a std::path::Path>,
+    diags: &'a mut Diagnostics,
+}
+
+/// Keywords that only annotate: a `$ref` with only these beside it is the
+/// referenced type.
+const ANNOTATION_ONLY: &[&str] = &[
+    "$ref",
+    "$comment",
+    "title",
+    "description",
+    "examples",
+    "default",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "$id",
+    "$anchor",
+    "$defs",
+    "$schema",
+    "const",
+    "enum",
+    "pattern",
+    "format",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+];
+
+impl Lowering<'_> {
+    fn schema(&self, loc: &Loc) -> Value {
+        self.reg.value(loc).cloned().unwrap_or(Value::Bool(true))
+    }
+
+    fn resolve(&mut self, r: &str, loc: &Loc) -> Option<Loc> {
+        // Unresolvable references are reported by the validator lowering.
+        self.reg.resolve(r, loc).ok()
+    }
+
+    /// The type of the schema at `loc`. `hint` names a type created for it;
+    /// `forced` names it regardless of `title`.
+    fn ty(&mut self, loc: &Loc, hint: &str, forced: Option<&str>) -> Ty {
+        let schema = self.schema(loc);
+        let Value::Object(obj) = &schema else { return Ty::Value };
+
+        if let Some(Value::String(r)) = obj.get("$ref")
+            && obj.keys().all(|k| ANNOTATION_ONLY.contains(&k.as_str()) || k.starts_with("x-"))
+            && forced.is_none()
+        {
+            return match self.resolve(r, loc) {
+                Some(target) => {
+                    let target_hint = ref_hint(r).unwrap_or_else(|| hint.to_owned());
+                    self.ty(&target, &target_hint, None)
+                }
+                None => Ty::Value,
+            };
+        }
+
+        // Nullable wrappers: `type: [T, "null"]`, `anyOf/oneOf: [T, {type: null}]`.
+        if let Some(inner) = nullable_branch(obj) {
+            let key = if obj.contains_key("anyOf") { "anyOf" } else { "oneOf" };
+            let inner_loc = loc.child(key).index(inner);
+            let t = self.ty(&inner_loc, hint, forced);
+            return nullable(t);
+        }
+
+        if let Some(Value::Array(values)) = obj.get("enum") {
+            let strings: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
+            let has_null = values.iter().any(Value::is_null);
+            if !strings.is_empty() && strings.len() + usize::from(has_null) == values.len() {
+                let t = self.string_enum(loc, obj, hint, forced, &strings);
+                return if has_null { nullable(t) } else { t };
+            }
+            if values.iter().all(|v| v.is_number()) {
+                let all_int = values.iter().all(|v| v.as_number().is_some_and(eventsmith_core::validation::is_integer));
+                return if all_int { Ty::I64 } else { Ty::F64 };
+            }
+            if values.iter().all(Value::is_boolean) {
+                return Ty::Bool;
+            }
+            self.diags.push(
+                self.reg
+                    .diagnostic(
+                        Diagnostic::warning(
+                            "mixed-enum",
+                            "this `enum` mixes JSON types, so no single Rust type can hold it; the field is a `serde_json::Value` and the validator enforces the enum",
+                        ),
+                        &loc.child("enum"),
+                    )
+                    .with_hint("split the values by type with `oneOf` if you want typed variants"),
+            );
+            return Ty::Value;
+        }
+        if let Some(c) = obj.get("const") {
+            return match c {
+                Value::String(_) => Ty::String,
+                Value::Bool(_) => Ty::Bool,
+                Value::Null => Ty::Unit,
+                Value::Number(n) if eventsmith_core::validation::is_integer(n) => Ty::I64,
+                Value::Number(_) => Ty::F64,
+                _ => Ty::Value,
+            };
+        }
+
+        let types: Vec<&str> = match obj.get("type") {
+            Some(Value::String(t)) => vec![t.as_str()],
+            Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+            _ => vec![],
+        };
+        let non_null: Vec<&str> = types.iter().copied().filter(|t| *t != "null").collect();
+        let is_nullable = types.contains(&"null");
+        let wrap = |t: Ty| if is_nullable { nullable(t) } else { t };
+        let objectish = obj.contains_key("properties") || obj.contains_key("additionalProperties") || obj.contains_key("allOf");
+        match non_null.as_slice() {
+            ["object"] => {
+                let t = self.object(loc, obj, hint, forced);
+                wrap(t)
+            }
+            [] if types.is_empty() && objectish => self.object(loc, obj, hint, forced),
+            ["array"] => {
+                let t = match obj.get("items") {
+                    Some(_) if !obj.contains_key("prefixItems") => {
+                        let item = self.ty(&loc.child("items"), &format!("{hint}Item"), None);
+                        Ty::Vec(Box::new(item))
+                    }
+                    _ if obj.contains_key("prefixItems") => Ty::Value,
+                    _ => Ty::Vec(Box::new(Ty::Value)),
+                };
+                wrap(t)
+            }
+            ["string"] => wrap(string_ty(obj)),
+            ["integer"] => {
+                let non_negative = obj.get("minimum").and_then(Value::as_f64).is_some_and(|m| m >= 0.0);
+                wrap(if non_negative { Ty::U64 } else { Ty::I64 })
+            }
+            ["number"] => wrap(Ty::F64),
+            ["boolean"] => wrap(Ty::Bool),
+            [] if is_nullable => Ty::Unit,
+            _ => Ty::Value,
+        }
+    }
+
+    fn name_for(&mut self, loc: &Loc, obj: &Map<String, Value>, hint: &str, forced: Option<&str>) -> (Vec<String>, String) {
+        let module = self.modules.module_of(self.reg, loc.doc);
+        let base = match forced {
+            Some(f) => f.to_owned(),
+            None => obj
+                .get("title")
+                .and_then(Value::as_str)
+                .and_then(ident::pascal)
+                .unwrap_or_else(|| ident::type_name(hint)),
+        };
+        let taken = self.graph.taken.entry(module.clone()).or_default();
+        if forced.is_some() {
+            // Reserved up front for the event's root type.
+            taken.insert(base.clone());
+            return (module, base);
+        }
+        let mut name = base.clone();
+        let mut n = 2;
+        while taken.contains(&name) {
+            name = format!("{base}{n}");
+            n += 1;
+        }
+        taken.insert(name.clone());
+        (module, name)
+    }
+
+    fn doc(obj: &Map<String, Value>) -> Option<String> {
+        let title = obj.get("title").and_then(Value::as_str);
+        let description = obj.get("description").and_then(Value::as_str);
+        match (title, description) {
+            (Some(t), Some(d)) => Some(format!("{t}\n\n{d}")),
+            (Some(t), None) => Some(t.to_owned()),
+            (None, Some(d)) => Some(d.to_owned()),
+            (None, None) => None,
+        }
+    }
+
+    fn begin(&mut self, loc: &Loc, obj: &Map<String, Value>, hint: &str, forced: Option<&str>, kind: TypeKind) -> TypeId {
+        let (module, name) = self.name_for(loc, obj, hint, forced);
+        let id = self.graph.types.len();
+        self.graph.types.push(TypeDef {
+            name,
+            module,
+            doc: Self::doc(obj),
+            origin: self.reg.display(loc, self.relative_to),
+            kind,
+            deprecated: obj.get("deprecated") == Some(&Value::Bool(true)),
+        });
+        self.graph.by_loc.insert(loc.clone(), id);
+        id
+    }
+
+    fn existing(&self, loc: &Loc) -> Option<Ty> {
+        let id = *self.graph.by_loc.get(loc)?;
+        Some(if self.graph.in_progress.contains(&id) { Ty::Boxed(Box::new(Ty::Named(id))) } else { Ty::Named(id) })
+    }
+
+    fn string_enum(&mut self, loc: &Loc, obj: &Map<String, Value>, hint: &str, forced: Option<&str>, values: &[&str]) -> Ty {
+        if let Some(t) = self.existing(loc) {
+            return t;
+        }
+        let mut variants: Vec<(String, String)> = Vec::new();
+        let mut used = BTreeSet::new();
+        used.insert("Unknown".to_owned());
+        for v in values {
+            let base = ident::variant_name(v);
+            let mut name = base.clone();
+            let mut n = 2;
+            while used.contains(&name) {
+                name = format!("{base}{n}");
+                n += 1;
+            }
+            used.insert(name.clone());
+            variants.push((name, (*v).to_owned()));
+        }
+        let id = self.begin(loc, obj, hint, forced, TypeKind::StringEnum { variants });
+        Ty::Named(id)
+    }
+
+    fn object(&mut self, loc: &Loc, obj: &Map<String, Value>, hint: &str, forced: Option<&str>) -> Ty {
+        if let Some(t) = self.existing(loc) {
+            return t;
+        }
+        let mut props: Vec<(String, Loc)> = Vec::new();
+        let mut required: BTreeSet<String> = BTreeSet::new();
+        let mut additional: Option<Loc> = None;
+        let mut closed = false;
+        let mut free_form = false;
+        self.collect(loc, &mut props, &mut required, &mut additional, &mut closed, &mut free_form, 0);
+        if props.is_empty() {
+            let value_ty = match &additional {
+                Some(ap) => self.ty(ap, &format!("{hint}Value"), None),
+                None => Ty::Value,
+            };
+            return Ty::Map(Box::new(value_ty));
+        }
+        let id = self.begin(loc, obj, hint, forced, TypeKind::Struct { fields: Vec::new(), extra: Extra::None });
+        self.graph.in_progress.insert(id);
+        let type_name = self.graph.types[id].name.clone();
+        let mut fields = Vec::new();
+        let mut rust_names: HashMap<String, String> = HashMap::new();
+        for (json_name, ploc) in &props {
+            let pschema = self.schema(ploc);
+            let explicit = pschema.get("x-rust-name").and_then(Value::as_str).map(str::to_owned);
+            let rust_name = match explicit.map(Ok).unwrap_or_else(|| ident::field_name(json_name)) {
+                Ok(n) => n,
+                Err(why) => {
+                    self.diags.push(
+                        self.reg
+                            .diagnostic(Diagnostic::error("invalid-property-name", format!("property \"{json_name}\": {why}")), ploc)
+                            .with_hint("set \"x-rust-name\" on the property schema to choose the field name"),
+                    );
+                    continue;
+                }
+            };
+            if let Some(other) = rust_names.insert(rust_name.clone(), json_name.clone()) {
+                self.diags.push(
+                    self.reg
+                        .diagnostic(
+                            Diagnostic::error(
+                                "name-collision",
+                                format!("properties \"{other}\" and \"{json_name}\" both become the Rust field `{rust_name}`"),
+                            ),
+                            ploc,
+                        )
+                        .with_hint("set \"x-rust-name\" on one of the property schemas"),
+                );
+                continue;
+            }
+            let hint = format!("{}", ident::type_name(json_name));
+            let mut ty = self.ty(ploc, &hint, None);
+            if ty == Ty::Named(id) {
+                ty = Ty::Boxed(Box::new(ty));
+            }
+            let presence = if required.contains(json_name) { Presence::Required } else { Presence::Optional };
+            let doc = self.field_doc(ploc);
+            let deprecated = self.is_deprecated(ploc);
+            fields.push(Field { json_name: json_name.clone(), rust_name, ty, presence, doc, deprecated });
+        }
+        let extra = if closed {
+            Extra::None
+        } else {
+            match &additional {
+                Some(ap) if !free_form => Extra::Keep(self.ty(ap, &format!("{type_name}Extra"), None)),
+                _ => Extra::Keep(Ty::Value),
+            }
+        };
+        if fields.iter().any(|f| f.rust_name == "extra") && extra != Extra::None {
+            self.diags.push(
+                self.reg
+                    .diagnostic(
+                        Diagnostic::error(
+                            "name-collision",
+                            "a property becomes the Rust field `extra`, which holds the members the schema does not name",
+                        ),
+                        loc,
+                    )
+                    .with_hint("set \"x-rust-name\" on that property schema"),
+            );
+        }
+        self.graph.types[id].kind = TypeKind::Struct { fields, extra };
+        self.graph.in_progress.remove(&id);
+        Ty::Named(id)
+    }
+
+    fn is_deprecated(&mut self, loc: &Loc) -> bool {
+        let mut l = loc.clone();
+        for _ in 0..8 {
+            let v = self.schema(&l);
+            if v.get("deprecated") == Some(&Value::Bool(true)) {
+                return true;
+            }
+            match v.get("$ref").and_then(Value::as_str).map(str::to_owned) {
+                Some(r) => match self.resolve(&r, &l) {
+                    Some(t) => l = t,
+                    None => return false,
+                },
+                None => return false,
+            }
+        }
+        false
+    }
+
+    /// A field's doc: its own description, else the one its `$ref` points to.
+    fn field_doc(&mut self, loc: &Loc) -> Option<String> {
+        let mut l = loc.clone();
+        for _ in 0..8 {
+            let v = self.schema(&l);
+            let obj = v.as_object()?;
+            if let Some(d) = Self::doc(obj) {
+                return Some(d);
+            }
+            let r = obj.get("$ref").and_then(Value::as_str)?.to_owned();
+            l = self.resolve(&r, &l)?;
+        }
+        None
+    }
+
+    /// Gathers properties, required names and additionalProperties from an
+    /// object schema and its `allOf` members (through `$ref`s): `allOf`
+    /// merges into one struct.
+    #[allow(clippy::too_many_arguments)]
+    fn collect(
+        &mut self,
+        loc: &Loc,
+        props: &mut Vec<(String, Loc)>,
+        required: &mut BTreeSet<String>,
+        additional: &mut Option<Loc>,
+        closed: &mut bool,
+        free_form: &mut bool,
+        depth: usize,
+    ) {
+        if depth > 32 {
+            return;
+        }
+        let schema = self.schema(loc);
+        let Value::Object(obj) = &schema else { return };
+        if let Some(Value::String(r)) = obj.get("$ref")
+            && let Some(target) = self.resolve(r, loc)
+        {
+            self.collect(&target, props, required, additional, closed, free_form, depth + 1);
+        }
+        if let Some(Value::Array(members)) = obj.get("allOf") {
+            for i in 0..members.len() {
+                self.collect(&loc.child("allOf").index(i), props, required, additional, closed, free_form, depth + 1);
+            }
+        }
+        if let Some(Value::Object(p)) = obj.get("properties") {
+            for name in p.keys() {
+                let ploc = loc.child("properties").child(name);
+                match props.iter_mut().find(|(n, _)| n == name) {
+                    // A later definition of the same member refines it (the
+                    // version schema narrows the envelope's `data`).
+                    Some(slot) => slot.1 = ploc,
+                    None => props.push((name.clone(), ploc)),
+                }
+            }
+        }
+        if let Some(Value::Array(r)) = obj.get("required") {
+            required.extend(r.iter().filter_map(Value::as_str).map(str::to_owned));
+        }
+        match obj.get("additionalProperties") {
+            Some(Value::Bool(false)) => *closed = true,
+            Some(Value::Bool(true)) => *free_form = true,
+            Some(Value::Object(_)) => *additional = Some(loc.child("additionalProperties")),
+            _ => {}
+        }
+        if obj.contains_key("patternProperties") {
+            // Members matched by a pattern keep their raw value.
+            *free_form = true;
+            *closed = false;
+        }
+    }
+}
+
+fn nullable(t: Ty) -> Ty {
+    match t {
+        Ty::Nullable(_) | Ty::Value | Ty::Unit => t,
+        other => Ty::Nullable(Box::new(other)),
+    }
+}
+
+/// For `anyOf`/`oneOf` of exactly a schema and `{type: null}`, the index of the
+/// non-null branch.
+fn nullable_branch(obj: &Map<String, Value>) -> Option<usize> {
+    let key = if obj.contains_key("anyOf") { "anyOf" } else { "oneOf" };
+    let branches = obj.get(key)?.as_array()?;
+    if branches.len() != 2 {
+        return None;
+    }
+    let is_null = |v: &Value| v.get("type") == Some(&Value::String("null".to_owned())) && v.as_object().is_some_and(|o| o.len() <= 2);
+    match (is_null(&branches[0]), is_null(&branches[1])) {
+        (true, false) => Some(1),
+        (false, true) => Some(0),
+        _ => None,
+    }
+}
+
+fn string_ty(obj: &Map<String, Value>) -> Ty {
+    match obj.get("format").and_then(Value::as_str) {
+        Some("uuid") => Ty::Runtime("Uuid"),
+        Some("date-time" | "lenient-date-time") => Ty::Runtime("DateTime"),
+        Some("duration") => Ty::Runtime("Duration"),
+        Some("decimal") => Ty::Runtime("Decimal"),
+        Some("money") => Ty::Runtime("Money"),
+        _ => Ty::String,
+    }
+}
+
+/// A type-name hint from a `$ref`: the last pointer segment or the file stem.
+fn ref_hint(r: &str) -> Option<String> {
+    let (path, fragment) = r.split_once('#').unwrap_or((r, ""));
+    let last = fragment.rsplit('/').find(|s| !s.is_empty() && *s != "properties" && *s != "$defs");
+    let stem = std::path::Path::new(path).file_stem().map(|s| s.to_string_lossy().into_owned());
+    last.map(str::to_owned).or(stem).filter(|s| !s.is_empty())
+}

@@ -1,0 +1,643 @@
+//! The validator IR: every reachable subschema becomes a [`Node`] holding the
+//! checks its keywords demand. Both back ends read it: the emitter turns it
+//! into Rust, the interpreter (used by the CLI on catalogs that are not
+//! compiled in) runs it directly.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use eventsmith_core::Num;
+use eventsmith_core::formats::Format;
+use serde_json::{Map, Value};
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::load::registry::{Loc, Registry};
+
+/// Index of a node in a [`Graph`].
+pub type NodeId = usize;
+
+/// The seven JSON types as a bit set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TypeSet(pub u8);
+
+impl TypeSet {
+    /// `null`
+    pub const NULL: u8 = 1;
+    /// `boolean`
+    pub const BOOLEAN: u8 = 2;
+    /// `object`
+    pub const OBJECT: u8 = 4;
+    /// `array`
+    pub const ARRAY: u8 = 8;
+    /// `number`
+    pub const NUMBER: u8 = 16;
+    /// `string`
+    pub const STRING: u8 = 32;
+    /// `integer`
+    pub const INTEGER: u8 = 64;
+
+    /// The bit for a type name.
+    pub fn bit(name: &str) -> Option<u8> {
+        Some(match name {
+            "null" => Self::NULL,
+            "boolean" => Self::BOOLEAN,
+            "object" => Self::OBJECT,
+            "array" => Self::ARRAY,
+            "number" => Self::NUMBER,
+            "string" => Self::STRING,
+            "integer" => Self::INTEGER,
+            _ => return None,
+        })
+    }
+
+    /// True when `bit` is in the set.
+    pub fn has(self, bit: u8) -> bool {
+        self.0 & bit != 0
+    }
+
+    /// Type names in the order a message lists them.
+    pub fn names(self) -> Vec<&'static str> {
+        [
+            (Self::NULL, "null"),
+            (Self::BOOLEAN, "boolean"),
+            (Self::OBJECT, "object"),
+            (Self::ARRAY, "array"),
+            (Self::NUMBER, "number"),
+            (Self::STRING, "string"),
+            (Self::INTEGER, "integer"),
+        ]
+        .into_iter()
+        .filter(|(b, _)| self.has(*b))
+        .map(|(_, n)| n)
+        .collect()
+    }
+
+    /// `"string or null"`.
+    pub fn describe(self) -> String {
+        let names = self.names();
+        match names.as_slice() {
+            [one] => (*one).to_owned(),
+            _ => names.join(" or "),
+        }
+    }
+}
+
+/// One compiled keyword.
+#[derive(Debug, Clone)]
+pub struct Check {
+    /// The keyword as written (`minLength`).
+    pub keyword: &'static str,
+    /// `file#/pointer/to/keyword`, reported as the error's schema path.
+    pub schema_path: String,
+    /// What it checks.
+    pub kind: CheckKind,
+}
+
+/// What a keyword checks.
+#[derive(Debug, Clone)]
+#[allow(missing_docs)]
+pub enum CheckKind {
+    Type(TypeSet),
+    Enum(Vec<Value>),
+    Const(Value),
+    Required(Vec<String>),
+    Properties(Vec<(String, NodeId)>),
+    PatternProperties(Vec<(String, NodeId)>),
+    /// Applies to members matched by neither `properties` nor `patternProperties`.
+    AdditionalProperties { known: Vec<String>, patterns: Vec<String>, schema: NodeId },
+    PropertyNames(NodeId),
+    MinProperties(u64),
+    MaxProperties(u64),
+    DependentRequired(Vec<(String, Vec<String>)>),
+    DependentSchemas(Vec<(String, NodeId)>),
+    PrefixItems(Vec<NodeId>),
+    /// `items`, applying from index `start` (after `prefixItems`).
+    Items { start: usize, schema: NodeId },
+    Contains { schema: NodeId, min: u64, max: Option<u64> },
+    MinItems(u64),
+    MaxItems(u64),
+    UniqueItems,
+    MinLength(u64),
+    MaxLength(u64),
+    Pattern(String),
+    Format(Format),
+    Minimum(Num),
+    Maximum(Num),
+    ExclusiveMinimum(Num),
+    ExclusiveMaximum(Num),
+    MultipleOf(Num),
+    AllOf(Vec<NodeId>),
+    AnyOf(Vec<NodeId>),
+    OneOf(Vec<NodeId>),
+    Not(NodeId),
+    IfThenElse { condition: NodeId, then: Option<NodeId>, otherwise: Option<NodeId> },
+    Ref(NodeId),
+}
+
+/// A compiled subschema.
+#[derive(Debug, Clone)]
+pub struct Node {
+    /// Where it was written.
+    pub loc: Loc,
+    /// `file#/pointer`, for docs and messages.
+    pub origin: String,
+    /// Its checks.
+    pub body: Body,
+}
+
+/// A subschema's checks.
+#[derive(Debug, Clone)]
+pub enum Body {
+    /// `true` / `{}` (always valid) or `false` (never).
+    Always(bool),
+    /// Checks run in order; the node is valid when all pass.
+    Checks(Vec<Check>),
+}
+
+/// How `format` behaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormatMode {
+    /// Known formats assert (the default for catalogs); unknown ones are refused.
+    Assert,
+    /// Only eventsmith's custom formats assert; others are annotations, as
+    /// 2020-12 specifies by default. Unknown formats are ignored.
+    Annotate,
+}
+
+/// Options for lowering.
+#[derive(Debug, Clone)]
+pub struct LowerOptions {
+    /// Format behaviour.
+    pub formats: FormatMode,
+    /// Paths in messages are shown relative to this directory.
+    pub relative_to: Option<PathBuf>,
+}
+
+/// Every compiled subschema reachable from the roots that were lowered.
+#[derive(Debug, Default)]
+pub struct Graph {
+    /// The nodes; a node's id is its index.
+    pub nodes: Vec<Node>,
+    by_loc: HashMap<Loc, NodeId>,
+}
+
+/// Keywords that carry no assertion: accepted and ignored by validation.
+pub const ANNOTATIONS: &[&str] = &[
+    "$schema",
+    "$id",
+    "$anchor",
+    "$comment",
+    "$defs",
+    "definitions",
+    "$vocabulary",
+    "title",
+    "description",
+    "examples",
+    "default",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "contentMediaType",
+    "contentEncoding",
+    "contentSchema",
+];
+
+/// Keywords eventsmith refuses, with the reason given to the user.
+pub const REFUSED: &[(&str, &str)] = &[
+    (
+        "unevaluatedProperties",
+        "eventsmith does not track annotations across subschemas; use `additionalProperties` on a schema that lists every property (merge the `allOf` members into it)",
+    ),
+    (
+        "unevaluatedItems",
+        "eventsmith does not track annotations across subschemas; use `items` after `prefixItems` instead",
+    ),
+    ("$dynamicRef", "dynamic references are not supported; use `$ref`"),
+    ("$recursiveRef", "`$recursiveRef` is draft 2019-09; use `$ref`"),
+    ("$recursiveAnchor", "`$recursiveAnchor` is draft 2019-09; use `$anchor`"),
+    ("dependencies", "`dependencies` is draft 7; use `dependentRequired` or `dependentSchemas`"),
+];
+
+impl Graph {
+    /// An empty graph.
+    pub fn new() -> Graph {
+        Graph::default()
+    }
+
+    /// The node with id `id`.
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id]
+    }
+
+    /// Lowers the schema at `loc` (and everything it reaches), returning its node.
+    pub fn lower(&mut self, reg: &mut Registry, loc: &Loc, opts: &LowerOptions, diags: &mut Diagnostics) -> NodeId {
+        Lowerer { graph: self, reg, opts, diags }.node(loc)
+    }
+}
+
+struct Lowerer<'a> {
+    graph: &'a mut Graph,
+    reg: &'a mut Registry,
+    opts: &'a LowerOptions,
+    diags: &'a mut Diagnostics,
+}
+
+impl Lowerer<'_> {
+    fn node(&mut self, loc: &Loc) -> NodeId {
+        if let Some(id) = self.graph.by_loc.get(loc) {
+            return *id;
+        }
+        let id = self.graph.nodes.len();
+        let origin = self.reg.display(loc, self.opts.relative_to.as_deref());
+        self.graph.nodes.push(Node { loc: loc.clone(), origin, body: Body::Always(true) });
+        self.graph.by_loc.insert(loc.clone(), id);
+        let body = match self.reg.value(loc).cloned() {
+            Some(Value::Bool(b)) => Body::Always(b),
+            Some(Value::Object(obj)) => {
+                let checks = self.checks(loc, &obj);
+                if checks.is_empty() { Body::Always(true) } else { Body::Checks(checks) }
+            }
+            Some(other) => {
+                self.error(
+                    loc,
+                    "invalid-schema",
+                    format!("a schema must be an object or a boolean, found {}", eventsmith_core::validation::type_name(&other)),
+                );
+                Body::Always(true)
+            }
+            None => Body::Always(true),
+        };
+        self.graph.nodes[id].body = body;
+        id
+    }
+
+    fn error(&mut self, loc: &Loc, code: &'static str, message: String) {
+        let d = self.reg.diagnostic(Diagnostic::error(code, message), loc);
+        self.diags.push(d);
+    }
+
+    fn error_with_hint(&mut self, loc: &Loc, code: &'static str, message: String, hint: &str) {
+        let d = self.reg.diagnostic(Diagnostic::error(code, message).with_hint(hint), loc);
+        self.diags.push(d);
+    }
+
+    fn path(&self, loc: &Loc) -> String {
+        self.reg.display(loc, self.opts.relative_to.as_deref())
+    }
+
+    fn check(&self, loc: &Loc, keyword: &'static str, kind: CheckKind) -> Check {
+        Check { keyword, schema_path: self.path(&loc.child(keyword)), kind }
+    }
+
+    fn checks(&mut self, loc: &Loc, obj: &Map<String, Value>) -> Vec<Check> {
+        if let Some(Value::String(s)) = obj.get("$schema")
+            && s.trim_end_matches('#') != super::super::load::registry::DRAFT_2020_12
+        {
+            self.error_with_hint(
+                &loc.child("$schema"),
+                "unsupported-dialect",
+                format!("`$schema` is \"{s}\"; eventsmith reads JSON Schema 2020-12 only"),
+                "set `$schema` to https://json-schema.org/draft/2020-12/schema or remove it",
+            );
+        }
+        let mut out = Vec::new();
+        for (key, value) in obj {
+            let k = key.as_str();
+            let at = loc.child(k);
+            if let Some((_, why)) = REFUSED.iter().find(|(name, _)| *name == k) {
+                self.error(&at, "unsupported-keyword", format!("`{k}` is not supported: {why}"));
+                continue;
+            }
+            let kind = match k {
+                "type" => self.type_check(&at, value),
+                "enum" => match value {
+                    Value::Array(values) if !values.is_empty() => Some(CheckKind::Enum(values.clone())),
+                    _ => self.bad(&at, "a non-empty array"),
+                },
+                "const" => Some(CheckKind::Const(value.clone())),
+                "required" => self.strings(&at, value).map(CheckKind::Required),
+                "properties" => self.schema_map(&at, value).map(CheckKind::Properties),
+                "patternProperties" => {
+                    let map = self.schema_map(&at, value);
+                    if let Some(map) = &map {
+                        for (pattern, _) in map {
+                            self.pattern_ok(&at.child(pattern), pattern);
+                        }
+                    }
+                    map.map(CheckKind::PatternProperties)
+                }
+                "additionalProperties" => {
+                    let schema = self.node(&at);
+                    let known = obj.get("properties").and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default();
+                    let patterns = obj
+                        .get("patternProperties")
+                        .and_then(Value::as_object)
+                        .map(|m| m.keys().cloned().collect())
+                        .unwrap_or_default();
+                    Some(CheckKind::AdditionalProperties { known, patterns, schema })
+                }
+                "propertyNames" => Some(CheckKind::PropertyNames(self.node(&at))),
+                "minProperties" => self.count(&at, value).map(CheckKind::MinProperties),
+                "maxProperties" => self.count(&at, value).map(CheckKind::MaxProperties),
+                "dependentRequired" => match value {
+                    Value::Object(map) => {
+                        let mut deps = Vec::new();
+                        for (name, list) in map {
+                            if let Some(l) = self.strings(&at.child(name), list) {
+                                deps.push((name.clone(), l));
+                            }
+                        }
+                        Some(CheckKind::DependentRequired(deps))
+                    }
+                    _ => self.bad(&at, "an object of string arrays"),
+                },
+                "dependentSchemas" => self.schema_map(&at, value).map(CheckKind::DependentSchemas),
+                "prefixItems" => self.schema_list(&at, value).map(CheckKind::PrefixItems),
+                "items" => {
+                    let start = obj.get("prefixItems").and_then(Value::as_array).map_or(0, Vec::len);
+                    if value.is_array() {
+                        self.error_with_hint(
+                            &at,
+                            "invalid-schema",
+                            "`items` must be a schema in 2020-12, found an array".to_owned(),
+                            "use `prefixItems` for a tuple",
+                        );
+                        None
+                    } else {
+                        Some(CheckKind::Items { start, schema: self.node(&at) })
+                    }
+                }
+                "contains" => {
+                    let schema = self.node(&at);
+                    let min = match obj.get("minContains") {
+                        Some(v) => self.count(&loc.child("minContains"), v).unwrap_or(1),
+                        None => 1,
+                    };
+                    let max = obj.get("maxContains").and_then(|v| self.count(&loc.child("maxContains"), v));
+                    Some(CheckKind::Contains { schema, min, max })
+                }
+                // Read together with `contains`; alone they assert nothing.
+                "minContains" | "maxContains" => {
+                    self.count(&at, value);
+                    None
+                }
+                "minItems" => self.count(&at, value).map(CheckKind::MinItems),
+                "maxItems" => self.count(&at, value).map(CheckKind::MaxItems),
+                "uniqueItems" => match value {
+                    Value::Bool(true) => Some(CheckKind::UniqueItems),
+                    Value::Bool(false) => None,
+                    _ => self.bad(&at, "a boolean"),
+                },
+                "minLength" => self.count(&at, value).map(CheckKind::MinLength),
+                "maxLength" => self.count(&at, value).map(CheckKind::MaxLength),
+                "pattern" => match value {
+                    Value::String(p) => {
+                        if self.pattern_ok(&at, p) {
+                            Some(CheckKind::Pattern(p.clone()))
+                        } else {
+                            None
+                        }
+                    }
+                    _ => self.bad(&at, "a string"),
+                },
+                "format" => match value {
+                    Value::String(name) => self.format(&at, name),
+                    _ => self.bad(&at, "a string"),
+                },
+                "minimum" => self.number(&at, value).map(CheckKind::Minimum),
+                "maximum" => self.number(&at, value).map(CheckKind::Maximum),
+                "exclusiveMinimum" => self.number(&at, value).map(CheckKind::ExclusiveMinimum),
+                "exclusiveMaximum" => self.number(&at, value).map(CheckKind::ExclusiveMaximum),
+                "multipleOf" => match self.number(&at, value) {
+                    Some(n) if n.as_f64() > 0.0 => Some(CheckKind::MultipleOf(n)),
+                    Some(_) => self.bad(&at, "a number greater than 0"),
+                    None => None,
+                },
+                "allOf" => self.schema_list(&at, value).map(CheckKind::AllOf),
+                "anyOf" => self.schema_list(&at, value).map(CheckKind::AnyOf),
+                "oneOf" => self.schema_list(&at, value).map(CheckKind::OneOf),
+                "not" => Some(CheckKind::Not(self.node(&at))),
+                "if" => {
+                    let condition = self.node(&at);
+                    let then = obj.get("then").map(|_| self.node(&loc.child("then")));
+                    let otherwise = obj.get("else").map(|_| self.node(&loc.child("else")));
+                    if then.is_none() && otherwise.is_none() {
+                        None
+                    } else {
+                        Some(CheckKind::IfThenElse { condition, then, otherwise })
+                    }
+                }
+                // Without `if` they do nothing (2020-12 §10.2.2); still compile them
+                // so their own errors are reported.
+                "then" | "else" => {
+                    if !obj.contains_key("if") {
+                        self.node(&at);
+                    }
+                    None
+                }
+                "$ref" => match value {
+                    Value::String(r) => match self.reg.resolve(r, loc) {
+                        Ok(target) => Some(CheckKind::Ref(self.node(&target))),
+                        Err(d) => {
+                            self.diags.push(d);
+                            None
+                        }
+                    },
+                    _ => self.bad(&at, "a string"),
+                },
+                "$defs" | "definitions" => {
+                    // Compiled on demand through `$ref`; shape-check only.
+                    if !value.is_object() {
+                        self.bad(&at, "an object of schemas");
+                    }
+                    None
+                }
+                "$id" | "$anchor" | "$dynamicAnchor" | "$comment" | "title" | "description" => {
+                    if !value.is_string() {
+                        self.bad(&at, "a string");
+                    }
+                    None
+                }
+                "deprecated" | "readOnly" | "writeOnly" => {
+                    if !value.is_boolean() {
+                        self.bad(&at, "a boolean");
+                    }
+                    None
+                }
+                _ if ANNOTATIONS.contains(&k) => None,
+                _ if k.starts_with("x-") => None,
+                _ => {
+                    self.error_with_hint(
+                        &at,
+                        "unsupported-keyword",
+                        format!("unknown keyword `{k}`: eventsmith cannot enforce it and will not ignore it silently"),
+                        "prefix custom annotations with `x-`; check the spelling of JSON Schema keywords",
+                    );
+                    None
+                }
+            };
+            if let Some(kind) = kind {
+                out.push(self.check(loc, keyword_name(k), kind));
+            }
+        }
+        // `type` first, so later checks can assume it and messages stay short.
+        out.sort_by_key(|c| u8::from(c.keyword != "type"));
+        out
+    }
+
+    fn bad(&mut self, at: &Loc, expected: &str) -> Option<CheckKind> {
+        let found = self.reg.value(at).map(|v| eventsmith_core::validation::preview(v)).unwrap_or_default();
+        let keyword = at.pointer.rsplit('/').next().unwrap_or_default().to_owned();
+        self.error(at, "invalid-schema", format!("`{keyword}` must be {expected}, found {found}"));
+        None
+    }
+
+    fn type_check(&mut self, at: &Loc, value: &Value) -> Option<CheckKind> {
+        let names: Vec<&Value> = match value {
+            Value::Array(items) => items.iter().collect(),
+            other => vec![other],
+        };
+        let mut set = 0u8;
+        for name in names {
+            match name.as_str().and_then(TypeSet::bit) {
+                Some(bit) => set |= bit,
+                None => {
+                    return self.bad(at, "one of the seven JSON types (or an array of them)");
+                }
+            }
+        }
+        Some(CheckKind::Type(TypeSet(set)))
+    }
+
+    fn strings(&mut self, at: &Loc, value: &Value) -> Option<Vec<String>> {
+        match value {
+            Value::Array(items) if items.iter().all(Value::is_string) => {
+                Some(items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+            }
+            _ => {
+                self.bad(at, "an array of strings");
+                None
+            }
+        }
+    }
+
+    fn count(&mut self, at: &Loc, value: &Value) -> Option<u64> {
+        match value {
+            Value::Number(n) if eventsmith_core::validation::is_integer(n) && n.as_f64().is_some_and(|f| f >= 0.0) => {
+                n.as_u64().or_else(|| n.as_f64().map(|f| f as u64))
+            }
+            _ => {
+                self.bad(at, "a non-negative integer");
+                None
+            }
+        }
+    }
+
+    fn number(&mut self, at: &Loc, value: &Value) -> Option<Num> {
+        match value {
+            Value::Number(n) => Some(Num::of(n)),
+            _ => {
+                self.bad(at, "a number");
+                None
+            }
+        }
+    }
+
+    fn schema_map(&mut self, at: &Loc, value: &Value) -> Option<Vec<(String, NodeId)>> {
+        match value {
+            Value::Object(map) => Some(map.keys().map(|name| (name.clone(), self.node(&at.child(name)))).collect()),
+            _ => {
+                self.bad(at, "an object of schemas");
+                None
+            }
+        }
+    }
+
+    fn schema_list(&mut self, at: &Loc, value: &Value) -> Option<Vec<NodeId>> {
+        match value {
+            Value::Array(items) if !items.is_empty() => Some((0..items.len()).map(|i| self.node(&at.index(i))).collect()),
+            _ => {
+                self.bad(at, "a non-empty array of schemas");
+                None
+            }
+        }
+    }
+
+    fn pattern_ok(&mut self, at: &Loc, pattern: &str) -> bool {
+        match eventsmith_core::validation::compile_pattern(pattern) {
+            Ok(_) => true,
+            Err(e) => {
+                self.error(at, "invalid-pattern", format!("/{pattern}/ is not a valid ECMA-262 regular expression: {e}"));
+                false
+            }
+        }
+    }
+
+    fn format(&mut self, at: &Loc, name: &str) -> Option<CheckKind> {
+        match (Format::from_name(name), self.opts.formats) {
+            (Some(f), FormatMode::Assert) => Some(CheckKind::Format(f)),
+            (Some(f), FormatMode::Annotate) if f.is_custom() => Some(CheckKind::Format(f)),
+            (Some(_), FormatMode::Annotate) => None,
+            (None, FormatMode::Annotate) => None,
+            (None, FormatMode::Assert) => {
+                let known: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+                self.error_with_hint(
+                    at,
+                    "unknown-format",
+                    format!("unknown format \"{name}\": eventsmith cannot check it"),
+                    &format!("known formats: {}", known.join(", ")),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// The `'static` spelling of a keyword we lowered.
+fn keyword_name(k: &str) -> &'static str {
+    const ALL: &[&str] = &[
+        "type",
+        "enum",
+        "const",
+        "required",
+        "properties",
+        "patternProperties",
+        "additionalProperties",
+        "propertyNames",
+        "minProperties",
+        "maxProperties",
+        "dependentRequired",
+        "dependentSchemas",
+        "prefixItems",
+        "items",
+        "contains",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "format",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "multipleOf",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "not",
+        "if",
+        "$ref",
+    ];
+    ALL.iter().find(|a| **a == k).copied().unwrap_or("unknown")
+}
+
+/// Nodes grouped by the document they come from, for emitting in a stable order.
+pub fn by_document(graph: &Graph) -> BTreeMap<usize, Vec<NodeId>> {
+    let mut out: BTreeMap<usize, Vec<NodeId>> = BTreeMap::new();
+    for (id, node) in graph.nodes.iter().enumerate() {
+        out.entry(node.loc.doc).or_default().push(id);
+    }
+    out
+}

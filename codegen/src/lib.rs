@@ -1,0 +1,32 @@
+//! eventsmith-codegen: typed Rust bindings and compiled validators from a
+//! catalog of versioned JSON Schemas.
+//!
+//! Use it from `build.rs`:
+//!
+//! ```no_run
+//! // build.rs
+//! fn main() {
+//!     if let Err(e) = eventsmith_codegen::Config::new().schemas("schemas").compile() {
+//!         eprintln!("{e}");
+//!         std::process::exit(1);
+//!     }
+//! }
+//! ```
+//!
+//! and include the result: `include!(concat!(env!("OUT_DIR"), "/eventsmith.rs"));`.
+//! The pipeline is load ([`load`]) → lower ([`ir`], via [`compile`]) → emit
+//! ([`emit`]); see ARCHITECTURE.md.
+
+pub mod compile;
+pub mod config;
+pub mod diagnostic;
+pub mod emit;
+pub mod ident;
+pub mod interpret;
+pub mod ir;
+pub mod load;
+pub mod validate;
+
+pub use compile::Compiled;
+pub use config::{Config, Error};
+pub use diagnostic::{Diagnostic, Diagnostics, Severity};

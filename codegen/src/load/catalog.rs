@@ -1,0 +1,812 @@
+//! Walking a catalog directory: sources, event types, versions, examples.
+//! Every problem is collected; nothing here panics on a malformed catalog.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value, json};
+
+use super::document::{self, Syntax};
+use super::registry::{DocId, Loc, Registry};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::ident;
+
+/// How a source numbers its versions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Versioning {
+    /// `MAJOR.MINOR.PATCH`
+    Semver,
+    /// `YYYY-MM-DD`
+    Calendar,
+}
+
+/// A version of an event type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Version {
+    /// A semantic version.
+    Semver(u64, u64, u64),
+    /// A date.
+    Date(u16, u8, u8),
+}
+
+impl Version {
+    /// Parses a version file stem under `scheme`.
+    pub fn parse(text: &str, scheme: Versioning) -> Result<Version, String> {
+        match scheme {
+            Versioning::Semver => eventsmith_core::version::SemVer::parse(text)
+                .map(|v| Version::Semver(v.major, v.minor, v.patch))
+                .map_err(|e| e.to_string()),
+            Versioning::Calendar => eventsmith_core::version::Date::parse(text)
+                .map(|d| Version::Date(d.year, d.month, d.day))
+                .map_err(|e| e.to_string()),
+        }
+    }
+
+    /// The Rust type-name form: `V1_3_0`, `V2024_10_28`.
+    pub fn type_name(&self) -> String {
+        match self {
+            Version::Semver(a, b, c) => format!("V{a}_{b}_{c}"),
+            Version::Date(y, m, d) => format!("V{y:04}_{m:02}_{d:02}"),
+        }
+    }
+
+    /// The Rust module form: `v1_3_0`.
+    pub fn module_name(&self) -> String {
+        self.type_name().to_lowercase()
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Version::Semver(a, b, c) => write!(f, "{a}.{b}.{c}"),
+            Version::Date(y, m, d) => write!(f, "{y:04}-{m:02}-{d:02}"),
+        }
+    }
+}
+
+/// What an example must do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expectation {
+    /// Validate cleanly.
+    Valid,
+    /// Fail with exactly these `(instance_path, keyword)` errors.
+    Invalid {
+        /// Why it is invalid.
+        reason: String,
+        /// The expected errors, sorted.
+        errors: Vec<(String, String)>,
+    },
+}
+
+/// An example payload.
+#[derive(Debug, Clone)]
+pub struct Example {
+    /// The file.
+    pub path: PathBuf,
+    /// The version its name declares.
+    pub version: Version,
+    /// Its content.
+    pub value: Value,
+    /// What it must do.
+    pub expect: Expectation,
+}
+
+/// One version of one event type.
+#[derive(Debug, Clone)]
+pub struct EventVersion {
+    /// The version.
+    pub version: Version,
+    /// The schema file.
+    pub file: PathBuf,
+    /// The document (after the envelope merge) in the registry.
+    pub doc: DocId,
+    /// `deprecated: true` at the top level.
+    pub deprecated: bool,
+    /// Its examples.
+    pub examples: Vec<Example>,
+}
+
+impl EventVersion {
+    /// The schema's root location.
+    pub fn root(&self) -> Loc {
+        Loc { doc: self.doc, pointer: String::new() }
+    }
+}
+
+/// One event type of a source.
+#[derive(Debug, Clone)]
+pub struct EventType {
+    /// Directory name.
+    pub dir: String,
+    /// The `type` value payloads carry (prefix + directory name).
+    pub type_value: String,
+    /// Rust module name (`form_submission`).
+    pub module: String,
+    /// Rust type name (`FormSubmission`).
+    pub rust_name: String,
+    /// Versions, oldest first.
+    pub versions: Vec<EventVersion>,
+}
+
+/// A system that sends events.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Directory name.
+    pub name: String,
+    /// Rust module name.
+    pub module: String,
+    /// Its directory.
+    pub dir: PathBuf,
+    /// Human title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// Version scheme.
+    pub versioning: Versioning,
+    /// Member holding the event type.
+    pub type_field: String,
+    /// Member holding the version.
+    pub version_field: String,
+    /// Prefix of every type value.
+    pub type_prefix: String,
+    /// The envelope schema file, if any.
+    pub envelope: Option<PathBuf>,
+    /// Declared gaps: `(event type dir, from, to)` → reason.
+    pub gaps: BTreeMap<(String, String, String), String>,
+    /// Declared rollbacks: `(event type dir, version)` → reason.
+    pub rollbacks: BTreeMap<(String, String), String>,
+    /// Event types, sorted by directory name.
+    pub events: Vec<EventType>,
+}
+
+/// A loaded catalog.
+#[derive(Debug)]
+pub struct Catalog {
+    /// The catalog directory.
+    pub root: PathBuf,
+    /// Sources, sorted by name.
+    pub sources: Vec<Source>,
+    /// Every schema document.
+    pub registry: Registry,
+}
+
+/// The extension key for a shallow partial of another object schema.
+pub const PARTIAL_OF: &str = "x-eventsmith-partial-of";
+
+impl Catalog {
+    /// Loads the catalog in `root`, collecting every problem into `diags`.
+    pub fn load(root: &Path, diags: &mut Diagnostics) -> Catalog {
+        let mut catalog = Catalog { root: root.to_owned(), sources: Vec::new(), registry: Registry::new() };
+        let entries = match sorted_entries(root) {
+            Ok(e) => e,
+            Err(e) => {
+                diags.push(Diagnostic::error("unreadable-catalog", format!("cannot read the catalog directory: {e}")).in_file(root));
+                return catalog;
+            }
+        };
+        for dir in entries.into_iter().filter(|p| p.is_dir()) {
+            if let Some(source) = load_source(&dir, &mut catalog.registry, diags) {
+                catalog.sources.push(source);
+            }
+        }
+        if catalog.sources.is_empty() && !diags.has_errors() {
+            diags.push(
+                Diagnostic::error("empty-catalog", "the catalog has no source directory")
+                    .in_file(root)
+                    .with_hint("create <catalog>/<source>/source.yaml; see docs/catalog-format.md"),
+            );
+        }
+        expand_partials(&mut catalog.registry, diags);
+        catalog
+    }
+
+    /// Finds a source by name.
+    pub fn source(&self, name: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.name == name)
+    }
+}
+
+fn sorted_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        out.push(entry?.path());
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+fn load_source(dir: &Path, reg: &mut Registry, diags: &mut Diagnostics) -> Option<Source> {
+    let name = file_name(dir);
+    let config_path = ["source.yaml", "source.yml", "source.json"].iter().map(|f| dir.join(f)).find(|p| p.is_file());
+    let Some(config_path) = config_path else {
+        diags.push(
+            Diagnostic::error("missing-source-file", format!("source directory \"{name}\" has no source.yaml"))
+                .in_file(dir)
+                .with_hint("every directory of the catalog is a source and needs source.yaml (see docs/catalog-format.md)"),
+        );
+        return None;
+    };
+    let config = match document::read(&config_path) {
+        Ok(d) => d,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    let before = diags.0.len();
+    let Value::Object(obj) = &config.value else {
+        diags.push(config.diagnostic(Diagnostic::error("invalid-source-file", "source.yaml must be a mapping"), ""));
+        return None;
+    };
+    const KNOWN: &[&str] = &[
+        "title",
+        "description",
+        "versioning",
+        "type_field",
+        "version_field",
+        "type_prefix",
+        "envelope",
+        "gaps",
+        "rollbacks",
+    ];
+    for key in obj.keys() {
+        if !KNOWN.contains(&key.as_str()) {
+            diags.push(config.diagnostic(
+                Diagnostic::error("invalid-source-file", format!("unknown key \"{key}\" in source.yaml"))
+                    .with_hint(format!("known keys: {}", KNOWN.join(", "))),
+                &format!("/{key}"),
+            ));
+        }
+    }
+    let text = |key: &str, default: Option<&str>, diags: &mut Diagnostics| -> Option<String> {
+        match obj.get(key) {
+            Some(Value::String(s)) => Some(s.clone()),
+            None => {
+                if default.is_none() {
+                    diags.push(config.diagnostic(
+                        Diagnostic::error("invalid-source-file", format!("source.yaml lacks the required key \"{key}\"")),
+                        "",
+                    ));
+                }
+                default.map(str::to_owned)
+            }
+            Some(other) => {
+                diags.push(config.diagnostic(
+                    Diagnostic::error(
+                        "invalid-source-file",
+                        format!("\"{key}\" must be a string, found {}", eventsmith_core::validation::type_name(other)),
+                    ),
+                    &format!("/{key}"),
+                ));
+                None
+            }
+        }
+    };
+    let versioning = match text("versioning", None, diags).as_deref() {
+        Some("semver") => Some(Versioning::Semver),
+        Some("calendar") => Some(Versioning::Calendar),
+        Some(other) => {
+            diags.push(config.diagnostic(
+                Diagnostic::error("invalid-source-file", format!("versioning must be \"semver\" or \"calendar\", found \"{other}\"")),
+                "/versioning",
+            ));
+            None
+        }
+        None => None,
+    };
+    let type_field = text("type_field", Some("type"), diags).unwrap_or_default();
+    let version_field = text("version_field", Some("version"), diags).unwrap_or_default();
+    let type_prefix = text("type_prefix", Some(""), diags).unwrap_or_default();
+    let title = text("title", Some(&name), diags).unwrap_or_default();
+    let description = text("description", Some(""), diags).unwrap_or_default();
+    let envelope = text("envelope", Some(""), diags).filter(|s| !s.is_empty()).map(|s| dir.join(s));
+    let gaps = parse_annotated_list(&config, "gaps", 3, diags);
+    let gaps = gaps.into_iter().map(|(k, v)| ((k[0].clone(), k[1].clone(), k[2].clone()), v)).collect();
+    let rollbacks = parse_annotated_list(&config, "rollbacks", 2, diags);
+    let rollbacks = rollbacks.into_iter().map(|(k, v)| ((k[0].clone(), k[1].clone()), v)).collect();
+    if ident::module_name(&name).is_none() {
+        diags.push(
+            Diagnostic::error("invalid-name", format!("source directory \"{name}\" cannot become a Rust module name"))
+                .in_file(dir)
+                .with_hint("use lower-case ASCII letters, digits and underscores, starting with a letter"),
+        );
+    }
+    let versioning = versioning?;
+    if diags.0.len() > before && diags.0[before..].iter().any(Diagnostic::is_error) {
+        return None;
+    }
+
+    let envelope_doc = match &envelope {
+        Some(path) if !path.is_file() => {
+            diags.push(config.diagnostic(
+                Diagnostic::error("invalid-source-file", format!("the envelope file {} does not exist", path.display())),
+                "/envelope",
+            ));
+            return None;
+        }
+        Some(path) => match reg.load_file(path) {
+            Ok(id) => Some(id),
+            Err(d) => {
+                diags.push(d);
+                return None;
+            }
+        },
+        None => None,
+    };
+
+    let mut source = Source {
+        module: ident::module_name(&name).unwrap_or_else(|| name.clone()),
+        name,
+        dir: dir.to_owned(),
+        title,
+        description,
+        versioning,
+        type_field,
+        version_field,
+        type_prefix,
+        envelope,
+        gaps,
+        rollbacks,
+        events: Vec::new(),
+    };
+    let entries = match sorted_entries(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            diags.push(Diagnostic::error("unreadable-catalog", format!("cannot read directory: {e}")).in_file(dir));
+            return None;
+        }
+    };
+    let mut modules: BTreeMap<String, String> = BTreeMap::new();
+    for event_dir in entries.into_iter().filter(|p| p.is_dir()) {
+        let dir_name = file_name(&event_dir);
+        if dir_name == "common" || dir_name.starts_with('.') {
+            continue;
+        }
+        let Some(module) = ident::module_name(&dir_name) else {
+            diags.push(
+                Diagnostic::error("invalid-name", format!("event type directory \"{dir_name}\" cannot become a Rust module name"))
+                    .in_file(&event_dir)
+                    .with_hint("use ASCII letters, digits, `.`, `-` and `_`, starting with a letter"),
+            );
+            continue;
+        };
+        if let Some(other) = modules.insert(module.clone(), dir_name.clone()) {
+            diags.push(
+                Diagnostic::error(
+                    "name-collision",
+                    format!("event types \"{other}\" and \"{dir_name}\" both become the Rust module `{module}`"),
+                )
+                .in_file(&event_dir)
+                .with_hint("rename one of the directories"),
+            );
+            continue;
+        }
+        if let Some(event) = load_event_type(&source, &event_dir, &dir_name, module, envelope_doc, reg, diags) {
+            source.events.push(event);
+        }
+    }
+    Some(source)
+}
+
+/// Reads `gaps:`/`rollbacks:` lists of `"a b -> c: reason"` / `"a b: reason"` strings.
+fn parse_annotated_list(
+    config: &document::Document,
+    key: &str,
+    parts: usize,
+    diags: &mut Diagnostics,
+) -> Vec<(Vec<String>, String)> {
+    let mut out = Vec::new();
+    let Some(value) = config.value.get(key) else { return out };
+    let Some(items) = value.as_array() else {
+        diags.push(config.diagnostic(Diagnostic::error("invalid-source-file", format!("\"{key}\" must be a list")), &format!("/{key}")));
+        return out;
+    };
+    for (i, item) in items.iter().enumerate() {
+        let pointer = format!("/{key}/{i}");
+        let parsed = item.as_str().and_then(|s| {
+            let (head, reason) = s.split_once(':')?;
+            let words: Vec<String> = head.split_whitespace().filter(|w| *w != "->").map(str::to_owned).collect();
+            (words.len() == parts && !reason.trim().is_empty()).then(|| (words, reason.trim().to_owned()))
+        });
+        match parsed {
+            Some(p) => out.push(p),
+            None => {
+                let shape = if parts == 3 { "\"<event_type> <from> -> <to>: <reason>\"" } else { "\"<event_type> <version>: <reason>\"" };
+                diags.push(config.diagnostic(
+                    Diagnostic::error("invalid-source-file", format!("each entry of \"{key}\" must read {shape}")),
+                    &pointer,
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn load_event_type(
+    source: &Source,
+    dir: &Path,
+    dir_name: &str,
+    module: String,
+    envelope: Option<DocId>,
+    reg: &mut Registry,
+    diags: &mut Diagnostics,
+) -> Option<EventType> {
+    let type_value = format!("{}{}", source.type_prefix, dir_name);
+    let mut by_version: BTreeMap<Version, PathBuf> = BTreeMap::new();
+    let entries = sorted_entries(dir).unwrap_or_default();
+    for path in entries.iter().filter(|p| p.is_file()) {
+        let Some(_) = Syntax::of(path) else {
+            if !file_name(path).starts_with('.') && file_name(path) != "README.md" {
+                diags.push(
+                    Diagnostic::error("unexpected-file", format!("\"{}\" is not a .json or .yaml schema", file_name(path)))
+                        .in_file(path)
+                        .with_hint("version files are named <version>.json or <version>.yaml"),
+                );
+            }
+            continue;
+        };
+        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        match Version::parse(&stem, source.versioning) {
+            Ok(version) => {
+                if let Some(previous) = by_version.insert(version, path.clone()) {
+                    diags.push(
+                        Diagnostic::error(
+                            "duplicate-version",
+                            format!("version {version} is defined twice: {} and {}", file_name(&previous), file_name(path)),
+                        )
+                        .in_file(path)
+                        .with_hint("keep one file per version"),
+                    );
+                }
+            }
+            Err(why) => {
+                let expected = match source.versioning {
+                    Versioning::Semver => "MAJOR.MINOR.PATCH, e.g. 1.3.0.json",
+                    Versioning::Calendar => "a date YYYY-MM-DD, e.g. 2024-12-20.json",
+                };
+                diags.push(
+                    Diagnostic::error("bad-version-file-name", format!("\"{}\" is not a version file name: {why}", file_name(path)))
+                        .in_file(path)
+                        .with_hint(format!("name version files {expected}")),
+                );
+            }
+        }
+    }
+    if by_version.is_empty() {
+        diags.push(
+            Diagnostic::error("no-versions", format!("event type \"{dir_name}\" has no version file"))
+                .in_file(dir)
+                .with_hint("add <version>.json"),
+        );
+        return None;
+    }
+    let examples = load_examples(source, dir, &by_version, diags);
+    let mut versions = Vec::new();
+    for (version, file) in by_version {
+        let doc = match reg.load_file(&file) {
+            Ok(id) => id,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        if !reg.doc(doc).value.is_object() {
+            diags.push(reg.doc(doc).diagnostic(
+                Diagnostic::error("invalid-schema", "an event version schema must be a JSON object"),
+                "",
+            ));
+            continue;
+        }
+        merge_envelope(reg, doc, envelope, &source.type_field, &type_value);
+        let deprecated = reg.doc(doc).value.get("deprecated") == Some(&Value::Bool(true));
+        let examples = examples.iter().filter(|e| e.version == version).cloned().collect();
+        versions.push(EventVersion { version, file, doc, deprecated, examples });
+    }
+    Some(EventType { dir: dir_name.to_owned(), type_value, rust_name: ident::type_name(&module), module, versions })
+}
+
+/// Merges the envelope's top-level `properties` and `required` into a version
+/// document (as `$ref`s to the envelope, so their docs and types are shared)
+/// and pins the type field to the event's type value.
+fn merge_envelope(reg: &mut Registry, doc: DocId, envelope: Option<DocId>, type_field: &str, type_value: &str) {
+    let mut value = reg.doc(doc).value.clone();
+    let Some(obj) = value.as_object_mut() else { return };
+    let mut properties = match obj.remove("properties") {
+        Some(Value::Object(p)) => p,
+        Some(other) => {
+            // Leave a malformed `properties` for the validator to report.
+            obj.insert("properties".to_owned(), other);
+            return;
+        }
+        None => Map::new(),
+    };
+    let mut merged = Map::new();
+    let mut required: Vec<Value> = Vec::new();
+    if let Some(env) = envelope {
+        let env_url = reg.url(env).clone();
+        let env_value = reg.doc(env).value.clone();
+        if let Some(Value::Object(env_props)) = env_value.get("properties") {
+            for name in env_props.keys() {
+                if !properties.contains_key(name) {
+                    let pointer = format!("/properties/{}", eventsmith_core::validation::escape_pointer_segment(name));
+                    merged.insert(name.clone(), json!({ "$ref": format!("{env_url}#{pointer}") }));
+                }
+            }
+        }
+        if let Some(Value::Array(req)) = env_value.get("required") {
+            required.extend(req.iter().cloned());
+        }
+    }
+    for (k, v) in std::mem::take(&mut properties) {
+        merged.insert(k, v);
+    }
+    if let Some(Value::Array(own)) = obj.get("required") {
+        for r in own {
+            if !required.contains(r) {
+                required.push(r.clone());
+            }
+        }
+    }
+    if let Some(Value::Object(field)) = merged.get_mut(type_field)
+        && !field.contains_key("const")
+    {
+        field.insert("const".to_owned(), Value::String(type_value.to_owned()));
+    } else if !merged.contains_key(type_field) {
+        merged.insert(type_field.to_owned(), json!({ "const": type_value }));
+    }
+    obj.insert("properties".to_owned(), Value::Object(merged));
+    if !required.is_empty() {
+        obj.insert("required".to_owned(), Value::Array(required));
+    }
+    if envelope.is_some() || obj.get("type").is_none() {
+        obj.entry("type").or_insert_with(|| Value::String("object".to_owned()));
+    }
+    reg.replace_value(doc, value);
+}
+
+fn load_examples(
+    source: &Source,
+    dir: &Path,
+    versions: &BTreeMap<Version, PathBuf>,
+    diags: &mut Diagnostics,
+) -> Vec<Example> {
+    let mut out = Vec::new();
+    let examples_dir = dir.join("examples");
+    if !examples_dir.is_dir() {
+        return out;
+    }
+    let invalid_dir = examples_dir.join("invalid");
+    let expected = load_expected(&invalid_dir, diags);
+    for (folder, invalid) in [(examples_dir.clone(), false), (invalid_dir.clone(), true)] {
+        let Ok(entries) = sorted_entries(&folder) else { continue };
+        for path in entries.iter().filter(|p| p.is_file()) {
+            let name = file_name(path);
+            if name == "expected.yaml" || name == "SOURCES.md" || name == "README.md" || name.starts_with('.') {
+                continue;
+            }
+            let Some(syntax) = Syntax::of(path) else {
+                diags.push(Diagnostic::error("unexpected-file", format!("\"{name}\" is not a .json or .yaml example")).in_file(path));
+                continue;
+            };
+            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let version_text = version_prefix(&stem, source.versioning);
+            let version = match Version::parse(version_text, source.versioning) {
+                Ok(v) => v,
+                Err(why) => {
+                    diags.push(
+                        Diagnostic::error("bad-example-name", format!("example \"{name}\" does not start with a version: {why}"))
+                            .in_file(path)
+                            .with_hint("name examples <version>.json or <version>-<name>.json"),
+                    );
+                    continue;
+                }
+            };
+            if !versions.contains_key(&version) {
+                diags.push(
+                    Diagnostic::error("example-without-schema", format!("example \"{name}\" is for version {version}, which has no schema"))
+                        .in_file(path),
+                );
+                continue;
+            }
+            let text = match std::fs::read_to_string(path) {
+                Ok(t) => t,
+                Err(e) => {
+                    diags.push(Diagnostic::error("unreadable-file", format!("cannot read example: {e}")).in_file(path));
+                    continue;
+                }
+            };
+            let doc = match document::parse(path, &text, syntax) {
+                Ok(d) => d,
+                Err(d) => {
+                    diags.push(d);
+                    continue;
+                }
+            };
+            let declared = doc.value.get(&source.version_field).and_then(Value::as_str);
+            if let Some(declared) = declared
+                && declared != version.to_string()
+                && !invalid
+            {
+                diags.push(doc.diagnostic(
+                    Diagnostic::error(
+                        "example-version-mismatch",
+                        format!("example \"{name}\" says version \"{declared}\" but its file name says {version}"),
+                    ),
+                    &format!("/{}", source.version_field),
+                ));
+                continue;
+            }
+            let expect = if invalid {
+                match expected.get(&name) {
+                    Some(e) => e.clone(),
+                    None => {
+                        diags.push(
+                            Diagnostic::error("missing-expectation", format!("invalid example \"{name}\" is not listed in invalid/expected.yaml"))
+                                .in_file(path)
+                                .with_hint("list its expected errors (instance_path, keyword) and the reason"),
+                        );
+                        continue;
+                    }
+                }
+            } else {
+                Expectation::Valid
+            };
+            out.push(Example { path: path.clone(), version, value: doc.value, expect });
+        }
+    }
+    for name in expected.keys() {
+        if !invalid_dir.join(name).is_file() {
+            diags.push(
+                Diagnostic::error("stale-expectation", format!("expected.yaml lists \"{name}\", which does not exist"))
+                    .in_file(invalid_dir.join("expected.yaml")),
+            );
+        }
+    }
+    out
+}
+
+fn version_prefix(stem: &str, scheme: Versioning) -> &str {
+    match scheme {
+        // A semver never contains '-' in our file names; a name follows it.
+        Versioning::Semver => stem.split_once('-').map_or(stem, |(v, _)| v),
+        // A date has two '-'; the name follows a third.
+        Versioning::Calendar => {
+            if stem.len() > 10 && stem.as_bytes().get(10) == Some(&b'-') { &stem[..10] } else { stem }
+        }
+    }
+}
+
+fn load_expected(invalid_dir: &Path, diags: &mut Diagnostics) -> BTreeMap<String, Expectation> {
+    let mut out = BTreeMap::new();
+    let path = invalid_dir.join("expected.yaml");
+    if !path.is_file() {
+        return out;
+    }
+    let doc = match document::read(&path) {
+        Ok(d) => d,
+        Err(d) => {
+            diags.push(d);
+            return out;
+        }
+    };
+    let Some(map) = doc.value.as_object() else {
+        diags.push(doc.diagnostic(Diagnostic::error("invalid-expectation", "expected.yaml must map file names to expectations"), ""));
+        return out;
+    };
+    for (file, spec) in map {
+        let at = format!("/{}", eventsmith_core::validation::escape_pointer_segment(file));
+        let reason = spec.get("reason").and_then(Value::as_str).unwrap_or_default().to_owned();
+        let mut errors = Vec::new();
+        let mut ok = !reason.is_empty();
+        if let Some(list) = spec.get("errors").and_then(Value::as_array) {
+            for e in list {
+                match (e.get("instance_path").and_then(Value::as_str), e.get("keyword").and_then(Value::as_str)) {
+                    (Some(p), Some(k)) => errors.push((p.to_owned(), k.to_owned())),
+                    _ => ok = false,
+                }
+            }
+        } else {
+            ok = false;
+        }
+        if !ok || errors.is_empty() {
+            diags.push(doc.diagnostic(
+                Diagnostic::error(
+                    "invalid-expectation",
+                    format!("the entry for \"{file}\" needs a `reason` and a non-empty `errors` list of {{instance_path, keyword}}"),
+                ),
+                &at,
+            ));
+            continue;
+        }
+        errors.sort();
+        out.insert(file.clone(), Expectation::Invalid { reason, errors });
+    }
+    out
+}
+
+/// Expands every `x-eventsmith-partial-of` into a real schema: the target's
+/// properties (through `allOf` and `$ref`), none required, each a `$ref` to
+/// the original property schema so nested objects stay whole.
+fn expand_partials(reg: &mut Registry, diags: &mut Diagnostics) {
+    for id in 0..reg.len() {
+        let mut found = Vec::new();
+        find_partials(&reg.doc(id).value, String::new(), &mut found);
+        if found.is_empty() {
+            continue;
+        }
+        let mut value = reg.doc(id).value.clone();
+        for (pointer, target) in found {
+            let at = Loc { doc: id, pointer: pointer.clone() };
+            let loc = match reg.resolve(&target, &at) {
+                Ok(l) => l,
+                Err(d) => {
+                    diags.push(d);
+                    continue;
+                }
+            };
+            let mut props = Map::new();
+            collect_properties(reg, &loc, &mut props, 0);
+            let title = reg.value(&loc).and_then(|v| v.get("title")).and_then(Value::as_str).unwrap_or("Object").to_owned();
+            let partial = json!({
+                "type": "object",
+                "title": format!("{title}Partial"),
+                "description": format!("The values the changed fields of a {title} had before the update: a shallow partial, every key optional, a changed nested object included whole."),
+                "properties": Value::Object(props),
+            });
+            if let Some(slot) = value.pointer_mut(&pointer) {
+                *slot = partial;
+            }
+        }
+        reg.replace_value(id, value);
+    }
+}
+
+fn find_partials(v: &Value, pointer: String, out: &mut Vec<(String, String)>) {
+    match v {
+        Value::Object(obj) => {
+            if let Some(Value::String(target)) = obj.get(PARTIAL_OF) {
+                out.push((pointer.clone(), target.clone()));
+            }
+            for (k, child) in obj {
+                find_partials(child, format!("{pointer}/{}", eventsmith_core::validation::escape_pointer_segment(k)), out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                find_partials(child, format!("{pointer}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn collect_properties(reg: &mut Registry, loc: &Loc, out: &mut Map<String, Value>, depth: usize) {
+    if depth > 16 {
+        return;
+    }
+    let Some(value) = reg.value(loc).cloned() else { return };
+    if let Some(Value::String(r)) = value.get("$ref")
+        && let Ok(target) = reg.resolve(r, loc)
+    {
+        collect_properties(reg, &target, out, depth + 1);
+    }
+    if let Some(Value::Array(members)) = value.get("allOf") {
+        for i in 0..members.len() {
+            collect_properties(reg, &loc.child("allOf").index(i), out, depth + 1);
+        }
+    }
+    if let Some(Value::Object(props)) = value.get("properties") {
+        let url = reg.url(loc.doc).clone();
+        for name in props.keys() {
+            let pointer = format!("{}/properties/{}", loc.pointer, eventsmith_core::validation::escape_pointer_segment(name));
+            out.insert(name.clone(), json!({ "$ref": format!("{url}#{pointer}") }));
+        }
+    }
+}

@@ -1,0 +1,339 @@
+//! Reading one JSON or YAML file into a JSON value while remembering where
+//! every node starts, so diagnostics can point at a line and column.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+use serde_json::{Map, Number, Value};
+
+use crate::diagnostic::Diagnostic;
+
+/// A parsed file: its value and the position of each node by JSON pointer.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The file as given.
+    pub path: PathBuf,
+    /// Its content as JSON.
+    pub value: Value,
+    /// 1-based (line, column) of the node at each JSON pointer.
+    pub positions: HashMap<String, (usize, usize)>,
+}
+
+impl Document {
+    /// Where the node at `pointer` starts, or the nearest ancestor that has a
+    /// position.
+    pub fn position(&self, pointer: &str) -> Option<(usize, usize)> {
+        let mut p = pointer;
+        loop {
+            if let Some(pos) = self.positions.get(p) {
+                return Some(*pos);
+            }
+            let cut = p.rfind('/')?;
+            p = &p[..cut];
+        }
+    }
+
+    /// A diagnostic located at `pointer` in this document.
+    pub fn diagnostic(&self, d: Diagnostic, pointer: &str) -> Diagnostic {
+        let d = d.in_file(&self.path).at(pointer);
+        match self.position(pointer) {
+            Some((line, column)) => d.at_position(line, column),
+            None => d,
+        }
+    }
+}
+
+/// The syntax a file is written in, from its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    /// `.json`
+    Json,
+    /// `.yaml` / `.yml`
+    Yaml,
+}
+
+impl Syntax {
+    /// The syntax of `path`, if it is one we read.
+    pub fn of(path: &Path) -> Option<Syntax> {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("json") => Some(Syntax::Json),
+            Some("yaml" | "yml") => Some(Syntax::Yaml),
+            _ => None,
+        }
+    }
+}
+
+/// Reads and parses `path`.
+pub fn read(path: &Path) -> Result<Document, Diagnostic> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Diagnostic::error("unreadable-file", format!("cannot read file: {e}")).in_file(path)
+    })?;
+    let syntax = Syntax::of(path).unwrap_or(Syntax::Json);
+    parse(path, &text, syntax)
+}
+
+/// Parses `text` (the content of `path`).
+pub fn parse(path: &Path, text: &str, syntax: Syntax) -> Result<Document, Diagnostic> {
+    match syntax {
+        Syntax::Json => parse_json(path, text),
+        Syntax::Yaml => parse_yaml(path, text),
+    }
+}
+
+fn parse_json(path: &Path, text: &str) -> Result<Document, Diagnostic> {
+    let limits = eventsmith_core::Limits { max_bytes: usize::MAX, max_depth: eventsmith_core::Limits::MAX_DEPTH };
+    let value = eventsmith_core::json::parse_str(text, limits).map_err(|e| {
+        let (line, column) = match &e {
+            eventsmith_core::ParseError::Syntax { line, column, .. }
+            | eventsmith_core::ParseError::DuplicateKey { line, column, .. }
+            | eventsmith_core::ParseError::TooDeep { line, column, .. } => (*line, *column),
+            eventsmith_core::ParseError::TooLarge { .. } => (0, 0),
+        };
+        let d = Diagnostic::error("invalid-json", e.to_string()).in_file(path);
+        if line > 0 { d.at_position(line, column) } else { d }
+    })?;
+    let mut positions = HashMap::new();
+    JsonScanner { text: text.as_bytes(), at: 0, line: 1, col: 1 }.value(String::new(), &mut positions);
+    Ok(Document { path: path.to_owned(), value, positions })
+}
+
+/// A tolerant scanner over text already known to be valid JSON, recording the
+/// start of every value.
+struct JsonScanner<'a> {
+    text: &'a [u8],
+    at: usize,
+    line: usize,
+    col: usize,
+}
+
+impl JsonScanner<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.text.get(self.at).copied()
+    }
+
+    fn bump(&mut self) -> Option<u8> {
+        let c = self.peek()?;
+        self.at += 1;
+        if c == b'\n' {
+            self.line += 1;
+            self.col = 1;
+        } else if c & 0xC0 != 0x80 {
+            // Count characters, not UTF-8 continuation bytes.
+            self.col += 1;
+        }
+        Some(c)
+    }
+
+    fn skip_ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.bump();
+        }
+    }
+
+    fn string(&mut self) -> String {
+        let start = self.at;
+        self.bump();
+        while let Some(c) = self.bump() {
+            match c {
+                b'\\' => {
+                    self.bump();
+                }
+                b'"' => break,
+                _ => {}
+            }
+        }
+        serde_json::from_slice::<String>(&self.text[start..self.at]).unwrap_or_default()
+    }
+
+    fn value(&mut self, pointer: String, out: &mut HashMap<String, (usize, usize)>) {
+        self.skip_ws();
+        out.insert(pointer.clone(), (self.line, self.col));
+        match self.peek() {
+            Some(b'{') => {
+                self.bump();
+                loop {
+                    self.skip_ws();
+                    match self.peek() {
+                        Some(b'"') => {
+                            let key = self.string();
+                            self.skip_ws();
+                            self.bump(); // ':'
+                            let child = format!("{pointer}/{}", eventsmith_core::validation::escape_pointer_segment(&key));
+                            self.value(child, out);
+                            self.skip_ws();
+                            if self.peek() == Some(b',') {
+                                self.bump();
+                            }
+                        }
+                        Some(b'}') => {
+                            self.bump();
+                            break;
+                        }
+                        None => break,
+                        Some(_) => {
+                            self.bump();
+                        }
+                    }
+                }
+            }
+            Some(b'[') => {
+                self.bump();
+                let mut index = 0usize;
+                loop {
+                    self.skip_ws();
+                    match self.peek() {
+                        Some(b']') => {
+                            self.bump();
+                            break;
+                        }
+                        None => break,
+                        Some(_) => {
+                            self.value(format!("{pointer}/{index}"), out);
+                            index += 1;
+                            self.skip_ws();
+                            if self.peek() == Some(b',') {
+                                self.bump();
+                            }
+                        }
+                    }
+                }
+            }
+            Some(b'"') => {
+                self.string();
+            }
+            Some(_) => {
+                while matches!(self.peek(), Some(c) if !matches!(c, b',' | b']' | b'}' | b' ' | b'\n' | b'\r' | b'\t')) {
+                    self.bump();
+                }
+            }
+            None => {}
+        }
+    }
+}
+
+fn parse_yaml(path: &Path, text: &str) -> Result<Document, Diagnostic> {
+    let docs = MarkedYaml::load_from_str(text).map_err(|e| {
+        let m = e.marker();
+        Diagnostic::error("invalid-yaml", format!("invalid YAML: {}", e.info()))
+            .in_file(path)
+            .at_position(m.line(), m.col() + 1)
+    })?;
+    let mut docs = docs.into_iter();
+    let Some(root) = docs.next() else {
+        return Err(Diagnostic::error("invalid-yaml", "the file holds no YAML document").in_file(path));
+    };
+    if docs.next().is_some() {
+        return Err(Diagnostic::error("invalid-yaml", "the file holds more than one YAML document (`---`)")
+            .in_file(path)
+            .with_hint("keep one document per file"));
+    }
+    let mut positions = HashMap::new();
+    let value = yaml_to_json(&root, String::new(), &mut positions).map_err(|(pointer, d)| {
+        let d = d.in_file(path).at(pointer.clone());
+        match positions.get(&pointer) {
+            Some((l, c)) => d.at_position(*l, *c),
+            None => d,
+        }
+    })?;
+    Ok(Document { path: path.to_owned(), value, positions })
+}
+
+type YamlResult = Result<Value, (String, Diagnostic)>;
+
+fn yaml_to_json(node: &MarkedYaml<'_>, pointer: String, out: &mut HashMap<String, (usize, usize)>) -> YamlResult {
+    out.insert(pointer.clone(), (node.span.start.line(), node.span.start.col() + 1));
+    match &node.data {
+        YamlData::Value(scalar) => scalar_to_json(scalar).map_err(|d| (pointer, d)),
+        YamlData::Representation(text, _, _) => Ok(Value::String(text.to_string())),
+        YamlData::Sequence(items) => {
+            let mut arr = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                arr.push(yaml_to_json(item, format!("{pointer}/{i}"), out)?);
+            }
+            Ok(Value::Array(arr))
+        }
+        YamlData::Mapping(map) => {
+            let mut obj = Map::new();
+            for (k, v) in map {
+                let key = match &k.data {
+                    YamlData::Value(Scalar::String(s)) => s.to_string(),
+                    YamlData::Value(Scalar::Integer(i)) => i.to_string(),
+                    YamlData::Value(Scalar::Boolean(b)) => b.to_string(),
+                    YamlData::Value(Scalar::Null) => "null".to_owned(),
+                    YamlData::Value(Scalar::FloatingPoint(f)) => f.to_string(),
+                    YamlData::Representation(text, _, _) => text.to_string(),
+                    _ => {
+                        return Err((
+                            pointer,
+                            Diagnostic::error("invalid-yaml", "a mapping key must be a scalar to become a JSON member name"),
+                        ));
+                    }
+                };
+                let child = format!("{pointer}/{}", eventsmith_core::validation::escape_pointer_segment(&key));
+                if obj.contains_key(&key) {
+                    out.insert(child.clone(), (k.span.start.line(), k.span.start.col() + 1));
+                    return Err((child, Diagnostic::error("duplicate-key", format!("duplicate key \"{key}\""))));
+                }
+                let value = yaml_to_json(v, child, out)?;
+                obj.insert(key, value);
+            }
+            Ok(Value::Object(obj))
+        }
+        YamlData::Tagged(_, inner) => yaml_to_json(inner, pointer, out),
+        YamlData::Alias(_) => Err((
+            pointer,
+            Diagnostic::error("invalid-yaml", "YAML aliases (`*name`) are not supported")
+                .with_hint("write the value out in full"),
+        )),
+        YamlData::BadValue => Err((pointer, Diagnostic::error("invalid-yaml", "a value YAML cannot represent"))),
+    }
+}
+
+fn scalar_to_json(s: &Scalar<'_>) -> Result<Value, Diagnostic> {
+    Ok(match s {
+        Scalar::Null => Value::Null,
+        Scalar::Boolean(b) => Value::Bool(*b),
+        Scalar::Integer(i) => Value::Number(Number::from(*i)),
+        Scalar::FloatingPoint(f) => match Number::from_f64(f.into_inner()) {
+            Some(n) => Value::Number(n),
+            None => {
+                return Err(Diagnostic::error("invalid-yaml", format!("{} is not a number JSON can hold", f.into_inner())));
+            }
+        },
+        Scalar::String(s) => Value::String(s.to_string()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_positions_follow_pointers() {
+        let text = "{\n  \"a\": {\"b\": [1, \"x\"]},\n  \"c~/\": null\n}";
+        let doc = parse_json(Path::new("t.json"), text).unwrap();
+        assert_eq!(doc.positions.get("/a"), Some(&(2, 8)));
+        assert_eq!(doc.positions.get("/a/b/1"), Some(&(2, 18)));
+        assert_eq!(doc.positions.get("/c~0~1"), Some(&(3, 10)));
+        assert_eq!(doc.position("/a/b/1/zz"), Some((2, 18)));
+    }
+
+    #[test]
+    fn yaml_converts_and_locates() {
+        let text = "id: 1\nversion: 1.1.0\nnested:\n  list: [a, 2.5, null]\n  '30': yes\n";
+        let doc = parse_yaml(Path::new("t.yaml"), text).unwrap();
+        assert_eq!(
+            doc.value,
+            serde_json::json!({"id": 1, "version": "1.1.0", "nested": {"list": ["a", 2.5, null], "30": "yes"}})
+        );
+        assert_eq!(doc.positions.get("/nested/list/1"), Some(&(4, 13)));
+    }
+
+    #[test]
+    fn yaml_duplicate_keys_are_errors() {
+        let err = parse_yaml(Path::new("t.yaml"), "a: 1\nb: 2\na: 3\n").unwrap_err();
+        assert!(err.message.contains("duplicate"), "{err}");
+        assert_eq!(err.line, Some(3));
+    }
+}

@@ -1,0 +1,5 @@
+//! Reading a catalog from disk: files, `$ref` resolution, catalog layout.
+
+pub mod catalog;
+pub mod document;
+pub mod registry;

@@ -1,0 +1,322 @@
+//! Every schema document the generator has read, indexed the way JSON Schema
+//! 2020-12 identifies schemas: by URI (`$id`), by anchor (`$anchor`) and by
+//! JSON pointer, so `$ref` resolves within a file, across files and to remote
+//! documents mapped onto directories.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use url::Url;
+
+use super::document::{self, Document};
+use crate::diagnostic::Diagnostic;
+
+/// Index of a document in the registry.
+pub type DocId = usize;
+
+/// A schema location: a document and a JSON pointer into it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Loc {
+    /// The document.
+    pub doc: DocId,
+    /// RFC 6901 pointer (`""` for the root).
+    pub pointer: String,
+}
+
+impl Loc {
+    /// The location `segment` below this one.
+    pub fn child(&self, segment: &str) -> Loc {
+        Loc { doc: self.doc, pointer: format!("{}/{}", self.pointer, escape(segment)) }
+    }
+
+    /// The location of element `index` of keyword array below this one.
+    pub fn index(&self, index: usize) -> Loc {
+        Loc { doc: self.doc, pointer: format!("{}/{index}", self.pointer) }
+    }
+}
+
+fn escape(s: &str) -> String {
+    eventsmith_core::validation::escape_pointer_segment(s)
+}
+
+/// Keywords whose value is one subschema.
+pub const SCHEMA_KEYWORDS: &[&str] = &[
+    "additionalProperties",
+    "propertyNames",
+    "items",
+    "contains",
+    "not",
+    "if",
+    "then",
+    "else",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "contentSchema",
+];
+/// Keywords whose value maps names to subschemas.
+pub const SCHEMA_MAP_KEYWORDS: &[&str] = &["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"];
+/// Keywords whose value is an array of subschemas.
+pub const SCHEMA_ARRAY_KEYWORDS: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
+
+/// The 2020-12 meta-schema URI.
+pub const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
+
+/// All loaded documents and their identifiers.
+#[derive(Debug, Default)]
+pub struct Registry {
+    docs: Vec<(Url, Document)>,
+    by_url: HashMap<Url, DocId>,
+    resources: HashMap<Url, Loc>,
+    anchors: HashMap<(Url, String), Loc>,
+    bases: HashMap<Loc, Url>,
+    /// Remote URL prefixes served from local directories (`http://localhost:1234/` → `remotes/`).
+    remotes: Vec<(String, PathBuf)>,
+}
+
+impl Registry {
+    /// An empty registry.
+    pub fn new() -> Registry {
+        Registry::default()
+    }
+
+    /// Serves URLs starting with `prefix` from files under `dir`.
+    pub fn map_remote(&mut self, prefix: &str, dir: &Path) {
+        self.remotes.push((prefix.to_owned(), dir.to_owned()));
+    }
+
+    /// The file URL of `path` (made absolute).
+    pub fn file_url(path: &Path) -> Result<Url, Diagnostic> {
+        let abs = if path.is_absolute() {
+            path.to_owned()
+        } else {
+            std::env::current_dir().map(|d| d.join(path)).unwrap_or_else(|_| path.to_owned())
+        };
+        Url::from_file_path(&abs)
+            .map_err(|()| Diagnostic::error("unreadable-file", "cannot turn the path into a file URL").in_file(path))
+    }
+
+    /// Reads `path` and registers it under its file URL.
+    pub fn load_file(&mut self, path: &Path) -> Result<DocId, Diagnostic> {
+        let url = Registry::file_url(path)?;
+        if let Some(id) = self.by_url.get(&url) {
+            return Ok(*id);
+        }
+        let doc = document::read(path)?;
+        Ok(self.add(url, doc))
+    }
+
+    /// Registers an already parsed document under `url` and indexes it.
+    pub fn add(&mut self, url: Url, doc: Document) -> DocId {
+        let id = self.docs.len();
+        self.docs.push((url.clone(), doc));
+        self.by_url.insert(url.clone(), id);
+        self.reindex(id);
+        id
+    }
+
+    /// Replaces the value of a document (after a rewrite) and re-indexes it.
+    pub fn replace_value(&mut self, id: DocId, value: Value) {
+        self.docs[id].1.value = value;
+        self.reindex(id);
+    }
+
+    fn reindex(&mut self, id: DocId) {
+        self.bases.retain(|loc, _| loc.doc != id);
+        self.resources.retain(|_, loc| loc.doc != id);
+        self.anchors.retain(|_, loc| loc.doc != id);
+        let url = self.docs[id].0.clone();
+        self.resources.insert(url.clone(), Loc { doc: id, pointer: String::new() });
+        let value = self.docs[id].1.value.clone();
+        self.index(&value, Loc { doc: id, pointer: String::new() }, &url);
+    }
+
+    fn index(&mut self, schema: &Value, loc: Loc, base: &Url) {
+        let Value::Object(obj) = schema else {
+            self.bases.insert(loc, base.clone());
+            return;
+        };
+        let mut base = base.clone();
+        if let Some(Value::String(id)) = obj.get("$id")
+            && let Ok(mut joined) = base.join(id)
+        {
+            joined.set_fragment(None);
+            base = joined;
+            self.resources.insert(base.clone(), loc.clone());
+        }
+        for key in ["$anchor", "$dynamicAnchor"] {
+            if let Some(Value::String(anchor)) = obj.get(key) {
+                self.anchors.entry((base.clone(), anchor.clone())).or_insert_with(|| loc.clone());
+            }
+        }
+        self.bases.insert(loc.clone(), base.clone());
+        for (key, value) in obj {
+            let k = key.as_str();
+            if SCHEMA_KEYWORDS.contains(&k) {
+                self.index(value, loc.child(k), &base);
+            } else if SCHEMA_MAP_KEYWORDS.contains(&k) {
+                if let Value::Object(map) = value {
+                    for (name, sub) in map {
+                        self.index(sub, loc.child(k).child(name), &base);
+                    }
+                }
+            } else if SCHEMA_ARRAY_KEYWORDS.contains(&k)
+                && let Value::Array(items) = value
+            {
+                for (i, sub) in items.iter().enumerate() {
+                    self.index(sub, loc.child(k).index(i), &base);
+                }
+            }
+        }
+    }
+
+    /// The document with id `id`.
+    pub fn doc(&self, id: DocId) -> &Document {
+        &self.docs[id].1
+    }
+
+    /// The URL a document was registered under.
+    pub fn url(&self, id: DocId) -> &Url {
+        &self.docs[id].0
+    }
+
+    /// Number of documents.
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    /// True when nothing is loaded.
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    /// The JSON value at `loc`.
+    pub fn value(&self, loc: &Loc) -> Option<&Value> {
+        self.docs.get(loc.doc)?.1.value.pointer(&loc.pointer)
+    }
+
+    /// The base URI in force at `loc`.
+    pub fn base(&self, loc: &Loc) -> Url {
+        let mut l = loc.clone();
+        loop {
+            if let Some(b) = self.bases.get(&l) {
+                return b.clone();
+            }
+            match l.pointer.rfind('/') {
+                Some(i) => l.pointer.truncate(i),
+                None => return self.docs[loc.doc].0.clone(),
+            }
+        }
+    }
+
+    /// A diagnostic pointing at `loc`.
+    pub fn diagnostic(&self, d: Diagnostic, loc: &Loc) -> Diagnostic {
+        self.doc(loc.doc).diagnostic(d, &loc.pointer)
+    }
+
+    /// A readable name for `loc`: `file#/pointer`, the file relative to
+    /// `relative_to` when possible.
+    pub fn display(&self, loc: &Loc, relative_to: Option<&Path>) -> String {
+        let path = &self.doc(loc.doc).path;
+        let shown = relative_to.and_then(|r| path.strip_prefix(r).ok()).unwrap_or(path);
+        let file = if path.as_os_str().is_empty() { self.url(loc.doc).to_string() } else { shown.display().to_string() };
+        format!("{}#{}", file.replace('\\', "/"), loc.pointer)
+    }
+
+    /// Resolves `reference` (a `$ref` value) found in the schema at `at`.
+    pub fn resolve(&mut self, reference: &str, at: &Loc) -> Result<Loc, Diagnostic> {
+        let base = self.base(at);
+        let mut target = base.join(reference).map_err(|e| {
+            self.diagnostic(
+                Diagnostic::error("unresolved-ref", format!("`$ref` \"{reference}\" is not a valid URI reference: {e}")),
+                at,
+            )
+        })?;
+        let fragment = target.fragment().map(percent_decode).unwrap_or_default();
+        target.set_fragment(None);
+        let resource = match self.resources.get(&target) {
+            Some(loc) => loc.clone(),
+            None => {
+                let id = self.load_url(&target).map_err(|why| {
+                    self.diagnostic(
+                        Diagnostic::error("unresolved-ref", format!("`$ref` \"{reference}\" points to {target}, which {why}")),
+                        at,
+                    )
+                    .with_hint("check the relative path; references are resolved against the file's location or its `$id`")
+                })?;
+                Loc { doc: id, pointer: String::new() }
+            }
+        };
+        let loc = if fragment.is_empty() {
+            resource
+        } else if fragment.starts_with('/') {
+            Loc { doc: resource.doc, pointer: format!("{}{}", resource.pointer, fragment) }
+        } else {
+            match self.anchors.get(&(target.clone(), fragment.clone())) {
+                Some(loc) => loc.clone(),
+                None => {
+                    return Err(self.diagnostic(
+                        Diagnostic::error(
+                            "unresolved-ref",
+                            format!("`$ref` \"{reference}\": no `$anchor` named \"{fragment}\" in {target}"),
+                        ),
+                        at,
+                    ));
+                }
+            }
+        };
+        if self.value(&loc).is_none() {
+            return Err(self.diagnostic(
+                Diagnostic::error(
+                    "unresolved-ref",
+                    format!("`$ref` \"{reference}\": {target} has nothing at the pointer \"{fragment}\""),
+                ),
+                at,
+            ));
+        }
+        Ok(loc)
+    }
+
+    fn load_url(&mut self, url: &Url) -> Result<DocId, String> {
+        if let Some(id) = self.by_url.get(url) {
+            return Ok(*id);
+        }
+        let path = if url.scheme() == "file" {
+            url.to_file_path().map_err(|()| "is not a local file".to_owned())?
+        } else {
+            let text = url.as_str();
+            let mapped = self
+                .remotes
+                .iter()
+                .find_map(|(prefix, dir)| text.strip_prefix(prefix.as_str()).map(|rest| dir.join(rest)));
+            match mapped {
+                Some(p) => p,
+                None => return Err("is not a local file and eventsmith does not fetch remote schemas".to_owned()),
+            }
+        };
+        if !path.is_file() {
+            return Err(format!("does not exist ({})", path.display()));
+        }
+        let doc = document::read(&path).map_err(|d| d.message)?;
+        Ok(self.add(url.clone(), doc))
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len() + 0
+            && let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

@@ -1,0 +1,179 @@
+//! Validating payloads against a catalog without compiling it: dispatch on
+//! type and version, then run the validator IR through the interpreter.
+//! The CLI's `validate` and the example checks use this.
+
+use eventsmith_core::event::{EventError, choose};
+use eventsmith_core::validation::{Collect, Path, ValidationError};
+use eventsmith_core::version::Scheme;
+use serde_json::Value;
+
+use crate::compile::Compiled;
+use crate::interpret::Interpreter;
+use crate::load::catalog::{Expectation, Versioning};
+
+/// The verdict on one payload.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Outcome {
+    /// The payload's type value, when it has one.
+    #[serde(rename = "type")]
+    pub event_type: Option<String>,
+    /// The payload's version value, when it has one.
+    pub version: Option<String>,
+    /// The schema version it was checked against.
+    pub schema_version: Option<String>,
+    /// True when there are no errors.
+    pub valid: bool,
+    /// Every error (dispatch problems have keyword `dispatch`).
+    pub errors: Vec<ValidationError>,
+}
+
+/// A compiled catalog ready to validate payloads.
+#[derive(Debug)]
+pub struct CatalogValidator<'c> {
+    compiled: &'c Compiled,
+    interpreters: Vec<Interpreter<'c>>,
+}
+
+fn scheme(v: Versioning) -> Scheme {
+    match v {
+        Versioning::Semver => Scheme::Semver,
+        Versioning::Calendar => Scheme::Calendar,
+    }
+}
+
+fn dispatch_error(pointer: &str, e: &EventError) -> ValidationError {
+    ValidationError {
+        instance_path: pointer.to_owned(),
+        schema_path: String::new(),
+        keyword: "dispatch".to_owned(),
+        message: e.to_string(),
+    }
+}
+
+impl<'c> CatalogValidator<'c> {
+    /// Prepares every source's validators.
+    pub fn new(compiled: &'c Compiled) -> CatalogValidator<'c> {
+        let interpreters = compiled.sources.iter().map(|s| Interpreter::new(&s.graph)).collect();
+        CatalogValidator { compiled, interpreters }
+    }
+
+    /// Finds the source, event type and version of `value` and validates it.
+    pub fn validate(&self, value: &Value) -> Outcome {
+        let mut outcome = Outcome { event_type: None, version: None, schema_version: None, valid: false, errors: vec![] };
+        let Value::Object(obj) = value else {
+            let e = EventError::NotAnObject { found: eventsmith_core::validation::type_name(value) };
+            outcome.errors.push(dispatch_error("", &e));
+            return outcome;
+        };
+        // The first source whose type member names one of its event types.
+        let mut first_error = None;
+        for (ci, cs) in self.compiled.sources.iter().enumerate() {
+            let source = &self.compiled.catalog.sources[cs.source];
+            let event_type = match obj.get(&source.type_field) {
+                Some(Value::String(t)) => t,
+                Some(other) => {
+                    first_error.get_or_insert_with(|| {
+                        let e = EventError::FieldNotString {
+                            field: source.type_field.clone(),
+                            found: eventsmith_core::validation::type_name(other),
+                        };
+                        dispatch_error(&format!("/{}", source.type_field), &e)
+                    });
+                    continue;
+                }
+                None => {
+                    first_error.get_or_insert_with(|| {
+                        dispatch_error("", &EventError::MissingField { field: source.type_field.clone() })
+                    });
+                    continue;
+                }
+            };
+            let Some(ei) = source.events.iter().position(|e| &e.type_value == event_type) else {
+                first_error.get_or_insert_with(|| {
+                    dispatch_error(
+                        &format!("/{}", source.type_field),
+                        &EventError::UnknownType { event_type: event_type.clone() },
+                    )
+                });
+                continue;
+            };
+            outcome.event_type = Some(event_type.clone());
+            let event = &source.events[ei];
+            let version = match obj.get(&source.version_field) {
+                Some(Value::String(v)) => v.clone(),
+                Some(other) => {
+                    let e = EventError::FieldNotString {
+                        field: source.version_field.clone(),
+                        found: eventsmith_core::validation::type_name(other),
+                    };
+                    outcome.errors.push(dispatch_error(&format!("/{}", source.version_field), &e));
+                    return outcome;
+                }
+                None => {
+                    outcome.errors.push(dispatch_error("", &EventError::MissingField { field: source.version_field.clone() }));
+                    return outcome;
+                }
+            };
+            outcome.version = Some(version.clone());
+            let known: Vec<String> = event.versions.iter().map(|v| v.version.to_string()).collect();
+            let known_refs: Vec<&'static str> = known.iter().map(|s| &*Box::leak(s.clone().into_boxed_str())).collect();
+            let known_static: &'static [&'static str] = Box::leak(known_refs.into_boxed_slice());
+            let vi = match choose(scheme(source.versioning), event_type, known_static, &version) {
+                Ok(i) => i,
+                Err(e) => {
+                    outcome.errors.push(dispatch_error(&format!("/{}", source.version_field), &e));
+                    return outcome;
+                }
+            };
+            outcome.schema_version = Some(known[vi].clone());
+            outcome.errors = self.validate_version(ci, ei, vi, value);
+            outcome.valid = outcome.errors.is_empty();
+            return outcome;
+        }
+        if let Some(e) = first_error {
+            outcome.errors.push(e);
+        }
+        outcome
+    }
+
+    /// Validates `value` against one specific version.
+    pub fn validate_version(&self, source: usize, event: usize, version: usize, value: &Value) -> Vec<ValidationError> {
+        let cs = &self.compiled.sources[source];
+        let mut sink = Collect::default();
+        self.interpreters[source].validate(cs.roots[event][version], value, &Path::Root, &mut sink);
+        sink.0
+    }
+
+    /// Checks every example of the catalog; returns one line per example
+    /// that does not do what it must.
+    pub fn check_examples(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        for (ci, cs) in self.compiled.sources.iter().enumerate() {
+            let source = &self.compiled.catalog.sources[cs.source];
+            for (ei, event) in source.events.iter().enumerate() {
+                for (vi, version) in event.versions.iter().enumerate() {
+                    for example in &version.examples {
+                        let errors = self.validate_version(ci, ei, vi, &example.value);
+                        let shown = example.path.strip_prefix(&self.compiled.catalog.root).unwrap_or(&example.path).display();
+                        match &example.expect {
+                            Expectation::Valid if !errors.is_empty() => {
+                                let list: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+                                problems.push(format!("{shown}: expected valid, got: {}", list.join("; ")));
+                            }
+                            Expectation::Valid => {}
+                            Expectation::Invalid { errors: expected, .. } => {
+                                let mut got: Vec<(String, String)> =
+                                    errors.iter().map(|e| (e.instance_path.clone(), e.keyword.clone())).collect();
+                                got.sort();
+                                if &got != expected {
+                                    problems.push(format!("{shown}: expected errors {expected:?}, got {got:?}"));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        problems
+    }
+}

@@ -1,0 +1,240 @@
+//! From a payload to a typed event: reading the envelope, choosing the
+//! schema version, validating, decoding. Generated dispatch code calls these.
+
+use std::fmt;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::json::{Limits, ParseError};
+use crate::validation::{Collect, Errors, Path, Probe, Sink};
+use crate::version::{Scheme, SelectError, select};
+
+/// A generated type for one version of one event type.
+pub trait Schema: Sized + Serialize + DeserializeOwned {
+    /// The event type this version belongs to (the payload's type value).
+    const EVENT_TYPE: &'static str;
+    /// The schema's version.
+    const VERSION: &'static str;
+
+    /// Runs the compiled validator on `value`, reporting into `sink`.
+    fn validate_at<S: Sink>(value: &Value, at: &Path<'_>, sink: &mut S) -> bool;
+
+    /// Every error `value` has against this schema.
+    fn validate(value: &Value) -> Result<(), Errors> {
+        let mut sink = Collect::default();
+        if Self::validate_at(value, &Path::Root, &mut sink) {
+            Ok(())
+        } else {
+            Err(Errors(sink.0))
+        }
+    }
+
+    /// True when `value` is valid; stops at the first failure, allocates
+    /// nothing on valid input.
+    fn is_valid(value: &Value) -> bool {
+        Self::validate_at(value, &Path::Root, &mut Probe)
+    }
+
+    /// Validates `value` and decodes it into this type.
+    fn from_value(value: Value) -> Result<Self, EventError> {
+        decode::<Self>(value, Self::VERSION)
+    }
+
+    /// Parses, validates and decodes a JSON payload.
+    fn from_slice(bytes: &[u8]) -> Result<Self, EventError> {
+        let value = crate::json::parse_slice(bytes, Limits::DEFAULT)?;
+        Self::from_value(value)
+    }
+
+    /// This value as JSON (the payload it was read from, for a round trip).
+    fn to_value(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
+/// What to do with an event whose type the catalog does not know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UnknownTypes {
+    /// Fail with [`EventError::UnknownType`] (the default).
+    #[default]
+    Reject,
+    /// Hand the raw value back as [`Received::Unknown`].
+    Keep,
+}
+
+/// Options for reading payloads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Options {
+    /// Size and depth limits.
+    pub limits: Limits,
+    /// Unknown event types.
+    pub unknown_types: UnknownTypes,
+}
+
+/// An event read in lenient mode.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Received<E> {
+    /// A known type, validated and decoded.
+    Known(E),
+    /// A type the catalog does not know, as raw JSON.
+    Unknown(Value),
+}
+
+/// Why a payload did not become a typed event.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventError {
+    /// Not JSON, too large, too deep, or duplicate keys.
+    Parse(ParseError),
+    /// The payload is not a JSON object.
+    NotAnObject {
+        /// The JSON type found.
+        found: &'static str,
+    },
+    /// The type or version member is missing.
+    MissingField {
+        /// The member.
+        field: String,
+    },
+    /// The type or version member is not a string.
+    FieldNotString {
+        /// The member.
+        field: String,
+        /// The JSON type found.
+        found: &'static str,
+    },
+    /// No event type of this source has this name.
+    UnknownType {
+        /// The type value.
+        event_type: String,
+    },
+    /// The version does not parse under the source's scheme.
+    InvalidVersion {
+        /// The event type.
+        event_type: String,
+        /// The version value.
+        version: String,
+        /// Why it does not parse.
+        reason: String,
+    },
+    /// No known schema can read this version.
+    UnknownVersion {
+        /// The event type.
+        event_type: String,
+        /// The version value.
+        version: String,
+        /// The versions the catalog has for the type.
+        known: Vec<&'static str>,
+    },
+    /// The payload breaks its schema.
+    Invalid {
+        /// The event type.
+        event_type: String,
+        /// The payload's version.
+        version: String,
+        /// The schema version it was checked against.
+        schema_version: &'static str,
+        /// Every error.
+        errors: Errors,
+    },
+    /// Valid, but the typed decoding failed (a value outside what the Rust
+    /// type holds, such as an integer beyond `i64`).
+    Decode {
+        /// The event type.
+        event_type: String,
+        /// The schema version.
+        schema_version: &'static str,
+        /// serde's message.
+        message: String,
+    },
+}
+
+impl fmt::Display for EventError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EventError::Parse(e) => write!(f, "{e}"),
+            EventError::NotAnObject { found } => write!(f, "an event must be a JSON object, found {found}"),
+            EventError::MissingField { field } => write!(f, "the event has no \"{field}\" member"),
+            EventError::FieldNotString { field, found } => {
+                write!(f, "the event's \"{field}\" must be a string, found {found}")
+            }
+            EventError::UnknownType { event_type } => write!(f, "unknown event type \"{event_type}\""),
+            EventError::InvalidVersion { event_type, version, reason } => {
+                write!(f, "{event_type}: version \"{version}\" is not valid: {reason}")
+            }
+            EventError::UnknownVersion { event_type, version, known } => write!(
+                f,
+                "{event_type}: no schema can read version {version} (known versions: {})",
+                known.join(", ")
+            ),
+            EventError::Invalid { event_type, version, schema_version, errors } => {
+                write!(f, "{event_type}@{version} is invalid against schema {schema_version}: {errors}")
+            }
+            EventError::Decode { event_type, schema_version, message } => {
+                write!(f, "{event_type}@{schema_version}: cannot decode: {message}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for EventError {}
+
+impl From<ParseError> for EventError {
+    fn from(e: ParseError) -> Self {
+        EventError::Parse(e)
+    }
+}
+
+/// Reads the type and version members of a payload.
+pub fn envelope<'v>(value: &'v Value, type_field: &str, version_field: &str) -> Result<(&'v str, &'v str), EventError> {
+    let Value::Object(obj) = value else {
+        return Err(EventError::NotAnObject { found: crate::validation::type_name(value) });
+    };
+    let text = |field: &str| match obj.get(field) {
+        None => Err(EventError::MissingField { field: field.to_owned() }),
+        Some(Value::String(s)) => Ok(s.as_str()),
+        Some(other) => Err(EventError::FieldNotString {
+            field: field.to_owned(),
+            found: crate::validation::type_name(other),
+        }),
+    };
+    Ok((text(type_field)?, text(version_field)?))
+}
+
+/// Picks the index of the schema version an event at `version` is read with.
+pub fn choose(scheme: Scheme, event_type: &str, known: &'static [&'static str], version: &str) -> Result<usize, EventError> {
+    select(scheme, known, version).map_err(|e| match e {
+        SelectError::Invalid(err) => EventError::InvalidVersion {
+            event_type: event_type.to_owned(),
+            version: version.to_owned(),
+            reason: err.reason.to_owned(),
+        },
+        SelectError::Unknown => EventError::UnknownVersion {
+            event_type: event_type.to_owned(),
+            version: version.to_owned(),
+            known: known.to_vec(),
+        },
+    })
+}
+
+/// Validates `value` against `T` and decodes it; `version` is the payload's.
+pub fn decode<T: Schema>(value: Value, version: &str) -> Result<T, EventError> {
+    if !T::is_valid(&value) {
+        let errors = match T::validate(&value) {
+            Err(e) => e,
+            Ok(()) => Errors::default(),
+        };
+        return Err(EventError::Invalid {
+            event_type: T::EVENT_TYPE.to_owned(),
+            version: version.to_owned(),
+            schema_version: T::VERSION,
+            errors,
+        });
+    }
+    serde_json::from_value(value).map_err(|e| EventError::Decode {
+        event_type: T::EVENT_TYPE.to_owned(),
+        schema_version: T::VERSION,
+        message: e.to_string(),
+    })
+}

@@ -1,0 +1,664 @@
+//! What a validator reports and the JSON semantics every check relies on.
+//!
+//! Generated validators are generic over a [`Sink`]: with [`Collect`] they
+//! gather every error; with [`Probe`] they stop at the first failure and
+//! allocate nothing. Instance paths are a linked list on the stack ([`Path`])
+//! and become a JSON pointer string only when an error is recorded.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use serde_json::{Map, Number, Value};
+
+/// Where in the instance a check runs: a stack-allocated linked list of
+/// segments, turned into a JSON pointer only when an error needs it.
+#[derive(Debug, Clone, Copy)]
+pub enum Path<'a> {
+    /// The document root.
+    Root,
+    /// A member of an object.
+    Key(&'a Path<'a>, &'a str),
+    /// An element of an array.
+    Index(&'a Path<'a>, usize),
+}
+
+impl<'a> Path<'a> {
+    /// The path of member `key` below this one.
+    pub fn key(&'a self, key: &'a str) -> Path<'a> {
+        Path::Key(self, key)
+    }
+
+    /// The path of element `index` below this one.
+    pub fn index(&'a self, index: usize) -> Path<'a> {
+        Path::Index(self, index)
+    }
+
+    /// This path as an RFC 6901 JSON pointer (`""` for the root).
+    pub fn to_pointer(&self) -> String {
+        let mut segments = Vec::new();
+        let mut at = self;
+        loop {
+            match at {
+                Path::Root => break,
+                Path::Key(parent, key) => {
+                    segments.push(escape_pointer_segment(key));
+                    at = parent;
+                }
+                Path::Index(parent, index) => {
+                    segments.push(index.to_string());
+                    at = parent;
+                }
+            }
+        }
+        let mut out = String::new();
+        for segment in segments.iter().rev() {
+            out.push('/');
+            out.push_str(segment);
+        }
+        out
+    }
+}
+
+/// Escapes one JSON pointer segment (`~` → `~0`, `/` → `~1`).
+pub fn escape_pointer_segment(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// One failed check.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ValidationError {
+    /// JSON pointer to the offending part of the payload.
+    pub instance_path: String,
+    /// Where the failing keyword lives: `file#/json/pointer`.
+    pub schema_path: String,
+    /// The failing keyword (`required`, `enum`, …).
+    pub keyword: String,
+    /// What was expected and what was found, in plain words.
+    pub message: String,
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = if self.instance_path.is_empty() {
+            "/"
+        } else {
+            &self.instance_path
+        };
+        write!(f, "{at}: {}", self.message)
+    }
+}
+
+/// Every error found in one payload, in the order the checks ran.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Errors(pub Vec<ValidationError>);
+
+impl Errors {
+    /// True when no check failed.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The errors, in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, ValidationError> {
+        self.0.iter()
+    }
+
+    /// Number of errors.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+impl fmt::Display for Errors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Errors {}
+
+impl IntoIterator for Errors {
+    type Item = ValidationError;
+    type IntoIter = std::vec::IntoIter<ValidationError>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+/// Receives the failures of a validation run.
+pub trait Sink {
+    /// `true` when the sink wants every error; `false` when the first failure
+    /// settles the verdict, so validators may return early.
+    const COLLECT: bool;
+
+    /// Records a failure. `message` is only called by sinks that keep it.
+    fn fail(
+        &mut self,
+        at: &Path<'_>,
+        schema_path: &str,
+        keyword: &str,
+        message: impl FnOnce() -> String,
+    );
+}
+
+/// A sink that keeps every error.
+#[derive(Debug, Default)]
+pub struct Collect(pub Vec<ValidationError>);
+
+impl Sink for Collect {
+    const COLLECT: bool = true;
+
+    fn fail(
+        &mut self,
+        at: &Path<'_>,
+        schema_path: &str,
+        keyword: &str,
+        message: impl FnOnce() -> String,
+    ) {
+        self.0.push(ValidationError {
+            instance_path: at.to_pointer(),
+            schema_path: schema_path.to_owned(),
+            keyword: keyword.to_owned(),
+            message: message(),
+        });
+    }
+}
+
+/// A sink that only records that something failed; validators stop early.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Probe;
+
+impl Sink for Probe {
+    const COLLECT: bool = false;
+
+    fn fail(&mut self, _: &Path<'_>, _: &str, _: &str, _: impl FnOnce() -> String) {}
+}
+
+/// A JSON number as written in a schema, exact for every integer serde_json
+/// can hold.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Num {
+    /// A negative integer (or any integer that fits `i64`).
+    I(i64),
+    /// A non-negative integer beyond `i64::MAX`.
+    U(u64),
+    /// Anything else.
+    F(f64),
+}
+
+impl Num {
+    /// Reads a serde_json number without losing integer precision.
+    pub fn of(n: &Number) -> Num {
+        if let Some(i) = n.as_i64() {
+            Num::I(i)
+        } else if let Some(u) = n.as_u64() {
+            Num::U(u)
+        } else {
+            Num::F(n.as_f64().unwrap_or(f64::NAN))
+        }
+    }
+
+    /// The value as `f64` (lossy for huge integers).
+    pub fn as_f64(self) -> f64 {
+        match self {
+            Num::I(i) => i as f64,
+            Num::U(u) => u as f64,
+            Num::F(f) => f,
+        }
+    }
+
+    /// Exact comparison across integer and float representations.
+    pub fn cmp_exact(self, other: Num) -> Ordering {
+        match (self, other) {
+            (Num::I(a), Num::I(b)) => a.cmp(&b),
+            (Num::U(a), Num::U(b)) => a.cmp(&b),
+            (Num::I(_), Num::U(_)) => Ordering::Less,
+            (Num::U(_), Num::I(_)) => Ordering::Greater,
+            (Num::F(a), Num::F(b)) => a.partial_cmp(&b).unwrap_or(Ordering::Equal),
+            (Num::F(f), int) => cmp_float_int(f, int),
+            (int, Num::F(f)) => cmp_float_int(f, int).reverse(),
+        }
+    }
+
+    /// True for an integral value, including floats such as `1.0`.
+    pub fn is_integer(self) -> bool {
+        match self {
+            Num::I(_) | Num::U(_) => true,
+            Num::F(f) => f.is_finite() && f.fract() == 0.0,
+        }
+    }
+}
+
+/// Compares a float with an integer exactly (`f` ⋚ `int`).
+fn cmp_float_int(f: f64, int: Num) -> Ordering {
+    if f.is_nan() {
+        return Ordering::Equal;
+    }
+    // i128 holds every i64 and u64, and every float in that range whose
+    // integer part we compare; beyond it the float decides alone.
+    let i: i128 = match int {
+        Num::I(i) => i128::from(i),
+        Num::U(u) => i128::from(u),
+        Num::F(_) => return Ordering::Equal,
+    };
+    // Beyond ±2^64 no i64/u64 can compare otherwise; inside it the float's
+    // integer part fits i128 exactly.
+    if f >= 18_446_744_073_709_551_616.0 {
+        return Ordering::Greater;
+    }
+    if f <= -18_446_744_073_709_551_616.0 {
+        return Ordering::Less;
+    }
+    let trunc = f.trunc() as i128;
+    match trunc.cmp(&i) {
+        Ordering::Equal => f.fract().partial_cmp(&0.0).unwrap_or(Ordering::Equal),
+        other => other,
+    }
+}
+
+/// Reads a JSON number into a [`Num`].
+pub fn num(n: &Number) -> Num {
+    Num::of(n)
+}
+
+/// JSON Schema `integer`: any number with no fractional part, `1.0` included.
+pub fn is_integer(n: &Number) -> bool {
+    Num::of(n).is_integer()
+}
+
+/// JSON equality as JSON Schema defines it: numbers by value (`1 == 1.0`),
+/// objects regardless of key order.
+pub fn json_equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => Num::of(x).cmp_exact(Num::of(y)) == Ordering::Equal,
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_equal(a, b))
+        }
+        (Value::Object(x), Value::Object(y)) => objects_equal(x, y),
+        _ => a == b,
+    }
+}
+
+fn objects_equal(x: &Map<String, Value>, y: &Map<String, Value>) -> bool {
+    x.len() == y.len()
+        && x.iter()
+            .all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
+}
+
+/// `uniqueItems`: true when no two elements are JSON-equal.
+pub fn all_unique(items: &[Value]) -> bool {
+    for (i, a) in items.iter().enumerate() {
+        if items[i + 1..].iter().any(|b| json_equal(a, b)) {
+            return false;
+        }
+    }
+    true
+}
+
+/// String length in Unicode code points, as `minLength`/`maxLength` count.
+pub fn char_len(s: &str) -> u64 {
+    s.chars().count() as u64
+}
+
+/// `multipleOf`, exact for decimal literals such as `0.01` and for integers
+/// of any size serde_json can hold.
+pub fn is_multiple_of(value: &Number, divisor: Num) -> bool {
+    let value = Num::of(value);
+    match (value, divisor) {
+        (Num::I(a), Num::I(b)) if b != 0 => a % b == 0,
+        (Num::U(a), Num::I(b)) if b > 0 => a % (b as u64) == 0,
+        (Num::U(a), Num::U(b)) if b != 0 => a % b == 0,
+        (Num::I(_), Num::U(_)) => false_unless_zero(value),
+        _ => {
+            let (Some(a), Some(b)) = (Decimal::of(value), Decimal::of(divisor)) else {
+                return false;
+            };
+            a.is_multiple_of(b)
+        }
+    }
+}
+
+fn false_unless_zero(n: Num) -> bool {
+    matches!(n, Num::I(0))
+}
+
+/// A finite number as `mantissa × 10^exponent`, exact for the shortest
+/// decimal text of a float (the text a JSON document carried).
+#[derive(Debug, Clone, Copy)]
+struct Decimal {
+    mantissa: u128,
+    exponent: i32,
+}
+
+impl Decimal {
+    fn of(n: Num) -> Option<Decimal> {
+        match n {
+            Num::I(i) => Some(Decimal {
+                mantissa: u128::from(i.unsigned_abs()),
+                exponent: 0,
+            }),
+            Num::U(u) => Some(Decimal {
+                mantissa: u128::from(u),
+                exponent: 0,
+            }),
+            Num::F(f) if f.is_finite() => Decimal::parse(&format!("{:e}", f.abs())),
+            Num::F(_) => None,
+        }
+    }
+
+    /// Parses Rust's `{:e}` rendering (`1.25e-2`).
+    fn parse(text: &str) -> Option<Decimal> {
+        let (digits, exp) = text.split_once('e')?;
+        let mut exponent: i32 = exp.parse().ok()?;
+        let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+        let mut mantissa: u128 = 0;
+        for c in int.chars().chain(frac.chars()) {
+            mantissa = mantissa
+                .checked_mul(10)?
+                .checked_add(u128::from(c.to_digit(10)?))?;
+        }
+        exponent -= i32::try_from(frac.len()).ok()?;
+        Some(Decimal { mantissa, exponent })
+    }
+
+    fn is_multiple_of(self, divisor: Decimal) -> bool {
+        if divisor.mantissa == 0 {
+            return false;
+        }
+        if self.mantissa == 0 {
+            return true;
+        }
+        if self.exponent >= divisor.exponent {
+            // value / divisor = (m1 · 10^k) / m2 with k ≥ 0: work modulo m2.
+            let k = (self.exponent - divisor.exponent) as u32;
+            mul_mod(
+                self.mantissa % divisor.mantissa,
+                pow_mod(10, k, divisor.mantissa),
+                divisor.mantissa,
+            ) == 0
+        } else {
+            // value / divisor = m1 / (m2 · 10^k): m1 must be divisible by it.
+            let k = (divisor.exponent - self.exponent) as u32;
+            match 10u128
+                .checked_pow(k)
+                .and_then(|p| p.checked_mul(divisor.mantissa))
+            {
+                Some(d) => self.mantissa % d == 0,
+                None => false,
+            }
+        }
+    }
+}
+
+fn mul_mod(a: u128, b: u128, m: u128) -> u128 {
+    // Russian-peasant multiplication keeps every intermediate below 2m.
+    let (mut a, mut b, mut acc) = (a % m, b, 0u128);
+    while b > 0 {
+        if b & 1 == 1 {
+            acc = add_mod(acc, a, m);
+        }
+        a = add_mod(a, a, m);
+        b >>= 1;
+    }
+    acc
+}
+
+fn add_mod(a: u128, b: u128, m: u128) -> u128 {
+    let (sum, overflow) = a.overflowing_add(b);
+    if overflow || sum >= m {
+        sum.wrapping_sub(m)
+    } else {
+        sum
+    }
+}
+
+fn pow_mod(base: u128, mut exp: u32, m: u128) -> u128 {
+    let mut result = 1 % m;
+    let mut base = base % m;
+    while exp > 0 {
+        if exp & 1 == 1 {
+            result = mul_mod(result, base, m);
+        }
+        base = mul_mod(base, base, m);
+        exp >>= 1;
+    }
+    result
+}
+
+/// A `pattern` compiled on first use, with ECMA-262 semantics (`u` flag):
+/// generated validators keep one per pattern in a `static`.
+#[derive(Debug)]
+pub struct LazyPattern {
+    source: &'static str,
+    compiled: std::sync::OnceLock<Option<regress::Regex>>,
+}
+
+impl LazyPattern {
+    /// A pattern that compiles `source` when first used.
+    pub const fn new(source: &'static str) -> LazyPattern {
+        LazyPattern {
+            source,
+            compiled: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// True when the pattern matches anywhere in `s` (patterns are not
+    /// anchored). A pattern that does not compile matches nothing; the
+    /// generator refuses such patterns, so this only guards hand-written use.
+    pub fn is_match(&self, s: &str) -> bool {
+        self.compiled
+            .get_or_init(|| compile_pattern(self.source).ok())
+            .as_ref()
+            .is_some_and(|re| re.find(s).is_some())
+    }
+
+    /// The pattern's source text.
+    pub fn source(&self) -> &'static str {
+        self.source
+    }
+}
+
+/// Parses a JSON literal embedded in generated code (`enum`/`const`
+/// values). The generator wrote the text from a parsed value, so it always
+/// parses; `null` stands in should it ever not.
+pub fn json_literal(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or(Value::Null)
+}
+
+/// Compiles a JSON Schema `pattern` with ECMA-262 semantics.
+pub fn compile_pattern(source: &str) -> Result<regress::Regex, regress::Error> {
+    regress::Regex::with_flags(source, "u")
+}
+
+/// The JSON type name of a value, as error messages print it.
+pub fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if is_integer(n) => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// A short rendering of a value for messages (long strings are cut).
+pub fn preview(v: &Value) -> String {
+    let text = v.to_string();
+    if text.chars().count() > 60 {
+        let cut: String = text.chars().take(57).collect();
+        format!("{cut}...")
+    } else {
+        text
+    }
+}
+
+/// Message builders shared by the generated validators and the generator's
+/// own interpreter, so both word every failure the same way.
+pub mod msg {
+    use super::preview;
+    use serde_json::Value;
+
+    /// `type` failed.
+    pub fn type_mismatch(expected: &str, got: &Value) -> String {
+        format!(
+            "expected {expected}, got {} {}",
+            super::type_name(got),
+            preview(got)
+        )
+    }
+
+    /// `enum` failed.
+    pub fn not_in_enum(allowed: &[Value], got: &Value) -> String {
+        let list: Vec<String> = allowed.iter().map(preview).collect();
+        if allowed.len() == 1 {
+            format!("expected {}, got {}", list[0], preview(got))
+        } else {
+            format!("expected one of {}, got {}", list.join(", "), preview(got))
+        }
+    }
+
+    /// `const` failed.
+    pub fn not_const(expected: &Value, got: &Value) -> String {
+        format!("expected {}, got {}", preview(expected), preview(got))
+    }
+
+    /// `required` failed.
+    pub fn missing(name: &str) -> String {
+        format!("missing required property \"{name}\"")
+    }
+
+    /// `additionalProperties: false` failed.
+    pub fn unexpected_property(name: &str) -> String {
+        format!("property \"{name}\" is not allowed here")
+    }
+
+    /// `pattern` failed.
+    pub fn pattern(pattern: &str, got: &str) -> String {
+        format!(
+            "expected a string matching /{pattern}/, got {}",
+            preview(&Value::String(got.to_owned()))
+        )
+    }
+
+    /// `contains` / `minContains` / `maxContains` failed.
+    pub fn contains(found: u64, min: u64, max: Option<u64>) -> String {
+        match max {
+            Some(max) if found > max => {
+                format!("expected at most {max} items matching `contains`, found {found}")
+            }
+            _ => format!("expected at least {min} items matching `contains`, found {found}"),
+        }
+    }
+
+    /// `oneOf` failed: `valid` is 0 or 2 (two or more).
+    pub fn one_of(valid: usize, branches: usize) -> String {
+        if valid == 0 {
+            format!(
+                "expected a value valid against exactly one of the {branches} oneOf schemas, it matches none"
+            )
+        } else {
+            format!(
+                "expected a value valid against exactly one of the {branches} oneOf schemas, it matches more than one"
+            )
+        }
+    }
+
+    /// A schema number as a message prints it.
+    pub fn num(n: super::Num) -> String {
+        match n {
+            super::Num::I(i) => i.to_string(),
+            super::Num::U(u) => u.to_string(),
+            super::Num::F(f) => f.to_string(),
+        }
+    }
+
+    /// `format` failed.
+    pub fn format(format: &str, got: &str) -> String {
+        format!(
+            "expected a valid {format}, got {}",
+            preview(&Value::String(got.to_owned()))
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn n(v: Value) -> Number {
+        match v {
+            Value::Number(n) => n,
+            _ => unreachable!("test helper takes numbers"),
+        }
+    }
+
+    #[test]
+    fn pointer_escapes_segments() {
+        let root = Path::Root;
+        let a = root.key("a/b");
+        let b = a.index(3);
+        let c = b.key("m~n");
+        assert_eq!(c.to_pointer(), "/a~1b/3/m~0n");
+        assert_eq!(Path::Root.to_pointer(), "");
+    }
+
+    #[test]
+    fn equality_is_json_equality() {
+        assert!(json_equal(&json!(1), &json!(1.0)));
+        assert!(json_equal(
+            &json!({"a": 1, "b": [1.0]}),
+            &json!({"b": [1], "a": 1.0})
+        ));
+        assert!(!json_equal(&json!(false), &json!(0)));
+        assert!(!json_equal(&json!([1]), &json!([1, 1])));
+    }
+
+    #[test]
+    fn integers_include_integral_floats() {
+        assert!(is_integer(&n(json!(1.0))));
+        assert!(!is_integer(&n(json!(1.5))));
+        assert!(is_integer(&n(json!(u64::MAX))));
+    }
+
+    #[test]
+    fn multiple_of_is_exact_for_decimals() {
+        assert!(is_multiple_of(&n(json!(0.3)), Num::F(0.1)));
+        assert!(is_multiple_of(&n(json!(19.99)), Num::F(0.01)));
+        assert!(!is_multiple_of(&n(json!(0.0075)), Num::F(0.01)));
+        assert!(is_multiple_of(&n(json!(1e308)), Num::F(0.5)));
+        assert!(!is_multiple_of(&n(json!(35)), Num::F(1.5)));
+        assert!(is_multiple_of(&n(json!(u64::MAX)), Num::I(5)));
+        assert!(!is_multiple_of(&n(json!(-7)), Num::I(2)));
+        assert!(is_multiple_of(&n(json!(-8)), Num::F(2.0)));
+    }
+
+    #[test]
+    fn comparisons_are_exact_across_representations() {
+        assert_eq!(Num::I(1).cmp_exact(Num::F(1.0)), Ordering::Equal);
+        assert_eq!(Num::F(1.5).cmp_exact(Num::I(1)), Ordering::Greater);
+        assert_eq!(Num::I(2).cmp_exact(Num::F(1.5)), Ordering::Greater);
+        assert_eq!(Num::U(u64::MAX).cmp_exact(Num::F(1.0e19)), Ordering::Greater);
+        assert_eq!(Num::U(u64::MAX).cmp_exact(Num::F(1.8e19)), Ordering::Greater);
+        assert_eq!(Num::F(1e30).cmp_exact(Num::U(u64::MAX)), Ordering::Greater);
+        assert_eq!(Num::I(-3).cmp_exact(Num::F(-2.5)), Ordering::Less);
+        assert_eq!(
+            Num::I(9_007_199_254_740_993).cmp_exact(Num::F(9_007_199_254_740_992.0)),
+            Ordering::Greater
+        );
+    }
+
+    #[test]
+    fn unique_uses_json_equality() {
+        assert!(!all_unique(&[json!(1), json!(1.0)]));
+        assert!(all_unique(&[json!({"a": 1}), json!({"a": 2})]));
+    }
+}

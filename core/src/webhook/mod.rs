@@ -1,0 +1,71 @@
+//! Receiving webhooks safely: signature checks, shared secrets and replay
+//! protection, with no web framework attached.
+//!
+//! - [`Verifier`] checks [Standard Webhooks] signatures (the scheme Svix
+//!   delivers): the `webhook-id`, `webhook-timestamp` and `webhook-signature`
+//!   headers (or their `svix-*` aliases), a timestamp within a tolerance of
+//!   now, and an HMAC-SHA256 over `id.timestamp.body` compared in constant
+//!   time. [`Secret`] parses the `whsec_…` signing secret.
+//! - [`HeaderSource`] is how the verifier reads headers; it is implemented
+//!   for slices, arrays and `Vec`s of name/value pairs and for `HashMap` and
+//!   `BTreeMap`, and is a one-method trait to implement for a framework's
+//!   header map.
+//! - [`SharedSecret`] is for senders that sign nothing (Impact Stack): a
+//!   secret in the URL or in HTTP basic auth, compared in constant time.
+//!   [`secret_from_query`] and [`secret_from_last_path_segment`] pull it out
+//!   of a request target.
+//! - [`SeenIds`] / [`InMemorySeenIds`] deduplicate deliveries by id: senders
+//!   retry, so the same event can arrive more than once.
+//!
+//! Every check returns an error that says which rule failed, for logs; answer
+//! the HTTP request with the error's `public_message()` only, so a caller
+//! learns nothing about which check it tripped.
+//!
+//! ```
+//! use eventsmith_core::webhook::{InMemorySeenIds, SeenIds, Secret, Verifier};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let secret: Secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".parse()?;
+//! let verifier = Verifier::new(secret).clock(|| 1_614_265_330);
+//! let seen = InMemorySeenIds::default();
+//!
+//! let body = br#"{"test": 2432232314}"#;
+//! let headers = [
+//!     ("Webhook-Id", "msg_p5jXN8AQM9LWM0D4loKWxJek"),
+//!     ("Webhook-Timestamp", "1614265330"),
+//!     ("Webhook-Signature", "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="),
+//! ];
+//! match verifier.verify(&headers, body) {
+//!     Ok(delivery) => {
+//!         if seen.first_time(delivery.id(), delivery.timestamp()) {
+//!             // parse and handle `body` here
+//!         }
+//!     }
+//!     Err(error) => {
+//!         // log `error` (its Display names the failed rule) and answer
+//!         // 401 with `error.public_message()`
+//!         return Err(error.into());
+//!     }
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! [Standard Webhooks]: https://www.standardwebhooks.com/
+
+mod headers;
+mod secret;
+mod seen;
+mod shared_secret;
+mod verify;
+
+pub use headers::{
+    HeaderSource, SVIX_ID, SVIX_SIGNATURE, SVIX_TIMESTAMP, WEBHOOK_ID, WEBHOOK_SIGNATURE,
+    WEBHOOK_TIMESTAMP,
+};
+pub use secret::{Secret, SecretError};
+pub use seen::{DEFAULT_SEEN_EXPIRY, InMemorySeenIds, SeenIds};
+pub use shared_secret::{
+    SharedSecret, SharedSecretError, secret_from_last_path_segment, secret_from_query,
+};
+pub use verify::{DEFAULT_TOLERANCE, TimestampProblem, Verified, Verifier, VerifyError};
