@@ -16,10 +16,11 @@
 extern crate self as eventsmith;
 
 pub use eventsmith_core::{
-    Collect, DateTime, Decimal, Duration, Errors, EventError, Limits, Money, Num, Options, ParseError, Path, Probe,
+    Collect, DateTime, Decimal, Duration, Errors, EventError, EventSource, Limits, Money, Num, Options, ParseError, Path, Probe,
     Received, Schema, Sink, UnknownTypes, ValidationError, __private, event, formats, json, serde_helpers, validation,
     values, version, webhook,
 };
 pub use eventsmith_core::values::Uuid;
+pub use eventsmith_core::{Delivery, ReceiveError, Receiver, receive};
 
 include!(concat!(env!("OUT_DIR"), "/eventsmith.rs"));

@@ -1,9 +1,30 @@
 //! Problems found in a catalog, collected before failing and rendered like
-//! compiler errors: file, line and column, a snippet with a caret, what was
-//! found, what was expected, and a hint.
+//! compiler errors: file, line and column, a snippet with the offending token
+//! underlined, what was found, what was expected, and a hint.
+//!
+//! Rendering goes through [miette]'s graphical report handler. The plain
+//! style (ASCII, no colour) is byte-for-byte deterministic: the diagnostics
+//! snapshots under `tests/diagnostics/` and `build.rs` output use it.
+//!
+//! ```text
+//! error[invalid-schema]
+//!
+//!   x `minLength` must be a non-negative integer, found "3"
+//!    ,-[shop/order_placed/1.0.0.json:6:20]
+//!  5 |     "name": {
+//!  6 |       "minLength": "3"
+//!    :                    ^|^
+//!    :                     `-- /properties/name/minLength
+//!  7 |     }
+//!    `----
+//!   help: write the number without quotes
+//! ```
 
 use std::fmt;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode, SourceSpan};
 
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -28,12 +49,96 @@ pub struct Diagnostic {
     pub pointer: Option<String>,
     /// 1-based line, when known.
     pub line: Option<usize>,
-    /// 1-based column, when known.
+    /// 1-based column (in characters), when known.
     pub column: Option<usize>,
     /// What is wrong: what was found and what was expected.
     pub message: String,
     /// How to fix it, where a hint helps.
     pub hint: Option<String>,
+}
+
+/// How diagnostics are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// ASCII art, no colour: deterministic, for snapshots, logs and `build.rs`.
+    Plain,
+    /// Unicode box drawing, no colour (a terminal with `NO_COLOR` set).
+    Unicode,
+    /// Unicode box drawing and ANSI colours (a terminal).
+    Color,
+}
+
+/// Options for [`Diagnostics::render_with`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// Drawing style.
+    pub style: Style,
+    /// Paths below this directory are shown relative to it, in locations and
+    /// in messages.
+    pub relative_to: Option<PathBuf>,
+}
+
+impl RenderOptions {
+    /// Plain style, paths relative to the current directory: what
+    /// [`Diagnostics::render`] and `Display` use.
+    pub fn plain() -> RenderOptions {
+        RenderOptions { style: Style::Plain, relative_to: std::env::current_dir().ok() }
+    }
+
+    /// The style for standard error: colours on a terminal unless `NO_COLOR`
+    /// is set to something non-empty (<https://no-color.org>); plain when
+    /// standard error is not a terminal.
+    pub fn for_stderr() -> RenderOptions {
+        let style = if !std::io::stderr().is_terminal() {
+            Style::Plain
+        } else if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+            Style::Unicode
+        } else {
+            Style::Color
+        };
+        RenderOptions { style, ..RenderOptions::plain() }
+    }
+
+    /// Shows paths relative to `dir`.
+    pub fn relative_to(mut self, dir: impl Into<PathBuf>) -> RenderOptions {
+        self.relative_to = Some(dir.into());
+        self
+    }
+
+    fn handler(&self) -> GraphicalReportHandler {
+        let theme = match self.style {
+            Style::Plain => GraphicalTheme::none(),
+            Style::Unicode => GraphicalTheme::unicode_nocolor(),
+            Style::Color => GraphicalTheme::unicode(),
+        };
+        let handler = GraphicalReportHandler::new_themed(theme).with_links(false).with_context_lines(1);
+        match self.style {
+            // One line per message, whatever its length, so output is stable.
+            Style::Plain => handler.with_wrap_lines(false).with_width(usize::MAX / 4),
+            Style::Unicode | Style::Color => handler.with_width(100),
+        }
+    }
+
+    /// `path` as shown: relative to [`RenderOptions::relative_to`] when below it.
+    fn show(&self, path: &Path) -> String {
+        let shown = self.relative_to.as_deref().and_then(|base| path.strip_prefix(base).ok()).unwrap_or(path);
+        let text = shown.display().to_string().replace('\\', "/");
+        if text.is_empty() { ".".to_owned() } else { text }
+    }
+
+    /// `text` with absolute paths below [`RenderOptions::relative_to`] made relative.
+    fn show_in_text(&self, text: &str) -> String {
+        match &self.relative_to {
+            Some(base) if !base.as_os_str().is_empty() => {
+                let mut prefix = base.display().to_string();
+                if !prefix.ends_with(std::path::MAIN_SEPARATOR) {
+                    prefix.push(std::path::MAIN_SEPARATOR);
+                }
+                text.replace(&prefix, "")
+            }
+            _ => text.to_owned(),
+        }
+    }
 }
 
 impl Diagnostic {
@@ -86,42 +191,196 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    /// Renders the diagnostic with a snippet of `source` (the file's text).
+    /// Renders the diagnostic in the plain style with a snippet of `source`
+    /// (the file's text), paths relative to the current directory.
     pub fn render(&self, source: Option<&str>) -> String {
-        let mut out = self.to_string();
-        if let (Some(text), Some(line), Some(column)) = (source, self.line, self.column)
-            && let Some(snippet) = text.lines().nth(line.saturating_sub(1))
-        {
-            let number = line.to_string();
-            let pad = " ".repeat(number.len());
-            let caret_pad: String =
-                snippet.chars().take(column.saturating_sub(1)).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
-            out.push_str(&format!("\n{pad} |\n{number} | {snippet}\n{pad} | {caret_pad}^"));
+        self.render_with(source, &RenderOptions::plain())
+    }
+
+    /// Renders the diagnostic with a snippet of `source` (the file's text).
+    pub fn render_with(&self, source: Option<&str>, options: &RenderOptions) -> String {
+        let report = Report::new(self, source, options);
+        let mut out = String::new();
+        if options.handler().render_report(&mut out, &report).is_err() {
+            // Formatting into a String cannot fail; keep the one-line form anyway.
+            out = report.to_string();
         }
-        if let Some(hint) = &self.hint {
-            out.push_str(&format!("\n  = hint: {hint}"));
+        // miette pads some lines; trailing spaces only make snapshots brittle.
+        let mut trimmed: String = out.lines().map(str::trim_end).collect::<Vec<_>>().join("\n");
+        while trimmed.ends_with('\n') {
+            trimmed.pop();
         }
-        out
+        trimmed
+    }
+
+    /// `file:line:column`, `file` or nothing, for one-line forms.
+    fn location(&self, options: &RenderOptions) -> Option<String> {
+        let file = options.show(self.file.as_deref()?);
+        Some(match (self.line, self.column) {
+            (Some(line), Some(column)) => format!("{file}:{line}:{column}"),
+            _ => file,
+        })
     }
 }
 
 impl fmt::Display for Diagnostic {
+    /// The one-line form: `error[code]: message (at file:line:col /pointer)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let level = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        write!(f, "{level}[{}]: {}", self.code, self.message)?;
-        if let Some(file) = &self.file {
-            write!(f, "\n  --> {}", file.display())?;
-            if let (Some(line), Some(column)) = (self.line, self.column) {
-                write!(f, ":{line}:{column}")?;
-            }
+        let options = RenderOptions::plain();
+        write!(f, "{}[{}]: {}", level(self.severity), self.code, options.show_in_text(&self.message))?;
+        if let Some(location) = self.location(&options) {
+            write!(f, "\n  --> {location}")?;
             if let Some(pointer) = &self.pointer {
-                write!(f, " at {}", if pointer.is_empty() { "/" } else { pointer })?;
+                write!(f, " at {}", show_pointer(pointer))?;
             }
         }
         Ok(())
+    }
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+fn show_pointer(pointer: &str) -> &str {
+    if pointer.is_empty() { "the document root" } else { pointer }
+}
+
+/// One diagnostic as miette sees it.
+struct Report {
+    header: String,
+    message: String,
+    severity: miette::Severity,
+    hint: Option<String>,
+    source: Option<NamedSource<String>>,
+    label: Option<LabeledSpan>,
+}
+
+impl Report {
+    fn new(d: &Diagnostic, source: Option<&str>, options: &RenderOptions) -> Report {
+        let mut message = options.show_in_text(&d.message);
+        let mut snippet = None;
+        if let (Some(file), Some(text), Some(line), Some(column)) = (&d.file, source, d.line, d.column)
+            && let Some(offset) = offset_of(text, line, column)
+        {
+            let len = token_len(text, offset);
+            let label = d.pointer.as_deref().map(|p| show_pointer(p).to_owned());
+            snippet = Some((
+                NamedSource::new(options.show(file), text.to_owned()),
+                LabeledSpan::new_primary_with_span(label, SourceSpan::from((offset, len))),
+            ));
+        }
+        if snippet.is_none()
+            && let Some(location) = d.location(options)
+        {
+            // No snippet to show: name the place in the message itself.
+            message.push_str(&format!("\n--> {location}"));
+            if let Some(pointer) = &d.pointer {
+                message.push_str(&format!(" at {}", show_pointer(pointer)));
+            }
+        }
+        let (source, label) = match snippet {
+            Some((s, l)) => (Some(s), Some(l)),
+            None => (None, None),
+        };
+        Report {
+            header: format!("{}[{}]", level(d.severity), d.code),
+            message,
+            severity: match d.severity {
+                Severity::Error => miette::Severity::Error,
+                Severity::Warning => miette::Severity::Warning,
+            },
+            hint: d.hint.as_deref().map(|h| options.show_in_text(h)),
+            source,
+            label,
+        }
+    }
+}
+
+impl fmt::Debug for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Report").field("header", &self.header).field("message", &self.message).finish_non_exhaustive()
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Report {}
+
+impl miette::Diagnostic for Report {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(&self.header))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.hint.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display + 'a>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.label.clone().map(|l| Box::new(std::iter::once(l)) as Box<dyn Iterator<Item = LabeledSpan>>)
+    }
+}
+
+/// The byte offset of 1-based `line` and `column` (in characters) in `text`.
+fn offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
+    let mut start = 0usize;
+    for _ in 1..line {
+        start += text.get(start..)?.find('\n')? + 1;
+    }
+    let rest = text.get(start..)?;
+    let line_text = rest.split('\n').next().unwrap_or_default();
+    let within = match line_text.char_indices().nth(column.saturating_sub(1)) {
+        Some((i, _)) => i,
+        // Past the end of the line (an error at end of input): point at its end.
+        None => line_text.len(),
+    };
+    Some(start + within)
+}
+
+/// The length of the token starting at `offset`: a quoted string, a bare
+/// scalar, or one character for brackets and anything else.
+fn token_len(text: &str, offset: usize) -> usize {
+    let rest = text.get(offset..).unwrap_or_default();
+    let mut chars = rest.char_indices();
+    let Some((_, first)) = chars.next() else { return 0 };
+    match first {
+        '"' | '\'' => {
+            let mut escaped = false;
+            for (i, c) in chars {
+                match c {
+                    '\n' => return i,
+                    '\\' if first == '"' && !escaped => escaped = true,
+                    c if c == first && !escaped => return i + c.len_utf8(),
+                    _ => escaped = false,
+                }
+            }
+            rest.find('\n').unwrap_or(rest.len())
+        }
+        '{' | '[' | '}' | ']' | ',' | ':' | '\n' | '\r' => first.len_utf8(),
+        _ => {
+            let line = rest.split('\n').next().unwrap_or_default();
+            // A bare scalar ends at JSON punctuation or at a YAML `key: ` separator.
+            let end = line
+                .char_indices()
+                .find(|&(i, c)| matches!(c, ',' | ']' | '}' | '#') || (c == ':' && line[i..].starts_with(": ")))
+                .map_or(line.len(), |(i, _)| i);
+            line[..end].trim_end().len().max(first.len_utf8())
+        }
     }
 }
 
@@ -145,17 +404,24 @@ impl Diagnostics {
         self.0.iter().filter(|d| d.is_error())
     }
 
-    /// Renders all, each with its snippet, reading the files from disk.
+    /// Renders all in the plain style, each with its snippet (reading the
+    /// files from disk), then a summary line.
     pub fn render(&self) -> String {
+        self.render_with(&RenderOptions::plain())
+    }
+
+    /// Renders all with `options`, each with its snippet (reading the files
+    /// from disk), then a summary line.
+    pub fn render_with(&self, options: &RenderOptions) -> String {
         let mut out = String::new();
         for d in &self.0 {
-            let source = d.file.as_deref().and_then(|p: &Path| std::fs::read_to_string(p).ok());
-            out.push_str(&d.render(source.as_deref()));
+            let source = d.file.as_deref().filter(|p| p.is_file()).and_then(|p| std::fs::read_to_string(p).ok());
+            out.push_str(&d.render_with(source.as_deref(), options));
             out.push_str("\n\n");
         }
         let errors = self.errors().count();
         let warnings = self.0.len() - errors;
-        out.push_str(&format!("{errors} error(s), {warnings} warning(s)\n"));
+        out.push_str(&format!("{}, {}\n", plural(errors, "error"), plural(warnings, "warning")));
         out
     }
 
@@ -168,6 +434,10 @@ impl Diagnostics {
     }
 }
 
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+}
+
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.render())
@@ -175,3 +445,68 @@ impl fmt::Display for Diagnostics {
 }
 
 impl std::error::Error for Diagnostics {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain() -> RenderOptions {
+        RenderOptions { style: Style::Plain, relative_to: Some(PathBuf::from("/cat")) }
+    }
+
+    #[test]
+    fn renders_snippet_caret_pointer_and_hint() {
+        let text = "{\n  \"minLength\": \"3\"\n}\n";
+        let d = Diagnostic::error("invalid-schema", "`minLength` must be a non-negative integer, found \"3\"")
+            .in_file("/cat/s/e/1.0.0.json")
+            .at("/minLength")
+            .at_position(2, 16)
+            .with_hint("write the number without quotes");
+        let out = d.render_with(Some(text), &plain());
+        let expected = [
+            "error[invalid-schema]",
+            "",
+            "  x `minLength` must be a non-negative integer, found \"3\"",
+            "   ,-[s/e/1.0.0.json:2:16]",
+            " 1 | {",
+            " 2 |   \"minLength\": \"3\"",
+            "   :                ^|^",
+            "   :                 `-- /minLength",
+            " 3 | }",
+            "   `----",
+            "  help: write the number without quotes",
+        ]
+        .join("\n");
+        assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn without_source_names_the_place_in_the_message() {
+        let d = Diagnostic::warning("mixed-enum", "m").in_file("/cat/s/e/1.0.0.json").at("").at_position(1, 1);
+        let out = d.render_with(None, &plain());
+        assert!(out.starts_with("warning[mixed-enum]\n\n  ! m\n  | --> s/e/1.0.0.json:1:1 at the document root"), "{out}");
+    }
+
+    #[test]
+    fn positions_past_the_line_end_and_odd_input_do_not_panic() {
+        assert_eq!(offset_of("ab\ncd", 2, 9), Some(5));
+        assert_eq!(offset_of("ab", 7, 1), None);
+        assert_eq!(offset_of("é\nx", 1, 2), Some(2));
+        assert_eq!(token_len("\"a\\\"b\" x", 0), 6);
+        assert_eq!(token_len("key: value", 0), 3);
+        assert_eq!(token_len("12345,", 0), 5);
+        assert_eq!(token_len("", 0), 0);
+        assert_eq!(token_len("'unterminated", 0), 13);
+        let d = Diagnostic::error("x", "y").in_file("/cat/f.json").at_position(40, 3);
+        assert!(d.render_with(Some("short"), &plain()).contains("--> f.json:40:3"));
+    }
+
+    #[test]
+    fn summary_counts() {
+        let mut ds = Diagnostics::default();
+        ds.push(Diagnostic::error("a", "one"));
+        ds.push(Diagnostic::warning("b", "two"));
+        ds.push(Diagnostic::warning("b", "three"));
+        assert!(ds.render_with(&plain()).ends_with("1 error, 2 warnings\n"));
+    }
+}

@@ -25,6 +25,7 @@ pub mod ident;
 pub mod interpret;
 pub mod ir;
 pub mod load;
+pub mod standalone;
 pub mod validate;
 
 pub use compile::Compiled;

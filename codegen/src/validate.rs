@@ -133,6 +133,12 @@ impl<'c> CatalogValidator<'c> {
         if let Some(e) = first_error {
             outcome.errors.push(e);
         }
+        // Name what the payload claims, even when no source knows it.
+        if let Some(cs) = self.compiled.sources.first() {
+            let source = &self.compiled.catalog.sources[cs.source];
+            outcome.event_type = obj.get(&source.type_field).and_then(Value::as_str).map(str::to_owned);
+            outcome.version = obj.get(&source.version_field).and_then(Value::as_str).map(str::to_owned);
+        }
         outcome
     }
 

@@ -54,6 +54,25 @@ pub trait Schema: Sized + Serialize + DeserializeOwned {
     }
 }
 
+/// A source's `Event` enum: every type and version of one event system.
+/// Generated for each source; lets generic code (webhook receivers, tests)
+/// dispatch without naming the source.
+pub trait EventSource: Sized + Serialize {
+    /// The source's name in the catalog (`impact_stack`).
+    const SOURCE: &'static str;
+    /// Every event type of the source.
+    const TYPES: &'static [&'static str];
+
+    /// Dispatches a parsed payload on its type and version, validates and decodes it.
+    fn from_json(value: Value) -> Result<Self, EventError>;
+
+    /// The event's type value.
+    fn event_type(&self) -> &'static str;
+
+    /// The schema version the event was read with.
+    fn schema_version(&self) -> &'static str;
+}
+
 /// What to do with an event whose type the catalog does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum UnknownTypes {

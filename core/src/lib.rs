@@ -9,14 +9,16 @@
 pub mod event;
 pub mod formats;
 pub mod json;
+pub mod receive;
 pub mod serde_helpers;
 pub mod validation;
 pub mod values;
 pub mod version;
 pub mod webhook;
 
-pub use event::{EventError, Options, Received, Schema, UnknownTypes};
+pub use event::{EventError, EventSource, Options, Received, Schema, UnknownTypes};
 pub use json::{Limits, ParseError};
+pub use receive::{Delivery, ReceiveError, Receiver};
 pub use validation::{Collect, Errors, Num, Path, Probe, Sink, ValidationError};
 pub use values::{DateTime, Decimal, Duration, Money};
 

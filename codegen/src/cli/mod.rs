@@ -17,11 +17,11 @@ pub fn load_catalog(dir: &Path) -> Result<Compiled, u8> {
     let mut diags = Diagnostics::default();
     let compiled = Compiled::load(dir, &mut diags);
     if diags.has_errors() {
-        eprint!("{}", diags.render());
+        eprint!("{}", diags.render_with(&eventsmith_codegen::diagnostic::RenderOptions::for_stderr()));
         return Err(2);
     }
     if !diags.0.is_empty() {
-        eprint!("{}", diags.render());
+        eprint!("{}", diags.render_with(&eventsmith_codegen::diagnostic::RenderOptions::for_stderr()));
     }
     Ok(compiled)
 }

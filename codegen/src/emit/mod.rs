@@ -132,6 +132,7 @@ fn emit_source(
     let mut type_of_arms = Vec::new();
     let mut version_of_arms = Vec::new();
     let mut ser_arms = Vec::new();
+    let mut source_exact_arms = Vec::new();
     for (ei, event) in source.events.iter().enumerate() {
         let emod = vec![source.module.clone(), event.module.clone()];
         let mut version_variants = Vec::new();
@@ -139,6 +140,7 @@ fn emit_source(
         let mut version_lits = Vec::new();
         let mut schema_version_arms = Vec::new();
         let mut vser_arms = Vec::new();
+        let mut exact_arms = Vec::new();
         let mut items = Vec::new();
         for (vi, version) in event.versions.iter().enumerate() {
             let vmod = vec![source.module.clone(), event.module.clone(), version.version.module_name()];
@@ -192,6 +194,7 @@ fn emit_source(
             select_arms.push(quote! { #vi => #rt::event::decode::<#alias>(value, version).map(Event::#alias), });
             schema_version_arms.push(quote! { Event::#alias(_) => #vlit, });
             vser_arms.push(quote! { Event::#alias(e) => #rt::__private::serde::Serialize::serialize(e, s), });
+            exact_arms.push(quote! { #vlit => ::std::option::Option::Some(<#alias as #rt::Schema>::validate(value)), });
         }
         let tlit = Literal::string(&event.type_value);
         let nversions = event.versions.len();
@@ -230,6 +233,18 @@ fn emit_source(
                         #(#schema_version_arms)*
                     }
                 }
+
+                /// Validates `value` against exactly schema `version` (no
+                /// dispatch); `None` when there is no such schema.
+                pub fn validate_exact(
+                    version: &str,
+                    value: &#rt::__private::serde_json::Value,
+                ) -> ::std::option::Option<::std::result::Result<(), #rt::Errors>> {
+                    match version {
+                        #(#exact_arms)*
+                        _ => ::std::option::Option::None,
+                    }
+                }
             }
 
             #[allow(deprecated)]
@@ -252,9 +267,11 @@ fn emit_source(
         source_arms.push(quote! { #tlit => #emod_ident::Event::from_value(value, &version).map(Event::#variant), });
         type_values.push(tlit.clone());
         type_of_arms.push(quote! { Event::#variant(_) => #tlit, });
+        source_exact_arms.push(quote! { #tlit => #emod_ident::Event::validate_exact(schema_version, value), });
         version_of_arms.push(quote! { Event::#variant(e) => e.schema_version(), });
         ser_arms.push(quote! { Event::#variant(e) => #rt::__private::serde::Serialize::serialize(e, s), });
     }
+    let source_name = Literal::string(&source.name);
     let sdoc = format!(" Any event of {}: every type, every version.", source.title);
     tree.at(&smod).items.push(quote! {
         #[doc = #sdoc]
@@ -331,6 +348,20 @@ fn emit_source(
                 }
             }
 
+            /// Validates `value` against exactly one schema, named by event
+            /// type and schema version (no dispatch, no envelope reading);
+            /// `None` when the catalog has no such schema.
+            pub fn validate_exact(
+                event_type: &str,
+                schema_version: &str,
+                value: &#rt::__private::serde_json::Value,
+            ) -> ::std::option::Option<::std::result::Result<(), #rt::Errors>> {
+                match event_type {
+                    #(#source_exact_arms)*
+                    _ => ::std::option::Option::None,
+                }
+            }
+
             /// The event as JSON.
             pub fn to_value(&self) -> #rt::__private::serde_json::Value {
                 #rt::__private::serde_json::to_value(self).unwrap_or(#rt::__private::serde_json::Value::Null)
@@ -342,6 +373,20 @@ fn emit_source(
                 match self {
                     #(#ser_arms)*
                 }
+            }
+        }
+
+        impl #rt::EventSource for Event {
+            const SOURCE: &'static str = #source_name;
+            const TYPES: &'static [&'static str] = Event::TYPES;
+            fn from_json(value: #rt::__private::serde_json::Value) -> ::std::result::Result<Self, #rt::EventError> {
+                Event::from_value(value)
+            }
+            fn event_type(&self) -> &'static str {
+                Event::event_type(self)
+            }
+            fn schema_version(&self) -> &'static str {
+                Event::schema_version(self)
             }
         }
 

@@ -44,7 +44,7 @@ pub fn ty_tokens(graph: &TypeGraph, ty: &Ty, from: &[String], o: &TypeEmitOption
         Ty::Bool => quote! { bool },
         Ty::I64 => quote! { i64 },
         Ty::U64 => quote! { u64 },
-        Ty::F64 => quote! { f64 },
+        Ty::Number => quote! { #rt::__private::serde_json::Number },
         Ty::String => quote! { ::std::string::String },
         Ty::Unit => quote! { () },
         Ty::Runtime(name) => {

@@ -28,6 +28,15 @@ pub fn emit(graph: &Graph, nodes: &[NodeId], rt: &TokenStream) -> TokenStream {
     quote! {
         #[allow(unused_imports)]
         use #rt::validation;
+        /// Records that a check failed; a probing sink stops at the first.
+        macro_rules! failed {
+            ($ok:ident) => {
+                $ok = false;
+                if !S::COLLECT {
+                    return false;
+                }
+            };
+        }
         #(#patterns)*
         #(#values)*
         #(#fns)*
@@ -60,7 +69,9 @@ impl Statics {
 fn node_fn(graph: &Graph, id: NodeId, rt: &TokenStream, statics: &mut Statics) -> TokenStream {
     let node = graph.node(id);
     let name = fn_name(id);
-    let doc = format!(" `{}`", node.origin);
+    // Doc comments cannot hold bare CR (a member name may contain one).
+    let shown: String = node.origin.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect();
+    let doc = format!(" `{shown}`");
     let origin = Literal::string(&node.origin);
     let body = match &node.body {
         Body::Always(true) => quote! { let _ = (v, at, s); true },
@@ -96,8 +107,7 @@ fn failing(cond_ok: TokenStream, fail: TokenStream) -> TokenStream {
     quote! {
         if !(#cond_ok) {
             #fail
-            ok = false;
-            if !S::COLLECT { return false; }
+            failed!(ok);
         }
     }
 }
@@ -194,11 +204,18 @@ fn check(graph: &Graph, c: &Check, rt: &TokenStream, statics: &mut Statics) -> T
             failing(cond, fail(quote! { validation::msg::not_const(&#name, v) }))
         }
         CheckKind::Required(names) => {
-            let each = names.iter().map(|n| {
-                let lit = Literal::string(n);
-                failing(quote! { o.contains_key(#lit) }, fail(quote! { validation::msg::missing(#lit) }))
-            });
-            quote! { if let Some(o) = v.as_object() { #(#each)* } }
+            let lits = names.iter().map(|n| Literal::string(n));
+            let f = fail(quote! { validation::msg::missing(name) });
+            quote! {
+                if let Some(o) = v.as_object() {
+                    for name in [#(#lits),*] {
+                        if !o.contains_key(name) {
+                            #f
+                            failed!(ok);
+                        }
+                    }
+                }
+            }
         }
         CheckKind::Properties(props) => {
             let each = props.iter().map(|(name, id)| {
@@ -206,7 +223,7 @@ fn check(graph: &Graph, c: &Check, rt: &TokenStream, statics: &mut Statics) -> T
                 let c = call(id, quote! { m }, quote! { &at.key(#lit) });
                 quote! {
                     if let Some(m) = o.get(#lit) {
-                        if !#c { ok = false; if !S::COLLECT { return false; } }
+                        if !#c { failed!(ok); }
                     }
                 }
             });
@@ -218,7 +235,7 @@ fn check(graph: &Graph, c: &Check, rt: &TokenStream, statics: &mut Statics) -> T
                 let c = call(id, quote! { m }, quote! { &at.key(k) });
                 quote! {
                     for (k, m) in o {
-                        if #re.is_match(k) && !#c { ok = false; if !S::COLLECT { return false; } }
+                        if #re.is_match(k) && !#c { failed!(ok); }
                     }
                 }
             });
@@ -246,7 +263,7 @@ fn check(graph: &Graph, c: &Check, rt: &TokenStream, statics: &mut Statics) -> T
                     for (k, m) in o {
                         if #is_known || #by_pattern { continue; }
                         let member_ok = { #apply };
-                        if !member_ok { ok = false; if !S::COLLECT { return false; } }
+                        if !member_ok { failed!(ok); }
                     }
                 }
             }
@@ -257,7 +274,7 @@ fn check(graph: &Graph, c: &Check, rt: &TokenStream, statics: &mut Statics) -> T
                 if let Some(o) = v.as_object() {
                     for k in o.keys() {
                         let name = #rt::__private::serde_json::Value::String(k.clone());
-                        if !#f(&name, at, s) { ok = false; if !S::COLLECT { return false; } }
+                        if !#f(&name, at, s) { failed!(ok); }
                     }
                 }
             }
@@ -281,27 +298,27 @@ fn check(graph: &Graph, c: &Check, rt: &TokenStream, statics: &mut Statics) -> T
             let each = deps.iter().map(|(trigger, id)| {
                 let t = Literal::string(trigger);
                 let c = call(id, quote! { v }, quote! { at });
-                quote! { if o.contains_key(#t) && !#c { ok = false; if !S::COLLECT { return false; } } }
+                quote! { if o.contains_key(#t) && !#c { failed!(ok); } }
             });
             quote! { if let Some(o) = v.as_object() { #(#each)* } }
         }
         CheckKind::PrefixItems(ids) => {
             let each = ids.iter().enumerate().map(|(i, id)| {
                 let c = call(id, quote! { item }, quote! { &at.index(#i) });
-                quote! { if let Some(item) = a.get(#i) { if !#c { ok = false; if !S::COLLECT { return false; } } } }
+                quote! { if let Some(item) = a.get(#i) { if !#c { failed!(ok); } } }
             });
             quote! { if let Some(a) = v.as_array() { #(#each)* } }
         }
         CheckKind::Items { start, schema } => {
             if always_false(schema) {
                 let f = fail(quote! { format!("expected at most {} items, got {}", #start, a.len()) });
-                quote! { if let Some(a) = v.as_array() { if a.len() > #start { #f ok = false; if !S::COLLECT { return false; } } } }
+                quote! { if let Some(a) = v.as_array() { if a.len() > #start { #f failed!(ok); } } }
             } else {
                 let c = call(schema, quote! { item }, quote! { &at.index(i) });
                 quote! {
                     if let Some(a) = v.as_array() {
                         for (i, item) in a.iter().enumerate().skip(#start) {
-                            if !#c { ok = false; if !S::COLLECT { return false; } }
+                            if !#c { failed!(ok); }
                         }
                     }
                 }
@@ -314,14 +331,15 @@ fn check(graph: &Graph, c: &Check, rt: &TokenStream, statics: &mut Statics) -> T
                 None => quote! { ::std::option::Option::None },
             };
             let f = fail(quote! { validation::msg::contains(found, #min, #max_tok) });
+            // `minContains: 0` needs no lower bound (and `found >= 0` would warn).
+            let at_least = if *min == 0 { quote! { true } } else { quote! { found >= #min } };
             quote! {
                 if let Some(a) = v.as_array() {
                     let found = a.iter().filter(|item| #p).count() as u64;
                     let max: ::std::option::Option<u64> = #max_tok;
-                    if !(found >= #min && max.is_none_or(|m| found <= m)) {
+                    if !(#at_least && max.is_none_or(|m| found <= m)) {
                         #f
-                        ok = false;
-                        if !S::COLLECT { return false; }
+                        failed!(ok);
                     }
                 }
             }
@@ -330,21 +348,21 @@ fn check(graph: &Graph, c: &Check, rt: &TokenStream, statics: &mut Statics) -> T
         CheckKind::MaxItems(n) => count(quote! { v.as_array().map(|a| a.len()) }, quote! { <= }, *n, "expected at most {} items", &fail),
         CheckKind::UniqueItems => {
             let f = fail(quote! { ::std::string::String::from("expected unique items, found duplicates") });
-            quote! { if let Some(a) = v.as_array() { if !validation::all_unique(a) { #f ok = false; if !S::COLLECT { return false; } } } }
+            quote! { if let Some(a) = v.as_array() { if !validation::all_unique(a) { #f failed!(ok); } } }
         }
         CheckKind::MinLength(n) => {
             let f = fail(quote! { format!("expected at least {} characters, got {}", #n, validation::char_len(t)) });
-            quote! { if let Some(t) = v.as_str() { if validation::char_len(t) < #n { #f ok = false; if !S::COLLECT { return false; } } } }
+            quote! { if let Some(t) = v.as_str() { if validation::char_len(t) < #n { #f failed!(ok); } } }
         }
         CheckKind::MaxLength(n) => {
             let f = fail(quote! { format!("expected at most {} characters, got {}", #n, validation::char_len(t)) });
-            quote! { if let Some(t) = v.as_str() { if validation::char_len(t) > #n { #f ok = false; if !S::COLLECT { return false; } } } }
+            quote! { if let Some(t) = v.as_str() { if validation::char_len(t) > #n { #f failed!(ok); } } }
         }
         CheckKind::Pattern(p) => {
             let re = statics.pattern(p);
             let lit = Literal::string(p);
             let f = fail(quote! { validation::msg::pattern(#lit, t) });
-            quote! { if let Some(t) = v.as_str() { if !#re.is_match(t) { #f ok = false; if !S::COLLECT { return false; } } } }
+            quote! { if let Some(t) = v.as_str() { if !#re.is_match(t) { #f failed!(ok); } } }
         }
         CheckKind::Format(format) => {
             let variant = format_ident!("{}", format!("{format:?}"));
@@ -352,7 +370,7 @@ fn check(graph: &Graph, c: &Check, rt: &TokenStream, statics: &mut Statics) -> T
             let f = fail(quote! { validation::msg::format(#name, t) });
             quote! {
                 if let Some(t) = v.as_str() {
-                    if !#rt::formats::Format::#variant.check(t) { #f ok = false; if !S::COLLECT { return false; } }
+                    if !#rt::formats::Format::#variant.check(t) { #f failed!(ok); }
                 }
             }
         }
@@ -363,12 +381,12 @@ fn check(graph: &Graph, c: &Check, rt: &TokenStream, statics: &mut Statics) -> T
         CheckKind::MultipleOf(d) => {
             let lit = num_lit(*d, rt);
             let f = fail(quote! { format!("expected a multiple of {}, got {}", validation::msg::num(#lit), n) });
-            quote! { if let Some(n) = v.as_number() { if !validation::is_multiple_of(n, #lit) { #f ok = false; if !S::COLLECT { return false; } } } }
+            quote! { if let Some(n) = v.as_number() { if !validation::is_multiple_of(n, #lit) { #f failed!(ok); } } }
         }
         CheckKind::AllOf(ids) => {
             let each = ids.iter().map(|id| {
                 let c = call(id, quote! { v }, quote! { at });
-                quote! { if !#c { ok = false; if !S::COLLECT { return false; } } }
+                quote! { if !#c { failed!(ok); } }
             });
             quote! { #(#each)* }
         }
@@ -384,7 +402,7 @@ fn check(graph: &Graph, c: &Check, rt: &TokenStream, statics: &mut Statics) -> T
             let f = fail(quote! { validation::msg::one_of(valid, #n) });
             quote! {
                 let valid = [#(#tests),*].iter().filter(|b| **b).count();
-                if valid != 1 { #f ok = false; if !S::COLLECT { return false; } }
+                if valid != 1 { #f failed!(ok); }
             }
         }
         CheckKind::Not(id) => {
@@ -404,12 +422,12 @@ fn check(graph: &Graph, c: &Check, rt: &TokenStream, statics: &mut Statics) -> T
             };
             quote! {
                 let branch_ok = if #cond { #then_c } else { #else_c };
-                if !branch_ok { ok = false; if !S::COLLECT { return false; } }
+                if !branch_ok { failed!(ok); }
             }
         }
         CheckKind::Ref(id) => {
             let c = call(id, quote! { v }, quote! { at });
-            quote! { if !#c { ok = false; if !S::COLLECT { return false; } } }
+            quote! { if !#c { failed!(ok); } }
         }
     };
     inner
@@ -420,7 +438,7 @@ fn count(len: TokenStream, op: TokenStream, n: u64, words: &str, fail: &dyn Fn(T
     let f = fail(quote! { format!(#message, len) });
     quote! {
         if let Some(len) = #len {
-            if !(len as u64 #op #n) { #f ok = false; if !S::COLLECT { return false; } }
+            if !(len as u64 #op #n) { #f failed!(ok); }
         }
     }
 }
@@ -431,7 +449,7 @@ fn bound(b: Num, test: TokenStream, words: &str, rt: &TokenStream, fail: &dyn Fn
     let f = fail(quote! { format!("expected a number {} {}, got {}", #words, validation::msg::num(#lit), n) });
     quote! {
         if let Some(n) = v.as_number() {
-            if !(validation::Num::of(n).cmp_exact(#lit) #test) { #f ok = false; if !S::COLLECT { return false; } }
+            if !(validation::Num::of(n).cmp_exact(#lit) #test) { #f failed!(ok); }
         }
     }
 }

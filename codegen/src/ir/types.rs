@@ -23,8 +23,8 @@ pub enum Ty {
     I64,
     /// `u64`
     U64,
-    /// `f64`
-    F64,
+    /// `serde_json::Number`: a JSON number exactly as sent (`2` stays `2`, `2.0` stays `2.0`).
+    Number,
     /// `String`
     String,
     /// `()` (JSON null)
@@ -122,6 +122,8 @@ pub struct TypeGraph {
     by_loc: HashMap<Loc, TypeId>,
     taken: HashMap<Vec<String>, HashSet<String>>,
     in_progress: HashSet<TypeId>,
+    /// Schemas whose type is being decided, innermost last.
+    active: Vec<Loc>,
 }
 
 /// Where the types of a document go.
@@ -167,6 +169,10 @@ impl TypeGraph {
         l.ty(loc, name, Some(name))
     }
 }
+
+/// How many schemas deep type lowering goes before falling back to
+/// `serde_json::Value`.
+const MAX_TYPE_NESTING: usize = 128;
 
 struct Lowering<'a> {
     graph: &'a mut TypeGraph,
@@ -218,6 +224,21 @@ impl Lowering<'_> {
     /// The type of the schema at `loc`. `hint` names a type created for it;
     /// `forced` names it regardless of `title`.
     fn ty(&mut self, loc: &Loc, hint: &str, forced: Option<&str>) -> Ty {
+        // A schema reached again while its own type is being decided has no
+        // finite Rust type of its own unless it is a struct under way (then it
+        // is boxed): `{"$ref": "#"}` or an array whose `items` is the array.
+        // It stays a `serde_json::Value`; the validator enforces it, or refuses
+        // an endless cycle. The depth cap keeps long `$ref` chains off the stack.
+        if self.graph.active.contains(loc) || self.graph.active.len() > MAX_TYPE_NESTING {
+            return self.existing(loc).unwrap_or(Ty::Value);
+        }
+        self.graph.active.push(loc.clone());
+        let t = self.ty_of(loc, hint, forced);
+        self.graph.active.pop();
+        t
+    }
+
+    fn ty_of(&mut self, loc: &Loc, hint: &str, forced: Option<&str>) -> Ty {
         let schema = self.schema(loc);
         let Value::Object(obj) = &schema else { return Ty::Value };
 
@@ -251,7 +272,7 @@ impl Lowering<'_> {
             }
             if values.iter().all(|v| v.is_number()) {
                 let all_int = values.iter().all(|v| v.as_number().is_some_and(eventsmith_core::validation::is_integer));
-                return if all_int { Ty::I64 } else { Ty::F64 };
+                return if all_int { Ty::I64 } else { Ty::Number };
             }
             if values.iter().all(Value::is_boolean) {
                 return Ty::Bool;
@@ -275,7 +296,7 @@ impl Lowering<'_> {
                 Value::Bool(_) => Ty::Bool,
                 Value::Null => Ty::Unit,
                 Value::Number(n) if eventsmith_core::validation::is_integer(n) => Ty::I64,
-                Value::Number(_) => Ty::F64,
+                Value::Number(_) => Ty::Number,
                 _ => Ty::Value,
             };
         }
@@ -311,7 +332,7 @@ impl Lowering<'_> {
                 let non_negative = obj.get("minimum").and_then(Value::as_f64).is_some_and(|m| m >= 0.0);
                 wrap(if non_negative { Ty::U64 } else { Ty::I64 })
             }
-            ["number"] => wrap(Ty::F64),
+            ["number"] => wrap(Ty::Number),
             ["boolean"] => wrap(Ty::Bool),
             [] if is_nullable => Ty::Unit,
             _ => Ty::Value,

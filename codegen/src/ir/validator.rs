@@ -231,7 +231,10 @@ impl Graph {
 
     /// Lowers the schema at `loc` (and everything it reaches), returning its node.
     pub fn lower(&mut self, reg: &mut Registry, loc: &Loc, opts: &LowerOptions, diags: &mut Diagnostics) -> NodeId {
-        Lowerer { graph: self, reg, opts, diags }.node(loc)
+        let first_new = self.nodes.len();
+        let id = Lowerer { graph: self, reg, opts, diags }.node(loc);
+        report_in_place_cycles(self, first_new, reg, diags);
+        id
     }
 }
 
@@ -640,4 +643,95 @@ pub fn by_document(graph: &Graph) -> BTreeMap<usize, Vec<NodeId>> {
         out.entry(node.loc.doc).or_default().push(id);
     }
     out
+}
+
+/// The nodes `kind` applies to the same instance it is given (not to a
+/// property or item of it).
+fn in_place_targets(kind: &CheckKind) -> Vec<NodeId> {
+    match kind {
+        CheckKind::Ref(n) | CheckKind::Not(n) => vec![*n],
+        CheckKind::AllOf(ns) | CheckKind::AnyOf(ns) | CheckKind::OneOf(ns) => ns.clone(),
+        CheckKind::DependentSchemas(ns) => ns.iter().map(|(_, n)| *n).collect(),
+        CheckKind::IfThenElse { condition, then, otherwise } => {
+            std::iter::once(*condition).chain(*then).chain(*otherwise).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Reports every cycle of `$ref`/`allOf`/`anyOf`/`oneOf`/`not`/`if`/
+/// `dependentSchemas` among nodes `first_new..` that returns to a schema
+/// without descending into a property or item: validating would apply the
+/// same schema to the same value forever (`{"$ref": "#"}`). A cycle through
+/// `properties`/`items` is ordinary recursion and ends with the payload.
+/// Nodes created by an earlier `lower` call cannot point at later ones, so a
+/// cycle through a new node lies entirely among the new nodes.
+fn report_in_place_cycles(graph: &Graph, first_new: NodeId, reg: &Registry, diags: &mut Diagnostics) {
+    // Edges of a node: (target, keyword of the check that leads there).
+    let edges = |id: NodeId| -> Vec<(NodeId, &'static str)> {
+        match graph.nodes.get(id).map(|n| &n.body) {
+            Some(Body::Checks(checks)) => checks
+                .iter()
+                .flat_map(|c| in_place_targets(&c.kind).into_iter().map(move |t| (t, c.keyword)))
+                .filter(|(t, _)| *t >= first_new)
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    // 0 unvisited, 1 on the stack, 2 done. Iterative, so deep schemas cannot
+    // overflow the stack.
+    let mut state = vec![0u8; graph.nodes.len().saturating_sub(first_new)];
+    for start in first_new..graph.nodes.len() {
+        if state.get(start - first_new) != Some(&0) {
+            continue;
+        }
+        let mut stack: Vec<(NodeId, Vec<(NodeId, &'static str)>, usize)> = vec![(start, edges(start), 0)];
+        if let Some(s) = state.get_mut(start - first_new) {
+            *s = 1;
+        }
+        while let Some((node, out, next)) = stack.last_mut() {
+            let node = *node;
+            let Some(&(target, keyword)) = out.get(*next) else {
+                if let Some(s) = state.get_mut(node - first_new) {
+                    *s = 2;
+                }
+                stack.pop();
+                continue;
+            };
+            *next += 1;
+            match state.get(target - first_new).copied() {
+                Some(0) => {
+                    if let Some(s) = state.get_mut(target - first_new) {
+                        *s = 1;
+                    }
+                    stack.push((target, edges(target), 0));
+                }
+                Some(1) => {
+                    let origin = |n: NodeId| graph.nodes.get(n).map_or("?", |x| x.origin.as_str());
+                    let from = stack.iter().position(|(n, _, _)| *n == target).unwrap_or(0);
+                    let mut path: Vec<&str> = stack.get(from..).unwrap_or_default().iter().map(|(n, _, _)| origin(*n)).collect();
+                    path.push(origin(target));
+                    let Some(at) = graph.nodes.get(node).map(|n| n.loc.child(keyword)) else { continue };
+                    let message = if path.len() == 2 {
+                        format!(
+                            "this `{keyword}` applies the schema it is in ({}) to the same value again, so validation would never end",
+                            origin(node)
+                        )
+                    } else {
+                        format!(
+                            "`{keyword}` closes a cycle that never descends into a property or item: {}; validation would never end",
+                            path.join(" -> ")
+                        )
+                    };
+                    diags.push(reg.diagnostic(
+                        Diagnostic::error("ref-cycle", message).with_hint(
+                            "a schema that only refers to itself has no type; give it `type` and `properties`, or point the reference at a different schema",
+                        ),
+                        &at,
+                    ));
+                }
+                _ => {}
+            }
+        }
+    }
 }

@@ -179,6 +179,9 @@ pub const PARTIAL_OF: &str = "x-eventsmith-partial-of";
 impl Catalog {
     /// Loads the catalog in `root`, collecting every problem into `diags`.
     pub fn load(root: &Path, diags: &mut Diagnostics) -> Catalog {
+        // Absolute, so files reached by `$ref` (file URLs) and files found by
+        // walking the directory have paths of one kind.
+        let root = &std::fs::canonicalize(root).or_else(|_| std::path::absolute(root)).unwrap_or_else(|_| root.to_owned());
         let mut catalog = Catalog { root: root.to_owned(), sources: Vec::new(), registry: Registry::new() };
         let entries = match sorted_entries(root) {
             Ok(e) => e,

@@ -87,11 +87,8 @@ impl Registry {
 
     /// The file URL of `path` (made absolute).
     pub fn file_url(path: &Path) -> Result<Url, Diagnostic> {
-        let abs = if path.is_absolute() {
-            path.to_owned()
-        } else {
-            std::env::current_dir().map(|d| d.join(path)).unwrap_or_else(|_| path.to_owned())
-        };
+        // Canonical, so one file reached by two spellings (`a/../b.json`) is one document.
+        let abs = std::fs::canonicalize(path).or_else(|_| std::path::absolute(path)).unwrap_or_else(|_| path.to_owned());
         Url::from_file_path(&abs)
             .map_err(|()| Diagnostic::error("unreadable-file", "cannot turn the path into a file URL").in_file(path))
     }
