@@ -46,7 +46,9 @@ impl Compiled {
         let opts = LowerOptions { formats: FormatMode::Assert, relative_to: Some(catalog.root.clone()) };
         let mut types = TypeGraph::new();
         let mut sources = Vec::new();
-        let source_info: Vec<(String, Vec<(String, String, Vec<(String, usize)>)>)> = catalog
+        // (source module, [(event module, root type name, [(version module, document)])])
+        type EventInfo = (String, String, Vec<(String, usize)>);
+        let source_info: Vec<(String, Vec<EventInfo>)> = catalog
             .sources
             .iter()
             .map(|s| {

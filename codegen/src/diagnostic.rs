@@ -346,10 +346,14 @@ fn offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
     let line_text = rest.split('\n').next().unwrap_or_default();
     let within = match line_text.char_indices().nth(column.saturating_sub(1)) {
         Some((i, _)) => i,
-        // Past the end of the line (an error at end of input): point at its end.
+        // Past the end of the line: point at its end.
         None => line_text.len(),
     };
-    Some(start + within)
+    let offset = start + within;
+    // Past the last visible character (an error at the end of the input):
+    // point at that character, so the snippet shows something to underline.
+    let last = text.trim_end().char_indices().next_back().map_or(0, |(i, _)| i);
+    Some(offset.min(last))
 }
 
 /// The length of the token starting at `offset`: a quoted string, a bare
@@ -371,7 +375,8 @@ fn token_len(text: &str, offset: usize) -> usize {
             }
             rest.find('\n').unwrap_or(rest.len())
         }
-        '{' | '[' | '}' | ']' | ',' | ':' | '\n' | '\r' => first.len_utf8(),
+        '{' | '[' => closing_bracket(rest).unwrap_or(1),
+        '}' | ']' | ',' | ':' | '\n' | '\r' => first.len_utf8(),
         _ => {
             let line = rest.split('\n').next().unwrap_or_default();
             // A bare scalar ends at JSON punctuation or at a YAML `key: ` separator.
@@ -382,6 +387,36 @@ fn token_len(text: &str, offset: usize) -> usize {
             line[..end].trim_end().len().max(first.len_utf8())
         }
     }
+}
+
+/// The length up to and including the bracket closing the one `rest` starts
+/// with, when it closes on the same line.
+fn closing_bracket(rest: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote = None;
+    let mut escaped = false;
+    for (i, c) in rest.char_indices() {
+        match (quote, c) {
+            (_, '\n') => return None,
+            (Some(_), '\\') if !escaped => {
+                escaped = true;
+                continue;
+            }
+            (Some(q), c) if c == q && !escaped => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '{' | '[') => depth += 1,
+            (None, '}' | ']') => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            (None, _) => {}
+        }
+        escaped = false;
+    }
+    None
 }
 
 /// Every problem found in one run.
@@ -489,13 +524,17 @@ mod tests {
 
     #[test]
     fn positions_past_the_line_end_and_odd_input_do_not_panic() {
-        assert_eq!(offset_of("ab\ncd", 2, 9), Some(5));
+        assert_eq!(offset_of("ab\ncd", 2, 9), Some(4));
+        assert_eq!(offset_of("ab\ncd\n", 1, 9), Some(2));
         assert_eq!(offset_of("ab", 7, 1), None);
         assert_eq!(offset_of("é\nx", 1, 2), Some(2));
         assert_eq!(token_len("\"a\\\"b\" x", 0), 6);
         assert_eq!(token_len("key: value", 0), 3);
         assert_eq!(token_len("12345,", 0), 5);
         assert_eq!(token_len("", 0), 0);
+        assert_eq!(token_len("[a, \"]\", [b]] x", 0), 13);
+        assert_eq!(token_len("{\n", 0), 1);
+        assert_eq!(offset_of("{\n  \"a\": 1\n", 3, 1), Some(9));
         assert_eq!(token_len("'unterminated", 0), 13);
         let d = Diagnostic::error("x", "y").in_file("/cat/f.json").at_position(40, 3);
         assert!(d.render_with(Some("short"), &plain()).contains("--> f.json:40:3"));

@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use eventsmith_core::formats::Format;
-use eventsmith_core::validation::{self as v, Num, Path, Sink, msg};
+use eventsmith_core::validation::{self as v, Evaluated, Num, Path, Sink, msg};
 use serde_json::Value;
 
 use crate::ir::validator::{Body, CheckKind, Graph, NodeId, TypeSet};
@@ -369,6 +369,8 @@ impl<'g> Interpreter<'g> {
                     }
                     good
                 }
+                // A lone `if` asserts nothing (its annotations count in `evaluate`).
+                CheckKind::IfThenElse { then: None, otherwise: None, .. } => true,
                 CheckKind::IfThenElse { condition, then, otherwise } => {
                     let mut p = v::Probe;
                     let branch = if self.validate(*condition, value, at, &mut p) { then } else { otherwise };
@@ -378,6 +380,62 @@ impl<'g> Interpreter<'g> {
                     }
                 }
                 CheckKind::Ref(node) => self.validate(*node, value, at, sink),
+                CheckKind::UnevaluatedProperties(schema) => match value.as_object() {
+                    Some(obj) => {
+                        let mut seen = Evaluated::default();
+                        self.evaluate(id, value, &mut seen);
+                        let never = matches!(self.graph.node(*schema).body, Body::Always(false));
+                        let mut good = true;
+                        for (name, member) in obj {
+                            if seen.has_property(name) {
+                                continue;
+                            }
+                            let child = at.key(name);
+                            let member_ok = if never {
+                                fail(sink, &child, &|| msg::unexpected_property(name));
+                                false
+                            } else {
+                                self.validate(*schema, member, &child, sink)
+                            };
+                            if !member_ok {
+                                good = false;
+                                if !S::COLLECT {
+                                    break;
+                                }
+                            }
+                        }
+                        good
+                    }
+                    None => true,
+                },
+                CheckKind::UnevaluatedItems(schema) => match value.as_array() {
+                    Some(items) => {
+                        let mut seen = Evaluated::default();
+                        self.evaluate(id, value, &mut seen);
+                        let never = matches!(self.graph.node(*schema).body, Body::Always(false));
+                        let mut good = true;
+                        for (i, item) in items.iter().enumerate() {
+                            if seen.has_item(i) {
+                                continue;
+                            }
+                            let child = at.index(i);
+                            let item_ok = if never {
+                                fail(sink, &child, &|| msg::unexpected_item(i));
+                                false
+                            } else {
+                                self.validate(*schema, item, &child, sink)
+                            };
+                            if !item_ok {
+                                good = false;
+                                if !S::COLLECT {
+                                    break;
+                                }
+                            }
+                        }
+                        good
+                    }
+                    None => true,
+                },
             };
             if !passed {
                 ok = false;
@@ -387,6 +445,106 @@ impl<'g> Interpreter<'g> {
             }
         }
         ok
+    }
+
+    /// Adds what node `id`'s own keywords evaluated in `value` (its
+    /// `unevaluated*` aside, which the caller accounts for), assuming `value`
+    /// is valid against it: `allOf`, `$ref`, `then`/`else` and triggered
+    /// `dependentSchemas` members count as they are, `anyOf`/`oneOf` branches
+    /// and the `if` condition only when they validate. The emitter's
+    /// `eval_fn` generates the same logic.
+    pub fn evaluate<'v>(&self, id: NodeId, value: &'v Value, seen: &mut Evaluated<'v>) {
+        let Body::Checks(checks) = &self.graph.node(id).body else { return };
+        for c in checks {
+            match &c.kind {
+                CheckKind::Properties(props) => {
+                    if let Some(obj) = value.as_object() {
+                        for (name, _) in props {
+                            if let Some((k, _)) = obj.get_key_value(name) {
+                                seen.property(k);
+                            }
+                        }
+                    }
+                }
+                CheckKind::PatternProperties(pats) => {
+                    if let Some(obj) = value.as_object() {
+                        for k in obj.keys() {
+                            if pats.iter().any(|(p, _)| self.matches(p, k)) {
+                                seen.property(k);
+                            }
+                        }
+                    }
+                }
+                CheckKind::AdditionalProperties { .. } => {
+                    if value.is_object() {
+                        seen.all_properties();
+                    }
+                }
+                CheckKind::PrefixItems(nodes) => seen.prefix(nodes.len()),
+                CheckKind::Items { .. } => {
+                    if value.is_array() {
+                        seen.all_items();
+                    }
+                }
+                CheckKind::Contains { schema, .. } => {
+                    if let Some(items) = value.as_array() {
+                        for (i, item) in items.iter().enumerate() {
+                            if self.validate(*schema, item, &Path::Root, &mut v::Probe) {
+                                seen.item(i);
+                            }
+                        }
+                    }
+                }
+                CheckKind::AllOf(nodes) => {
+                    for n in nodes {
+                        self.include(*n, value, seen, false);
+                    }
+                }
+                CheckKind::AnyOf(nodes) | CheckKind::OneOf(nodes) => {
+                    for n in nodes {
+                        self.include(*n, value, seen, true);
+                    }
+                }
+                CheckKind::Ref(n) => self.include(*n, value, seen, false),
+                CheckKind::DependentSchemas(deps) => {
+                    if let Some(obj) = value.as_object() {
+                        for (trigger, n) in deps {
+                            if obj.contains_key(trigger) {
+                                self.include(*n, value, seen, false);
+                            }
+                        }
+                    }
+                }
+                CheckKind::IfThenElse { condition, then, otherwise } => {
+                    if self.validate(*condition, value, &Path::Root, &mut v::Probe) {
+                        self.include(*condition, value, seen, false);
+                        if let Some(n) = then {
+                            self.include(*n, value, seen, false);
+                        }
+                    } else if let Some(n) = otherwise {
+                        self.include(*n, value, seen, false);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Adds node `id`'s annotations (when `value` is valid against it, if
+    /// `check`); a valid node with `unevaluatedProperties`/`unevaluatedItems`
+    /// evaluated every member/item.
+    fn include<'v>(&self, id: NodeId, value: &'v Value, seen: &mut Evaluated<'v>, check: bool) {
+        let Body::Checks(checks) = &self.graph.node(id).body else { return };
+        if check && !self.validate(id, value, &Path::Root, &mut v::Probe) {
+            return;
+        }
+        self.evaluate(id, value, seen);
+        if checks.iter().any(|c| matches!(c.kind, CheckKind::UnevaluatedProperties(_))) {
+            seen.all_properties();
+        }
+        if checks.iter().any(|c| matches!(c.kind, CheckKind::UnevaluatedItems(_))) {
+            seen.all_items();
+        }
     }
 
     #[allow(clippy::too_many_arguments)]

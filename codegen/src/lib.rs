@@ -5,11 +5,9 @@
 //!
 //! ```no_run
 //! // build.rs
-//! fn main() {
-//!     if let Err(e) = eventsmith_codegen::Config::new().schemas("schemas").compile() {
-//!         eprintln!("{e}");
-//!         std::process::exit(1);
-//!     }
+//! if let Err(e) = eventsmith_codegen::Config::new().schemas("schemas").compile() {
+//!     eprintln!("{e}");
+//!     std::process::exit(1);
 //! }
 //! ```
 //!
@@ -17,10 +15,15 @@
 //! The pipeline is load ([`load`]) → lower ([`ir`], via [`compile`]) → emit
 //! ([`emit`]); see ARCHITECTURE.md.
 
+// Diagnostics are the cold path: returning them unboxed keeps call sites plain.
+#![allow(clippy::result_large_err)]
+
+pub mod compat;
 pub mod compile;
 pub mod config;
 pub mod diagnostic;
 pub mod emit;
+pub mod export;
 pub mod ident;
 pub mod interpret;
 pub mod ir;

@@ -22,6 +22,16 @@ enum Command {
     Generate(cli::generate::Args),
     /// Prove every example of the catalog: valid ones validate, invalid ones fail exactly as recorded.
     Examples(cli::examples::Args),
+    /// Compare two schema versions: every change with its JSON pointer and the smallest bump it needs (exit 0, 2 unreadable input).
+    Diff(cli::diff::Args),
+    /// Lint the catalog and check every version's bump against its changes (exit 0 clean, 1 violations, 2 unreadable catalog).
+    Check(cli::check::Args),
+    /// Start the next version of an event type, or a new event type, with a stub example (exit 1 refused, 2 usage error).
+    New(cli::new::Args),
+    /// Export the catalog for other languages: standalone JSON Schemas, catalog.json, openapi.json, asyncapi.json (exit 1 stale with --check, 2 error).
+    Export(cli::export::Args),
+    /// Check a Standard Webhooks signature over a raw body (exit 0 authentic, 1 not or invalid with --validate, 2 usage error).
+    Verify(cli::verify::Args),
 }
 
 fn main() -> ExitCode {
@@ -37,6 +47,11 @@ fn main() -> ExitCode {
         Command::Validate(a) => cli::validate::run(a),
         Command::Generate(a) => cli::generate::run(a),
         Command::Examples(a) => cli::examples::run(a),
+        Command::Diff(a) => cli::diff::run(a),
+        Command::Check(a) => cli::check::run(a),
+        Command::New(a) => cli::new::run(a),
+        Command::Export(a) => cli::export::run(a),
+        Command::Verify(a) => cli::verify::run(a),
     };
     ExitCode::from(code)
 }

@@ -12,12 +12,12 @@
 //! use eventsmith_codegen::standalone::{self, Options};
 //! let schemas = vec![
 //!     ("small".to_owned(), serde_json::json!({"type": "integer", "maximum": 3})),
-//!     ("refused".to_owned(), serde_json::json!({"$dynamicRef": "#x"})),
+//!     ("refused".to_owned(), serde_json::json!({"$recursiveRef": "#"})),
 //! ];
 //! let (code, refused) = standalone::validators(&schemas, &Options::default());
 //! assert!(code.contains("pub mod small"));
 //! assert_eq!(refused.len(), 1);
-//! assert_eq!(standalone::refusal_reason(&refused[0].1), "$dynamicRef");
+//! assert_eq!(standalone::refusal_reason(&refused[0].1), "$recursiveRef");
 //! ```
 
 use std::path::PathBuf;
@@ -198,7 +198,7 @@ mod tests {
     fn emits_a_module_per_supported_schema() {
         let schemas = vec![
             ("a".to_owned(), json!({"type": "string", "minLength": 2})),
-            ("b".to_owned(), json!({"unevaluatedProperties": false})),
+            ("b".to_owned(), json!({"dependencies": {"a": ["b"]}})),
             ("not an ident".to_owned(), json!(true)),
         ];
         let (code, refused) = validators(&schemas, &Options::default());
@@ -206,7 +206,7 @@ mod tests {
         assert!(!code.contains("pub mod b"), "{code}");
         let names: Vec<&str> = refused.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["b", "not an ident"]);
-        assert_eq!(refusal_reason(&refused[0].1), "unevaluatedProperties");
+        assert_eq!(refusal_reason(&refused[0].1), "dependencies");
         assert_eq!(refused[1].1[0].code, "invalid-name");
     }
 

@@ -4,6 +4,7 @@
 use std::fmt;
 
 use serde::Serialize;
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -251,9 +252,41 @@ pub fn decode<T: Schema>(value: Value, version: &str) -> Result<T, EventError> {
             errors,
         });
     }
-    serde_json::from_value(value).map_err(|e| EventError::Decode {
-        event_type: T::EVENT_TYPE.to_owned(),
-        schema_version: T::VERSION,
-        message: e.to_string(),
-    })
+    match T::deserialize(&value) {
+        Ok(t) => Ok(t),
+        // JSON Schema counts `1.0` as an integer; serde does not. Retry with
+        // integral floats written as integers (a JSON-equal value).
+        Err(first) if has_integral_float(&value) => {
+            let mut normalized = value;
+            integral_floats_to_integers(&mut normalized);
+            T::deserialize(&normalized).map_err(|_| decode_error::<T>(&first))
+        }
+        Err(e) => Err(decode_error::<T>(&e)),
+    }
+}
+
+fn decode_error<T: Schema>(e: &serde_json::Error) -> EventError {
+    EventError::Decode { event_type: T::EVENT_TYPE.to_owned(), schema_version: T::VERSION, message: e.to_string() }
+}
+
+fn has_integral_float(v: &Value) -> bool {
+    match v {
+        Value::Number(n) => n.is_f64() && n.as_f64().is_some_and(|f| f.fract() == 0.0 && f.abs() < 9.2e18),
+        Value::Array(items) => items.iter().any(has_integral_float),
+        Value::Object(map) => map.values().any(has_integral_float),
+        _ => false,
+    }
+}
+
+fn integral_floats_to_integers(v: &mut Value) {
+    match v {
+        Value::Number(n) => {
+            if let Some(f) = n.as_f64().filter(|f| n.is_f64() && f.fract() == 0.0 && f.abs() < 9.2e18) {
+                *n = serde_json::Number::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_floats_to_integers),
+        Value::Object(map) => map.values_mut().for_each(integral_floats_to_integers),
+        _ => {}
+    }
 }

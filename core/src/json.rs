@@ -147,8 +147,8 @@ fn classify(e: serde_json::Error) -> ParseError {
         Some(i) if line > 0 => text[..i].to_owned(),
         _ => text,
     };
-    if message.starts_with(TOO_DEEP) {
-        let limit = message[TOO_DEEP.len()..]
+    if let Some(rest) = message.strip_prefix(TOO_DEEP) {
+        let limit = rest
             .trim_start_matches(':')
             .parse()
             .unwrap_or(0);

@@ -180,6 +180,64 @@ impl Sink for Probe {
     fn fail(&mut self, _: &Path<'_>, _: &str, _: &str, _: impl FnOnce() -> String) {}
 }
 
+/// The members and items of one instance that keywords have evaluated, as
+/// `unevaluatedProperties` and `unevaluatedItems` need to know (2020-12
+/// §11): filled from the annotations of the adjacent keywords and of the
+/// in-place subschemas that validated. Only schemas using those keywords
+/// build one.
+#[derive(Debug, Default, Clone)]
+pub struct Evaluated<'v> {
+    all_properties: bool,
+    properties: Vec<&'v str>,
+    all_items: bool,
+    prefix: usize,
+    items: Vec<usize>,
+}
+
+impl<'v> Evaluated<'v> {
+    /// Member `name` was evaluated.
+    pub fn property(&mut self, name: &'v str) {
+        if !self.all_properties {
+            self.properties.push(name);
+        }
+    }
+
+    /// Every member was evaluated (`additionalProperties`, a nested
+    /// `unevaluatedProperties`).
+    pub fn all_properties(&mut self) {
+        self.all_properties = true;
+        self.properties.clear();
+    }
+
+    /// Items `0..n` were evaluated (`prefixItems`).
+    pub fn prefix(&mut self, n: usize) {
+        self.prefix = self.prefix.max(n);
+    }
+
+    /// Item `index` was evaluated (`contains`).
+    pub fn item(&mut self, index: usize) {
+        if !self.all_items {
+            self.items.push(index);
+        }
+    }
+
+    /// Every item was evaluated (`items`, a nested `unevaluatedItems`).
+    pub fn all_items(&mut self) {
+        self.all_items = true;
+        self.items.clear();
+    }
+
+    /// True when member `name` was evaluated.
+    pub fn has_property(&self, name: &str) -> bool {
+        self.all_properties || self.properties.contains(&name)
+    }
+
+    /// True when item `index` was evaluated.
+    pub fn has_item(&self, index: usize) -> bool {
+        self.all_items || index < self.prefix || self.items.contains(&index)
+    }
+}
+
 /// A JSON number as written in a schema, exact for every integer serde_json
 /// can hold.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -389,7 +447,7 @@ impl Decimal {
                 .checked_pow(k)
                 .and_then(|p| p.checked_mul(divisor.mantissa))
             {
-                Some(d) => self.mantissa % d == 0,
+                Some(d) => self.mantissa.is_multiple_of(d),
                 None => false,
             }
         }
@@ -518,7 +576,9 @@ pub mod msg {
     /// `enum` failed.
     pub fn not_in_enum(allowed: &[Value], got: &Value) -> String {
         let list: Vec<String> = allowed.iter().map(preview).collect();
-        if allowed.len() == 1 {
+        if allowed.is_empty() {
+            format!("the enum lists no value, so {} is not allowed", preview(got))
+        } else if allowed.len() == 1 {
             format!("expected {}, got {}", list[0], preview(got))
         } else {
             format!("expected one of {}, got {}", list.join(", "), preview(got))
@@ -538,6 +598,11 @@ pub mod msg {
     /// `additionalProperties: false` failed.
     pub fn unexpected_property(name: &str) -> String {
         format!("property \"{name}\" is not allowed here")
+    }
+
+    /// `unevaluatedItems: false` failed.
+    pub fn unexpected_item(index: usize) -> String {
+        format!("item {index} is not allowed here")
     }
 
     /// `pattern` failed.
@@ -654,6 +719,19 @@ mod tests {
             Num::I(9_007_199_254_740_993).cmp_exact(Num::F(9_007_199_254_740_992.0)),
             Ordering::Greater
         );
+    }
+
+    #[test]
+    fn evaluated_tracks_members_and_items() {
+        let mut e = Evaluated::default();
+        e.property("a");
+        e.prefix(2);
+        e.item(5);
+        assert!(e.has_property("a") && !e.has_property("b"));
+        assert!(e.has_item(0) && e.has_item(1) && !e.has_item(2) && e.has_item(5));
+        e.all_properties();
+        e.all_items();
+        assert!(e.has_property("b") && e.has_item(3));
     }
 
     #[test]

@@ -115,3 +115,11 @@ fn enum_messages_list_the_allowed_values() {
     assert_eq!(errors.0[0].instance_path, "/optins/6/operation");
     assert_eq!(errors.0[0].message, "expected one of \"opt-in\", \"no-change\", \"opt-out\", got \"maybe\"");
 }
+
+#[test]
+fn an_integral_float_is_an_integer() {
+    let mut v = donation_v2();
+    v["id"] = json!(123.0);
+    let d = donation::V2_1_0::from_value(v).unwrap();
+    assert_eq!(d.id, 123);
+}

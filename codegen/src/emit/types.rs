@@ -166,11 +166,10 @@ fn emit_struct(graph: &TypeGraph, def: &TypeDef, fields: &[Field], extra: &Extra
             (Presence::Optional, false) => " `None` when absent.",
             (Presence::Optional, true) => " `None` when absent, `Some(None)` when `null`.",
         };
-        let presence_doc = if presence_doc.is_empty() {
-            quote! {}
-        } else {
-            let note = if f.doc.is_some() { format!("\n{presence_doc}") } else { presence_doc.to_owned() };
-            quote! { #[doc = #note] }
+        let presence_doc = match (presence_doc.is_empty(), f.doc.is_some()) {
+            (true, _) => quote! {},
+            (false, true) => quote! { #[doc = ""] #[doc = #presence_doc] },
+            (false, false) => quote! { #[doc = #presence_doc] },
         };
         quote! {
             #fdocs

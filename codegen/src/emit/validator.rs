@@ -1,7 +1,7 @@
 //! Validator IR → Rust: one generic function per node, monomorphised for the
 //! collecting and the probing sink. Patterns are compiled once into statics.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -14,6 +14,7 @@ use eventsmith_core::Num;
 pub fn emit(graph: &Graph, nodes: &[NodeId], rt: &TokenStream) -> TokenStream {
     let mut statics = Statics::default();
     let fns: Vec<TokenStream> = nodes.iter().map(|id| node_fn(graph, *id, rt, &mut statics)).collect();
+    let evals: Vec<TokenStream> = needs_evaluation(graph, nodes).into_iter().map(|id| eval_fn(graph, id, rt, &mut statics)).collect();
     let patterns = statics.patterns.iter().map(|(src, name)| {
         let lit = Literal::string(src);
         quote! { static #name: #rt::validation::LazyPattern = #rt::validation::LazyPattern::new(#lit); }
@@ -40,6 +41,168 @@ pub fn emit(graph: &Graph, nodes: &[NodeId], rt: &TokenStream) -> TokenStream {
         #(#patterns)*
         #(#values)*
         #(#fns)*
+        #(#evals)*
+    }
+}
+
+/// The name of the function collecting what node `id` evaluates (for
+/// `unevaluatedProperties`/`unevaluatedItems`).
+pub fn eval_fn_name(id: NodeId) -> proc_macro2::Ident {
+    format_ident!("e{}", id)
+}
+
+/// The subschemas whose annotations an `unevaluated*` keyword reads: the
+/// nodes holding one, and every node they reach through in-place
+/// applicators (`allOf`, `anyOf`, `oneOf`, `if`/`then`/`else`,
+/// `dependentSchemas`, `$ref`, `$dynamicRef`; not `not`, whose annotations
+/// are dropped).
+pub fn needs_evaluation(graph: &Graph, nodes: &[NodeId]) -> BTreeSet<NodeId> {
+    let mut out = BTreeSet::new();
+    let mut work: Vec<NodeId> = nodes
+        .iter()
+        .copied()
+        .filter(|id| {
+            matches!(&graph.node(*id).body, Body::Checks(cs) if cs.iter().any(|c| matches!(c.kind, CheckKind::UnevaluatedProperties(_) | CheckKind::UnevaluatedItems(_))))
+        })
+        .collect();
+    while let Some(id) = work.pop() {
+        if !out.insert(id) {
+            continue;
+        }
+        if let Body::Checks(checks) = &graph.node(id).body {
+            work.extend(checks.iter().flat_map(|c| annotating_targets(&c.kind)));
+        }
+    }
+    out
+}
+
+/// The in-place subschemas of a check whose annotations count when they
+/// validate.
+pub fn annotating_targets(kind: &CheckKind) -> Vec<NodeId> {
+    match kind {
+        CheckKind::Ref(n) => vec![*n],
+        CheckKind::AllOf(ns) | CheckKind::AnyOf(ns) | CheckKind::OneOf(ns) => ns.clone(),
+        CheckKind::DependentSchemas(ns) => ns.iter().map(|(_, n)| *n).collect(),
+        CheckKind::IfThenElse { condition, then, otherwise } => std::iter::once(*condition).chain(*then).chain(*otherwise).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// True when node `id` holds `unevaluatedProperties` (`.0`) / `unevaluatedItems` (`.1`).
+fn has_unevaluated(graph: &Graph, id: NodeId) -> (bool, bool) {
+    match &graph.node(id).body {
+        Body::Checks(cs) => (
+            cs.iter().any(|c| matches!(c.kind, CheckKind::UnevaluatedProperties(_))),
+            cs.iter().any(|c| matches!(c.kind, CheckKind::UnevaluatedItems(_))),
+        ),
+        Body::Always(_) => (false, false),
+    }
+}
+
+/// `eN(v, e)`: adds what node `id`'s own keywords evaluated in `v` (its
+/// `unevaluated*` aside, which the caller accounts for), assuming `v` is
+/// valid against it. So `allOf`, `$ref`, `then`/`else` and triggered
+/// `dependentSchemas` members count as they are (they validate when the node
+/// does; when it does not, not reporting their members again keeps one
+/// failure from cascading), while `anyOf`/`oneOf` branches and the `if`
+/// condition count only when they validate.
+fn eval_fn(graph: &Graph, id: NodeId, rt: &TokenStream, statics: &mut Statics) -> TokenStream {
+    let name = eval_fn_name(id);
+    let probe = |n: &NodeId| {
+        let f = fn_name(*n);
+        quote! { #f(v, &validation::Path::Root, &mut validation::Probe) }
+    };
+    // Adds node `n`'s annotations (when `v` is valid against it, if `check`).
+    let include = |n: &NodeId, check: bool| {
+        if matches!(graph.node(*n).body, Body::Always(_)) {
+            return quote! {};
+        }
+        let e = eval_fn_name(*n);
+        let (props, items) = has_unevaluated(graph, *n);
+        let props = if props { quote! { e.all_properties(); } } else { quote! {} };
+        let items = if items { quote! { e.all_items(); } } else { quote! {} };
+        if check {
+            let p = probe(n);
+            quote! { if #p { #e(v, e); #props #items } }
+        } else {
+            quote! { #e(v, e); #props #items }
+        }
+    };
+    let mut parts = Vec::new();
+    if let Body::Checks(checks) = &graph.node(id).body {
+        for c in checks {
+            parts.push(match &c.kind {
+                CheckKind::Properties(props) => {
+                    let lits = props.iter().map(|(n, _)| Literal::string(n));
+                    quote! {
+                        if let Some(o) = v.as_object() {
+                            for name in [#(#lits),*] {
+                                if let Some((k, _)) = o.get_key_value(name) { e.property(k); }
+                            }
+                        }
+                    }
+                }
+                CheckKind::PatternProperties(pats) => {
+                    let res: Vec<proc_macro2::Ident> = pats.iter().map(|(p, _)| statics.pattern(p)).collect();
+                    quote! {
+                        if let Some(o) = v.as_object() {
+                            for k in o.keys() {
+                                if #(#res.is_match(k))||* { e.property(k); }
+                            }
+                        }
+                    }
+                }
+                CheckKind::AdditionalProperties { .. } => quote! { if v.is_object() { e.all_properties(); } },
+                CheckKind::PrefixItems(ids) => {
+                    let n = ids.len();
+                    quote! { e.prefix(#n); }
+                }
+                CheckKind::Items { .. } => quote! { if v.is_array() { e.all_items(); } },
+                CheckKind::Contains { schema, .. } => {
+                    let f = fn_name(*schema);
+                    quote! {
+                        if let Some(a) = v.as_array() {
+                            for (i, item) in a.iter().enumerate() {
+                                if #f(item, &validation::Path::Root, &mut validation::Probe) { e.item(i); }
+                            }
+                        }
+                    }
+                }
+                CheckKind::AllOf(ids) => {
+                    let each = ids.iter().map(|n| include(n, false));
+                    quote! { #(#each)* }
+                }
+                CheckKind::AnyOf(ids) | CheckKind::OneOf(ids) => {
+                    let each = ids.iter().map(|n| include(n, true));
+                    quote! { #(#each)* }
+                }
+                CheckKind::Ref(n) => include(n, false),
+                CheckKind::DependentSchemas(deps) => {
+                    let each = deps.iter().map(|(trigger, n)| {
+                        let t = Literal::string(trigger);
+                        let inc = include(n, false);
+                        quote! { if o.contains_key(#t) { #inc } }
+                    });
+                    quote! { if let Some(o) = v.as_object() { #(#each)* } }
+                }
+                CheckKind::IfThenElse { condition, then, otherwise } => {
+                    let cond = probe(condition);
+                    let cond_inc = include(condition, false);
+                    let then_inc = then.as_ref().map(|n| include(n, false)).unwrap_or_default();
+                    let else_inc = otherwise.as_ref().map(|n| include(n, false)).unwrap_or_default();
+                    quote! { if #cond { #cond_inc #then_inc } else { #else_inc } }
+                }
+                _ => quote! {},
+            });
+        }
+    }
+    let doc = format!(" What `n{id}` evaluates, for `unevaluatedProperties`/`unevaluatedItems`.");
+    quote! {
+        #[doc = #doc]
+        #[allow(unused_variables, clippy::collapsible_if, clippy::nonminimal_bool)]
+        pub(crate) fn #name<'v>(v: &'v #rt::__private::serde_json::Value, e: &mut validation::Evaluated<'v>) {
+            #(#parts)*
+        }
     }
 }
 
@@ -81,7 +244,7 @@ fn node_fn(graph: &Graph, id: NodeId, rt: &TokenStream, statics: &mut Statics) -
             false
         },
         Body::Checks(checks) => {
-            let checks: Vec<TokenStream> = checks.iter().map(|c| check(graph, c, rt, statics)).collect();
+            let checks: Vec<TokenStream> = checks.iter().map(|c| check(graph, id, c, rt, statics)).collect();
             quote! {
                 let mut ok = true;
                 #(#checks)*
@@ -151,7 +314,7 @@ fn type_test(set: TypeSet) -> TokenStream {
     quote! { #(#tests)||* }
 }
 
-fn check(graph: &Graph, c: &Check, rt: &TokenStream, statics: &mut Statics) -> TokenStream {
+fn check(graph: &Graph, owner: NodeId, c: &Check, rt: &TokenStream, statics: &mut Statics) -> TokenStream {
     let path = Literal::string(&c.schema_path);
     let kw = Literal::string(c.keyword);
     let fail = |msg: TokenStream| quote! { s.fail(at, #path, #kw, || #msg); };
@@ -164,21 +327,23 @@ fn check(graph: &Graph, c: &Check, rt: &TokenStream, statics: &mut Statics) -> T
         quote! { #f(#value, at, &mut #rt::validation::Probe) }
     };
     let always_false = |id: &NodeId| matches!(graph.node(*id).body, Body::Always(false));
-    let inner = match &c.kind {
+    match &c.kind {
         CheckKind::Type(set) => {
             let test = type_test(*set);
             let expected = Literal::string(&set.describe());
-            return quote! {
+            quote! {
                 if !(#test) {
                     s.fail(at, #path, #kw, || validation::msg::type_mismatch(#expected, v));
                     return false;
                 }
-            };
+            }
         }
         CheckKind::Enum(values) => {
             let all = statics.value(&Value::Array(values.clone()));
             let strings: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
-            let cond = if strings.len() == values.len() {
+            let cond = if values.is_empty() {
+                quote! { false }
+            } else if strings.len() == values.len() {
                 let lits = strings.iter().map(|s| Literal::string(s));
                 quote! { matches!(v.as_str(), Some(#(#lits)|*)) }
             } else {
@@ -410,6 +575,8 @@ fn check(graph: &Graph, c: &Check, rt: &TokenStream, statics: &mut Statics) -> T
             let f = fail(quote! { ::std::string::String::from("expected a value that is not valid against the `not` schema") });
             failing(quote! { !#p }, f)
         }
+        // A lone `if` asserts nothing (its annotations are read by `eval_fn`).
+        CheckKind::IfThenElse { then: None, otherwise: None, .. } => quote! {},
         CheckKind::IfThenElse { condition, then, otherwise } => {
             let cond = probe(condition, quote! { v });
             let then_c = match then {
@@ -429,8 +596,51 @@ fn check(graph: &Graph, c: &Check, rt: &TokenStream, statics: &mut Statics) -> T
             let c = call(id, quote! { v }, quote! { at });
             quote! { if !#c { failed!(ok); } }
         }
-    };
-    inner
+        CheckKind::UnevaluatedProperties(schema) => {
+            let own = eval_fn_name(owner);
+            let apply = if always_false(schema) {
+                quote! {
+                    s.fail(&at.key(k), #path, #kw, || validation::msg::unexpected_property(k));
+                    false
+                }
+            } else {
+                call(schema, quote! { m }, quote! { &at.key(k) })
+            };
+            quote! {
+                if let Some(o) = v.as_object() {
+                    let mut seen = validation::Evaluated::default();
+                    #own(v, &mut seen);
+                    for (k, m) in o {
+                        if seen.has_property(k) { continue; }
+                        let member_ok = { #apply };
+                        if !member_ok { failed!(ok); }
+                    }
+                }
+            }
+        }
+        CheckKind::UnevaluatedItems(schema) => {
+            let own = eval_fn_name(owner);
+            let apply = if always_false(schema) {
+                quote! {
+                    s.fail(&at.index(i), #path, #kw, || validation::msg::unexpected_item(i));
+                    false
+                }
+            } else {
+                call(schema, quote! { item }, quote! { &at.index(i) })
+            };
+            quote! {
+                if let Some(a) = v.as_array() {
+                    let mut seen = validation::Evaluated::default();
+                    #own(v, &mut seen);
+                    for (i, item) in a.iter().enumerate() {
+                        if seen.has_item(i) { continue; }
+                        let item_ok = { #apply };
+                        if !item_ok { failed!(ok); }
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn count(len: TokenStream, op: TokenStream, n: u64, words: &str, fail: &dyn Fn(TokenStream) -> TokenStream) -> TokenStream {

@@ -468,7 +468,7 @@ impl Lowering<'_> {
                 );
                 continue;
             }
-            let hint = format!("{}", ident::type_name(json_name));
+            let hint = ident::type_name(json_name);
             let mut ty = self.ty(ploc, &hint, None);
             if ty == Ty::Named(id) {
                 ty = Ty::Boxed(Box::new(ty));
@@ -486,15 +486,21 @@ impl Lowering<'_> {
                 _ => Extra::Keep(Ty::Value),
             }
         };
-        if fields.iter().any(|f| f.rust_name == "extra") && extra != Extra::None {
+        if let Some(f) = fields.iter().find(|f| f.rust_name == "extra")
+            && extra != Extra::None
+        {
+            let at = props.iter().find(|(n, _)| *n == f.json_name).map_or(loc, |(_, l)| l);
             self.diags.push(
                 self.reg
                     .diagnostic(
                         Diagnostic::error(
                             "name-collision",
-                            "a property becomes the Rust field `extra`, which holds the members the schema does not name",
+                            format!(
+                                "property \"{}\" becomes the Rust field `extra`, which holds the members the schema does not name",
+                                f.json_name
+                            ),
                         ),
-                        loc,
+                        at,
                     )
                     .with_hint("set \"x-rust-name\" on that property schema"),
             );

@@ -4,6 +4,8 @@
 //! compiled in) runs it directly.
 
 use std::collections::{BTreeMap, HashMap};
+
+use url::Url;
 use std::path::PathBuf;
 
 use eventsmith_core::Num;
@@ -130,8 +132,18 @@ pub enum CheckKind {
     AnyOf(Vec<NodeId>),
     OneOf(Vec<NodeId>),
     Not(NodeId),
+    /// `if` with its `then`/`else`. With neither it asserts nothing, but its
+    /// annotations still count for `unevaluatedProperties`/`unevaluatedItems`.
     IfThenElse { condition: NodeId, then: Option<NodeId>, otherwise: Option<NodeId> },
+    /// `$ref`, and `$dynamicRef` resolved in the dynamic scope the node was
+    /// lowered in.
     Ref(NodeId),
+    /// Applies to members no adjacent keyword (nor in-place subschema that
+    /// validated) evaluated.
+    UnevaluatedProperties(NodeId),
+    /// Applies to items no adjacent keyword (nor in-place subschema that
+    /// validated) evaluated.
+    UnevaluatedItems(NodeId),
 }
 
 /// A compiled subschema.
@@ -173,12 +185,18 @@ pub struct LowerOptions {
     pub relative_to: Option<PathBuf>,
 }
 
+/// The dynamic scope a schema is lowered in, as far as `$dynamicRef` can
+/// see it: for each `$dynamicAnchor` name, the outermost schema resource in
+/// scope that declares it. Empty unless schemas use `$dynamicAnchor`, so
+/// other schemas get one node per location.
+type Scope = BTreeMap<String, Url>;
+
 /// Every compiled subschema reachable from the roots that were lowered.
 #[derive(Debug, Default)]
 pub struct Graph {
     /// The nodes; a node's id is its index.
     pub nodes: Vec<Node>,
-    by_loc: HashMap<Loc, NodeId>,
+    by_loc: HashMap<(Loc, Scope), NodeId>,
 }
 
 /// Keywords that carry no assertion: accepted and ignored by validation.
@@ -204,15 +222,6 @@ pub const ANNOTATIONS: &[&str] = &[
 
 /// Keywords eventsmith refuses, with the reason given to the user.
 pub const REFUSED: &[(&str, &str)] = &[
-    (
-        "unevaluatedProperties",
-        "eventsmith does not track annotations across subschemas; use `additionalProperties` on a schema that lists every property (merge the `allOf` members into it)",
-    ),
-    (
-        "unevaluatedItems",
-        "eventsmith does not track annotations across subschemas; use `items` after `prefixItems` instead",
-    ),
-    ("$dynamicRef", "dynamic references are not supported; use `$ref`"),
     ("$recursiveRef", "`$recursiveRef` is draft 2019-09; use `$ref`"),
     ("$recursiveAnchor", "`$recursiveAnchor` is draft 2019-09; use `$anchor`"),
     ("dependencies", "`dependencies` is draft 7; use `dependentRequired` or `dependentSchemas`"),
@@ -232,7 +241,7 @@ impl Graph {
     /// Lowers the schema at `loc` (and everything it reaches), returning its node.
     pub fn lower(&mut self, reg: &mut Registry, loc: &Loc, opts: &LowerOptions, diags: &mut Diagnostics) -> NodeId {
         let first_new = self.nodes.len();
-        let id = Lowerer { graph: self, reg, opts, diags }.node(loc);
+        let id = Lowerer { graph: self, reg, opts, diags, scope: Scope::new() }.node(loc);
         report_in_place_cycles(self, first_new, reg, diags);
         id
     }
@@ -243,18 +252,57 @@ struct Lowerer<'a> {
     reg: &'a mut Registry,
     opts: &'a LowerOptions,
     diags: &'a mut Diagnostics,
+    /// The dynamic scope of the node being lowered.
+    scope: Scope,
 }
 
 impl Lowerer<'_> {
     fn node(&mut self, loc: &Loc) -> NodeId {
-        if let Some(id) = self.graph.by_loc.get(loc) {
+        let scope = self.enter(loc);
+        let key = (loc.clone(), scope);
+        if let Some(id) = self.graph.by_loc.get(&key) {
             return *id;
         }
         let id = self.graph.nodes.len();
         let origin = self.reg.display(loc, self.opts.relative_to.as_deref());
         self.graph.nodes.push(Node { loc: loc.clone(), origin, body: Body::Always(true) });
-        self.graph.by_loc.insert(loc.clone(), id);
-        let body = match self.reg.value(loc).cloned() {
+        let outer = std::mem::replace(&mut self.scope, key.1.clone());
+        self.graph.by_loc.insert(key, id);
+        let body = self.body(loc);
+        self.scope = outer;
+        self.graph.nodes[id].body = body;
+        id
+    }
+
+    /// The dynamic scope once the resource holding `loc` is entered: its
+    /// `$dynamicAnchor`s join the scope unless an outer resource declared
+    /// the same name (the outermost wins, 2020-12 §8.2.3.2).
+    fn enter(&self, loc: &Loc) -> Scope {
+        let mut scope = self.scope.clone();
+        let resource = self.reg.base(loc);
+        for (name, _) in self.reg.dynamic_anchors(&resource) {
+            scope.entry(name.clone()).or_insert_with(|| resource.clone());
+        }
+        scope
+    }
+
+    /// Where `$dynamicRef` `reference` (initially resolved to `initial`)
+    /// leads: when `initial` declares the `$dynamicAnchor` the fragment
+    /// names, the outermost resource in scope declaring it; else `initial`.
+    fn dynamic_target(&self, reference: &str, initial: &Loc) -> Loc {
+        let Some((_, fragment)) = reference.split_once('#') else { return initial.clone() };
+        let declared = self.reg.value(initial).and_then(|v| v.get("$dynamicAnchor")).and_then(Value::as_str);
+        if fragment.is_empty() || fragment.starts_with('/') || declared != Some(fragment) {
+            return initial.clone();
+        }
+        self.scope
+            .get(fragment)
+            .and_then(|resource| self.reg.dynamic_anchors(resource).iter().find(|(name, _)| name == fragment))
+            .map_or_else(|| initial.clone(), |(_, loc)| loc.clone())
+    }
+
+    fn body(&mut self, loc: &Loc) -> Body {
+        match self.reg.value(loc).cloned() {
             Some(Value::Bool(b)) => Body::Always(b),
             Some(Value::Object(obj)) => {
                 let checks = self.checks(loc, &obj);
@@ -269,9 +317,7 @@ impl Lowerer<'_> {
                 Body::Always(true)
             }
             None => Body::Always(true),
-        };
-        self.graph.nodes[id].body = body;
-        id
+        }
     }
 
     fn error(&mut self, loc: &Loc, code: &'static str, message: String) {
@@ -314,8 +360,16 @@ impl Lowerer<'_> {
             let kind = match k {
                 "type" => self.type_check(&at, value),
                 "enum" => match value {
-                    Value::Array(values) if !values.is_empty() => Some(CheckKind::Enum(values.clone())),
-                    _ => self.bad(&at, "a non-empty array"),
+                    Value::Array(values) => {
+                        if values.is_empty() {
+                            let d = Diagnostic::warning("empty-enum", "this `enum` lists no value, so no value is valid here")
+                                .with_hint("list the allowed values, or use `false` if nothing may appear here");
+                            let d = self.reg.diagnostic(d, &at);
+                            self.diags.push(d);
+                        }
+                        Some(CheckKind::Enum(values.clone()))
+                    }
+                    _ => self.bad(&at, "an array"),
                 },
                 "const" => Some(CheckKind::Const(value.clone())),
                 "required" => self.strings(&at, value).map(CheckKind::Required),
@@ -424,11 +478,7 @@ impl Lowerer<'_> {
                     let condition = self.node(&at);
                     let then = obj.get("then").map(|_| self.node(&loc.child("then")));
                     let otherwise = obj.get("else").map(|_| self.node(&loc.child("else")));
-                    if then.is_none() && otherwise.is_none() {
-                        None
-                    } else {
-                        Some(CheckKind::IfThenElse { condition, then, otherwise })
-                    }
+                    Some(CheckKind::IfThenElse { condition, then, otherwise })
                 }
                 // Without `if` they do nothing (2020-12 §10.2.2); still compile them
                 // so their own errors are reported.
@@ -448,6 +498,21 @@ impl Lowerer<'_> {
                     },
                     _ => self.bad(&at, "a string"),
                 },
+                "$dynamicRef" => match value {
+                    Value::String(r) => match self.reg.resolve(r, loc) {
+                        Ok(initial) => {
+                            let target = self.dynamic_target(r, &initial);
+                            Some(CheckKind::Ref(self.node(&target)))
+                        }
+                        Err(d) => {
+                            self.diags.push(d);
+                            None
+                        }
+                    },
+                    _ => self.bad(&at, "a string"),
+                },
+                "unevaluatedProperties" => Some(CheckKind::UnevaluatedProperties(self.node(&at))),
+                "unevaluatedItems" => Some(CheckKind::UnevaluatedItems(self.node(&at))),
                 "$defs" | "definitions" => {
                     // Compiled on demand through `$ref`; shape-check only.
                     if !value.is_object() {
@@ -484,12 +549,17 @@ impl Lowerer<'_> {
             }
         }
         // `type` first, so later checks can assume it and messages stay short.
-        out.sort_by_key(|c| u8::from(c.keyword != "type"));
+        // `unevaluated*` last: they read what the others evaluated.
+        out.sort_by_key(|c| match c.keyword {
+            "type" => 0u8,
+            "unevaluatedProperties" | "unevaluatedItems" => 2,
+            _ => 1,
+        });
         out
     }
 
     fn bad(&mut self, at: &Loc, expected: &str) -> Option<CheckKind> {
-        let found = self.reg.value(at).map(|v| eventsmith_core::validation::preview(v)).unwrap_or_default();
+        let found = self.reg.value(at).map(eventsmith_core::validation::preview).unwrap_or_default();
         let keyword = at.pointer.rsplit('/').next().unwrap_or_default().to_owned();
         self.error(at, "invalid-schema", format!("`{keyword}` must be {expected}, found {found}"));
         None
@@ -632,6 +702,9 @@ fn keyword_name(k: &str) -> &'static str {
         "not",
         "if",
         "$ref",
+        "$dynamicRef",
+        "unevaluatedProperties",
+        "unevaluatedItems",
     ];
     ALL.iter().find(|a| **a == k).copied().unwrap_or("unknown")
 }
@@ -718,9 +791,13 @@ fn report_in_place_cycles(graph: &Graph, first_new: NodeId, reg: &Registry, diag
                             origin(node)
                         )
                     } else {
+                        // Within one file, show the pointers only.
+                        let file = path.first().and_then(|p| p.split_once('#')).map_or("", |(f, _)| f);
+                        let short: Vec<&str> = path.iter().map(|p| p.strip_prefix(file).unwrap_or(p)).collect();
+                        let in_file = if short.iter().all(|p| p.starts_with('#')) { format!(" (in {file})") } else { String::new() };
                         format!(
-                            "`{keyword}` closes a cycle that never descends into a property or item: {}; validation would never end",
-                            path.join(" -> ")
+                            "`{keyword}` closes a cycle that never descends into a property or item: {}{in_file}; validation would never end",
+                            short.join(" -> ")
                         )
                     };
                     diags.push(reg.diagnostic(

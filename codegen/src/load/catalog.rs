@@ -274,7 +274,8 @@ fn load_source(dir: &Path, reg: &mut Registry, diags: &mut Diagnostics) -> Optio
             None => {
                 if default.is_none() {
                     diags.push(config.diagnostic(
-                        Diagnostic::error("invalid-source-file", format!("source.yaml lacks the required key \"{key}\"")),
+                        Diagnostic::error("invalid-source-file", format!("source.yaml lacks the required key \"{key}\""))
+                            .with_hint(format!("add `{key}:`; docs/catalog-format.md describes it")),
                         "",
                     ));
                 }
@@ -474,10 +475,14 @@ fn load_event_type(
                     Versioning::Semver => "MAJOR.MINOR.PATCH, e.g. 1.3.0.json",
                     Versioning::Calendar => "a date YYYY-MM-DD, e.g. 2024-12-20.json",
                 };
+                let hint = match stem.strip_prefix(['v', 'V']).map(|rest| Version::parse(rest, source.versioning)) {
+                    Some(Ok(v)) => format!("drop the leading `v`: {v}.{}", path.extension().unwrap_or_default().to_string_lossy()),
+                    _ => format!("name version files {expected}"),
+                };
                 diags.push(
                     Diagnostic::error("bad-version-file-name", format!("\"{}\" is not a version file name: {why}", file_name(path)))
                         .in_file(path)
-                        .with_hint(format!("name version files {expected}")),
+                        .with_hint(hint),
                 );
             }
         }

@@ -84,18 +84,43 @@ pub fn parse(path: &Path, text: &str, syntax: Syntax) -> Result<Document, Diagno
 fn parse_json(path: &Path, text: &str) -> Result<Document, Diagnostic> {
     let limits = eventsmith_core::Limits { max_bytes: usize::MAX, max_depth: eventsmith_core::Limits::MAX_DEPTH };
     let value = eventsmith_core::json::parse_str(text, limits).map_err(|e| {
-        let (line, column) = match &e {
-            eventsmith_core::ParseError::Syntax { line, column, .. }
-            | eventsmith_core::ParseError::DuplicateKey { line, column, .. }
-            | eventsmith_core::ParseError::TooDeep { line, column, .. } => (*line, *column),
-            eventsmith_core::ParseError::TooLarge { .. } => (0, 0),
+        use eventsmith_core::ParseError;
+        // The position goes to the diagnostic's location, not the message.
+        let (d, line, column) = match e {
+            ParseError::Syntax { message, line, column } => {
+                (Diagnostic::error("invalid-json", format!("invalid JSON: {message}")), line, column)
+            }
+            ParseError::DuplicateKey { key, line, column } => {
+                let column = key_start(text, &key, line, column).unwrap_or(column);
+                (
+                    Diagnostic::error("duplicate-key", format!("duplicate key \"{key}\" in an object"))
+                        .with_hint("JSON parsers disagree on which of two equal keys wins; keep one"),
+                    line,
+                    column,
+                )
+            }
+            ParseError::TooDeep { limit, line, column } => {
+                (Diagnostic::error("invalid-json", format!("nesting deeper than {limit} levels")), line, column)
+            }
+            e @ ParseError::TooLarge { .. } => (Diagnostic::error("invalid-json", e.to_string()), 0, 0),
         };
-        let d = Diagnostic::error("invalid-json", e.to_string()).in_file(path);
-        if line > 0 { d.at_position(line, column) } else { d }
+        let d = d.in_file(path);
+        // serde_json counts columns from 0 at the start of a line (end of input).
+        if line > 0 { d.at_position(line, column.max(1)) } else { d }
     })?;
     let mut positions = HashMap::new();
     JsonScanner { text: text.as_bytes(), at: 0, line: 1, col: 1 }.value(String::new(), &mut positions);
     Ok(Document { path: path.to_owned(), value, positions })
+}
+
+/// serde_json reports a duplicate key after reading it; the 1-based column
+/// where the key's string starts on the same line, if it can be found.
+fn key_start(text: &str, key: &str, line: usize, column: usize) -> Option<usize> {
+    let line_text = text.lines().nth(line.checked_sub(1)?)?;
+    let upto: String = line_text.chars().take(column).collect();
+    let quoted = serde_json::to_string(key).ok()?;
+    let byte = upto.rfind(&quoted)?;
+    Some(upto.get(..byte)?.chars().count() + 1)
 }
 
 /// A tolerant scanner over text already known to be valid JSON, recording the
@@ -215,17 +240,24 @@ impl JsonScanner<'_> {
 fn parse_yaml(path: &Path, text: &str) -> Result<Document, Diagnostic> {
     let docs = MarkedYaml::load_from_str(text).map_err(|e| {
         let m = e.marker();
-        Diagnostic::error("invalid-yaml", format!("invalid YAML: {}", e.info()))
-            .in_file(path)
-            .at_position(m.line(), m.col() + 1)
+        let d = if e.info().contains("duplicated key") {
+            Diagnostic::error("duplicate-key", "duplicate key in a mapping")
+                .with_hint("YAML and JSON parsers disagree on which of two equal keys wins; keep one")
+        } else {
+            Diagnostic::error("invalid-yaml", format!("invalid YAML: {}", e.info()))
+        };
+        d.in_file(path).at_position(m.line(), m.col() + 1)
     })?;
     let mut docs = docs.into_iter();
     let Some(root) = docs.next() else {
-        return Err(Diagnostic::error("invalid-yaml", "the file holds no YAML document").in_file(path));
+        return Err(Diagnostic::error("invalid-yaml", "the file holds no YAML document")
+            .in_file(path)
+            .with_hint("write the schema or payload into it, or delete the file"));
     };
-    if docs.next().is_some() {
+    if let Some(second) = docs.next() {
         return Err(Diagnostic::error("invalid-yaml", "the file holds more than one YAML document (`---`)")
             .in_file(path)
+            .at_position(second.span.start.line(), second.span.start.col() + 1)
             .with_hint("keep one document per file"));
     }
     let mut positions = HashMap::new();

@@ -69,6 +69,8 @@ pub struct Registry {
     by_url: HashMap<Url, DocId>,
     resources: HashMap<Url, Loc>,
     anchors: HashMap<(Url, String), Loc>,
+    /// `$dynamicAnchor`s by schema resource, in document order (first wins).
+    dynamic_anchors: HashMap<Url, Vec<(String, Loc)>>,
     bases: HashMap<Loc, Url>,
     /// Remote URL prefixes served from local directories (`http://localhost:1234/` → `remotes/`).
     remotes: Vec<(String, PathBuf)>,
@@ -122,6 +124,9 @@ impl Registry {
         self.bases.retain(|loc, _| loc.doc != id);
         self.resources.retain(|_, loc| loc.doc != id);
         self.anchors.retain(|_, loc| loc.doc != id);
+        for list in self.dynamic_anchors.values_mut() {
+            list.retain(|(_, loc)| loc.doc != id);
+        }
         let url = self.docs[id].0.clone();
         self.resources.insert(url.clone(), Loc { doc: id, pointer: String::new() });
         let value = self.docs[id].1.value.clone();
@@ -146,6 +151,12 @@ impl Registry {
                 self.anchors.entry((base.clone(), anchor.clone())).or_insert_with(|| loc.clone());
             }
         }
+        if let Some(Value::String(anchor)) = obj.get("$dynamicAnchor") {
+            let list = self.dynamic_anchors.entry(base.clone()).or_default();
+            if !list.iter().any(|(name, _)| name == anchor) {
+                list.push((anchor.clone(), loc.clone()));
+            }
+        }
         self.bases.insert(loc.clone(), base.clone());
         for (key, value) in obj {
             let k = key.as_str();
@@ -165,6 +176,12 @@ impl Registry {
                 }
             }
         }
+    }
+
+    /// The `$dynamicAnchor`s declared in the schema resource `resource`
+    /// (its base URI): name and location, first declaration of a name only.
+    pub fn dynamic_anchors(&self, resource: &Url) -> &[(String, Loc)] {
+        self.dynamic_anchors.get(resource).map_or(&[], Vec::as_slice)
     }
 
     /// The document with id `id`.
@@ -220,13 +237,26 @@ impl Registry {
         format!("{}#{}", file.replace('\\', "/"), loc.pointer)
     }
 
+    /// Where a reference is written: the member of the schema at `at` whose
+    /// value is `reference` (`$ref`, `x-eventsmith-partial-of`), else `at`.
+    fn reference_site(&self, reference: &str, at: &Loc) -> Loc {
+        match self.value(at) {
+            Some(Value::Object(obj)) => obj
+                .iter()
+                .find(|(_, v)| v.as_str() == Some(reference))
+                .map_or_else(|| at.clone(), |(k, _)| at.child(k)),
+            _ => at.clone(),
+        }
+    }
+
     /// Resolves `reference` (a `$ref` value) found in the schema at `at`.
     pub fn resolve(&mut self, reference: &str, at: &Loc) -> Result<Loc, Diagnostic> {
+        let site = self.reference_site(reference, at);
         let base = self.base(at);
         let mut target = base.join(reference).map_err(|e| {
             self.diagnostic(
                 Diagnostic::error("unresolved-ref", format!("`$ref` \"{reference}\" is not a valid URI reference: {e}")),
-                at,
+                &site,
             )
         })?;
         let fragment = target.fragment().map(percent_decode).unwrap_or_default();
@@ -235,11 +265,8 @@ impl Registry {
             Some(loc) => loc.clone(),
             None => {
                 let id = self.load_url(&target).map_err(|why| {
-                    self.diagnostic(
-                        Diagnostic::error("unresolved-ref", format!("`$ref` \"{reference}\" points to {target}, which {why}")),
-                        at,
-                    )
-                    .with_hint("check the relative path; references are resolved against the file's location or its `$id`")
+                    self.diagnostic(Diagnostic::error("unresolved-ref", format!("`$ref` \"{reference}\": {why}")), &site)
+                        .with_hint("references are resolved against the file's location (or its `$id`); check the relative path")
                 })?;
                 Loc { doc: id, pointer: String::new() }
             }
@@ -252,26 +279,56 @@ impl Registry {
             match self.anchors.get(&(target.clone(), fragment.clone())) {
                 Some(loc) => loc.clone(),
                 None => {
-                    return Err(self.diagnostic(
-                        Diagnostic::error(
-                            "unresolved-ref",
-                            format!("`$ref` \"{reference}\": no `$anchor` named \"{fragment}\" in {target}"),
-                        ),
-                        at,
-                    ));
+                    let mut known: Vec<&str> =
+                        self.anchors.keys().filter(|(url, _)| *url == target).map(|(_, name)| name.as_str()).collect();
+                    known.sort_unstable();
+                    let d = Diagnostic::error(
+                        "unresolved-ref",
+                        format!("`$ref` \"{reference}\": no `$anchor` named \"{fragment}\" in {}", show_url(&target)),
+                    );
+                    let d = if known.is_empty() {
+                        d.with_hint("the file declares no `$anchor`; use a JSON pointer such as `#/$defs/name`")
+                    } else {
+                        d.with_hint(format!("anchors declared there: {}", known.join(", ")))
+                    };
+                    return Err(self.diagnostic(d, &site));
                 }
             }
         };
         if self.value(&loc).is_none() {
-            return Err(self.diagnostic(
-                Diagnostic::error(
-                    "unresolved-ref",
-                    format!("`$ref` \"{reference}\": {target} has nothing at the pointer \"{fragment}\""),
-                ),
-                at,
-            ));
+            let d = Diagnostic::error(
+                "unresolved-ref",
+                format!("`$ref` \"{reference}\": {} has nothing at the pointer \"{fragment}\"", show_url(&target)),
+            );
+            let d = match self.nearest(&loc) {
+                Some(hint) => d.with_hint(hint),
+                None => d,
+            };
+            return Err(self.diagnostic(d, &site));
         }
         Ok(loc)
+    }
+
+    /// For a pointer that leads nowhere: what the deepest existing part of it
+    /// holds, as a hint.
+    fn nearest(&self, loc: &Loc) -> Option<String> {
+        let mut l = loc.clone();
+        while let Some(i) = l.pointer.rfind('/') {
+            l.pointer.truncate(i);
+            if let Some(v) = self.value(&l) {
+                let shown = if l.pointer.is_empty() { "the document root".to_owned() } else { format!("`{}`", l.pointer) };
+                return Some(match v {
+                    Value::Object(obj) if !obj.is_empty() => {
+                        let keys: Vec<&str> = obj.keys().map(String::as_str).take(12).collect();
+                        let more = if obj.len() > keys.len() { ", …" } else { "" };
+                        format!("{shown} has: {}{more}", keys.join(", "))
+                    }
+                    Value::Array(items) => format!("{shown} is an array of {} items", items.len()),
+                    other => format!("{shown} is {}", eventsmith_core::validation::type_name(other)),
+                });
+            }
+        }
+        None
     }
 
     fn load_url(&mut self, url: &Url) -> Result<DocId, String> {
@@ -279,7 +336,7 @@ impl Registry {
             return Ok(*id);
         }
         let path = if url.scheme() == "file" {
-            url.to_file_path().map_err(|()| "is not a local file".to_owned())?
+            url.to_file_path().map_err(|()| format!("{url} is not a local file"))?
         } else {
             let text = url.as_str();
             let mapped = self
@@ -288,14 +345,28 @@ impl Registry {
                 .find_map(|(prefix, dir)| text.strip_prefix(prefix.as_str()).map(|rest| dir.join(rest)));
             match mapped {
                 Some(p) => p,
-                None => return Err("is not a local file and eventsmith does not fetch remote schemas".to_owned()),
+                None => return Err(format!("{url} is not a local file, and eventsmith does not fetch remote schemas")),
             }
         };
         if !path.is_file() {
-            return Err(format!("does not exist ({})", path.display()));
+            return Err(format!("the file {} does not exist", path.display()));
         }
-        let doc = document::read(&path).map_err(|d| d.message)?;
+        let doc = document::read(&path).map_err(|d| {
+            let at = match (d.line, d.column) {
+                (Some(l), Some(c)) => format!(" (line {l}, column {c})"),
+                _ => String::new(),
+            };
+            format!("the file {} cannot be read: {}{at}", path.display(), d.message)
+        })?;
         Ok(self.add(url.clone(), doc))
+    }
+}
+
+/// A URL as shown in messages: file URLs as paths.
+fn show_url(url: &Url) -> String {
+    match url.scheme() {
+        "file" => url.to_file_path().map_or_else(|()| url.to_string(), |p| p.display().to_string()),
+        _ => url.to_string(),
     }
 }
 
@@ -305,7 +376,7 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%'
-            && i + 2 < bytes.len() + 0
+            && i + 2 < bytes.len()
             && let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok())
         {
             out.push(b);

@@ -1855,8 +1855,8 @@ pub mod demo {
                     ::std::collections::BTreeMap<::std::string::String, i64>,
                 >,
                 /// Node
-                /**
- `None` when absent.*/
+                ///
+                /// `None` when absent.
                 #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub tree: ::std::option::Option<Node>,
                 /// `None` when absent.
@@ -1996,8 +1996,8 @@ pub mod demo {
                     ::std::vec::Vec<::std::boxed::Box<Node>>,
                 >,
                 /// Node
-                /**
- `None` when absent.*/
+                ///
+                /// `None` when absent.
                 #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub parent: ::std::option::Option<::std::boxed::Box<Node>>,
                 /// Members the schema does not name, kept so the event

@@ -2184,8 +2184,8 @@ pub mod shop {
                 /// OrderPartial
                 ///
                 /// The values the changed fields of a Order had before the update: a shallow partial, every key optional, a changed nested object included whole.
-                /**
- `None` when absent.*/
+                ///
+                /// `None` when absent.
                 #[serde(rename = "previousData")]
                 #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub previous_data: ::std::option::Option<OrderPartial>,

@@ -233,22 +233,32 @@ fn json_schema_test_suite() {
 }
 
 /// A refused group names its keyword and where it is, and a supported one
-/// has a module: checked on two groups whose support is known.
+/// has a module: checked on groups whose support is known.
 #[test]
 fn refusals_name_keyword_and_pointer() {
     let files = suite();
-    let file = files.iter().find(|f| f.name == "unevaluatedProperties.json").unwrap();
+    let file = files.iter().find(|f| f.name == "optional/dependencies-compatibility.json").unwrap();
     let g = &file.groups[0];
     match group(&g.module) {
         Some(Support::Refused { reason, diagnostics }) => {
-            assert_eq!(*reason, "unevaluatedProperties");
-            assert!(diagnostics.contains("at /unevaluatedProperties"), "{diagnostics}");
+            assert_eq!(*reason, "dependencies");
+            assert!(diagnostics.contains("at /dependencies"), "{diagnostics}");
             assert!(diagnostics.contains(&g.module), "{diagnostics}");
         }
         other => panic!("{other:?}"),
     }
-    let file = files.iter().find(|f| f.name == "type.json").unwrap();
-    assert!(matches!(group(&file.groups[0].module), Some(Support::Compiled { .. })));
+    let file = files.iter().find(|f| f.name == "vocabulary.json").unwrap();
+    match group(&file.groups[0].module) {
+        Some(Support::Refused { reason, diagnostics }) => {
+            assert_eq!(*reason, "$schema");
+            assert!(diagnostics.contains("metaschema-no-validation.json"), "{diagnostics}");
+        }
+        other => panic!("{other:?}"),
+    }
+    for name in ["type.json", "unevaluatedProperties.json", "dynamicRef.json"] {
+        let file = files.iter().find(|f| f.name == name).unwrap();
+        assert!(matches!(group(&file.groups[0].module), Some(Support::Compiled { .. })), "{name}");
+    }
 }
 
 /// Sanity for the helpers the other tests use: the suite has the layout the

@@ -1,0 +1,72 @@
+//! `catalog.json`: what the catalog holds, for tools that pick a schema by
+//! an event's type and version.
+
+use serde_json::{Map, Value, json};
+
+use super::{Bundled, JSONSCHEMA_DIR, schema_file, source_file};
+use crate::load::catalog::{Source, Versioning};
+
+/// How a source picks the schema of an event.
+fn selection(source: &Source) -> &'static str {
+    match source.versioning {
+        Versioning::Semver => {
+            "An event at version V is read with the newest schema of the same major version whose version is <= V."
+        }
+        Versioning::Calendar => "An event dated D is read with the newest schema dated <= D.",
+    }
+}
+
+/// The `catalog.json` document.
+pub fn document(bundled: &Bundled<'_>) -> Value {
+    let options = bundled.options;
+    let mut sources = Vec::new();
+    for source in &bundled.catalog.sources {
+        let mut events = Vec::new();
+        for event in &source.events {
+            let mut versions = Vec::new();
+            for (vi, version) in event.versions.iter().enumerate() {
+                let root = bundled.catalog.registry.value(&version.root());
+                let text = |key: &str| root.and_then(|r| r.get(key)).and_then(Value::as_str).map(str::to_owned);
+                let mut v = Map::new();
+                v.insert("version".to_owned(), json!(version.version.to_string()));
+                v.insert("file".to_owned(), json!(format!("{JSONSCHEMA_DIR}/{}", schema_file(source, event, version))));
+                v.insert("$id".to_owned(), json!(options.schema_id(source, event, version)));
+                v.insert("source_file".to_owned(), json!(source_file(bundled.catalog, version)));
+                v.insert("title".to_owned(), json!(text("title")));
+                v.insert("description".to_owned(), json!(text("description")));
+                v.insert("deprecated".to_owned(), json!(version.deprecated));
+                if vi > 0 {
+                    // The bump this version needs over the previous one; null
+                    // until the compatibility checker provides it.
+                    v.insert("bump".to_owned(), Value::Null);
+                }
+                versions.push(Value::Object(v));
+            }
+            let newest = event.versions.last().map(|v| v.version.to_string());
+            events.push(json!({
+                "type": event.type_value,
+                "directory": event.dir,
+                "newest": newest,
+                "deprecated": !event.versions.is_empty() && event.versions.iter().all(|v| v.deprecated),
+                "versions": versions,
+            }));
+        }
+        sources.push(json!({
+            "name": source.name,
+            "title": source.title,
+            "description": source.description,
+            "versioning": source.versioning,
+            "version_selection": selection(source),
+            "type_field": source.type_field,
+            "version_field": source.version_field,
+            "type_prefix": source.type_prefix,
+            "standard_webhooks": options.standard_webhooks.contains(&source.name),
+            "events": events,
+        }));
+    }
+    json!({
+        "x-eventsmith-generated": options.generated_note(),
+        "schema_base_url": options.base_url,
+        "sources": sources,
+    })
+}

@@ -1,0 +1,166 @@
+//! The broken-catalog corpus. Every directory under `tests/diagnostics/` is a
+//! tiny catalog; its `expected.txt` is the snapshot of what eventsmith says
+//! about it, rendered in the plain style with paths relative to the case
+//! directory. A case without errors must also generate code that parses as
+//! Rust; its snapshot then lists the generated fields.
+//!
+//! `UPDATE_EXPECT=1 cargo test -p eventsmith-codegen --test diagnostics`
+//! rewrites the snapshots that differ.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+
+use eventsmith_codegen::diagnostic::{RenderOptions, Style};
+use eventsmith_codegen::{Compiled, Config, Diagnostics};
+
+/// Problems about a file's name or existence rather than its content: they
+/// have no line to point at.
+const WHOLE_FILE_CODES: &[&str] = &[
+    "bad-example-name",
+    "bad-version-file-name",
+    "duplicate-version",
+    "example-without-schema",
+    "missing-expectation",
+    "stale-expectation",
+    "unexpected-file",
+];
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/diagnostics").canonicalize().unwrap()
+}
+
+fn cases() -> Vec<PathBuf> {
+    let mut cases: Vec<PathBuf> =
+        std::fs::read_dir(corpus()).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    cases.sort();
+    cases
+}
+
+/// What eventsmith says about the catalog in `case`, and the diagnostics
+/// that lack a location.
+fn check(case: &Path) -> (String, Vec<String>) {
+    let mut diags = Diagnostics::default();
+    let compiled = Compiled::load(case, &mut diags);
+    let unlocated = located(case, &diags);
+    let options = RenderOptions { style: Style::Plain, relative_to: Some(case.to_owned()) };
+    let mut out = diags.render_with(&options);
+    if !diags.has_errors() {
+        out.push_str(&generated_fields(case));
+    }
+    drop(compiled);
+    (out, unlocated)
+}
+
+/// Every diagnostic names a file of the case, and its line and column when
+/// the problem is inside a file. Returns the ones that do not.
+fn located(case: &Path, diags: &Diagnostics) -> Vec<String> {
+    let mut out = Vec::new();
+    for d in &diags.0 {
+        match &d.file {
+            None => out.push(format!("{}: no file:\n{d}", case.display())),
+            Some(file) if !file.starts_with(case) => out.push(format!("{}: file outside the case:\n{d}", case.display())),
+            Some(file) if file.is_file() && !WHOLE_FILE_CODES.contains(&d.code) && (d.line.is_none() || d.column.is_none()) => {
+                out.push(format!("{}: no line:column:\n{d}", case.display()));
+            }
+            Some(_) => {}
+        }
+    }
+    out
+}
+
+/// Generates the bindings of an error-free case, checks they parse as Rust,
+/// and lists the fields of the generated structs.
+fn generated_fields(case: &Path) -> String {
+    let (code, _) = Config::new()
+        .schemas(case)
+        .cargo_directives(false)
+        .generate()
+        .unwrap_or_else(|e| panic!("{}: no errors reported, yet generation failed:\n{e}", case.display()));
+    let file = syn::parse_file(&code).unwrap_or_else(|e| panic!("{}: generated code does not parse: {e}", case.display()));
+    let mut lines = Vec::new();
+    collect_fields(&file.items, &mut Vec::new(), &mut lines);
+    let mut out = String::from("\ngenerated fields:\n");
+    for l in lines {
+        out.push_str(&format!("  {l}\n"));
+    }
+    out
+}
+
+fn collect_fields(items: &[syn::Item], path: &mut Vec<String>, out: &mut Vec<String>) {
+    for item in items {
+        match item {
+            syn::Item::Mod(m) => {
+                path.push(m.ident.to_string());
+                if let Some((_, inner)) = &m.content {
+                    collect_fields(inner, path, out);
+                }
+                path.pop();
+            }
+            syn::Item::Struct(s) => {
+                for f in &s.fields {
+                    let Some(ident) = &f.ident else { continue };
+                    let ty = quote::ToTokens::to_token_stream(&f.ty).to_string().replace(' ', "");
+                    out.push(format!("{}::{}.{ident}: {ty}", path.join("::"), s.ident));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn broken_catalogs_get_the_expected_diagnostics() {
+    let cases = cases();
+    assert!(cases.len() >= 30, "the corpus has {} cases", cases.len());
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let mut failures = Vec::new();
+    let mut unlocated = Vec::new();
+    for case in &cases {
+        let (actual, missing) = check(case);
+        unlocated.extend(missing);
+        let path = case.join("expected.txt");
+        let expected = std::fs::read_to_string(&path).unwrap_or_default();
+        if actual == expected {
+            continue;
+        }
+        if update {
+            std::fs::write(&path, &actual).unwrap();
+            eprintln!("updated {}", path.display());
+        } else {
+            failures.push(format!(
+                "--- {} ---\nexpected:\n{expected}\nactual:\n{actual}",
+                case.file_name().unwrap_or_default().to_string_lossy()
+            ));
+        }
+    }
+    assert!(unlocated.is_empty(), "diagnostics without a location:\n{}", unlocated.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} snapshot(s) differ (UPDATE_EXPECT=1 rewrites them):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn every_broken_case_reports_something() {
+    // Cases named `*_is_fine` and `property_rust_keywords` show that a
+    // construct works; every other case must produce at least one diagnostic.
+    for case in cases() {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        if name.ends_with("_is_fine") || name == "property_rust_keywords" || name == "property_leading_digit_is_fine" {
+            continue;
+        }
+        let mut diags = Diagnostics::default();
+        let _ = Compiled::load(&case, &mut diags);
+        assert!(!diags.0.is_empty(), "{name}: no diagnostic at all");
+    }
+}
+
+#[test]
+fn rendering_is_deterministic() {
+    for case in cases().into_iter().take(8) {
+        assert_eq!(check(&case).0, check(&case).0, "{}", case.display());
+    }
+}

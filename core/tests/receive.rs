@@ -1,0 +1,575 @@
+//! `eventsmith_core::receive`: the one-call pipeline authenticate → parse →
+//! dispatch → validate → decode → deduplicate, for Standard Webhooks and
+//! shared secrets, with a small hand-written event source.
+
+// A test fails by panicking; the workspace lints aim at library code.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+
+use eventsmith_core::event::{choose, envelope};
+use eventsmith_core::receive::{Credentials, Stage};
+use eventsmith_core::version::Scheme;
+use eventsmith_core::webhook::{
+    InMemorySeenIds, Secret, SeenIds, SharedSecret, SharedSecretError, Verifier, VerifyError,
+};
+use eventsmith_core::{
+    Delivery, Errors, EventError, EventSource, Limits, ParseError, ReceiveError, Receiver,
+    ValidationError,
+};
+use serde_json::Value;
+
+// ------------------------------------------------------------ the source
+
+/// A one-type source: `{"type": "ping", "version": "1.0.0", "n": 0..=255}`
+/// (plus an optional `id`). `n` must be a non-negative integer (validation);
+/// one above 255 is valid but does not fit the Rust `u8` (decoding).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+struct Ping {
+    n: u8,
+}
+
+const VERSIONS: &[&str] = &["1.0.0", "1.2.0"];
+
+impl EventSource for Ping {
+    const SOURCE: &'static str = "ping";
+    const TYPES: &'static [&'static str] = &["ping"];
+
+    fn from_json(value: Value) -> Result<Self, EventError> {
+        let (event_type, version) = envelope(&value, "type", "version")?;
+        if event_type != "ping" {
+            return Err(EventError::UnknownType {
+                event_type: event_type.to_owned(),
+            });
+        }
+        let index = choose(Scheme::Semver, "ping", VERSIONS, version)?;
+        let Some(n) = value.get("n").and_then(Value::as_u64) else {
+            return Err(EventError::Invalid {
+                event_type: "ping".to_owned(),
+                version: version.to_owned(),
+                schema_version: VERSIONS[index],
+                errors: Errors(vec![ValidationError {
+                    instance_path: "/n".to_owned(),
+                    schema_path: "ping.json#/properties/n/type".to_owned(),
+                    keyword: "type".to_owned(),
+                    message: "expected a non-negative integer".to_owned(),
+                }]),
+            });
+        };
+        let n = u8::try_from(n).map_err(|e| EventError::Decode {
+            event_type: "ping".to_owned(),
+            schema_version: VERSIONS[index],
+            message: e.to_string(),
+        })?;
+        Ok(Ping { n })
+    }
+
+    fn event_type(&self) -> &'static str {
+        "ping"
+    }
+
+    fn schema_version(&self) -> &'static str {
+        "1.0.0"
+    }
+}
+
+// -------------------------------------------------------- Standard Webhooks
+
+const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const NOW: i64 = 1_614_265_330;
+const PING: &[u8] = br#"{"type": "ping", "version": "1.0.0", "n": 7}"#;
+
+fn verifier() -> Verifier {
+    Verifier::new(Secret::new(SECRET).unwrap()).clock(|| NOW)
+}
+
+/// Headers of a delivery `id` of `body` signed at `timestamp`.
+fn signed(id: &str, timestamp: i64, body: &[u8]) -> Vec<(String, String)> {
+    vec![
+        ("webhook-id".to_owned(), id.to_owned()),
+        ("webhook-timestamp".to_owned(), timestamp.to_string()),
+        (
+            "webhook-signature".to_owned(),
+            verifier().sign(id, timestamp, body),
+        ),
+    ]
+}
+
+fn receiver() -> Receiver<Ping> {
+    Receiver::standard_webhooks(verifier()).seen_ids(InMemorySeenIds::default())
+}
+
+#[test]
+fn authentic_delivery_becomes_a_typed_event() {
+    let delivery = receiver()
+        .receive(&signed("msg_1", NOW, PING), PING)
+        .unwrap();
+    assert_eq!(delivery.event, Ping { n: 7 });
+    assert_eq!(delivery.id, "msg_1");
+    assert_eq!(delivery.timestamp, Some(NOW));
+    assert_eq!(delivery.into_event(), Ping { n: 7 });
+}
+
+#[test]
+fn the_canonical_vector_passes_the_authentication_step() {
+    // The vector's body is no ping, so the receiver gets past the signature
+    // and stops at dispatch: proof that the vector authenticated.
+    let body = br#"{"test": 2432232314}"#;
+    let headers = [
+        ("svix-id", "msg_p5jXN8AQM9LWM0D4loKWxJek"),
+        ("svix-timestamp", "1614265330"),
+        (
+            "svix-signature",
+            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=",
+        ),
+    ];
+    let error = receiver().receive(&headers, body).unwrap_err();
+    assert_eq!(
+        error,
+        ReceiveError::Event(EventError::MissingField {
+            field: "type".to_owned()
+        })
+    );
+    assert_eq!(error.stage(), Stage::Dispatch);
+}
+
+#[test]
+fn a_wrong_signature_fails_authentication_with_a_generic_public_message() {
+    let mut headers = signed("msg_1", NOW, PING);
+    headers[2].1 = verifier().sign("msg_1", NOW, b"{}");
+    let error = receiver().receive(&headers, PING).unwrap_err();
+    assert_eq!(
+        error,
+        ReceiveError::Verify(VerifyError::SignatureMismatch { v1_entries: 1 })
+    );
+    assert_eq!(error.stage(), Stage::Authenticate);
+    assert_eq!(error.status(), 401);
+    assert_eq!(error.public_message(), "webhook verification failed");
+    let detail = error.to_string();
+    assert!(
+        detail.contains("none of the 1 `v1` signature(s) matches"),
+        "{detail}"
+    );
+    assert!(std::error::Error::source(&error).is_some());
+}
+
+#[test]
+fn missing_headers_fail_authentication_before_the_body_is_read() {
+    // The body is not even JSON: authentication comes first.
+    let error = receiver()
+        .receive(&[("webhook-id", "msg_1")], b"not json")
+        .unwrap_err();
+    assert_eq!(
+        error,
+        ReceiveError::Verify(VerifyError::MissingHeader("webhook-timestamp"))
+    );
+    assert_eq!(error.status(), 401);
+}
+
+#[test]
+fn a_token_cannot_authenticate_a_signed_delivery() {
+    let error = receiver().receive_token(Some(SECRET), PING).unwrap_err();
+    assert_eq!(
+        error,
+        ReceiveError::MissingCredentials(Credentials::SignatureHeaders)
+    );
+    assert_eq!(error.stage(), Stage::Authenticate);
+    assert_eq!(error.status(), 401);
+    assert_eq!(error.public_message(), "webhook authentication failed");
+}
+
+#[test]
+fn a_repeated_delivery_is_a_duplicate_answered_with_200() {
+    let receiver = receiver();
+    let headers = signed("msg_dup", NOW, PING);
+    receiver.receive(&headers, PING).unwrap();
+    let error = receiver.receive(&headers, PING).unwrap_err();
+    assert_eq!(
+        error,
+        ReceiveError::Duplicate {
+            id: "msg_dup".to_owned()
+        }
+    );
+    assert!(error.is_duplicate());
+    assert_eq!(error.stage(), Stage::Deduplicate);
+    assert_eq!(error.status(), 200);
+    assert_eq!(error.public_message(), "webhook already received");
+    // A retry is a new attempt (new timestamp and signature), same id.
+    let retry = signed("msg_dup", NOW + 60, PING);
+    assert!(receiver.receive(&retry, PING).unwrap_err().is_duplicate());
+    // Another id is not affected.
+    receiver
+        .receive(&signed("msg_other", NOW, PING), PING)
+        .unwrap();
+}
+
+#[test]
+fn without_a_seen_id_store_every_delivery_is_handed_out() {
+    let receiver = Receiver::<Ping>::standard_webhooks(verifier());
+    let headers = signed("msg_1", NOW, PING);
+    receiver.receive(&headers, PING).unwrap();
+    receiver.receive(&headers, PING).unwrap();
+}
+
+/// Each failure after authentication, then the corrected delivery with the
+/// same id: it must go through, so the failure did not mark the id.
+#[test]
+fn a_failed_payload_never_marks_its_id_as_seen() {
+    let receiver = receiver();
+    let failures: [(&[u8], Stage); 5] = [
+        (b"{\"type\": \"ping\",", Stage::Parse),
+        (
+            br#"{"type": "pong", "version": "1.0.0", "n": 1}"#,
+            Stage::Dispatch,
+        ),
+        (
+            br#"{"type": "ping", "version": "0.9.0", "n": 1}"#,
+            Stage::Dispatch,
+        ),
+        (
+            br#"{"type": "ping", "version": "1.0.0", "n": -1}"#,
+            Stage::Validate,
+        ),
+        (
+            br#"{"type": "ping", "version": "1.0.0", "n": 256}"#,
+            Stage::Decode,
+        ),
+    ];
+    for (i, (body, stage)) in failures.into_iter().enumerate() {
+        let id = format!("msg_fail_{i}");
+        let error = receiver.receive(&signed(&id, NOW, body), body).unwrap_err();
+        assert!(matches!(error, ReceiveError::Event(_)), "{error:?}");
+        assert_eq!(error.stage(), stage, "{error}");
+        assert_eq!(error.status(), 400);
+        assert_eq!(error.public_message(), "invalid webhook payload");
+        let delivery = receiver.receive(&signed(&id, NOW, PING), PING).unwrap();
+        assert_eq!(delivery.id, id);
+    }
+}
+
+#[test]
+fn the_payload_error_is_precise() {
+    let body = br#"{"type": "ping", "version": "1.2.5", "n": "seven"}"#;
+    let error = receiver()
+        .receive(&signed("msg_1", NOW, body), body)
+        .unwrap_err();
+    let ReceiveError::Event(EventError::Invalid {
+        version,
+        schema_version,
+        errors,
+        ..
+    }) = &error
+    else {
+        panic!("expected a validation error, got {error:?}");
+    };
+    assert_eq!(version, "1.2.5");
+    assert_eq!(*schema_version, "1.2.0");
+    assert_eq!(errors.0[0].instance_path, "/n");
+    assert!(error.to_string().contains("(validate)"), "{error}");
+}
+
+#[test]
+fn forget_lets_the_retry_of_a_failed_handling_through() {
+    let receiver = receiver();
+    let headers = signed("msg_1", NOW, PING);
+    let delivery = receiver.receive(&headers, PING).unwrap();
+    // Handling failed: give the id back.
+    receiver.forget(&delivery.id);
+    receiver.receive(&headers, PING).unwrap();
+    assert!(receiver.receive(&headers, PING).unwrap_err().is_duplicate());
+}
+
+#[test]
+fn the_body_is_parsed_under_the_limits() {
+    let receiver = receiver().limits(Limits {
+        max_bytes: 32,
+        max_depth: 3,
+    });
+    let error = receiver
+        .receive(&signed("msg_big", NOW, PING), PING)
+        .unwrap_err();
+    assert_eq!(
+        error,
+        ReceiveError::Event(EventError::Parse(ParseError::TooLarge {
+            size: PING.len(),
+            limit: 32
+        }))
+    );
+    assert_eq!(error.stage(), Stage::Parse);
+    assert_eq!(error.status(), 413);
+
+    let deep = br#"{"a": [[[1]]]}"#;
+    let error = receiver
+        .receive(&signed("msg_deep", NOW, deep), deep)
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            ReceiveError::Event(EventError::Parse(ParseError::TooDeep { limit: 3, .. }))
+        ),
+        "{error:?}"
+    );
+    assert_eq!(error.status(), 400);
+
+    let duplicate_key = br#"{"n": 1, "n": 2}"#;
+    let error = receiver
+        .receive(&signed("msg_dk", NOW, duplicate_key), duplicate_key)
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            ReceiveError::Event(EventError::Parse(ParseError::DuplicateKey { .. }))
+        ),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn non_utf8_bodies_are_authenticated_then_refused_as_payloads() {
+    let body = b"{\"type\": \"\xff\"}";
+    let error = receiver()
+        .receive(&signed("msg_1", NOW, body), body)
+        .unwrap_err();
+    assert_eq!(error.stage(), Stage::Parse);
+}
+
+/// A clock the test moves.
+fn manual_clock(start: i64) -> (Arc<AtomicI64>, impl Fn() -> i64 + Send + Sync + 'static) {
+    let time = Arc::new(AtomicI64::new(start));
+    let reader = Arc::clone(&time);
+    (time, move || reader.load(Ordering::SeqCst))
+}
+
+#[test]
+fn the_receiver_clock_replaces_the_verifiers() {
+    // The verifier's own clock says NOW; the receiver's says otherwise.
+    let (time, clock) = manual_clock(NOW + 300);
+    let receiver = Receiver::<Ping>::standard_webhooks(verifier()).clock(clock);
+    receiver.receive(&signed("msg_1", NOW, PING), PING).unwrap();
+    time.store(NOW + 301, Ordering::SeqCst);
+    let error = receiver
+        .receive(&signed("msg_1", NOW, PING), PING)
+        .unwrap_err();
+    assert_eq!(
+        error,
+        ReceiveError::Verify(VerifyError::TimestampTooOld {
+            timestamp: NOW,
+            now: NOW + 301,
+            tolerance_secs: 300
+        })
+    );
+}
+
+#[test]
+fn without_a_receiver_clock_the_verifier_keeps_its_own() {
+    // verifier() is pinned to NOW, far in the past of the system clock.
+    let receiver = Receiver::<Ping>::standard_webhooks(verifier());
+    receiver.receive(&signed("msg_1", NOW, PING), PING).unwrap();
+    let error = receiver
+        .receive(&signed("msg_1", NOW - 301, PING), PING)
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            ReceiveError::Verify(VerifyError::TimestampTooOld { .. })
+        ),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn the_seen_id_window_follows_the_receiver_clock() {
+    let (time, clock) = manual_clock(NOW);
+    let verifier = Verifier::new(Secret::new(SECRET).unwrap()).tolerance(Duration::from_secs(3600));
+    let receiver = Receiver::<Ping>::standard_webhooks(verifier)
+        .seen_ids(InMemorySeenIds::new(Duration::from_secs(60)))
+        .clock(clock);
+    let headers = signed("msg_1", NOW, PING);
+    receiver.receive(&headers, PING).unwrap();
+    time.store(NOW + 59, Ordering::SeqCst);
+    assert!(receiver.receive(&headers, PING).unwrap_err().is_duplicate());
+    // 60 s after it was last seen (at NOW + 59) the id has expired.
+    time.store(NOW + 119, Ordering::SeqCst);
+    receiver.receive(&headers, PING).unwrap();
+}
+
+#[test]
+fn clones_share_the_seen_id_store_and_callers_can_keep_a_handle() {
+    let store = Arc::new(InMemorySeenIds::default());
+    let receiver = Receiver::<Ping>::standard_webhooks(verifier()).seen_ids(Arc::clone(&store));
+    let clone = receiver.clone();
+    let headers = signed("msg_1", NOW, PING);
+    receiver.receive(&headers, PING).unwrap();
+    assert!(clone.receive(&headers, PING).unwrap_err().is_duplicate());
+    assert_eq!(store.len(), 1);
+    assert!(!store.first_time("msg_1", NOW));
+
+    fn send_sync<T: Send + Sync + 'static>(_: &T) {}
+    send_sync(&receiver);
+    let debug = format!("{receiver:?}");
+    assert!(debug.contains("deduplicates: true"), "{debug}");
+    assert!(!debug.contains("MfKQ9r8"), "{debug}");
+}
+
+// ----------------------------------------------------------- shared secret
+
+const EVENT_95: &[u8] = br#"{"id": 95, "type": "ping", "version": "1.0.0", "n": 3}"#;
+
+fn impact() -> Receiver<Ping> {
+    Receiver::shared_secret(SharedSecret::new("s3cr3t").unwrap())
+        .seen_ids(InMemorySeenIds::default())
+}
+
+/// `Basic base64(user:password)`.
+fn basic(user_password: &str) -> String {
+    use base64::Engine as _;
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(user_password)
+    )
+}
+
+#[test]
+fn a_url_token_authenticates_and_the_event_id_identifies_the_delivery() {
+    let delivery: Delivery<Ping> = impact().receive_token(Some("s3cr3t"), EVENT_95).unwrap();
+    assert_eq!(delivery.event, Ping { n: 3 });
+    assert_eq!(delivery.id, "95");
+    assert_eq!(delivery.timestamp, None);
+}
+
+#[test]
+fn a_wrong_missing_or_empty_token_fails_authentication_before_parsing() {
+    let receiver = impact();
+    let error = receiver
+        .receive_token(Some("guess"), b"not json")
+        .unwrap_err();
+    assert_eq!(
+        error,
+        ReceiveError::SharedSecret(SharedSecretError::Mismatch)
+    );
+    assert_eq!(error.stage(), Stage::Authenticate);
+    assert_eq!(error.status(), 401);
+    assert_eq!(error.public_message(), "webhook authentication failed");
+    for token in [None, Some("")] {
+        let error = receiver.receive_token(token, EVENT_95).unwrap_err();
+        assert_eq!(error, ReceiveError::MissingCredentials(Credentials::Token));
+        assert_eq!(error.status(), 401);
+        assert_eq!(error.public_message(), "webhook authentication failed");
+    }
+}
+
+#[test]
+fn basic_auth_in_the_authorization_header() {
+    let receiver = impact();
+    let headers = [("Authorization", basic("impact:s3cr3t"))];
+    assert_eq!(receiver.receive(&headers, EVENT_95).unwrap().id, "95");
+
+    let wrong = [("authorization", basic("impact:nope"))];
+    assert_eq!(
+        receiver.receive(&wrong, EVENT_95).unwrap_err(),
+        ReceiveError::SharedSecret(SharedSecretError::Mismatch)
+    );
+    let bearer = [("authorization", "Bearer s3cr3t".to_owned())];
+    assert_eq!(
+        receiver.receive(&bearer, EVENT_95).unwrap_err(),
+        ReceiveError::SharedSecret(SharedSecretError::NotBasic)
+    );
+    let none: [(&str, &str); 0] = [];
+    let error = receiver.receive(&none, EVENT_95).unwrap_err();
+    assert_eq!(
+        error,
+        ReceiveError::MissingCredentials(Credentials::Authorization)
+    );
+    assert_eq!(error.status(), 401);
+}
+
+#[test]
+fn basic_credentials_check_the_user_name_too() {
+    let receiver =
+        Receiver::<Ping>::shared_secret(SharedSecret::basic("impact", "s3cr3t").unwrap());
+    receiver
+        .receive(&[("authorization", basic("impact:s3cr3t"))], EVENT_95)
+        .unwrap();
+    assert_eq!(
+        receiver
+            .receive(&[("authorization", basic("other:s3cr3t"))], EVENT_95)
+            .unwrap_err(),
+        ReceiveError::SharedSecret(SharedSecretError::Mismatch)
+    );
+}
+
+#[test]
+fn shared_secret_deliveries_are_deduplicated_by_event_id() {
+    let receiver = impact();
+    receiver.receive_token(Some("s3cr3t"), EVENT_95).unwrap();
+    // The same event again, by the other route: still a duplicate.
+    let error = receiver
+        .receive(&[("authorization", basic("x:s3cr3t"))], EVENT_95)
+        .unwrap_err();
+    assert_eq!(
+        error,
+        ReceiveError::Duplicate {
+            id: "95".to_owned()
+        }
+    );
+    // Another event id goes through.
+    let event_96 = br#"{"id": 96, "type": "ping", "version": "1.0.0", "n": 3}"#;
+    assert_eq!(
+        receiver.receive_token(Some("s3cr3t"), event_96).unwrap().id,
+        "96"
+    );
+}
+
+#[test]
+fn an_invalid_shared_secret_event_does_not_mark_its_id() {
+    let receiver = impact();
+    let invalid = br#"{"id": 95, "type": "ping", "version": "1.0.0", "n": "x"}"#;
+    let error = receiver.receive_token(Some("s3cr3t"), invalid).unwrap_err();
+    assert_eq!(error.stage(), Stage::Validate);
+    receiver.receive_token(Some("s3cr3t"), EVENT_95).unwrap();
+}
+
+#[test]
+fn a_shared_secret_event_without_a_usable_id_is_refused() {
+    let receiver = impact();
+    for body in [
+        &br#"{"type": "ping", "version": "1.0.0", "n": 3}"#[..],
+        br#"{"id": "", "type": "ping", "version": "1.0.0", "n": 3}"#,
+        br#"{"id": 9.5, "type": "ping", "version": "1.0.0", "n": 3}"#,
+        br#"{"id": [1], "type": "ping", "version": "1.0.0", "n": 3}"#,
+    ] {
+        let error = receiver.receive_token(Some("s3cr3t"), body).unwrap_err();
+        assert_eq!(
+            error,
+            ReceiveError::MissingId {
+                field: "id".to_owned()
+            }
+        );
+        assert_eq!(error.stage(), Stage::Identify);
+        assert_eq!(error.status(), 400);
+        assert_eq!(error.public_message(), "invalid webhook payload");
+    }
+    // An invalid event without an id reports the payload problem first.
+    let error = receiver
+        .receive_token(Some("s3cr3t"), br#"{"type": "pong", "version": "1.0.0"}"#)
+        .unwrap_err();
+    assert_eq!(error.stage(), Stage::Dispatch);
+}
+
+#[test]
+fn the_id_field_is_configurable_and_strings_are_used_as_is() {
+    let receiver = impact().id_field("uuid");
+    let body = br#"{"uuid": "e9cb75da", "id": 1, "type": "ping", "version": "1.0.0", "n": 3}"#;
+    assert_eq!(
+        receiver.receive_token(Some("s3cr3t"), body).unwrap().id,
+        "e9cb75da"
+    );
+    assert!(
+        receiver
+            .receive_token(Some("s3cr3t"), body)
+            .unwrap_err()
+            .is_duplicate()
+    );
+}

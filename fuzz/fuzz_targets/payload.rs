@@ -1,0 +1,50 @@
+//! Payload bytes → `Event::from_slice` of each shipped source (parse under the
+//! default limits, dispatch, validate with the compiled validators, decode).
+//! Nothing may panic, and when the bytes are JSON the interpreter must agree
+//! with the compiled validators on whether the event is valid.
+#![no_main]
+
+use std::sync::OnceLock;
+
+use eventsmith::{EventError, Limits};
+use eventsmith_codegen::validate::CatalogValidator;
+use eventsmith_codegen::{Compiled, Diagnostics};
+use libfuzzer_sys::fuzz_target;
+
+fn compiled() -> &'static Compiled {
+    static COMPILED: OnceLock<Compiled> = OnceLock::new();
+    COMPILED.get_or_init(|| {
+        let mut diags = Diagnostics::default();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas");
+        let compiled = Compiled::load(&dir, &mut diags);
+        assert!(!diags.has_errors(), "{}", diags.render());
+        compiled
+    })
+}
+
+thread_local! {
+    static VALIDATOR: CatalogValidator<'static> = CatalogValidator::new(compiled());
+}
+
+fuzz_target!(|data: &[u8]| {
+    let results = [
+        eventsmith::impact_stack::Event::from_slice(data).map(drop),
+        eventsmith::gigs::Event::from_slice(data).map(drop),
+    ];
+    let value = match eventsmith::json::parse_slice(data, Limits::DEFAULT) {
+        Ok(v) => v,
+        Err(_) => {
+            assert!(results.iter().all(|r| matches!(r, Err(EventError::Parse(_)))), "{results:?}");
+            return;
+        }
+    };
+    let outcome = VALIDATOR.with(|v| v.validate(&value));
+    // The source whose type the payload names decides.
+    match results.iter().find(|r| !matches!(r, Err(EventError::UnknownType { .. }))) {
+        Some(Ok(()) | Err(EventError::Decode { .. })) => {
+            assert!(outcome.valid, "bindings accept, interpreter rejects: {:?}", outcome.errors);
+        }
+        Some(Err(e)) => assert!(!outcome.valid, "bindings reject ({e}), interpreter accepts"),
+        None => assert!(!outcome.valid, "no source knows the type, interpreter accepts"),
+    }
+});
