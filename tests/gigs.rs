@@ -397,7 +397,7 @@ fn previous_data_is_a_typed_partial_of_the_resource() {
     else {
         panic!("not a 2025-05-22 sim.updated");
     };
-    let previous: &gigs::sim_updated::v2025_05_22::SimPartial = event
+    let previous: &gigs::sim_updated::v2025_05_22::Sim20250522Partial = event
         .previous_data
         .as_ref()
         .expect("previousData is present");

@@ -475,17 +475,9 @@ impl<'g> Interpreter<'g> {
                         }
                     }
                 }
-                CheckKind::AdditionalProperties { .. } => {
-                    if value.is_object() {
-                        seen.all_properties();
-                    }
-                }
+                CheckKind::AdditionalProperties { .. } if value.is_object() => seen.all_properties(),
                 CheckKind::PrefixItems(nodes) => seen.prefix(nodes.len()),
-                CheckKind::Items { .. } => {
-                    if value.is_array() {
-                        seen.all_items();
-                    }
-                }
+                CheckKind::Items { .. } if value.is_array() => seen.all_items(),
                 CheckKind::Contains { schema, .. } => {
                     if let Some(items) = value.as_array() {
                         for (i, item) in items.iter().enumerate() {

@@ -51,7 +51,12 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { formats: FormatMode::Annotate, remotes: Vec::new(), runtime: "::eventsmith_core".to_owned(), relative_to: None }
+        Options {
+            formats: FormatMode::Annotate,
+            remotes: Vec::new(),
+            runtime: "::eventsmith_core".to_owned(),
+            relative_to: None,
+        }
     }
 }
 
@@ -76,31 +81,57 @@ fn base_uri(name: &str) -> Option<Url> {
 /// refuses it; the diagnostics say which keyword, where, and why.
 pub fn lower(name: &str, schema: &Value, options: &Options) -> Result<Lowered, Vec<Diagnostic>> {
     let Some(url) = base_uri(name) else {
-        return Err(vec![Diagnostic::error("invalid-name", format!("\"{name}\" cannot name a schema: it does not form a URI"))]);
+        return Err(vec![Diagnostic::error(
+            "invalid-name",
+            format!("\"{name}\" cannot name a schema: it does not form a URI"),
+        )]);
     };
     let mut registry = Registry::new();
     for (prefix, dir) in &options.remotes {
         registry.map_remote(prefix, dir);
     }
-    let doc = Document { path: PathBuf::from(name), value: schema.clone(), positions: Default::default() };
+    let doc = Document {
+        path: PathBuf::from(name),
+        value: schema.clone(),
+        positions: Default::default(),
+    };
     let id = registry.add(url, doc);
     let mut graph = Graph::new();
     let mut diags = Diagnostics::default();
-    let lower_options = LowerOptions { formats: options.formats, relative_to: options.relative_to.clone() };
-    let root = graph.lower(&mut registry, &Loc { doc: id, pointer: String::new() }, &lower_options, &mut diags);
+    let lower_options = LowerOptions {
+        formats: options.formats,
+        relative_to: options.relative_to.clone(),
+    };
+    let root = graph.lower(
+        &mut registry,
+        &Loc {
+            doc: id,
+            pointer: String::new(),
+        },
+        &lower_options,
+        &mut diags,
+    );
     if diags.has_errors() {
         diags.sort();
         return Err(diags.0.into_iter().filter(Diagnostic::is_error).collect());
     }
-    Ok(Lowered { registry, graph, root })
+    Ok(Lowered {
+        registry,
+        graph,
+        root,
+    })
 }
 
 /// The keyword (or problem) that made the lowering refuse a schema: the
 /// keyword of the first `unsupported-keyword` diagnostic, `$schema` for a
-/// foreign dialect, else the first diagnostic's code (`unresolved-ref`, …).
+/// foreign dialect, else the first diagnostic's keyword and code
+/// (`$ref: unresolved-ref`, `format: unknown-format`).
 pub fn refusal_reason(diags: &[Diagnostic]) -> String {
     let keyword_of = |d: &Diagnostic| {
-        d.pointer.as_deref().and_then(|p| p.rsplit('/').next()).map(|k| k.replace("~1", "/").replace("~0", "~"))
+        d.pointer
+            .as_deref()
+            .and_then(|p| p.rsplit('/').next())
+            .map(|k| k.replace("~1", "/").replace("~0", "~"))
     };
     for d in diags {
         if d.code == "unsupported-keyword"
@@ -114,19 +145,39 @@ pub fn refusal_reason(diags: &[Diagnostic]) -> String {
             return "$schema".to_owned();
         }
     }
-    diags.first().map_or_else(|| "unknown".to_owned(), |d| d.code.to_owned())
+    match diags.first() {
+        Some(d) => match keyword_of(d) {
+            Some(k) if !k.is_empty() && !k.chars().all(|c| c.is_ascii_digit()) => {
+                format!("{k}: {}", d.code)
+            }
+            _ => d.code.to_owned(),
+        },
+        None => "unknown".to_owned(),
+    }
 }
 
 /// Generates one module per schema. Returns the formatted Rust source and the
 /// refused schemas with their diagnostics (a schema whose module name is not
 /// a Rust identifier is refused with `invalid-name`).
-pub fn validators(schemas: &[(String, Value)], options: &Options) -> (String, Vec<(String, Vec<Diagnostic>)>) {
+pub fn validators(
+    schemas: &[(String, Value)],
+    options: &Options,
+) -> (String, Vec<(String, Vec<Diagnostic>)>) {
     let mut refused = Vec::new();
     let rt: TokenStream = match options.runtime.parse() {
         Ok(rt) => rt,
         Err(e) => {
-            let d = Diagnostic::error("invalid-runtime", format!("invalid runtime path \"{}\": {e}", options.runtime));
-            return (String::new(), schemas.iter().map(|(name, _)| (name.clone(), vec![d.clone()])).collect());
+            let d = Diagnostic::error(
+                "invalid-runtime",
+                format!("invalid runtime path \"{}\": {e}", options.runtime),
+            );
+            return (
+                String::new(),
+                schemas
+                    .iter()
+                    .map(|(name, _)| (name.clone(), vec![d.clone()]))
+                    .collect(),
+            );
         }
     };
     let mut modules = Vec::new();
@@ -134,7 +185,10 @@ pub fn validators(schemas: &[(String, Value)], options: &Options) -> (String, Ve
         let ident = match syn::parse_str::<syn::Ident>(name) {
             Ok(ident) => ident,
             Err(_) => {
-                let d = Diagnostic::error("invalid-name", format!("\"{name}\" is not a Rust identifier and cannot name a module"));
+                let d = Diagnostic::error(
+                    "invalid-name",
+                    format!("\"{name}\" is not a Rust identifier and cannot name a module"),
+                );
                 refused.push((name.clone(), vec![d]));
                 continue;
             }
@@ -149,8 +203,17 @@ pub fn validators(schemas: &[(String, Value)], options: &Options) -> (String, Ve
         Ok(parsed) => prettyplease::unparse(&parsed),
         Err(e) => {
             // The emitter produced tokens that do not parse: a generator bug.
-            let d = Diagnostic::error("internal", format!("internal error: generated code does not parse: {e}"));
-            return (String::new(), schemas.iter().map(|(name, _)| (name.clone(), vec![d.clone()])).collect());
+            let d = Diagnostic::error(
+                "internal",
+                format!("internal error: generated code does not parse: {e}"),
+            );
+            return (
+                String::new(),
+                schemas
+                    .iter()
+                    .map(|(name, _)| (name.clone(), vec![d.clone()]))
+                    .collect(),
+            );
         }
     };
     (code, refused)
@@ -160,7 +223,10 @@ fn module(ident: &syn::Ident, lowered: &Lowered, rt: &TokenStream) -> TokenStrea
     let ids: Vec<NodeId> = (0..lowered.graph.nodes.len()).collect();
     let fns = emit(&lowered.graph, &ids, rt);
     let root = fn_name(lowered.root);
-    let doc = format!(" Validators of `{}`.", lowered.graph.node(lowered.root).origin);
+    let doc = format!(
+        " Validators of `{}`.",
+        lowered.graph.node(lowered.root).origin
+    );
     let value = quote! { #rt::__private::serde_json::Value };
     quote! {
         #[doc = #doc]
@@ -213,10 +279,15 @@ mod tests {
     #[test]
     fn refusal_names_dialect_and_unresolved_refs() {
         let o = Options::default();
-        let e = lower("x", &json!({"$schema": "http://json-schema.org/draft-07/schema#"}), &o).unwrap_err();
+        let e = lower(
+            "x",
+            &json!({"$schema": "http://json-schema.org/draft-07/schema#"}),
+            &o,
+        )
+        .unwrap_err();
         assert_eq!(refusal_reason(&e), "$schema");
         let e = lower("x", &json!({"$ref": "http://example.com/nowhere.json"}), &o).unwrap_err();
-        assert_eq!(refusal_reason(&e), "unresolved-ref");
+        assert_eq!(refusal_reason(&e), "$ref: unresolved-ref");
         assert_eq!(e[0].file.as_deref(), Some(std::path::Path::new("x")));
     }
 
@@ -227,7 +298,12 @@ mod tests {
         let a = lower("a", &json!({"$id": "http://x/s", "type": "string"}), &o).unwrap();
         let b = lower("b", &json!({"$id": "http://x/s", "type": "integer"}), &o).unwrap();
         let run = |l: &Lowered, v: &Value| {
-            crate::interpret::Interpreter::new(&l.graph).validate(l.root, v, &eventsmith_core::Path::Root, &mut eventsmith_core::Probe)
+            crate::interpret::Interpreter::new(&l.graph).validate(
+                l.root,
+                v,
+                &eventsmith_core::Path::Root,
+                &mut eventsmith_core::Probe,
+            )
         };
         assert!(run(&a, &json!("s")) && !run(&a, &json!(1)));
         assert!(run(&b, &json!(1)) && !run(&b, &json!("s")));

@@ -133,7 +133,7 @@ fn a_mixed_stream_prints_one_line_per_problem_and_exits_one() {
     assert_eq!(uuid[0].0, "");
     assert!(uuid[0].2.contains("uuid"), "{uuid:?}");
 
-    let expected = vec![
+    let expected = [
         format!(
             "-:3: com.gigs.sim.updated@2024-10-28: /data/iccid: {}",
             iccid[0].2

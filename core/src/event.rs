@@ -4,7 +4,6 @@
 use std::fmt;
 
 use serde::Serialize;
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -91,6 +90,24 @@ pub struct Options {
     pub limits: Limits,
     /// Unknown event types.
     pub unknown_types: UnknownTypes,
+    /// Payloads newer than the schema that reads them.
+    pub newer_versions: NewerVersions,
+}
+
+/// How a payload is judged when its version is newer than the schema that
+/// reads it (a 1.4.0 event read with the 1.3.0 schema, a 2025-07-01 event
+/// with the 2025-05-22 schema).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NewerVersions {
+    /// The default. A newer version may widen what an older schema allows;
+    /// tolerate exactly the widenings the Rust types can hold: a string
+    /// outside an `enum` (it decodes to the enum's `Unknown` variant) and a
+    /// member an `additionalProperties: false` object does not name (it is
+    /// dropped). Every other error still fails.
+    #[default]
+    Tolerate,
+    /// Validate newer payloads exactly like payloads of the schema's own version.
+    Strict,
 }
 
 /// An event read in lenient mode.
@@ -240,17 +257,27 @@ pub fn choose(scheme: Scheme, event_type: &str, known: &'static [&'static str], 
 
 /// Validates `value` against `T` and decodes it; `version` is the payload's.
 pub fn decode<T: Schema>(value: Value, version: &str) -> Result<T, EventError> {
+    decode_with(value, version, &Options::default())
+}
+
+/// [`decode`] with explicit options (see [`NewerVersions`]).
+pub fn decode_with<T: Schema>(value: Value, version: &str, options: &Options) -> Result<T, EventError> {
     if !T::is_valid(&value) {
-        let errors = match T::validate(&value) {
+        let mut errors = match T::validate(&value) {
             Err(e) => e,
             Ok(()) => Errors::default(),
         };
-        return Err(EventError::Invalid {
-            event_type: T::EVENT_TYPE.to_owned(),
-            version: version.to_owned(),
-            schema_version: T::VERSION,
-            errors,
-        });
+        if options.newer_versions == NewerVersions::Tolerate && version != T::VERSION {
+            errors.0.retain(|e| !tolerated_when_newer(&value, e));
+        }
+        if !errors.is_empty() {
+            return Err(EventError::Invalid {
+                event_type: T::EVENT_TYPE.to_owned(),
+                version: version.to_owned(),
+                schema_version: T::VERSION,
+                errors,
+            });
+        }
     }
     match T::deserialize(&value) {
         Ok(t) => Ok(t),
@@ -262,6 +289,15 @@ pub fn decode<T: Schema>(value: Value, version: &str) -> Result<T, EventError> {
             T::deserialize(&normalized).map_err(|_| decode_error::<T>(&first))
         }
         Err(e) => Err(decode_error::<T>(&e)),
+    }
+}
+
+/// The widenings a newer minor may bring that the generated types absorb.
+fn tolerated_when_newer(value: &Value, e: &crate::validation::ValidationError) -> bool {
+    match e.keyword.as_str() {
+        "enum" => value.pointer(&e.instance_path).is_some_and(Value::is_string),
+        "additionalProperties" => true,
+        _ => false,
     }
 }
 

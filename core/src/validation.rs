@@ -566,18 +566,20 @@ pub mod msg {
 
     /// `type` failed.
     pub fn type_mismatch(expected: &str, got: &Value) -> String {
-        format!(
-            "expected {expected}, got {} {}",
-            super::type_name(got),
-            preview(got)
-        )
+        match got {
+            Value::Null => format!("expected {expected}, got null"),
+            _ => format!("expected {expected}, got {} {}", super::type_name(got), preview(got)),
+        }
     }
 
     /// `enum` failed.
     pub fn not_in_enum(allowed: &[Value], got: &Value) -> String {
         let list: Vec<String> = allowed.iter().map(preview).collect();
         if allowed.is_empty() {
-            format!("the enum lists no value, so {} is not allowed", preview(got))
+            format!(
+                "the enum lists no value, so {} is not allowed",
+                preview(got)
+            )
         } else if allowed.len() == 1 {
             format!("expected {}, got {}", list[0], preview(got))
         } else {

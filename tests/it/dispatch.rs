@@ -109,3 +109,32 @@ fn from_slice_and_from_str_parse_and_dispatch() {
     assert_eq!(a.event_type(), "form_submission_confirmed");
     assert!(matches!(Event::from_slice(b"{\"type\": 1} trailing"), Err(EventError::Parse(_))));
 }
+
+#[test]
+fn newer_minors_may_add_enum_values_and_members_of_closed_objects() {
+    use eventsmith::NewerVersions;
+    // 2.1.0's optin operation enum gains a value in a (hypothetical) 2.2.0.
+    let payload = |version: &str| {
+        json!({
+            "id": 1, "type": "form_submission", "version": version, "date": "2021-05-14T08:07:37",
+            "uuid": "ae3b0b49-e6db-4dc9-a0f1-d2be7f996ed3", "is_draft": false, "data": {}, "action": {}, "tracking": {},
+            "optins": {"6": {"channel": "email", "operation": "opt-in-later", "statement": "", "value": "radios:opt-in"}}
+        })
+    };
+    // Exact version: the enum is enforced.
+    assert!(matches!(Event::from_value(payload("2.1.0")), Err(EventError::Invalid { .. })));
+    // Newer minor: tolerated by default, the value lands in `Unknown`.
+    let e = Event::from_value(payload("2.2.0")).unwrap();
+    let Event::FormSubmission(form_submission::Event::V2_1_0(f)) = &e else { panic!("{e:?}") };
+    let operation = &f.optins["6"].operation;
+    assert_eq!(operation.as_str(), "opt-in-later");
+    assert!(matches!(operation, eventsmith::impact_stack::common::OptinOperation::Unknown(_)), "{operation:?}");
+    assert_eq!(e.to_value(), payload("2.2.0"));
+    // ...unless the caller asks for strictness.
+    let strict = Options { newer_versions: NewerVersions::Strict, ..Options::default() };
+    assert!(matches!(Event::from_value_with(payload("2.2.0"), &strict), Err(EventError::Invalid { .. })));
+    // Other errors are never tolerated.
+    let mut broken = payload("2.2.0");
+    broken["is_draft"] = json!("no");
+    assert!(matches!(Event::from_value(broken), Err(EventError::Invalid { .. })));
+}

@@ -34,7 +34,15 @@ pub fn run(a: Args) -> u8 {
         Ok(d) => d,
         Err(problems) => {
             for p in problems {
-                eprintln!("{}", p.render(p.file.as_deref().and_then(|f| std::fs::read_to_string(f).ok()).as_deref()));
+                eprintln!(
+                    "{}",
+                    p.render(
+                        p.file
+                            .as_deref()
+                            .and_then(|f| std::fs::read_to_string(f).ok())
+                            .as_deref()
+                    )
+                );
             }
             return 2;
         }

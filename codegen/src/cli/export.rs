@@ -4,7 +4,9 @@
 use std::path::PathBuf;
 
 use eventsmith_codegen::diagnostic::RenderOptions;
-use eventsmith_codegen::export::{self, DEFAULT_BASE_URL, DEFAULT_STANDARD_WEBHOOK_SOURCES, ExportOptions};
+use eventsmith_codegen::export::{
+    self, DEFAULT_BASE_URL, DEFAULT_STANDARD_WEBHOOK_SOURCES, ExportOptions,
+};
 
 /// Arguments.
 #[derive(Debug, clap::Args)]
@@ -51,10 +53,18 @@ pub fn run(a: Args) -> u8 {
             println!("{d}");
         }
         if diffs.is_empty() {
-            println!("{} is up to date ({} files)", a.out.display(), export.files.len());
+            println!(
+                "{} is up to date ({} files)",
+                a.out.display(),
+                export.files.len()
+            );
             return 0;
         }
-        println!("{} differences; run `eventsmith export --out {}` to refresh", diffs.len(), a.out.display());
+        println!(
+            "{} differences; run `eventsmith export --out {}` to refresh",
+            diffs.len(),
+            a.out.display()
+        );
         return 1;
     }
     match export.write(&a.out) {

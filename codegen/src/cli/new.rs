@@ -39,12 +39,21 @@ pub struct Args {
 /// (a file exists, nothing newer to create), 2 on usage errors or an
 /// unreadable catalog.
 pub fn run(a: Args) -> u8 {
-    let Some((source, event)) = a.target.split_once('/').filter(|(s, e)| !s.is_empty() && !e.is_empty()) else {
-        eprintln!("error: name the event type as SOURCE/EVENT_TYPE, e.g. impact_stack/form_submission");
+    let Some((source, event)) = a
+        .target
+        .split_once('/')
+        .filter(|(s, e)| !s.is_empty() && !e.is_empty())
+    else {
+        eprintln!(
+            "error: name the event type as SOURCE/EVENT_TYPE, e.g. impact_stack/form_submission"
+        );
         return 2;
     };
     if !a.schemas.is_dir() {
-        eprintln!("error: the catalog directory {} does not exist (use --schemas DIR)", a.schemas.display());
+        eprintln!(
+            "error: the catalog directory {} does not exist (use --schemas DIR)",
+            a.schemas.display()
+        );
         return 2;
     }
     let bump = match a.bump {
@@ -59,7 +68,10 @@ pub fn run(a: Args) -> u8 {
             eprint!("{}", diags.render());
         }
         let known: Vec<&str> = catalog.sources.iter().map(|s| s.name.as_str()).collect();
-        eprintln!("error: the catalog has no source \"{source}\" (sources: {})", known.join(", "));
+        eprintln!(
+            "error: the catalog has no source \"{source}\" (sources: {})",
+            known.join(", ")
+        );
         return 2;
     }
     let plan = match scaffold::plan(&mut catalog, source, event, bump, scaffold::today()) {
@@ -85,7 +97,10 @@ pub fn run(a: Args) -> u8 {
         eprintln!("error: cannot create {}: {e}", examples.display());
         return 2;
     }
-    for (path, text) in [(&plan.schema_path, &plan.schema_text), (&plan.example_path, &plan.example_text)] {
+    for (path, text) in [
+        (&plan.schema_path, &plan.schema_text),
+        (&plan.example_path, &plan.example_text),
+    ] {
         // create_new: never overwrite, even if the file appeared meanwhile.
         let written = std::fs::OpenOptions::new()
             .write(true)
@@ -98,8 +113,16 @@ pub fn run(a: Args) -> u8 {
         }
     }
     let _ = match plan.from {
-        Some(from) => writeln!(out, "created {} (a copy of {from})", scaffold::shown(&plan.schema_path)),
-        None => writeln!(out, "created {} (a skeleton)", scaffold::shown(&plan.schema_path)),
+        Some(from) => writeln!(
+            out,
+            "created {} (a copy of {from})",
+            scaffold::shown(&plan.schema_path)
+        ),
+        None => writeln!(
+            out,
+            "created {} (a skeleton)",
+            scaffold::shown(&plan.schema_path)
+        ),
     };
     let _ = match &plan.example_from {
         Some(from) => writeln!(
@@ -109,7 +132,11 @@ pub fn run(a: Args) -> u8 {
             scaffold::shown(from),
             plan.version
         ),
-        None => writeln!(out, "created {} (a minimal stub)", scaffold::shown(&plan.example_path)),
+        None => writeln!(
+            out,
+            "created {} (a minimal stub)",
+            scaffold::shown(&plan.example_path)
+        ),
     };
     let _ = writeln!(out, "{}", stub_verdict(&a.schemas, &plan));
     let _ = writeln!(out, "next:");
@@ -132,13 +159,18 @@ fn stub_verdict(schemas: &std::path::Path, plan: &scaffold::Scaffold) -> String 
                 if v.version != plan.version || v.file != plan.schema_path {
                     continue;
                 }
-                let Some(example) = v.examples.iter().find(|e| e.path == plan.example_path) else { continue };
+                let Some(example) = v.examples.iter().find(|e| e.path == plan.example_path) else {
+                    continue;
+                };
                 let errors = validator.validate_version(ci, ei, vi, &example.value);
                 if errors.is_empty() {
                     return format!("the stub example is valid for {}", plan.version);
                 }
                 let list: Vec<String> = errors.iter().map(|e| format!("    {e}")).collect();
-                return format!("the stub example is not valid yet; fill it in:\n{}", list.join("\n"));
+                return format!(
+                    "the stub example is not valid yet; fill it in:\n{}",
+                    list.join("\n")
+                );
             }
         }
     }

@@ -122,7 +122,11 @@ impl CheckReport {
             let to = p.to.as_deref().unwrap_or("(dropped)");
             let judged = match (p.declared_bump, p.verdict) {
                 (_, Verdict::Reported) => format!("required {}", p.required_bump),
-                (Some(d), v) => format!("declared {d}, required {}: {}", p.required_bump, verdict_word(v)),
+                (Some(d), v) => format!(
+                    "declared {d}, required {}: {}",
+                    p.required_bump,
+                    verdict_word(v)
+                ),
                 (None, v) => format!("required {}: {}", p.required_bump, verdict_word(v)),
             };
             let _ = writeln!(out, "  {} {from} -> {to}: {judged}", p.event_type);
@@ -152,13 +156,21 @@ fn verdict_word(v: Verdict) -> &'static str {
 
 /// Checks the catalog at `root`.
 pub fn check_catalog(root: &Path) -> CheckReport {
-    let mut report = CheckReport { catalog: root.to_owned(), unreadable: false, diagnostics: Diagnostics::default(), pairs: Vec::new() };
+    let mut report = CheckReport {
+        catalog: root.to_owned(),
+        unreadable: false,
+        diagnostics: Diagnostics::default(),
+        pairs: Vec::new(),
+    };
     if !root.is_dir() {
         report.unreadable = true;
         report.diagnostics.push(
-            Diagnostic::error("unreadable-catalog", format!("the catalog directory {} does not exist", root.display()))
-                .in_file(root)
-                .with_hint("pass the catalog with --schemas DIR"),
+            Diagnostic::error(
+                "unreadable-catalog",
+                format!("the catalog directory {} does not exist", root.display()),
+            )
+            .in_file(root)
+            .with_hint("pass the catalog with --schemas DIR"),
         );
         return report;
     }
@@ -174,7 +186,9 @@ pub fn check_catalog(root: &Path) -> CheckReport {
         let validator = CatalogValidator::new(&compiled);
         for problem in validator.check_examples() {
             let d = match problem.split_once(": ") {
-                Some((file, what)) => Diagnostic::error("example-mismatch", what.to_owned()).in_file(root.join(file)),
+                Some((file, what)) => {
+                    Diagnostic::error("example-mismatch", what.to_owned()).in_file(root.join(file))
+                }
                 None => Diagnostic::error("example-mismatch", problem),
             };
             diags.push(d);
@@ -206,7 +220,9 @@ fn declared(a: Version, b: Version) -> Option<Bump> {
 fn consecutive(a: Version, b: Version) -> bool {
     match (a, b) {
         (Version::Semver(x, y, z), Version::Semver(p, q, r)) => {
-            (p == x && q == y && r == z + 1) || (p == x && q == y + 1 && r == 0) || (p == x + 1 && q == 0 && r == 0)
+            (p == x && q == y && r == z + 1)
+                || (p == x && q == y + 1 && r == 0)
+                || (p == x + 1 && q == 0 && r == 0)
         }
         _ => true,
     }
@@ -220,7 +236,12 @@ fn first_bump(v: Version) -> Bump {
     }
 }
 
-fn check_source(source: &Source, reg: &mut Registry, diags: &mut Diagnostics, pairs: &mut Vec<VersionPair>) {
+fn check_source(
+    source: &Source,
+    reg: &mut Registry,
+    diags: &mut Diagnostics,
+    pairs: &mut Vec<VersionPair>,
+) {
     let semver = source.versioning == Versioning::Semver;
     let mut used_gaps = BTreeSet::new();
     let mut used_rollbacks = BTreeSet::new();
@@ -228,11 +249,19 @@ fn check_source(source: &Source, reg: &mut Registry, diags: &mut Diagnostics, pa
         .events
         .iter()
         .flat_map(|e| &e.versions)
-        .filter_map(|v| if let Version::Semver(m, _, _) = v.version { Some(m) } else { None })
+        .filter_map(|v| {
+            if let Version::Semver(m, _, _) = v.version {
+                Some(m)
+            } else {
+                None
+            }
+        })
         .max();
     for event in &source.events {
         let name = format!("{}/{}", source.name, event.dir);
-        let Some(first) = event.versions.first() else { continue };
+        let Some(first) = event.versions.first() else {
+            continue;
+        };
         let mut pair = VersionPair {
             source: source.name.clone(),
             event_type: event.dir.clone(),
@@ -240,7 +269,11 @@ fn check_source(source: &Source, reg: &mut Registry, diags: &mut Diagnostics, pa
             to: Some(first.version.to_string()),
             declared_bump: semver.then(|| first_bump(first.version)),
             required_bump: Bump::Minor,
-            verdict: if semver { Verdict::Ok } else { Verdict::Reported },
+            verdict: if semver {
+                Verdict::Ok
+            } else {
+                Verdict::Reported
+            },
             notes: Vec::new(),
             changes: vec![Change {
                 pointer: String::new(),
@@ -293,13 +326,26 @@ fn check_source(source: &Source, reg: &mut Registry, diags: &mut Diagnostics, pa
                 diags.push(
                     Diagnostic::warning(
                         "default-changed",
-                        format!("{name} {}: at {}: {}", cur.version, if c.pointer.is_empty() { "/" } else { &c.pointer }, c.description),
+                        format!(
+                            "{name} {}: at {}: {}",
+                            cur.version,
+                            if c.pointer.is_empty() {
+                                "/"
+                            } else {
+                                &c.pointer
+                            },
+                            c.description
+                        ),
                     )
                     .in_file(&cur.file),
                 );
             }
             if !consecutive(prev.version, cur.version) {
-                let key = (event.dir.clone(), prev.version.to_string(), cur.version.to_string());
+                let key = (
+                    event.dir.clone(),
+                    prev.version.to_string(),
+                    cur.version.to_string(),
+                );
                 match source.gaps.get(&key) {
                     Some(reason) => {
                         pair.notes.push(format!("declared gap: {reason}"));
@@ -338,7 +384,17 @@ fn check_source(source: &Source, reg: &mut Registry, diags: &mut Diagnostics, pa
                             .iter()
                             .filter(|c| c.bump > declared)
                             .map(|c| {
-                                format!("{} ({}, {}): {}", if c.pointer.is_empty() { "/" } else { &c.pointer }, c.kind, c.bump, c.description)
+                                format!(
+                                    "{} ({}, {}): {}",
+                                    if c.pointer.is_empty() {
+                                        "/"
+                                    } else {
+                                        &c.pointer
+                                    },
+                                    c.kind,
+                                    c.bump,
+                                    c.description
+                                )
                             })
                             .collect();
                         let hint = if declared == Bump::Patch {
@@ -368,11 +424,18 @@ fn check_source(source: &Source, reg: &mut Registry, diags: &mut Diagnostics, pa
                 if pair.verdict == Verdict::Ok {
                     pair.verdict = Verdict::Warning;
                 }
-                let need = if required == Bump::None { "it changes nothing".to_owned() } else { format!("its changes need only a {required} release") };
+                let need = if required == Bump::None {
+                    "it changes nothing".to_owned()
+                } else {
+                    format!("its changes need only a {required} release")
+                };
                 diags.push(
                     Diagnostic::warning(
                         "bump-larger-than-needed",
-                        format!("{name} {} is a {declared} release after {}, but {need}", cur.version, prev.version),
+                        format!(
+                            "{name} {} is a {declared} release after {}, but {need}",
+                            cur.version, prev.version
+                        ),
                     )
                     .in_file(&cur.file),
                 );
@@ -392,11 +455,18 @@ fn check_source(source: &Source, reg: &mut Registry, diags: &mut Diagnostics, pa
                 declared_bump: Some(Bump::Major),
                 required_bump: Bump::Major,
                 verdict: Verdict::Ok,
-                notes: vec![format!("no {}.x version: payloads of {max}.x cannot be read as this type", m + 1)],
+                notes: vec![format!(
+                    "no {}.x version: payloads of {max}.x cannot be read as this type",
+                    m + 1
+                )],
                 changes: vec![Change {
                     pointer: String::new(),
                     kind: "event-type-removed".to_owned(),
-                    description: format!("event type \"{}\" dropped in {}.0.0", event.type_value, m + 1),
+                    description: format!(
+                        "event type \"{}\" dropped in {}.0.0",
+                        event.type_value,
+                        m + 1
+                    ),
                     bump: Bump::Major,
                 }],
             });
@@ -417,24 +487,42 @@ fn stale_entries(
     reg: &mut Registry,
     diags: &mut Diagnostics,
 ) {
-    let config = ["source.yaml", "source.yml", "source.json"].iter().map(|f| source.dir.join(f)).find(|p| p.is_file());
+    let config = ["source.yaml", "source.yml", "source.json"]
+        .iter()
+        .map(|f| source.dir.join(f))
+        .find(|p| p.is_file());
     let doc = config.as_deref().and_then(|p| document::read(p).ok());
     // Where an entry sits in source.yaml, for the diagnostic.
     let locate = |d: Diagnostic, key: &str, words: &[&str]| -> Diagnostic {
         let Some(doc) = &doc else { return d };
-        let index = doc.value.get(key).and_then(Value::as_array).and_then(|items| {
-            items.iter().position(|item| {
-                item.as_str().and_then(|s| s.split_once(':')).is_some_and(|(head, _)| {
-                    head.split_whitespace().filter(|w| *w != "->").collect::<Vec<_>>() == words
+        let index = doc
+            .value
+            .get(key)
+            .and_then(Value::as_array)
+            .and_then(|items| {
+                items.iter().position(|item| {
+                    item.as_str()
+                        .and_then(|s| s.split_once(':'))
+                        .is_some_and(|(head, _)| {
+                            head.split_whitespace()
+                                .filter(|w| *w != "->")
+                                .collect::<Vec<_>>()
+                                == words
+                        })
                 })
-            })
-        });
+            });
         match index {
             Some(i) => doc.diagnostic(d, &format!("/{key}/{i}")),
             None => d.in_file(&doc.path),
         }
     };
-    let versions_of = |e: &EventType| e.versions.iter().map(|v| v.version.to_string()).collect::<Vec<_>>().join(", ");
+    let versions_of = |e: &EventType| {
+        e.versions
+            .iter()
+            .map(|v| v.version.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     for (key, _) in source.gaps.iter().filter(|(k, _)| !used_gaps.contains(*k)) {
         let (dir, from, to) = key;
         let why = if source.versioning == Versioning::Calendar {
@@ -445,42 +533,74 @@ fn stale_entries(
                 Some(e) => {
                     let pos = |v: &str| e.versions.iter().position(|x| x.version.to_string() == v);
                     match (pos(from), pos(to)) {
-                        (Some(i), Some(j)) if j == i + 1 => format!("{to} directly follows {from}: there is no gap"),
-                        (Some(_), Some(_)) => format!("{from} and {to} are not neighbours among the versions of {dir} ({})", versions_of(e)),
-                        _ => format!("{dir} has no version {} (its versions: {})", if pos(from).is_none() { from } else { to }, versions_of(e)),
+                        (Some(i), Some(j)) if j == i + 1 => {
+                            format!("{to} directly follows {from}: there is no gap")
+                        }
+                        (Some(_), Some(_)) => format!(
+                            "{from} and {to} are not neighbours among the versions of {dir} ({})",
+                            versions_of(e)
+                        ),
+                        _ => format!(
+                            "{dir} has no version {} (its versions: {})",
+                            if pos(from).is_none() { from } else { to },
+                            versions_of(e)
+                        ),
                     }
                 }
             }
         };
-        let d = Diagnostic::error("stale-gap", format!("the declared gap \"{dir} {from} -> {to}\" excuses nothing: {why}"))
-            .with_hint("remove the entry from gaps:");
+        let d = Diagnostic::error(
+            "stale-gap",
+            format!("the declared gap \"{dir} {from} -> {to}\" excuses nothing: {why}"),
+        )
+        .with_hint("remove the entry from gaps:");
         diags.push(locate(d, "gaps", &[dir, from, to]));
     }
-    for (key, _) in source.rollbacks.iter().filter(|(k, _)| !used_rollbacks.contains(*k)) {
+    for (key, _) in source
+        .rollbacks
+        .iter()
+        .filter(|(k, _)| !used_rollbacks.contains(*k))
+    {
         let (dir, version) = key;
         let why = if source.versioning == Versioning::Calendar {
             "calendar-versioned sources are not judged".to_owned()
         } else {
             match find_event(source, dir) {
                 None => format!("there is no event type \"{dir}\""),
-                Some(e) => match e.versions.iter().position(|x| x.version.to_string() == *version) {
-                    None => format!("{dir} has no version {version} (its versions: {})", versions_of(e)),
-                    Some(0) => format!("{version} is the first version of {dir}: it rolls nothing back"),
+                Some(e) => match e
+                    .versions
+                    .iter()
+                    .position(|x| x.version.to_string() == *version)
+                {
+                    None => format!(
+                        "{dir} has no version {version} (its versions: {})",
+                        versions_of(e)
+                    ),
+                    Some(0) => {
+                        format!("{version} is the first version of {dir}: it rolls nothing back")
+                    }
                     Some(i) => {
                         let (prev, cur) = (&e.versions[i - 1], &e.versions[i]);
                         if declared(prev.version, cur.version) != Some(Bump::Patch) {
                             format!("{version} is not a patch release after {}", prev.version)
                         } else {
                             let (changes, _) = diff_locs(reg, &prev.root(), &cur.root());
-                            let required = changes.iter().map(|c| c.bump).max().unwrap_or(Bump::None);
-                            format!("{version} needs only a {required} release after {}: there is nothing to excuse", prev.version)
+                            let required =
+                                changes.iter().map(|c| c.bump).max().unwrap_or(Bump::None);
+                            format!(
+                                "{version} needs only a {required} release after {}: there is nothing to excuse",
+                                prev.version
+                            )
                         }
                     }
                 },
             }
         };
-        let d = Diagnostic::error("stale-rollback", format!("the declared rollback \"{dir} {version}\" excuses nothing: {why}"))
-            .with_hint("remove the entry from rollbacks:");
+        let d = Diagnostic::error(
+            "stale-rollback",
+            format!("the declared rollback \"{dir} {version}\" excuses nothing: {why}"),
+        )
+        .with_hint("remove the entry from rollbacks:");
         diags.push(locate(d, "rollbacks", &[dir, version]));
     }
 }

@@ -17,7 +17,9 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::normalize::{ArrayRules, Bound, Branch, Conjunct, Kind, Normalizer, ObjectRules, Schema};
+use super::normalize::{
+    ArrayRules, Bound, Branch, Conjunct, Kind, Normalizer, ObjectRules, Schema,
+};
 use crate::diagnostic::Diagnostic;
 use crate::load::registry::{Loc, Registry};
 
@@ -102,7 +104,12 @@ impl Diff {
     /// A diff over `changes`.
     pub fn new(from: impl Into<String>, to: impl Into<String>, changes: Vec<Change>) -> Diff {
         let required_bump = changes.iter().map(|c| c.bump).max().unwrap_or(Bump::None);
-        Diff { from: from.into(), to: to.into(), required_bump, changes }
+        Diff {
+            from: from.into(),
+            to: to.into(),
+            required_bump,
+            changes,
+        }
     }
 
     /// The plain-text report: one line per change.
@@ -125,9 +132,18 @@ impl Diff {
 
 /// One change as a text line (indented, bump first).
 pub fn render_change(c: &Change) -> String {
-    let pointer = if c.pointer.is_empty() { "/" } else { &c.pointer };
+    let pointer = if c.pointer.is_empty() {
+        "/"
+    } else {
+        &c.pointer
+    };
     let warn = if c.is_warning() { "warning: " } else { "" };
-    format!("  {:<5}  {pointer}  {}: {warn}{}", c.bump.as_str(), c.kind, c.description)
+    format!(
+        "  {:<5}  {pointer}  {}: {warn}{}",
+        c.bump.as_str(),
+        c.kind,
+        c.description
+    )
 }
 
 /// Compares two normalised schemas.
@@ -160,7 +176,12 @@ pub fn diff_files(old: &Path, new: &Path) -> Result<Diff, Vec<Diagnostic>> {
                 Some(id)
             } else {
                 errors.push(
-                    Diagnostic::error("invalid-schema", "a schema must be a JSON object (or a boolean)").in_file(path).at(""),
+                    Diagnostic::error(
+                        "invalid-schema",
+                        "a schema must be a JSON object (or a boolean)",
+                    )
+                    .in_file(path)
+                    .at(""),
                 );
                 None
             }
@@ -172,13 +193,28 @@ pub fn diff_files(old: &Path, new: &Path) -> Result<Diff, Vec<Diagnostic>> {
     };
     let o = load(old, &mut errors);
     let n = load(new, &mut errors);
-    let (Some(o), Some(n)) = (o, n) else { return Err(errors) };
-    let (changes, problems) =
-        diff_locs(&mut reg, &Loc { doc: o, pointer: String::new() }, &Loc { doc: n, pointer: String::new() });
+    let (Some(o), Some(n)) = (o, n) else {
+        return Err(errors);
+    };
+    let (changes, problems) = diff_locs(
+        &mut reg,
+        &Loc {
+            doc: o,
+            pointer: String::new(),
+        },
+        &Loc {
+            doc: n,
+            pointer: String::new(),
+        },
+    );
     if !problems.is_empty() {
         return Err(problems);
     }
-    Ok(Diff::new(old.display().to_string(), new.display().to_string(), changes))
+    Ok(Diff::new(
+        old.display().to_string(),
+        new.display().to_string(),
+        changes,
+    ))
 }
 
 fn escape(s: &str) -> String {
@@ -202,7 +238,11 @@ fn show_list(vs: &[&Value]) -> String {
 
 fn quoted(names: &[&String]) -> String {
     let list: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
-    format!("{} {}", list.join(", "), if names.len() == 1 { "is" } else { "are" })
+    format!(
+        "{} {}",
+        list.join(", "),
+        if names.len() == 1 { "is" } else { "are" }
+    )
 }
 
 fn num(v: f64) -> String {
@@ -215,17 +255,36 @@ struct Differ {
 }
 
 impl Differ {
-    fn push(&mut self, pointer: impl Into<String>, kind: impl Into<String>, bump: Bump, description: impl Into<String>) {
-        self.changes.push(Change { pointer: pointer.into(), kind: kind.into(), description: description.into(), bump });
+    fn push(
+        &mut self,
+        pointer: impl Into<String>,
+        kind: impl Into<String>,
+        bump: Bump,
+        description: impl Into<String>,
+    ) {
+        self.changes.push(Change {
+            pointer: pointer.into(),
+            kind: kind.into(),
+            description: description.into(),
+            bump,
+        });
     }
 
     fn max_bump(&self) -> Bump {
-        self.changes.iter().map(|c| c.bump).max().unwrap_or(Bump::None)
+        self.changes
+            .iter()
+            .map(|c| c.bump)
+            .max()
+            .unwrap_or(Bump::None)
     }
 
     fn finish(self) -> Vec<Change> {
         let mut seen = HashSet::new();
-        let mut changes: Vec<Change> = self.changes.into_iter().filter(|c| seen.insert(c.clone())).collect();
+        let mut changes: Vec<Change> = self
+            .changes
+            .into_iter()
+            .filter(|c| seen.insert(c.clone()))
+            .collect();
         changes.sort_by(|a, b| a.pointer.cmp(&b.pointer));
         changes
     }
@@ -236,10 +295,18 @@ impl Differ {
         self.conjuncts(&old.conjuncts, &new.conjuncts, ptr);
         match (old.branches.is_empty(), new.branches.is_empty()) {
             (true, true) => {}
-            (false, true) => self.push(ptr, "false-added", Bump::Major, "the schema now accepts no value at all (`false`)"),
-            (true, false) => {
-                self.push(ptr, "false-removed", Bump::Minor, "the schema accepted no value (`false`) and now accepts values")
-            }
+            (false, true) => self.push(
+                ptr,
+                "false-added",
+                Bump::Major,
+                "the schema now accepts no value at all (`false`)",
+            ),
+            (true, false) => self.push(
+                ptr,
+                "false-removed",
+                Bump::Minor,
+                "the schema accepted no value (`false`) and now accepts values",
+            ),
             (false, false) => self.branches(old, new, ptr),
         }
         if old.exclusive != new.exclusive && old.branches.len() > 1 && new.branches.len() > 1 {
@@ -261,7 +328,12 @@ impl Differ {
         }
     }
 
-    fn annotations(&mut self, old: &BTreeMap<String, Value>, new: &BTreeMap<String, Value>, ptr: &str) {
+    fn annotations(
+        &mut self,
+        old: &BTreeMap<String, Value>,
+        new: &BTreeMap<String, Value>,
+        ptr: &str,
+    ) {
         let keys: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
         for key in keys {
             let (a, b) = (old.get(key), new.get(key));
@@ -271,11 +343,15 @@ impl Differ {
             let p = format!("{ptr}/{}", escape(key));
             // Short values are quoted; prose (descriptions, comments, examples) is not.
             let prose = matches!(key.as_str(), "description" | "$comment" | "examples");
-            let short = !prose && a.is_none_or(|v| show(v).len() <= 40) && b.is_none_or(|v| show(v).len() <= 40);
+            let short = !prose
+                && a.is_none_or(|v| show(v).len() <= 40)
+                && b.is_none_or(|v| show(v).len() <= 40);
             let description = match (key.as_str(), a, b) {
                 ("deprecated", _, Some(Value::Bool(true))) => "now deprecated".to_owned(),
                 ("deprecated", Some(Value::Bool(true)), _) => "no longer deprecated".to_owned(),
-                (_, Some(x), Some(y)) if short => format!("{key} changed from {} to {}", show(x), show(y)),
+                (_, Some(x), Some(y)) if short => {
+                    format!("{key} changed from {} to {}", show(x), show(y))
+                }
                 (_, None, Some(y)) if short => format!("{key} {} added", show(y)),
                 (_, Some(x), None) if short => format!("{key} {} removed", show(x)),
                 (_, Some(_), Some(_)) => format!("{key} changed"),
@@ -288,7 +364,9 @@ impl Differ {
 
     fn default_value(&mut self, old: &Option<Value>, new: &Option<Value>, ptr: &str) {
         let description = match (old, new) {
-            (Some(a), Some(b)) if a != b => format!("default changed from {} to {}", show(a), show(b)),
+            (Some(a), Some(b)) if a != b => {
+                format!("default changed from {} to {}", show(a), show(b))
+            }
             (None, Some(b)) => format!("default {} added", show(b)),
             (Some(a), None) => format!("default {} removed", show(a)),
             _ => return,
@@ -318,14 +396,24 @@ impl Differ {
             names.join(" or ")
         };
         if o.len() == 1 && o[0].kind == Kind::Any {
-            self.push(ptr, "type-narrowed", Bump::Major, format!("type narrowed from any value to {}", kinds(&n)));
+            self.push(
+                ptr,
+                "type-narrowed",
+                Bump::Major,
+                format!("type narrowed from any value to {}", kinds(&n)),
+            );
             for nb in &n {
                 self.branch_rules(o[0], nb, &format!("{ptr}{}", nb.origin));
             }
             return;
         }
         if n.len() == 1 && n[0].kind == Kind::Any {
-            self.push(ptr, "type-widened", Bump::Minor, format!("type widened from {} to any value", kinds(&o)));
+            self.push(
+                ptr,
+                "type-widened",
+                Bump::Minor,
+                format!("type widened from {} to any value", kinds(&o)),
+            );
             for ob in &o {
                 self.branch_rules(ob, n[0], &format!("{ptr}{}", n[0].origin));
             }
@@ -337,13 +425,23 @@ impl Differ {
             let ng: Vec<&Branch> = n.iter().copied().filter(|b| b.kind.group() == g).collect();
             if og.is_empty() {
                 for nb in ng {
-                    self.push(format!("{ptr}{}", nb.origin), "type-widened", Bump::Minor, format!("now also accepts {}", nb.kind.name()));
+                    self.push(
+                        format!("{ptr}{}", nb.origin),
+                        "type-widened",
+                        Bump::Minor,
+                        format!("now also accepts {}", nb.kind.name()),
+                    );
                 }
                 continue;
             }
             if ng.is_empty() {
                 for ob in og {
-                    self.push(format!("{ptr}{}", ob.origin), "type-narrowed", Bump::Major, format!("no longer accepts {}", ob.kind.name()));
+                    self.push(
+                        format!("{ptr}{}", ob.origin),
+                        "type-narrowed",
+                        Bump::Major,
+                        format!("no longer accepts {}", ob.kind.name()),
+                    );
                 }
                 continue;
             }
@@ -369,7 +467,10 @@ impl Differ {
                         format!("{ptr}{}", nb.origin),
                         "branch-added",
                         Bump::Minor,
-                        format!("an alternative with its own discriminator value{} was added", describe_discriminator(nb)),
+                        format!(
+                            "an alternative with its own discriminator value{} was added",
+                            describe_discriminator(nb)
+                        ),
                     );
                 } else {
                     self.push(
@@ -390,18 +491,34 @@ impl Differ {
     fn branch(&mut self, old: &Branch, new: &Branch, ptr0: &str) {
         let ptr = format!("{ptr0}{}", new.origin);
         self.annotations(&old.annotations, &new.annotations, &ptr);
-        let both_enums = old.values.is_some() && new.values.is_some() && old.kind.group() == new.kind.group();
+        let both_enums =
+            old.values.is_some() && new.values.is_some() && old.kind.group() == new.kind.group();
         if old.kind != new.kind && !both_enums {
             let (from, to) = (old.kind.name(), new.kind.name());
             match (old.kind, new.kind) {
                 (Kind::Integer, Kind::Number) | (_, Kind::Any) => {
-                    self.push(&ptr, "type-widened", Bump::Minor, format!("type widened from {from} to {to}"));
+                    self.push(
+                        &ptr,
+                        "type-widened",
+                        Bump::Minor,
+                        format!("type widened from {from} to {to}"),
+                    );
                 }
                 (Kind::Number, Kind::Integer) | (Kind::Any, _) => {
-                    self.push(&ptr, "type-narrowed", Bump::Major, format!("type narrowed from {from} to {to}"));
+                    self.push(
+                        &ptr,
+                        "type-narrowed",
+                        Bump::Major,
+                        format!("type narrowed from {from} to {to}"),
+                    );
                 }
                 _ => {
-                    self.push(&ptr, "type-changed", Bump::Major, format!("type changed from {from} to {to}"));
+                    self.push(
+                        &ptr,
+                        "type-changed",
+                        Bump::Major,
+                        format!("type changed from {from} to {to}"),
+                    );
                     return;
                 }
             }
@@ -411,7 +528,11 @@ impl Differ {
 
     fn branch_rules(&mut self, old: &Branch, new: &Branch, ptr: &str) {
         self.values(&old.values, &new.values, ptr);
-        let kind = if new.kind == Kind::Any { old.kind } else { new.kind };
+        let kind = if new.kind == Kind::Any {
+            old.kind
+        } else {
+            new.kind
+        };
         if matches!(kind, Kind::Any | Kind::Number | Kind::Integer) {
             self.lower(old.lower, new.lower, ptr);
             self.upper(old.upper, new.upper, ptr);
@@ -435,18 +556,34 @@ impl Differ {
         match (old, new) {
             (None, None) => {}
             (None, Some(b)) if b.len() == 1 => {
-                self.push(format!("{ptr}/const"), "const-added", Bump::Major, format!("the value is now fixed to {}", show(&b[0])));
+                self.push(
+                    format!("{ptr}/const"),
+                    "const-added",
+                    Bump::Major,
+                    format!("the value is now fixed to {}", show(&b[0])),
+                );
             }
             (None, Some(b)) => self.push(
                 format!("{ptr}/enum"),
                 "enum-added",
                 Bump::Major,
-                format!("values are now restricted to {}", show_list(&b.iter().collect::<Vec<_>>())),
+                format!(
+                    "values are now restricted to {}",
+                    show_list(&b.iter().collect::<Vec<_>>())
+                ),
             ),
             (Some(a), None) => {
-                let (p, kind, what) =
-                    if a.len() == 1 { ("const", "const-removed", "the fixed value") } else { ("enum", "enum-removed", "the list of allowed values") };
-                self.push(format!("{ptr}/{p}"), kind, Bump::Minor, format!("{what} was removed: any value of the type is accepted"));
+                let (p, kind, what) = if a.len() == 1 {
+                    ("const", "const-removed", "the fixed value")
+                } else {
+                    ("enum", "enum-removed", "the list of allowed values")
+                };
+                self.push(
+                    format!("{ptr}/{p}"),
+                    kind,
+                    Bump::Minor,
+                    format!("{what} was removed: any value of the type is accepted"),
+                );
             }
             (Some(a), Some(b)) => {
                 if a.len() == 1 && b.len() == 1 {
@@ -463,52 +600,108 @@ impl Differ {
                 let added: Vec<&Value> = b.iter().filter(|v| !a.contains(v)).collect();
                 let removed: Vec<&Value> = a.iter().filter(|v| !b.contains(v)).collect();
                 if !added.is_empty() {
-                    self.push(format!("{ptr}/enum"), "enum-values-added", Bump::Minor, format!("values added: {}", show_list(&added)));
+                    self.push(
+                        format!("{ptr}/enum"),
+                        "enum-values-added",
+                        Bump::Minor,
+                        format!("values added: {}", show_list(&added)),
+                    );
                 }
                 if !removed.is_empty() {
-                    self.push(format!("{ptr}/enum"), "enum-values-removed", Bump::Major, format!("values removed: {}", show_list(&removed)));
+                    self.push(
+                        format!("{ptr}/enum"),
+                        "enum-values-removed",
+                        Bump::Major,
+                        format!("values removed: {}", show_list(&removed)),
+                    );
                 }
             }
         }
     }
 
     fn lower(&mut self, old: Option<Bound>, new: Option<Bound>, ptr: &str) {
-        let kw = |b: Bound| if b.exclusive { "exclusiveMinimum" } else { "minimum" };
+        let kw = |b: Bound| {
+            if b.exclusive {
+                "exclusiveMinimum"
+            } else {
+                "minimum"
+            }
+        };
         match (old, new) {
             (None, None) => {}
-            (None, Some(b)) => {
-                self.push(format!("{ptr}/{}", kw(b)), "minimum-added", Bump::Major, format!("{} {} added", kw(b), num(b.value)))
-            }
-            (Some(a), None) => {
-                self.push(format!("{ptr}/{}", kw(a)), "minimum-removed", Bump::Minor, format!("{} {} removed", kw(a), num(a.value)))
-            }
+            (None, Some(b)) => self.push(
+                format!("{ptr}/{}", kw(b)),
+                "minimum-added",
+                Bump::Major,
+                format!("{} {} added", kw(b), num(b.value)),
+            ),
+            (Some(a), None) => self.push(
+                format!("{ptr}/{}", kw(a)),
+                "minimum-removed",
+                Bump::Minor,
+                format!("{} {} removed", kw(a), num(a.value)),
+            ),
             (Some(a), Some(b)) => {
-                let description = format!("{} {} → {} {}", kw(a), num(a.value), kw(b), num(b.value));
+                let description =
+                    format!("{} {} → {} {}", kw(a), num(a.value), kw(b), num(b.value));
                 if b.value < a.value || (b.value == a.value && a.exclusive && !b.exclusive) {
-                    self.push(format!("{ptr}/{}", kw(b)), "minimum-lowered", Bump::Minor, format!("lower bound relaxed: {description}"));
+                    self.push(
+                        format!("{ptr}/{}", kw(b)),
+                        "minimum-lowered",
+                        Bump::Minor,
+                        format!("lower bound relaxed: {description}"),
+                    );
                 } else if b.value > a.value || (b.value == a.value && !a.exclusive && b.exclusive) {
-                    self.push(format!("{ptr}/{}", kw(b)), "minimum-raised", Bump::Major, format!("lower bound tightened: {description}"));
+                    self.push(
+                        format!("{ptr}/{}", kw(b)),
+                        "minimum-raised",
+                        Bump::Major,
+                        format!("lower bound tightened: {description}"),
+                    );
                 }
             }
         }
     }
 
     fn upper(&mut self, old: Option<Bound>, new: Option<Bound>, ptr: &str) {
-        let kw = |b: Bound| if b.exclusive { "exclusiveMaximum" } else { "maximum" };
+        let kw = |b: Bound| {
+            if b.exclusive {
+                "exclusiveMaximum"
+            } else {
+                "maximum"
+            }
+        };
         match (old, new) {
             (None, None) => {}
-            (None, Some(b)) => {
-                self.push(format!("{ptr}/{}", kw(b)), "maximum-added", Bump::Major, format!("{} {} added", kw(b), num(b.value)))
-            }
-            (Some(a), None) => {
-                self.push(format!("{ptr}/{}", kw(a)), "maximum-removed", Bump::Minor, format!("{} {} removed", kw(a), num(a.value)))
-            }
+            (None, Some(b)) => self.push(
+                format!("{ptr}/{}", kw(b)),
+                "maximum-added",
+                Bump::Major,
+                format!("{} {} added", kw(b), num(b.value)),
+            ),
+            (Some(a), None) => self.push(
+                format!("{ptr}/{}", kw(a)),
+                "maximum-removed",
+                Bump::Minor,
+                format!("{} {} removed", kw(a), num(a.value)),
+            ),
             (Some(a), Some(b)) => {
-                let description = format!("{} {} → {} {}", kw(a), num(a.value), kw(b), num(b.value));
+                let description =
+                    format!("{} {} → {} {}", kw(a), num(a.value), kw(b), num(b.value));
                 if b.value > a.value || (b.value == a.value && a.exclusive && !b.exclusive) {
-                    self.push(format!("{ptr}/{}", kw(b)), "maximum-raised", Bump::Minor, format!("upper bound relaxed: {description}"));
+                    self.push(
+                        format!("{ptr}/{}", kw(b)),
+                        "maximum-raised",
+                        Bump::Minor,
+                        format!("upper bound relaxed: {description}"),
+                    );
                 } else if b.value < a.value || (b.value == a.value && !a.exclusive && b.exclusive) {
-                    self.push(format!("{ptr}/{}", kw(b)), "maximum-lowered", Bump::Major, format!("upper bound tightened: {description}"));
+                    self.push(
+                        format!("{ptr}/{}", kw(b)),
+                        "maximum-lowered",
+                        Bump::Major,
+                        format!("upper bound tightened: {description}"),
+                    );
                 }
             }
         }
@@ -518,13 +711,41 @@ impl Differ {
         let p = format!("{ptr}/multipleOf");
         match (old, new) {
             (None, None) => {}
-            (None, Some(b)) => self.push(p, "multipleOf-added", Bump::Major, format!("values must now be multiples of {}", num(b))),
-            (Some(a), None) => self.push(p, "multipleOf-removed", Bump::Minor, format!("multipleOf {} removed", num(a))),
+            (None, Some(b)) => self.push(
+                p,
+                "multipleOf-added",
+                Bump::Major,
+                format!("values must now be multiples of {}", num(b)),
+            ),
+            (Some(a), None) => self.push(
+                p,
+                "multipleOf-removed",
+                Bump::Minor,
+                format!("multipleOf {} removed", num(a)),
+            ),
             (Some(a), Some(b)) if a != b => {
                 if (a / b).fract() == 0.0 {
-                    self.push(p, "multipleOf-changed", Bump::Minor, format!("multipleOf {} → {}: every old value still fits", num(a), num(b)));
+                    self.push(
+                        p,
+                        "multipleOf-changed",
+                        Bump::Minor,
+                        format!(
+                            "multipleOf {} → {}: every old value still fits",
+                            num(a),
+                            num(b)
+                        ),
+                    );
                 } else {
-                    self.push(p, "multipleOf-changed", Bump::Major, format!("multipleOf {} → {}: some old values no longer fit", num(a), num(b)));
+                    self.push(
+                        p,
+                        "multipleOf-changed",
+                        Bump::Major,
+                        format!(
+                            "multipleOf {} → {}: some old values no longer fit",
+                            num(a),
+                            num(b)
+                        ),
+                    );
                 }
             }
             _ => {}
@@ -535,10 +756,18 @@ impl Differ {
     fn min_count(&mut self, keyword: &str, old: u64, new: u64, ptr: &str) {
         let p = format!("{ptr}/{keyword}");
         if new < old {
-            let (kind, what) = if new == 0 { ("removed", format!("{keyword} {old} removed")) } else { ("lowered", format!("{keyword} {old} → {new}")) };
+            let (kind, what) = if new == 0 {
+                ("removed", format!("{keyword} {old} removed"))
+            } else {
+                ("lowered", format!("{keyword} {old} → {new}"))
+            };
             self.push(p, format!("{keyword}-{kind}"), Bump::Minor, what);
         } else if new > old {
-            let (kind, what) = if old == 0 { ("added", format!("{keyword} {new} added")) } else { ("raised", format!("{keyword} {old} → {new}")) };
+            let (kind, what) = if old == 0 {
+                ("added", format!("{keyword} {new} added"))
+            } else {
+                ("raised", format!("{keyword} {old} → {new}"))
+            };
             self.push(p, format!("{keyword}-{kind}"), Bump::Major, what);
         }
     }
@@ -548,10 +777,30 @@ impl Differ {
         let p = format!("{ptr}/{keyword}");
         match (old, new) {
             (None, None) => {}
-            (None, Some(b)) => self.push(p, format!("{keyword}-added"), Bump::Major, format!("{keyword} {b} added")),
-            (Some(a), None) => self.push(p, format!("{keyword}-removed"), Bump::Minor, format!("{keyword} {a} removed")),
-            (Some(a), Some(b)) if b > a => self.push(p, format!("{keyword}-raised"), Bump::Minor, format!("{keyword} {a} → {b}")),
-            (Some(a), Some(b)) if b < a => self.push(p, format!("{keyword}-lowered"), Bump::Major, format!("{keyword} {a} → {b}")),
+            (None, Some(b)) => self.push(
+                p,
+                format!("{keyword}-added"),
+                Bump::Major,
+                format!("{keyword} {b} added"),
+            ),
+            (Some(a), None) => self.push(
+                p,
+                format!("{keyword}-removed"),
+                Bump::Minor,
+                format!("{keyword} {a} removed"),
+            ),
+            (Some(a), Some(b)) if b > a => self.push(
+                p,
+                format!("{keyword}-raised"),
+                Bump::Minor,
+                format!("{keyword} {a} → {b}"),
+            ),
+            (Some(a), Some(b)) if b < a => self.push(
+                p,
+                format!("{keyword}-lowered"),
+                Bump::Major,
+                format!("{keyword} {a} → {b}"),
+            ),
             _ => {}
         }
     }
@@ -560,13 +809,27 @@ impl Differ {
     fn assertion(&mut self, keyword: &str, old: &Option<String>, new: &Option<String>, ptr: &str) {
         let p = format!("{ptr}/{keyword}");
         match (old, new) {
-            (None, Some(b)) => self.push(p, format!("{keyword}-added"), Bump::Major, format!("{keyword} {} added", show(&Value::from(b.as_str())))),
-            (Some(a), None) => self.push(p, format!("{keyword}-removed"), Bump::Minor, format!("{keyword} {} removed", show(&Value::from(a.as_str())))),
+            (None, Some(b)) => self.push(
+                p,
+                format!("{keyword}-added"),
+                Bump::Major,
+                format!("{keyword} {} added", show(&Value::from(b.as_str()))),
+            ),
+            (Some(a), None) => self.push(
+                p,
+                format!("{keyword}-removed"),
+                Bump::Minor,
+                format!("{keyword} {} removed", show(&Value::from(a.as_str()))),
+            ),
             (Some(a), Some(b)) if a != b => self.push(
                 p,
                 format!("{keyword}-changed"),
                 Bump::Major,
-                format!("{keyword} changed from {} to {}", show(&Value::from(a.as_str())), show(&Value::from(b.as_str()))),
+                format!(
+                    "{keyword} changed from {} to {}",
+                    show(&Value::from(a.as_str())),
+                    show(&Value::from(b.as_str()))
+                ),
             ),
             _ => {}
         }
@@ -583,8 +846,13 @@ impl Differ {
     }
 
     fn object(&mut self, old: &ObjectRules, new: &ObjectRules, ptr: &str) {
-        let names: BTreeSet<&String> =
-            old.properties.keys().chain(new.properties.keys()).chain(old.required.iter()).chain(new.required.iter()).collect();
+        let names: BTreeSet<&String> = old
+            .properties
+            .keys()
+            .chain(new.properties.keys())
+            .chain(old.required.iter())
+            .chain(new.required.iter())
+            .collect();
         let any = Schema::any();
         for name in names {
             let p = format!("{ptr}/properties/{}", escape(name));
@@ -593,23 +861,47 @@ impl Differ {
             match (op.is_some() || or, np.is_some() || nr) {
                 (false, true) => {
                     let how = if nr { "required" } else { "optional" };
-                    self.push(p, "property-added", Bump::Minor, format!("property \"{name}\" added ({how})"));
+                    self.push(
+                        p,
+                        "property-added",
+                        Bump::Minor,
+                        format!("property \"{name}\" added ({how})"),
+                    );
                 }
                 (true, false) => {
                     let was = if or { " (it was required)" } else { "" };
-                    self.push(p, "property-removed", Bump::Major, format!("property \"{name}\" removed{was}"));
+                    self.push(
+                        p,
+                        "property-removed",
+                        Bump::Major,
+                        format!("property \"{name}\" removed{was}"),
+                    );
                 }
                 (true, true) => {
                     match (op, np) {
                         (Some(a), Some(b)) => self.schema(a, b, &p),
-                        (None, Some(b)) => self.schema(old.additional.as_deref().unwrap_or(&any), b, &p),
-                        (Some(a), None) => self.schema(a, new.additional.as_deref().unwrap_or(&any), &p),
+                        (None, Some(b)) => {
+                            self.schema(old.additional.as_deref().unwrap_or(&any), b, &p)
+                        }
+                        (Some(a), None) => {
+                            self.schema(a, new.additional.as_deref().unwrap_or(&any), &p)
+                        }
                         (None, None) => {}
                     }
                     if or && !nr {
-                        self.push(&p, "required-removed", Bump::Major, format!("property \"{name}\" is no longer required"));
+                        self.push(
+                            &p,
+                            "required-removed",
+                            Bump::Major,
+                            format!("property \"{name}\" is no longer required"),
+                        );
                     } else if !or && nr {
-                        self.push(&p, "required-added", Bump::Major, format!("property \"{name}\" became required"));
+                        self.push(
+                            &p,
+                            "required-added",
+                            Bump::Major,
+                            format!("property \"{name}\" became required"),
+                        );
                     }
                 }
                 (false, false) => {}
@@ -634,7 +926,11 @@ impl Differ {
             (true, true) => {}
             (false, false) => self.optional_schema(&old.additional, &new.additional, &p),
         }
-        let patterns: BTreeSet<&String> = old.pattern_properties.keys().chain(new.pattern_properties.keys()).collect();
+        let patterns: BTreeSet<&String> = old
+            .pattern_properties
+            .keys()
+            .chain(new.pattern_properties.keys())
+            .collect();
         for pat in patterns {
             let p = format!("{ptr}/patternProperties/{}", escape(pat));
             match (old.pattern_properties.get(pat), new.pattern_properties.get(pat)) {
@@ -666,10 +962,18 @@ impl Differ {
                 (None, None) => {}
             }
         }
-        self.optional_schema(&old.property_names, &new.property_names, &format!("{ptr}/propertyNames"));
+        self.optional_schema(
+            &old.property_names,
+            &new.property_names,
+            &format!("{ptr}/propertyNames"),
+        );
         self.min_count("minProperties", old.min_properties, new.min_properties, ptr);
         self.max_count("maxProperties", old.max_properties, new.max_properties, ptr);
-        let keys: BTreeSet<&String> = old.dependent_required.keys().chain(new.dependent_required.keys()).collect();
+        let keys: BTreeSet<&String> = old
+            .dependent_required
+            .keys()
+            .chain(new.dependent_required.keys())
+            .collect();
         let empty = BTreeSet::new();
         for k in keys {
             let a = old.dependent_required.get(k).unwrap_or(&empty);
@@ -678,23 +982,49 @@ impl Differ {
             let added: Vec<&String> = b.difference(a).collect();
             let removed: Vec<&String> = a.difference(b).collect();
             if !added.is_empty() {
-                self.push(&p, "dependentRequired-added", Bump::Major, format!("when \"{k}\" is present, {} now required too", quoted(&added)));
+                self.push(
+                    &p,
+                    "dependentRequired-added",
+                    Bump::Major,
+                    format!(
+                        "when \"{k}\" is present, {} now required too",
+                        quoted(&added)
+                    ),
+                );
             }
             if !removed.is_empty() {
-                self.push(&p, "dependentRequired-removed", Bump::Minor, format!("when \"{k}\" is present, {} no longer required", quoted(&removed)));
+                self.push(
+                    &p,
+                    "dependentRequired-removed",
+                    Bump::Minor,
+                    format!(
+                        "when \"{k}\" is present, {} no longer required",
+                        quoted(&removed)
+                    ),
+                );
             }
         }
-        let keys: BTreeSet<&String> = old.dependent_schemas.keys().chain(new.dependent_schemas.keys()).collect();
+        let keys: BTreeSet<&String> = old
+            .dependent_schemas
+            .keys()
+            .chain(new.dependent_schemas.keys())
+            .collect();
         for k in keys {
             let p = format!("{ptr}/dependentSchemas/{}", escape(k));
             match (old.dependent_schemas.get(k), new.dependent_schemas.get(k)) {
                 (Some(a), Some(b)) => self.schema(a, b, &p),
-                (None, Some(_)) => {
-                    self.push(p, "dependentSchemas-added", Bump::Major, format!("when \"{k}\" is present, the object must now match another schema"))
-                }
-                (Some(_), None) => {
-                    self.push(p, "dependentSchemas-removed", Bump::Minor, format!("the schema applied when \"{k}\" is present was removed"))
-                }
+                (None, Some(_)) => self.push(
+                    p,
+                    "dependentSchemas-added",
+                    Bump::Major,
+                    format!("when \"{k}\" is present, the object must now match another schema"),
+                ),
+                (Some(_), None) => self.push(
+                    p,
+                    "dependentSchemas-removed",
+                    Bump::Minor,
+                    format!("the schema applied when \"{k}\" is present was removed"),
+                ),
                 (None, None) => {}
             }
         }
@@ -710,11 +1040,21 @@ impl Differ {
         self.optional_schema(&old.items, &new.items, &format!("{ptr}/items"));
         let p = format!("{ptr}/contains");
         match (&old.contains, &new.contains) {
-            (None, Some(_)) => self.push(p, "contains-added", Bump::Major, "the array must now contain a matching item (`contains` added)"),
+            (None, Some(_)) => self.push(
+                p,
+                "contains-added",
+                Bump::Major,
+                "the array must now contain a matching item (`contains` added)",
+            ),
             (Some(_), None) => self.push(p, "contains-removed", Bump::Minor, "`contains` removed"),
             (Some(a), Some(b)) => {
                 self.schema(a, b, &p);
-                self.min_count("minContains", old.min_contains.unwrap_or(1), new.min_contains.unwrap_or(1), ptr);
+                self.min_count(
+                    "minContains",
+                    old.min_contains.unwrap_or(1),
+                    new.min_contains.unwrap_or(1),
+                    ptr,
+                );
                 self.max_count("maxContains", old.max_contains, new.max_contains, ptr);
             }
             (None, None) => {}
@@ -723,8 +1063,18 @@ impl Differ {
         self.max_count("maxItems", old.max_items, new.max_items, ptr);
         let p = format!("{ptr}/uniqueItems");
         match (old.unique, new.unique) {
-            (false, true) => self.push(p, "uniqueItems-added", Bump::Major, "items must now be unique"),
-            (true, false) => self.push(p, "uniqueItems-removed", Bump::Minor, "items no longer need to be unique"),
+            (false, true) => self.push(
+                p,
+                "uniqueItems-added",
+                Bump::Major,
+                "items must now be unique",
+            ),
+            (true, false) => self.push(
+                p,
+                "uniqueItems-removed",
+                Bump::Minor,
+                "items no longer need to be unique",
+            ),
             _ => {}
         }
     }
@@ -750,7 +1100,12 @@ impl Differ {
                 .collect()
         };
         let (oa, na) = (all_of(old), all_of(new));
-        let (pairs, left_old, left_new) = pair_by(&oa, &na, |a, b| a.1 == b.1, |a, b| Self::patch_only(&a.1, &b.1, "").is_some());
+        let (pairs, left_old, left_new) = pair_by(
+            &oa,
+            &na,
+            |a, b| a.1 == b.1,
+            |a, b| Self::patch_only(&a.1, &b.1, "").is_some(),
+        );
         for (a, b) in pairs {
             self.schema(&a.1, &b.1, &format!("{ptr}{}", b.0));
         }
@@ -779,39 +1134,69 @@ impl Differ {
 
         // not
         let nots = |cs: &[Conjunct]| -> Vec<Schema> {
-            cs.iter().filter_map(|c| if let Conjunct::Not(s) = c { Some(s.clone()) } else { None }).collect()
+            cs.iter()
+                .filter_map(|c| {
+                    if let Conjunct::Not(s) = c {
+                        Some(s.clone())
+                    } else {
+                        None
+                    }
+                })
+                .collect()
         };
         let (on, nn) = (nots(old), nots(new));
-        self.opaque_pairs(&on, &nn, &format!("{ptr}/not"), "not", |a, b, p| Self::patch_only(a, b, p));
+        self.opaque_pairs(&on, &nn, &format!("{ptr}/not"), "not", |a, b, p| {
+            Self::patch_only(a, b, p)
+        });
 
         // if/then/else
         type IfParts = (Schema, Option<Schema>, Option<Schema>);
         let ifs = |cs: &[Conjunct]| -> Vec<IfParts> {
             cs.iter()
                 .filter_map(|c| match c {
-                    Conjunct::If { condition, then, otherwise } => Some((condition.clone(), then.clone(), otherwise.clone())),
+                    Conjunct::If {
+                        condition,
+                        then,
+                        otherwise,
+                    } => Some((
+                        (**condition).clone(),
+                        then.as_deref().cloned(),
+                        otherwise.as_deref().cloned(),
+                    )),
                     _ => None,
                 })
                 .collect()
         };
         let (oi, ni) = (ifs(old), ifs(new));
-        self.opaque_pairs(&oi, &ni, &format!("{ptr}/if"), "if", |a: &IfParts, b: &IfParts, p| {
-            let mut changes = Self::patch_only(&a.0, &b.0, p)?;
-            for (x, y, kw) in [(&a.1, &b.1, "then"), (&a.2, &b.2, "else")] {
-                match (x, y) {
-                    (Some(x), Some(y)) => changes.extend(Self::patch_only(x, y, &p.replace("/if", &format!("/{kw}")))?),
-                    (None, None) => {}
-                    _ => return None,
+        self.opaque_pairs(
+            &oi,
+            &ni,
+            &format!("{ptr}/if"),
+            "if",
+            |a: &IfParts, b: &IfParts, p| {
+                let mut changes = Self::patch_only(&a.0, &b.0, p)?;
+                for (x, y, kw) in [(&a.1, &b.1, "then"), (&a.2, &b.2, "else")] {
+                    match (x, y) {
+                        (Some(x), Some(y)) => changes.extend(Self::patch_only(
+                            x,
+                            y,
+                            &p.replace("/if", &format!("/{kw}")),
+                        )?),
+                        (None, None) => {}
+                        _ => return None,
+                    }
                 }
-            }
-            Some(changes)
-        });
+                Some(changes)
+            },
+        );
 
         // Opaque parts: equal or major.
         let opaque = |cs: &[Conjunct]| -> Vec<(String, String, Value)> {
             cs.iter()
                 .filter_map(|c| match c {
-                    Conjunct::Opaque { at, what, value } => Some((at.clone(), what.clone(), value.clone())),
+                    Conjunct::Opaque { at, what, value } => {
+                        Some((at.clone(), what.clone(), value.clone()))
+                    }
                     _ => None,
                 })
                 .collect()
@@ -846,7 +1231,12 @@ impl Differ {
         keyword: &str,
         patch_only: impl Fn(&T, &T, &str) -> Option<Vec<Change>>,
     ) {
-        let (pairs, left_old, left_new) = pair_by(old, new, |a, b| a == b, |a, b| patch_only(a, b, ptr).is_some());
+        let (pairs, left_old, left_new) = pair_by(
+            old,
+            new,
+            |a, b| a == b,
+            |a, b| patch_only(a, b, ptr).is_some(),
+        );
         for (a, b) in pairs {
             if let Some(changes) = patch_only(a, b, ptr) {
                 self.changes.extend(changes);
@@ -862,7 +1252,12 @@ impl Differ {
             );
         }
         for _ in common..left_old.len() {
-            self.push(ptr, format!("{keyword}-removed"), Bump::Minor, format!("`{keyword}` removed: the schema can only accept more"));
+            self.push(
+                ptr,
+                format!("{keyword}-removed"),
+                Bump::Minor,
+                format!("`{keyword}` removed: the schema can only accept more"),
+            );
         }
         for _ in common..left_new.len() {
             self.push(
@@ -891,7 +1286,10 @@ fn pair_by<'a, T>(
             if used_new[j] {
                 continue;
             }
-            let found = old.iter().enumerate().find(|(i, a)| !used_old[*i] && if pass == 0 { exact(a, b) } else { close(a, b) });
+            let found = old
+                .iter()
+                .enumerate()
+                .find(|(i, a)| !used_old[*i] && if pass == 0 { exact(a, b) } else { close(a, b) });
             if let Some((i, a)) = found {
                 used_old[i] = true;
                 used_new[j] = true;
@@ -899,8 +1297,18 @@ fn pair_by<'a, T>(
             }
         }
     }
-    let left_old = old.iter().enumerate().filter(|(i, _)| !used_old[*i]).map(|(_, a)| a).collect();
-    let left_new = new.iter().enumerate().filter(|(j, _)| !used_new[*j]).map(|(_, b)| b).collect();
+    let left_old = old
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !used_old[*i])
+        .map(|(_, a)| a)
+        .collect();
+    let left_new = new
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| !used_new[*j])
+        .map(|(_, b)| b)
+        .collect();
     (pairs, left_old, left_new)
 }
 
@@ -929,8 +1337,16 @@ fn describe_discriminator(b: &Branch) -> String {
     if d.is_empty() {
         return String::new();
     }
-    let parts: Vec<String> =
-        d.iter().map(|(k, v)| if k.is_empty() { show(v) } else { format!("{k} = {}", show(v)) }).collect();
+    let parts: Vec<String> = d
+        .iter()
+        .map(|(k, v)| {
+            if k.is_empty() {
+                show(v)
+            } else {
+                format!("{k} = {}", show(v))
+            }
+        })
+        .collect();
     format!(" ({})", parts.join(", "))
 }
 
@@ -939,14 +1355,23 @@ fn describe_discriminator(b: &Branch) -> String {
 fn has_own_discriminator(nb: &Branch, old: &[&Branch]) -> bool {
     let discs: Vec<Vec<(String, Value)>> = old.iter().map(|b| discriminators(b)).collect();
     discriminators(nb).iter().any(|(key, value)| {
-        discs.iter().all(|d| d.iter().any(|(k, _)| k == key) && !d.iter().any(|(k, v)| k == key && v == value))
+        discs.iter().all(|d| {
+            d.iter().any(|(k, _)| k == key) && !d.iter().any(|(k, v)| k == key && v == value)
+        })
     })
 }
 
 /// Pairs the branches of one type group: identical ones, then ones that
 /// differ only in annotations, then ones sharing a discriminator value, then
 /// the last one left on each side.
-fn pair_branches<'a>(old: &[&'a Branch], new: &[&'a Branch]) -> (Vec<(&'a Branch, &'a Branch)>, Vec<&'a Branch>, Vec<&'a Branch>) {
+fn pair_branches<'a>(
+    old: &[&'a Branch],
+    new: &[&'a Branch],
+) -> (
+    Vec<(&'a Branch, &'a Branch)>,
+    Vec<&'a Branch>,
+    Vec<&'a Branch>,
+) {
     if old.len() == 1 && new.len() == 1 {
         return (vec![(old[0], new[0])], vec![], vec![]);
     }
@@ -986,8 +1411,18 @@ fn pair_branches<'a>(old: &[&'a Branch], new: &[&'a Branch]) -> (Vec<(&'a Branch
             }
         }
     }
-    let left_old: Vec<&Branch> = old.iter().enumerate().filter(|(i, _)| !used_old[*i]).map(|(_, b)| *b).collect();
-    let left_new: Vec<&Branch> = new.iter().enumerate().filter(|(j, _)| !used_new[*j]).map(|(_, b)| *b).collect();
+    let left_old: Vec<&Branch> = old
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !used_old[*i])
+        .map(|(_, b)| *b)
+        .collect();
+    let left_new: Vec<&Branch> = new
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| !used_new[*j])
+        .map(|(_, b)| *b)
+        .collect();
     if left_old.len() == 1 && left_new.len() == 1 && !has_own_discriminator(left_new[0], old) {
         pairs.push((left_old[0], left_new[0]));
         return (pairs, vec![], vec![]);

@@ -64,7 +64,11 @@ impl Kind {
     /// Branches of the same group are compared with each other: `integer`
     /// and `number` share one.
     pub fn group(self) -> Kind {
-        if self == Kind::Integer { Kind::Number } else { self }
+        if self == Kind::Integer {
+            Kind::Number
+        } else {
+            self
+        }
     }
 
     /// The intersection of two kinds, if they overlap.
@@ -219,7 +223,10 @@ impl Branch {
     /// The branch with its origin cleared, for comparisons that ignore where
     /// a branch sits.
     pub fn without_origin(&self) -> Branch {
-        Branch { origin: String::new(), ..self.clone() }
+        Branch {
+            origin: String::new(),
+            ..self.clone()
+        }
     }
 }
 
@@ -238,11 +245,11 @@ pub enum Conjunct {
     /// `if`/`then`/`else`
     If {
         /// `if`
-        condition: Schema,
+        condition: Box<Schema>,
         /// `then`
-        then: Option<Schema>,
+        then: Option<Box<Schema>>,
         /// `else`
-        otherwise: Option<Schema>,
+        otherwise: Option<Box<Schema>>,
     },
     /// Something the normaliser cannot read (an unresolved `$ref`, a
     /// recursive `$ref`, an unknown keyword): compared by its raw value.
@@ -275,7 +282,10 @@ pub struct Schema {
 impl Schema {
     /// `true`: every value.
     pub fn any() -> Schema {
-        Schema { branches: vec![Branch::any()], ..Schema::default() }
+        Schema {
+            branches: vec![Branch::any()],
+            ..Schema::default()
+        }
     }
 
     /// `false`: no value.
@@ -290,13 +300,24 @@ impl Schema {
 
     /// True for `true` (a single unconstrained branch, no conjuncts).
     pub fn is_any(&self) -> bool {
-        self.conjuncts.is_empty() && self.branches.len() == 1 && self.branches[0].without_origin().eq_ignoring_annotations(&Branch::any())
+        self.conjuncts.is_empty() && self.branches.len() == 1 && self.branches[0].is_unconstrained()
     }
 }
 
 impl Branch {
-    fn eq_ignoring_annotations(&self, other: &Branch) -> bool {
-        Branch { annotations: BTreeMap::new(), ..self.clone() } == Branch { annotations: BTreeMap::new(), ..other.clone() }
+    /// True for a branch that accepts every value (annotations aside).
+    pub fn is_unconstrained(&self) -> bool {
+        self.kind == Kind::Any
+            && self.values.is_none()
+            && self.lower.is_none()
+            && self.upper.is_none()
+            && self.multiple_of.is_none()
+            && self.min_length == 0
+            && self.max_length.is_none()
+            && self.pattern.is_none()
+            && self.format.is_none()
+            && self.object == ObjectRules::default()
+            && self.array == ArrayRules::default()
     }
 }
 
@@ -315,7 +336,17 @@ pub const ANNOTATION_KEYWORDS: &[&str] = &[
 ];
 
 /// Keywords with no bearing on validity or documentation.
-const IGNORED: &[&str] = &["$schema", "$id", "$anchor", "$dynamicAnchor", "$defs", "definitions", "$vocabulary", "then", "else"];
+const IGNORED: &[&str] = &[
+    "$schema",
+    "$id",
+    "$anchor",
+    "$dynamicAnchor",
+    "$defs",
+    "definitions",
+    "$vocabulary",
+    "then",
+    "else",
+];
 
 /// Keywords the normaliser reads.
 const READ: &[&str] = &[
@@ -358,6 +389,9 @@ const READ: &[&str] = &[
 ];
 
 const MAX_DEPTH: usize = 96;
+/// Subschemas one normalisation expands at most: inlining `$ref`s can
+/// multiply a schema that reuses definitions, and the differ must finish.
+const MAX_NODES: usize = 50_000;
 
 /// Normalises schemas of one registry.
 #[derive(Debug)]
@@ -365,6 +399,7 @@ pub struct Normalizer<'r> {
     reg: &'r mut Registry,
     root_doc: Option<usize>,
     stack: Vec<Loc>,
+    budget: usize,
     /// `$ref`s that did not resolve.
     pub problems: Vec<Diagnostic>,
 }
@@ -372,13 +407,20 @@ pub struct Normalizer<'r> {
 impl<'r> Normalizer<'r> {
     /// A normaliser reading from `reg`.
     pub fn new(reg: &'r mut Registry) -> Normalizer<'r> {
-        Normalizer { reg, root_doc: None, stack: Vec::new(), problems: Vec::new() }
+        Normalizer {
+            reg,
+            root_doc: None,
+            stack: Vec::new(),
+            budget: MAX_NODES,
+            problems: Vec::new(),
+        }
     }
 
     /// The normalised schema at `loc`.
     pub fn normalize(&mut self, loc: &Loc) -> Schema {
         self.root_doc = Some(loc.doc);
         self.stack.clear();
+        self.budget = MAX_NODES;
         self.stack.push(loc.clone());
         let s = self.schema(loc);
         self.stack.clear();
@@ -387,10 +429,26 @@ impl<'r> Normalizer<'r> {
 
     fn schema(&mut self, loc: &Loc) -> Schema {
         let Some(value) = self.reg.value(loc).cloned() else {
-            return opaque("", "a schema location that does not exist", Value::String(loc.pointer.clone()));
+            return opaque(
+                "",
+                "a schema location that does not exist",
+                Value::String(loc.pointer.clone()),
+            );
         };
+        if self.budget == 0 {
+            return opaque(
+                "",
+                "a schema too large for the differ to expand",
+                Value::String(loc.pointer.clone()),
+            );
+        }
+        self.budget -= 1;
         if self.stack.len() > MAX_DEPTH {
-            return opaque("", "a schema nested deeper than the differ follows", Value::String(loc.pointer.clone()));
+            return opaque(
+                "",
+                "a schema nested deeper than the differ follows",
+                Value::String(loc.pointer.clone()),
+            );
         }
         match value {
             Value::Bool(true) => Schema::any(),
@@ -431,7 +489,10 @@ impl<'r> Normalizer<'r> {
                             format!("#{}", target.pointer)
                         } else {
                             let path = &self.reg.doc(target.doc).path;
-                            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                            let name = path
+                                .file_name()
+                                .map(|n| n.to_string_lossy().into_owned())
+                                .unwrap_or_default();
                             format!("{name}#{}", target.pointer)
                         };
                         schema.conjuncts.push(Conjunct::Opaque {
@@ -462,7 +523,9 @@ impl<'r> Normalizer<'r> {
         }
         for keyword in ["anyOf", "oneOf"] {
             if let Some(Value::Array(members)) = obj.get(keyword) {
-                let members: Vec<Schema> = (0..members.len()).map(|i| self.sub(&loc.child(keyword).index(i))).collect();
+                let members: Vec<Schema> = (0..members.len())
+                    .map(|i| self.sub(&loc.child(keyword).index(i)))
+                    .collect();
                 schema = distribute(schema, members, keyword);
             }
         }
@@ -472,9 +535,17 @@ impl<'r> Normalizer<'r> {
         }
         if obj.contains_key("if") {
             let condition = self.sub(&loc.child("if"));
-            let then = obj.contains_key("then").then(|| self.sub(&loc.child("then")));
-            let otherwise = obj.contains_key("else").then(|| self.sub(&loc.child("else")));
-            schema.conjuncts.push(Conjunct::If { condition, then, otherwise });
+            let then = obj
+                .contains_key("then")
+                .then(|| self.sub(&loc.child("then")));
+            let otherwise = obj
+                .contains_key("else")
+                .then(|| self.sub(&loc.child("else")));
+            schema.conjuncts.push(Conjunct::If {
+                condition: Box::new(condition),
+                then: then.map(Box::new),
+                otherwise: otherwise.map(Box::new),
+            });
         }
         // Own annotations win over those of `$ref` targets and `allOf` members.
         for (k, v) in annotations {
@@ -492,17 +563,32 @@ impl<'r> Normalizer<'r> {
         let num = |k: &str| obj.get(k).and_then(Value::as_f64);
         let count = |k: &str| obj.get(k).and_then(Value::as_u64);
         template.lower = tighter_lower(
-            num("minimum").map(|value| Bound { value, exclusive: false }),
-            num("exclusiveMinimum").map(|value| Bound { value, exclusive: true }),
+            num("minimum").map(|value| Bound {
+                value,
+                exclusive: false,
+            }),
+            num("exclusiveMinimum").map(|value| Bound {
+                value,
+                exclusive: true,
+            }),
         );
         template.upper = tighter_upper(
-            num("maximum").map(|value| Bound { value, exclusive: false }),
-            num("exclusiveMaximum").map(|value| Bound { value, exclusive: true }),
+            num("maximum").map(|value| Bound {
+                value,
+                exclusive: false,
+            }),
+            num("exclusiveMaximum").map(|value| Bound {
+                value,
+                exclusive: true,
+            }),
         );
         template.multiple_of = num("multipleOf");
         template.min_length = count("minLength").unwrap_or(0);
         template.max_length = count("maxLength");
-        template.pattern = obj.get("pattern").and_then(Value::as_str).map(str::to_owned);
+        template.pattern = obj
+            .get("pattern")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         template.format = obj.get("format").and_then(Value::as_str).map(str::to_owned);
 
         let o = &mut template.object;
@@ -513,7 +599,11 @@ impl<'r> Normalizer<'r> {
             }
         }
         if let Some(Value::Array(req)) = obj.get("required") {
-            o.required = req.iter().filter_map(Value::as_str).map(str::to_owned).collect();
+            o.required = req
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect();
         }
         if obj.contains_key("additionalProperties") {
             o.additional = Some(Box::new(self.sub(&loc.child("additionalProperties"))));
@@ -531,7 +621,15 @@ impl<'r> Normalizer<'r> {
         o.max_properties = count("maxProperties");
         if let Some(Value::Object(deps)) = obj.get("dependentRequired") {
             for (name, list) in deps {
-                let names = list.as_array().map(|l| l.iter().filter_map(Value::as_str).map(str::to_owned).collect()).unwrap_or_default();
+                let names = list
+                    .as_array()
+                    .map(|l| {
+                        l.iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_owned)
+                            .collect()
+                    })
+                    .unwrap_or_default();
                 o.dependent_required.insert(name.clone(), names);
             }
         }
@@ -563,7 +661,12 @@ impl<'r> Normalizer<'r> {
 
         let types: Option<Vec<Kind>> = match obj.get("type") {
             Some(Value::String(t)) => Some(Kind::from_type(t).into_iter().collect()),
-            Some(Value::Array(ts)) => Some(ts.iter().filter_map(Value::as_str).filter_map(Kind::from_type).collect()),
+            Some(Value::Array(ts)) => Some(
+                ts.iter()
+                    .filter_map(Value::as_str)
+                    .filter_map(Kind::from_type)
+                    .collect(),
+            ),
             _ => None,
         };
         let mut values: Option<Vec<Value>> = match obj.get("enum") {
@@ -620,7 +723,13 @@ impl<'r> Normalizer<'r> {
                 None => branches.push(template),
             },
         }
-        Schema { annotations: BTreeMap::new(), default: None, branches, exclusive: false, conjuncts: Vec::new() }
+        Schema {
+            annotations: BTreeMap::new(),
+            default: None,
+            branches,
+            exclusive: false,
+            conjuncts: Vec::new(),
+        }
     }
 }
 
@@ -631,7 +740,11 @@ fn escape(s: &str) -> String {
 fn opaque(at: &str, what: &str, value: Value) -> Schema {
     Schema {
         branches: vec![Branch::any()],
-        conjuncts: vec![Conjunct::Opaque { at: at.to_owned(), what: what.to_owned(), value }],
+        conjuncts: vec![Conjunct::Opaque {
+            at: at.to_owned(),
+            what: what.to_owned(),
+            value,
+        }],
         ..Schema::default()
     }
 }
@@ -670,11 +783,32 @@ fn tighter_upper(a: Option<Bound>, b: Option<Bound>) -> Option<Bound> {
 
 /// `base` ∧ `member`, merged when exact, else `member` kept as a conjunct.
 fn merge_or_keep(base: Schema, member: Schema, at: &str) -> Schema {
+    // `true ∧ member` is `member` (the common `{"$ref": …, "description": …}`):
+    // no merge, no copy. The base's annotations win.
+    if base.is_any()
+        && base
+            .branches
+            .iter()
+            .all(|b| b.origin.is_empty() && b.annotations.is_empty())
+    {
+        let mut m = member;
+        for (k, v) in base.annotations {
+            m.annotations.insert(k, v);
+        }
+        if base.default.is_some() {
+            m.default = base.default;
+        }
+        m.exclusive |= base.exclusive;
+        return m;
+    }
     match merge(&base, &member) {
         Some(m) => m,
         None => {
             let mut base = base;
-            base.conjuncts.push(Conjunct::AllOf { at: at.to_owned(), schema: member });
+            base.conjuncts.push(Conjunct::AllOf {
+                at: at.to_owned(),
+                schema: member,
+            });
             base
         }
     }
@@ -706,7 +840,10 @@ pub fn merge(a: &Schema, b: &Schema) -> Option<Schema> {
     })
 }
 
-fn merge_opt_schema(a: &Option<Box<Schema>>, b: &Option<Box<Schema>>) -> Option<Option<Box<Schema>>> {
+fn merge_opt_schema(
+    a: &Option<Box<Schema>>,
+    b: &Option<Box<Schema>>,
+) -> Option<Option<Box<Schema>>> {
     Some(match (a, b) {
         (Some(x), Some(y)) => Some(Box::new(merge(x, y)?)),
         (Some(x), None) => Some(x.clone()),
@@ -757,7 +894,9 @@ fn merge_branch(x: &Branch, y: &Branch) -> Option<Branch> {
     let closes_over = |a: &ObjectRules, b: &ObjectRules| {
         a.additional.is_some()
             && (b.properties.keys().any(|k| !a.properties.contains_key(k))
-                || b.pattern_properties.keys().any(|k| !a.pattern_properties.contains_key(k)))
+                || b.pattern_properties
+                    .keys()
+                    .any(|k| !a.pattern_properties.contains_key(k)))
     };
     if closes_over(xo, yo) || closes_over(yo, xo) {
         return None;
@@ -780,7 +919,10 @@ fn merge_branch(x: &Branch, y: &Branch) -> Option<Branch> {
     }
     let mut dependent_required = xo.dependent_required.clone();
     for (k, names) in &yo.dependent_required {
-        dependent_required.entry(k.clone()).or_default().extend(names.iter().cloned());
+        dependent_required
+            .entry(k.clone())
+            .or_default()
+            .extend(names.iter().cloned());
     }
     let mut dependent_schemas = xo.dependent_schemas.clone();
     for (k, s) in &yo.dependent_schemas {
@@ -804,17 +946,28 @@ fn merge_branch(x: &Branch, y: &Branch) -> Option<Branch> {
     let (xa, ya) = (&x.array, &y.array);
     let x_positional = !xa.prefix.is_empty() || xa.items.is_some();
     let y_positional = !ya.prefix.is_empty() || ya.items.is_some();
-    let (prefix, items) = if (!xa.prefix.is_empty() || !ya.prefix.is_empty()) && x_positional && y_positional {
-        if xa.prefix != ya.prefix {
+    let (prefix, items) =
+        if (!xa.prefix.is_empty() || !ya.prefix.is_empty()) && x_positional && y_positional {
+            if xa.prefix != ya.prefix {
+                return None;
+            }
+            (xa.prefix.clone(), merge_opt_schema(&xa.items, &ya.items)?)
+        } else {
+            let prefix = if xa.prefix.is_empty() {
+                ya.prefix.clone()
+            } else {
+                xa.prefix.clone()
+            };
+            (prefix, merge_opt_schema(&xa.items, &ya.items)?)
+        };
+    let (contains, min_contains, max_contains) = match (&xa.contains, &ya.contains) {
+        (Some(a), Some(b))
+            if a != b
+                || xa.min_contains != ya.min_contains
+                || xa.max_contains != ya.max_contains =>
+        {
             return None;
         }
-        (xa.prefix.clone(), merge_opt_schema(&xa.items, &ya.items)?)
-    } else {
-        let prefix = if xa.prefix.is_empty() { ya.prefix.clone() } else { xa.prefix.clone() };
-        (prefix, merge_opt_schema(&xa.items, &ya.items)?)
-    };
-    let (contains, min_contains, max_contains) = match (&xa.contains, &ya.contains) {
-        (Some(a), Some(b)) if a != b || xa.min_contains != ya.min_contains || xa.max_contains != ya.max_contains => return None,
         (Some(_), _) => (xa.contains.clone(), xa.min_contains, xa.max_contains),
         (None, _) => (ya.contains.clone(), ya.min_contains, ya.max_contains),
     };
@@ -872,7 +1025,9 @@ fn distribute(mut base: Schema, members: Vec<Schema>, keyword: &str) -> Schema {
                     None => {
                         base.conjuncts.push(Conjunct::Opaque {
                             at: at.clone(),
-                            what: format!("a `{keyword}` member that conflicts with the keywords beside it"),
+                            what: format!(
+                                "a `{keyword}` member that conflicts with the keywords beside it"
+                            ),
                             value: Value::String(format!("{b:?}")),
                         });
                         branches.push(b.clone());

@@ -46,7 +46,9 @@ pub fn next_version(v: Version, bump: Bump, today: Version) -> Result<Version, S
         }),
         Version::Date(..) => {
             if today <= v {
-                Err(format!("the newest version is dated {v}, and a calendar version is today's date ({today}): there is nothing newer to create today"))
+                Err(format!(
+                    "the newest version is dated {v}, and a calendar version is today's date ({today}): there is nothing newer to create today"
+                ))
             } else {
                 Ok(today)
             }
@@ -56,11 +58,22 @@ pub fn next_version(v: Version, bump: Bump, today: Version) -> Result<Version, S
 
 /// Plans the next version of `source_name/event_dir` in `catalog`.
 /// `today` names a calendar source's new version.
-pub fn plan(catalog: &mut Catalog, source_name: &str, event_dir: &str, bump: Bump, today: Version) -> Result<Scaffold, String> {
-    let Catalog { sources, registry, .. } = catalog;
+pub fn plan(
+    catalog: &mut Catalog,
+    source_name: &str,
+    event_dir: &str,
+    bump: Bump,
+    today: Version,
+) -> Result<Scaffold, String> {
+    let Catalog {
+        sources, registry, ..
+    } = catalog;
     let Some(source) = sources.iter().find(|s| s.name == source_name) else {
         let known: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
-        return Err(format!("the catalog has no source \"{source_name}\" (sources: {})", known.join(", ")));
+        return Err(format!(
+            "the catalog has no source \"{source_name}\" (sources: {})",
+            known.join(", ")
+        ));
     };
     if ident::module_name(event_dir).is_none() || event_dir.contains(['/', '\\']) {
         return Err(format!(
@@ -72,39 +85,71 @@ pub fn plan(catalog: &mut Catalog, source_name: &str, event_dir: &str, bump: Bum
         None => first_of_new(source, event_dir, registry, today)?,
     };
     let stem = scaffold.version.to_string();
-    let dir = scaffold.schema_path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let dir = scaffold
+        .schema_path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
     for ext in ["json", "yaml", "yml"] {
         let p = dir.join(format!("{stem}.{ext}"));
         if p.exists() {
-            return Err(format!("{} already exists; eventsmith new does not overwrite files", p.display()));
+            return Err(format!(
+                "{} already exists; eventsmith new does not overwrite files",
+                p.display()
+            ));
         }
     }
     if scaffold.example_path.exists() {
-        return Err(format!("{} already exists; eventsmith new does not overwrite files", shown(&scaffold.example_path)));
+        return Err(format!(
+            "{} already exists; eventsmith new does not overwrite files",
+            shown(&scaffold.example_path)
+        ));
     }
     Ok(scaffold)
 }
 
-fn next_of_existing(source: &Source, event: &EventType, reg: &mut Registry, bump: Bump, today: Version) -> Result<Scaffold, String> {
+fn next_of_existing(
+    source: &Source,
+    event: &EventType,
+    reg: &mut Registry,
+    bump: Bump,
+    today: Version,
+) -> Result<Scaffold, String> {
     let Some(newest) = event.versions.last() else {
         return Err(format!("{} has no version to start from", event.dir));
     };
     let version = next_version(newest.version, bump, today)?;
     let old = newest.version.to_string();
     let new = version.to_string();
-    let ext = newest.file.extension().and_then(|e| e.to_str()).unwrap_or("json");
-    let dir = newest.file.parent().map(Path::to_path_buf).unwrap_or_default();
+    let ext = newest
+        .file
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("json");
+    let dir = newest
+        .file
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
     let schema_path = dir.join(format!("{new}.{ext}"));
-    let mut schema_text =
-        std::fs::read_to_string(&newest.file).map_err(|e| format!("cannot read {}: {e}", newest.file.display()))?;
+    let mut schema_text = std::fs::read_to_string(&newest.file)
+        .map_err(|e| format!("cannot read {}: {e}", newest.file.display()))?;
     // Carry the version in the title forward.
-    let title = document::read(&newest.file).ok().and_then(|d| d.value.get("title").and_then(Value::as_str).map(str::to_owned));
+    let title = document::read(&newest.file).ok().and_then(|d| {
+        d.value
+            .get("title")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    });
     if let Some(title) = title
         && title.contains(&old)
     {
         let new_title = title.replace(&old, &new);
         let (from, to) = if ext == "json" {
-            (Value::from(title.as_str()).to_string(), Value::from(new_title.as_str()).to_string())
+            (
+                Value::from(title.as_str()).to_string(),
+                Value::from(new_title.as_str()).to_string(),
+            )
         } else {
             (title.clone(), new_title)
         };
@@ -113,8 +158,16 @@ fn next_of_existing(source: &Source, event: &EventType, reg: &mut Registry, bump
 
     // The newest valid example, preferring `<version>.*` over named ones.
     let example: Option<&Example> = event.versions.iter().rev().find_map(|v| {
-        let valid: Vec<&Example> = v.examples.iter().filter(|e| e.expect == Expectation::Valid).collect();
-        let plain = valid.iter().find(|e| e.path.file_stem().is_some_and(|s| s.to_string_lossy() == v.version.to_string()));
+        let valid: Vec<&Example> = v
+            .examples
+            .iter()
+            .filter(|e| e.expect == Expectation::Valid)
+            .collect();
+        let plain = valid.iter().find(|e| {
+            e.path
+                .file_stem()
+                .is_some_and(|s| s.to_string_lossy() == v.version.to_string())
+        });
         plain.or(valid.first()).copied()
     });
     let (value, example_from) = match example {
@@ -161,7 +214,12 @@ fn next_of_existing(source: &Source, event: &EventType, reg: &mut Registry, bump
     })
 }
 
-fn first_of_new(source: &Source, event_dir: &str, reg: &mut Registry, today: Version) -> Result<Scaffold, String> {
+fn first_of_new(
+    source: &Source,
+    event_dir: &str,
+    reg: &mut Registry,
+    today: Version,
+) -> Result<Scaffold, String> {
     let version = match source.versioning {
         Versioning::Semver => Version::Semver(1, 0, 0),
         Versioning::Calendar => today,
@@ -181,7 +239,13 @@ fn first_of_new(source: &Source, event_dir: &str, reg: &mut Registry, today: Ver
     // The stub example: what the envelope requires, if the source has one.
     let mut value = match &source.envelope {
         Some(path) => match reg.load_file(path) {
-            Ok(doc) => sample(&Normalizer::new(reg).normalize(&Loc { doc, pointer: String::new() }), 0),
+            Ok(doc) => sample(
+                &Normalizer::new(reg).normalize(&Loc {
+                    doc,
+                    pointer: String::new(),
+                }),
+                0,
+            ),
             Err(_) => Value::Object(Map::new()),
         },
         None => Value::Object(Map::new()),
@@ -196,19 +260,30 @@ fn first_of_new(source: &Source, event_dir: &str, reg: &mut Registry, today: Ver
         format!(
             "edit {}: write the title, the description, the properties and which are required{}",
             shown(&schema_path),
-            if source.envelope.is_some() { " (the envelope's properties are merged in)" } else { "" }
+            if source.envelope.is_some() {
+                " (the envelope's properties are merged in)"
+            } else {
+                ""
+            }
         ),
         format!(
             "edit {}: a real payload of the new type; add payloads that must fail under examples/invalid/ with examples/invalid/expected.yaml",
             shown(&example_path)
         ),
-        "run `eventsmith check` (a new event type is an addition: fine in a minor release)".to_owned(),
+        "run `eventsmith check` (a new event type is an addition: fine in a minor release)"
+            .to_owned(),
     ];
     let newest_major = source
         .events
         .iter()
         .flat_map(|e| &e.versions)
-        .filter_map(|v| if let Version::Semver(m, _, _) = v.version { Some(m) } else { None })
+        .filter_map(|v| {
+            if let Version::Semver(m, _, _) = v.version {
+                Some(m)
+            } else {
+                None
+            }
+        })
         .max();
     if let Some(m) = newest_major.filter(|m| *m > 1) {
         next_steps.insert(
@@ -233,8 +308,13 @@ fn first_of_new(source: &Source, event_dir: &str, reg: &mut Registry, today: Ver
 
 /// `path` relative to the working directory when it lies below it.
 pub fn shown(path: &Path) -> String {
-    let cwd = std::env::current_dir().ok().and_then(|d| std::fs::canonicalize(d).ok());
-    let rel = cwd.as_deref().and_then(|d| path.strip_prefix(d).ok()).unwrap_or(path);
+    let cwd = std::env::current_dir()
+        .ok()
+        .and_then(|d| std::fs::canonicalize(d).ok());
+    let rel = cwd
+        .as_deref()
+        .and_then(|d| path.strip_prefix(d).ok())
+        .unwrap_or(path);
     rel.display().to_string()
 }
 
@@ -266,7 +346,12 @@ pub fn sample(schema: &Schema, depth: usize) -> Value {
     if let Some(d) = &schema.default {
         return d.clone();
     }
-    let Some(b) = schema.branches.iter().find(|b| b.kind != Kind::Null).or(schema.branches.first()) else {
+    let Some(b) = schema
+        .branches
+        .iter()
+        .find(|b| b.kind != Kind::Null)
+        .or(schema.branches.first())
+    else {
         return Value::Null;
     };
     if let Some(v) = b.values.as_ref().and_then(|vs| vs.first()) {
@@ -276,14 +361,22 @@ pub fn sample(schema: &Schema, depth: usize) -> Value {
         return Value::Null;
     }
     let kind = match b.kind {
-        Kind::Any if !b.object.properties.is_empty() || !b.object.required.is_empty() => Kind::Object,
+        Kind::Any if !b.object.properties.is_empty() || !b.object.required.is_empty() => {
+            Kind::Object
+        }
         k => k,
     };
     match kind {
         Kind::Any | Kind::Null => Value::Null,
         Kind::Boolean => Value::Bool(false),
         Kind::Integer | Kind::Number => {
-            let mut n = b.lower.map_or(0.0, |l| if l.exclusive { l.value.floor() + 1.0 } else { l.value.ceil() });
+            let mut n = b.lower.map_or(0.0, |l| {
+                if l.exclusive {
+                    l.value.floor() + 1.0
+                } else {
+                    l.value.ceil()
+                }
+            });
             if let Some(u) = b.upper
                 && (n > u.value || (u.exclusive && n >= u.value))
             {
@@ -294,7 +387,11 @@ pub fn sample(schema: &Schema, depth: usize) -> Value {
             {
                 n = (n / m).ceil() * m;
             }
-            if n.fract() == 0.0 && n.abs() < 9.0e15 { json!(n as i64) } else { json!(n) }
+            if n.fract() == 0.0 && n.abs() < 9.0e15 {
+                json!(n as i64)
+            } else {
+                json!(n)
+            }
         }
         Kind::String => {
             let base = match b.format.as_deref() {
@@ -346,7 +443,9 @@ pub fn sample(schema: &Schema, depth: usize) -> Value {
 
 /// Today's date (UTC) as a calendar version.
 pub fn today() -> Version {
-    let days = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() / 86_400);
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400);
     let (y, m, d) = civil_from_days(days as i64);
     Version::Date(y as u16, m as u8, d as u8)
 }

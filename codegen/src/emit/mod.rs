@@ -191,7 +191,7 @@ fn emit_source(
             });
             let vdoc = format!(" Version {version_text}.");
             version_variants.push(quote! { #[doc = #vdoc] #alias(#alias), });
-            select_arms.push(quote! { #vi => #rt::event::decode::<#alias>(value, version).map(Event::#alias), });
+            select_arms.push(quote! { #vi => #rt::event::decode_with::<#alias>(value, version, options).map(Event::#alias), });
             schema_version_arms.push(quote! { Event::#alias(_) => #vlit, });
             vser_arms.push(quote! { Event::#alias(e) => #rt::__private::serde::Serialize::serialize(e, s), });
             exact_arms.push(quote! { #vlit => ::std::option::Option::Some(<#alias as #rt::Schema>::validate(value)), });
@@ -201,7 +201,7 @@ fn emit_source(
         let edoc = format!(" Every known version of `{}`.", event.type_value);
         items.push(quote! {
             #[doc = #edoc]
-            #[allow(deprecated)]
+            #[allow(deprecated, clippy::large_enum_variant)]
             #[derive(Debug, Clone, PartialEq)]
             pub enum Event {
                 #(#version_variants)*
@@ -217,6 +217,15 @@ fn emit_source(
                 /// Validates and decodes a payload of this type at `version`,
                 /// reading it with the newest schema that can.
                 pub fn from_value(value: #rt::__private::serde_json::Value, version: &str) -> ::std::result::Result<Self, #rt::EventError> {
+                    Self::from_value_with(value, version, &#rt::Options::default())
+                }
+
+                /// [`Event::from_value`] with explicit options.
+                pub fn from_value_with(
+                    value: #rt::__private::serde_json::Value,
+                    version: &str,
+                    options: &#rt::Options,
+                ) -> ::std::result::Result<Self, #rt::EventError> {
                     match #rt::event::choose(#scheme, Self::TYPE, Self::VERSIONS, version)? {
                         #(#select_arms)*
                         _ => ::std::result::Result::Err(#rt::EventError::UnknownVersion {
@@ -264,7 +273,7 @@ fn emit_source(
         let emod_ident = ident(&event.module);
         let vdoc = format!(" `{}`", event.type_value);
         source_variants.push(quote! { #[doc = #vdoc] #variant(#emod_ident::Event), });
-        source_arms.push(quote! { #tlit => #emod_ident::Event::from_value(value, &version).map(Event::#variant), });
+        source_arms.push(quote! { #tlit => #emod_ident::Event::from_value_with(value, &version, options).map(Event::#variant), });
         type_values.push(tlit.clone());
         type_of_arms.push(quote! { Event::#variant(_) => #tlit, });
         source_exact_arms.push(quote! { #tlit => #emod_ident::Event::validate_exact(schema_version, value), });
@@ -275,6 +284,7 @@ fn emit_source(
     let sdoc = format!(" Any event of {}: every type, every version.", source.title);
     tree.at(&smod).items.push(quote! {
         #[doc = #sdoc]
+        #[allow(clippy::large_enum_variant)]
         #[derive(Debug, Clone, PartialEq)]
         pub enum Event {
             #(#source_variants)*
@@ -296,7 +306,7 @@ fn emit_source(
             /// [`Event::from_slice`] with explicit limits.
             pub fn from_slice_with(bytes: &[u8], options: &#rt::Options) -> ::std::result::Result<Self, #rt::EventError> {
                 let value = #rt::json::parse_slice(bytes, options.limits)?;
-                Self::from_value(value)
+                Self::from_value_with(value, options)
             }
 
             /// Parses a payload from text.
@@ -307,6 +317,15 @@ fn emit_source(
 
             /// Dispatches an already parsed payload on its type and version.
             pub fn from_value(value: #rt::__private::serde_json::Value) -> ::std::result::Result<Self, #rt::EventError> {
+                Self::from_value_with(value, &#rt::Options::default())
+            }
+
+            /// [`Event::from_value`] with explicit options: limits, unknown types
+            /// and how payloads newer than their schema are judged.
+            pub fn from_value_with(
+                value: #rt::__private::serde_json::Value,
+                options: &#rt::Options,
+            ) -> ::std::result::Result<Self, #rt::EventError> {
                 let (event_type, version) = #rt::event::envelope(&value, Self::TYPE_FIELD, Self::VERSION_FIELD)?;
                 let (event_type, version) = (event_type.to_owned(), version.to_owned());
                 match event_type.as_str() {
@@ -331,7 +350,7 @@ fn emit_source(
                 if !known && options.unknown_types == #rt::UnknownTypes::Keep {
                     return ::std::result::Result::Ok(#rt::Received::Unknown(value));
                 }
-                Self::from_value(value).map(#rt::Received::Known)
+                Self::from_value_with(value, options).map(#rt::Received::Known)
             }
 
             /// The event's type value.

@@ -26,18 +26,27 @@ pub fn emit(graph: &Graph, nodes: &[NodeId], rt: &TokenStream) -> TokenStream {
                 ::std::sync::LazyLock::new(|| #rt::validation::json_literal(#lit));
         }
     });
+    // Only when some check uses it: an unused macro would warn.
+    let used = fns.iter().any(|f| f.to_string().contains("failed !"));
+    let failed = if used {
+        quote! {
+            /// Records that a check failed; a probing sink stops at the first.
+            macro_rules! failed {
+                ($ok:ident) => {
+                    $ok = false;
+                    if !S::COLLECT {
+                        return false;
+                    }
+                };
+            }
+        }
+    } else {
+        quote! {}
+    };
     quote! {
         #[allow(unused_imports)]
         use #rt::validation;
-        /// Records that a check failed; a probing sink stops at the first.
-        macro_rules! failed {
-            ($ok:ident) => {
-                $ok = false;
-                if !S::COLLECT {
-                    return false;
-                }
-            };
-        }
+        #failed
         #(#patterns)*
         #(#values)*
         #(#fns)*

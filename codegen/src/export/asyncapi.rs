@@ -72,27 +72,45 @@ pub fn document(bundled: &Bundled<'_>) -> Result<Value, Diagnostic> {
                 let key = keys::version(source, event, version);
                 let version_text = version.version.to_string();
                 let root = bundled.catalog.registry.value(&version.root());
-                let text = |k: &str| root.and_then(|r| r.get(k)).and_then(Value::as_str).map(str::to_owned);
+                let text = |k: &str| {
+                    root.and_then(|r| r.get(k))
+                        .and_then(Value::as_str)
+                        .map(str::to_owned)
+                };
                 let mut message = Map::new();
                 message.insert("name".to_owned(), json!(event.type_value));
-                message.insert("title".to_owned(), json!(format!("{} {version_text}", event.type_value)));
+                message.insert(
+                    "title".to_owned(),
+                    json!(format!("{} {version_text}", event.type_value)),
+                );
                 if let Some(d) = text("description") {
                     message.insert("summary".to_owned(), json!(d));
                 }
                 message.insert("contentType".to_owned(), json!("application/json"));
                 if signed {
                     uses_headers = true;
-                    message.insert("headers".to_owned(), json!({"$ref": format!("{SCHEMAS}{HEADERS}")}));
+                    message.insert(
+                        "headers".to_owned(),
+                        json!({"$ref": format!("{SCHEMAS}{HEADERS}")}),
+                    );
                 }
-                message.insert("payload".to_owned(), json!({"$ref": format!("{SCHEMAS}{key}")}));
+                message.insert(
+                    "payload".to_owned(),
+                    json!({"$ref": format!("{SCHEMAS}{key}")}),
+                );
                 message.insert("x-eventsmith-version".to_owned(), json!(version_text));
                 if version.deprecated {
                     message.insert("x-eventsmith-deprecated".to_owned(), json!(true));
                 }
                 messages.insert(key.clone(), Value::Object(message));
                 let message_key = version.version.type_name();
-                channel_messages.insert(message_key.clone(), json!({"$ref": format!("#/components/messages/{key}")}));
-                operation_messages.push(json!({"$ref": format!("#/channels/{channel_key}/messages/{message_key}")}));
+                channel_messages.insert(
+                    message_key.clone(),
+                    json!({"$ref": format!("#/components/messages/{key}")}),
+                );
+                operation_messages.push(
+                    json!({"$ref": format!("#/channels/{channel_key}/messages/{message_key}")}),
+                );
             }
             let mut description = event_description(bundled, event).unwrap_or_default();
             if !description.is_empty() {
@@ -128,7 +146,10 @@ pub fn document(bundled: &Bundled<'_>) -> Result<Value, Diagnostic> {
             }
             props.insert(name.to_owned(), schema);
         }
-        let required: Vec<&str> = standard_webhook_headers().iter().map(|(n, _, _)| *n).collect();
+        let required: Vec<&str> = standard_webhook_headers()
+            .iter()
+            .map(|(n, _, _)| *n)
+            .collect();
         if schemas.contains_key(HEADERS) {
             return Err(Diagnostic::error(
                 "export-name-collision",

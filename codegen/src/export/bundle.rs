@@ -15,14 +15,16 @@
 //! same definitions differently.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
 use super::formats;
 use crate::diagnostic::Diagnostics;
 use crate::load::catalog::{PARTIAL_OF, Source};
-use crate::load::registry::{Loc, Registry, SCHEMA_ARRAY_KEYWORDS, SCHEMA_KEYWORDS, SCHEMA_MAP_KEYWORDS};
+use crate::load::registry::{
+    Loc, Registry, SCHEMA_ARRAY_KEYWORDS, SCHEMA_KEYWORDS, SCHEMA_MAP_KEYWORDS,
+};
 
 /// Prefix of a `$ref` that names definition number N before names exist.
 const PLACEHOLDER: &str = "\u{0}eventsmith-def:";
@@ -30,12 +32,28 @@ const PLACEHOLDER: &str = "\u{0}eventsmith-def:";
 /// Keywords dropped from exported schemas: identifiers would change how the
 /// rewritten references resolve, nested `$defs` are hoisted, and the
 /// partial marker has been expanded already.
-const DROPPED: &[&str] = &["$id", "$anchor", "$dynamicAnchor", "$schema", "$defs", "definitions", PARTIAL_OF];
+const DROPPED: &[&str] = &[
+    "$id",
+    "$anchor",
+    "$dynamicAnchor",
+    "$schema",
+    "$defs",
+    "definitions",
+    PARTIAL_OF,
+];
 
 /// Annotation keywords: a `$ref`'s sibling annotation may override the
 /// target's when the two are merged.
-const ANNOTATIONS: &[&str] =
-    &["title", "description", "examples", "default", "deprecated", "readOnly", "writeOnly", "$comment"];
+const ANNOTATIONS: &[&str] = &[
+    "title",
+    "description",
+    "examples",
+    "default",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "$comment",
+];
 
 /// A shared definition.
 #[derive(Debug, Clone)]
@@ -87,8 +105,18 @@ impl SourceBundle {
 }
 
 /// Bundles every version of `source`.
-pub fn bundle_source(reg: &mut Registry, catalog_root: &Path, source: &Source, diags: &mut Diagnostics) -> SourceBundle {
-    let mut b = Bundler { reg, ids: BTreeMap::new(), locs: Vec::new(), diags };
+pub fn bundle_source(
+    reg: &mut Registry,
+    catalog_root: &Path,
+    source: &Source,
+    diags: &mut Diagnostics,
+) -> SourceBundle {
+    let mut b = Bundler {
+        reg,
+        ids: BTreeMap::new(),
+        locs: Vec::new(),
+        diags,
+    };
     let mut roots = Vec::new();
     for event in &source.events {
         let mut versions = Vec::new();
@@ -116,7 +144,12 @@ pub fn bundle_source(reg: &mut Registry, catalog_root: &Path, source: &Source, d
         .iter()
         .zip(defs)
         .zip(names)
-        .map(|((loc, (schema, uses)), name)| Def { loc: loc.clone(), name, schema, uses })
+        .map(|((loc, (schema, uses)), name)| Def {
+            loc: loc.clone(),
+            name,
+            schema,
+            uses,
+        })
         .collect();
     SourceBundle { roots, defs }
 }
@@ -150,8 +183,16 @@ impl Bundler<'_> {
 
     /// A copy of `schema` (found at `at`) with every reference resolved.
     /// `stack` holds the locations being inlined, to stop recursion.
-    fn transform(&mut self, schema: &Value, at: &Loc, stack: &mut Vec<Loc>, uses: &mut BTreeSet<usize>) -> Value {
-        let Value::Object(obj) = schema else { return schema.clone() };
+    fn transform(
+        &mut self,
+        schema: &Value,
+        at: &Loc,
+        stack: &mut Vec<Loc>,
+        uses: &mut BTreeSet<usize>,
+    ) -> Value {
+        let Value::Object(obj) = schema else {
+            return schema.clone();
+        };
         let mut out = Map::new();
         let mut inlined = None;
         for (key, value) in obj {
@@ -171,7 +212,11 @@ impl Bundler<'_> {
                         out.insert(key.clone(), Value::String(format!("{PLACEHOLDER}{id}")));
                     }
                     Ok(target) => {
-                        let value = self.reg.value(&target).cloned().unwrap_or(Value::Bool(true));
+                        let value = self
+                            .reg
+                            .value(&target)
+                            .cloned()
+                            .unwrap_or(Value::Bool(true));
                         stack.push(target.clone());
                         inlined = Some(self.transform(&value, &target, stack, uses));
                         stack.pop();
@@ -184,7 +229,11 @@ impl Bundler<'_> {
             } else if SCHEMA_KEYWORDS.contains(&k) {
                 let v = match value {
                     Value::Array(items) => Value::Array(
-                        items.iter().enumerate().map(|(i, s)| self.transform(s, &at.child(k).index(i), stack, uses)).collect(),
+                        items
+                            .iter()
+                            .enumerate()
+                            .map(|(i, s)| self.transform(s, &at.child(k).index(i), stack, uses))
+                            .collect(),
                     ),
                     other => self.transform(other, &at.child(k), stack, uses),
                 };
@@ -194,13 +243,20 @@ impl Bundler<'_> {
             {
                 let mut m = Map::new();
                 for (name, sub) in map {
-                    m.insert(name.clone(), self.transform(sub, &at.child(k).child(name), stack, uses));
+                    m.insert(
+                        name.clone(),
+                        self.transform(sub, &at.child(k).child(name), stack, uses),
+                    );
                 }
                 out.insert(key.clone(), Value::Object(m));
             } else if SCHEMA_ARRAY_KEYWORDS.contains(&k)
                 && let Value::Array(items) = value
             {
-                let v = items.iter().enumerate().map(|(i, s)| self.transform(s, &at.child(k).index(i), stack, uses)).collect();
+                let v = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| self.transform(s, &at.child(k).index(i), stack, uses))
+                    .collect();
                 out.insert(key.clone(), Value::Array(v));
             } else {
                 out.insert(key.clone(), value.clone());
@@ -221,9 +277,17 @@ impl Bundler<'_> {
 /// intersection (json-schema-to-typescript ignores properties beside
 /// `allOf`). Left alone when another keyword reads the sibling properties.
 fn split_all_of(schema: &mut Map<String, Value>) {
-    let Some(Value::Array(_)) = schema.get("allOf") else { return };
+    let Some(Value::Array(_)) = schema.get("allOf") else {
+        return;
+    };
     if !(schema.contains_key("properties") || schema.contains_key("required"))
-        || ["additionalProperties", "patternProperties", "unevaluatedProperties"].iter().any(|k| schema.contains_key(*k))
+        || [
+            "additionalProperties",
+            "patternProperties",
+            "unevaluatedProperties",
+        ]
+        .iter()
+        .any(|k| schema.contains_key(*k))
     {
         return;
     }
@@ -247,16 +311,25 @@ fn split_all_of(schema: &mut Map<String, Value>) {
 /// `null`, datamodel-code-generator makes a pydantic Enum with a `None`
 /// member that accepts any unknown value as that member).
 fn split_nullable_enum(schema: &mut Map<String, Value>) {
-    let Some(Value::Array(values)) = schema.get("enum") else { return };
-    if !values.contains(&Value::Null) || values.iter().all(Value::is_null) || schema.contains_key("anyOf") {
+    let Some(Value::Array(values)) = schema.get("enum") else {
+        return;
+    };
+    if !values.contains(&Value::Null)
+        || values.iter().all(Value::is_null)
+        || schema.contains_key("anyOf")
+    {
         return;
     }
     let null = Value::String("null".to_owned());
     let types = match schema.get("type") {
         None => None,
-        Some(Value::Array(types)) if types.contains(&null) && types.len() > 1 => {
-            Some(types.iter().filter(|t| **t != null).cloned().collect::<Vec<_>>())
-        }
+        Some(Value::Array(types)) if types.contains(&null) && types.len() > 1 => Some(
+            types
+                .iter()
+                .filter(|t| **t != null)
+                .cloned()
+                .collect::<Vec<_>>(),
+        ),
         // `null` is not an allowed type, or the only one: nothing to split.
         Some(_) => return,
     };
@@ -276,7 +349,10 @@ fn split_nullable_enum(schema: &mut Map<String, Value>) {
     first.insert("enum".to_owned(), Value::Array(values));
     let mut second = Map::new();
     second.insert("type".to_owned(), null);
-    schema.insert("anyOf".to_owned(), Value::Array(vec![Value::Object(first), Value::Object(second)]));
+    schema.insert(
+        "anyOf".to_owned(),
+        Value::Array(vec![Value::Object(first), Value::Object(second)]),
+    );
 }
 
 /// Combines a `$ref`'s siblings with the copy of its target.
@@ -287,7 +363,9 @@ fn merge(siblings: Map<String, Value>, inner: Value) -> Value {
     match inner {
         Value::Bool(true) => Value::Object(siblings),
         Value::Object(mut target)
-            if siblings.keys().all(|k| !target.contains_key(k) || ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-")) =>
+            if siblings.keys().all(|k| {
+                !target.contains_key(k) || ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-")
+            }) =>
         {
             for (k, v) in siblings {
                 target.insert(k, v);
@@ -338,7 +416,10 @@ pub fn for_each_ref(schema: &mut Value, f: &mut dyn FnMut(&mut String)) {
 pub fn render(schema: &Value, target: &dyn Fn(usize) -> String) -> Value {
     let mut out = schema.clone();
     for_each_ref(&mut out, &mut |r: &mut String| {
-        if let Some(id) = r.strip_prefix(PLACEHOLDER).and_then(|n| n.parse::<usize>().ok()) {
+        if let Some(id) = r
+            .strip_prefix(PLACEHOLDER)
+            .and_then(|n| n.parse::<usize>().ok())
+        {
             *r = target(id);
         }
     });
@@ -349,8 +430,16 @@ pub fn render(schema: &Value, target: &dyn Fn(usize) -> String) -> Value {
 /// pointer, a URI fragment and an OpenAPI/AsyncAPI component key, and free
 /// of the dots datamodel-code-generator reads as module paths.
 pub fn sanitize(name: &str) -> String {
-    let s: String =
-        name.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '_' | '-') { c } else { '_' }).collect();
+    let s: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     if s.is_empty() { "_".to_owned() } else { s }
 }
 
@@ -359,36 +448,60 @@ pub fn sanitize(name: &str) -> String {
 /// stem (whole document) or the `$defs` name, then forms qualified by the
 /// file's path.
 fn name_defs(reg: &Registry, catalog_root: &Path, source_dir: &Path, locs: &[Loc]) -> Vec<String> {
+    // Documents reached through `$ref` have absolute paths, the others the
+    // paths the catalog was given with: compare absolute forms, so names do
+    // not depend on how the catalog directory was named.
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
+    let (catalog_root, source_dir) = (absolute(catalog_root), absolute(source_dir));
+    let paths: Vec<PathBuf> = locs
+        .iter()
+        .map(|loc| absolute(&reg.doc(loc.doc).path))
+        .collect();
     let candidates: Vec<Vec<String>> = locs
         .iter()
-        .map(|loc| {
-            let path = &reg.doc(loc.doc).path;
+        .zip(&paths)
+        .map(|(loc, path)| {
             let rel = path
-                .strip_prefix(source_dir)
-                .or_else(|_| path.strip_prefix(catalog_root))
+                .strip_prefix(&source_dir)
+                .or_else(|_| path.strip_prefix(&catalog_root))
                 .unwrap_or(path)
                 .with_extension("");
-            let qualified: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            let qualified: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
             let qualified = qualified.join(".");
-            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let segments: Vec<String> = loc.pointer.split('/').skip(1).map(unescape).collect();
             let list = match segments.as_slice() {
                 [] => vec![stem, qualified],
                 [_, name] if is_definition(&loc.pointer) => {
-                    vec![name.clone(), format!("{stem}.{name}"), format!("{qualified}.{name}")]
+                    vec![
+                        name.clone(),
+                        format!("{stem}.{name}"),
+                        format!("{qualified}.{name}"),
+                    ]
                 }
-                _ => vec![format!("{stem}.{}", segments.join(".")), format!("{qualified}.{}", segments.join("."))],
+                _ => vec![
+                    format!("{stem}.{}", segments.join(".")),
+                    format!("{qualified}.{}", segments.join(".")),
+                ],
             };
             list.iter().map(|c| sanitize(c)).collect()
         })
         .collect();
     // Process in an order that does not depend on discovery order.
     let mut order: Vec<usize> = (0..locs.len()).collect();
-    order.sort_by(|a, b| (&candidates[*a], &reg.doc(locs[*a].doc).path, &locs[*a].pointer).cmp(&(
-        &candidates[*b],
-        &reg.doc(locs[*b].doc).path,
-        &locs[*b].pointer,
-    )));
+    order.sort_by(|a, b| {
+        (&candidates[*a], &paths[*a], &locs[*a].pointer).cmp(&(
+            &candidates[*b],
+            &paths[*b],
+            &locs[*b].pointer,
+        ))
+    });
     let mut names: Vec<Option<String>> = vec![None; locs.len()];
     let mut taken: BTreeSet<String> = BTreeSet::new();
     let levels = candidates.iter().map(Vec::len).max().unwrap_or(0);
@@ -410,7 +523,10 @@ fn name_defs(reg: &Registry, catalog_root: &Path, source_dir: &Path, locs: &[Loc
     }
     for &i in &order {
         if names[i].is_none() {
-            let base = candidates[i].last().cloned().unwrap_or_else(|| "def".to_owned());
+            let base = candidates[i]
+                .last()
+                .cloned()
+                .unwrap_or_else(|| "def".to_owned());
             let mut n = 2;
             while taken.contains(&format!("{base}-{n}")) {
                 n += 1;
@@ -449,7 +565,10 @@ mod tests {
         assert_eq!(merged, json!({"type": "string", "description": "outer"}));
         let conflicting = json!({"type": "integer"}).as_object().unwrap().clone();
         let merged = merge(conflicting, json!({"type": "string"}));
-        assert_eq!(merged, json!({"type": "integer", "allOf": [{"type": "string"}]}));
+        assert_eq!(
+            merged,
+            json!({"type": "integer", "allOf": [{"type": "string"}]})
+        );
         assert_eq!(merge(Map::new(), json!(false)), json!(false));
     }
 
@@ -472,7 +591,11 @@ mod tests {
 
     #[test]
     fn nullable_enums_become_any_of() {
-        let mut s = json!({"description": "d", "type": ["string", "null"], "enum": ["", "a", null]}).as_object().unwrap().clone();
+        let mut s =
+            json!({"description": "d", "type": ["string", "null"], "enum": ["", "a", null]})
+                .as_object()
+                .unwrap()
+                .clone();
         split_nullable_enum(&mut s);
         assert_eq!(
             Value::Object(s),
@@ -480,8 +603,15 @@ mod tests {
         );
         let mut s = json!({"enum": [1, null]}).as_object().unwrap().clone();
         split_nullable_enum(&mut s);
-        assert_eq!(Value::Object(s), json!({"anyOf": [{"enum": [1]}, {"type": "null"}]}));
-        for kept in [json!({"type": "string", "enum": ["a", null]}), json!({"enum": [null]}), json!({"enum": ["a", null], "anyOf": [true]})] {
+        assert_eq!(
+            Value::Object(s),
+            json!({"anyOf": [{"enum": [1]}, {"type": "null"}]})
+        );
+        for kept in [
+            json!({"type": "string", "enum": ["a", null]}),
+            json!({"enum": [null]}),
+            json!({"enum": ["a", null], "anyOf": [true]}),
+        ] {
             let mut s = kept.as_object().unwrap().clone();
             split_nullable_enum(&mut s);
             assert_eq!(Value::Object(s), kept);

@@ -20,25 +20,45 @@ fn selection(source: &Source) -> &'static str {
 pub fn document(bundled: &Bundled<'_>) -> Value {
     let options = bundled.options;
     let mut sources = Vec::new();
-    for source in &bundled.catalog.sources {
+    for (si, source) in bundled.catalog.sources.iter().enumerate() {
         let mut events = Vec::new();
-        for event in &source.events {
+        for (ei, event) in source.events.iter().enumerate() {
             let mut versions = Vec::new();
             for (vi, version) in event.versions.iter().enumerate() {
                 let root = bundled.catalog.registry.value(&version.root());
-                let text = |key: &str| root.and_then(|r| r.get(key)).and_then(Value::as_str).map(str::to_owned);
+                let text = |key: &str| {
+                    root.and_then(|r| r.get(key))
+                        .and_then(Value::as_str)
+                        .map(str::to_owned)
+                };
                 let mut v = Map::new();
                 v.insert("version".to_owned(), json!(version.version.to_string()));
-                v.insert("file".to_owned(), json!(format!("{JSONSCHEMA_DIR}/{}", schema_file(source, event, version))));
-                v.insert("$id".to_owned(), json!(options.schema_id(source, event, version)));
-                v.insert("source_file".to_owned(), json!(source_file(bundled.catalog, version)));
+                v.insert(
+                    "file".to_owned(),
+                    json!(format!(
+                        "{JSONSCHEMA_DIR}/{}",
+                        schema_file(source, event, version)
+                    )),
+                );
+                v.insert(
+                    "$id".to_owned(),
+                    json!(options.schema_id(source, event, version)),
+                );
+                v.insert(
+                    "source_file".to_owned(),
+                    json!(source_file(bundled.catalog, version)),
+                );
                 v.insert("title".to_owned(), json!(text("title")));
                 v.insert("description".to_owned(), json!(text("description")));
                 v.insert("deprecated".to_owned(), json!(version.deprecated));
                 if vi > 0 {
-                    // The bump this version needs over the previous one; null
-                    // until the compatibility checker provides it.
-                    v.insert("bump".to_owned(), Value::Null);
+                    // The bump the changes from the previous version need
+                    // (none, patch, minor, major); null when unknown.
+                    let previous = event.versions[vi - 1].version.to_string();
+                    v.insert("previous".to_owned(), json!(previous));
+                    let bump = bundled.bumps.get(si).and_then(|s| s.get(ei));
+                    let bump = bump.and_then(|e| e.get(vi)).copied().flatten();
+                    v.insert("required_bump".to_owned(), json!(bump.map(|b| b.as_str())));
                 }
                 versions.push(Value::Object(v));
             }

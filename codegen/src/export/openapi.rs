@@ -35,7 +35,11 @@ pub fn standard_webhook_headers() -> [(&'static str, &'static str, Value); 3] {
 
 /// How an event's versions are told apart, for descriptions.
 pub fn versions_note(source: &Source, event: &EventType) -> String {
-    let list: Vec<String> = event.versions.iter().map(|v| v.version.to_string()).collect();
+    let list: Vec<String> = event
+        .versions
+        .iter()
+        .map(|v| v.version.to_string())
+        .collect();
     format!(
         "Versions: {}. `{}` names the version; a version without a schema of its own is read with the schema the source's selection rule picks (see catalog.json).",
         list.join(", "),
@@ -46,7 +50,13 @@ pub fn versions_note(source: &Source, event: &EventType) -> String {
 /// The event's description: its newest version's.
 pub fn event_description(bundled: &Bundled<'_>, event: &EventType) -> Option<String> {
     let newest = event.versions.last()?;
-    bundled.catalog.registry.value(&newest.root())?.get("description")?.as_str().map(str::to_owned)
+    bundled
+        .catalog
+        .registry
+        .value(&newest.root())?
+        .get("description")?
+        .as_str()
+        .map(str::to_owned)
 }
 
 /// The OpenAPI document.
@@ -67,11 +77,17 @@ pub fn document(bundled: &Bundled<'_>) -> Result<Value, Diagnostic> {
         tags.push(json!({"name": source.name, "description": format!("{}: {}", source.title, source.description)}));
         let signed = options.standard_webhooks.contains(&source.name);
         for event in &source.events {
-            let refs: Vec<Value> =
-                event.versions.iter().map(|v| json!({"$ref": format!("{SCHEMAS}{}", keys::version(source, event, v))})).collect();
+            let refs: Vec<Value> = event
+                .versions
+                .iter()
+                .map(|v| json!({"$ref": format!("{SCHEMAS}{}", keys::version(source, event, v))}))
+                .collect();
             let mut mapping = Map::new();
             for v in &event.versions {
-                mapping.insert(v.version.to_string(), json!(format!("{SCHEMAS}{}", keys::version(source, event, v))));
+                mapping.insert(
+                    v.version.to_string(),
+                    json!(format!("{SCHEMAS}{}", keys::version(source, event, v))),
+                );
             }
             let body_schema = json!({
                 "oneOf": refs,
@@ -83,7 +99,10 @@ pub fn document(bundled: &Bundled<'_>) -> Result<Value, Diagnostic> {
             }
             description.push_str(&versions_note(source, event));
             let mut op = Map::new();
-            op.insert("operationId".to_owned(), json!(keys::event_key(source, event)));
+            op.insert(
+                "operationId".to_owned(),
+                json!(keys::event_key(source, event)),
+            );
             op.insert("summary".to_owned(), json!(event.type_value));
             op.insert("description".to_owned(), json!(description));
             op.insert("tags".to_owned(), json!([source.name]));

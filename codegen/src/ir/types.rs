@@ -165,7 +165,7 @@ impl TypeGraph {
         relative_to: Option<&std::path::Path>,
         diags: &mut Diagnostics,
     ) -> Ty {
-        let mut l = Lowering { graph: self, reg, modules, relative_to, diags };
+        let mut l = Lowering { graph: self, reg, modules, relative_to, diags, parents: Vec::new() };
         l.ty(loc, name, Some(name))
     }
 }
@@ -180,6 +180,8 @@ struct Lowering<'a> {
     modules: &'a dyn ModuleOf,
     relative_to: Option<&'a std::path::Path>,
     diags: &'a mut Diagnostics,
+    /// Names of the structs being lowered, innermost last.
+    parents: Vec<String>,
 }
 
 /// Keywords that only annotate: a `$ref` with only these beside it is the
@@ -414,7 +416,15 @@ impl Lowering<'_> {
             used.insert(name.clone());
             variants.push((name, (*v).to_owned()));
         }
-        let id = self.begin(loc, obj, hint, forced, TypeKind::StringEnum { variants });
+        // An untitled enum is named after its owner too (`SimStatus`, not a
+        // bare `Status` that every resource would fight over).
+        let hint = match self.parents.last() {
+            Some(parent) if forced.is_none() && !obj.contains_key("title") && !hint.starts_with(parent.as_str()) => {
+                format!("{parent}{hint}")
+            }
+            _ => hint.to_owned(),
+        };
+        let id = self.begin(loc, obj, &hint, forced, TypeKind::StringEnum { variants });
         Ty::Named(id)
     }
 
@@ -437,6 +447,7 @@ impl Lowering<'_> {
         }
         let id = self.begin(loc, obj, hint, forced, TypeKind::Struct { fields: Vec::new(), extra: Extra::None });
         self.graph.in_progress.insert(id);
+        self.parents.push(self.graph.types[id].name.clone());
         let type_name = self.graph.types[id].name.clone();
         let mut fields = Vec::new();
         let mut rust_names: HashMap<String, String> = HashMap::new();
@@ -507,6 +518,7 @@ impl Lowering<'_> {
         }
         self.graph.types[id].kind = TypeKind::Struct { fields, extra };
         self.graph.in_progress.remove(&id);
+        self.parents.pop();
         Ty::Named(id)
     }
 

@@ -241,10 +241,13 @@ impl Registry {
     /// value is `reference` (`$ref`, `x-eventsmith-partial-of`), else `at`.
     fn reference_site(&self, reference: &str, at: &Loc) -> Loc {
         match self.value(at) {
-            Some(Value::Object(obj)) => obj
+            // Reference keywords first: `$schema` may hold the same URL as `$ref`.
+            Some(Value::Object(obj)) => ["$ref", "$dynamicRef"]
                 .iter()
-                .find(|(_, v)| v.as_str() == Some(reference))
-                .map_or_else(|| at.clone(), |(k, _)| at.child(k)),
+                .copied()
+                .find(|k| obj.get(*k).and_then(Value::as_str) == Some(reference))
+                .or_else(|| obj.iter().find(|(_, v)| v.as_str() == Some(reference)).map(|(k, _)| k.as_str()))
+                .map_or_else(|| at.clone(), |k| at.child(k)),
             _ => at.clone(),
         }
     }

@@ -29,8 +29,10 @@ pub enum Support {
     },
 }
 
-/// The generated validators, one module per supported group.
-#[allow(clippy::all, clippy::pedantic, missing_docs, unused)]
+/// The generated validators, one module per supported group. Generated
+/// code must compile without a single rustc warning.
+#[deny(warnings)]
+#[allow(missing_docs)]
 pub mod validators {
     include!(concat!(env!("OUT_DIR"), "/suite_validators.rs"));
 }
@@ -39,5 +41,8 @@ include!(concat!(env!("OUT_DIR"), "/suite_table.rs"));
 
 /// What the generator made of the group compiled into module `module`.
 pub fn group(module: &str) -> Option<&'static Support> {
-    GROUPS.binary_search_by(|(m, _)| (*m).cmp(module)).ok().map(|i| &GROUPS[i].1)
+    GROUPS
+        .binary_search_by(|(m, _)| (*m).cmp(module))
+        .ok()
+        .map(|i| &GROUPS[i].1)
 }

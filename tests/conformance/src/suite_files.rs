@@ -85,7 +85,11 @@ pub fn read(suite: &Path) -> Result<Vec<File>, String> {
     for (part, dir, rel) in [
         (Part::Required, root.clone(), ""),
         (Part::Optional, root.join("optional"), "optional/"),
-        (Part::Format, root.join("optional").join("format"), "optional/format/"),
+        (
+            Part::Format,
+            root.join("optional").join("format"),
+            "optional/format/",
+        ),
     ] {
         let mut names: Vec<String> = std::fs::read_dir(&dir)
             .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
@@ -96,11 +100,18 @@ pub fn read(suite: &Path) -> Result<Vec<File>, String> {
         names.sort();
         for name in names {
             let path = dir.join(&name);
-            let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            let value: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let value: Value =
+                serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
             let stem = name.trim_end_matches(".json");
-            let groups = groups(&value, part, stem).map_err(|e| format!("{}: {e}", path.display()))?;
-            files.push(File { name: format!("{rel}{name}"), part, groups });
+            let groups =
+                groups(&value, part, stem).map_err(|e| format!("{}: {e}", path.display()))?;
+            files.push(File {
+                name: format!("{rel}{name}"),
+                part,
+                groups,
+            });
         }
     }
     Ok(files)
@@ -113,12 +124,31 @@ fn groups(value: &Value, part: Part, stem: &str) -> Result<Vec<Group>, String> {
     let mut out = Vec::new();
     for (index, item) in items.iter().enumerate() {
         let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or_default().to_owned();
-        let schema = item.get("schema").cloned().ok_or_else(|| format!("group {index} has no schema"))?;
+        let schema = item
+            .get("schema")
+            .cloned()
+            .ok_or_else(|| format!("group {index} has no schema"))?;
         let mut cases = Vec::new();
-        for (ci, case) in item.get("tests").and_then(Value::as_array).into_iter().flatten().enumerate() {
-            let valid = case.get("valid").and_then(Value::as_bool).ok_or_else(|| format!("group {index} case {ci}: no `valid`"))?;
-            let data = case.get("data").cloned().ok_or_else(|| format!("group {index} case {ci}: no `data`"))?;
-            cases.push(Case { description: text(case.get("description")), data, valid });
+        for (ci, case) in item
+            .get("tests")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let valid = case
+                .get("valid")
+                .and_then(Value::as_bool)
+                .ok_or_else(|| format!("group {index} case {ci}: no `valid`"))?;
+            let data = case
+                .get("data")
+                .cloned()
+                .ok_or_else(|| format!("group {index} case {ci}: no `data`"))?;
+            cases.push(Case {
+                description: text(case.get("description")),
+                data,
+                valid,
+            });
         }
         out.push(Group {
             description: text(item.get("description")),
@@ -132,6 +162,15 @@ fn groups(value: &Value, part: Part, stem: &str) -> Result<Vec<Group>, String> {
 
 /// `required_ref_3`, `format_date_time_0`: a Rust identifier per group.
 pub fn module_name(part: Part, stem: &str, index: usize) -> String {
-    let clean: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
+    let clean: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
     format!("{}_{clean}_{index}", part.prefix())
 }

@@ -32,7 +32,7 @@ mod tests {
         assert_eq!(t.price.amount.as_str(), "4.0");
         assert_eq!(t.old_price, None);
         assert_eq!(t.note, None);
-        assert_eq!(t.status, Some(thing::v1_0_0::Status::Empty));
+        assert_eq!(t.status, Some(thing::v1_0_0::ThingStatus::Empty));
         assert_eq!(t.mixed, Some(json!(1)));
         assert_eq!(t.first_name_dashed.as_deref(), Some("A"));
         assert_eq!(t.first_name.as_deref(), Some("B"));
@@ -51,7 +51,7 @@ mod tests {
         v["status"] = json!("opt-sideways");
         assert!(!thing::V1_0_0::is_valid(&v));
         let t: thing::V1_0_0 = serde_json::from_value(v).unwrap();
-        assert_eq!(t.status, Some(thing::v1_0_0::Status::Unknown("opt-sideways".into())));
+        assert_eq!(t.status, Some(thing::v1_0_0::ThingStatus::Unknown("opt-sideways".into())));
     }
 
     #[test]
@@ -64,7 +64,7 @@ mod tests {
         let e = shop::Event::from_value(v.clone()).unwrap();
         let shop::Event::OrderUpdated(shop::order_updated::Event::V2024_01_01(u)) = &e else { panic!("{e:?}") };
         let previous = u.previous_data.as_ref().unwrap();
-        assert_eq!(previous.status, Some(shop::common::Status::Open));
+        assert_eq!(previous.status, Some(shop::common::OrderStatus::Open));
         assert_eq!(previous.total, None);
         assert_eq!(e.to_value(), v);
         let mut bad = v;

@@ -1535,6 +1535,7 @@ pub mod demo {
         }
     }
     /// Any event of Demo: every type, every version.
+    #[allow(clippy::large_enum_variant)]
     #[derive(Debug, Clone, PartialEq)]
     pub enum Event {
         /// `thing`
@@ -1559,7 +1560,7 @@ pub mod demo {
             options: &::eventsmith::Options,
         ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
             let value = ::eventsmith::json::parse_slice(bytes, options.limits)?;
-            Self::from_value(value)
+            Self::from_value_with(value, options)
         }
         /// Parses a payload from text.
         #[allow(clippy::should_implement_trait)]
@@ -1572,6 +1573,14 @@ pub mod demo {
         pub fn from_value(
             value: ::eventsmith::__private::serde_json::Value,
         ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
+            Self::from_value_with(value, &::eventsmith::Options::default())
+        }
+        /// [`Event::from_value`] with explicit options: limits, unknown types
+        /// and how payloads newer than their schema are judged.
+        pub fn from_value_with(
+            value: ::eventsmith::__private::serde_json::Value,
+            options: &::eventsmith::Options,
+        ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
             let (event_type, version) = ::eventsmith::event::envelope(
                 &value,
                 Self::TYPE_FIELD,
@@ -1579,7 +1588,10 @@ pub mod demo {
             )?;
             let (event_type, version) = (event_type.to_owned(), version.to_owned());
             match event_type.as_str() {
-                "thing" => thing::Event::from_value(value, &version).map(Event::Thing),
+                "thing" => {
+                    thing::Event::from_value_with(value, &version, options)
+                        .map(Event::Thing)
+                }
                 _ => {
                     ::std::result::Result::Err(::eventsmith::EventError::UnknownType {
                         event_type,
@@ -1618,7 +1630,7 @@ pub mod demo {
             if !known && options.unknown_types == ::eventsmith::UnknownTypes::Keep {
                 return ::std::result::Result::Ok(::eventsmith::Received::Unknown(value));
             }
-            Self::from_value(value).map(::eventsmith::Received::Known)
+            Self::from_value_with(value, options).map(::eventsmith::Received::Known)
         }
         /// The event's type value.
         pub fn event_type(&self) -> &'static str {
@@ -1711,7 +1723,7 @@ pub mod demo {
         #[allow(deprecated)]
         pub type V1_0_0 = v1_0_0::Thing;
         /// Every known version of `thing`.
-        #[allow(deprecated)]
+        #[allow(deprecated, clippy::large_enum_variant)]
         #[derive(Debug, Clone, PartialEq)]
         pub enum Event {
             /// Version 1.0.0.
@@ -1729,6 +1741,14 @@ pub mod demo {
                 value: ::eventsmith::__private::serde_json::Value,
                 version: &str,
             ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
+                Self::from_value_with(value, version, &::eventsmith::Options::default())
+            }
+            /// [`Event::from_value`] with explicit options.
+            pub fn from_value_with(
+                value: ::eventsmith::__private::serde_json::Value,
+                version: &str,
+                options: &::eventsmith::Options,
+            ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
                 match ::eventsmith::event::choose(
                     ::eventsmith::version::Scheme::Semver,
                     Self::TYPE,
@@ -1736,7 +1756,9 @@ pub mod demo {
                     version,
                 )? {
                     0usize => {
-                        ::eventsmith::event::decode::<V1_0_0>(value, version)
+                        ::eventsmith::event::decode_with::<
+                            V1_0_0,
+                        >(value, version, options)
                             .map(Event::V1_0_0)
                     }
                     _ => {
@@ -1829,7 +1851,7 @@ pub mod demo {
                 pub old_price: ::std::option::Option<super::super::common::Price>,
                 /// `None` when absent.
                 #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-                pub status: ::std::option::Option<Status>,
+                pub status: ::std::option::Option<ThingStatus>,
                 /// `None` when absent.
                 #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub mixed: ::std::option::Option<
@@ -1885,7 +1907,7 @@ pub mod demo {
             }
             /// Schema: `demo/thing/1.0.0.json#/properties/status`
             #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-            pub enum Status {
+            pub enum ThingStatus {
                 /// `"opt-in"`
                 OptIn,
                 /// `"no-change"`
@@ -1898,7 +1920,7 @@ pub mod demo {
                 /// values; reading one keeps its text instead of failing.
                 Unknown(::std::string::String),
             }
-            impl Status {
+            impl ThingStatus {
                 /// Every value the schema lists.
                 pub const VALUES: &'static [&'static str] = &[
                     "opt-in",
@@ -1909,34 +1931,36 @@ pub mod demo {
                 /// The JSON text of this value.
                 pub fn as_str(&self) -> &str {
                     match self {
-                        Status::OptIn => "opt-in",
-                        Status::NoChange => "no-change",
-                        Status::Empty => "",
-                        Status::OptOut => "opt-out",
-                        Status::Unknown(other) => other,
+                        ThingStatus::OptIn => "opt-in",
+                        ThingStatus::NoChange => "no-change",
+                        ThingStatus::Empty => "",
+                        ThingStatus::OptOut => "opt-out",
+                        ThingStatus::Unknown(other) => other,
                     }
                 }
             }
-            impl ::std::str::FromStr for Status {
+            impl ::std::str::FromStr for ThingStatus {
                 type Err = ::std::convert::Infallible;
                 fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
                     ::std::result::Result::Ok(
                         match s {
-                            "opt-in" => Status::OptIn,
-                            "no-change" => Status::NoChange,
-                            "" => Status::Empty,
-                            "opt-out" => Status::OptOut,
-                            other => Status::Unknown(::std::string::String::from(other)),
+                            "opt-in" => ThingStatus::OptIn,
+                            "no-change" => ThingStatus::NoChange,
+                            "" => ThingStatus::Empty,
+                            "opt-out" => ThingStatus::OptOut,
+                            other => {
+                                ThingStatus::Unknown(::std::string::String::from(other))
+                            }
                         },
                     )
                 }
             }
-            impl ::std::fmt::Display for Status {
+            impl ::std::fmt::Display for ThingStatus {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                     f.write_str(self.as_str())
                 }
             }
-            impl ::eventsmith::__private::serde::Serialize for Status {
+            impl ::eventsmith::__private::serde::Serialize for ThingStatus {
                 fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                     &self,
                     s: S,
@@ -1944,7 +1968,7 @@ pub mod demo {
                     s.serialize_str(self.as_str())
                 }
             }
-            impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Status {
+            impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for ThingStatus {
                 fn deserialize<D: ::eventsmith::__private::serde::Deserializer<'de>>(
                     d: D,
                 ) -> ::std::result::Result<Self, D::Error> {

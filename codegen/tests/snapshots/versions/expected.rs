@@ -378,6 +378,7 @@ pub mod crm {
         }
     }
     /// Any event of CRM: every type, every version.
+    #[allow(clippy::large_enum_variant)]
     #[derive(Debug, Clone, PartialEq)]
     pub enum Event {
         /// `contact_created`
@@ -402,7 +403,7 @@ pub mod crm {
             options: &::eventsmith::Options,
         ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
             let value = ::eventsmith::json::parse_slice(bytes, options.limits)?;
-            Self::from_value(value)
+            Self::from_value_with(value, options)
         }
         /// Parses a payload from text.
         #[allow(clippy::should_implement_trait)]
@@ -415,6 +416,14 @@ pub mod crm {
         pub fn from_value(
             value: ::eventsmith::__private::serde_json::Value,
         ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
+            Self::from_value_with(value, &::eventsmith::Options::default())
+        }
+        /// [`Event::from_value`] with explicit options: limits, unknown types
+        /// and how payloads newer than their schema are judged.
+        pub fn from_value_with(
+            value: ::eventsmith::__private::serde_json::Value,
+            options: &::eventsmith::Options,
+        ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
             let (event_type, version) = ::eventsmith::event::envelope(
                 &value,
                 Self::TYPE_FIELD,
@@ -423,7 +432,7 @@ pub mod crm {
             let (event_type, version) = (event_type.to_owned(), version.to_owned());
             match event_type.as_str() {
                 "contact_created" => {
-                    contact_created::Event::from_value(value, &version)
+                    contact_created::Event::from_value_with(value, &version, options)
                         .map(Event::ContactCreated)
                 }
                 _ => {
@@ -464,7 +473,7 @@ pub mod crm {
             if !known && options.unknown_types == ::eventsmith::UnknownTypes::Keep {
                 return ::std::result::Result::Ok(::eventsmith::Received::Unknown(value));
             }
-            Self::from_value(value).map(::eventsmith::Received::Known)
+            Self::from_value_with(value, options).map(::eventsmith::Received::Known)
         }
         /// The event's type value.
         pub fn event_type(&self) -> &'static str {
@@ -542,7 +551,7 @@ pub mod crm {
         #[allow(deprecated)]
         pub type V1_2_0 = v1_2_0::ContactCreated;
         /// Every known version of `contact_created`.
-        #[allow(deprecated)]
+        #[allow(deprecated, clippy::large_enum_variant)]
         #[derive(Debug, Clone, PartialEq)]
         pub enum Event {
             /// Version 1.0.0.
@@ -562,6 +571,14 @@ pub mod crm {
                 value: ::eventsmith::__private::serde_json::Value,
                 version: &str,
             ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
+                Self::from_value_with(value, version, &::eventsmith::Options::default())
+            }
+            /// [`Event::from_value`] with explicit options.
+            pub fn from_value_with(
+                value: ::eventsmith::__private::serde_json::Value,
+                version: &str,
+                options: &::eventsmith::Options,
+            ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
                 match ::eventsmith::event::choose(
                     ::eventsmith::version::Scheme::Semver,
                     Self::TYPE,
@@ -569,11 +586,15 @@ pub mod crm {
                     version,
                 )? {
                     0usize => {
-                        ::eventsmith::event::decode::<V1_0_0>(value, version)
+                        ::eventsmith::event::decode_with::<
+                            V1_0_0,
+                        >(value, version, options)
                             .map(Event::V1_0_0)
                     }
                     1usize => {
-                        ::eventsmith::event::decode::<V1_2_0>(value, version)
+                        ::eventsmith::event::decode_with::<
+                            V1_2_0,
+                        >(value, version, options)
                             .map(Event::V1_2_0)
                     }
                     _ => {
@@ -1621,6 +1642,7 @@ pub mod shop {
         }
     }
     /// Any event of Shop: every type, every version.
+    #[allow(clippy::large_enum_variant)]
     #[derive(Debug, Clone, PartialEq)]
     pub enum Event {
         /// `com.example.order.placed`
@@ -1650,7 +1672,7 @@ pub mod shop {
             options: &::eventsmith::Options,
         ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
             let value = ::eventsmith::json::parse_slice(bytes, options.limits)?;
-            Self::from_value(value)
+            Self::from_value_with(value, options)
         }
         /// Parses a payload from text.
         #[allow(clippy::should_implement_trait)]
@@ -1663,6 +1685,14 @@ pub mod shop {
         pub fn from_value(
             value: ::eventsmith::__private::serde_json::Value,
         ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
+            Self::from_value_with(value, &::eventsmith::Options::default())
+        }
+        /// [`Event::from_value`] with explicit options: limits, unknown types
+        /// and how payloads newer than their schema are judged.
+        pub fn from_value_with(
+            value: ::eventsmith::__private::serde_json::Value,
+            options: &::eventsmith::Options,
+        ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
             let (event_type, version) = ::eventsmith::event::envelope(
                 &value,
                 Self::TYPE_FIELD,
@@ -1671,11 +1701,11 @@ pub mod shop {
             let (event_type, version) = (event_type.to_owned(), version.to_owned());
             match event_type.as_str() {
                 "com.example.order.placed" => {
-                    order_placed::Event::from_value(value, &version)
+                    order_placed::Event::from_value_with(value, &version, options)
                         .map(Event::OrderPlaced)
                 }
                 "com.example.order.updated" => {
-                    order_updated::Event::from_value(value, &version)
+                    order_updated::Event::from_value_with(value, &version, options)
                         .map(Event::OrderUpdated)
                 }
                 _ => {
@@ -1716,7 +1746,7 @@ pub mod shop {
             if !known && options.unknown_types == ::eventsmith::UnknownTypes::Keep {
                 return ::std::result::Result::Ok(::eventsmith::Received::Unknown(value));
             }
-            Self::from_value(value).map(::eventsmith::Received::Known)
+            Self::from_value_with(value, options).map(::eventsmith::Received::Known)
         }
         /// The event's type value.
         pub fn event_type(&self) -> &'static str {
@@ -1809,7 +1839,7 @@ pub mod shop {
         #[serde(crate = "::eventsmith::__private::serde")]
         pub struct Order {
             pub id: ::std::string::String,
-            pub status: Status,
+            pub status: OrderStatus,
             /// Always present; `None` means `null`.
             pub total: ::std::option::Option<i64>,
             /// Members the schema does not name, kept so the event
@@ -1822,7 +1852,7 @@ pub mod shop {
         }
         /// Schema: `shop/common/order.json#/properties/status`
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Status {
+        pub enum OrderStatus {
             /// `"open"`
             Open,
             /// `"paid"`
@@ -1831,36 +1861,36 @@ pub mod shop {
             /// values; reading one keeps its text instead of failing.
             Unknown(::std::string::String),
         }
-        impl Status {
+        impl OrderStatus {
             /// Every value the schema lists.
             pub const VALUES: &'static [&'static str] = &["open", "paid"];
             /// The JSON text of this value.
             pub fn as_str(&self) -> &str {
                 match self {
-                    Status::Open => "open",
-                    Status::Paid => "paid",
-                    Status::Unknown(other) => other,
+                    OrderStatus::Open => "open",
+                    OrderStatus::Paid => "paid",
+                    OrderStatus::Unknown(other) => other,
                 }
             }
         }
-        impl ::std::str::FromStr for Status {
+        impl ::std::str::FromStr for OrderStatus {
             type Err = ::std::convert::Infallible;
             fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
                 ::std::result::Result::Ok(
                     match s {
-                        "open" => Status::Open,
-                        "paid" => Status::Paid,
-                        other => Status::Unknown(::std::string::String::from(other)),
+                        "open" => OrderStatus::Open,
+                        "paid" => OrderStatus::Paid,
+                        other => OrderStatus::Unknown(::std::string::String::from(other)),
                     },
                 )
             }
         }
-        impl ::std::fmt::Display for Status {
+        impl ::std::fmt::Display for OrderStatus {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
-        impl ::eventsmith::__private::serde::Serialize for Status {
+        impl ::eventsmith::__private::serde::Serialize for OrderStatus {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
@@ -1868,7 +1898,7 @@ pub mod shop {
                 s.serialize_str(self.as_str())
             }
         }
-        impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Status {
+        impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for OrderStatus {
             fn deserialize<D: ::eventsmith::__private::serde::Deserializer<'de>>(
                 d: D,
             ) -> ::std::result::Result<Self, D::Error> {
@@ -1890,7 +1920,7 @@ pub mod shop {
         #[allow(deprecated)]
         pub type V2025_01_01 = v2025_01_01::OrderPlaced;
         /// Every known version of `com.example.order.placed`.
-        #[allow(deprecated)]
+        #[allow(deprecated, clippy::large_enum_variant)]
         #[derive(Debug, Clone, PartialEq)]
         pub enum Event {
             /// Version 2024-01-01.
@@ -1910,6 +1940,14 @@ pub mod shop {
                 value: ::eventsmith::__private::serde_json::Value,
                 version: &str,
             ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
+                Self::from_value_with(value, version, &::eventsmith::Options::default())
+            }
+            /// [`Event::from_value`] with explicit options.
+            pub fn from_value_with(
+                value: ::eventsmith::__private::serde_json::Value,
+                version: &str,
+                options: &::eventsmith::Options,
+            ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
                 match ::eventsmith::event::choose(
                     ::eventsmith::version::Scheme::Calendar,
                     Self::TYPE,
@@ -1917,11 +1955,15 @@ pub mod shop {
                     version,
                 )? {
                     0usize => {
-                        ::eventsmith::event::decode::<V2024_01_01>(value, version)
+                        ::eventsmith::event::decode_with::<
+                            V2024_01_01,
+                        >(value, version, options)
                             .map(Event::V2024_01_01)
                     }
                     1usize => {
-                        ::eventsmith::event::decode::<V2025_01_01>(value, version)
+                        ::eventsmith::event::decode_with::<
+                            V2025_01_01,
+                        >(value, version, options)
                             .map(Event::V2025_01_01)
                     }
                     _ => {
@@ -2088,7 +2130,7 @@ pub mod shop {
         #[allow(deprecated)]
         pub type V2024_01_01 = v2024_01_01::OrderUpdated;
         /// Every known version of `com.example.order.updated`.
-        #[allow(deprecated)]
+        #[allow(deprecated, clippy::large_enum_variant)]
         #[derive(Debug, Clone, PartialEq)]
         pub enum Event {
             /// Version 2024-01-01.
@@ -2106,6 +2148,14 @@ pub mod shop {
                 value: ::eventsmith::__private::serde_json::Value,
                 version: &str,
             ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
+                Self::from_value_with(value, version, &::eventsmith::Options::default())
+            }
+            /// [`Event::from_value`] with explicit options.
+            pub fn from_value_with(
+                value: ::eventsmith::__private::serde_json::Value,
+                version: &str,
+                options: &::eventsmith::Options,
+            ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
                 match ::eventsmith::event::choose(
                     ::eventsmith::version::Scheme::Calendar,
                     Self::TYPE,
@@ -2113,7 +2163,9 @@ pub mod shop {
                     version,
                 )? {
                     0usize => {
-                        ::eventsmith::event::decode::<V2024_01_01>(value, version)
+                        ::eventsmith::event::decode_with::<
+                            V2024_01_01,
+                        >(value, version, options)
                             .map(Event::V2024_01_01)
                     }
                     _ => {
@@ -2216,7 +2268,7 @@ pub mod shop {
                 pub id: ::std::option::Option<::std::string::String>,
                 /// `None` when absent.
                 #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-                pub status: ::std::option::Option<super::super::common::Status>,
+                pub status: ::std::option::Option<super::super::common::OrderStatus>,
                 /// `None` when absent, `Some(None)` when `null`.
                 #[serde(
                     default,

@@ -27,7 +27,10 @@ pub struct Retriever {
 }
 
 impl Retrieve for Retriever {
-    fn retrieve(&self, uri: &Uri<String>) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+    fn retrieve(
+        &self,
+        uri: &Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
         let text = uri.as_str();
         let text = text.split('#').next().unwrap_or(text);
         if let Some(v) = self.docs.get(text) {
@@ -40,7 +43,8 @@ impl Retrieve for Retriever {
                 None => return Err(format!("not served: {text}").into()),
             },
         };
-        let body = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let body =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         Ok(serde_json::from_str(&body)?)
     }
 }
@@ -63,23 +67,35 @@ impl Retrieve for Retriever {
 ///   `unevaluated*` error, and at a path where it reports nothing, to that
 ///   place.
 pub fn normalise(ours: &[ValidationError], theirs: &[(String, bool)]) -> BTreeSet<String> {
-    let unevaluated: Vec<&str> = theirs.iter().filter(|(_, u)| *u).map(|(p, _)| p.as_str()).collect();
+    let unevaluated: Vec<&str> = theirs
+        .iter()
+        .filter(|(_, u)| *u)
+        .map(|(p, _)| p.as_str())
+        .collect();
     let reported: BTreeSet<&str> = theirs.iter().map(|(p, _)| p.as_str()).collect();
     let mut out = BTreeSet::new();
     for e in ours {
         match e.keyword.as_str() {
-            "additionalProperties" | "unevaluatedProperties" if e.message.contains("is not allowed here") => {
+            "additionalProperties" | "unevaluatedProperties"
+                if e.message.contains("is not allowed here") =>
+            {
                 out.insert(parent(&e.instance_path));
             }
-            "items" if e.message.starts_with("expected at most ") => match extra_items(&e.message) {
-                Some((start, len)) => out.extend((start..len).map(|i| format!("{}/{i}", e.instance_path))),
-                None => panic!("unexpected `items` message: {}", e.message),
-            },
+            "items" if e.message.starts_with("expected at most ") => {
+                match extra_items(&e.message) {
+                    Some((start, len)) => {
+                        out.extend((start..len).map(|i| format!("{}/{i}", e.instance_path)))
+                    }
+                    None => panic!("unexpected `items` message: {}", e.message),
+                }
+            }
             _ => {
                 let q = e.instance_path.as_str();
                 let under = unevaluated
                     .iter()
-                    .filter(|p| q.len() > p.len() && q.starts_with(**p) && q.as_bytes()[p.len()] == b'/')
+                    .filter(|p| {
+                        q.len() > p.len() && q.starts_with(**p) && q.as_bytes()[p.len()] == b'/'
+                    })
                     .max_by_key(|p| p.len());
                 match under {
                     Some(p) if !reported.contains(q) => out.insert((*p).to_owned()),
@@ -92,7 +108,9 @@ pub fn normalise(ours: &[ValidationError], theirs: &[(String, bool)]) -> BTreeSe
 }
 
 fn parent(pointer: &str) -> String {
-    pointer.rfind('/').map_or_else(String::new, |i| pointer[..i].to_owned())
+    pointer
+        .rfind('/')
+        .map_or_else(String::new, |i| pointer[..i].to_owned())
 }
 
 /// `(N, M)` from "expected at most N items, got M".
@@ -108,14 +126,22 @@ pub fn theirs(validator: &jsonschema::Validator, data: &Value) -> Vec<(String, b
     validator
         .iter_errors(data)
         .map(|e| {
-            let unevaluated = matches!(e.kind(), ValidationErrorKind::UnevaluatedProperties { .. } | ValidationErrorKind::UnevaluatedItems { .. });
+            let unevaluated = matches!(
+                e.kind(),
+                ValidationErrorKind::UnevaluatedProperties { .. }
+                    | ValidationErrorKind::UnevaluatedItems { .. }
+            );
             (e.instance_path().as_str().to_owned(), unevaluated)
         })
         .collect()
 }
 
 /// Compares one verdict; `None` when both agree.
-pub fn disagreement(ours: &[ValidationError], validator: &jsonschema::Validator, data: &Value) -> Option<String> {
+pub fn disagreement(
+    ours: &[ValidationError],
+    validator: &jsonschema::Validator,
+    data: &Value,
+) -> Option<String> {
     let their_valid = validator.is_valid(data);
     let our_valid = ours.is_empty();
     if our_valid != their_valid {
@@ -123,8 +149,13 @@ pub fn disagreement(ours: &[ValidationError], validator: &jsonschema::Validator,
             "verdicts differ: eventsmith says {}, jsonschema says {} (eventsmith errors {:?}; jsonschema errors {:?})",
             verdict(our_valid),
             verdict(their_valid),
-            ours.iter().map(|e| (&e.instance_path, &e.keyword, &e.message)).collect::<Vec<_>>(),
-            validator.iter_errors(data).map(|e| (e.instance_path().as_str().to_owned(), e.to_string())).collect::<Vec<_>>(),
+            ours.iter()
+                .map(|e| (&e.instance_path, &e.keyword, &e.message))
+                .collect::<Vec<_>>(),
+            validator
+                .iter_errors(data)
+                .map(|e| (e.instance_path().as_str().to_owned(), e.to_string()))
+                .collect::<Vec<_>>(),
         ));
     }
     if !our_valid {
@@ -134,7 +165,9 @@ pub fn disagreement(ours: &[ValidationError], validator: &jsonschema::Validator,
         if a != b {
             return Some(format!(
                 "instance paths differ: eventsmith {a:?}, jsonschema {b:?} (eventsmith errors {:?})",
-                ours.iter().map(|e| (&e.instance_path, &e.keyword)).collect::<Vec<_>>()
+                ours.iter()
+                    .map(|e| (&e.instance_path, &e.keyword))
+                    .collect::<Vec<_>>()
             ));
         }
     }
@@ -150,7 +183,10 @@ pub fn suite_validator(schema: &Value, part: Part) -> Result<jsonschema::Validat
     let remotes = manifest_dir().join("suite").join("remotes");
     jsonschema::options()
         .with_draft(Draft::Draft202012)
-        .with_retriever(Retriever { docs: HashMap::new(), remotes: Some(remotes) })
+        .with_retriever(Retriever {
+            docs: HashMap::new(),
+            remotes: Some(remotes),
+        })
         .should_validate_formats(part == Part::Format)
         .build(schema)
         .map_err(|e| e.to_string())
@@ -168,7 +204,10 @@ fn suite_agrees_with_jsonschema() {
             let validator = match suite_validator(&g.schema, file.part) {
                 Ok(v) => v,
                 Err(e) => {
-                    problems.push(format!("{} ({}): jsonschema cannot build it: {e}", g.module, g.description));
+                    problems.push(format!(
+                        "{} ({}): jsonschema cannot build it: {e}",
+                        g.module, g.description
+                    ));
                     continue;
                 }
             };
@@ -176,11 +215,22 @@ fn suite_agrees_with_jsonschema() {
                 let (_, errors) = run_case(g, file.part, &case.data).unwrap();
                 compared += 1;
                 if let Some(d) = disagreement(&errors, &validator, &case.data) {
-                    problems.push(format!("{} {} ({} / {}): {d}", file.name, g.module, g.description, case.description));
+                    problems.push(format!(
+                        "{} {} ({} / {}): {d}",
+                        file.name, g.module, g.description, case.description
+                    ));
                 }
             }
         }
     }
-    println!("suite agreement: {compared} cases compared with jsonschema, {} disagreements", problems.len());
-    assert!(problems.is_empty(), "{} disagreements with jsonschema:\n{}", problems.len(), problems.join("\n"));
+    println!(
+        "suite agreement: {compared} cases compared with jsonschema, {} disagreements",
+        problems.len()
+    );
+    assert!(
+        problems.is_empty(),
+        "{} disagreements with jsonschema:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }

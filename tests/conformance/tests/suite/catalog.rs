@@ -46,8 +46,14 @@ struct Fixture {
 static FIXTURE: LazyLock<Fixture> = LazyLock::new(load);
 
 /// One interpreter per source (compiling a source's patterns once).
-static INTERPRETERS: LazyLock<Vec<Interpreter<'static>>> =
-    LazyLock::new(|| FIXTURE.compiled.sources.iter().map(|s| Interpreter::new(&s.graph)).collect());
+static INTERPRETERS: LazyLock<Vec<Interpreter<'static>>> = LazyLock::new(|| {
+    FIXTURE
+        .compiled
+        .sources
+        .iter()
+        .map(|s| Interpreter::new(&s.graph))
+        .collect()
+});
 
 fn load() -> Fixture {
     let root = manifest_dir().join("../../schemas");
@@ -55,7 +61,9 @@ fn load() -> Fixture {
     let compiled = Compiled::load(&root, &mut diags);
     assert!(!diags.has_errors(), "the catalog does not load:\n{diags}");
     let reg = &compiled.catalog.registry;
-    let docs: HashMap<String, Value> = (0..reg.len()).map(|id| (reg.url(id).to_string(), reg.doc(id).value.clone())).collect();
+    let docs: HashMap<String, Value> = (0..reg.len())
+        .map(|id| (reg.url(id).to_string(), reg.doc(id).value.clone()))
+        .collect();
     let mut targets = Vec::new();
     for cs in &compiled.sources {
         let source = &compiled.catalog.sources[cs.source];
@@ -64,7 +72,10 @@ fn load() -> Fixture {
                 let mut options = jsonschema::options()
                     .with_draft(Draft::Draft202012)
                     .with_base_uri(reg.url(version.doc).to_string())
-                    .with_retriever(Retriever { docs: docs.clone(), remotes: None })
+                    .with_retriever(Retriever {
+                        docs: docs.clone(),
+                        remotes: None,
+                    })
                     .should_validate_formats(true);
                 for f in Format::ALL.iter().copied().filter(|f| f.is_custom()) {
                     options = options.with_format(f.name(), move |s: &str| f.check(s));
@@ -72,9 +83,21 @@ fn load() -> Fixture {
                 let name = format!("{}/{}/{}", source.name, event.dir, version.version);
                 let jsonschema = options
                     .build(&reg.doc(version.doc).value)
-                    .unwrap_or_else(|e| panic!("{name}: jsonschema cannot build the effective schema: {e}"));
-                let examples = version.examples.iter().map(|e| (e.path.display().to_string(), e.value.clone())).collect();
-                targets.push(Target { name, source: cs.source, root: cs.roots[ei][vi], jsonschema, examples });
+                    .unwrap_or_else(|e| {
+                        panic!("{name}: jsonschema cannot build the effective schema: {e}")
+                    });
+                let examples = version
+                    .examples
+                    .iter()
+                    .map(|e| (e.path.display().to_string(), e.value.clone()))
+                    .collect();
+                targets.push(Target {
+                    name,
+                    source: cs.source,
+                    root: cs.roots[ei][vi],
+                    jsonschema,
+                    examples,
+                });
             }
         }
     }
@@ -84,12 +107,27 @@ fn load() -> Fixture {
 /// Our errors for `value` against `t` (interpreter, collect), after checking
 /// that the probing run reaches the same verdict.
 fn ours(f: &Fixture, t: &Target, value: &Value) -> Vec<ValidationError> {
-    let index = f.compiled.sources.iter().position(|s| s.source == t.source).unwrap();
+    let index = f
+        .compiled
+        .sources
+        .iter()
+        .position(|s| s.source == t.source)
+        .unwrap();
     let interp = &INTERPRETERS[index];
     let mut sink = Collect::default();
     let valid = interp.validate(t.root, value, &At::Root, &mut sink);
-    assert_eq!(valid, sink.0.is_empty(), "{}: verdict and errors disagree", t.name);
-    assert_eq!(valid, interp.validate(t.root, value, &At::Root, &mut Probe), "{}: probe and collect disagree", t.name);
+    assert_eq!(
+        valid,
+        sink.0.is_empty(),
+        "{}: verdict and errors disagree",
+        t.name
+    );
+    assert_eq!(
+        valid,
+        interp.validate(t.root, value, &At::Root, &mut Probe),
+        "{}: probe and collect disagree",
+        t.name
+    );
     sink.0
 }
 
@@ -114,9 +152,17 @@ fn catalog_examples_agree_with_jsonschema() {
             }
         }
     }
-    println!("catalog agreement: {} event versions, {compared} examples compared with jsonschema", f.targets.len());
+    println!(
+        "catalog agreement: {} event versions, {compared} examples compared with jsonschema",
+        f.targets.len()
+    );
     assert!(compared > 0, "no examples found");
-    assert!(problems.is_empty(), "{} disagreements:\n{}", problems.len(), problems.join("\n\n"));
+    assert!(
+        problems.is_empty(),
+        "{} disagreements:\n{}",
+        problems.len(),
+        problems.join("\n\n")
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -128,7 +174,11 @@ fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
     match v {
         Value::Object(m) => {
             for (k, x) in m {
-                pointers(x, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out);
+                pointers(
+                    x,
+                    format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    out,
+                );
             }
         }
         Value::Array(a) => {
@@ -142,7 +192,20 @@ fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
 
 /// Values of every JSON type, for type swaps and added keys.
 fn type_swaps() -> Vec<Value> {
-    vec![json!(null), json!(true), json!(false), json!(0), json!(-1), json!(1.5), json!(""), json!("x"), json!([]), json!([1, "a"]), json!({}), json!({"k": 1})]
+    vec![
+        json!(null),
+        json!(true),
+        json!(false),
+        json!(0),
+        json!(-1),
+        json!(1.5),
+        json!(""),
+        json!("x"),
+        json!([]),
+        json!([1, "a"]),
+        json!({}),
+        json!({"k": 1}),
+    ]
 }
 
 /// Numbers at the edges: zero, signs, integer limits, huge and tiny floats,
@@ -166,9 +229,18 @@ fn boundary_numbers(n: &Number) -> Vec<Value> {
         json!(0.1),
     ];
     if let Some(i) = n.as_i64() {
-        out.extend([json!(i.saturating_add(1)), json!(i.saturating_sub(1)), json!(i as f64 + 0.5)]);
+        out.extend([
+            json!(i.saturating_add(1)),
+            json!(i.saturating_sub(1)),
+            json!(i as f64 + 0.5),
+        ]);
     } else if let Some(x) = n.as_f64() {
-        out.extend([json!(x + 0.01), json!(x - 0.01), json!(x * 10.0), json!(x.trunc())]);
+        out.extend([
+            json!(x + 0.01),
+            json!(x - 0.01),
+            json!(x * 10.0),
+            json!(x.trunc()),
+        ]);
     }
     out
 }
@@ -197,7 +269,9 @@ fn odd_strings(s: &str) -> Vec<Value> {
 /// Applies mutation `kind` (with choice `pick`) at `pointer` of `value`.
 fn mutate(value: &Value, pointer: &str, kind: u8, pick: usize) -> Value {
     let mut out = value.clone();
-    let Some(slot) = out.pointer_mut(pointer) else { return out };
+    let Some(slot) = out.pointer_mut(pointer) else {
+        return out;
+    };
     match kind % 6 {
         // Type swap.
         0 => {
@@ -220,7 +294,10 @@ fn mutate(value: &Value, pointer: &str, kind: u8, pick: usize) -> Value {
             Value::Object(m) => {
                 let names = ["extra", "", "Type", "données", "a/b~c"];
                 let values = type_swaps();
-                m.insert(names[pick % names.len()].to_owned(), values[pick % values.len()].clone());
+                m.insert(
+                    names[pick % names.len()].to_owned(),
+                    values[pick % values.len()].clone(),
+                );
             }
             Value::Array(a) => {
                 let dup = a.get(pick % a.len().max(1)).cloned().unwrap_or(Value::Null);
@@ -264,7 +341,10 @@ fn all_examples() -> Vec<(usize, usize)> {
 }
 
 fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(256)
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(256)
 }
 
 proptest! {
@@ -305,7 +385,9 @@ fn mutation_sweep_agrees_with_jsonschema() {
     let mut problems = Vec::new();
     let (mut valid, mut invalid) = (0usize, 0usize);
     for t in &FIXTURE.targets {
-        let Some((what, example)) = t.examples.first() else { continue };
+        let Some((what, example)) = t.examples.first() else {
+            continue;
+        };
         let mut ps = Vec::new();
         pointers(example, String::new(), &mut ps);
         for p in ps.iter().take(15) {
@@ -324,9 +406,20 @@ fn mutation_sweep_agrees_with_jsonschema() {
             }
         }
     }
-    println!("catalog mutation sweep: {} mutants ({valid} valid, {invalid} invalid)", valid + invalid);
-    assert!(valid > 0 && invalid > 0, "the mutations are vacuous: {valid} valid, {invalid} invalid");
-    assert!(problems.is_empty(), "{} disagreements:\n{}", problems.len(), problems.join("\n\n"));
+    println!(
+        "catalog mutation sweep: {} mutants ({valid} valid, {invalid} invalid)",
+        valid + invalid
+    );
+    assert!(
+        valid > 0 && invalid > 0,
+        "the mutations are vacuous: {valid} valid, {invalid} invalid"
+    );
+    assert!(
+        problems.is_empty(),
+        "{} disagreements:\n{}",
+        problems.len(),
+        problems.join("\n\n")
+    );
 }
 
 /// The mutations do what they say on a small value (guards the generator of
@@ -334,11 +427,26 @@ fn mutation_sweep_agrees_with_jsonschema() {
 #[test]
 fn mutations_change_the_value() {
     let v = json!({"a": [1, 2], "b": "s", "c": 1.5});
-    assert_eq!(mutate(&v, "/a", 1, 0), json!({"a": [2], "b": "s", "c": 1.5}));
+    assert_eq!(
+        mutate(&v, "/a", 1, 0),
+        json!({"a": [2], "b": "s", "c": 1.5})
+    );
     assert_eq!(mutate(&v, "", 1, 1), json!({"a": [1, 2], "c": 1.5}));
-    assert_eq!(mutate(&v, "/a", 2, 1), json!({"a": [1, 2, 2], "b": "s", "c": 1.5}));
-    assert_eq!(mutate(&v, "/c", 3, 6), json!({"a": [1, 2], "b": "s", "c": i64::MAX}));
-    assert_eq!(mutate(&v, "/b", 4, 2), json!({"a": [1, 2], "b": "é", "c": 1.5}));
+    assert_eq!(
+        mutate(&v, "/a", 2, 1),
+        json!({"a": [1, 2, 2], "b": "s", "c": 1.5})
+    );
+    assert_eq!(
+        mutate(&v, "/c", 3, 6),
+        json!({"a": [1, 2], "b": "s", "c": i64::MAX})
+    );
+    assert_eq!(
+        mutate(&v, "/b", 4, 2),
+        json!({"a": [1, 2], "b": "é", "c": 1.5})
+    );
     assert_eq!(mutate(&v, "/a", 5, 0), json!({"a": [], "b": "s", "c": 1.5}));
-    assert_eq!(mutate(&v, "/b", 0, 0), json!({"a": [1, 2], "b": null, "c": 1.5}));
+    assert_eq!(
+        mutate(&v, "/b", 0, 0),
+        json!({"a": [1, 2], "b": null, "c": 1.5})
+    );
 }

@@ -9,6 +9,7 @@
 
 mod agreement;
 mod catalog;
+mod regressions;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -42,22 +43,34 @@ pub fn suite() -> Vec<File> {
 pub fn options(part: Part) -> Options {
     let suite = suite_files::suite_dir(&manifest_dir());
     Options {
-        formats: if part == Part::Format { FormatMode::Assert } else { FormatMode::Annotate },
+        formats: if part == Part::Format {
+            FormatMode::Assert
+        } else {
+            FormatMode::Annotate
+        },
         remotes: vec![("http://localhost:1234/".to_owned(), suite.join("remotes"))],
         runtime: "::eventsmith_core".to_owned(),
         relative_to: Some(suite),
     }
 }
 
+/// A group's generated `is_valid` and `errors`.
+pub type Fns = (fn(&Value) -> bool, fn(&Value) -> Vec<ValidationError>);
+
 /// The compiled validator of `group`, checked against what the generator
 /// says about it at test time (so the table cannot go stale).
-pub fn compiled(group_: &Group, part: Part) -> Option<(fn(&Value) -> bool, fn(&Value) -> Vec<ValidationError>)> {
-    let support = group(&group_.module).unwrap_or_else(|| panic!("{} is missing from the generated table", group_.module));
+pub fn compiled(group_: &Group, part: Part) -> Option<Fns> {
+    let support = group(&group_.module)
+        .unwrap_or_else(|| panic!("{} is missing from the generated table", group_.module));
     let lowered = standalone::lower(&group_.module, &group_.schema, &options(part));
     match (support, lowered) {
         (Support::Compiled { is_valid, errors }, Ok(_)) => Some((*is_valid, *errors)),
         (Support::Refused { .. }, Err(_)) => None,
-        (s, l) => panic!("{}: build.rs and the generator disagree: {s:?} vs {:?}", group_.module, l.map(|_| ())),
+        (s, l) => panic!(
+            "{}: build.rs and the generator disagree: {s:?} vs {:?}",
+            group_.module,
+            l.map(|_| ())
+        ),
     }
 }
 
@@ -73,11 +86,36 @@ pub fn run_case(group_: &Group, part: Part, data: &Value) -> Option<(bool, Vec<V
     let probe = interp.validate(lowered.root, data, &At::Root, &mut Probe);
     let mut sink = Collect::default();
     let collected = interp.validate(lowered.root, data, &At::Root, &mut sink);
-    let context = || format!("{} ({}), instance {data}", group_.module, group_.description);
-    assert_eq!(fast, errs.is_empty(), "{}: is_valid and errors disagree: {errs:?}", context());
-    assert_eq!(fast, probe, "{}: generated and interpreted verdicts differ", context());
-    assert_eq!(collected, probe, "{}: interpreter probe and collect differ", context());
-    assert_eq!(errs, sink.0, "{}: generated and interpreted errors differ", context());
+    let context = || {
+        format!(
+            "{} ({}), instance {data}",
+            group_.module, group_.description
+        )
+    };
+    assert_eq!(
+        fast,
+        errs.is_empty(),
+        "{}: is_valid and errors disagree: {errs:?}",
+        context()
+    );
+    assert_eq!(
+        fast,
+        probe,
+        "{}: generated and interpreted verdicts differ",
+        context()
+    );
+    assert_eq!(
+        collected,
+        probe,
+        "{}: interpreter probe and collect differ",
+        context()
+    );
+    assert_eq!(
+        errs,
+        sink.0,
+        "{}: generated and interpreted errors differ",
+        context()
+    );
     Some((fast, errs))
 }
 
@@ -106,12 +144,25 @@ impl Row {
     }
 
     fn reasons(&self) -> String {
-        self.unsupported.iter().map(|(k, n)| if *n == 1 { k.clone() } else { format!("{k} ×{n}") }).collect::<Vec<_>>().join(", ")
+        self.unsupported
+            .iter()
+            .map(|(k, n)| {
+                if *n == 1 {
+                    k.clone()
+                } else {
+                    format!("{k} ×{n}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
 fn run_file(file: &File, failures: &mut Vec<String>) -> Row {
-    let mut row = Row { groups: file.groups.len(), ..Row::default() };
+    let mut row = Row {
+        groups: file.groups.len(),
+        ..Row::default()
+    };
     for g in &file.groups {
         row.tests += g.cases.len();
         match group(&g.module) {
@@ -147,17 +198,31 @@ fn run_file(file: &File, failures: &mut Vec<String>) -> Row {
 
 fn table(rows: &[(String, Row)]) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "| file | groups | supported | tests | passing | unsupported (keyword × groups) |");
+    let _ = writeln!(
+        out,
+        "| file | groups | supported | tests | passing | unsupported (keyword × groups) |"
+    );
     let _ = writeln!(out, "|---|---:|---:|---:|---:|---|");
     for (name, r) in rows {
-        let _ = writeln!(out, "| {name} | {} | {} | {} | {} | {} |", r.groups, r.supported, r.tests, r.passing, r.reasons());
+        let _ = writeln!(
+            out,
+            "| {name} | {} | {} | {} | {} | {} |",
+            r.groups,
+            r.supported,
+            r.tests,
+            r.passing,
+            r.reasons()
+        );
     }
     out
 }
 
 /// The format a group of `optional/format/` asserts.
 fn format_of(g: &Group) -> Option<String> {
-    g.schema.get("format").and_then(Value::as_str).map(str::to_owned)
+    g.schema
+        .get("format")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
 }
 
 #[test]
@@ -180,7 +245,11 @@ fn json_schema_test_suite() {
                 e.0 += g.cases.len();
                 if compiled(g, file.part).is_some() {
                     e.2 += 1;
-                    e.1 += g.cases.iter().filter(|c| run_case(g, file.part, &c.data).unwrap().0 == c.valid).count();
+                    e.1 += g
+                        .cases
+                        .iter()
+                        .filter(|c| run_case(g, file.part, &c.data).unwrap().0 == c.valid)
+                        .count();
                 }
             }
         }
@@ -198,8 +267,16 @@ fn json_schema_test_suite() {
         let (sum, rows) = parts.get(&part).unwrap_or(&empty);
         println!(
             "{} (optional{}): {}/{} tests pass ({}/{} groups supported, {} failing in supported groups)",
-            if part == Part::Optional { "optional/" } else { "optional/format/" },
-            if part == Part::Format { ", format asserted" } else { ", format annotated" },
+            if part == Part::Optional {
+                "optional/"
+            } else {
+                "optional/format/"
+            },
+            if part == Part::Format {
+                ", format asserted"
+            } else {
+                ", format annotated"
+            },
             sum.passing,
             sum.tests,
             sum.supported,
@@ -213,23 +290,48 @@ fn json_schema_test_suite() {
     println!("|---|---|---:|---:|---:|");
     for (name, (tests, passing, supported, groups)) in &formats {
         let claimed = Format::from_name(name).is_some();
-        println!("| {name} | {} | {supported}/{groups} | {tests} | {passing} |", if claimed { "yes" } else { "no" });
+        println!(
+            "| {name} | {} | {supported}/{groups} | {tests} | {passing} |",
+            if claimed { "yes" } else { "no" }
+        );
     }
     let mut all = Row::default();
     for (row, _) in parts.values() {
         all.add(row);
     }
-    println!("\nunsupported keywords (groups, all parts): {}", all.reasons());
+    println!(
+        "\nunsupported keywords (groups, all parts): {}",
+        all.reasons()
+    );
 
-    assert_eq!(total.tests, REQUIRED_TESTS, "the vendored suite changed: update the expected totals");
-    assert_eq!(total.groups, REQUIRED_GROUPS, "the vendored suite changed: update the expected totals");
-    assert!(failures.is_empty(), "{} cases fail in supported groups:\n{}", failures.len(), failures.join("\n"));
+    assert_eq!(
+        total.tests, REQUIRED_TESTS,
+        "the vendored suite changed: update the expected totals"
+    );
+    assert_eq!(
+        total.groups, REQUIRED_GROUPS,
+        "the vendored suite changed: update the expected totals"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} cases fail in supported groups:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     for (name, (tests, passing, supported, groups)) in &formats {
         if Format::from_name(name).is_some() {
-            assert_eq!((supported, passing), (groups, tests), "format \"{name}\" is claimed but does not pass all its tests");
+            assert_eq!(
+                (supported, passing),
+                (groups, tests),
+                "format \"{name}\" is claimed but does not pass all its tests"
+            );
         }
     }
-    assert!(total.passing >= MIN_PASSING, "only {} required tests pass; the floor is {MIN_PASSING}", total.passing);
+    assert!(
+        total.passing >= MIN_PASSING,
+        "only {} required tests pass; the floor is {MIN_PASSING}",
+        total.passing
+    );
 }
 
 /// A refused group names its keyword and where it is, and a supported one
@@ -237,10 +339,16 @@ fn json_schema_test_suite() {
 #[test]
 fn refusals_name_keyword_and_pointer() {
     let files = suite();
-    let file = files.iter().find(|f| f.name == "optional/dependencies-compatibility.json").unwrap();
+    let file = files
+        .iter()
+        .find(|f| f.name == "optional/dependencies-compatibility.json")
+        .unwrap();
     let g = &file.groups[0];
     match group(&g.module) {
-        Some(Support::Refused { reason, diagnostics }) => {
+        Some(Support::Refused {
+            reason,
+            diagnostics,
+        }) => {
             assert_eq!(*reason, "dependencies");
             assert!(diagnostics.contains("at /dependencies"), "{diagnostics}");
             assert!(diagnostics.contains(&g.module), "{diagnostics}");
@@ -249,15 +357,27 @@ fn refusals_name_keyword_and_pointer() {
     }
     let file = files.iter().find(|f| f.name == "vocabulary.json").unwrap();
     match group(&file.groups[0].module) {
-        Some(Support::Refused { reason, diagnostics }) => {
+        Some(Support::Refused {
+            reason,
+            diagnostics,
+        }) => {
             assert_eq!(*reason, "$schema");
-            assert!(diagnostics.contains("metaschema-no-validation.json"), "{diagnostics}");
+            assert!(
+                diagnostics.contains("metaschema-no-validation.json"),
+                "{diagnostics}"
+            );
         }
         other => panic!("{other:?}"),
     }
     for name in ["type.json", "unevaluatedProperties.json", "dynamicRef.json"] {
         let file = files.iter().find(|f| f.name == name).unwrap();
-        assert!(matches!(group(&file.groups[0].module), Some(Support::Compiled { .. })), "{name}");
+        assert!(
+            matches!(
+                group(&file.groups[0].module),
+                Some(Support::Compiled { .. })
+            ),
+            "{name}"
+        );
     }
 }
 
@@ -266,7 +386,12 @@ fn refusals_name_keyword_and_pointer() {
 #[test]
 fn vendored_suite_layout() {
     let dir = suite_files::suite_dir(&manifest_dir());
-    for p in ["LICENSE", "README.md", "remotes/integer.json", "tests/draft2020-12/optional/format/date.json"] {
+    for p in [
+        "LICENSE",
+        "README.md",
+        "remotes/integer.json",
+        "tests/draft2020-12/optional/format/date.json",
+    ] {
         assert!(Path::new(&dir).join(p).is_file(), "{p} missing");
     }
     let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
