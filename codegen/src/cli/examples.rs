@@ -18,6 +18,26 @@ pub fn run(a: Args) -> u8 {
         Ok(c) => c,
         Err(code) => return code,
     };
+    // Regenerate the bindings in memory: the proof covers generation too.
+    let options = eventsmith_codegen::emit::EmitOptions {
+        runtime: "::eventsmith".to_owned(),
+        json_schema: true,
+        regenerate_with: "cargo run -p eventsmith-codegen -- generate".to_owned(),
+    };
+    let code = match eventsmith_codegen::emit::bindings(&compiled, &options) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    let validators: usize = compiled.sources.iter().map(|s| s.graph.nodes.len()).sum();
+    println!(
+        "bindings regenerated: {} types, {} validator functions, {} lines of Rust",
+        compiled.types.types.len(),
+        validators,
+        code.lines().count()
+    );
     let validator = CatalogValidator::new(&compiled);
     let problems = validator.check_examples();
     let mut valid = 0;

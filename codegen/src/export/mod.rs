@@ -26,7 +26,7 @@ pub mod formats;
 pub mod openapi;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::{Map, Value};
 
@@ -438,11 +438,6 @@ pub fn export_dir(schemas: &Path, options: &ExportOptions) -> Result<Export, Dia
         return Err(diags);
     }
     export(&mut compiled, options)
-}
-
-/// The default output directory, relative to the workspace root.
-pub fn default_out_dir() -> PathBuf {
-    PathBuf::from("generated").join("export")
 }
 
 /// Component keys shared by the OpenAPI and AsyncAPI documents, built from
