@@ -41,6 +41,22 @@ fn scheme(v: Versioning) -> Scheme {
     }
 }
 
+/// `known` as the `'static` list `choose` takes (generated code has one per
+/// event type). Interned: each distinct list is leaked once per process, not
+/// once per payload (a long NDJSON stream used to grow without bound).
+fn static_versions(known: &[String]) -> &'static [&'static str] {
+    static INTERNED: std::sync::Mutex<std::collections::BTreeMap<Vec<String>, &'static [&'static str]>> =
+        std::sync::Mutex::new(std::collections::BTreeMap::new());
+    let mut interned = INTERNED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(list) = interned.get(known) {
+        return list;
+    }
+    let list: Vec<&'static str> = known.iter().map(|s| &*Box::leak(s.clone().into_boxed_str())).collect();
+    let list: &'static [&'static str] = Box::leak(list.into_boxed_slice());
+    interned.insert(known.to_vec(), list);
+    list
+}
+
 fn dispatch_error(pointer: &str, e: &EventError) -> ValidationError {
     ValidationError {
         instance_path: pointer.to_owned(),
@@ -116,8 +132,7 @@ impl<'c> CatalogValidator<'c> {
             };
             outcome.version = Some(version.clone());
             let known: Vec<String> = event.versions.iter().map(|v| v.version.to_string()).collect();
-            let known_refs: Vec<&'static str> = known.iter().map(|s| &*Box::leak(s.clone().into_boxed_str())).collect();
-            let known_static: &'static [&'static str] = Box::leak(known_refs.into_boxed_slice());
+            let known_static = static_versions(&known);
             let vi = match choose(scheme(source.versioning), event_type, known_static, &version) {
                 Ok(i) => i,
                 Err(e) => {
@@ -181,5 +196,23 @@ impl<'c> CatalogValidator<'c> {
             }
         }
         problems
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by the payload fuzz target (LeakSanitizer): every validated
+    /// payload leaked its event type's version list.
+    #[test]
+    fn version_lists_are_leaked_once_not_per_payload() {
+        let known = vec!["1.0.0".to_owned(), "1.1.0".to_owned()];
+        let first = static_versions(&known);
+        assert_eq!(first, ["1.0.0", "1.1.0"]);
+        for _ in 0..100 {
+            assert!(std::ptr::eq(first, static_versions(&known.clone())));
+        }
+        assert!(!std::ptr::eq(first, static_versions(&["2.0.0".to_owned()])));
     }
 }

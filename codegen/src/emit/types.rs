@@ -106,6 +106,7 @@ pub fn emit_type(graph: &TypeGraph, id: usize, o: &TypeEmitOptions) -> TokenStre
     match &def.kind {
         TypeKind::Struct { fields, extra } => emit_struct(graph, def, fields, extra, o),
         TypeKind::StringEnum { variants } => emit_enum(def, variants, o),
+        TypeKind::Tagged { tag, variants } => emit_tagged(graph, def, tag, variants, o),
     }
 }
 
@@ -293,6 +294,103 @@ fn emit_enum(def: &TypeDef, variants: &[(String, String)], o: &TypeEmitOptions) 
                 let s = <::std::string::String as #rt::__private::serde::Deserialize>::deserialize(d)?;
                 let ::std::result::Result::Ok(v) = s.parse();
                 ::std::result::Result::Ok(v)
+            }
+        }
+
+        #json_schema
+    }
+}
+
+fn emit_tagged(graph: &TypeGraph, def: &TypeDef, tag: &str, variants: &[(String, String, Ty)], o: &TypeEmitOptions) -> TokenStream {
+    let rt = &o.rt;
+    let name = ident(&def.name);
+    let docs = doc_attrs(def.doc.as_deref(), Some(&def.origin));
+    let deprecated = deprecated_attr(def.deprecated);
+    let tag_lit = Literal::string(tag);
+    let vdefs = variants.iter().map(|(v, value, ty)| {
+        let vi = ident(v);
+        let t = ty_tokens(graph, ty, &def.module, o);
+        let d = format!(" `\"{tag}\": \"{value}\"`");
+        quote! { #[doc = #d] #vi(#t), }
+    });
+    let de_arms = variants.iter().map(|(v, value, _)| {
+        let vi = ident(v);
+        let lit = Literal::string(value);
+        quote! {
+            ::std::option::Option::Some(#lit) => #rt::__private::serde_json::from_value(value)
+                .map(#name::#vi)
+                .map_err(<D::Error as #rt::__private::serde::de::Error>::custom),
+        }
+    });
+    let ser_arms = variants.iter().map(|(v, _, _)| {
+        let vi = ident(v);
+        quote! { #name::#vi(inner) => #rt::__private::serde::Serialize::serialize(inner, s), }
+    });
+    let tag_arms = variants.iter().map(|(v, value, _)| {
+        let vi = ident(v);
+        let lit = Literal::string(value);
+        quote! { #name::#vi(_) => ::std::option::Option::Some(#lit), }
+    });
+    let json_schema = if o.json_schema {
+        let schema_name = Literal::string(&def.name);
+        let subs = variants.iter().map(|(_, _, ty)| {
+            let t = ty_tokens(graph, ty, &def.module, o);
+            quote! { generator.subschema_for::<#t>() }
+        });
+        quote! {
+            impl #rt::__private::schemars::JsonSchema for #name {
+                fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                    ::std::borrow::Cow::Borrowed(#schema_name)
+                }
+                fn json_schema(generator: &mut #rt::__private::schemars::SchemaGenerator) -> #rt::__private::schemars::Schema {
+                    #rt::__private::schemars::json_schema!({ "oneOf": [#(#subs),*] })
+                }
+            }
+        }
+    } else {
+        quote! {}
+    };
+    quote! {
+        #docs
+        #deprecated
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#vdefs)*
+            /// A branch this schema does not list (a newer version may add
+            /// one), kept as JSON.
+            Unknown(#rt::__private::serde_json::Value),
+        }
+
+        impl #name {
+            /// The member that tells the variants apart.
+            pub const TAG: &'static str = #tag_lit;
+
+            /// The tag value of this variant (`None` for `Unknown` without one).
+            pub fn tag(&self) -> ::std::option::Option<&str> {
+                match self {
+                    #(#tag_arms)*
+                    #name::Unknown(value) => value.get(#tag_lit).and_then(|t| t.as_str()),
+                }
+            }
+        }
+
+        impl #rt::__private::serde::Serialize for #name {
+            fn serialize<S: #rt::__private::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                match self {
+                    #(#ser_arms)*
+                    #name::Unknown(value) => #rt::__private::serde::Serialize::serialize(value, s),
+                }
+            }
+        }
+
+        impl<'de> #rt::__private::serde::Deserialize<'de> for #name {
+            fn deserialize<D: #rt::__private::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <#rt::__private::serde_json::Value as #rt::__private::serde::Deserialize>::deserialize(d)?;
+                let tag = value.get(#tag_lit).and_then(|t| t.as_str()).map(::std::borrow::ToOwned::to_owned);
+                match tag.as_deref() {
+                    #(#de_arms)*
+                    _ => ::std::result::Result::Ok(#name::Unknown(value)),
+                }
             }
         }
 

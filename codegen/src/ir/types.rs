@@ -90,6 +90,14 @@ pub enum TypeKind {
         /// Unnamed members.
         extra: Extra,
     },
+    /// A `oneOf`/`anyOf` of objects told apart by a `const` member: one
+    /// variant per branch, plus `Unknown(Value)` for branches added later.
+    Tagged {
+        /// The discriminating member (`type`).
+        tag: String,
+        /// `(RustVariant, tag value, branch type)`.
+        variants: Vec<(String, String, Ty)>,
+    },
     /// A string enum with an `Unknown(String)` fallback for values added later.
     StringEnum {
         /// `(RustVariant, "json value")`.
@@ -265,6 +273,10 @@ impl Lowering<'_> {
             return nullable(t);
         }
 
+        if let Some(t) = self.tagged(loc, obj, hint, forced) {
+            return t;
+        }
+
         if let Some(Value::Array(values)) = obj.get("enum") {
             let strings: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
             let has_null = values.iter().any(Value::is_null);
@@ -426,6 +438,74 @@ impl Lowering<'_> {
         };
         let id = self.begin(loc, obj, &hint, forced, TypeKind::StringEnum { variants });
         Ty::Named(id)
+    }
+
+    /// The branch's object schema, following `$ref`s.
+    fn deref_object(&mut self, loc: &Loc) -> Option<(Loc, Map<String, Value>)> {
+        let mut l = loc.clone();
+        for _ in 0..16 {
+            let Value::Object(obj) = self.schema(&l) else { return None };
+            match obj.get("$ref").and_then(Value::as_str).map(str::to_owned) {
+                Some(r) if !obj.contains_key("properties") => l = self.resolve(&r, &l)?,
+                _ => return Some((l, obj)),
+            }
+        }
+        None
+    }
+
+    /// A `oneOf`/`anyOf` whose branches are objects each requiring a member
+    /// with its own `const` string becomes an enum dispatched on that member.
+    fn tagged(&mut self, loc: &Loc, obj: &Map<String, Value>, hint: &str, forced: Option<&str>) -> Option<Ty> {
+        let key = ["oneOf", "anyOf"].into_iter().find(|k| obj.contains_key(*k))?;
+        let count = obj.get(key)?.as_array()?.len();
+        if count < 2 || obj.contains_key("properties") || obj.contains_key("allOf") {
+            return None;
+        }
+        if let Some(t) = self.existing(loc) {
+            return Some(t);
+        }
+        let mut branches = Vec::new();
+        for i in 0..count {
+            let branch = loc.child(key).index(i);
+            let (_, bobj) = self.deref_object(&branch)?;
+            let props = bobj.get("properties")?.as_object()?;
+            let required: Vec<&str> =
+                bobj.get("required").and_then(Value::as_array).map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+            let tags: Vec<(String, String)> = props
+                .iter()
+                .filter(|(name, _)| required.contains(&name.as_str()))
+                .filter_map(|(name, p)| p.get("const").and_then(Value::as_str).map(|c| (name.clone(), c.to_owned())))
+                .collect();
+            branches.push((branch, tags));
+        }
+        // The first member every branch pins to a distinct value.
+        let candidates: Vec<String> = branches[0].1.iter().map(|(n, _)| n.clone()).collect();
+        let tag = candidates.into_iter().find(|name| {
+            let values: Vec<Option<&String>> =
+                branches.iter().map(|(_, tags)| tags.iter().find(|(n, _)| n == name).map(|(_, v)| v)).collect();
+            values.iter().all(Option::is_some) && values.iter().collect::<BTreeSet<_>>().len() == values.len()
+        })?;
+        let id = self.begin(loc, obj, hint, forced, TypeKind::Tagged { tag: tag.clone(), variants: Vec::new() });
+        self.graph.in_progress.insert(id);
+        let enum_name = self.graph.types[id].name.clone();
+        let mut variants = Vec::new();
+        let mut used = BTreeSet::from(["Unknown".to_owned()]);
+        for (branch, tags) in branches {
+            let value = tags.iter().find(|(n, _)| *n == tag).map(|(_, v)| v.clone()).unwrap_or_default();
+            let base = ident::variant_name(&value);
+            let mut name = base.clone();
+            let mut n = 2;
+            while used.contains(&name) {
+                name = format!("{base}{n}");
+                n += 1;
+            }
+            used.insert(name.clone());
+            let ty = self.ty(&branch, &format!("{enum_name}{base}"), None);
+            variants.push((name, value, ty));
+        }
+        self.graph.types[id].kind = TypeKind::Tagged { tag, variants };
+        self.graph.in_progress.remove(&id);
+        Some(Ty::Named(id))
     }
 
     fn object(&mut self, loc: &Loc, obj: &Map<String, Value>, hint: &str, forced: Option<&str>) -> Ty {

@@ -241,7 +241,7 @@ impl Graph {
     /// Lowers the schema at `loc` (and everything it reaches), returning its node.
     pub fn lower(&mut self, reg: &mut Registry, loc: &Loc, opts: &LowerOptions, diags: &mut Diagnostics) -> NodeId {
         let first_new = self.nodes.len();
-        let id = Lowerer { graph: self, reg, opts, diags, scope: Scope::new() }.node(loc);
+        let id = Lowerer { graph: self, reg, opts, diags, scope: Scope::new(), depth: 0 }.node(loc);
         report_in_place_cycles(self, first_new, reg, diags);
         id
     }
@@ -254,7 +254,13 @@ struct Lowerer<'a> {
     diags: &'a mut Diagnostics,
     /// The dynamic scope of the node being lowered.
     scope: Scope,
+    /// How many nodes are being lowered around this one.
+    depth: usize,
 }
+
+/// How deep subschemas (through `$ref`s included) may nest before lowering
+/// refuses, well before the stack of a `build.rs` or test thread runs out.
+pub const MAX_SCHEMA_DEPTH: usize = 200;
 
 impl Lowerer<'_> {
     fn node(&mut self, loc: &Loc) -> NodeId {
@@ -268,7 +274,20 @@ impl Lowerer<'_> {
         self.graph.nodes.push(Node { loc: loc.clone(), origin, body: Body::Always(true) });
         let outer = std::mem::replace(&mut self.scope, key.1.clone());
         self.graph.by_loc.insert(key, id);
-        let body = self.body(loc);
+        let body = if self.depth >= MAX_SCHEMA_DEPTH {
+            self.error_with_hint(
+                loc,
+                "schema-too-deep",
+                format!("subschemas nest more than {MAX_SCHEMA_DEPTH} levels deep here, counting `$ref`s"),
+                "flatten the chain of references; eventsmith refuses deeper nesting rather than risk overflowing the stack",
+            );
+            Body::Always(false)
+        } else {
+            self.depth += 1;
+            let body = self.body(loc);
+            self.depth -= 1;
+            body
+        };
         self.scope = outer;
         self.graph.nodes[id].body = body;
         id

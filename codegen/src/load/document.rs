@@ -237,7 +237,47 @@ impl JsonScanner<'_> {
     }
 }
 
+/// saphyr's loader recurses once per level of block nesting, and a block
+/// collection nested N deep starts at column N/2 or further right. Content
+/// starting this far right is refused before saphyr sees it, so a hostile
+/// `- - - - …` line cannot overflow the stack. Flow nesting (`[[[…`) is
+/// capped by saphyr itself at 255 levels.
+const MAX_YAML_COLUMN: usize = 200;
+
+/// The first line whose content (after indentation and `- `/`? ` indicators)
+/// starts at column [`MAX_YAML_COLUMN`] or beyond: 1-based line and column.
+fn yaml_too_deep(text: &str) -> Option<(usize, usize)> {
+    for (i, line) in text.lines().enumerate() {
+        let mut chars = line.chars().peekable();
+        let mut column = 0usize;
+        while let Some(c) = chars.next() {
+            let structural = match c {
+                ' ' | '\t' => true,
+                '-' | '?' => matches!(chars.peek(), None | Some(' ' | '\t')),
+                _ => false,
+            };
+            if !structural {
+                break;
+            }
+            column += 1;
+            if column >= MAX_YAML_COLUMN {
+                return Some((i + 1, column));
+            }
+        }
+    }
+    None
+}
+
 fn parse_yaml(path: &Path, text: &str) -> Result<Document, Diagnostic> {
+    if let Some((line, column)) = yaml_too_deep(text) {
+        return Err(Diagnostic::error(
+            "invalid-yaml",
+            format!("YAML content indented {MAX_YAML_COLUMN} columns or more; eventsmith reads at most {} levels of nesting", eventsmith_core::Limits::MAX_DEPTH),
+        )
+        .in_file(path)
+        .at_position(line, column)
+        .with_hint("flatten the document"));
+    }
     let docs = MarkedYaml::load_from_str(text).map_err(|e| {
         let m = e.marker();
         let d = if e.info().contains("duplicated key") {
@@ -275,6 +315,11 @@ type YamlResult = Result<Value, (String, Diagnostic)>;
 
 fn yaml_to_json(node: &MarkedYaml<'_>, pointer: String, out: &mut HashMap<String, (usize, usize)>) -> YamlResult {
     out.insert(pointer.clone(), (node.span.start.line(), node.span.start.col() + 1));
+    // The same limit as for JSON: the root collection is level 1.
+    let limit = eventsmith_core::Limits::MAX_DEPTH;
+    if matches!(node.data, YamlData::Sequence(_) | YamlData::Mapping(_)) && pointer.matches('/').count() >= limit {
+        return Err((pointer, Diagnostic::error("invalid-yaml", format!("nesting deeper than {limit} levels"))));
+    }
     match &node.data {
         YamlData::Value(scalar) => scalar_to_json(scalar).map_err(|d| (pointer, d)),
         YamlData::Representation(text, _, _) => Ok(Value::String(text.to_string())),
@@ -360,6 +405,29 @@ mod tests {
             serde_json::json!({"id": 1, "version": "1.1.0", "nested": {"list": ["a", 2.5, null], "30": "yes"}})
         );
         assert_eq!(doc.positions.get("/nested/list/1"), Some(&(4, 13)));
+    }
+
+    #[test]
+    fn deep_yaml_is_refused_without_overflowing_the_stack() {
+        // On a test thread's 2 MiB stack: the guard must hold before saphyr recurses.
+        let handle = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(|| {
+                let compact = format!("a:\n  {}x\n", "- ".repeat(100_000));
+                let err = parse_yaml(Path::new("t.yaml"), &compact).unwrap_err();
+                assert!(err.message.contains("indented 200 columns"), "{err}");
+                assert_eq!((err.line, err.column), (Some(2), Some(200)));
+                let flow = format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+                assert!(parse_yaml(Path::new("t.yaml"), &flow).is_err());
+                let over = format!("a: {}{}\n", "[".repeat(200), "]".repeat(200));
+                let err = parse_yaml(Path::new("t.yaml"), &over).unwrap_err();
+                assert!(err.message.contains("nesting deeper than 126 levels"), "{err}");
+                let fine = format!("a: {}{}\n", "[".repeat(100), "]".repeat(100));
+                assert!(parse_yaml(Path::new("t.yaml"), &fine).is_ok());
+                assert!(parse_yaml(Path::new("t.yaml"), "- - - - x\n").is_ok());
+            })
+            .unwrap();
+        handle.join().unwrap();
     }
 
     #[test]

@@ -42,6 +42,8 @@ mod tests {
         let combined = t.combined.as_ref().unwrap();
         assert_eq!((combined.name.as_str(), combined.extra_flag), ("n", false));
         assert_eq!(t.extra.get("unknown_key"), Some(&json!({"kept": true})));
+        let Some(thing::v1_0_0::Actor::User(user)) = &t.actor else { panic!("{:?}", t.actor) };
+        assert_eq!(user.user, "u1");
         assert_eq!(t.to_value(), example());
     }
 
@@ -52,6 +54,21 @@ mod tests {
         assert!(!thing::V1_0_0::is_valid(&v));
         let t: thing::V1_0_0 = serde_json::from_value(v).unwrap();
         assert_eq!(t.status, Some(thing::v1_0_0::ThingStatus::Unknown("opt-sideways".into())));
+    }
+
+    #[test]
+    fn tagged_unions_dispatch_on_their_tag_and_keep_unknown_branches() {
+        let mut v = example();
+        v["actor"] = json!({"kind": "system"});
+        let t = thing::V1_0_0::from_value(v.clone()).unwrap();
+        assert!(matches!(t.actor, Some(thing::v1_0_0::Actor::System(_))));
+        assert_eq!(t.to_value(), v);
+        // A branch added later decodes (without validation) as `Unknown`.
+        v["actor"] = json!({"kind": "robot", "serial": 7});
+        assert!(!thing::V1_0_0::is_valid(&v));
+        let t: thing::V1_0_0 = serde_json::from_value(v.clone()).unwrap();
+        assert_eq!(t.actor.as_ref().and_then(|a| a.tag()), Some("robot"));
+        assert_eq!(serde_json::to_value(&t).unwrap(), v);
     }
 
     #[test]

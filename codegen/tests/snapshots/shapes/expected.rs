@@ -20,10 +20,20 @@ pub mod demo {
         static PATTERN_0: ::eventsmith::validation::LazyPattern = ::eventsmith::validation::LazyPattern::new(
             "^[A-Z]{3}$",
         );
+        static VALUE_4: ::std::sync::LazyLock<
+            ::eventsmith::__private::serde_json::Value,
+        > = ::std::sync::LazyLock::new(|| ::eventsmith::validation::json_literal(
+            "\"system\"",
+        ));
         static VALUE_0: ::std::sync::LazyLock<
             ::eventsmith::__private::serde_json::Value,
         > = ::std::sync::LazyLock::new(|| ::eventsmith::validation::json_literal(
             "\"thing\"",
+        ));
+        static VALUE_3: ::std::sync::LazyLock<
+            ::eventsmith::__private::serde_json::Value,
+        > = ::std::sync::LazyLock::new(|| ::eventsmith::validation::json_literal(
+            "\"user\"",
         ));
         static VALUE_2: ::std::sync::LazyLock<
             ::eventsmith::__private::serde_json::Value,
@@ -182,6 +192,11 @@ pub mod demo {
                 }
                 if let Some(m) = o.get("combined") {
                     if !n38(m, &at.key("combined"), s) {
+                        failed!(ok);
+                    }
+                }
+                if let Some(m) = o.get("actor") {
+                    if !n44(m, &at.key("actor"), s) {
                         failed!(ok);
                     }
                 }
@@ -1533,6 +1548,227 @@ pub mod demo {
             }
             ok
         }
+        /// `demo/thing/1.0.0.json#/properties/actor`
+        #[allow(
+            unused_mut,
+            unused_variables,
+            clippy::needless_return,
+            clippy::collapsible_if,
+            clippy::nonminimal_bool
+        )]
+        pub(crate) fn n44<S: ::eventsmith::validation::Sink>(
+            v: &::eventsmith::__private::serde_json::Value,
+            at: &::eventsmith::validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let mut ok = true;
+            let valid = [
+                n45(v, at, &mut ::eventsmith::validation::Probe),
+                n49(v, at, &mut ::eventsmith::validation::Probe),
+            ]
+                .iter()
+                .filter(|b| **b)
+                .count();
+            if valid != 1 {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/properties/actor/oneOf",
+                    "oneOf",
+                    || validation::msg::one_of(valid, 2usize),
+                );
+                failed!(ok);
+            }
+            ok
+        }
+        /// `demo/thing/1.0.0.json#/properties/actor/oneOf/0`
+        #[allow(
+            unused_mut,
+            unused_variables,
+            clippy::needless_return,
+            clippy::collapsible_if,
+            clippy::nonminimal_bool
+        )]
+        pub(crate) fn n45<S: ::eventsmith::validation::Sink>(
+            v: &::eventsmith::__private::serde_json::Value,
+            at: &::eventsmith::validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let mut ok = true;
+            if !n46(v, at, s) {
+                failed!(ok);
+            }
+            ok
+        }
+        /// `demo/thing/1.0.0.json#/$defs/user_actor`
+        #[allow(
+            unused_mut,
+            unused_variables,
+            clippy::needless_return,
+            clippy::collapsible_if,
+            clippy::nonminimal_bool
+        )]
+        pub(crate) fn n46<S: ::eventsmith::validation::Sink>(
+            v: &::eventsmith::__private::serde_json::Value,
+            at: &::eventsmith::validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let mut ok = true;
+            if !(v.is_object()) {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/$defs/user_actor/type",
+                    "type",
+                    || validation::msg::type_mismatch("object", v),
+                );
+                return false;
+            }
+            if let Some(o) = v.as_object() {
+                if let Some(m) = o.get("kind") {
+                    if !n47(m, &at.key("kind"), s) {
+                        failed!(ok);
+                    }
+                }
+                if let Some(m) = o.get("user") {
+                    if !n48(m, &at.key("user"), s) {
+                        failed!(ok);
+                    }
+                }
+            }
+            if let Some(o) = v.as_object() {
+                for name in ["kind", "user"] {
+                    if !o.contains_key(name) {
+                        s.fail(
+                            at,
+                            "demo/thing/1.0.0.json#/$defs/user_actor/required",
+                            "required",
+                            || validation::msg::missing(name),
+                        );
+                        failed!(ok);
+                    }
+                }
+            }
+            ok
+        }
+        /// `demo/thing/1.0.0.json#/$defs/user_actor/properties/kind`
+        #[allow(
+            unused_mut,
+            unused_variables,
+            clippy::needless_return,
+            clippy::collapsible_if,
+            clippy::nonminimal_bool
+        )]
+        pub(crate) fn n47<S: ::eventsmith::validation::Sink>(
+            v: &::eventsmith::__private::serde_json::Value,
+            at: &::eventsmith::validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let mut ok = true;
+            if !(v.as_str() == Some("user")) {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/$defs/user_actor/properties/kind/const",
+                    "const",
+                    || validation::msg::not_const(&VALUE_3, v),
+                );
+                failed!(ok);
+            }
+            ok
+        }
+        /// `demo/thing/1.0.0.json#/$defs/user_actor/properties/user`
+        #[allow(
+            unused_mut,
+            unused_variables,
+            clippy::needless_return,
+            clippy::collapsible_if,
+            clippy::nonminimal_bool
+        )]
+        pub(crate) fn n48<S: ::eventsmith::validation::Sink>(
+            v: &::eventsmith::__private::serde_json::Value,
+            at: &::eventsmith::validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let mut ok = true;
+            if !(v.is_string()) {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/$defs/user_actor/properties/user/type",
+                    "type",
+                    || validation::msg::type_mismatch("string", v),
+                );
+                return false;
+            }
+            ok
+        }
+        /// `demo/thing/1.0.0.json#/properties/actor/oneOf/1`
+        #[allow(
+            unused_mut,
+            unused_variables,
+            clippy::needless_return,
+            clippy::collapsible_if,
+            clippy::nonminimal_bool
+        )]
+        pub(crate) fn n49<S: ::eventsmith::validation::Sink>(
+            v: &::eventsmith::__private::serde_json::Value,
+            at: &::eventsmith::validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let mut ok = true;
+            if !(v.is_object()) {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/properties/actor/oneOf/1/type",
+                    "type",
+                    || validation::msg::type_mismatch("object", v),
+                );
+                return false;
+            }
+            if let Some(o) = v.as_object() {
+                if let Some(m) = o.get("kind") {
+                    if !n50(m, &at.key("kind"), s) {
+                        failed!(ok);
+                    }
+                }
+            }
+            if let Some(o) = v.as_object() {
+                for name in ["kind"] {
+                    if !o.contains_key(name) {
+                        s.fail(
+                            at,
+                            "demo/thing/1.0.0.json#/properties/actor/oneOf/1/required",
+                            "required",
+                            || validation::msg::missing(name),
+                        );
+                        failed!(ok);
+                    }
+                }
+            }
+            ok
+        }
+        /// `demo/thing/1.0.0.json#/properties/actor/oneOf/1/properties/kind`
+        #[allow(
+            unused_mut,
+            unused_variables,
+            clippy::needless_return,
+            clippy::collapsible_if,
+            clippy::nonminimal_bool
+        )]
+        pub(crate) fn n50<S: ::eventsmith::validation::Sink>(
+            v: &::eventsmith::__private::serde_json::Value,
+            at: &::eventsmith::validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let mut ok = true;
+            if !(v.as_str() == Some("system")) {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/properties/actor/oneOf/1/properties/kind/const",
+                    "const",
+                    || validation::msg::not_const(&VALUE_4, v),
+                );
+                failed!(ok);
+            }
+            ok
+        }
     }
     /// Any event of Demo: every type, every version.
     #[allow(clippy::large_enum_variant)]
@@ -1897,6 +2133,9 @@ pub mod demo {
                 /// `None` when absent.
                 #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub combined: ::std::option::Option<Combined>,
+                /// `None` when absent.
+                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+                pub actor: ::std::option::Option<Actor>,
                 /// Members the schema does not name, kept so the event
                 /// serializes back to the same JSON.
                 #[serde(flatten)]
@@ -2052,6 +2291,131 @@ pub mod demo {
                     ::eventsmith::__private::serde_json::Value,
                 >,
             }
+            /// Schema: `demo/thing/1.0.0.json#/properties/actor`
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum Actor {
+                /// `"kind": "user"`
+                User(UserActor),
+                /// `"kind": "system"`
+                System(SystemActor),
+                /// A branch this schema does not list (a newer version may add
+                /// one), kept as JSON.
+                Unknown(::eventsmith::__private::serde_json::Value),
+            }
+            impl Actor {
+                /// The member that tells the variants apart.
+                pub const TAG: &'static str = "kind";
+                /// The tag value of this variant (`None` for `Unknown` without one).
+                pub fn tag(&self) -> ::std::option::Option<&str> {
+                    match self {
+                        Actor::User(_) => ::std::option::Option::Some("user"),
+                        Actor::System(_) => ::std::option::Option::Some("system"),
+                        Actor::Unknown(value) => {
+                            value.get("kind").and_then(|t| t.as_str())
+                        }
+                    }
+                }
+            }
+            impl ::eventsmith::__private::serde::Serialize for Actor {
+                fn serialize<S: ::eventsmith::__private::serde::Serializer>(
+                    &self,
+                    s: S,
+                ) -> ::std::result::Result<S::Ok, S::Error> {
+                    match self {
+                        Actor::User(inner) => {
+                            ::eventsmith::__private::serde::Serialize::serialize(
+                                inner,
+                                s,
+                            )
+                        }
+                        Actor::System(inner) => {
+                            ::eventsmith::__private::serde::Serialize::serialize(
+                                inner,
+                                s,
+                            )
+                        }
+                        Actor::Unknown(value) => {
+                            ::eventsmith::__private::serde::Serialize::serialize(
+                                value,
+                                s,
+                            )
+                        }
+                    }
+                }
+            }
+            impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Actor {
+                fn deserialize<D: ::eventsmith::__private::serde::Deserializer<'de>>(
+                    d: D,
+                ) -> ::std::result::Result<Self, D::Error> {
+                    let value = <::eventsmith::__private::serde_json::Value as ::eventsmith::__private::serde::Deserialize>::deserialize(
+                        d,
+                    )?;
+                    let tag = value
+                        .get("kind")
+                        .and_then(|t| t.as_str())
+                        .map(::std::borrow::ToOwned::to_owned);
+                    match tag.as_deref() {
+                        ::std::option::Option::Some("user") => {
+                            ::eventsmith::__private::serde_json::from_value(value)
+                                .map(Actor::User)
+                                .map_err(
+                                    <D::Error as ::eventsmith::__private::serde::de::Error>::custom,
+                                )
+                        }
+                        ::std::option::Option::Some("system") => {
+                            ::eventsmith::__private::serde_json::from_value(value)
+                                .map(Actor::System)
+                                .map_err(
+                                    <D::Error as ::eventsmith::__private::serde::de::Error>::custom,
+                                )
+                        }
+                        _ => ::std::result::Result::Ok(Actor::Unknown(value)),
+                    }
+                }
+            }
+            /// UserActor
+            ///
+            /// Schema: `demo/thing/1.0.0.json#/$defs/user_actor`
+            #[derive(
+                Debug,
+                Clone,
+                PartialEq,
+                ::eventsmith::__private::serde::Serialize,
+                ::eventsmith::__private::serde::Deserialize
+            )]
+            #[serde(crate = "::eventsmith::__private::serde")]
+            pub struct UserActor {
+                pub kind: ::std::string::String,
+                pub user: ::std::string::String,
+                /// Members the schema does not name, kept so the event
+                /// serializes back to the same JSON.
+                #[serde(flatten)]
+                pub extra: ::eventsmith::__private::serde_json::Map<
+                    ::std::string::String,
+                    ::eventsmith::__private::serde_json::Value,
+                >,
+            }
+            /// SystemActor
+            ///
+            /// Schema: `demo/thing/1.0.0.json#/properties/actor/oneOf/1`
+            #[derive(
+                Debug,
+                Clone,
+                PartialEq,
+                ::eventsmith::__private::serde::Serialize,
+                ::eventsmith::__private::serde::Deserialize
+            )]
+            #[serde(crate = "::eventsmith::__private::serde")]
+            pub struct SystemActor {
+                pub kind: ::std::string::String,
+                /// Members the schema does not name, kept so the event
+                /// serializes back to the same JSON.
+                #[serde(flatten)]
+                pub extra: ::eventsmith::__private::serde_json::Map<
+                    ::std::string::String,
+                    ::eventsmith::__private::serde_json::Value,
+                >,
+            }
             #[allow(deprecated)]
             impl ::eventsmith::Schema for Thing {
                 const EVENT_TYPE: &'static str = "thing";
@@ -2072,5 +2436,5 @@ pub mod demo {
 // warning[mixed-enum]
 // 
 //   ! this `enum` mixes JSON types, so no single Rust type can hold it; the field is a `serde_json::Value` and the validator enforces the enum
-//   | --> tests/snapshots/shapes/schemas/demo/thing/1.0.0.json:17:24 at /properties/mixed/enum
+//   | --> tests/snapshots/shapes/schemas/demo/thing/1.0.0.json:59:15 at /properties/mixed/enum
 //   help: split the values by type with `oneOf` if you want typed variants

@@ -1,0 +1,49 @@
+//! A fixed workload for instruction-counting profilers (callgrind), which
+//! are repeatable where wall-clock timings on a shared machine are not:
+//!
+//! ```text
+//! cargo build --release --example bench_profile
+//! valgrind --tool=callgrind target/release/examples/bench_profile is_valid impact_stack/form_submission/1.1.0-with-copies.json 10000
+//! ```
+//!
+//! Modes: `ours` (bytes → typed), `is_valid`, `validate`, `typed` (plain
+//! serde), `parse` (bytes → `Value` only), `stream` (ours over the mixed
+//! stream; the count is the number of events).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "../benches/common/mod.rs"]
+mod common;
+
+use std::hint::black_box;
+
+use common::table::ENTRIES;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let mode = args.get(1).map_or("is_valid", String::as_str);
+    let name = args.get(2).map_or("impact_stack/form_submission/1.1.0-with-copies.json", String::as_str);
+    let n: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(10_000);
+    let bench = common::Bench::new();
+    if mode == "stream" {
+        let s = common::stream(&bench, n, 0x5EED);
+        let names = bench.source_names();
+        let ok = s.items.iter().filter(|i| common::ours_event(names[i.source], s.event(i))).count();
+        println!("{ok} of {} valid", s.items.len());
+        return;
+    }
+    let ex = bench.example(name);
+    let e = &ENTRIES[ex.entry];
+    let mut ok = 0usize;
+    for _ in 0..n {
+        ok += usize::from(match mode {
+            "ours" => (e.ours)(black_box(&ex.bytes)),
+            "is_valid" => (e.ours_is_valid)(black_box(&ex.value)),
+            "validate" => (e.ours_errors)(black_box(&ex.value)) == 0,
+            "typed" => (e.typed)(black_box(&ex.bytes)),
+            "parse" => eventsmith::json::parse_slice(black_box(&ex.bytes), eventsmith::Limits::DEFAULT).is_ok(),
+            other => panic!("unknown mode {other}"),
+        });
+    }
+    println!("{ok} of {n} ok");
+}
