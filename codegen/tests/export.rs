@@ -507,13 +507,30 @@ fn the_base_url_and_header_sources_are_configurable() {
         schema["$id"],
         "https://schemas.example.test/events/gigs/sim.updated/2024-10-28.json"
     );
+    // Gigs declares `signing: standard-webhooks` in its source.yaml; Impact
+    // Stack gets the headers only when asked for.
     let openapi: Value = serde_json::from_str(&other.files["openapi.json"]).unwrap();
     assert!(
         openapi["webhooks"]["com.gigs.sim.updated"]["post"]
             .get("parameters")
+            .is_some()
+    );
+    assert!(
+        openapi["webhooks"]["donation"]["post"]
+            .get("parameters")
             .is_none()
     );
-    assert!(openapi["components"].get("parameters").is_none());
+    let with_impact = ExportOptions {
+        standard_webhooks: BTreeSet::from(["impact_stack".to_owned()]),
+        ..ExportOptions::default()
+    };
+    let signed = export::export_dir(&workspace().join("schemas"), &with_impact).unwrap();
+    let openapi: Value = serde_json::from_str(&signed.files["openapi.json"]).unwrap();
+    assert!(
+        openapi["webhooks"]["donation"]["post"]
+            .get("parameters")
+            .is_some()
+    );
 }
 
 #[test]

@@ -20,7 +20,7 @@ pub struct Args {
     /// Base URL of the exported schemas' `$id`s.
     #[arg(long, default_value = DEFAULT_BASE_URL)]
     base_url: String,
-    /// A source whose deliveries carry the Standard Webhooks headers (repeat for several).
+    /// A source whose deliveries carry the Standard Webhooks headers, beyond those whose source.yaml says `signing: standard-webhooks` (repeat for several).
     #[arg(long = "standard-webhooks", value_name = "SOURCE", default_values_t = DEFAULT_STANDARD_WEBHOOK_SOURCES.iter().map(|s| (*s).to_owned()))]
     standard_webhooks: Vec<String>,
     /// Write nothing; exit 1 when the output directory is not up to date.

@@ -63,7 +63,8 @@ pub fn document(bundled: &Bundled<'_>) -> Result<Value, Diagnostic> {
     let mut messages = Map::new();
     let mut uses_headers = false;
     for source in &bundled.catalog.sources {
-        let signed = options.standard_webhooks.contains(&source.name);
+        let signed = source.signing == crate::load::catalog::Signing::StandardWebhooks
+            || options.standard_webhooks.contains(&source.name);
         for event in &source.events {
             let channel_key = keys::event_key(source, event);
             let mut channel_messages = Map::new();

@@ -80,7 +80,9 @@ pub fn document(bundled: &Bundled<'_>) -> Value {
             "type_field": source.type_field,
             "version_field": source.version_field,
             "type_prefix": source.type_prefix,
-            "standard_webhooks": options.standard_webhooks.contains(&source.name),
+            "standard_webhooks": source.signing == crate::load::catalog::Signing::StandardWebhooks
+                || options.standard_webhooks.contains(&source.name),
+            "signing": source.signing,
             "events": events,
         }));
     }

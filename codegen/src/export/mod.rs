@@ -42,7 +42,7 @@ use bundle::SourceBundle;
 pub const DEFAULT_BASE_URL: &str = "https://eventsmith.invalid/schemas";
 
 /// Sources signed per Standard Webhooks when nothing else is configured.
-pub const DEFAULT_STANDARD_WEBHOOK_SOURCES: &[&str] = &["gigs"];
+pub const DEFAULT_STANDARD_WEBHOOK_SOURCES: &[&str] = &[];
 
 /// The directory holding the schema files, below the output directory.
 pub const JSONSCHEMA_DIR: &str = "jsonschema";

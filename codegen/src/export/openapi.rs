@@ -75,7 +75,8 @@ pub fn document(bundled: &Bundled<'_>) -> Result<Value, Diagnostic> {
     }
     for (si, source) in bundled.catalog.sources.iter().enumerate() {
         tags.push(json!({"name": source.name, "description": format!("{}: {}", source.title, source.description)}));
-        let signed = options.standard_webhooks.contains(&source.name);
+        let signed = source.signing == crate::load::catalog::Signing::StandardWebhooks
+            || options.standard_webhooks.contains(&source.name);
         for event in &source.events {
             let refs: Vec<Value> = event
                 .versions

@@ -22,6 +22,19 @@ pub enum Versioning {
     Calendar,
 }
 
+/// How deliveries of a source are authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Signing {
+    /// Not declared.
+    None,
+    /// Standard Webhooks signatures (`webhook-id`, `webhook-timestamp`,
+    /// `webhook-signature`), as Svix sends them.
+    StandardWebhooks,
+    /// A shared secret in the URL or HTTP basic auth.
+    SharedSecret,
+}
+
 /// A version of an event type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Version {
@@ -154,6 +167,8 @@ pub struct Source {
     pub type_prefix: String,
     /// The envelope schema file, if any.
     pub envelope: Option<PathBuf>,
+    /// How deliveries are authenticated (`signing:` in source.yaml).
+    pub signing: Signing,
     /// Declared gaps: `(event type dir, from, to)` → reason.
     pub gaps: BTreeMap<(String, String, String), String>,
     /// Declared rollbacks: `(event type dir, version)` → reason.
@@ -258,6 +273,7 @@ fn load_source(dir: &Path, reg: &mut Registry, diags: &mut Diagnostics) -> Optio
         "envelope",
         "gaps",
         "rollbacks",
+        "signing",
     ];
     for key in obj.keys() {
         if !KNOWN.contains(&key.as_str()) {
@@ -291,6 +307,21 @@ fn load_source(dir: &Path, reg: &mut Registry, diags: &mut Diagnostics) -> Optio
                 ));
                 None
             }
+        }
+    };
+    let signing = match text("signing", Some("none"), diags).as_deref() {
+        Some("standard-webhooks") => Signing::StandardWebhooks,
+        Some("shared-secret") => Signing::SharedSecret,
+        Some("none") | None => Signing::None,
+        Some(other) => {
+            diags.push(config.diagnostic(
+                Diagnostic::error(
+                    "invalid-source-file",
+                    format!("signing must be \"standard-webhooks\", \"shared-secret\" or \"none\", found \"{other}\""),
+                ),
+                "/signing",
+            ));
+            Signing::None
         }
     };
     let versioning = match text("versioning", None, diags).as_deref() {
@@ -356,6 +387,7 @@ fn load_source(dir: &Path, reg: &mut Registry, diags: &mut Diagnostics) -> Optio
         version_field,
         type_prefix,
         envelope,
+        signing,
         gaps,
         rollbacks,
         events: Vec::new(),
