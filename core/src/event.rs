@@ -279,6 +279,11 @@ pub fn decode_with<T: Schema>(value: Value, version: &str, options: &Options) ->
             });
         }
     }
+    // Nothing to retry without integral floats: decode by value, moving the
+    // strings out of `value` instead of copying them.
+    if !has_integral_float(&value) {
+        return serde_json::from_value(value).map_err(|e| decode_error::<T>(&e));
+    }
     match T::deserialize(&value) {
         Ok(t) => Ok(t),
         // JSON Schema counts `1.0` as an integer; serde does not. Retry with

@@ -255,11 +255,15 @@ impl<'de> Visitor<'de> for ValueSeed {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            if out.contains_key(&key) {
-                return Err(de::Error::custom(format_args!("{DUPLICATE}{key}")));
+            // One lookup per member: the entry finds duplicates and inserts.
+            match out.entry(key) {
+                serde_json::map::Entry::Occupied(e) => {
+                    return Err(de::Error::custom(format_args!("{DUPLICATE}{}", e.key())));
+                }
+                serde_json::map::Entry::Vacant(slot) => {
+                    slot.insert(map.next_value_seed(self.nested()?)?);
+                }
             }
-            let value = map.next_value_seed(self.nested()?)?;
-            out.insert(key, value);
         }
         Ok(Value::Object(out))
     }

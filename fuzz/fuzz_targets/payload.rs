@@ -1,12 +1,14 @@
 //! Payload bytes → `Event::from_slice` of each shipped source (parse under the
 //! default limits, dispatch, validate with the compiled validators, decode).
 //! Nothing may panic, and when the bytes are JSON the interpreter must agree
-//! with the compiled validators on whether the event is valid.
+//! with the compiled validators on whether the event is valid. The
+//! interpreter (the CLI's validator) is strict about payloads newer than
+//! their schema, so the comparison reads them with `NewerVersions::Strict`.
 #![no_main]
 
 use std::sync::OnceLock;
 
-use eventsmith::{EventError, Limits};
+use eventsmith::{EventError, Limits, NewerVersions, Options};
 use eventsmith_codegen::validate::CatalogValidator;
 use eventsmith_codegen::{Compiled, Diagnostics};
 use libfuzzer_sys::fuzz_target;
@@ -27,9 +29,13 @@ thread_local! {
 }
 
 fuzz_target!(|data: &[u8]| {
+    // The defaults (newer versions tolerated) must not panic either.
+    let _ = eventsmith::impact_stack::Event::from_slice(data);
+    let _ = eventsmith::gigs::Event::from_slice(data);
+    let strict = Options { newer_versions: NewerVersions::Strict, ..Options::default() };
     let results = [
-        eventsmith::impact_stack::Event::from_slice(data).map(drop),
-        eventsmith::gigs::Event::from_slice(data).map(drop),
+        eventsmith::impact_stack::Event::from_slice_with(data, &strict).map(drop),
+        eventsmith::gigs::Event::from_slice_with(data, &strict).map(drop),
     ];
     let value = match eventsmith::json::parse_slice(data, Limits::DEFAULT) {
         Ok(v) => v,

@@ -121,12 +121,15 @@ def write(path, value):
         f.write("\n")
 
 
-def event_schema(rng, index, version_index):
+def event_schema(refs, index, version_index, major):
+    """Version `version_index` of event `index`: every minor version adds an
+    optional field; a new major version also drops one shared reference, a
+    breaking change `eventsmith check` accepts only as a major bump."""
     props = {}
     example = {}
     required = []
     # Shared objects by $ref: what makes the catalog a graph, not a tree.
-    for name in rng.sample(sorted(COMMON), 4):
+    for name in refs[: len(refs) - (major - 1)]:
         props[name] = {"$ref": f"../common/{name}.json"}
         example[name] = EXAMPLE[name]
     props["items"] = {"type": "array", "items": {"$ref": "../common/line_item.json"}}
@@ -135,7 +138,7 @@ def event_schema(rng, index, version_index):
         schema, value = SCALARS[(index + i) % len(SCALARS)]
         props[f"field_{i}"] = dict(schema, description=f"Field {i} of event {index}.")
         example[f"field_{i}"] = value
-        if i % 2 == 0:
+        if i % 2 == 0 and i < 6:
             required.append(f"field_{i}")
     props["detail"] = {
         "type": "object",
@@ -147,7 +150,7 @@ def event_schema(rng, index, version_index):
     required.append("detail")
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": f"Event {index} v{version_index}",
+        "title": f"Event {index}",
         "type": "object",
         "properties": props,
         "required": required,
@@ -183,11 +186,13 @@ def main():
     })
     for name, schema in COMMON.items():
         write(os.path.join(root, "common", f"{name}.json"), schema)
-    versions = [f"{1 + v // 2}.{v % 2}.0" for v in range(a.versions)]
+    # 1.0.0, 1.1.0, 2.0.0, 2.1.0, 3.0.0, ...
+    versions = [(1 + v // 2, f"{1 + v // 2}.{v % 2}.0") for v in range(a.versions)]
     for e in range(a.events):
         name = f"event_{e:04d}"
-        for vi, version in enumerate(versions):
-            schema, example = event_schema(rng, e, vi)
+        refs = rng.sample(sorted(COMMON), 4)
+        for vi, (major, version) in enumerate(versions):
+            schema, example = event_schema(refs, e, vi, major)
             write(os.path.join(root, name, f"{version}.json"), schema)
             envelope = {"id": e, "type": name, "version": version, "date": "2024-05-01T10:00:00Z"}
             write(os.path.join(root, name, "examples", f"{version}.json"), dict(envelope, **example))

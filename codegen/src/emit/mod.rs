@@ -1,5 +1,6 @@
 //! IR → Rust source. Reads only the compiled catalog; writes nothing to disk.
 
+pub mod pattern;
 pub mod types;
 pub mod validator;
 

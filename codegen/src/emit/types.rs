@@ -343,7 +343,7 @@ fn emit_tagged(graph: &TypeGraph, def: &TypeDef, tag: &str, variants: &[(String,
                     ::std::borrow::Cow::Borrowed(#schema_name)
                 }
                 fn json_schema(generator: &mut #rt::__private::schemars::SchemaGenerator) -> #rt::__private::schemars::Schema {
-                    #rt::__private::schemars::json_schema!({ "oneOf": [#(#subs),*] })
+                    #rt::__private::schemars::json_schema!({ "anyOf": [#(#subs),*] })
                 }
             }
         }

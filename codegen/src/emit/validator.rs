@@ -17,7 +17,22 @@ pub fn emit(graph: &Graph, nodes: &[NodeId], rt: &TokenStream) -> TokenStream {
     let evals: Vec<TokenStream> = needs_evaluation(graph, nodes).into_iter().map(|id| eval_fn(graph, id, rt, &mut statics)).collect();
     let patterns = statics.patterns.iter().map(|(src, name)| {
         let lit = Literal::string(src);
-        quote! { static #name: #rt::validation::LazyPattern = #rt::validation::LazyPattern::new(#lit); }
+        // Simple patterns become a byte loop with the same `is_match`.
+        let Some(simple) = super::pattern::Simple::parse(src) else {
+            return quote! { static #name: #rt::validation::LazyPattern = #rt::validation::LazyPattern::new(#lit); };
+        };
+        let ty = format_ident!("{}", name.to_string().to_lowercase().split('_').map(|w| w[..1].to_uppercase() + &w[1..]).collect::<String>());
+        let body = simple.emit();
+        let doc = format!(" `{}` without a regular-expression engine.", src.escape_default());
+        quote! {
+            #[doc = #doc]
+            struct #ty;
+            impl #ty {
+                #[inline]
+                fn is_match(&self, t: &str) -> bool { #body }
+            }
+            static #name: #ty = #ty;
+        }
     });
     let values = statics.values.iter().map(|(src, name)| {
         let lit = Literal::string(src);
@@ -380,12 +395,31 @@ fn check(graph: &Graph, owner: NodeId, c: &Check, rt: &TokenStream, statics: &mu
         CheckKind::Required(names) => {
             let lits = names.iter().map(|n| Literal::string(n));
             let f = fail(quote! { validation::msg::missing(name) });
+            // Probing: count the members that are required names in one
+            // pass (no hashing); distinct names, so all are there iff the
+            // count matches.
+            let distinct: BTreeSet<&str> = names.iter().map(String::as_str).collect();
+            let probe_fast = if distinct.is_empty() {
+                quote! {}
+            } else {
+                let n = distinct.len();
+                let lits = distinct.iter().map(|n| Literal::string(n));
+                quote! {
+                    if !S::COLLECT {
+                        if o.len() < #n || o.keys().filter(|k| matches!(k.as_str(), #(#lits)|*)).count() != #n {
+                            return false;
+                        }
+                    } else
+                }
+            };
             quote! {
                 if let Some(o) = v.as_object() {
-                    for name in [#(#lits),*] {
-                        if !o.contains_key(name) {
-                            #f
-                            failed!(ok);
+                    #probe_fast {
+                        for name in [#(#lits),*] {
+                            if !o.contains_key(name) {
+                                #f
+                                failed!(ok);
+                            }
                         }
                     }
                 }
@@ -401,7 +435,27 @@ fn check(graph: &Graph, owner: NodeId, c: &Check, rt: &TokenStream, statics: &mu
                     }
                 }
             });
-            quote! { if let Some(o) = v.as_object() { #(#each)* } }
+            // Probing: one pass over the members, dispatching on the name
+            // (no hashing); the first failure ends it, as in the keyword order.
+            let distinct: BTreeSet<&str> = props.iter().map(|(n, _)| n.as_str()).collect();
+            let probe_fast = if distinct.len() != props.len() || props.is_empty() {
+                quote! {}
+            } else {
+                let arms = props.iter().map(|(name, id)| {
+                    let lit = Literal::string(name);
+                    let c = call(id, quote! { m }, quote! { &at.key(#lit) });
+                    quote! { #lit => #c, }
+                });
+                quote! {
+                    if !S::COLLECT {
+                        for (k, m) in o {
+                            let member_ok = match k.as_str() { #(#arms)* _ => true };
+                            if !member_ok { return false; }
+                        }
+                    } else
+                }
+            };
+            quote! { if let Some(o) = v.as_object() { #probe_fast { #(#each)* } } }
         }
         CheckKind::PatternProperties(pats) => {
             let each = pats.iter().map(|(p, id)| {

@@ -777,7 +777,9 @@ fn report_in_place_cycles(graph: &Graph, first_new: NodeId, reg: &Registry, diag
         if state.get(start - first_new) != Some(&0) {
             continue;
         }
-        let mut stack: Vec<(NodeId, Vec<(NodeId, &'static str)>, usize)> = vec![(start, edges(start), 0)];
+        // (node, its in-place edges, index of the next edge to follow)
+        type Frame = (NodeId, Vec<(NodeId, &'static str)>, usize);
+        let mut stack: Vec<Frame> = vec![(start, edges(start), 0)];
         if let Some(s) = state.get_mut(start - first_new) {
             *s = 1;
         }

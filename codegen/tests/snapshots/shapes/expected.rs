@@ -17,9 +17,25 @@ pub mod demo {
                 $ok = false; if ! S::COLLECT { return false; }
             };
         }
-        static PATTERN_0: ::eventsmith::validation::LazyPattern = ::eventsmith::validation::LazyPattern::new(
-            "^[A-Z]{3}$",
-        );
+        /// `^[A-Z]{3}$` without a regular-expression engine.
+        struct Pattern0;
+        impl Pattern0 {
+            #[inline]
+            fn is_match(&self, t: &str) -> bool {
+                let b = t.as_bytes();
+                let mut i = 0usize;
+                let start = i;
+                while i - start < 3usize && i < b.len() && matches!(b[i], b'A'..= b'Z') {
+                    i += 1;
+                }
+                if i - start < 3usize {
+                    return false;
+                }
+                let _ = i;
+                i == b.len()
+            }
+        }
+        static PATTERN_0: Pattern0 = Pattern0;
         static VALUE_4: ::std::sync::LazyLock<
             ::eventsmith::__private::serde_json::Value,
         > = ::std::sync::LazyLock::new(|| ::eventsmith::validation::json_literal(
@@ -69,135 +85,184 @@ pub mod demo {
                 return false;
             }
             if let Some(o) = v.as_object() {
-                for name in [
-                    "type",
-                    "version",
-                    "id",
-                    "uuid",
-                    "price",
-                    "old_price",
-                    "note",
-                ] {
-                    if !o.contains_key(name) {
-                        s.fail(
-                            at,
-                            "demo/thing/1.0.0.json#/required",
-                            "required",
-                            || validation::msg::missing(name),
-                        );
-                        failed!(ok);
+                if !S::COLLECT {
+                    if o.len() < 7usize
+                        || o
+                            .keys()
+                            .filter(|k| {
+                                matches!(
+                                    k.as_str(), "id" | "note" | "old_price" | "price" | "type" |
+                                    "uuid" | "version"
+                                )
+                            })
+                            .count() != 7usize
+                    {
+                        return false;
+                    }
+                } else {
+                    for name in [
+                        "type",
+                        "version",
+                        "id",
+                        "uuid",
+                        "price",
+                        "old_price",
+                        "note",
+                    ] {
+                        if !o.contains_key(name) {
+                            s.fail(
+                                at,
+                                "demo/thing/1.0.0.json#/required",
+                                "required",
+                                || validation::msg::missing(name),
+                            );
+                            failed!(ok);
+                        }
                     }
                 }
             }
             if let Some(o) = v.as_object() {
-                if let Some(m) = o.get("type") {
-                    if !n1(m, &at.key("type"), s) {
-                        failed!(ok);
+                if !S::COLLECT {
+                    for (k, m) in o {
+                        let member_ok = match k.as_str() {
+                            "type" => n1(m, &at.key("type"), s),
+                            "version" => n2(m, &at.key("version"), s),
+                            "id" => n3(m, &at.key("id"), s),
+                            "ratio" => n4(m, &at.key("ratio"), s),
+                            "uuid" => n5(m, &at.key("uuid"), s),
+                            "at" => n6(m, &at.key("at"), s),
+                            "every" => n7(m, &at.key("every"), s),
+                            "price" => n8(m, &at.key("price"), s),
+                            "old_price" => n13(m, &at.key("old_price"), s),
+                            "status" => n16(m, &at.key("status"), s),
+                            "mixed" => n17(m, &at.key("mixed"), s),
+                            "tags" => n18(m, &at.key("tags"), s),
+                            "lines" => n20(m, &at.key("lines"), s),
+                            "data" => n25(m, &at.key("data"), s),
+                            "counts" => n26(m, &at.key("counts"), s),
+                            "tree" => n28(m, &at.key("tree"), s),
+                            "self" => n34(m, &at.key("self"), s),
+                            "first-name" => n35(m, &at.key("first-name"), s),
+                            "first_name" => n36(m, &at.key("first_name"), s),
+                            "note" => n37(m, &at.key("note"), s),
+                            "combined" => n38(m, &at.key("combined"), s),
+                            "actor" => n44(m, &at.key("actor"), s),
+                            _ => true,
+                        };
+                        if !member_ok {
+                            return false;
+                        }
                     }
-                }
-                if let Some(m) = o.get("version") {
-                    if !n2(m, &at.key("version"), s) {
-                        failed!(ok);
+                } else {
+                    if let Some(m) = o.get("type") {
+                        if !n1(m, &at.key("type"), s) {
+                            failed!(ok);
+                        }
                     }
-                }
-                if let Some(m) = o.get("id") {
-                    if !n3(m, &at.key("id"), s) {
-                        failed!(ok);
+                    if let Some(m) = o.get("version") {
+                        if !n2(m, &at.key("version"), s) {
+                            failed!(ok);
+                        }
                     }
-                }
-                if let Some(m) = o.get("ratio") {
-                    if !n4(m, &at.key("ratio"), s) {
-                        failed!(ok);
+                    if let Some(m) = o.get("id") {
+                        if !n3(m, &at.key("id"), s) {
+                            failed!(ok);
+                        }
                     }
-                }
-                if let Some(m) = o.get("uuid") {
-                    if !n5(m, &at.key("uuid"), s) {
-                        failed!(ok);
+                    if let Some(m) = o.get("ratio") {
+                        if !n4(m, &at.key("ratio"), s) {
+                            failed!(ok);
+                        }
                     }
-                }
-                if let Some(m) = o.get("at") {
-                    if !n6(m, &at.key("at"), s) {
-                        failed!(ok);
+                    if let Some(m) = o.get("uuid") {
+                        if !n5(m, &at.key("uuid"), s) {
+                            failed!(ok);
+                        }
                     }
-                }
-                if let Some(m) = o.get("every") {
-                    if !n7(m, &at.key("every"), s) {
-                        failed!(ok);
+                    if let Some(m) = o.get("at") {
+                        if !n6(m, &at.key("at"), s) {
+                            failed!(ok);
+                        }
                     }
-                }
-                if let Some(m) = o.get("price") {
-                    if !n8(m, &at.key("price"), s) {
-                        failed!(ok);
+                    if let Some(m) = o.get("every") {
+                        if !n7(m, &at.key("every"), s) {
+                            failed!(ok);
+                        }
                     }
-                }
-                if let Some(m) = o.get("old_price") {
-                    if !n13(m, &at.key("old_price"), s) {
-                        failed!(ok);
+                    if let Some(m) = o.get("price") {
+                        if !n8(m, &at.key("price"), s) {
+                            failed!(ok);
+                        }
                     }
-                }
-                if let Some(m) = o.get("status") {
-                    if !n16(m, &at.key("status"), s) {
-                        failed!(ok);
+                    if let Some(m) = o.get("old_price") {
+                        if !n13(m, &at.key("old_price"), s) {
+                            failed!(ok);
+                        }
                     }
-                }
-                if let Some(m) = o.get("mixed") {
-                    if !n17(m, &at.key("mixed"), s) {
-                        failed!(ok);
+                    if let Some(m) = o.get("status") {
+                        if !n16(m, &at.key("status"), s) {
+                            failed!(ok);
+                        }
                     }
-                }
-                if let Some(m) = o.get("tags") {
-                    if !n18(m, &at.key("tags"), s) {
-                        failed!(ok);
+                    if let Some(m) = o.get("mixed") {
+                        if !n17(m, &at.key("mixed"), s) {
+                            failed!(ok);
+                        }
                     }
-                }
-                if let Some(m) = o.get("lines") {
-                    if !n20(m, &at.key("lines"), s) {
-                        failed!(ok);
+                    if let Some(m) = o.get("tags") {
+                        if !n18(m, &at.key("tags"), s) {
+                            failed!(ok);
+                        }
                     }
-                }
-                if let Some(m) = o.get("data") {
-                    if !n25(m, &at.key("data"), s) {
-                        failed!(ok);
+                    if let Some(m) = o.get("lines") {
+                        if !n20(m, &at.key("lines"), s) {
+                            failed!(ok);
+                        }
                     }
-                }
-                if let Some(m) = o.get("counts") {
-                    if !n26(m, &at.key("counts"), s) {
-                        failed!(ok);
+                    if let Some(m) = o.get("data") {
+                        if !n25(m, &at.key("data"), s) {
+                            failed!(ok);
+                        }
                     }
-                }
-                if let Some(m) = o.get("tree") {
-                    if !n28(m, &at.key("tree"), s) {
-                        failed!(ok);
+                    if let Some(m) = o.get("counts") {
+                        if !n26(m, &at.key("counts"), s) {
+                            failed!(ok);
+                        }
                     }
-                }
-                if let Some(m) = o.get("self") {
-                    if !n34(m, &at.key("self"), s) {
-                        failed!(ok);
+                    if let Some(m) = o.get("tree") {
+                        if !n28(m, &at.key("tree"), s) {
+                            failed!(ok);
+                        }
                     }
-                }
-                if let Some(m) = o.get("first-name") {
-                    if !n35(m, &at.key("first-name"), s) {
-                        failed!(ok);
+                    if let Some(m) = o.get("self") {
+                        if !n34(m, &at.key("self"), s) {
+                            failed!(ok);
+                        }
                     }
-                }
-                if let Some(m) = o.get("first_name") {
-                    if !n36(m, &at.key("first_name"), s) {
-                        failed!(ok);
+                    if let Some(m) = o.get("first-name") {
+                        if !n35(m, &at.key("first-name"), s) {
+                            failed!(ok);
+                        }
                     }
-                }
-                if let Some(m) = o.get("note") {
-                    if !n37(m, &at.key("note"), s) {
-                        failed!(ok);
+                    if let Some(m) = o.get("first_name") {
+                        if !n36(m, &at.key("first_name"), s) {
+                            failed!(ok);
+                        }
                     }
-                }
-                if let Some(m) = o.get("combined") {
-                    if !n38(m, &at.key("combined"), s) {
-                        failed!(ok);
+                    if let Some(m) = o.get("note") {
+                        if !n37(m, &at.key("note"), s) {
+                            failed!(ok);
+                        }
                     }
-                }
-                if let Some(m) = o.get("actor") {
-                    if !n44(m, &at.key("actor"), s) {
-                        failed!(ok);
+                    if let Some(m) = o.get("combined") {
+                        if !n38(m, &at.key("combined"), s) {
+                            failed!(ok);
+                        }
+                    }
+                    if let Some(m) = o.get("actor") {
+                        if !n44(m, &at.key("actor"), s) {
+                            failed!(ok);
+                        }
                     }
                 }
             }
@@ -494,27 +559,51 @@ pub mod demo {
                 return false;
             }
             if let Some(o) = v.as_object() {
-                if let Some(m) = o.get("amount") {
-                    if !n10(m, &at.key("amount"), s) {
-                        failed!(ok);
+                if !S::COLLECT {
+                    for (k, m) in o {
+                        let member_ok = match k.as_str() {
+                            "amount" => n10(m, &at.key("amount"), s),
+                            "currency" => n11(m, &at.key("currency"), s),
+                            _ => true,
+                        };
+                        if !member_ok {
+                            return false;
+                        }
                     }
-                }
-                if let Some(m) = o.get("currency") {
-                    if !n11(m, &at.key("currency"), s) {
-                        failed!(ok);
+                } else {
+                    if let Some(m) = o.get("amount") {
+                        if !n10(m, &at.key("amount"), s) {
+                            failed!(ok);
+                        }
+                    }
+                    if let Some(m) = o.get("currency") {
+                        if !n11(m, &at.key("currency"), s) {
+                            failed!(ok);
+                        }
                     }
                 }
             }
             if let Some(o) = v.as_object() {
-                for name in ["amount", "currency"] {
-                    if !o.contains_key(name) {
-                        s.fail(
-                            at,
-                            "demo/common/money.json#/required",
-                            "required",
-                            || validation::msg::missing(name),
-                        );
-                        failed!(ok);
+                if !S::COLLECT {
+                    if o.len() < 2usize
+                        || o
+                            .keys()
+                            .filter(|k| matches!(k.as_str(), "amount" | "currency"))
+                            .count() != 2usize
+                    {
+                        return false;
+                    }
+                } else {
+                    for name in ["amount", "currency"] {
+                        if !o.contains_key(name) {
+                            s.fail(
+                                at,
+                                "demo/common/money.json#/required",
+                                "required",
+                                || validation::msg::missing(name),
+                            );
+                            failed!(ok);
+                        }
                     }
                 }
             }
@@ -913,27 +1002,51 @@ pub mod demo {
                 return false;
             }
             if let Some(o) = v.as_object() {
-                if let Some(m) = o.get("sku") {
-                    if !n23(m, &at.key("sku"), s) {
-                        failed!(ok);
+                if !S::COLLECT {
+                    for (k, m) in o {
+                        let member_ok = match k.as_str() {
+                            "sku" => n23(m, &at.key("sku"), s),
+                            "qty" => n24(m, &at.key("qty"), s),
+                            _ => true,
+                        };
+                        if !member_ok {
+                            return false;
+                        }
                     }
-                }
-                if let Some(m) = o.get("qty") {
-                    if !n24(m, &at.key("qty"), s) {
-                        failed!(ok);
+                } else {
+                    if let Some(m) = o.get("sku") {
+                        if !n23(m, &at.key("sku"), s) {
+                            failed!(ok);
+                        }
+                    }
+                    if let Some(m) = o.get("qty") {
+                        if !n24(m, &at.key("qty"), s) {
+                            failed!(ok);
+                        }
                     }
                 }
             }
             if let Some(o) = v.as_object() {
-                for name in ["sku", "qty"] {
-                    if !o.contains_key(name) {
-                        s.fail(
-                            at,
-                            "demo/thing/1.0.0.json#/$defs/line/required",
-                            "required",
-                            || validation::msg::missing(name),
-                        );
-                        failed!(ok);
+                if !S::COLLECT {
+                    if o.len() < 2usize
+                        || o
+                            .keys()
+                            .filter(|k| matches!(k.as_str(), "qty" | "sku"))
+                            .count() != 2usize
+                    {
+                        return false;
+                    }
+                } else {
+                    for name in ["sku", "qty"] {
+                        if !o.contains_key(name) {
+                            s.fail(
+                                at,
+                                "demo/thing/1.0.0.json#/$defs/line/required",
+                                "required",
+                                || validation::msg::missing(name),
+                            );
+                            failed!(ok);
+                        }
                     }
                 }
             }
@@ -1154,19 +1267,33 @@ pub mod demo {
                 return false;
             }
             if let Some(o) = v.as_object() {
-                if let Some(m) = o.get("label") {
-                    if !n30(m, &at.key("label"), s) {
-                        failed!(ok);
+                if !S::COLLECT {
+                    for (k, m) in o {
+                        let member_ok = match k.as_str() {
+                            "label" => n30(m, &at.key("label"), s),
+                            "children" => n31(m, &at.key("children"), s),
+                            "parent" => n33(m, &at.key("parent"), s),
+                            _ => true,
+                        };
+                        if !member_ok {
+                            return false;
+                        }
                     }
-                }
-                if let Some(m) = o.get("children") {
-                    if !n31(m, &at.key("children"), s) {
-                        failed!(ok);
+                } else {
+                    if let Some(m) = o.get("label") {
+                        if !n30(m, &at.key("label"), s) {
+                            failed!(ok);
+                        }
                     }
-                }
-                if let Some(m) = o.get("parent") {
-                    if !n33(m, &at.key("parent"), s) {
-                        failed!(ok);
+                    if let Some(m) = o.get("children") {
+                        if !n31(m, &at.key("children"), s) {
+                            failed!(ok);
+                        }
+                    }
+                    if let Some(m) = o.get("parent") {
+                        if !n33(m, &at.key("parent"), s) {
+                            failed!(ok);
+                        }
                     }
                 }
             }
@@ -1432,22 +1559,43 @@ pub mod demo {
                 return false;
             }
             if let Some(o) = v.as_object() {
-                if let Some(m) = o.get("name") {
-                    if !n41(m, &at.key("name"), s) {
-                        failed!(ok);
+                if !S::COLLECT {
+                    for (k, m) in o {
+                        let member_ok = match k.as_str() {
+                            "name" => n41(m, &at.key("name"), s),
+                            _ => true,
+                        };
+                        if !member_ok {
+                            return false;
+                        }
+                    }
+                } else {
+                    if let Some(m) = o.get("name") {
+                        if !n41(m, &at.key("name"), s) {
+                            failed!(ok);
+                        }
                     }
                 }
             }
             if let Some(o) = v.as_object() {
-                for name in ["name"] {
-                    if !o.contains_key(name) {
-                        s.fail(
-                            at,
-                            "demo/thing/1.0.0.json#/$defs/named/required",
-                            "required",
-                            || validation::msg::missing(name),
-                        );
-                        failed!(ok);
+                if !S::COLLECT {
+                    if o.len() < 1usize
+                        || o.keys().filter(|k| matches!(k.as_str(), "name")).count()
+                            != 1usize
+                    {
+                        return false;
+                    }
+                } else {
+                    for name in ["name"] {
+                        if !o.contains_key(name) {
+                            s.fail(
+                                at,
+                                "demo/thing/1.0.0.json#/$defs/named/required",
+                                "required",
+                                || validation::msg::missing(name),
+                            );
+                            failed!(ok);
+                        }
                     }
                 }
             }
@@ -1502,22 +1650,45 @@ pub mod demo {
                 return false;
             }
             if let Some(o) = v.as_object() {
-                if let Some(m) = o.get("extra_flag") {
-                    if !n43(m, &at.key("extra_flag"), s) {
-                        failed!(ok);
+                if !S::COLLECT {
+                    for (k, m) in o {
+                        let member_ok = match k.as_str() {
+                            "extra_flag" => n43(m, &at.key("extra_flag"), s),
+                            _ => true,
+                        };
+                        if !member_ok {
+                            return false;
+                        }
+                    }
+                } else {
+                    if let Some(m) = o.get("extra_flag") {
+                        if !n43(m, &at.key("extra_flag"), s) {
+                            failed!(ok);
+                        }
                     }
                 }
             }
             if let Some(o) = v.as_object() {
-                for name in ["extra_flag"] {
-                    if !o.contains_key(name) {
-                        s.fail(
-                            at,
-                            "demo/thing/1.0.0.json#/properties/combined/allOf/1/required",
-                            "required",
-                            || validation::msg::missing(name),
-                        );
-                        failed!(ok);
+                if !S::COLLECT {
+                    if o.len() < 1usize
+                        || o
+                            .keys()
+                            .filter(|k| matches!(k.as_str(), "extra_flag"))
+                            .count() != 1usize
+                    {
+                        return false;
+                    }
+                } else {
+                    for name in ["extra_flag"] {
+                        if !o.contains_key(name) {
+                            s.fail(
+                                at,
+                                "demo/thing/1.0.0.json#/properties/combined/allOf/1/required",
+                                "required",
+                                || validation::msg::missing(name),
+                            );
+                            failed!(ok);
+                        }
                     }
                 }
             }
@@ -1623,27 +1794,51 @@ pub mod demo {
                 return false;
             }
             if let Some(o) = v.as_object() {
-                if let Some(m) = o.get("kind") {
-                    if !n47(m, &at.key("kind"), s) {
-                        failed!(ok);
+                if !S::COLLECT {
+                    for (k, m) in o {
+                        let member_ok = match k.as_str() {
+                            "kind" => n47(m, &at.key("kind"), s),
+                            "user" => n48(m, &at.key("user"), s),
+                            _ => true,
+                        };
+                        if !member_ok {
+                            return false;
+                        }
                     }
-                }
-                if let Some(m) = o.get("user") {
-                    if !n48(m, &at.key("user"), s) {
-                        failed!(ok);
+                } else {
+                    if let Some(m) = o.get("kind") {
+                        if !n47(m, &at.key("kind"), s) {
+                            failed!(ok);
+                        }
+                    }
+                    if let Some(m) = o.get("user") {
+                        if !n48(m, &at.key("user"), s) {
+                            failed!(ok);
+                        }
                     }
                 }
             }
             if let Some(o) = v.as_object() {
-                for name in ["kind", "user"] {
-                    if !o.contains_key(name) {
-                        s.fail(
-                            at,
-                            "demo/thing/1.0.0.json#/$defs/user_actor/required",
-                            "required",
-                            || validation::msg::missing(name),
-                        );
-                        failed!(ok);
+                if !S::COLLECT {
+                    if o.len() < 2usize
+                        || o
+                            .keys()
+                            .filter(|k| matches!(k.as_str(), "kind" | "user"))
+                            .count() != 2usize
+                    {
+                        return false;
+                    }
+                } else {
+                    for name in ["kind", "user"] {
+                        if !o.contains_key(name) {
+                            s.fail(
+                                at,
+                                "demo/thing/1.0.0.json#/$defs/user_actor/required",
+                                "required",
+                                || validation::msg::missing(name),
+                            );
+                            failed!(ok);
+                        }
                     }
                 }
             }
@@ -1723,22 +1918,43 @@ pub mod demo {
                 return false;
             }
             if let Some(o) = v.as_object() {
-                if let Some(m) = o.get("kind") {
-                    if !n50(m, &at.key("kind"), s) {
-                        failed!(ok);
+                if !S::COLLECT {
+                    for (k, m) in o {
+                        let member_ok = match k.as_str() {
+                            "kind" => n50(m, &at.key("kind"), s),
+                            _ => true,
+                        };
+                        if !member_ok {
+                            return false;
+                        }
+                    }
+                } else {
+                    if let Some(m) = o.get("kind") {
+                        if !n50(m, &at.key("kind"), s) {
+                            failed!(ok);
+                        }
                     }
                 }
             }
             if let Some(o) = v.as_object() {
-                for name in ["kind"] {
-                    if !o.contains_key(name) {
-                        s.fail(
-                            at,
-                            "demo/thing/1.0.0.json#/properties/actor/oneOf/1/required",
-                            "required",
-                            || validation::msg::missing(name),
-                        );
-                        failed!(ok);
+                if !S::COLLECT {
+                    if o.len() < 1usize
+                        || o.keys().filter(|k| matches!(k.as_str(), "kind")).count()
+                            != 1usize
+                    {
+                        return false;
+                    }
+                } else {
+                    for name in ["kind"] {
+                        if !o.contains_key(name) {
+                            s.fail(
+                                at,
+                                "demo/thing/1.0.0.json#/properties/actor/oneOf/1/required",
+                                "required",
+                                || validation::msg::missing(name),
+                            );
+                            failed!(ok);
+                        }
                     }
                 }
             }

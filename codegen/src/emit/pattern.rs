@@ -1,0 +1,406 @@
+//! `pattern`s simple enough to need no regular-expression engine, compiled
+//! to a byte loop: `^evt_[A-Za-z0-9]+$`, `^[0-9]{4}-[0-9]{2}$`, `^[A-Z]{3}$`,
+//! `^\+[1-9][0-9]{1,14}$`. Everything else goes through `regress` at run
+//! time ([`eventsmith_core::validation::LazyPattern`]).
+//!
+//! A simple pattern is `^`, then a sequence of items, each an ASCII literal,
+//! `\d`, `\w` or a non-negated class of ASCII characters and ranges, with an
+//! optional quantifier (`?`, `*`, `+`, `{n}`, `{n,}`, `{n,m}`), then
+//! optionally `$`. Greedy matching without backtracking is exact for it when
+//! every item whose count varies is the last one or is followed by an item
+//! of fixed count whose characters it cannot match; other patterns are not
+//! simple. ECMA-262 semantics hold byte for byte: the sets are ASCII, so a
+//! string with any non-ASCII character can only match in a part a final
+//! `$`-less pattern leaves unread, where it does not matter; `^` and `$`
+//! (no multiline flag) are the start and end of the string.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// One item: a set of ASCII bytes repeated `min..=max` times.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Item {
+    set: [bool; 128],
+    min: u32,
+    max: Option<u32>,
+}
+
+/// A pattern the byte loop handles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Simple {
+    items: Vec<Item>,
+    /// Ends with `$`: the whole string must be consumed.
+    to_end: bool,
+}
+
+/// The largest count accepted in `{n,m}` (beyond it, leave it to regress).
+const MAX_COUNT: u32 = 1 << 16;
+
+impl Simple {
+    /// `Some` when `src` is a simple pattern.
+    pub fn parse(src: &str) -> Option<Simple> {
+        let b = src.as_bytes();
+        let mut i = 0;
+        if b.first() != Some(&b'^') {
+            return None;
+        }
+        i += 1;
+        let mut items = Vec::new();
+        let mut to_end = false;
+        while i < b.len() {
+            let c = b[i];
+            if c == b'$' {
+                if i + 1 != b.len() {
+                    return None;
+                }
+                to_end = true;
+                break;
+            }
+            let mut set = [false; 128];
+            match c {
+                b'\\' => {
+                    i += 1;
+                    escape(*b.get(i)?, &mut set, false)?;
+                    i += 1;
+                }
+                b'[' => {
+                    i += 1;
+                    if b.get(i) == Some(&b'^') {
+                        return None;
+                    }
+                    // `[]` is the empty class in ECMA-262, not a literal `]`.
+                    if b.get(i) == Some(&b']') {
+                        return None;
+                    }
+                    loop {
+                        let c = *b.get(i)?;
+                        if c == b']' {
+                            i += 1;
+                            break;
+                        }
+                        let lo = class_char(b, &mut i, &mut set)?;
+                        let Some(lo) = lo else { continue };
+                        if b.get(i) == Some(&b'-') && b.get(i + 1).is_some_and(|c| *c != b']') {
+                            i += 1;
+                            let hi = class_char(b, &mut i, &mut set)??;
+                            if hi < lo {
+                                return None;
+                            }
+                            (lo..=hi).for_each(|x| set[usize::from(x)] = true);
+                        } else {
+                            set[usize::from(lo)] = true;
+                        }
+                    }
+                }
+                b'.' | b'(' | b')' | b'|' | b'*' | b'+' | b'?' | b'{' | b'}' | b']' | b'^' => {
+                    return None;
+                }
+                c if c.is_ascii() && !c.is_ascii_control() => {
+                    set[usize::from(c)] = true;
+                    i += 1;
+                }
+                _ => return None,
+            }
+            let (min, max) = quantifier(b, &mut i)?;
+            items.push(Item { set, min, max });
+        }
+        // Greedy is exact only when a varying item cannot eat what the next needs.
+        for w in items.windows(2) {
+            let (a, next) = (&w[0], &w[1]);
+            if a.max != Some(a.min) {
+                let disjoint = (0..128).all(|x| !(a.set[x] && next.set[x]));
+                if next.max != Some(next.min) || next.min == 0 || !disjoint {
+                    return None;
+                }
+            }
+        }
+        Some(Simple { items, to_end })
+    }
+
+    /// Runs the pattern (the reference the emitted code transcribes).
+    pub fn is_match(&self, text: &str) -> bool {
+        let b = text.as_bytes();
+        let mut i = 0usize;
+        for item in &self.items {
+            let start = i;
+            while i < b.len()
+                && item.max.is_none_or(|m| ((i - start) as u64) < u64::from(m))
+                && b[i] < 128
+                && item.set[usize::from(b[i])]
+            {
+                i += 1;
+            }
+            if ((i - start) as u64) < u64::from(item.min) {
+                return false;
+            }
+        }
+        !self.to_end || i == b.len()
+    }
+
+    /// The body of `fn is_match(&self, t: &str) -> bool`.
+    pub fn emit(&self) -> TokenStream {
+        let items = self.items.iter().map(|item| {
+            let test = set_test(&item.set);
+            let min = item.min as usize;
+            let bound = match item.max {
+                Some(m) => {
+                    let m = m as usize;
+                    quote! { i - start < #m && }
+                }
+                None => quote! {},
+            };
+            let at_least = if min == 0 {
+                quote! {}
+            } else {
+                quote! { if i - start < #min { return false; } }
+            };
+            let start = if item.max.is_none() && min == 0 {
+                quote! {}
+            } else {
+                quote! { let start = i; }
+            };
+            quote! {
+                #start
+                while #bound i < b.len() && matches!(b[i], #test) {
+                    i += 1;
+                }
+                #at_least
+            }
+        });
+        let end = if self.to_end {
+            quote! { i == b.len() }
+        } else {
+            quote! { true }
+        };
+        quote! {
+            let b = t.as_bytes();
+            let mut i = 0usize;
+            #(#items)*
+            let _ = i;
+            #end
+        }
+    }
+}
+
+/// `\x` outside or inside a class: `\d`, `\w` or an escaped ASCII punctuation.
+fn escape(c: u8, set: &mut [bool; 128], _in_class: bool) -> Option<()> {
+    match c {
+        b'd' => (b'0'..=b'9').for_each(|x| set[usize::from(x)] = true),
+        b'w' => (0u8..128)
+            .filter(|x| x.is_ascii_alphanumeric() || *x == b'_')
+            .for_each(|x| set[usize::from(x)] = true),
+        c if c.is_ascii_punctuation() => set[usize::from(c)] = true,
+        _ => return None,
+    }
+    Some(())
+}
+
+/// One class member at `b[*i]`: `Some(Some(c))` a single character (which
+/// may start a range), `Some(None)` an escape class already added to `set`.
+fn class_char(b: &[u8], i: &mut usize, set: &mut [bool; 128]) -> Option<Option<u8>> {
+    let c = *b.get(*i)?;
+    *i += 1;
+    match c {
+        b'\\' => {
+            let e = *b.get(*i)?;
+            *i += 1;
+            if e.is_ascii_punctuation() {
+                Some(Some(e))
+            } else {
+                escape(e, set, true)?;
+                Some(None)
+            }
+        }
+        b'[' => None,
+        c if c.is_ascii() && !c.is_ascii_control() => Some(Some(c)),
+        _ => None,
+    }
+}
+
+fn quantifier(b: &[u8], i: &mut usize) -> Option<(u32, Option<u32>)> {
+    let q = match b.get(*i) {
+        Some(b'?') => (0, Some(1)),
+        Some(b'*') => (0, None),
+        Some(b'+') => (1, None),
+        Some(b'{') => {
+            let close = b[*i..].iter().position(|c| *c == b'}')? + *i;
+            let inner = std::str::from_utf8(&b[*i + 1..close]).ok()?;
+            let num = |s: &str| -> Option<u32> {
+                if s.is_empty() || !s.bytes().all(|c| c.is_ascii_digit()) {
+                    return None;
+                }
+                s.parse().ok().filter(|n| *n <= MAX_COUNT)
+            };
+            let q = match inner.split_once(',') {
+                None => {
+                    let n = num(inner)?;
+                    (n, Some(n))
+                }
+                Some((lo, "")) => (num(lo)?, None),
+                Some((lo, hi)) => {
+                    let (lo, hi) = (num(lo)?, num(hi)?);
+                    if hi < lo {
+                        return None;
+                    }
+                    (lo, Some(hi))
+                }
+            };
+            *i = close;
+            q
+        }
+        _ => return Some((1, Some(1))),
+    };
+    *i += 1;
+    // Lazy (`+?`) and possessive forms: leave them to the engine.
+    if matches!(b.get(*i), Some(b'?' | b'+' | b'*' | b'{')) {
+        return None;
+    }
+    Some(q)
+}
+
+/// `b'a'..=b'z' | b'_'` for the bytes in `set`.
+fn set_test(set: &[bool; 128]) -> TokenStream {
+    let mut ranges = Vec::new();
+    let mut x = 0usize;
+    while x < 128 {
+        if set[x] {
+            let start = x;
+            while x + 1 < 128 && set[x + 1] {
+                x += 1;
+            }
+            ranges.push((start as u8, x as u8));
+        }
+        x += 1;
+    }
+    if ranges.is_empty() {
+        // Matches nothing (an empty class cannot be written, but stay total).
+        return quote! { _ if false };
+    }
+    let alts = ranges.iter().map(|(lo, hi)| {
+        let (l, h) = (
+            proc_macro2::Literal::byte_character(*lo),
+            proc_macro2::Literal::byte_character(*hi),
+        );
+        if lo == hi {
+            quote! { #l }
+        } else {
+            quote! { #l..=#h }
+        }
+    });
+    quote! { #(#alts)|* }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    const SIMPLE: &[&str] = &[
+        "^evt_[A-Za-z0-9]+$",
+        "^[0-9]{4}$",
+        "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+        "^[A-Z]{2}$",
+        "^\\+[1-9][0-9]{1,14}$",
+        "^[a-z]+_",
+        "^\\d{3}\\.\\d?$",
+        "^[\\w.-]{2,}@",
+        "^a*$",
+        "^$",
+        "^[-+]?[0-9]{1,3}$",
+    ];
+
+    const NOT_SIMPLE: &[&str] = &[
+        "evt_[a-z]+$",
+        "^[a-z]+[a-z0-9]$",
+        "^(a|b)$",
+        "^a.b$",
+        "^[^a]$",
+        "^a+?$",
+        "^\\s$",
+        "^[a-z]+[0-9]*$",
+        "^é$",
+        "^a$b",
+        "^\\p{L}$",
+        "^[]a]$",
+    ];
+
+    const TEXTS: &[&str] = &[
+        "",
+        "evt_1",
+        "evt_",
+        "evt_abcXYZ09",
+        "evt_abc-1",
+        "Evt_1",
+        "evt_é",
+        "2024",
+        "20245",
+        "202",
+        "2024-01-31",
+        "2024-1-31",
+        "DE",
+        "DEU",
+        "de",
+        "+4915112345678",
+        "+0123",
+        "+1",
+        "+12",
+        "+1234567890123456",
+        "abc_",
+        "abc_def",
+        "_abc",
+        "123.",
+        "123.4",
+        "123.45",
+        "12.4",
+        "a.b@x",
+        "a@",
+        "aaaa",
+        "aab",
+        "-12",
+        "+123",
+        "1234",
+        "evt_1\n",
+        "2024\n",
+        "\u{1F600}",
+        "evt_ab\u{1F600}",
+    ];
+
+    fn regress_match(pattern: &str, text: &str) -> bool {
+        regress::Regex::new(pattern).unwrap().find(text).is_some()
+    }
+
+    #[test]
+    fn simple_patterns_agree_with_regress() {
+        for p in SIMPLE {
+            let simple = Simple::parse(p).unwrap_or_else(|| panic!("{p} should be simple"));
+            for t in TEXTS {
+                assert_eq!(
+                    simple.is_match(t),
+                    regress_match(p, t),
+                    "pattern {p:?} on {t:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn other_patterns_are_left_to_the_engine() {
+        for p in NOT_SIMPLE {
+            assert_eq!(Simple::parse(p), None, "{p} should not be simple");
+        }
+    }
+
+    #[test]
+    fn emitted_code_is_a_loop_per_item() {
+        let code = Simple::parse("^evt_[A-Za-z0-9]+$")
+            .unwrap()
+            .emit()
+            .to_string();
+        assert!(code.contains("b'e'"), "{code}");
+        assert!(
+            code.contains("b'0' ..= b'9' | b'A' ..= b'Z' | b'a' ..= b'z'"),
+            "{code}"
+        );
+        assert!(code.contains("i == b . len ()"), "{code}");
+    }
+}
