@@ -169,7 +169,8 @@ impl Config {
         let (code, warnings) = self.generate()?;
         if self.cargo_directives {
             for w in &warnings.0 {
-                for line in w.render(None).lines() {
+                let source = w.file.as_deref().and_then(|f| std::fs::read_to_string(f).ok());
+                for line in w.render(source.as_deref()).lines() {
                     println!("cargo:warning={line}");
                 }
             }

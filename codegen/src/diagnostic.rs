@@ -24,7 +24,9 @@ use std::fmt;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode, SourceSpan};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode, SourceSpan,
+};
 
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -82,7 +84,10 @@ impl RenderOptions {
     /// Plain style, paths relative to the current directory: what
     /// [`Diagnostics::render`] and `Display` use.
     pub fn plain() -> RenderOptions {
-        RenderOptions { style: Style::Plain, relative_to: std::env::current_dir().ok() }
+        RenderOptions {
+            style: Style::Plain,
+            relative_to: std::env::current_dir().ok(),
+        }
     }
 
     /// The style for standard error: colours on a terminal unless `NO_COLOR`
@@ -96,7 +101,10 @@ impl RenderOptions {
         } else {
             Style::Color
         };
-        RenderOptions { style, ..RenderOptions::plain() }
+        RenderOptions {
+            style,
+            ..RenderOptions::plain()
+        }
     }
 
     /// Shows paths relative to `dir`.
@@ -111,7 +119,9 @@ impl RenderOptions {
             Style::Unicode => GraphicalTheme::unicode_nocolor(),
             Style::Color => GraphicalTheme::unicode(),
         };
-        let handler = GraphicalReportHandler::new_themed(theme).with_links(false).with_context_lines(1);
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_links(false)
+            .with_context_lines(1);
         match self.style {
             // One line per message, whatever its length, so output is stable.
             Style::Plain => handler.with_wrap_lines(false).with_width(usize::MAX / 4),
@@ -121,9 +131,17 @@ impl RenderOptions {
 
     /// `path` as shown: relative to [`RenderOptions::relative_to`] when below it.
     fn show(&self, path: &Path) -> String {
-        let shown = self.relative_to.as_deref().and_then(|base| path.strip_prefix(base).ok()).unwrap_or(path);
+        let shown = self
+            .relative_to
+            .as_deref()
+            .and_then(|base| path.strip_prefix(base).ok())
+            .unwrap_or(path);
         let text = shown.display().to_string().replace('\\', "/");
-        if text.is_empty() { ".".to_owned() } else { text }
+        if text.is_empty() {
+            ".".to_owned()
+        } else {
+            text
+        }
     }
 
     /// `text` with absolute paths below [`RenderOptions::relative_to`] made relative.
@@ -158,7 +176,10 @@ impl Diagnostic {
 
     /// A warning of kind `code`.
     pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
     }
 
     /// Sets the file.
@@ -206,7 +227,11 @@ impl Diagnostic {
             out = report.to_string();
         }
         // miette pads some lines; trailing spaces only make snapshots brittle.
-        let mut trimmed: String = out.lines().map(str::trim_end).collect::<Vec<_>>().join("\n");
+        let mut trimmed: String = out
+            .lines()
+            .map(str::trim_end)
+            .collect::<Vec<_>>()
+            .join("\n");
         while trimmed.ends_with('\n') {
             trimmed.pop();
         }
@@ -227,7 +252,13 @@ impl fmt::Display for Diagnostic {
     /// The one-line form: `error[code]: message (at file:line:col /pointer)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let options = RenderOptions::plain();
-        write!(f, "{}[{}]: {}", level(self.severity), self.code, options.show_in_text(&self.message))?;
+        write!(
+            f,
+            "{}[{}]: {}",
+            level(self.severity),
+            self.code,
+            options.show_in_text(&self.message)
+        )?;
         if let Some(location) = self.location(&options) {
             write!(f, "\n  --> {location}")?;
             if let Some(pointer) = &self.pointer {
@@ -246,7 +277,11 @@ fn level(severity: Severity) -> &'static str {
 }
 
 fn show_pointer(pointer: &str) -> &str {
-    if pointer.is_empty() { "the document root" } else { pointer }
+    if pointer.is_empty() {
+        "the document root"
+    } else {
+        pointer
+    }
 }
 
 /// One diagnostic as miette sees it.
@@ -263,7 +298,8 @@ impl Report {
     fn new(d: &Diagnostic, source: Option<&str>, options: &RenderOptions) -> Report {
         let mut message = options.show_in_text(&d.message);
         let mut snippet = None;
-        if let (Some(file), Some(text), Some(line), Some(column)) = (&d.file, source, d.line, d.column)
+        if let (Some(file), Some(text), Some(line), Some(column)) =
+            (&d.file, source, d.line, d.column)
             && let Some(offset) = offset_of(text, line, column)
         {
             let len = token_len(text, offset);
@@ -302,7 +338,10 @@ impl Report {
 
 impl fmt::Debug for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Report").field("header", &self.header).field("message", &self.message).finish_non_exhaustive()
+        f.debug_struct("Report")
+            .field("header", &self.header)
+            .field("message", &self.message)
+            .finish_non_exhaustive()
     }
 }
 
@@ -324,7 +363,9 @@ impl miette::Diagnostic for Report {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.hint.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display + 'a>)
+        self.hint
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display + 'a>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -332,7 +373,9 @@ impl miette::Diagnostic for Report {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.label.clone().map(|l| Box::new(std::iter::once(l)) as Box<dyn Iterator<Item = LabeledSpan>>)
+        self.label
+            .clone()
+            .map(|l| Box::new(std::iter::once(l)) as Box<dyn Iterator<Item = LabeledSpan>>)
     }
 }
 
@@ -352,7 +395,11 @@ fn offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
     let offset = start + within;
     // Past the last visible character (an error at the end of the input):
     // point at that character, so the snippet shows something to underline.
-    let last = text.trim_end().char_indices().next_back().map_or(0, |(i, _)| i);
+    let last = text
+        .trim_end()
+        .char_indices()
+        .next_back()
+        .map_or(0, |(i, _)| i);
     Some(offset.min(last))
 }
 
@@ -361,7 +408,9 @@ fn offset_of(text: &str, line: usize, column: usize) -> Option<usize> {
 fn token_len(text: &str, offset: usize) -> usize {
     let rest = text.get(offset..).unwrap_or_default();
     let mut chars = rest.char_indices();
-    let Some((_, first)) = chars.next() else { return 0 };
+    let Some((_, first)) = chars.next() else {
+        return 0;
+    };
     match first {
         '"' | '\'' => {
             let mut escaped = false;
@@ -382,7 +431,9 @@ fn token_len(text: &str, offset: usize) -> usize {
             // A bare scalar ends at JSON punctuation or at a YAML `key: ` separator.
             let end = line
                 .char_indices()
-                .find(|&(i, c)| matches!(c, ',' | ']' | '}' | '#') || (c == ':' && line[i..].starts_with(": ")))
+                .find(|&(i, c)| {
+                    matches!(c, ',' | ']' | '}' | '#') || (c == ':' && line[i..].starts_with(": "))
+                })
                 .map_or(line.len(), |(i, _)| i);
             line[..end].trim_end().len().max(first.len_utf8())
         }
@@ -450,27 +501,40 @@ impl Diagnostics {
     pub fn render_with(&self, options: &RenderOptions) -> String {
         let mut out = String::new();
         for d in &self.0 {
-            let source = d.file.as_deref().filter(|p| p.is_file()).and_then(|p| std::fs::read_to_string(p).ok());
+            let source = d
+                .file
+                .as_deref()
+                .filter(|p| p.is_file())
+                .and_then(|p| std::fs::read_to_string(p).ok());
             out.push_str(&d.render_with(source.as_deref(), options));
             out.push_str("\n\n");
         }
         let errors = self.errors().count();
         let warnings = self.0.len() - errors;
-        out.push_str(&format!("{}, {}\n", plural(errors, "error"), plural(warnings, "warning")));
+        out.push_str(&format!(
+            "{}, {}\n",
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        ));
         out
     }
 
     /// Sorts by file, position and message so output is deterministic.
     pub fn sort(&mut self) {
         self.0.sort_by(|a, b| {
-            (&a.file, a.line, a.column, &a.pointer, &a.message).cmp(&(&b.file, b.line, b.column, &b.pointer, &b.message))
+            (&a.file, a.line, a.column, &a.pointer, &a.message)
+                .cmp(&(&b.file, b.line, b.column, &b.pointer, &b.message))
         });
         self.0.dedup();
     }
 }
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 impl fmt::Display for Diagnostics {
@@ -486,17 +550,23 @@ mod tests {
     use super::*;
 
     fn plain() -> RenderOptions {
-        RenderOptions { style: Style::Plain, relative_to: Some(PathBuf::from("/cat")) }
+        RenderOptions {
+            style: Style::Plain,
+            relative_to: Some(PathBuf::from("/cat")),
+        }
     }
 
     #[test]
     fn renders_snippet_caret_pointer_and_hint() {
         let text = "{\n  \"minLength\": \"3\"\n}\n";
-        let d = Diagnostic::error("invalid-schema", "`minLength` must be a non-negative integer, found \"3\"")
-            .in_file("/cat/s/e/1.0.0.json")
-            .at("/minLength")
-            .at_position(2, 16)
-            .with_hint("write the number without quotes");
+        let d = Diagnostic::error(
+            "invalid-schema",
+            "`minLength` must be a non-negative integer, found \"3\"",
+        )
+        .in_file("/cat/s/e/1.0.0.json")
+        .at("/minLength")
+        .at_position(2, 16)
+        .with_hint("write the number without quotes");
         let out = d.render_with(Some(text), &plain());
         let expected = [
             "error[invalid-schema]",
@@ -517,9 +587,17 @@ mod tests {
 
     #[test]
     fn without_source_names_the_place_in_the_message() {
-        let d = Diagnostic::warning("mixed-enum", "m").in_file("/cat/s/e/1.0.0.json").at("").at_position(1, 1);
+        let d = Diagnostic::warning("mixed-enum", "m")
+            .in_file("/cat/s/e/1.0.0.json")
+            .at("")
+            .at_position(1, 1);
         let out = d.render_with(None, &plain());
-        assert!(out.starts_with("warning[mixed-enum]\n\n  ! m\n  | --> s/e/1.0.0.json:1:1 at the document root"), "{out}");
+        assert!(
+            out.starts_with(
+                "warning[mixed-enum]\n\n  ! m\n  | --> s/e/1.0.0.json:1:1 at the document root"
+            ),
+            "{out}"
+        );
     }
 
     #[test]
@@ -536,8 +614,13 @@ mod tests {
         assert_eq!(token_len("{\n", 0), 1);
         assert_eq!(offset_of("{\n  \"a\": 1\n", 3, 1), Some(9));
         assert_eq!(token_len("'unterminated", 0), 13);
-        let d = Diagnostic::error("x", "y").in_file("/cat/f.json").at_position(40, 3);
-        assert!(d.render_with(Some("short"), &plain()).contains("--> f.json:40:3"));
+        let d = Diagnostic::error("x", "y")
+            .in_file("/cat/f.json")
+            .at_position(40, 3);
+        assert!(
+            d.render_with(Some("short"), &plain())
+                .contains("--> f.json:40:3")
+        );
     }
 
     #[test]

@@ -27,12 +27,18 @@ const WHOLE_FILE_CODES: &[&str] = &[
 ];
 
 fn corpus() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/diagnostics").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/diagnostics")
+        .canonicalize()
+        .unwrap()
 }
 
 fn cases() -> Vec<PathBuf> {
-    let mut cases: Vec<PathBuf> =
-        std::fs::read_dir(corpus()).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(corpus())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
     cases.sort();
     cases
 }
@@ -43,7 +49,10 @@ fn check(case: &Path) -> (String, Vec<String>) {
     let mut diags = Diagnostics::default();
     let compiled = Compiled::load(case, &mut diags);
     let unlocated = located(case, &diags);
-    let options = RenderOptions { style: Style::Plain, relative_to: Some(case.to_owned()) };
+    let options = RenderOptions {
+        style: Style::Plain,
+        relative_to: Some(case.to_owned()),
+    };
     let mut out = diags.render_with(&options);
     if !diags.has_errors() {
         out.push_str(&generated_fields(case));
@@ -59,8 +68,14 @@ fn located(case: &Path, diags: &Diagnostics) -> Vec<String> {
     for d in &diags.0 {
         match &d.file {
             None => out.push(format!("{}: no file:\n{d}", case.display())),
-            Some(file) if !file.starts_with(case) => out.push(format!("{}: file outside the case:\n{d}", case.display())),
-            Some(file) if file.is_file() && !WHOLE_FILE_CODES.contains(&d.code) && (d.line.is_none() || d.column.is_none()) => {
+            Some(file) if !file.starts_with(case) => {
+                out.push(format!("{}: file outside the case:\n{d}", case.display()))
+            }
+            Some(file)
+                if file.is_file()
+                    && !WHOLE_FILE_CODES.contains(&d.code)
+                    && (d.line.is_none() || d.column.is_none()) =>
+            {
                 out.push(format!("{}: no line:column:\n{d}", case.display()));
             }
             Some(_) => {}
@@ -76,8 +91,14 @@ fn generated_fields(case: &Path) -> String {
         .schemas(case)
         .cargo_directives(false)
         .generate()
-        .unwrap_or_else(|e| panic!("{}: no errors reported, yet generation failed:\n{e}", case.display()));
-    let file = syn::parse_file(&code).unwrap_or_else(|e| panic!("{}: generated code does not parse: {e}", case.display()));
+        .unwrap_or_else(|e| {
+            panic!(
+                "{}: no errors reported, yet generation failed:\n{e}",
+                case.display()
+            )
+        });
+    let file = syn::parse_file(&code)
+        .unwrap_or_else(|e| panic!("{}: generated code does not parse: {e}", case.display()));
     let mut lines = Vec::new();
     collect_fields(&file.items, &mut Vec::new(), &mut lines);
     let mut out = String::from("\ngenerated fields:\n");
@@ -100,7 +121,9 @@ fn collect_fields(items: &[syn::Item], path: &mut Vec<String>, out: &mut Vec<Str
             syn::Item::Struct(s) => {
                 for f in &s.fields {
                     let Some(ident) = &f.ident else { continue };
-                    let ty = quote::ToTokens::to_token_stream(&f.ty).to_string().replace(' ', "");
+                    let ty = quote::ToTokens::to_token_stream(&f.ty)
+                        .to_string()
+                        .replace(' ', "");
                     out.push(format!("{}::{}.{ident}: {ty}", path.join("::"), s.ident));
                 }
             }
@@ -134,7 +157,11 @@ fn broken_catalogs_get_the_expected_diagnostics() {
             ));
         }
     }
-    assert!(unlocated.is_empty(), "diagnostics without a location:\n{}", unlocated.join("\n"));
+    assert!(
+        unlocated.is_empty(),
+        "diagnostics without a location:\n{}",
+        unlocated.join("\n")
+    );
     assert!(
         failures.is_empty(),
         "{} snapshot(s) differ (UPDATE_EXPECT=1 rewrites them):\n{}",
@@ -149,7 +176,10 @@ fn every_broken_case_reports_something() {
     // construct works; every other case must produce at least one diagnostic.
     for case in cases() {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
-        if name.ends_with("_is_fine") || name == "property_rust_keywords" || name == "property_leading_digit_is_fine" {
+        if name.ends_with("_is_fine")
+            || name == "property_rust_keywords"
+            || name == "property_leading_digit_is_fine"
+        {
             continue;
         }
         let mut diags = Diagnostics::default();

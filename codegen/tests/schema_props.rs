@@ -20,7 +20,10 @@ use serde_json::{Map, Value, json};
 fn catalog(schema: &str) -> PathBuf {
     static N: AtomicUsize = AtomicUsize::new(0);
     let n = N.fetch_add(1, Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("eventsmith-schema-props-{}-{n}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "eventsmith-schema-props-{}-{n}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("s/e")).unwrap();
     std::fs::write(dir.join("s/source.yaml"), "title: S\nversioning: semver\n").unwrap();
@@ -35,19 +38,31 @@ fn generate(schema: &str) -> Diagnostics {
     let compiled = Compiled::load(&dir, &mut diags);
     let rendered = diags.render();
     for d in &diags.0 {
-        assert!(d.file.is_some(), "a diagnostic without a file: {d}\nschema: {schema}");
+        assert!(
+            d.file.is_some(),
+            "a diagnostic without a file: {d}\nschema: {schema}"
+        );
     }
     if diags.has_errors() {
         assert!(rendered.contains("error["), "{rendered}");
     } else {
-        let options = EmitOptions { runtime: "::eventsmith".to_owned(), json_schema: true, regenerate_with: "test".to_owned() };
-        let code = emit::bindings(&compiled, &options).unwrap_or_else(|e| panic!("accepted, but: {e}\nschema: {schema}"));
+        let options = EmitOptions {
+            runtime: "::eventsmith".to_owned(),
+            json_schema: true,
+            regenerate_with: "test".to_owned(),
+        };
+        let code = emit::bindings(&compiled, &options)
+            .unwrap_or_else(|e| panic!("accepted, but: {e}\nschema: {schema}"));
         if let Err(e) = syn::parse_file(&code) {
             panic!("generated code does not parse: {e}\nschema: {schema}");
         }
         let validator = CatalogValidator::new(&compiled);
         let value: Value = serde_json::from_str(schema).unwrap_or(Value::Null);
-        for instance in [json!({"type": "e", "version": "1.0.0"}), json!({"type": "e", "version": "1.0.0", "a": value}), value] {
+        for instance in [
+            json!({"type": "e", "version": "1.0.0"}),
+            json!({"type": "e", "version": "1.0.0", "a": value}),
+            value,
+        ] {
             let _ = validator.validate(&instance);
         }
     }
@@ -132,45 +147,155 @@ fn keyword(schema: BoxedStrategy<Value>) -> impl Strategy<Value = (String, Value
     let k = |name: &'static str, v: BoxedStrategy<Value>| v.prop_map(move |v| (name.to_owned(), v));
     prop_oneof![
         k("type", type_names().boxed()),
-        k("enum", prop::collection::vec(any_value(), 0..4).prop_map(Value::Array).boxed()),
+        k(
+            "enum",
+            prop::collection::vec(any_value(), 0..4)
+                .prop_map(Value::Array)
+                .boxed()
+        ),
         k("const", any_value().boxed()),
-        k("required", prop_oneof![prop::collection::vec(names(), 0..3).prop_map(|n| json!(n)), any_value()].boxed()),
-        k("properties", prop::collection::btree_map(names(), schema.clone(), 0..4).prop_map(|m| Value::Object(m.into_iter().collect())).boxed()),
+        k(
+            "required",
+            prop_oneof![
+                prop::collection::vec(names(), 0..3).prop_map(|n| json!(n)),
+                any_value()
+            ]
+            .boxed()
+        ),
+        k(
+            "properties",
+            prop::collection::btree_map(names(), schema.clone(), 0..4)
+                .prop_map(|m| Value::Object(m.into_iter().collect()))
+                .boxed()
+        ),
         k("additionalProperties", schema.clone()),
-        k("patternProperties", prop::collection::btree_map(prop_oneof![Just("^x-".to_owned()), Just("(".to_owned())], schema.clone(), 0..2).prop_map(|m| Value::Object(m.into_iter().collect())).boxed()),
+        k(
+            "patternProperties",
+            prop::collection::btree_map(
+                prop_oneof![Just("^x-".to_owned()), Just("(".to_owned())],
+                schema.clone(),
+                0..2
+            )
+            .prop_map(|m| Value::Object(m.into_iter().collect()))
+            .boxed()
+        ),
         k("propertyNames", schema.clone()),
-        k("items", prop_oneof![schema.clone(), prop::collection::vec(schema.clone(), 0..2).prop_map(Value::Array).boxed()].boxed()),
-        k("prefixItems", prop::collection::vec(schema.clone(), 0..3).prop_map(Value::Array).boxed()),
+        k(
+            "items",
+            prop_oneof![
+                schema.clone(),
+                prop::collection::vec(schema.clone(), 0..2)
+                    .prop_map(Value::Array)
+                    .boxed()
+            ]
+            .boxed()
+        ),
+        k(
+            "prefixItems",
+            prop::collection::vec(schema.clone(), 0..3)
+                .prop_map(Value::Array)
+                .boxed()
+        ),
         k("contains", schema.clone()),
         k("minContains", any_value().boxed()),
         k("minItems", any_value().boxed()),
         k("uniqueItems", any_value().boxed()),
-        k("minLength", prop_oneof![Just(json!(3)), Just(json!("3")), Just(json!(-1)), Just(json!(1.5))].boxed()),
-        k("pattern", prop_oneof![Just(json!("^a+$")), Just(json!("(")), Just(json!("\\p{L}")), any_value()].boxed()),
-        k("format", prop_oneof![Just(json!("uuid")), Just(json!("date-time")), Just(json!("money")), Just(json!("datetime")), any_value()].boxed()),
+        k(
+            "minLength",
+            prop_oneof![
+                Just(json!(3)),
+                Just(json!("3")),
+                Just(json!(-1)),
+                Just(json!(1.5))
+            ]
+            .boxed()
+        ),
+        k(
+            "pattern",
+            prop_oneof![
+                Just(json!("^a+$")),
+                Just(json!("(")),
+                Just(json!("\\p{L}")),
+                any_value()
+            ]
+            .boxed()
+        ),
+        k(
+            "format",
+            prop_oneof![
+                Just(json!("uuid")),
+                Just(json!("date-time")),
+                Just(json!("money")),
+                Just(json!("datetime")),
+                any_value()
+            ]
+            .boxed()
+        ),
         k("minimum", any_value().boxed()),
         k("multipleOf", any_value().boxed()),
-        k("allOf", prop::collection::vec(schema.clone(), 0..3).prop_map(Value::Array).boxed()),
-        k("anyOf", prop::collection::vec(schema.clone(), 0..3).prop_map(Value::Array).boxed()),
-        k("oneOf", prop::collection::vec(schema.clone(), 0..3).prop_map(Value::Array).boxed()),
+        k(
+            "allOf",
+            prop::collection::vec(schema.clone(), 0..3)
+                .prop_map(Value::Array)
+                .boxed()
+        ),
+        k(
+            "anyOf",
+            prop::collection::vec(schema.clone(), 0..3)
+                .prop_map(Value::Array)
+                .boxed()
+        ),
+        k(
+            "oneOf",
+            prop::collection::vec(schema.clone(), 0..3)
+                .prop_map(Value::Array)
+                .boxed()
+        ),
         k("not", schema.clone()),
         k("if", schema.clone()),
         k("then", schema.clone()),
         k("else", schema.clone()),
-        k("dependentSchemas", prop::collection::btree_map(names(), schema, 0..2).prop_map(|m| Value::Object(m.into_iter().collect())).boxed()),
+        k(
+            "dependentSchemas",
+            prop::collection::btree_map(names(), schema, 0..2)
+                .prop_map(|m| Value::Object(m.into_iter().collect()))
+                .boxed()
+        ),
         k("$ref", refs().boxed()),
-        k("$anchor", prop_oneof![Just(json!("anchor")), any_value()].boxed()),
-        k("title", prop_oneof![names().prop_map(Value::String), any_value()].boxed()),
-        k("x-rust-name", prop_oneof![Just(json!("renamed")), Just(json!("extra")), Just(json!("not an ident")), any_value()].boxed()),
+        k(
+            "$anchor",
+            prop_oneof![Just(json!("anchor")), any_value()].boxed()
+        ),
+        k(
+            "title",
+            prop_oneof![names().prop_map(Value::String), any_value()].boxed()
+        ),
+        k(
+            "x-rust-name",
+            prop_oneof![
+                Just(json!("renamed")),
+                Just(json!("extra")),
+                Just(json!("not an ident")),
+                any_value()
+            ]
+            .boxed()
+        ),
         k("unevaluatedProperties", Just(json!(false)).boxed()),
         k("minLenght", Just(json!(3)).boxed()),
     ]
 }
 
 fn schema() -> impl Strategy<Value = Value> {
-    let leaf = prop_oneof![Just(json!({})), Just(json!(true)), Just(json!(false)), Just(json!({"type": "string"})), any_value()];
+    let leaf = prop_oneof![
+        Just(json!({})),
+        Just(json!(true)),
+        Just(json!(false)),
+        Just(json!({"type": "string"})),
+        any_value()
+    ];
     leaf.prop_recursive(4, 32, 4, |inner| {
-        prop::collection::vec(keyword(inner.boxed()), 0..5).prop_map(|kws| Value::Object(kws.into_iter().collect::<Map<_, _>>()))
+        prop::collection::vec(keyword(inner.boxed()), 0..5)
+            .prop_map(|kws| Value::Object(kws.into_iter().collect::<Map<_, _>>()))
     })
 }
 
@@ -194,6 +319,34 @@ proptest! {
     }
 }
 
+/// Found by the schema fuzz target: a carriage return in an enum value (or
+/// any schema text that reaches a doc comment) produced a bare CR in a doc
+/// comment, which Rust refuses.
+#[test]
+fn control_characters_in_schema_strings_stay_valid_rust() {
+    for schema in [
+        r#"{"enum": ["foo\nbar", "foo\rbar"]}"#,
+        r#"{"type": "object", "title": "T\r\nU", "description": "a\rb */ c", "properties": {"a": {"type": "string", "description": "p\rq"}}}"#,
+        r#"{"type": "object", "properties": {"a": {"enum": ["\u0000", "\u001b[31m", "\"", "\\"]}}}"#,
+    ] {
+        let diags = generate(schema);
+        assert!(!diags.has_errors(), "{schema}: {}", diags.render());
+    }
+}
+
+/// Found by the property test: `unevaluatedProperties` beside an empty
+/// `patternProperties` emitted `if { … }`.
+#[test]
+fn empty_pattern_properties_beside_unevaluated_properties() {
+    for schema in [
+        r#"{"unevaluatedProperties": false, "patternProperties": {}}"#,
+        r#"{"type": "object", "allOf": [{"patternProperties": {}}], "unevaluatedProperties": false}"#,
+    ] {
+        let diags = generate(schema);
+        assert!(!diags.has_errors(), "{schema}: {}", diags.render());
+    }
+}
+
 #[test]
 fn self_reference_without_type_is_refused_not_looped() {
     for schema in [
@@ -204,7 +357,11 @@ fn self_reference_without_type_is_refused_not_looped() {
         r##"{"type": "object", "properties": {"a": {"$ref": "#/$defs/a"}}, "$defs": {"a": {"if": {"$ref": "#/$defs/a"}, "then": true}}}"##,
     ] {
         let diags = generate(schema);
-        assert!(diags.errors().any(|d| d.code == "ref-cycle"), "{schema}: {}", diags.render());
+        assert!(
+            diags.errors().any(|d| d.code == "ref-cycle"),
+            "{schema}: {}",
+            diags.render()
+        );
     }
 }
 
@@ -224,12 +381,21 @@ fn recursion_through_properties_and_items_is_accepted() {
 fn a_long_ref_chain_does_not_overflow_the_stack() {
     let mut defs = Map::new();
     for i in 0..2000 {
-        defs.insert(format!("d{i}"), json!({"$ref": format!("#/$defs/d{}", i + 1)}));
+        defs.insert(
+            format!("d{i}"),
+            json!({"$ref": format!("#/$defs/d{}", i + 1)}),
+        );
     }
     defs.insert("d2000".to_owned(), json!({"type": "string"}));
-    let schema = json!({"type": "object", "properties": {"a": {"$ref": "#/$defs/d0"}}, "$defs": defs});
+    let schema =
+        json!({"type": "object", "properties": {"a": {"$ref": "#/$defs/d0"}}, "$defs": defs});
     // Run on a thread with the default test stack (2 MiB): the depth guards must hold.
     let text = schema.to_string();
-    let diags = std::thread::Builder::new().stack_size(2 << 20).spawn(move || generate(&text)).unwrap().join().unwrap();
+    let diags = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || generate(&text))
+        .unwrap()
+        .join()
+        .unwrap();
     let _ = diags;
 }

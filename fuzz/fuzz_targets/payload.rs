@@ -32,7 +32,10 @@ fuzz_target!(|data: &[u8]| {
     // The defaults (newer versions tolerated) must not panic either.
     let _ = eventsmith::impact_stack::Event::from_slice(data);
     let _ = eventsmith::gigs::Event::from_slice(data);
-    let strict = Options { newer_versions: NewerVersions::Strict, ..Options::default() };
+    let strict = Options {
+        newer_versions: NewerVersions::Strict,
+        ..Options::default()
+    };
     let results = [
         eventsmith::impact_stack::Event::from_slice_with(data, &strict).map(drop),
         eventsmith::gigs::Event::from_slice_with(data, &strict).map(drop),
@@ -40,17 +43,32 @@ fuzz_target!(|data: &[u8]| {
     let value = match eventsmith::json::parse_slice(data, Limits::DEFAULT) {
         Ok(v) => v,
         Err(_) => {
-            assert!(results.iter().all(|r| matches!(r, Err(EventError::Parse(_)))), "{results:?}");
+            assert!(
+                results
+                    .iter()
+                    .all(|r| matches!(r, Err(EventError::Parse(_)))),
+                "{results:?}"
+            );
             return;
         }
     };
     let outcome = VALIDATOR.with(|v| v.validate(&value));
     // The source whose type the payload names decides.
-    match results.iter().find(|r| !matches!(r, Err(EventError::UnknownType { .. }))) {
+    match results
+        .iter()
+        .find(|r| !matches!(r, Err(EventError::UnknownType { .. })))
+    {
         Some(Ok(()) | Err(EventError::Decode { .. })) => {
-            assert!(outcome.valid, "bindings accept, interpreter rejects: {:?}", outcome.errors);
+            assert!(
+                outcome.valid,
+                "bindings accept, interpreter rejects: {:?}",
+                outcome.errors
+            );
         }
         Some(Err(e)) => assert!(!outcome.valid, "bindings reject ({e}), interpreter accepts"),
-        None => assert!(!outcome.valid, "no source knows the type, interpreter accepts"),
+        None => assert!(
+            !outcome.valid,
+            "no source knows the type, interpreter accepts"
+        ),
     }
 });

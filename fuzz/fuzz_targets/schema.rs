@@ -17,7 +17,8 @@ use serde_json::{Value, json};
 fn catalog() -> &'static PathBuf {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("eventsmith-fuzz-schema-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("eventsmith-fuzz-schema-{}", std::process::id()));
         std::fs::create_dir_all(dir.join("s/e")).unwrap();
         std::fs::write(dir.join("s/source.yaml"), "title: S\nversioning: semver\n").unwrap();
         dir
@@ -42,7 +43,11 @@ fuzz_target!(|data: &[u8]| {
         assert!(rendered.contains("error["), "{rendered}");
         return;
     }
-    let options = EmitOptions { runtime: "::eventsmith".to_owned(), json_schema: true, regenerate_with: "fuzz".to_owned() };
+    let options = EmitOptions {
+        runtime: "::eventsmith".to_owned(),
+        json_schema: true,
+        regenerate_with: "fuzz".to_owned(),
+    };
     let code = match emit::bindings(&compiled, &options) {
         Ok(code) => code,
         Err(e) => panic!("an accepted schema did not emit: {e}"),
@@ -52,7 +57,11 @@ fuzz_target!(|data: &[u8]| {
     }
     let validator = CatalogValidator::new(&compiled);
     let schema: Value = serde_json::from_slice(data).unwrap_or(Value::Null);
-    for instance in [json!({"type": "e", "version": "1.0.0"}), json!({"type": "e", "version": "1.0.0", "a": schema}), schema] {
+    for instance in [
+        json!({"type": "e", "version": "1.0.0"}),
+        json!({"type": "e", "version": "1.0.0", "a": schema}),
+        schema,
+    ] {
         let _ = validator.validate(&instance);
     }
 });

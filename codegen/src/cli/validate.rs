@@ -198,11 +198,7 @@ fn ndjson(validator: &CatalogValidator<'_>, shown: &str, mut input: impl BufRead
         if !line.ends_with(b"\n") && read as u64 == cap {
             // Skip the rest of the oversized line.
             let mut skipped = 0usize;
-            loop {
-                let buf = match input.fill_buf() {
-                    Ok(b) => b,
-                    Err(_) => break,
-                };
+            while let Ok(buf) = input.fill_buf() {
                 if buf.is_empty() {
                     break;
                 }

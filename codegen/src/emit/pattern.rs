@@ -8,7 +8,8 @@
 //! optional quantifier (`?`, `*`, `+`, `{n}`, `{n,}`, `{n,m}`), then
 //! optionally `$`. Greedy matching without backtracking is exact for it when
 //! every item whose count varies is the last one or is followed by an item
-//! of fixed count whose characters it cannot match; other patterns are not
+//! that must match at least once and shares no character with it (so the
+//! run the first one stops at is where the second must start); other patterns are not
 //! simple. ECMA-262 semantics hold byte for byte: the sets are ASCII, so a
 //! string with any non-ASCII character can only match in a part a final
 //! `$`-less pattern leaves unread, where it does not matter; `^` and `$`
@@ -109,7 +110,7 @@ impl Simple {
             let (a, next) = (&w[0], &w[1]);
             if a.max != Some(a.min) {
                 let disjoint = (0..128).all(|x| !(a.set[x] && next.set[x]));
-                if next.max != Some(next.min) || next.min == 0 || !disjoint {
+                if next.min == 0 || !disjoint {
                     return None;
                 }
             }
@@ -318,6 +319,7 @@ mod tests {
         "^a+?$",
         "^\\s$",
         "^[a-z]+[0-9]*$",
+        "^a*b*a$",
         "^é$",
         "^a$b",
         "^\\p{L}$",

@@ -213,7 +213,8 @@ fn emit_enum(def: &TypeDef, variants: &[(String, String)], o: &TypeEmitOptions) 
     let deprecated = deprecated_attr(def.deprecated);
     let vdefs = variants.iter().map(|(v, json)| {
         let vi = ident(v);
-        let d = format!(" `\"{json}\"`");
+        // JSON-escaped, so control characters in the value stay visible.
+        let d = format!(" `{}`", serde_json::Value::from(json.as_str()));
         quote! { #[doc = #d] #vi, }
     });
     let to_str = variants.iter().map(|(v, json)| {
@@ -310,7 +311,7 @@ fn emit_tagged(graph: &TypeGraph, def: &TypeDef, tag: &str, variants: &[(String,
     let vdefs = variants.iter().map(|(v, value, ty)| {
         let vi = ident(v);
         let t = ty_tokens(graph, ty, &def.module, o);
-        let d = format!(" `\"{tag}\": \"{value}\"`");
+        let d = format!(" `{}: {}`", serde_json::Value::from(tag), serde_json::Value::from(value.as_str()));
         quote! { #[doc = #d] #vi(#t), }
     });
     let de_arms = variants.iter().map(|(v, value, _)| {

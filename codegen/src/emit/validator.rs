@@ -166,6 +166,8 @@ fn eval_fn(graph: &Graph, id: NodeId, rt: &TokenStream, statics: &mut Statics) -
                         }
                     }
                 }
+                // `patternProperties: {}` evaluates nothing (and `if {}` would not parse).
+                CheckKind::PatternProperties(pats) if pats.is_empty() => quote! {},
                 CheckKind::PatternProperties(pats) => {
                     let res: Vec<proc_macro2::Ident> = pats.iter().map(|(p, _)| statics.pattern(p)).collect();
                     quote! {

@@ -383,6 +383,7 @@ fn scalar_to_json(s: &Scalar<'_>) -> Result<Value, Diagnostic> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 
