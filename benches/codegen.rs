@@ -37,7 +37,13 @@ fn benches(c: &mut Criterion) {
             continue;
         };
         let (compiled, _) = config.load().unwrap();
-        let versions: usize = compiled.catalog.sources.iter().flat_map(|s| &s.events).map(|e| e.versions.len()).sum();
+        let versions: usize = compiled
+            .catalog
+            .sources
+            .iter()
+            .flat_map(|s| &s.events)
+            .map(|e| e.versions.len())
+            .sum();
         let lines = code.lines().count();
         eprintln!(
             "{name}: {versions} event versions, {lines} lines of generated code, {} lines per version, {} bytes",
@@ -47,7 +53,9 @@ fn benches(c: &mut Criterion) {
         let mut g = c.benchmark_group(format!("codegen {name} ({versions} versions)"));
         g.sample_size(10);
         g.bench_function("load_lower", |b| b.iter(|| config.load().unwrap()));
-        g.bench_function("generate", |b| b.iter(|| config.generate().unwrap().0.len()));
+        g.bench_function("generate", |b| {
+            b.iter(|| config.generate().unwrap().0.len())
+        });
         g.finish();
     }
 }

@@ -72,10 +72,18 @@ fn examples(c: &mut Criterion, bench: &Bench) {
         let mut g = c.benchmark_group(format!("decode {}", ex.name));
         g.throughput(Throughput::Bytes(bytes.len() as u64));
         g.bench_function("ours", |b| b.iter(|| (e.ours)(black_box(bytes))));
-        g.bench_function("a_is_valid", |b| b.iter(|| rt.is_valid(&parse(black_box(bytes)))));
-        g.bench_function("a_iter_errors", |b| b.iter(|| rt.iter_errors(&parse(black_box(bytes))).count()));
-        g.bench_function("b_is_valid", |b| b.iter(|| (e.macro_is_valid)(&parse(black_box(bytes)))));
-        g.bench_function("b_iter_errors", |b| b.iter(|| (e.macro_errors)(&parse(black_box(bytes)))));
+        g.bench_function("a_is_valid", |b| {
+            b.iter(|| rt.is_valid(&parse(black_box(bytes))))
+        });
+        g.bench_function("a_iter_errors", |b| {
+            b.iter(|| rt.iter_errors(&parse(black_box(bytes))).count())
+        });
+        g.bench_function("b_is_valid", |b| {
+            b.iter(|| (e.macro_is_valid)(&parse(black_box(bytes))))
+        });
+        g.bench_function("b_iter_errors", |b| {
+            b.iter(|| (e.macro_errors)(&parse(black_box(bytes))))
+        });
         g.bench_function("c_typed", |b| b.iter(|| (e.typed)(black_box(bytes))));
         g.finish();
     }
@@ -90,20 +98,58 @@ fn all_examples(c: &mut Criterion, bench: &Bench) {
     let size: usize = valid.iter().map(|e| e.bytes.len()).sum();
     let mut g = c.benchmark_group(format!("decode all {} valid examples", valid.len()));
     g.throughput(Throughput::Bytes(size as u64));
-    g.bench_function("ours", |b| b.iter(|| valid.iter().filter(|ex| (ENTRIES[ex.entry].ours)(&ex.bytes)).count()));
+    g.bench_function("ours", |b| {
+        b.iter(|| {
+            valid
+                .iter()
+                .filter(|ex| (ENTRIES[ex.entry].ours)(&ex.bytes))
+                .count()
+        })
+    });
     g.bench_function("a_is_valid", |b| {
-        b.iter(|| valid.iter().filter(|ex| bench.runtime[ex.entry].is_valid(&parse(&ex.bytes))).count())
+        b.iter(|| {
+            valid
+                .iter()
+                .filter(|ex| bench.runtime[ex.entry].is_valid(&parse(&ex.bytes)))
+                .count()
+        })
     });
     g.bench_function("a_iter_errors", |b| {
-        b.iter(|| valid.iter().map(|ex| bench.runtime[ex.entry].iter_errors(&parse(&ex.bytes)).count()).sum::<usize>())
+        b.iter(|| {
+            valid
+                .iter()
+                .map(|ex| {
+                    bench.runtime[ex.entry]
+                        .iter_errors(&parse(&ex.bytes))
+                        .count()
+                })
+                .sum::<usize>()
+        })
     });
     g.bench_function("b_is_valid", |b| {
-        b.iter(|| valid.iter().filter(|ex| (ENTRIES[ex.entry].macro_is_valid)(&parse(&ex.bytes))).count())
+        b.iter(|| {
+            valid
+                .iter()
+                .filter(|ex| (ENTRIES[ex.entry].macro_is_valid)(&parse(&ex.bytes)))
+                .count()
+        })
     });
     g.bench_function("b_iter_errors", |b| {
-        b.iter(|| valid.iter().map(|ex| (ENTRIES[ex.entry].macro_errors)(&parse(&ex.bytes))).sum::<usize>())
+        b.iter(|| {
+            valid
+                .iter()
+                .map(|ex| (ENTRIES[ex.entry].macro_errors)(&parse(&ex.bytes)))
+                .sum::<usize>()
+        })
     });
-    g.bench_function("c_typed", |b| b.iter(|| valid.iter().filter(|ex| (ENTRIES[ex.entry].typed)(&ex.bytes)).count()));
+    g.bench_function("c_typed", |b| {
+        b.iter(|| {
+            valid
+                .iter()
+                .filter(|ex| (ENTRIES[ex.entry].typed)(&ex.bytes))
+                .count()
+        })
+    });
     g.finish();
 }
 
@@ -111,18 +157,27 @@ fn all_examples(c: &mut Criterion, bench: &Bench) {
 /// themselves; (c) cannot (it needs the type first) and gets the target
 /// type precomputed, which only makes the ceiling higher.
 fn stream(c: &mut Criterion, bench: &Bench) {
-    let n = std::env::var("EVENTSMITH_BENCH_STREAM").ok().and_then(|s| s.parse().ok()).unwrap_or(100_000);
+    let n = std::env::var("EVENTSMITH_BENCH_STREAM")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100_000);
     let s = common::stream(bench, n, 0x5EED);
     let names = bench.source_names();
     let ours: Vec<fn(&[u8]) -> bool> = names
         .iter()
         .map(|n| match *n {
-            "gigs" => (|b: &[u8]| eventsmith::gigs::Event::from_slice(b).is_ok()) as fn(&[u8]) -> bool,
+            "gigs" => {
+                (|b: &[u8]| eventsmith::gigs::Event::from_slice(b).is_ok()) as fn(&[u8]) -> bool
+            }
             "impact_stack" => |b: &[u8]| eventsmith::impact_stack::Event::from_slice(b).is_ok(),
             other => panic!("unknown source {other}"),
         })
         .collect();
-    let valid = s.items.iter().filter(|i| ours[i.source](s.event(i))).count();
+    let valid = s
+        .items
+        .iter()
+        .filter(|i| ours[i.source](s.event(i)))
+        .count();
     eprintln!(
         "stream: {} events, {} bytes (mean {} B), {valid} valid ({:.1}%)",
         s.items.len(),
@@ -137,31 +192,65 @@ fn stream(c: &mut Criterion, bench: &Bench) {
     let mut g = c.benchmark_group(format!("decode mixed stream of {n} events"));
     g.sample_size(10);
     g.throughput(Throughput::Elements(s.items.len() as u64));
-    g.bench_function("ours", |b| b.iter(|| s.items.iter().filter(|i| ours[i.source](s.event(i))).count()));
+    g.bench_function("ours", |b| {
+        b.iter(|| {
+            s.items
+                .iter()
+                .filter(|i| ours[i.source](s.event(i)))
+                .count()
+        })
+    });
     g.bench_function("a_is_valid", |b| {
-        b.iter(|| s.items.iter().filter(|i| dispatch_ok(s.event(i), i.source).is_some_and(|(e, v)| bench.runtime[e].is_valid(&v))).count())
+        b.iter(|| {
+            s.items
+                .iter()
+                .filter(|i| {
+                    dispatch_ok(s.event(i), i.source)
+                        .is_some_and(|(e, v)| bench.runtime[e].is_valid(&v))
+                })
+                .count()
+        })
     });
     g.bench_function("a_iter_errors", |b| {
         b.iter(|| {
             s.items
                 .iter()
-                .map(|i| dispatch_ok(s.event(i), i.source).map_or(1, |(e, v)| bench.runtime[e].iter_errors(&v).count()))
+                .map(|i| {
+                    dispatch_ok(s.event(i), i.source)
+                        .map_or(1, |(e, v)| bench.runtime[e].iter_errors(&v).count())
+                })
                 .sum::<usize>()
         })
     });
     g.bench_function("b_is_valid", |b| {
-        b.iter(|| s.items.iter().filter(|i| dispatch_ok(s.event(i), i.source).is_some_and(|(e, v)| (ENTRIES[e].macro_is_valid)(&v))).count())
+        b.iter(|| {
+            s.items
+                .iter()
+                .filter(|i| {
+                    dispatch_ok(s.event(i), i.source)
+                        .is_some_and(|(e, v)| (ENTRIES[e].macro_is_valid)(&v))
+                })
+                .count()
+        })
     });
     g.bench_function("b_iter_errors", |b| {
         b.iter(|| {
             s.items
                 .iter()
-                .map(|i| dispatch_ok(s.event(i), i.source).map_or(1, |(e, v)| (ENTRIES[e].macro_errors)(&v)))
+                .map(|i| {
+                    dispatch_ok(s.event(i), i.source)
+                        .map_or(1, |(e, v)| (ENTRIES[e].macro_errors)(&v))
+                })
                 .sum::<usize>()
         })
     });
     g.bench_function("c_typed", |b| {
-        b.iter(|| s.items.iter().filter(|i| i.entry.is_some_and(|e| (ENTRIES[e].typed)(s.event(i)))).count())
+        b.iter(|| {
+            s.items
+                .iter()
+                .filter(|i| i.entry.is_some_and(|e| (ENTRIES[e].typed)(s.event(i))))
+                .count()
+        })
     });
     g.finish();
 }

@@ -31,19 +31,42 @@ fn group(c: &mut Criterion, bench: &Bench, title: &str, examples: &[&Example]) {
     for ex in examples {
         let e = &ENTRIES[ex.entry];
         assert_eq!((e.ours_is_valid)(&ex.value), ex.valid, "{}: ours", ex.name);
-        assert_eq!(bench.runtime[ex.entry].is_valid(&ex.value), ex.valid, "{}: jsonschema", ex.name);
-        assert_eq!((e.macro_is_valid)(&ex.value), ex.valid, "{}: macro", ex.name);
+        assert_eq!(
+            bench.runtime[ex.entry].is_valid(&ex.value),
+            ex.valid,
+            "{}: jsonschema",
+            ex.name
+        );
+        assert_eq!(
+            (e.macro_is_valid)(&ex.value),
+            ex.valid,
+            "{}: macro",
+            ex.name
+        );
     }
     let size: usize = examples.iter().map(|e| e.bytes.len()).sum();
     let mut g = c.benchmark_group(title);
     g.throughput(Throughput::Bytes(size as u64));
-    let each = |f: &dyn Fn(&Example) -> usize| examples.iter().map(|ex| f(black_box(ex))).sum::<usize>();
-    g.bench_function("ours_is_valid", |b| b.iter(|| each(&|ex| usize::from((ENTRIES[ex.entry].ours_is_valid)(&ex.value)))));
-    g.bench_function("ours_validate", |b| b.iter(|| each(&|ex| (ENTRIES[ex.entry].ours_errors)(&ex.value))));
-    g.bench_function("a_is_valid", |b| b.iter(|| each(&|ex| usize::from(bench.runtime[ex.entry].is_valid(&ex.value)))));
-    g.bench_function("a_iter_errors", |b| b.iter(|| each(&|ex| bench.runtime[ex.entry].iter_errors(&ex.value).count())));
-    g.bench_function("b_is_valid", |b| b.iter(|| each(&|ex| usize::from((ENTRIES[ex.entry].macro_is_valid)(&ex.value)))));
-    g.bench_function("b_iter_errors", |b| b.iter(|| each(&|ex| (ENTRIES[ex.entry].macro_errors)(&ex.value))));
+    let each =
+        |f: &dyn Fn(&Example) -> usize| examples.iter().map(|ex| f(black_box(ex))).sum::<usize>();
+    g.bench_function("ours_is_valid", |b| {
+        b.iter(|| each(&|ex| usize::from((ENTRIES[ex.entry].ours_is_valid)(&ex.value))))
+    });
+    g.bench_function("ours_validate", |b| {
+        b.iter(|| each(&|ex| (ENTRIES[ex.entry].ours_errors)(&ex.value)))
+    });
+    g.bench_function("a_is_valid", |b| {
+        b.iter(|| each(&|ex| usize::from(bench.runtime[ex.entry].is_valid(&ex.value))))
+    });
+    g.bench_function("a_iter_errors", |b| {
+        b.iter(|| each(&|ex| bench.runtime[ex.entry].iter_errors(&ex.value).count()))
+    });
+    g.bench_function("b_is_valid", |b| {
+        b.iter(|| each(&|ex| usize::from((ENTRIES[ex.entry].macro_is_valid)(&ex.value))))
+    });
+    g.bench_function("b_iter_errors", |b| {
+        b.iter(|| each(&|ex| (ENTRIES[ex.entry].macro_errors)(&ex.value)))
+    });
     g.finish();
 }
 
@@ -51,17 +74,44 @@ fn benches(c: &mut Criterion) {
     let bench = Bench::new();
     for name in EXAMPLES {
         let ex = bench.example(name);
-        let schema = format!("{}@{}", ENTRIES[ex.entry].event_type, ENTRIES[ex.entry].version);
-        group(c, &bench, &format!("validate {schema} valid ({name})"), &[ex]);
-        let invalid = bench.examples.iter().filter(|e| e.entry == ex.entry && !e.valid).max_by_key(|e| e.bytes.len());
+        let schema = format!(
+            "{}@{}",
+            ENTRIES[ex.entry].event_type, ENTRIES[ex.entry].version
+        );
+        group(
+            c,
+            &bench,
+            &format!("validate {schema} valid ({name})"),
+            &[ex],
+        );
+        let invalid = bench
+            .examples
+            .iter()
+            .filter(|e| e.entry == ex.entry && !e.valid)
+            .max_by_key(|e| e.bytes.len());
         if let Some(bad) = invalid {
-            group(c, &bench, &format!("validate {schema} invalid ({})", bad.name), &[bad]);
+            group(
+                c,
+                &bench,
+                &format!("validate {schema} invalid ({})", bad.name),
+                &[bad],
+            );
         }
     }
     let valid: Vec<&Example> = bench.examples.iter().filter(|e| e.valid).collect();
     let invalid: Vec<&Example> = bench.examples.iter().filter(|e| !e.valid).collect();
-    group(c, &bench, &format!("validate all {} valid examples", valid.len()), &valid);
-    group(c, &bench, &format!("validate all {} invalid examples", invalid.len()), &invalid);
+    group(
+        c,
+        &bench,
+        &format!("validate all {} valid examples", valid.len()),
+        &valid,
+    );
+    group(
+        c,
+        &bench,
+        &format!("validate all {} invalid examples", invalid.len()),
+        &invalid,
+    );
 }
 
 criterion_group!(validate, benches);

@@ -30,7 +30,8 @@ fn main() {
     let mut diags = Diagnostics::default();
     let mut compiled = Compiled::load(&repo.join("schemas"), &mut diags);
     assert!(!diags.has_errors(), "the catalog does not load:\n{diags}");
-    let exported = export::export(&mut compiled, &ExportOptions::default()).unwrap_or_else(|d| panic!("export failed:\n{d}"));
+    let exported = export::export(&mut compiled, &ExportOptions::default())
+        .unwrap_or_else(|d| panic!("export failed:\n{d}"));
 
     let mut files: BTreeMap<PathBuf, String> = BTreeMap::new();
     let mut table = String::from(
@@ -38,19 +39,29 @@ fn main() {
          //! Every event version of the shipped catalog with its contenders (see `super::Entry`).\n\n\
          use super::{Entry, ours, ours_errors, ours_is_valid, typed};\n\n",
     );
-    let mut entries = String::from("/// Every event version, in catalog order.\npub static ENTRIES: &[Entry] = &[\n");
+    let mut entries = String::from(
+        "/// Every event version, in catalog order.\npub static ENTRIES: &[Entry] = &[\n",
+    );
     let mut n = 0usize;
     for source in &compiled.catalog.sources {
         for event in &source.events {
             for version in &event.versions {
                 let rel = format!("{}/{}/{}.json", source.name, event.dir, version.version);
                 let key = format!("{JSONSCHEMA_DIR}/{rel}");
-                let text = exported.files.get(&key).unwrap_or_else(|| panic!("the export has no {key}"));
+                let text = exported
+                    .files
+                    .get(&key)
+                    .unwrap_or_else(|| panic!("the export has no {key}"));
                 let mut schema: Value = serde_json::from_str(text).unwrap();
                 strip(&mut schema, true);
                 let out = format!("{}\n", serde_json::to_string_pretty(&schema).unwrap());
                 files.insert(repo.join("benches/schemas").join(&rel), out);
-                let ty = format!("eventsmith::{}::{}::{}", source.module, event.module, version.version.type_name());
+                let ty = format!(
+                    "eventsmith::{}::{}::{}",
+                    source.module,
+                    event.module,
+                    version.version.type_name()
+                );
                 let m = format!("M{n}");
                 writeln!(
                     table,
@@ -94,7 +105,11 @@ fn main() {
             std::fs::write(path, content).unwrap();
         }
     }
-    println!("{n} event versions, {} files, {stale} {}", files.len(), if check { "stale" } else { "written" });
+    println!(
+        "{n} event versions, {} files, {stale} {}",
+        files.len(),
+        if check { "stale" } else { "written" }
+    );
     if check && stale > 0 {
         std::process::exit(1);
     }
@@ -117,8 +132,12 @@ fn strip(v: &mut Value, root: bool) {
 }
 
 fn unformat(o: &mut Map<String, Value>) {
-    let Some(note) = o.remove("x-eventsmith-format") else { return };
-    let Some(pattern) = note.get("pattern").cloned() else { return };
+    let Some(note) = o.remove("x-eventsmith-format") else {
+        return;
+    };
+    let Some(pattern) = note.get("pattern").cloned() else {
+        return;
+    };
     if o.get("pattern") == Some(&pattern) {
         o.remove("pattern");
     } else if let Some(Value::Array(all)) = o.get_mut("allOf") {

@@ -22,13 +22,20 @@ use common::table::ENTRIES;
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let mode = args.get(1).map_or("is_valid", String::as_str);
-    let name = args.get(2).map_or("impact_stack/form_submission/1.1.0-with-copies.json", String::as_str);
+    let name = args.get(2).map_or(
+        "impact_stack/form_submission/1.1.0-with-copies.json",
+        String::as_str,
+    );
     let n: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(10_000);
     let bench = common::Bench::new();
     if mode == "stream" {
         let s = common::stream(&bench, n, 0x5EED);
         let names = bench.source_names();
-        let ok = s.items.iter().filter(|i| common::ours_event(names[i.source], s.event(i))).count();
+        let ok = s
+            .items
+            .iter()
+            .filter(|i| common::ours_event(names[i.source], s.event(i)))
+            .count();
         println!("{ok} of {} valid", s.items.len());
         return;
     }
@@ -41,7 +48,10 @@ fn main() {
             "is_valid" => (e.ours_is_valid)(black_box(&ex.value)),
             "validate" => (e.ours_errors)(black_box(&ex.value)) == 0,
             "typed" => (e.typed)(black_box(&ex.bytes)),
-            "parse" => eventsmith::json::parse_slice(black_box(&ex.bytes), eventsmith::Limits::DEFAULT).is_ok(),
+            "parse" => {
+                eventsmith::json::parse_slice(black_box(&ex.bytes), eventsmith::Limits::DEFAULT)
+                    .is_ok()
+            }
             other => panic!("unknown mode {other}"),
         });
     }

@@ -15,7 +15,9 @@ mod common;
 use std::io::{BufRead, BufReader, Write};
 
 fn main() {
-    let path = std::env::args().nth(1).unwrap_or_else(|| "/tmp/events.ndjson".to_owned());
+    let path = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "/tmp/events.ndjson".to_owned());
     let bench = common::Bench::new();
     let sources = bench.source_names();
     let input = BufReader::new(std::fs::File::open(&path).unwrap());
@@ -38,7 +40,12 @@ fn main() {
         // The endpoint is not known from a file: try each source's dispatch.
         let Some(entry) = (0..sources.len()).find_map(|s| bench.dispatch(s, &value)) else {
             invalid += 1;
-            writeln!(out, "{path}:{}: ?@?: /: unknown event type or version", n + 1).unwrap();
+            writeln!(
+                out,
+                "{path}:{}: ?@?: /: unknown event type or version",
+                n + 1
+            )
+            .unwrap();
             continue;
         };
         let e = &common::table::ENTRIES[entry];
@@ -46,7 +53,15 @@ fn main() {
         for err in bench.runtime[entry].iter_errors(&value) {
             ok = false;
             let ptr = err.instance_path().as_str().to_owned();
-            writeln!(out, "{path}:{}: {}@{}: {}: {err}", n + 1, e.event_type, e.version, if ptr.is_empty() { "/" } else { &ptr }).unwrap();
+            writeln!(
+                out,
+                "{path}:{}: {}@{}: {}: {err}",
+                n + 1,
+                e.event_type,
+                e.version,
+                if ptr.is_empty() { "/" } else { &ptr }
+            )
+            .unwrap();
         }
         if ok {
             valid += 1;

@@ -59,12 +59,13 @@
 // Generated code names the runtime `::eventsmith`, here as in any other crate.
 extern crate self as eventsmith;
 
-pub use eventsmith_core::{
-    Collect, DateTime, Decimal, Duration, Errors, EventError, EventSource, Limits, NewerVersions, Money, Num, Options, ParseError, Path, Probe,
-    Received, Schema, Sink, UnknownTypes, ValidationError, __private, event, formats, json, serde_helpers, validation,
-    values, version, webhook,
-};
 pub use eventsmith_core::values::Uuid;
+pub use eventsmith_core::{
+    __private, Collect, DateTime, Decimal, Duration, Errors, EventError, EventSource, Limits,
+    Money, NewerVersions, Num, Options, ParseError, Path, Probe, Received, Schema, Sink,
+    UnknownTypes, ValidationError, event, formats, json, serde_helpers, validation, values,
+    version, webhook,
+};
 pub use eventsmith_core::{Delivery, ReceiveError, Receiver, receive};
 
 include!(concat!(env!("OUT_DIR"), "/eventsmith.rs"));

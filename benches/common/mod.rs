@@ -106,10 +106,16 @@ pub struct Retriever {
 }
 
 impl Retrieve for Retriever {
-    fn retrieve(&self, uri: &Uri<String>) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+    fn retrieve(
+        &self,
+        uri: &Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
         let text = uri.as_str();
         let text = text.split('#').next().unwrap_or(text);
-        self.docs.get(text).cloned().ok_or_else(|| format!("not served: {text}").into())
+        self.docs
+            .get(text)
+            .cloned()
+            .ok_or_else(|| format!("not served: {text}").into())
     }
 }
 
@@ -141,14 +147,19 @@ pub struct Bench {
 
 impl std::fmt::Debug for Bench {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Bench").field("examples", &self.examples.len()).finish_non_exhaustive()
+        f.debug_struct("Bench")
+            .field("examples", &self.examples.len())
+            .finish_non_exhaustive()
     }
 }
 
-/// Type → (scheme, versions, entry per version), per source.
+/// How one event type dispatches: scheme, versions, entry per version.
+type TypeDispatch = (Scheme, Vec<&'static str>, Vec<usize>);
+
+/// Type → dispatch, per source: (name, type field, version field, types).
 #[derive(Debug, Default)]
 struct Dispatch {
-    sources: Vec<(&'static str, String, String, HashMap<String, (Scheme, Vec<&'static str>, Vec<usize>)>)>,
+    sources: Vec<(&'static str, String, String, HashMap<String, TypeDispatch>)>,
 }
 
 /// Which source a payload came from (one webhook endpoint per source).
@@ -160,12 +171,21 @@ impl Bench {
     pub fn new() -> Bench {
         let compiled = load();
         let reg = &compiled.catalog.registry;
-        let docs: HashMap<String, Value> = (0..reg.len()).map(|id| (reg.url(id).to_string(), reg.doc(id).value.clone())).collect();
+        let docs: HashMap<String, Value> = (0..reg.len())
+            .map(|id| (reg.url(id).to_string(), reg.doc(id).value.clone()))
+            .collect();
         let mut runtime = Vec::new();
         let mut examples = Vec::new();
         for (i, e) in table::ENTRIES.iter().enumerate() {
-            let source = compiled.catalog.source(e.source).unwrap_or_else(|| panic!("no source {}", e.source));
-            let event = source.events.iter().find(|t| t.type_value == e.event_type).unwrap_or_else(|| panic!("no type {}", e.event_type));
+            let source = compiled
+                .catalog
+                .source(e.source)
+                .unwrap_or_else(|| panic!("no source {}", e.source));
+            let event = source
+                .events
+                .iter()
+                .find(|t| t.type_value == e.event_type)
+                .unwrap_or_else(|| panic!("no type {}", e.event_type));
             let version = event
                 .versions
                 .iter()
@@ -181,10 +201,19 @@ impl Bench {
             }
             let validator = options
                 .build(&reg.doc(version.doc).value)
-                .unwrap_or_else(|err| panic!("{}@{}: jsonschema cannot build: {err}", e.event_type, e.version));
+                .unwrap_or_else(|err| {
+                    panic!(
+                        "{}@{}: jsonschema cannot build: {err}",
+                        e.event_type, e.version
+                    )
+                });
             runtime.push(validator);
             for ex in &version.examples {
-                let file = ex.path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+                let file = ex
+                    .path
+                    .file_name()
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 examples.push(Example {
                     entry: i,
                     name: format!("{}/{}/{}", source.name, event.dir, file),
@@ -196,25 +225,52 @@ impl Bench {
         }
         let mut dispatch = Dispatch::default();
         for source in &compiled.catalog.sources {
-            let Some(name) = table::ENTRIES.iter().map(|e| e.source).find(|s| *s == source.name) else { continue };
+            let Some(name) = table::ENTRIES
+                .iter()
+                .map(|e| e.source)
+                .find(|s| *s == source.name)
+            else {
+                continue;
+            };
             let scheme = match source.versioning {
                 Versioning::Semver => Scheme::Semver,
                 Versioning::Calendar => Scheme::Calendar,
             };
-            let mut types: HashMap<String, (Scheme, Vec<&'static str>, Vec<usize>)> = HashMap::new();
-            for (i, e) in table::ENTRIES.iter().enumerate().filter(|(_, e)| e.source == name) {
-                let slot = types.entry(e.event_type.to_owned()).or_insert_with(|| (scheme, Vec::new(), Vec::new()));
+            let mut types: HashMap<String, (Scheme, Vec<&'static str>, Vec<usize>)> =
+                HashMap::new();
+            for (i, e) in table::ENTRIES
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.source == name)
+            {
+                let slot = types
+                    .entry(e.event_type.to_owned())
+                    .or_insert_with(|| (scheme, Vec::new(), Vec::new()));
                 slot.1.push(e.version);
                 slot.2.push(i);
             }
-            dispatch.sources.push((name, source.type_field.clone(), source.version_field.clone(), types));
+            dispatch.sources.push((
+                name,
+                source.type_field.clone(),
+                source.version_field.clone(),
+                types,
+            ));
         }
-        Bench { compiled, runtime, examples, dispatch }
+        Bench {
+            compiled,
+            runtime,
+            examples,
+            dispatch,
+        }
     }
 
     /// The index of source `name`.
     pub fn source_id(&self, name: &str) -> SourceId {
-        self.dispatch.sources.iter().position(|s| s.0 == name).unwrap_or_else(|| panic!("no source {name}"))
+        self.dispatch
+            .sources
+            .iter()
+            .position(|s| s.0 == name)
+            .unwrap_or_else(|| panic!("no source {name}"))
     }
 
     /// The source names, by id.
@@ -237,7 +293,10 @@ impl Bench {
 
     /// An example by name suffix (`gigs/sim.updated/2025-05-22.json`).
     pub fn example(&self, name: &str) -> &Example {
-        self.examples.iter().find(|e| e.name == name).unwrap_or_else(|| panic!("no example {name}"))
+        self.examples
+            .iter()
+            .find(|e| e.name == name)
+            .unwrap_or_else(|| panic!("no example {name}"))
     }
 }
 
@@ -312,7 +371,12 @@ impl Stream {
 /// the catalog's invalid examples; 5% valid examples with one seeded
 /// mutation (a member removed, a leaf given another JSON type, an unknown
 /// member added), most of which break the schema.
-pub fn event(bench: &Bench, rng: &mut Rng, valid: &[usize], invalid: &[usize]) -> (SourceId, Value) {
+pub fn event(
+    bench: &Bench,
+    rng: &mut Rng,
+    valid: &[usize],
+    invalid: &[usize],
+) -> (SourceId, Value) {
     let roll = rng.below(100);
     let pick = |rng: &mut Rng, from: &[usize]| &bench.examples[from[rng.below(from.len())]];
     let (ex, mutate) = if roll < 85 || invalid.is_empty() {
@@ -333,8 +397,12 @@ pub fn event(bench: &Bench, rng: &mut Rng, valid: &[usize], invalid: &[usize]) -
 /// Builds a stream of `n` events from `seed`.
 pub fn stream(bench: &Bench, n: usize, seed: u64) -> Stream {
     let mut rng = Rng::new(seed);
-    let valid: Vec<usize> = (0..bench.examples.len()).filter(|i| bench.examples[*i].valid).collect();
-    let invalid: Vec<usize> = (0..bench.examples.len()).filter(|i| !bench.examples[*i].valid).collect();
+    let valid: Vec<usize> = (0..bench.examples.len())
+        .filter(|i| bench.examples[*i].valid)
+        .collect();
+    let invalid: Vec<usize> = (0..bench.examples.len())
+        .filter(|i| !bench.examples[*i].valid)
+        .collect();
     let mut out = Stream::default();
     for _ in 0..n {
         let (source, value) = event(bench, &mut rng, &valid, &invalid);
@@ -343,7 +411,11 @@ pub fn stream(bench: &Bench, n: usize, seed: u64) -> Stream {
         let range = start..out.bytes.len();
         out.bytes.push(b'\n');
         let entry = bench.dispatch(source, &value);
-        out.items.push(Item { source, range, entry });
+        out.items.push(Item {
+            source,
+            range,
+            entry,
+        });
     }
     out
 }
@@ -370,13 +442,23 @@ fn fresh_id(s: &str, rng: &mut Rng) -> Option<String> {
     let b = s.as_bytes();
     // UUID: 8-4-4-4-12 lowercase hex; keep version and variant nibbles.
     if b.len() == 36 && [8, 13, 18, 23].iter().all(|i| b[*i] == b'-') {
-        if !b.iter().enumerate().all(|(i, c)| [8, 13, 18, 23].contains(&i) || c.is_ascii_hexdigit()) {
+        if !b
+            .iter()
+            .enumerate()
+            .all(|(i, c)| [8, 13, 18, 23].contains(&i) || c.is_ascii_hexdigit())
+        {
             return None;
         }
         let out: String = b
             .iter()
             .enumerate()
-            .map(|(i, c)| if [8, 13, 14, 18, 19, 23].contains(&i) { *c as char } else { HEX[rng.below(16)] as char })
+            .map(|(i, c)| {
+                if [8, 13, 14, 18, 19, 23].contains(&i) {
+                    *c as char
+                } else {
+                    HEX[rng.below(16)] as char
+                }
+            })
             .collect();
         return Some(out);
     }
@@ -387,7 +469,9 @@ fn fresh_id(s: &str, rng: &mut Rng) -> Option<String> {
         && rest.len() >= 6
         && rest.bytes().all(|c| c.is_ascii_alphanumeric())
     {
-        let fresh: String = (0..rest.len()).map(|_| ALNUM[rng.below(ALNUM.len())] as char).collect();
+        let fresh: String = (0..rest.len())
+            .map(|_| ALNUM[rng.below(ALNUM.len())] as char)
+            .collect();
         return Some(format!("{prefix}_{fresh}"));
     }
     None
@@ -398,7 +482,11 @@ fn break_one(v: &mut Value, rng: &mut Rng) {
     let Value::Object(top) = v else { return };
     match rng.below(3) {
         0 => {
-            let keys: Vec<String> = top.keys().filter(|k| *k != "type" && *k != "version").cloned().collect();
+            let keys: Vec<String> = top
+                .keys()
+                .filter(|k| *k != "type" && *k != "version")
+                .cloned()
+                .collect();
             if !keys.is_empty() {
                 top.remove(&keys[rng.below(keys.len())]);
             }
@@ -427,8 +515,17 @@ fn break_one(v: &mut Value, rng: &mut Rng) {
 
 fn collect_leaves(v: &Value, at: String, out: &mut Vec<String>) {
     match v {
-        Value::Object(o) => o.iter().for_each(|(k, x)| collect_leaves(x, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out)),
-        Value::Array(a) => a.iter().enumerate().for_each(|(i, x)| collect_leaves(x, format!("{at}/{i}"), out)),
+        Value::Object(o) => o.iter().for_each(|(k, x)| {
+            collect_leaves(
+                x,
+                format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                out,
+            )
+        }),
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .for_each(|(i, x)| collect_leaves(x, format!("{at}/{i}"), out)),
         _ => out.push(at),
     }
 }
@@ -444,7 +541,9 @@ pub fn ours_event(source_name: &str, bytes: &[u8]) -> bool {
 
 /// Reads the criterion medians the benchmarks wrote (for `bench_report`).
 pub fn criterion_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| repo().join("target"), PathBuf::from).join("criterion")
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| repo().join("target"), PathBuf::from)
+        .join("criterion")
 }
 
 /// True when `path` exists (tools check their inputs).

@@ -43,7 +43,10 @@ impl Compiled {
 
     /// Lowers an already loaded catalog.
     pub fn lower(mut catalog: Catalog, diags: &mut Diagnostics) -> Compiled {
-        let opts = LowerOptions { formats: FormatMode::Assert, relative_to: Some(catalog.root.clone()) };
+        let opts = LowerOptions {
+            formats: FormatMode::Assert,
+            relative_to: Some(catalog.root.clone()),
+        };
         let mut types = TypeGraph::new();
         let mut sources = Vec::new();
         // (source module, [(event module, root type name, [(version module, document)])])
@@ -60,7 +63,10 @@ impl Compiled {
                             (
                                 e.module.clone(),
                                 e.rust_name.clone(),
-                                e.versions.iter().map(|v| (v.version.module_name(), v.doc)).collect(),
+                                e.versions
+                                    .iter()
+                                    .map(|v| (v.version.module_name(), v.doc))
+                                    .collect(),
                             )
                         })
                         .collect(),
@@ -73,7 +79,11 @@ impl Compiled {
                 for (event_module, _, versions) in events {
                     for (version_module, vdoc) in versions {
                         if *vdoc == doc {
-                            return vec![source_module.clone(), event_module.clone(), version_module.clone()];
+                            return vec![
+                                source_module.clone(),
+                                event_module.clone(),
+                                version_module.clone(),
+                            ];
                         }
                     }
                 }
@@ -82,7 +92,14 @@ impl Compiled {
             };
             for (event_module, rust_name, versions) in events {
                 for (version_module, _) in versions {
-                    types.reserve(&[source_module.clone(), event_module.clone(), version_module.clone()], rust_name);
+                    types.reserve(
+                        &[
+                            source_module.clone(),
+                            event_module.clone(),
+                            version_module.clone(),
+                        ],
+                        rust_name,
+                    );
                 }
             }
             let mut graph = Graph::new();
@@ -106,9 +123,18 @@ impl Compiled {
                 roots.push(event_roots);
                 root_types.push(event_types);
             }
-            sources.push(CompiledSource { source: si, graph, roots, root_types });
+            sources.push(CompiledSource {
+                source: si,
+                graph,
+                roots,
+                root_types,
+            });
         }
         diags.sort();
-        Compiled { catalog, sources, types }
+        Compiled {
+            catalog,
+            sources,
+            types,
+        }
     }
 }

@@ -25,7 +25,9 @@ impl fmt::Display for Error {
         match self {
             Error::Catalog(d) => write!(f, "{d}"),
             Error::Io(p, e) => write!(f, "cannot write {}: {e}", p.display()),
-            Error::NoOutDir => f.write_str("OUT_DIR is not set: call out_dir() or run from build.rs"),
+            Error::NoOutDir => {
+                f.write_str("OUT_DIR is not set: call out_dir() or run from build.rs")
+            }
             Error::Internal(m) => write!(f, "{m}"),
         }
     }
@@ -169,7 +171,10 @@ impl Config {
         let (code, warnings) = self.generate()?;
         if self.cargo_directives {
             for w in &warnings.0 {
-                let source = w.file.as_deref().and_then(|f| std::fs::read_to_string(f).ok());
+                let source = w
+                    .file
+                    .as_deref()
+                    .and_then(|f| std::fs::read_to_string(f).ok());
                 for line in w.render(source.as_deref()).lines() {
                     println!("cargo:warning={line}");
                 }
@@ -177,7 +182,9 @@ impl Config {
         }
         let dir = match &self.out_dir {
             Some(d) => d.clone(),
-            None => std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or(Error::NoOutDir)?,
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or(Error::NoOutDir)?,
         };
         let path = dir.join(&self.file_name);
         write_if_changed(&path, code.as_bytes())?;

@@ -3,10 +3,11 @@
 
 /// Rust keywords (2024 edition, strict and reserved).
 const KEYWORDS: &[&str] = &[
-    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in",
-    "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super",
-    "trait", "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract", "become", "box",
-    "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
+    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
 ];
 
 /// Splits a name into words at `_`, `-`, `.`, spaces, other punctuation and
@@ -46,7 +47,9 @@ pub fn words(name: &str) -> Vec<String> {
 
 /// True when `name` has only ASCII letters, digits and separators.
 fn ascii_only(name: &str) -> bool {
-    name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ' ' | '$' | '@' | '/' | '+'))
+    name.chars().all(|c| {
+        c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ' ' | '$' | '@' | '/' | '+')
+    })
 }
 
 /// `snake_case` field or module name; `None` when nothing usable remains.
@@ -55,7 +58,11 @@ pub fn snake(name: &str) -> Option<String> {
     if w.is_empty() {
         return None;
     }
-    let mut s = w.iter().map(|w| w.to_ascii_lowercase()).collect::<Vec<_>>().join("_");
+    let mut s = w
+        .iter()
+        .map(|w| w.to_ascii_lowercase())
+        .collect::<Vec<_>>()
+        .join("_");
     if s.starts_with(|c: char| c.is_ascii_digit()) {
         s = format!("_{s}");
     }
@@ -76,7 +83,10 @@ pub fn pascal(name: &str) -> Option<String> {
                 Some(first) => {
                     let rest: String = cs.collect();
                     // Keep acronyms readable: `SIM` → `Sim`, `eSIM` words → `E`, `Sim`.
-                    let rest = if rest.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) {
+                    let rest = if rest
+                        .chars()
+                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                    {
                         rest.to_ascii_lowercase()
                     } else {
                         rest
@@ -126,7 +136,9 @@ pub fn field_name(name: &str) -> Result<String, &'static str> {
     // Keep leading underscores: `_links` and `links` are different members.
     let underscores = &name[..name.len() - name.trim_start_matches('_').len()];
     match snake(name) {
-        Some(s) if !underscores.is_empty() && !s.starts_with('_') => Ok(format!("{underscores}{s}")),
+        Some(s) if !underscores.is_empty() && !s.starts_with('_') => {
+            Ok(format!("{underscores}{s}"))
+        }
         Some(s) => Ok(escape_keyword(&s)),
         None => Err("the property name has no letters or digits to build a Rust field name from"),
     }
@@ -138,7 +150,10 @@ pub fn variant_name(value: &str) -> String {
         Some(p) => escape_keyword(&p),
         None if value.is_empty() => "Empty".to_owned(),
         None => {
-            let code: String = value.chars().map(|c| format!("U{:04X}", c as u32)).collect();
+            let code: String = value
+                .chars()
+                .map(|c| format!("U{:04X}", c as u32))
+                .collect();
             code
         }
     }
@@ -155,11 +170,20 @@ mod tests {
         assert_eq!(snake("_links").as_deref(), Some("links"));
         assert_eq!(snake("30").as_deref(), Some("_30"));
         assert_eq!(pascal("form_submission").as_deref(), Some("FormSubmission"));
-        assert_eq!(pascal("eSimProfile.enabled").as_deref(), Some("ESimProfileEnabled"));
+        assert_eq!(
+            pascal("eSimProfile.enabled").as_deref(),
+            Some("ESimProfileEnabled")
+        );
         assert_eq!(pascal("opt-in").as_deref(), Some("OptIn"));
         assert_eq!(pascal("eSIM").as_deref(), Some("ESim"));
-        assert_eq!(module_name("user.address.created").as_deref(), Some("user_address_created"));
-        assert_eq!(module_name("subscriptionChange.applied").as_deref(), Some("subscription_change_applied"));
+        assert_eq!(
+            module_name("user.address.created").as_deref(),
+            Some("user_address_created")
+        );
+        assert_eq!(
+            module_name("subscriptionChange.applied").as_deref(),
+            Some("subscription_change_applied")
+        );
     }
 
     #[test]

@@ -28,7 +28,9 @@ impl<'g> Interpreter<'g> {
                     let sources: Vec<&String> = match &c.kind {
                         CheckKind::Pattern(p) => vec![p],
                         CheckKind::PatternProperties(ps) => ps.iter().map(|(p, _)| p).collect(),
-                        CheckKind::AdditionalProperties { patterns, .. } => patterns.iter().collect(),
+                        CheckKind::AdditionalProperties { patterns, .. } => {
+                            patterns.iter().collect()
+                        }
                         _ => vec![],
                     };
                     for s in sources {
@@ -43,15 +45,25 @@ impl<'g> Interpreter<'g> {
     }
 
     fn matches(&self, pattern: &str, s: &str) -> bool {
-        self.patterns.get(pattern).is_some_and(|re| re.find(s).is_some())
+        self.patterns
+            .get(pattern)
+            .is_some_and(|re| re.find(s).is_some())
     }
 
     /// Validates `value` against node `id`; failures go to `sink`.
-    pub fn validate<S: Sink>(&self, id: NodeId, value: &Value, at: &Path<'_>, sink: &mut S) -> bool {
+    pub fn validate<S: Sink>(
+        &self,
+        id: NodeId,
+        value: &Value,
+        at: &Path<'_>,
+        sink: &mut S,
+    ) -> bool {
         let checks = match &self.graph.node(id).body {
             Body::Always(true) => return true,
             Body::Always(false) => {
-                sink.fail(at, &self.graph.node(id).origin, "false", || "no value is allowed here".to_owned());
+                sink.fail(at, &self.graph.node(id).origin, "false", || {
+                    "no value is allowed here".to_owned()
+                });
                 return false;
             }
             Body::Checks(checks) => checks,
@@ -141,12 +153,18 @@ impl<'g> Interpreter<'g> {
                     }
                     None => true,
                 },
-                CheckKind::AdditionalProperties { known, patterns, schema } => match value.as_object() {
+                CheckKind::AdditionalProperties {
+                    known,
+                    patterns,
+                    schema,
+                } => match value.as_object() {
                     Some(obj) => {
                         let mut good = true;
                         let never = matches!(self.graph.node(*schema).body, Body::Always(false));
                         for (name, member) in obj {
-                            if known.iter().any(|k| k == name) || patterns.iter().any(|p| self.matches(p, name)) {
+                            if known.iter().any(|k| k == name)
+                                || patterns.iter().any(|p| self.matches(p, name))
+                            {
                                 continue;
                             }
                             let child = at.key(name);
@@ -183,8 +201,22 @@ impl<'g> Interpreter<'g> {
                     }
                     None => true,
                 },
-                CheckKind::MinProperties(n) => self.count_check(value.as_object().map(|o| o.len()), |len| len as u64 >= *n, || format!("expected at least {n} properties"), &mut fail, sink, at),
-                CheckKind::MaxProperties(n) => self.count_check(value.as_object().map(|o| o.len()), |len| len as u64 <= *n, || format!("expected at most {n} properties"), &mut fail, sink, at),
+                CheckKind::MinProperties(n) => self.count_check(
+                    value.as_object().map(|o| o.len()),
+                    |len| len as u64 >= *n,
+                    || format!("expected at least {n} properties"),
+                    &mut fail,
+                    sink,
+                    at,
+                ),
+                CheckKind::MaxProperties(n) => self.count_check(
+                    value.as_object().map(|o| o.len()),
+                    |len| len as u64 <= *n,
+                    || format!("expected at most {n} properties"),
+                    &mut fail,
+                    sink,
+                    at,
+                ),
                 CheckKind::DependentRequired(deps) => match value.as_object() {
                     Some(obj) => {
                         let mut good = true;
@@ -193,7 +225,11 @@ impl<'g> Interpreter<'g> {
                                 for n in needed {
                                     if !obj.contains_key(n) {
                                         good = false;
-                                        fail(sink, at, &|| format!("property \"{n}\" is required when \"{trigger}\" is present"));
+                                        fail(sink, at, &|| {
+                                            format!(
+                                                "property \"{n}\" is required when \"{trigger}\" is present"
+                                            )
+                                        });
                                     }
                                 }
                             }
@@ -238,7 +274,9 @@ impl<'g> Interpreter<'g> {
                         let mut good = true;
                         let never = matches!(self.graph.node(*schema).body, Body::Always(false));
                         if never && items.len() > *start {
-                            fail(sink, at, &|| format!("expected at most {start} items, got {}", items.len()));
+                            fail(sink, at, &|| {
+                                format!("expected at most {start} items, got {}", items.len())
+                            });
                             good = false;
                         } else {
                             for (i, item) in items.iter().enumerate().skip(*start) {
@@ -258,7 +296,10 @@ impl<'g> Interpreter<'g> {
                 CheckKind::Contains { schema, min, max } => match value.as_array() {
                     Some(items) => {
                         let mut p = v::Probe;
-                        let found = items.iter().filter(|item| self.validate(*schema, item, at, &mut p)).count() as u64;
+                        let found = items
+                            .iter()
+                            .filter(|item| self.validate(*schema, item, at, &mut p))
+                            .count() as u64;
                         let good = found >= *min && max.is_none_or(|m| found <= m);
                         if !good {
                             fail(sink, at, &|| v::msg::contains(found, *min, *max));
@@ -267,13 +308,29 @@ impl<'g> Interpreter<'g> {
                     }
                     None => true,
                 },
-                CheckKind::MinItems(n) => self.count_check(value.as_array().map(Vec::len), |len| len as u64 >= *n, || format!("expected at least {n} items"), &mut fail, sink, at),
-                CheckKind::MaxItems(n) => self.count_check(value.as_array().map(Vec::len), |len| len as u64 <= *n, || format!("expected at most {n} items"), &mut fail, sink, at),
+                CheckKind::MinItems(n) => self.count_check(
+                    value.as_array().map(Vec::len),
+                    |len| len as u64 >= *n,
+                    || format!("expected at least {n} items"),
+                    &mut fail,
+                    sink,
+                    at,
+                ),
+                CheckKind::MaxItems(n) => self.count_check(
+                    value.as_array().map(Vec::len),
+                    |len| len as u64 <= *n,
+                    || format!("expected at most {n} items"),
+                    &mut fail,
+                    sink,
+                    at,
+                ),
                 CheckKind::UniqueItems => match value.as_array() {
                     Some(items) => {
                         let good = v::all_unique(items);
                         if !good {
-                            fail(sink, at, &|| "expected unique items, found duplicates".to_owned());
+                            fail(sink, at, &|| {
+                                "expected unique items, found duplicates".to_owned()
+                            });
                         }
                         good
                     }
@@ -283,7 +340,9 @@ impl<'g> Interpreter<'g> {
                     Some(s) => {
                         let good = v::char_len(s) >= *n;
                         if !good {
-                            fail(sink, at, &|| format!("expected at least {n} characters, got {}", v::char_len(s)));
+                            fail(sink, at, &|| {
+                                format!("expected at least {n} characters, got {}", v::char_len(s))
+                            });
                         }
                         good
                     }
@@ -293,7 +352,9 @@ impl<'g> Interpreter<'g> {
                     Some(s) => {
                         let good = v::char_len(s) <= *n;
                         if !good {
-                            fail(sink, at, &|| format!("expected at most {n} characters, got {}", v::char_len(s)));
+                            fail(sink, at, &|| {
+                                format!("expected at most {n} characters, got {}", v::char_len(s))
+                            });
                         }
                         good
                     }
@@ -319,15 +380,49 @@ impl<'g> Interpreter<'g> {
                     }
                     None => true,
                 },
-                CheckKind::Minimum(b) => self.bound(value, *b, |o| o != Ordering::Less, "at least", &mut fail, sink, at),
-                CheckKind::Maximum(b) => self.bound(value, *b, |o| o != Ordering::Greater, "at most", &mut fail, sink, at),
-                CheckKind::ExclusiveMinimum(b) => self.bound(value, *b, |o| o == Ordering::Greater, "greater than", &mut fail, sink, at),
-                CheckKind::ExclusiveMaximum(b) => self.bound(value, *b, |o| o == Ordering::Less, "less than", &mut fail, sink, at),
+                CheckKind::Minimum(b) => self.bound(
+                    value,
+                    *b,
+                    |o| o != Ordering::Less,
+                    "at least",
+                    &mut fail,
+                    sink,
+                    at,
+                ),
+                CheckKind::Maximum(b) => self.bound(
+                    value,
+                    *b,
+                    |o| o != Ordering::Greater,
+                    "at most",
+                    &mut fail,
+                    sink,
+                    at,
+                ),
+                CheckKind::ExclusiveMinimum(b) => self.bound(
+                    value,
+                    *b,
+                    |o| o == Ordering::Greater,
+                    "greater than",
+                    &mut fail,
+                    sink,
+                    at,
+                ),
+                CheckKind::ExclusiveMaximum(b) => self.bound(
+                    value,
+                    *b,
+                    |o| o == Ordering::Less,
+                    "less than",
+                    &mut fail,
+                    sink,
+                    at,
+                ),
                 CheckKind::MultipleOf(d) => match value {
                     Value::Number(n) => {
                         let good = v::is_multiple_of(n, *d);
                         if !good {
-                            fail(sink, at, &|| format!("expected a multiple of {}, got {n}", v::msg::num(*d)));
+                            fail(sink, at, &|| {
+                                format!("expected a multiple of {}, got {n}", v::msg::num(*d))
+                            });
                         }
                         good
                     }
@@ -349,13 +444,22 @@ impl<'g> Interpreter<'g> {
                     let mut p = v::Probe;
                     let good = nodes.iter().any(|n| self.validate(*n, value, at, &mut p));
                     if !good {
-                        fail(sink, at, &|| format!("expected a value valid against at least one of the {} anyOf schemas", nodes.len()));
+                        fail(sink, at, &|| {
+                            format!(
+                                "expected a value valid against at least one of the {} anyOf schemas",
+                                nodes.len()
+                            )
+                        });
                     }
                     good
                 }
                 CheckKind::OneOf(nodes) => {
                     let mut p = v::Probe;
-                    let valid = nodes.iter().filter(|n| self.validate(**n, value, at, &mut p)).take(2).count();
+                    let valid = nodes
+                        .iter()
+                        .filter(|n| self.validate(**n, value, at, &mut p))
+                        .take(2)
+                        .count();
                     if valid != 1 {
                         fail(sink, at, &|| v::msg::one_of(valid, nodes.len()));
                     }
@@ -365,15 +469,29 @@ impl<'g> Interpreter<'g> {
                     let mut p = v::Probe;
                     let good = !self.validate(*node, value, at, &mut p);
                     if !good {
-                        fail(sink, at, &|| "expected a value that is not valid against the `not` schema".to_owned());
+                        fail(sink, at, &|| {
+                            "expected a value that is not valid against the `not` schema".to_owned()
+                        });
                     }
                     good
                 }
                 // A lone `if` asserts nothing (its annotations count in `evaluate`).
-                CheckKind::IfThenElse { then: None, otherwise: None, .. } => true,
-                CheckKind::IfThenElse { condition, then, otherwise } => {
+                CheckKind::IfThenElse {
+                    then: None,
+                    otherwise: None,
+                    ..
+                } => true,
+                CheckKind::IfThenElse {
+                    condition,
+                    then,
+                    otherwise,
+                } => {
                     let mut p = v::Probe;
-                    let branch = if self.validate(*condition, value, at, &mut p) { then } else { otherwise };
+                    let branch = if self.validate(*condition, value, at, &mut p) {
+                        then
+                    } else {
+                        otherwise
+                    };
                     match branch {
                         Some(node) => self.validate(*node, value, at, sink),
                         None => true,
@@ -454,7 +572,9 @@ impl<'g> Interpreter<'g> {
     /// and the `if` condition only when they validate. The emitter's
     /// `eval_fn` generates the same logic.
     pub fn evaluate<'v>(&self, id: NodeId, value: &'v Value, seen: &mut Evaluated<'v>) {
-        let Body::Checks(checks) = &self.graph.node(id).body else { return };
+        let Body::Checks(checks) = &self.graph.node(id).body else {
+            return;
+        };
         for c in checks {
             match &c.kind {
                 CheckKind::Properties(props) => {
@@ -475,7 +595,9 @@ impl<'g> Interpreter<'g> {
                         }
                     }
                 }
-                CheckKind::AdditionalProperties { .. } if value.is_object() => seen.all_properties(),
+                CheckKind::AdditionalProperties { .. } if value.is_object() => {
+                    seen.all_properties()
+                }
                 CheckKind::PrefixItems(nodes) => seen.prefix(nodes.len()),
                 CheckKind::Items { .. } if value.is_array() => seen.all_items(),
                 CheckKind::Contains { schema, .. } => {
@@ -507,7 +629,11 @@ impl<'g> Interpreter<'g> {
                         }
                     }
                 }
-                CheckKind::IfThenElse { condition, then, otherwise } => {
+                CheckKind::IfThenElse {
+                    condition,
+                    then,
+                    otherwise,
+                } => {
                     if self.validate(*condition, value, &Path::Root, &mut v::Probe) {
                         self.include(*condition, value, seen, false);
                         if let Some(n) = then {
@@ -526,15 +652,23 @@ impl<'g> Interpreter<'g> {
     /// `check`); a valid node with `unevaluatedProperties`/`unevaluatedItems`
     /// evaluated every member/item.
     fn include<'v>(&self, id: NodeId, value: &'v Value, seen: &mut Evaluated<'v>, check: bool) {
-        let Body::Checks(checks) = &self.graph.node(id).body else { return };
+        let Body::Checks(checks) = &self.graph.node(id).body else {
+            return;
+        };
         if check && !self.validate(id, value, &Path::Root, &mut v::Probe) {
             return;
         }
         self.evaluate(id, value, seen);
-        if checks.iter().any(|c| matches!(c.kind, CheckKind::UnevaluatedProperties(_))) {
+        if checks
+            .iter()
+            .any(|c| matches!(c.kind, CheckKind::UnevaluatedProperties(_)))
+        {
             seen.all_properties();
         }
-        if checks.iter().any(|c| matches!(c.kind, CheckKind::UnevaluatedItems(_))) {
+        if checks
+            .iter()
+            .any(|c| matches!(c.kind, CheckKind::UnevaluatedItems(_)))
+        {
             seen.all_items();
         }
     }
@@ -573,7 +707,9 @@ impl<'g> Interpreter<'g> {
             Value::Number(n) => {
                 let ok = good(Num::of(n).cmp_exact(bound));
                 if !ok {
-                    fail(sink, at, &|| format!("expected a number {words} {}, got {n}", v::msg::num(bound)));
+                    fail(sink, at, &|| {
+                        format!("expected a number {words} {}, got {n}", v::msg::num(bound))
+                    });
                 }
                 ok
             }
@@ -590,6 +726,8 @@ pub fn has_type(set: TypeSet, value: &Value) -> bool {
         Value::Object(_) => set.has(TypeSet::OBJECT),
         Value::Array(_) => set.has(TypeSet::ARRAY),
         Value::String(_) => set.has(TypeSet::STRING),
-        Value::Number(n) => set.has(TypeSet::NUMBER) || (set.has(TypeSet::INTEGER) && v::is_integer(n)),
+        Value::Number(n) => {
+            set.has(TypeSet::NUMBER) || (set.has(TypeSet::INTEGER) && v::is_integer(n))
+        }
     }
 }

@@ -45,13 +45,19 @@ fn scheme(v: Versioning) -> Scheme {
 /// event type). Interned: each distinct list is leaked once per process, not
 /// once per payload (a long NDJSON stream used to grow without bound).
 fn static_versions(known: &[String]) -> &'static [&'static str] {
-    static INTERNED: std::sync::Mutex<std::collections::BTreeMap<Vec<String>, &'static [&'static str]>> =
-        std::sync::Mutex::new(std::collections::BTreeMap::new());
-    let mut interned = INTERNED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    static INTERNED: std::sync::Mutex<
+        std::collections::BTreeMap<Vec<String>, &'static [&'static str]>,
+    > = std::sync::Mutex::new(std::collections::BTreeMap::new());
+    let mut interned = INTERNED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some(list) = interned.get(known) {
         return list;
     }
-    let list: Vec<&'static str> = known.iter().map(|s| &*Box::leak(s.clone().into_boxed_str())).collect();
+    let list: Vec<&'static str> = known
+        .iter()
+        .map(|s| &*Box::leak(s.clone().into_boxed_str()))
+        .collect();
     let list: &'static [&'static str] = Box::leak(list.into_boxed_slice());
     interned.insert(known.to_vec(), list);
     list
@@ -69,15 +75,30 @@ fn dispatch_error(pointer: &str, e: &EventError) -> ValidationError {
 impl<'c> CatalogValidator<'c> {
     /// Prepares every source's validators.
     pub fn new(compiled: &'c Compiled) -> CatalogValidator<'c> {
-        let interpreters = compiled.sources.iter().map(|s| Interpreter::new(&s.graph)).collect();
-        CatalogValidator { compiled, interpreters }
+        let interpreters = compiled
+            .sources
+            .iter()
+            .map(|s| Interpreter::new(&s.graph))
+            .collect();
+        CatalogValidator {
+            compiled,
+            interpreters,
+        }
     }
 
     /// Finds the source, event type and version of `value` and validates it.
     pub fn validate(&self, value: &Value) -> Outcome {
-        let mut outcome = Outcome { event_type: None, version: None, schema_version: None, valid: false, errors: vec![] };
+        let mut outcome = Outcome {
+            event_type: None,
+            version: None,
+            schema_version: None,
+            valid: false,
+            errors: vec![],
+        };
         let Value::Object(obj) = value else {
-            let e = EventError::NotAnObject { found: eventsmith_core::validation::type_name(value) };
+            let e = EventError::NotAnObject {
+                found: eventsmith_core::validation::type_name(value),
+            };
             outcome.errors.push(dispatch_error("", &e));
             return outcome;
         };
@@ -99,16 +120,27 @@ impl<'c> CatalogValidator<'c> {
                 }
                 None => {
                     first_error.get_or_insert_with(|| {
-                        dispatch_error("", &EventError::MissingField { field: source.type_field.clone() })
+                        dispatch_error(
+                            "",
+                            &EventError::MissingField {
+                                field: source.type_field.clone(),
+                            },
+                        )
                     });
                     continue;
                 }
             };
-            let Some(ei) = source.events.iter().position(|e| &e.type_value == event_type) else {
+            let Some(ei) = source
+                .events
+                .iter()
+                .position(|e| &e.type_value == event_type)
+            else {
                 first_error.get_or_insert_with(|| {
                     dispatch_error(
                         &format!("/{}", source.type_field),
-                        &EventError::UnknownType { event_type: event_type.clone() },
+                        &EventError::UnknownType {
+                            event_type: event_type.clone(),
+                        },
                     )
                 });
                 continue;
@@ -122,21 +154,39 @@ impl<'c> CatalogValidator<'c> {
                         field: source.version_field.clone(),
                         found: eventsmith_core::validation::type_name(other),
                     };
-                    outcome.errors.push(dispatch_error(&format!("/{}", source.version_field), &e));
+                    outcome
+                        .errors
+                        .push(dispatch_error(&format!("/{}", source.version_field), &e));
                     return outcome;
                 }
                 None => {
-                    outcome.errors.push(dispatch_error("", &EventError::MissingField { field: source.version_field.clone() }));
+                    outcome.errors.push(dispatch_error(
+                        "",
+                        &EventError::MissingField {
+                            field: source.version_field.clone(),
+                        },
+                    ));
                     return outcome;
                 }
             };
             outcome.version = Some(version.clone());
-            let known: Vec<String> = event.versions.iter().map(|v| v.version.to_string()).collect();
+            let known: Vec<String> = event
+                .versions
+                .iter()
+                .map(|v| v.version.to_string())
+                .collect();
             let known_static = static_versions(&known);
-            let vi = match choose(scheme(source.versioning), event_type, known_static, &version) {
+            let vi = match choose(
+                scheme(source.versioning),
+                event_type,
+                known_static,
+                &version,
+            ) {
                 Ok(i) => i,
                 Err(e) => {
-                    outcome.errors.push(dispatch_error(&format!("/{}", source.version_field), &e));
+                    outcome
+                        .errors
+                        .push(dispatch_error(&format!("/{}", source.version_field), &e));
                     return outcome;
                 }
             };
@@ -151,14 +201,26 @@ impl<'c> CatalogValidator<'c> {
         // Name what the payload claims, even when no source knows it.
         if let Some(cs) = self.compiled.sources.first() {
             let source = &self.compiled.catalog.sources[cs.source];
-            outcome.event_type = obj.get(&source.type_field).and_then(Value::as_str).map(str::to_owned);
-            outcome.version = obj.get(&source.version_field).and_then(Value::as_str).map(str::to_owned);
+            outcome.event_type = obj
+                .get(&source.type_field)
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            outcome.version = obj
+                .get(&source.version_field)
+                .and_then(Value::as_str)
+                .map(str::to_owned);
         }
         outcome
     }
 
     /// Validates `value` against one specific version.
-    pub fn validate_version(&self, source: usize, event: usize, version: usize, value: &Value) -> Vec<ValidationError> {
+    pub fn validate_version(
+        &self,
+        source: usize,
+        event: usize,
+        version: usize,
+        value: &Value,
+    ) -> Vec<ValidationError> {
         let cs = &self.compiled.sources[source];
         let mut sink = Collect::default();
         self.interpreters[source].validate(cs.roots[event][version], value, &Path::Root, &mut sink);
@@ -175,19 +237,33 @@ impl<'c> CatalogValidator<'c> {
                 for (vi, version) in event.versions.iter().enumerate() {
                     for example in &version.examples {
                         let errors = self.validate_version(ci, ei, vi, &example.value);
-                        let shown = example.path.strip_prefix(&self.compiled.catalog.root).unwrap_or(&example.path).display();
+                        let shown = example
+                            .path
+                            .strip_prefix(&self.compiled.catalog.root)
+                            .unwrap_or(&example.path)
+                            .display();
                         match &example.expect {
                             Expectation::Valid if !errors.is_empty() => {
-                                let list: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
-                                problems.push(format!("{shown}: expected valid, got: {}", list.join("; ")));
+                                let list: Vec<String> =
+                                    errors.iter().map(|e| e.to_string()).collect();
+                                problems.push(format!(
+                                    "{shown}: expected valid, got: {}",
+                                    list.join("; ")
+                                ));
                             }
                             Expectation::Valid => {}
-                            Expectation::Invalid { errors: expected, .. } => {
-                                let mut got: Vec<(String, String)> =
-                                    errors.iter().map(|e| (e.instance_path.clone(), e.keyword.clone())).collect();
+                            Expectation::Invalid {
+                                errors: expected, ..
+                            } => {
+                                let mut got: Vec<(String, String)> = errors
+                                    .iter()
+                                    .map(|e| (e.instance_path.clone(), e.keyword.clone()))
+                                    .collect();
                                 got.sort();
                                 if &got != expected {
-                                    problems.push(format!("{shown}: expected errors {expected:?}, got {got:?}"));
+                                    problems.push(format!(
+                                        "{shown}: expected errors {expected:?}, got {got:?}"
+                                    ));
                                 }
                             }
                         }

@@ -14,7 +14,10 @@ fn catalog() -> PathBuf {
 
 fn eventsmith(args: &[&str], stdin: Option<&str>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_eventsmith"));
-    cmd.args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = cmd.spawn().unwrap();
     let mut input = child.stdin.take().unwrap();
     if let Some(text) = stdin {
@@ -45,8 +48,21 @@ const UUID: &str = "e9cb75da-efcf-4dd3-9025-f7f1167b5eec";
 fn valid_files_exit_zero_with_a_summary() {
     let s = catalog();
     let file = s.join("impact_stack/form_submission_confirmed/examples/1.1.0.yaml");
-    let out = eventsmith(&["validate", "--schemas", s.to_str().unwrap(), file.to_str().unwrap()], None);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = eventsmith(
+        &[
+            "validate",
+            "--schemas",
+            s.to_str().unwrap(),
+            file.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(stdout(&out), "1 valid, 0 invalid\n");
 }
 
@@ -59,13 +75,26 @@ fn invalid_events_exit_one_with_one_line_per_problem() {
         confirmed("1.1.0", "not-a-uuid"),
         json!({"id": 1, "type": "petition", "version": "1.0.0"})
     );
-    let out = eventsmith(&["validate", "--schemas", s.to_str().unwrap()], Some(&stream));
+    let out = eventsmith(
+        &["validate", "--schemas", s.to_str().unwrap()],
+        Some(&stream),
+    );
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], "-:2: form_submission_confirmed@1.1.0: /uuid: expected a valid uuid, got \"not-a-uuid\"");
-    assert!(lines[1].starts_with("-:4: ?@?: /: invalid JSON at line 1 column 2"), "{}", lines[1]);
-    assert_eq!(lines[2], "-:5: petition@1.0.0: /type: unknown event type \"petition\"");
+    assert_eq!(
+        lines[0],
+        "-:2: form_submission_confirmed@1.1.0: /uuid: expected a valid uuid, got \"not-a-uuid\""
+    );
+    assert!(
+        lines[1].starts_with("-:4: ?@?: /: invalid JSON at line 1 column 2"),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(
+        lines[2],
+        "-:5: petition@1.0.0: /type: unknown event type \"petition\""
+    );
     assert_eq!(lines[3], "1 valid, 3 invalid");
     assert_eq!(lines.len(), 4);
 }
@@ -73,10 +102,27 @@ fn invalid_events_exit_one_with_one_line_per_problem() {
 #[test]
 fn json_format_has_the_documented_fields() {
     let s = catalog();
-    let stream = format!("{}\n{}\n", confirmed("1.1.5", UUID), confirmed("1.1.0", "nope"));
-    let out = eventsmith(&["validate", "--schemas", s.to_str().unwrap(), "--format", "json", "-"], Some(&stream));
+    let stream = format!(
+        "{}\n{}\n",
+        confirmed("1.1.5", UUID),
+        confirmed("1.1.0", "nope")
+    );
+    let out = eventsmith(
+        &[
+            "validate",
+            "--schemas",
+            s.to_str().unwrap(),
+            "--format",
+            "json",
+            "-",
+        ],
+        Some(&stream),
+    );
     assert_eq!(out.status.code(), Some(1));
-    let records: Vec<Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let records: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(records.len(), 2);
     assert_eq!(
         records[0],
@@ -87,7 +133,10 @@ fn json_format_has_the_documented_fields() {
     assert_eq!(r["line"], json!(2));
     let e = &r["errors"][0];
     assert_eq!(e["instance_path"], json!("/uuid"));
-    assert!(e["schema_path"].as_str().unwrap().ends_with("/uuid/format"), "{e}");
+    assert!(
+        e["schema_path"].as_str().unwrap().ends_with("/uuid/format"),
+        "{e}"
+    );
     assert_eq!(e["message"], json!("expected a valid uuid, got \"nope\""));
 }
 
@@ -95,11 +144,28 @@ fn json_format_has_the_documented_fields() {
 fn ndjson_files_report_line_numbers_and_json_files_one_event() {
     let dir = temp_dir("files");
     let nd = dir.join("events.ndjson");
-    std::fs::write(&nd, format!("{}\n{}\n", confirmed("1.1.0", UUID), confirmed("9.0.0", UUID))).unwrap();
+    std::fs::write(
+        &nd,
+        format!(
+            "{}\n{}\n",
+            confirmed("1.1.0", UUID),
+            confirmed("9.0.0", UUID)
+        ),
+    )
+    .unwrap();
     let single = dir.join("one.json");
     std::fs::write(&single, confirmed("1.1.0", UUID).to_string()).unwrap();
     let s = catalog();
-    let out = eventsmith(&["validate", "--schemas", s.to_str().unwrap(), nd.to_str().unwrap(), single.to_str().unwrap()], None);
+    let out = eventsmith(
+        &[
+            "validate",
+            "--schemas",
+            s.to_str().unwrap(),
+            nd.to_str().unwrap(),
+            single.to_str().unwrap(),
+        ],
+        None,
+    );
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
     assert!(
@@ -113,16 +179,35 @@ fn ndjson_files_report_line_numbers_and_json_files_one_event() {
 fn usage_errors_exit_two() {
     let s = catalog();
     let cases: Vec<Vec<String>> = vec![
-        vec!["validate".into(), "--schemas".into(), "/nonexistent/catalog".into()],
-        vec!["validate".into(), "--schemas".into(), s.display().to_string(), "/nonexistent/file.json".into()],
-        vec!["validate".into(), "--schemas".into(), s.display().to_string(), "file.txt".into()],
+        vec![
+            "validate".into(),
+            "--schemas".into(),
+            "/nonexistent/catalog".into(),
+        ],
+        vec![
+            "validate".into(),
+            "--schemas".into(),
+            s.display().to_string(),
+            "/nonexistent/file.json".into(),
+        ],
+        vec![
+            "validate".into(),
+            "--schemas".into(),
+            s.display().to_string(),
+            "file.txt".into(),
+        ],
         vec!["validate".into(), "--no-such-flag".into()],
         vec!["no-such-command".into()],
     ];
     for args in cases {
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
         let out = eventsmith(&refs, Some(""));
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
 
@@ -132,7 +217,11 @@ fn a_broken_catalog_exits_two_with_diagnostics() {
     let source = dir.join("demo");
     std::fs::create_dir_all(source.join("thing")).unwrap();
     std::fs::write(source.join("source.yaml"), "versioning: semver\n").unwrap();
-    std::fs::write(source.join("thing/1.0.0.json"), r#"{"type": "object", "properties": {"a": {"$ref": "missing.json"}}}"#).unwrap();
+    std::fs::write(
+        source.join("thing/1.0.0.json"),
+        r#"{"type": "object", "properties": {"a": {"$ref": "missing.json"}}}"#,
+    )
+    .unwrap();
     let out = eventsmith(&["validate", "--schemas", dir.to_str().unwrap()], Some(""));
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -153,8 +242,22 @@ fn help_exists_for_every_command() {
 fn generate_writes_the_bindings_and_examples_proves_the_catalog() {
     let dir = temp_dir("generate");
     let s = catalog();
-    let out = eventsmith(&["generate", "--schemas", s.to_str().unwrap(), "--out", dir.to_str().unwrap()], None);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = eventsmith(
+        &[
+            "generate",
+            "--schemas",
+            s.to_str().unwrap(),
+            "--out",
+            dir.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let code = std::fs::read_to_string(dir.join("eventsmith.rs")).unwrap();
     assert!(code.starts_with("// @generated"));
     assert!(code.contains("pub mod impact_stack"));

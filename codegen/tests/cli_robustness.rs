@@ -251,6 +251,27 @@ fn a_100_mb_event_is_refused_by_default_and_read_with_a_raised_limit() {
             16 * 1024 * 1024
         )
     );
+    // A YAML event is held to the same limit.
+    let yaml = dir.join("big.yaml");
+    std::fs::write(&yaml, format!("type: x\nnote: {}\n", "x".repeat(2000))).unwrap();
+    let out = eventsmith(
+        &[
+            "validate",
+            "--schemas",
+            &s,
+            "--format",
+            "json",
+            "--max-bytes",
+            "1000",
+            yaml.to_str().unwrap(),
+        ],
+        Vec::new(),
+    );
+    let record: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        first_message(&record).ends_with("larger than the limit of 1000 bytes"),
+        "{record}"
+    );
     let raised = (200 * 1024 * 1024).to_string();
     let out = eventsmith(
         &["validate", "--schemas", &s, "--max-bytes", &raised, &file],

@@ -716,7 +716,10 @@ fn generated_enums_keep_an_unknown_variant() {
         .generate()
         .unwrap();
     assert!(!diags.has_errors());
-    let start = code.find("Status {").and_then(|i| code[..i].rfind("pub enum ")).expect("an enum for `status`");
+    let start = code
+        .find("Status {")
+        .and_then(|i| code[..i].rfind("pub enum "))
+        .expect("an enum for `status`");
     let body = &code[start..start + code[start..].find("\n}").unwrap()];
     assert!(body.contains("Unknown(::std::string::String)"), "{body}");
     assert!(body.contains("Open,") && body.contains("Void,"), "{body}");

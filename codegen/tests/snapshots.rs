@@ -7,7 +7,9 @@
 use std::path::Path;
 
 fn check(case: &str) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots").join(case);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(case);
     let (code, warnings) = eventsmith_codegen::Config::new()
         .schemas(dir.join("schemas"))
         .regenerate_with("UPDATE_EXPECT=1 cargo test -p eventsmith-codegen --test snapshots")

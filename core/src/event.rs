@@ -191,24 +191,51 @@ impl fmt::Display for EventError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             EventError::Parse(e) => write!(f, "{e}"),
-            EventError::NotAnObject { found } => write!(f, "an event must be a JSON object, found {found}"),
+            EventError::NotAnObject { found } => {
+                write!(f, "an event must be a JSON object, found {found}")
+            }
             EventError::MissingField { field } => write!(f, "the event has no \"{field}\" member"),
             EventError::FieldNotString { field, found } => {
                 write!(f, "the event's \"{field}\" must be a string, found {found}")
             }
-            EventError::UnknownType { event_type } => write!(f, "unknown event type \"{event_type}\""),
-            EventError::InvalidVersion { event_type, version, reason } => {
-                write!(f, "{event_type}: version \"{version}\" is not valid: {reason}")
+            EventError::UnknownType { event_type } => {
+                write!(f, "unknown event type \"{event_type}\"")
             }
-            EventError::UnknownVersion { event_type, version, known } => write!(
+            EventError::InvalidVersion {
+                event_type,
+                version,
+                reason,
+            } => {
+                write!(
+                    f,
+                    "{event_type}: version \"{version}\" is not valid: {reason}"
+                )
+            }
+            EventError::UnknownVersion {
+                event_type,
+                version,
+                known,
+            } => write!(
                 f,
                 "{event_type}: no schema can read version {version} (known versions: {})",
                 known.join(", ")
             ),
-            EventError::Invalid { event_type, version, schema_version, errors } => {
-                write!(f, "{event_type}@{version} is invalid against schema {schema_version}: {errors}")
+            EventError::Invalid {
+                event_type,
+                version,
+                schema_version,
+                errors,
+            } => {
+                write!(
+                    f,
+                    "{event_type}@{version} is invalid against schema {schema_version}: {errors}"
+                )
             }
-            EventError::Decode { event_type, schema_version, message } => {
+            EventError::Decode {
+                event_type,
+                schema_version,
+                message,
+            } => {
                 write!(f, "{event_type}@{schema_version}: cannot decode: {message}")
             }
         }
@@ -224,12 +251,20 @@ impl From<ParseError> for EventError {
 }
 
 /// Reads the type and version members of a payload.
-pub fn envelope<'v>(value: &'v Value, type_field: &str, version_field: &str) -> Result<(&'v str, &'v str), EventError> {
+pub fn envelope<'v>(
+    value: &'v Value,
+    type_field: &str,
+    version_field: &str,
+) -> Result<(&'v str, &'v str), EventError> {
     let Value::Object(obj) = value else {
-        return Err(EventError::NotAnObject { found: crate::validation::type_name(value) });
+        return Err(EventError::NotAnObject {
+            found: crate::validation::type_name(value),
+        });
     };
     let text = |field: &str| match obj.get(field) {
-        None => Err(EventError::MissingField { field: field.to_owned() }),
+        None => Err(EventError::MissingField {
+            field: field.to_owned(),
+        }),
         Some(Value::String(s)) => Ok(s.as_str()),
         Some(other) => Err(EventError::FieldNotString {
             field: field.to_owned(),
@@ -240,7 +275,12 @@ pub fn envelope<'v>(value: &'v Value, type_field: &str, version_field: &str) -> 
 }
 
 /// Picks the index of the schema version an event at `version` is read with.
-pub fn choose(scheme: Scheme, event_type: &str, known: &'static [&'static str], version: &str) -> Result<usize, EventError> {
+pub fn choose(
+    scheme: Scheme,
+    event_type: &str,
+    known: &'static [&'static str],
+    version: &str,
+) -> Result<usize, EventError> {
     select(scheme, known, version).map_err(|e| match e {
         SelectError::Invalid(err) => EventError::InvalidVersion {
             event_type: event_type.to_owned(),
@@ -261,7 +301,11 @@ pub fn decode<T: Schema>(value: Value, version: &str) -> Result<T, EventError> {
 }
 
 /// [`decode`] with explicit options (see [`NewerVersions`]).
-pub fn decode_with<T: Schema>(value: Value, version: &str, options: &Options) -> Result<T, EventError> {
+pub fn decode_with<T: Schema>(
+    value: Value,
+    version: &str,
+    options: &Options,
+) -> Result<T, EventError> {
     if !T::is_valid(&value) {
         let mut errors = match T::validate(&value) {
             Err(e) => e,
@@ -300,19 +344,29 @@ pub fn decode_with<T: Schema>(value: Value, version: &str, options: &Options) ->
 /// The widenings a newer minor may bring that the generated types absorb.
 fn tolerated_when_newer(value: &Value, e: &crate::validation::ValidationError) -> bool {
     match e.keyword.as_str() {
-        "enum" => value.pointer(&e.instance_path).is_some_and(Value::is_string),
+        "enum" => value
+            .pointer(&e.instance_path)
+            .is_some_and(Value::is_string),
         "additionalProperties" => true,
         _ => false,
     }
 }
 
 fn decode_error<T: Schema>(e: &serde_json::Error) -> EventError {
-    EventError::Decode { event_type: T::EVENT_TYPE.to_owned(), schema_version: T::VERSION, message: e.to_string() }
+    EventError::Decode {
+        event_type: T::EVENT_TYPE.to_owned(),
+        schema_version: T::VERSION,
+        message: e.to_string(),
+    }
 }
 
 fn has_integral_float(v: &Value) -> bool {
     match v {
-        Value::Number(n) => n.is_f64() && n.as_f64().is_some_and(|f| f.fract() == 0.0 && f.abs() < 9.2e18),
+        Value::Number(n) => {
+            n.is_f64()
+                && n.as_f64()
+                    .is_some_and(|f| f.fract() == 0.0 && f.abs() < 9.2e18)
+        }
         Value::Array(items) => items.iter().any(has_integral_float),
         Value::Object(map) => map.values().any(has_integral_float),
         _ => false,
@@ -322,7 +376,10 @@ fn has_integral_float(v: &Value) -> bool {
 fn integral_floats_to_integers(v: &mut Value) {
     match v {
         Value::Number(n) => {
-            if let Some(f) = n.as_f64().filter(|f| n.is_f64() && f.fract() == 0.0 && f.abs() < 9.2e18) {
+            if let Some(f) = n
+                .as_f64()
+                .filter(|f| n.is_f64() && f.fract() == 0.0 && f.abs() < 9.2e18)
+            {
                 *n = serde_json::Number::from(f as i64);
             }
         }

@@ -148,10 +148,7 @@ fn classify(e: serde_json::Error) -> ParseError {
         _ => text,
     };
     if let Some(rest) = message.strip_prefix(TOO_DEEP) {
-        let limit = rest
-            .trim_start_matches(':')
-            .parse()
-            .unwrap_or(0);
+        let limit = rest.trim_start_matches(':').parse().unwrap_or(0);
         ParseError::TooDeep {
             limit,
             line,

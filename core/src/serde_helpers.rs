@@ -7,7 +7,10 @@ pub mod double_option {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     /// Writes `null` for `Some(None)` and the value for `Some(Some(v))`.
-    pub fn serialize<T: Serialize, S: Serializer>(value: &Option<Option<T>>, s: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<T: Serialize, S: Serializer>(
+        value: &Option<Option<T>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
         match value {
             Some(Some(v)) => v.serialize(s),
             Some(None) | None => s.serialize_none(),
@@ -15,7 +18,9 @@ pub mod double_option {
     }
 
     /// A present member becomes `Some(..)`; absence is the field's default.
-    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
         Option::<T>::deserialize(d).map(Some)
     }
 }
@@ -27,13 +32,21 @@ mod tests {
 
     #[derive(Debug, PartialEq, Serialize, Deserialize)]
     struct S {
-        #[serde(default, skip_serializing_if = "Option::is_none", with = "super::double_option")]
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "super::double_option"
+        )]
         x: Option<Option<u8>>,
     }
 
     #[test]
     fn absent_null_and_value_stay_apart() {
-        for (v, s) in [(json!({}), S { x: None }), (json!({"x": null}), S { x: Some(None) }), (json!({"x": 3}), S { x: Some(Some(3)) })] {
+        for (v, s) in [
+            (json!({}), S { x: None }),
+            (json!({"x": null}), S { x: Some(None) }),
+            (json!({"x": 3}), S { x: Some(Some(3)) }),
+        ] {
             let parsed: S = serde_json::from_value(v.clone()).unwrap();
             assert_eq!(parsed, s);
             assert_eq!(serde_json::to_value(&parsed).unwrap(), v);

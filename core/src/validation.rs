@@ -568,7 +568,11 @@ pub mod msg {
     pub fn type_mismatch(expected: &str, got: &Value) -> String {
         match got {
             Value::Null => format!("expected {expected}, got null"),
-            _ => format!("expected {expected}, got {} {}", super::type_name(got), preview(got)),
+            _ => format!(
+                "expected {expected}, got {} {}",
+                super::type_name(got),
+                preview(got)
+            ),
         }
     }
 
@@ -713,8 +717,14 @@ mod tests {
         assert_eq!(Num::I(1).cmp_exact(Num::F(1.0)), Ordering::Equal);
         assert_eq!(Num::F(1.5).cmp_exact(Num::I(1)), Ordering::Greater);
         assert_eq!(Num::I(2).cmp_exact(Num::F(1.5)), Ordering::Greater);
-        assert_eq!(Num::U(u64::MAX).cmp_exact(Num::F(1.0e19)), Ordering::Greater);
-        assert_eq!(Num::U(u64::MAX).cmp_exact(Num::F(1.8e19)), Ordering::Greater);
+        assert_eq!(
+            Num::U(u64::MAX).cmp_exact(Num::F(1.0e19)),
+            Ordering::Greater
+        );
+        assert_eq!(
+            Num::U(u64::MAX).cmp_exact(Num::F(1.8e19)),
+            Ordering::Greater
+        );
         assert_eq!(Num::F(1e30).cmp_exact(Num::U(u64::MAX)), Ordering::Greater);
         assert_eq!(Num::I(-3).cmp_exact(Num::F(-2.5)), Ordering::Less);
         assert_eq!(

@@ -54,14 +54,23 @@ fn number(part: &str) -> Option<u64> {
 impl SemVer {
     /// Parses `1.3.0`; refuses `1.2`, `v1.0.0`, `01.0.0`, `latest`.
     pub fn parse(s: &str) -> Result<SemVer, VersionError> {
-        let err = |reason| VersionError { input: s.to_owned(), reason };
+        let err = |reason| VersionError {
+            input: s.to_owned(),
+            reason,
+        };
         let parts: Vec<&str> = s.split('.').collect();
         if parts.len() != 3 {
             return Err(err("is not a semantic version MAJOR.MINOR.PATCH"));
         }
         match (number(parts[0]), number(parts[1]), number(parts[2])) {
-            (Some(major), Some(minor), Some(patch)) => Ok(SemVer { major, minor, patch }),
-            _ => Err(err("is not a semantic version: each part must be a number without leading zeros")),
+            (Some(major), Some(minor), Some(patch)) => Ok(SemVer {
+                major,
+                minor,
+                patch,
+            }),
+            _ => Err(err(
+                "is not a semantic version: each part must be a number without leading zeros",
+            )),
         }
     }
 }
@@ -75,16 +84,32 @@ impl fmt::Display for SemVer {
 impl Date {
     /// Parses `2024-12-20`; refuses dates that do not exist (`2023-02-29`).
     pub fn parse(s: &str) -> Result<Date, VersionError> {
-        let err = |reason| VersionError { input: s.to_owned(), reason };
+        let err = |reason| VersionError {
+            input: s.to_owned(),
+            reason,
+        };
         let b = s.as_bytes();
         let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
-        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' || !digits(0..4) || !digits(5..7) || !digits(8..10) {
+        if b.len() != 10
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || !digits(0..4)
+            || !digits(5..7)
+            || !digits(8..10)
+        {
             return Err(err("is not a date YYYY-MM-DD"));
         }
-        let year: u16 = s[0..4].parse().map_err(|_| err("is not a date YYYY-MM-DD"))?;
-        let month: u8 = s[5..7].parse().map_err(|_| err("is not a date YYYY-MM-DD"))?;
-        let day: u8 = s[8..10].parse().map_err(|_| err("is not a date YYYY-MM-DD"))?;
-        let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
+        let year: u16 = s[0..4]
+            .parse()
+            .map_err(|_| err("is not a date YYYY-MM-DD"))?;
+        let month: u8 = s[5..7]
+            .parse()
+            .map_err(|_| err("is not a date YYYY-MM-DD"))?;
+        let day: u8 = s[8..10]
+            .parse()
+            .map_err(|_| err("is not a date YYYY-MM-DD"))?;
+        let leap =
+            (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
         let days = match month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,
@@ -161,7 +186,10 @@ mod tests {
 
     #[test]
     fn semver_parsing_is_strict() {
-        assert_eq!(SemVer::parse("1.3.0").map(|v| v.to_string()), Ok("1.3.0".to_owned()));
+        assert_eq!(
+            SemVer::parse("1.3.0").map(|v| v.to_string()),
+            Ok("1.3.0".to_owned())
+        );
         for bad in ["1.2", "v1.0.0", "latest", "01.0.0", "1.0.0-rc1", "1..0", ""] {
             assert!(SemVer::parse(bad).is_err(), "{bad}");
         }
@@ -170,7 +198,14 @@ mod tests {
     #[test]
     fn dates_must_exist() {
         assert!(Date::parse("2024-02-29").is_ok());
-        for bad in ["2023-02-29", "2024-13-01", "2024-00-10", "2024-1-1", "2024-04-31", "latest"] {
+        for bad in [
+            "2023-02-29",
+            "2024-13-01",
+            "2024-00-10",
+            "2024-1-1",
+            "2024-04-31",
+            "latest",
+        ] {
             assert!(Date::parse(bad).is_err(), "{bad}");
         }
     }

@@ -28,7 +28,10 @@ fn exact_version_is_read_with_its_schema() {
     let mut v = status_change("1.1.0");
     v.as_object_mut().unwrap().remove("line_items");
     let e = Event::from_value(v).unwrap();
-    assert!(matches!(e, Event::PaymentStatusChange(payment_status_change::Event::V1_1_0(_))));
+    assert!(matches!(
+        e,
+        Event::PaymentStatusChange(payment_status_change::Event::V1_1_0(_))
+    ));
     assert_eq!(e.schema_version(), "1.1.0");
     let e = Event::from_value(status_change("1.2.0")).unwrap();
     assert_eq!(e.schema_version(), "1.2.0");
@@ -52,7 +55,11 @@ fn newer_minor_and_patch_are_read_with_the_newest_older_schema() {
 fn older_than_known_and_unknown_major_list_the_known_versions() {
     for version in ["1.0.0", "3.0.0"] {
         match Event::from_value(status_change(version)) {
-            Err(EventError::UnknownVersion { event_type, version: v, known }) => {
+            Err(EventError::UnknownVersion {
+                event_type,
+                version: v,
+                known,
+            }) => {
                 assert_eq!(event_type, "payment_status_change");
                 assert_eq!(v, version);
                 assert_eq!(known, vec!["1.1.0", "1.2.0"]);
@@ -62,10 +69,15 @@ fn older_than_known_and_unknown_major_list_the_known_versions() {
     }
     // A 1.x event never falls back to 0.0.0, nor a 2.0.x to 1.x.
     assert!(matches!(
-        Event::from_value(json!({"id": 1, "type": "form_submission", "version": "2.0.5", "date": "2021-05-14T08:07:37"})),
+        Event::from_value(
+            json!({"id": 1, "type": "form_submission", "version": "2.0.5", "date": "2021-05-14T08:07:37"})
+        ),
         Err(EventError::UnknownVersion { .. })
     ));
-    assert_eq!(form_submission::Event::VERSIONS, &["0.0.0", "1.1.0", "1.3.0", "2.1.0"]);
+    assert_eq!(
+        form_submission::Event::VERSIONS,
+        &["0.0.0", "1.1.0", "1.3.0", "2.1.0"]
+    );
 }
 
 #[test]
@@ -75,24 +87,48 @@ fn unknown_type_is_named_and_lenient_mode_keeps_the_value() {
         Err(EventError::UnknownType { event_type }) => assert_eq!(event_type, "petition_signed"),
         other => panic!("{other:?}"),
     }
-    let lenient = Options { unknown_types: UnknownTypes::Keep, ..Options::default() };
+    let lenient = Options {
+        unknown_types: UnknownTypes::Keep,
+        ..Options::default()
+    };
     match Event::receive_value(raw.clone(), &lenient).unwrap() {
         Received::Unknown(v) => assert_eq!(v, raw),
         Received::Known(e) => panic!("{e:?}"),
     }
     // Known types still validate in lenient mode.
-    assert!(matches!(Event::receive_value(confirmed("1.1.0"), &lenient), Ok(Received::Known(_))));
-    assert!(Event::receive_value(json!({"type": "form_submission_confirmed", "version": "1.1.0"}), &lenient).is_err());
+    assert!(matches!(
+        Event::receive_value(confirmed("1.1.0"), &lenient),
+        Ok(Received::Known(_))
+    ));
+    assert!(
+        Event::receive_value(
+            json!({"type": "form_submission_confirmed", "version": "1.1.0"}),
+            &lenient
+        )
+        .is_err()
+    );
 }
 
 #[test]
 fn malformed_envelopes_get_precise_errors() {
     let cases = [
         (json!([1, 2]), "an event must be a JSON object, found array"),
-        (json!({"version": "1.1.0"}), "the event has no \"type\" member"),
-        (json!({"type": 5, "version": "1.1.0"}), "the event's \"type\" must be a string, found integer"),
-        (json!({"type": "form_submission_confirmed"}), "the event has no \"version\" member"),
-        (json!({"type": "form_submission_confirmed", "version": "v1.1.0"}), "form_submission_confirmed: version \"v1.1.0\" is not valid"),
+        (
+            json!({"version": "1.1.0"}),
+            "the event has no \"type\" member",
+        ),
+        (
+            json!({"type": 5, "version": "1.1.0"}),
+            "the event's \"type\" must be a string, found integer",
+        ),
+        (
+            json!({"type": "form_submission_confirmed"}),
+            "the event has no \"version\" member",
+        ),
+        (
+            json!({"type": "form_submission_confirmed", "version": "v1.1.0"}),
+            "form_submission_confirmed: version \"v1.1.0\" is not valid",
+        ),
     ];
     for (value, expected) in cases {
         let err = Event::from_value(value.clone()).unwrap_err();
@@ -107,7 +143,10 @@ fn from_slice_and_from_str_parse_and_dispatch() {
     let b: Event = text.parse().unwrap();
     assert_eq!(a, b);
     assert_eq!(a.event_type(), "form_submission_confirmed");
-    assert!(matches!(Event::from_slice(b"{\"type\": 1} trailing"), Err(EventError::Parse(_))));
+    assert!(matches!(
+        Event::from_slice(b"{\"type\": 1} trailing"),
+        Err(EventError::Parse(_))
+    ));
 }
 
 #[test]
@@ -122,19 +161,39 @@ fn newer_minors_may_add_enum_values_and_members_of_closed_objects() {
         })
     };
     // Exact version: the enum is enforced.
-    assert!(matches!(Event::from_value(payload("2.1.0")), Err(EventError::Invalid { .. })));
+    assert!(matches!(
+        Event::from_value(payload("2.1.0")),
+        Err(EventError::Invalid { .. })
+    ));
     // Newer minor: tolerated by default, the value lands in `Unknown`.
     let e = Event::from_value(payload("2.2.0")).unwrap();
-    let Event::FormSubmission(form_submission::Event::V2_1_0(f)) = &e else { panic!("{e:?}") };
+    let Event::FormSubmission(form_submission::Event::V2_1_0(f)) = &e else {
+        panic!("{e:?}")
+    };
     let operation = &f.optins["6"].operation;
     assert_eq!(operation.as_str(), "opt-in-later");
-    assert!(matches!(operation, eventsmith::impact_stack::common::OptinOperation::Unknown(_)), "{operation:?}");
+    assert!(
+        matches!(
+            operation,
+            eventsmith::impact_stack::common::OptinOperation::Unknown(_)
+        ),
+        "{operation:?}"
+    );
     assert_eq!(e.to_value(), payload("2.2.0"));
     // ...unless the caller asks for strictness.
-    let strict = Options { newer_versions: NewerVersions::Strict, ..Options::default() };
-    assert!(matches!(Event::from_value_with(payload("2.2.0"), &strict), Err(EventError::Invalid { .. })));
+    let strict = Options {
+        newer_versions: NewerVersions::Strict,
+        ..Options::default()
+    };
+    assert!(matches!(
+        Event::from_value_with(payload("2.2.0"), &strict),
+        Err(EventError::Invalid { .. })
+    ));
     // Other errors are never tolerated.
     let mut broken = payload("2.2.0");
     broken["is_draft"] = json!("no");
-    assert!(matches!(Event::from_value(broken), Err(EventError::Invalid { .. })));
+    assert!(matches!(
+        Event::from_value(broken),
+        Err(EventError::Invalid { .. })
+    ));
 }

@@ -9,15 +9,25 @@ use serde_json::Value;
 
 fn decode(source: &str, value: Value) -> Result<Value, EventError> {
     match source {
-        "impact_stack" => eventsmith::impact_stack::Event::from_json(value).map(|e| serde_json::to_value(&e).unwrap()),
-        "gigs" => eventsmith::gigs::Event::from_json(value).map(|e| serde_json::to_value(&e).unwrap()),
+        "impact_stack" => eventsmith::impact_stack::Event::from_json(value)
+            .map(|e| serde_json::to_value(&e).unwrap()),
+        "gigs" => {
+            eventsmith::gigs::Event::from_json(value).map(|e| serde_json::to_value(&e).unwrap())
+        }
         other => panic!("the test does not know source {other}"),
     }
 }
 
-fn validate_exact(source: &str, event_type: &str, version: &str, value: &Value) -> Result<(), eventsmith::Errors> {
+fn validate_exact(
+    source: &str,
+    event_type: &str,
+    version: &str,
+    value: &Value,
+) -> Result<(), eventsmith::Errors> {
     let result = match source {
-        "impact_stack" => eventsmith::impact_stack::Event::validate_exact(event_type, version, value),
+        "impact_stack" => {
+            eventsmith::impact_stack::Event::validate_exact(event_type, version, value)
+        }
         "gigs" => eventsmith::gigs::Event::validate_exact(event_type, version, value),
         other => panic!("the test does not know source {other}"),
     };
@@ -38,22 +48,35 @@ fn every_example_behaves_as_recorded_in_the_compiled_bindings() {
                     let exact = validate_exact(&source.name, &event.type_value, &v, &example.value);
                     let interpreted = interpreter.validate_version(si, ei, vi, &example.value);
                     // Same errors, same words, same schema paths in both back ends.
-                    assert_eq!(exact.clone().err().map(|e| e.0).unwrap_or_default(), interpreted, "{name}: generated and interpreted validators differ");
+                    assert_eq!(
+                        exact.clone().err().map(|e| e.0).unwrap_or_default(),
+                        interpreted,
+                        "{name}: generated and interpreted validators differ"
+                    );
                     match &example.expect {
                         Expectation::Valid => {
                             assert!(exact.is_ok(), "{name}: expected valid, got {exact:?}");
                             // Dispatch finds the same schema, and the typed event round-trips.
-                            let round_trip = decode(&source.name, example.value.clone()).unwrap_or_else(|e| panic!("{name}: {e}"));
-                            assert_eq!(round_trip, example.value, "{name}: serializing the typed event changed the JSON");
+                            let round_trip = decode(&source.name, example.value.clone())
+                                .unwrap_or_else(|e| panic!("{name}: {e}"));
+                            assert_eq!(
+                                round_trip, example.value,
+                                "{name}: serializing the typed event changed the JSON"
+                            );
                         }
                         Expectation::Invalid { errors, reason } => {
                             let got = exact.expect_err(&name);
-                            let mut pairs: Vec<(String, String)> =
-                                got.iter().map(|e| (e.instance_path.clone(), e.keyword.clone())).collect();
+                            let mut pairs: Vec<(String, String)> = got
+                                .iter()
+                                .map(|e| (e.instance_path.clone(), e.keyword.clone()))
+                                .collect();
                             pairs.sort();
                             assert_eq!(&pairs, errors, "{name} ({reason})");
                             // Through dispatch the payload is refused as well.
-                            assert!(decode(&source.name, example.value.clone()).is_err(), "{name}: dispatch accepted it");
+                            assert!(
+                                decode(&source.name, example.value.clone()).is_err(),
+                                "{name}: dispatch accepted it"
+                            );
                         }
                     }
                     checked += 1;
@@ -75,20 +98,41 @@ fn documented_impact_stack_examples_are_ground_truth() {
         ("contact_update/examples/2.1.0-form.yaml", None),
         ("contact_update/examples/2.1.0-mp.yaml", None),
         ("payment_success/examples/1.1.0.yaml", None),
-        ("form_submission/examples/invalid/1.1.0-documented.yaml", Some(("/optins/30/operation", "enum"))),
-        ("payment_status_change/examples/invalid/1.1.0-documented.yaml", Some(("", "required"))),
+        (
+            "form_submission/examples/invalid/1.1.0-documented.yaml",
+            Some(("/optins/30/operation", "enum")),
+        ),
+        (
+            "payment_status_change/examples/invalid/1.1.0-documented.yaml",
+            Some(("", "required")),
+        ),
     ];
     for (file, expected) in documented {
         let path = dir.join(file);
         let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.starts_with("# Source: impact-stack-docs"), "{file} must name its source");
-        let doc = eventsmith_codegen::load::document::parse(&path, &text, eventsmith_codegen::load::document::Syntax::Yaml).unwrap();
+        assert!(
+            text.starts_with("# Source: impact-stack-docs"),
+            "{file} must name its source"
+        );
+        let doc = eventsmith_codegen::load::document::parse(
+            &path,
+            &text,
+            eventsmith_codegen::load::document::Syntax::Yaml,
+        )
+        .unwrap();
         let result = eventsmith::impact_stack::Event::from_json(doc.value);
         match (expected, result) {
             (None, Ok(_)) => {}
             (Some((pointer, keyword)), Err(EventError::Invalid { errors, .. })) => {
                 assert_eq!(errors.len(), 1, "{file}: {errors}");
-                assert_eq!((errors.0[0].instance_path.as_str(), errors.0[0].keyword.as_str()), (pointer, keyword), "{file}");
+                assert_eq!(
+                    (
+                        errors.0[0].instance_path.as_str(),
+                        errors.0[0].keyword.as_str()
+                    ),
+                    (pointer, keyword),
+                    "{file}"
+                );
             }
             (expected, got) => panic!("{file}: expected {expected:?}, got {got:?}"),
         }

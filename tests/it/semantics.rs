@@ -18,7 +18,10 @@ fn documented_value_types_are_real_rust_types() {
     assert_eq!(d.amount.currency().code(), "EUR");
     assert_eq!(d.amount.amount().to_string(), "99.99");
     assert_eq!(d.amount.as_str(), "99.99 EUR");
-    assert_eq!(d.recurrence_interval.as_ref().map(|i| i.as_str()), Some("P1M"));
+    assert_eq!(
+        d.recurrence_interval.as_ref().map(|i| i.as_str()),
+        Some("P1M")
+    );
     assert!(!d.date.has_offset());
     assert_eq!(d.date.as_str(), "2021-05-14T08:07:37");
     // Free-form data is a map that keeps whatever was sent.
@@ -36,7 +39,10 @@ fn null_and_absent_stay_different_through_a_round_trip() {
     // ...and it may not be absent.
     v.as_object_mut().unwrap().remove("recurrence_interval");
     let err = donation::V2_1_0::from_value(v).unwrap_err();
-    assert!(matches!(err, EventError::Invalid { ref errors, .. } if errors.0[0].keyword == "required"), "{err}");
+    assert!(
+        matches!(err, EventError::Invalid { ref errors, .. } if errors.0[0].keyword == "required"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -48,7 +54,11 @@ fn optional_nullable_members_keep_absent_null_and_value_apart() {
         "optins": {}, "action": {"title": "T", "type": "petition", "uuid": "5caa752e-723a-452b-8f0a-e014e7ba49f1"},
         "tracking": {}, "data": {}
     });
-    for links in [None, Some(json!(null)), Some(json!({"action": "https://example.org/a", "submission": "https://example.org/s"}))] {
+    for links in [
+        None,
+        Some(json!(null)),
+        Some(json!({"action": "https://example.org/a", "submission": "https://example.org/s"})),
+    ] {
         let mut v = base.clone();
         if let Some(l) = &links {
             v["_links"] = l.clone();
@@ -81,7 +91,10 @@ fn integers_and_numbers_are_told_apart() {
     let mut bad = v.clone();
     bad["id"] = json!(1.5);
     let err = payment_status_change::V1_2_0::from_value(bad).unwrap_err();
-    assert!(matches!(err, EventError::Invalid { ref errors, .. } if errors.0[0].instance_path == "/id" && errors.0[0].keyword == "type"), "{err}");
+    assert!(
+        matches!(err, EventError::Invalid { ref errors, .. } if errors.0[0].instance_path == "/id" && errors.0[0].keyword == "type"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -92,15 +105,26 @@ fn validate_collects_every_error_and_is_valid_stops_early() {
     v.as_object_mut().unwrap().remove("date");
     assert!(!donation::V2_1_0::is_valid(&v));
     let errors = donation::V2_1_0::validate(&v).unwrap_err();
-    let mut got: Vec<(String, String)> = errors.iter().map(|e| (e.instance_path.clone(), e.keyword.clone())).collect();
+    let mut got: Vec<(String, String)> = errors
+        .iter()
+        .map(|e| (e.instance_path.clone(), e.keyword.clone()))
+        .collect();
     got.sort();
     assert_eq!(
         got,
-        vec![("".into(), "required".into()), ("/amount".into(), "format".into()), ("/pid".into(), "type".into())]
+        vec![
+            ("".into(), "required".into()),
+            ("/amount".into(), "format".into()),
+            ("/pid".into(), "type".into())
+        ]
     );
     let amount = errors.iter().find(|e| e.keyword == "format").unwrap();
     assert_eq!(amount.message, "expected a valid money, got \"99.99 XYZ\"");
-    assert!(amount.schema_path.contains(".json#/"), "{}", amount.schema_path);
+    assert!(
+        amount.schema_path.contains(".json#/"),
+        "{}",
+        amount.schema_path
+    );
 }
 
 #[test]
@@ -113,7 +137,10 @@ fn enum_messages_list_the_allowed_values() {
     let errors = form_submission::V2_1_0::validate(&payload).unwrap_err();
     assert_eq!(errors.len(), 1, "{errors}");
     assert_eq!(errors.0[0].instance_path, "/optins/6/operation");
-    assert_eq!(errors.0[0].message, "expected one of \"opt-in\", \"no-change\", \"opt-out\", got \"maybe\"");
+    assert_eq!(
+        errors.0[0].message,
+        "expected one of \"opt-in\", \"no-change\", \"opt-out\", got \"maybe\""
+    );
 }
 
 #[test]

@@ -44,9 +44,17 @@ pub fn run(a: Args) -> u8 {
     let mut invalid = 0;
     let mut versions = 0;
     for s in &compiled.catalog.sources {
-        let examples: Vec<_> = s.events.iter().flat_map(|e| &e.versions).flat_map(|v| &v.examples).collect();
+        let examples: Vec<_> = s
+            .events
+            .iter()
+            .flat_map(|e| &e.versions)
+            .flat_map(|v| &v.examples)
+            .collect();
         versions += s.events.iter().map(|e| e.versions.len()).sum::<usize>();
-        let v = examples.iter().filter(|e| e.expect == eventsmith_codegen::load::catalog::Expectation::Valid).count();
+        let v = examples
+            .iter()
+            .filter(|e| e.expect == eventsmith_codegen::load::catalog::Expectation::Valid)
+            .count();
         valid += v;
         invalid += examples.len() - v;
         println!(

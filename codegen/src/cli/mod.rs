@@ -16,17 +16,26 @@ use eventsmith_codegen::{Compiled, Diagnostics};
 /// Loads the catalog or prints why not (exit code 2).
 pub fn load_catalog(dir: &Path) -> Result<Compiled, u8> {
     if !dir.is_dir() {
-        eprintln!("error: the catalog directory {} does not exist (use --schemas DIR)", dir.display());
+        eprintln!(
+            "error: the catalog directory {} does not exist (use --schemas DIR)",
+            dir.display()
+        );
         return Err(2);
     }
     let mut diags = Diagnostics::default();
     let compiled = Compiled::load(dir, &mut diags);
     if diags.has_errors() {
-        eprint!("{}", diags.render_with(&eventsmith_codegen::diagnostic::RenderOptions::for_stderr()));
+        eprint!(
+            "{}",
+            diags.render_with(&eventsmith_codegen::diagnostic::RenderOptions::for_stderr())
+        );
         return Err(2);
     }
     if !diags.0.is_empty() {
-        eprint!("{}", diags.render_with(&eventsmith_codegen::diagnostic::RenderOptions::for_stderr()));
+        eprint!(
+            "{}",
+            diags.render_with(&eventsmith_codegen::diagnostic::RenderOptions::for_stderr())
+        );
     }
     Ok(compiled)
 }

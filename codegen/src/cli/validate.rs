@@ -61,7 +61,11 @@ impl Report<'_> {
                 let t = outcome.event_type.as_deref().unwrap_or("?");
                 let v = outcome.version.as_deref().unwrap_or("?");
                 for e in &outcome.errors {
-                    let ptr = if e.instance_path.is_empty() { "/" } else { &e.instance_path };
+                    let ptr = if e.instance_path.is_empty() {
+                        "/"
+                    } else {
+                        &e.instance_path
+                    };
                     let _ = writeln!(self.out, "{at}: {t}@{v}: {ptr}: {}", e.message);
                 }
             }
@@ -111,11 +115,23 @@ pub fn run(a: Args) -> u8 {
         Err(code) => return code,
     };
     let validator = CatalogValidator::new(&compiled);
-    let limits = Limits { max_bytes: a.max_bytes, max_depth: a.max_depth };
+    let limits = Limits {
+        max_bytes: a.max_bytes,
+        max_depth: a.max_depth,
+    };
     let stdout = std::io::stdout();
-    let mut report = Report { format: a.format, valid: 0, invalid: 0, out: std::io::BufWriter::new(stdout.lock()) };
+    let mut report = Report {
+        format: a.format,
+        valid: 0,
+        invalid: 0,
+        out: std::io::BufWriter::new(stdout.lock()),
+    };
     let mut usage_error = false;
-    let paths = if a.paths.is_empty() { vec![PathBuf::from("-")] } else { a.paths };
+    let paths = if a.paths.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        a.paths
+    };
     for path in &paths {
         let shown = path.display().to_string();
         if shown == "-" {
@@ -123,7 +139,10 @@ pub fn run(a: Args) -> u8 {
             ndjson(&validator, "-", stdin.lock(), limits, &mut report);
             continue;
         }
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
         match ext {
             "ndjson" | "jsonl" => match std::fs::File::open(path) {
                 Ok(f) => ndjson(&validator, &shown, BufReader::new(f), limits, &mut report),
@@ -144,13 +163,19 @@ pub fn run(a: Args) -> u8 {
                 Err(Unreadable::Parse(m)) => report.unreadable(&shown, None, m),
             },
             _ => {
-                eprintln!("error: {shown}: unknown file type; use .json, .yaml, .yml, .ndjson or .jsonl");
+                eprintln!(
+                    "error: {shown}: unknown file type; use .json, .yaml, .yml, .ndjson or .jsonl"
+                );
                 usage_error = true;
             }
         }
     }
     if a.format == Format::Text {
-        let _ = writeln!(report.out, "{} valid, {} invalid", report.valid, report.invalid);
+        let _ = writeln!(
+            report.out,
+            "{} valid, {} invalid",
+            report.valid, report.invalid
+        );
     }
     let _ = report.out.flush();
     if usage_error {
@@ -166,18 +191,50 @@ enum Unreadable {
 }
 
 fn single(path: &Path, limits: Limits) -> Result<Value, Unreadable> {
-    let bytes = std::fs::read(path).map_err(Unreadable::Io)?;
+    // Refuse an oversized file before reading it, and never read past the limit.
+    let too_large = |size: u64| {
+        let size = usize::try_from(size).unwrap_or(usize::MAX);
+        Unreadable::Parse(
+            eventsmith_core::ParseError::TooLarge {
+                size,
+                limit: limits.max_bytes,
+            }
+            .to_string(),
+        )
+    };
+    let size = std::fs::metadata(path).map_err(Unreadable::Io)?.len();
+    let limit = u64::try_from(limits.max_bytes).unwrap_or(u64::MAX);
+    if size > limit {
+        return Err(too_large(size));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit.saturating_add(1)).read_to_end(&mut bytes))
+        .map_err(Unreadable::Io)?;
+    if bytes.len() > limits.max_bytes {
+        return Err(too_large(size.max(bytes.len() as u64)));
+    }
     match Syntax::of(path) {
         Some(Syntax::Yaml) => {
-            let text = String::from_utf8(bytes).map_err(|_| Unreadable::Parse("the file is not UTF-8".to_owned()))?;
-            document::parse(path, &text, Syntax::Yaml).map(|d| d.value).map_err(|d| Unreadable::Parse(d.message))
+            let text = String::from_utf8(bytes)
+                .map_err(|_| Unreadable::Parse("the file is not UTF-8".to_owned()))?;
+            document::parse(path, &text, Syntax::Yaml)
+                .map(|d| d.value)
+                .map_err(|d| Unreadable::Parse(d.message))
         }
-        _ => eventsmith_core::json::parse_slice(&bytes, limits).map_err(|e| Unreadable::Parse(e.to_string())),
+        _ => eventsmith_core::json::parse_slice(&bytes, limits)
+            .map_err(|e| Unreadable::Parse(e.to_string())),
     }
 }
 
 /// Reads one event per line without holding the stream in memory.
-fn ndjson(validator: &CatalogValidator<'_>, shown: &str, mut input: impl BufRead, limits: Limits, report: &mut Report<'_>) {
+fn ndjson(
+    validator: &CatalogValidator<'_>,
+    shown: &str,
+    mut input: impl BufRead,
+    limits: Limits,
+    report: &mut Report<'_>,
+) {
     let mut line = Vec::new();
     let mut number = 0usize;
     loop {
@@ -215,7 +272,14 @@ fn ndjson(validator: &CatalogValidator<'_>, shown: &str, mut input: impl BufRead
                 }
             }
             let size = line.len() + skipped;
-            report.unreadable(shown, Some(number), format!("line is {size}+ bytes, larger than the limit of {} bytes", limits.max_bytes));
+            report.unreadable(
+                shown,
+                Some(number),
+                format!(
+                    "line is {size}+ bytes, larger than the limit of {} bytes",
+                    limits.max_bytes
+                ),
+            );
             continue;
         }
         let trimmed = trim(&line);
@@ -233,7 +297,13 @@ fn ndjson(validator: &CatalogValidator<'_>, shown: &str, mut input: impl BufRead
 }
 
 fn trim(b: &[u8]) -> &[u8] {
-    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
-    let end = b.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(start, |i| i + 1);
+    let start = b
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(start, |i| i + 1);
     &b[start..end]
 }

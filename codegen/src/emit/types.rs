@@ -26,7 +26,11 @@ pub fn ident(name: &str) -> proc_macro2::Ident {
 /// The path from module `from` to type `id`.
 pub fn type_path(graph: &TypeGraph, id: usize, from: &[String]) -> TokenStream {
     let def = graph.get(id);
-    let common = from.iter().zip(&def.module).take_while(|(a, b)| a == b).count();
+    let common = from
+        .iter()
+        .zip(&def.module)
+        .take_while(|(a, b)| a == b)
+        .count();
     let ups = from.len() - common;
     let supers = (0..ups).map(|_| quote! { super:: });
     let downs = def.module[common..].iter().map(|m| {
@@ -110,7 +114,13 @@ pub fn emit_type(graph: &TypeGraph, id: usize, o: &TypeEmitOptions) -> TokenStre
     }
 }
 
-fn emit_struct(graph: &TypeGraph, def: &TypeDef, fields: &[Field], extra: &Extra, o: &TypeEmitOptions) -> TokenStream {
+fn emit_struct(
+    graph: &TypeGraph,
+    def: &TypeDef,
+    fields: &[Field],
+    extra: &Extra,
+    o: &TypeEmitOptions,
+) -> TokenStream {
     let rt = &o.rt;
     let name = ident(&def.name);
     let docs = doc_attrs(def.doc.as_deref(), Some(&def.origin));
@@ -302,7 +312,13 @@ fn emit_enum(def: &TypeDef, variants: &[(String, String)], o: &TypeEmitOptions) 
     }
 }
 
-fn emit_tagged(graph: &TypeGraph, def: &TypeDef, tag: &str, variants: &[(String, String, Ty)], o: &TypeEmitOptions) -> TokenStream {
+fn emit_tagged(
+    graph: &TypeGraph,
+    def: &TypeDef,
+    tag: &str,
+    variants: &[(String, String, Ty)],
+    o: &TypeEmitOptions,
+) -> TokenStream {
     let rt = &o.rt;
     let name = ident(&def.name);
     let docs = doc_attrs(def.doc.as_deref(), Some(&def.origin));
@@ -311,7 +327,11 @@ fn emit_tagged(graph: &TypeGraph, def: &TypeDef, tag: &str, variants: &[(String,
     let vdefs = variants.iter().map(|(v, value, ty)| {
         let vi = ident(v);
         let t = ty_tokens(graph, ty, &def.module, o);
-        let d = format!(" `{}: {}`", serde_json::Value::from(tag), serde_json::Value::from(value.as_str()));
+        let d = format!(
+            " `{}: {}`",
+            serde_json::Value::from(tag),
+            serde_json::Value::from(value.as_str())
+        );
         quote! { #[doc = #d] #vi(#t), }
     });
     let de_arms = variants.iter().map(|(v, value, _)| {

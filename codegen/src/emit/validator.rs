@@ -13,8 +13,14 @@ use eventsmith_core::Num;
 /// Emits the functions of `nodes` (ids into `graph`), with `rt` the runtime path.
 pub fn emit(graph: &Graph, nodes: &[NodeId], rt: &TokenStream) -> TokenStream {
     let mut statics = Statics::default();
-    let fns: Vec<TokenStream> = nodes.iter().map(|id| node_fn(graph, *id, rt, &mut statics)).collect();
-    let evals: Vec<TokenStream> = needs_evaluation(graph, nodes).into_iter().map(|id| eval_fn(graph, id, rt, &mut statics)).collect();
+    let fns: Vec<TokenStream> = nodes
+        .iter()
+        .map(|id| node_fn(graph, *id, rt, &mut statics))
+        .collect();
+    let evals: Vec<TokenStream> = needs_evaluation(graph, nodes)
+        .into_iter()
+        .map(|id| eval_fn(graph, id, rt, &mut statics))
+        .collect();
     let patterns = statics.patterns.iter().map(|(src, name)| {
         let lit = Literal::string(src);
         // Simple patterns become a byte loop with the same `is_match`.
@@ -107,7 +113,14 @@ pub fn annotating_targets(kind: &CheckKind) -> Vec<NodeId> {
         CheckKind::Ref(n) => vec![*n],
         CheckKind::AllOf(ns) | CheckKind::AnyOf(ns) | CheckKind::OneOf(ns) => ns.clone(),
         CheckKind::DependentSchemas(ns) => ns.iter().map(|(_, n)| *n).collect(),
-        CheckKind::IfThenElse { condition, then, otherwise } => std::iter::once(*condition).chain(*then).chain(*otherwise).collect(),
+        CheckKind::IfThenElse {
+            condition,
+            then,
+            otherwise,
+        } => std::iter::once(*condition)
+            .chain(*then)
+            .chain(*otherwise)
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -116,8 +129,10 @@ pub fn annotating_targets(kind: &CheckKind) -> Vec<NodeId> {
 fn has_unevaluated(graph: &Graph, id: NodeId) -> (bool, bool) {
     match &graph.node(id).body {
         Body::Checks(cs) => (
-            cs.iter().any(|c| matches!(c.kind, CheckKind::UnevaluatedProperties(_))),
-            cs.iter().any(|c| matches!(c.kind, CheckKind::UnevaluatedItems(_))),
+            cs.iter()
+                .any(|c| matches!(c.kind, CheckKind::UnevaluatedProperties(_))),
+            cs.iter()
+                .any(|c| matches!(c.kind, CheckKind::UnevaluatedItems(_))),
         ),
         Body::Always(_) => (false, false),
     }
@@ -143,8 +158,16 @@ fn eval_fn(graph: &Graph, id: NodeId, rt: &TokenStream, statics: &mut Statics) -
         }
         let e = eval_fn_name(*n);
         let (props, items) = has_unevaluated(graph, *n);
-        let props = if props { quote! { e.all_properties(); } } else { quote! {} };
-        let items = if items { quote! { e.all_items(); } } else { quote! {} };
+        let props = if props {
+            quote! { e.all_properties(); }
+        } else {
+            quote! {}
+        };
+        let items = if items {
+            quote! { e.all_items(); }
+        } else {
+            quote! {}
+        };
         if check {
             let p = probe(n);
             quote! { if #p { #e(v, e); #props #items } }
@@ -246,12 +269,18 @@ struct Statics {
 impl Statics {
     fn pattern(&mut self, src: &str) -> proc_macro2::Ident {
         let n = self.patterns.len();
-        self.patterns.entry(src.to_owned()).or_insert_with(|| format_ident!("PATTERN_{}", n)).clone()
+        self.patterns
+            .entry(src.to_owned())
+            .or_insert_with(|| format_ident!("PATTERN_{}", n))
+            .clone()
     }
 
     fn value(&mut self, v: &Value) -> proc_macro2::Ident {
         let n = self.values.len();
-        self.values.entry(v.to_string()).or_insert_with(|| format_ident!("VALUE_{}", n)).clone()
+        self.values
+            .entry(v.to_string())
+            .or_insert_with(|| format_ident!("VALUE_{}", n))
+            .clone()
     }
 }
 
@@ -259,7 +288,17 @@ fn node_fn(graph: &Graph, id: NodeId, rt: &TokenStream, statics: &mut Statics) -
     let node = graph.node(id);
     let name = fn_name(id);
     // Doc comments cannot hold bare CR (a member name may contain one).
-    let shown: String = node.origin.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect();
+    let shown: String = node
+        .origin
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
     let doc = format!(" `{shown}`");
     let origin = Literal::string(&node.origin);
     let body = match &node.body {
@@ -270,7 +309,10 @@ fn node_fn(graph: &Graph, id: NodeId, rt: &TokenStream, statics: &mut Statics) -
             false
         },
         Body::Checks(checks) => {
-            let checks: Vec<TokenStream> = checks.iter().map(|c| check(graph, id, c, rt, statics)).collect();
+            let checks: Vec<TokenStream> = checks
+                .iter()
+                .map(|c| check(graph, id, c, rt, statics))
+                .collect();
             quote! {
                 let mut ok = true;
                 #(#checks)*
@@ -340,7 +382,13 @@ fn type_test(set: TypeSet) -> TokenStream {
     quote! { #(#tests)||* }
 }
 
-fn check(graph: &Graph, owner: NodeId, c: &Check, rt: &TokenStream, statics: &mut Statics) -> TokenStream {
+fn check(
+    graph: &Graph,
+    owner: NodeId,
+    c: &Check,
+    rt: &TokenStream,
+    statics: &mut Statics,
+) -> TokenStream {
     let path = Literal::string(&c.schema_path);
     let kw = Literal::string(c.keyword);
     let fail = |msg: TokenStream| quote! { s.fail(at, #path, #kw, || #msg); };
@@ -375,7 +423,9 @@ fn check(graph: &Graph, owner: NodeId, c: &Check, rt: &TokenStream, statics: &mu
             } else {
                 quote! { #all.as_array().is_some_and(|all| all.iter().any(|e| validation::json_equal(e, v))) }
             };
-            let f = fail(quote! { validation::msg::not_in_enum(#all.as_array().map(|a| a.as_slice()).unwrap_or_default(), v) });
+            let f = fail(
+                quote! { validation::msg::not_in_enum(#all.as_array().map(|a| a.as_slice()).unwrap_or_default(), v) },
+            );
             failing(cond, f)
         }
         CheckKind::Const(expected) => {
@@ -471,15 +521,24 @@ fn check(graph: &Graph, owner: NodeId, c: &Check, rt: &TokenStream, statics: &mu
             });
             quote! { if let Some(o) = v.as_object() { #(#each)* } }
         }
-        CheckKind::AdditionalProperties { known, patterns, schema } => {
+        CheckKind::AdditionalProperties {
+            known,
+            patterns,
+            schema,
+        } => {
             let known = known.iter().map(|k| Literal::string(k));
-            let pats: Vec<proc_macro2::Ident> = patterns.iter().map(|p| statics.pattern(p)).collect();
+            let pats: Vec<proc_macro2::Ident> =
+                patterns.iter().map(|p| statics.pattern(p)).collect();
             let is_known = if known.len() == 0 {
                 quote! { false }
             } else {
                 quote! { matches!(k.as_str(), #(#known)|*) }
             };
-            let by_pattern = if pats.is_empty() { quote! { false } } else { quote! { #(#pats.is_match(k))||* } };
+            let by_pattern = if pats.is_empty() {
+                quote! { false }
+            } else {
+                quote! { #(#pats.is_match(k))||* }
+            };
             let apply = if always_false(schema) {
                 quote! {
                     s.fail(&at.key(k), #path, #kw, || validation::msg::unexpected_property(k));
@@ -509,16 +568,32 @@ fn check(graph: &Graph, owner: NodeId, c: &Check, rt: &TokenStream, statics: &mu
                 }
             }
         }
-        CheckKind::MinProperties(n) => count(quote! { v.as_object().map(|o| o.len()) }, quote! { >= }, *n, "expected at least {} properties", &fail),
-        CheckKind::MaxProperties(n) => count(quote! { v.as_object().map(|o| o.len()) }, quote! { <= }, *n, "expected at most {} properties", &fail),
+        CheckKind::MinProperties(n) => count(
+            quote! { v.as_object().map(|o| o.len()) },
+            quote! { >= },
+            *n,
+            "expected at least {} properties",
+            &fail,
+        ),
+        CheckKind::MaxProperties(n) => count(
+            quote! { v.as_object().map(|o| o.len()) },
+            quote! { <= },
+            *n,
+            "expected at most {} properties",
+            &fail,
+        ),
         CheckKind::DependentRequired(deps) => {
             let each = deps.iter().map(|(trigger, needed)| {
                 let t = Literal::string(trigger);
                 let inner = needed.iter().map(|n| {
                     let nl = Literal::string(n);
-                    let message = format!("property \"{n}\" is required when \"{trigger}\" is present");
+                    let message =
+                        format!("property \"{n}\" is required when \"{trigger}\" is present");
                     let ml = Literal::string(&message);
-                    failing(quote! { o.contains_key(#nl) }, fail(quote! { ::std::string::String::from(#ml) }))
+                    failing(
+                        quote! { o.contains_key(#nl) },
+                        fail(quote! { ::std::string::String::from(#ml) }),
+                    )
                 });
                 quote! { if o.contains_key(#t) { #(#inner)* } }
             });
@@ -541,7 +616,8 @@ fn check(graph: &Graph, owner: NodeId, c: &Check, rt: &TokenStream, statics: &mu
         }
         CheckKind::Items { start, schema } => {
             if always_false(schema) {
-                let f = fail(quote! { format!("expected at most {} items, got {}", #start, a.len()) });
+                let f =
+                    fail(quote! { format!("expected at most {} items, got {}", #start, a.len()) });
                 quote! { if let Some(a) = v.as_array() { if a.len() > #start { #f failed!(ok); } } }
             } else {
                 let c = call(schema, quote! { item }, quote! { &at.index(i) });
@@ -562,7 +638,11 @@ fn check(graph: &Graph, owner: NodeId, c: &Check, rt: &TokenStream, statics: &mu
             };
             let f = fail(quote! { validation::msg::contains(found, #min, #max_tok) });
             // `minContains: 0` needs no lower bound (and `found >= 0` would warn).
-            let at_least = if *min == 0 { quote! { true } } else { quote! { found >= #min } };
+            let at_least = if *min == 0 {
+                quote! { true }
+            } else {
+                quote! { found >= #min }
+            };
             quote! {
                 if let Some(a) = v.as_array() {
                     let found = a.iter().filter(|item| #p).count() as u64;
@@ -574,18 +654,36 @@ fn check(graph: &Graph, owner: NodeId, c: &Check, rt: &TokenStream, statics: &mu
                 }
             }
         }
-        CheckKind::MinItems(n) => count(quote! { v.as_array().map(|a| a.len()) }, quote! { >= }, *n, "expected at least {} items", &fail),
-        CheckKind::MaxItems(n) => count(quote! { v.as_array().map(|a| a.len()) }, quote! { <= }, *n, "expected at most {} items", &fail),
+        CheckKind::MinItems(n) => count(
+            quote! { v.as_array().map(|a| a.len()) },
+            quote! { >= },
+            *n,
+            "expected at least {} items",
+            &fail,
+        ),
+        CheckKind::MaxItems(n) => count(
+            quote! { v.as_array().map(|a| a.len()) },
+            quote! { <= },
+            *n,
+            "expected at most {} items",
+            &fail,
+        ),
         CheckKind::UniqueItems => {
-            let f = fail(quote! { ::std::string::String::from("expected unique items, found duplicates") });
+            let f = fail(
+                quote! { ::std::string::String::from("expected unique items, found duplicates") },
+            );
             quote! { if let Some(a) = v.as_array() { if !validation::all_unique(a) { #f failed!(ok); } } }
         }
         CheckKind::MinLength(n) => {
-            let f = fail(quote! { format!("expected at least {} characters, got {}", #n, validation::char_len(t)) });
+            let f = fail(
+                quote! { format!("expected at least {} characters, got {}", #n, validation::char_len(t)) },
+            );
             quote! { if let Some(t) = v.as_str() { if validation::char_len(t) < #n { #f failed!(ok); } } }
         }
         CheckKind::MaxLength(n) => {
-            let f = fail(quote! { format!("expected at most {} characters, got {}", #n, validation::char_len(t)) });
+            let f = fail(
+                quote! { format!("expected at most {} characters, got {}", #n, validation::char_len(t)) },
+            );
             quote! { if let Some(t) = v.as_str() { if validation::char_len(t) > #n { #f failed!(ok); } } }
         }
         CheckKind::Pattern(p) => {
@@ -604,13 +702,39 @@ fn check(graph: &Graph, owner: NodeId, c: &Check, rt: &TokenStream, statics: &mu
                 }
             }
         }
-        CheckKind::Minimum(b) => bound(*b, quote! { != ::std::cmp::Ordering::Less }, "at least", rt, &fail),
-        CheckKind::Maximum(b) => bound(*b, quote! { != ::std::cmp::Ordering::Greater }, "at most", rt, &fail),
-        CheckKind::ExclusiveMinimum(b) => bound(*b, quote! { == ::std::cmp::Ordering::Greater }, "greater than", rt, &fail),
-        CheckKind::ExclusiveMaximum(b) => bound(*b, quote! { == ::std::cmp::Ordering::Less }, "less than", rt, &fail),
+        CheckKind::Minimum(b) => bound(
+            *b,
+            quote! { != ::std::cmp::Ordering::Less },
+            "at least",
+            rt,
+            &fail,
+        ),
+        CheckKind::Maximum(b) => bound(
+            *b,
+            quote! { != ::std::cmp::Ordering::Greater },
+            "at most",
+            rt,
+            &fail,
+        ),
+        CheckKind::ExclusiveMinimum(b) => bound(
+            *b,
+            quote! { == ::std::cmp::Ordering::Greater },
+            "greater than",
+            rt,
+            &fail,
+        ),
+        CheckKind::ExclusiveMaximum(b) => bound(
+            *b,
+            quote! { == ::std::cmp::Ordering::Less },
+            "less than",
+            rt,
+            &fail,
+        ),
         CheckKind::MultipleOf(d) => {
             let lit = num_lit(*d, rt);
-            let f = fail(quote! { format!("expected a multiple of {}, got {}", validation::msg::num(#lit), n) });
+            let f = fail(
+                quote! { format!("expected a multiple of {}, got {}", validation::msg::num(#lit), n) },
+            );
             quote! { if let Some(n) = v.as_number() { if !validation::is_multiple_of(n, #lit) { #f failed!(ok); } } }
         }
         CheckKind::AllOf(ids) => {
@@ -623,7 +747,9 @@ fn check(graph: &Graph, owner: NodeId, c: &Check, rt: &TokenStream, statics: &mu
         CheckKind::AnyOf(ids) => {
             let tests = ids.iter().map(|id| probe(id, quote! { v }));
             let n = ids.len();
-            let f = fail(quote! { format!("expected a value valid against at least one of the {} anyOf schemas", #n) });
+            let f = fail(
+                quote! { format!("expected a value valid against at least one of the {} anyOf schemas", #n) },
+            );
             failing(quote! { #(#tests)||* }, f)
         }
         CheckKind::OneOf(ids) => {
@@ -637,12 +763,22 @@ fn check(graph: &Graph, owner: NodeId, c: &Check, rt: &TokenStream, statics: &mu
         }
         CheckKind::Not(id) => {
             let p = probe(id, quote! { v });
-            let f = fail(quote! { ::std::string::String::from("expected a value that is not valid against the `not` schema") });
+            let f = fail(
+                quote! { ::std::string::String::from("expected a value that is not valid against the `not` schema") },
+            );
             failing(quote! { !#p }, f)
         }
         // A lone `if` asserts nothing (its annotations are read by `eval_fn`).
-        CheckKind::IfThenElse { then: None, otherwise: None, .. } => quote! {},
-        CheckKind::IfThenElse { condition, then, otherwise } => {
+        CheckKind::IfThenElse {
+            then: None,
+            otherwise: None,
+            ..
+        } => quote! {},
+        CheckKind::IfThenElse {
+            condition,
+            then,
+            otherwise,
+        } => {
             let cond = probe(condition, quote! { v });
             let then_c = match then {
                 Some(id) => call(id, quote! { v }, quote! { at }),
@@ -708,8 +844,17 @@ fn check(graph: &Graph, owner: NodeId, c: &Check, rt: &TokenStream, statics: &mu
     }
 }
 
-fn count(len: TokenStream, op: TokenStream, n: u64, words: &str, fail: &dyn Fn(TokenStream) -> TokenStream) -> TokenStream {
-    let message = Literal::string(&format!("{}, got {{}}", words.replace("{}", &n.to_string())));
+fn count(
+    len: TokenStream,
+    op: TokenStream,
+    n: u64,
+    words: &str,
+    fail: &dyn Fn(TokenStream) -> TokenStream,
+) -> TokenStream {
+    let message = Literal::string(&format!(
+        "{}, got {{}}",
+        words.replace("{}", &n.to_string())
+    ));
     let f = fail(quote! { format!(#message, len) });
     quote! {
         if let Some(len) = #len {
@@ -718,10 +863,18 @@ fn count(len: TokenStream, op: TokenStream, n: u64, words: &str, fail: &dyn Fn(T
     }
 }
 
-fn bound(b: Num, test: TokenStream, words: &str, rt: &TokenStream, fail: &dyn Fn(TokenStream) -> TokenStream) -> TokenStream {
+fn bound(
+    b: Num,
+    test: TokenStream,
+    words: &str,
+    rt: &TokenStream,
+    fail: &dyn Fn(TokenStream) -> TokenStream,
+) -> TokenStream {
     let lit = num_lit(b, rt);
     let words = Literal::string(words);
-    let f = fail(quote! { format!("expected a number {} {}, got {}", #words, validation::msg::num(#lit), n) });
+    let f = fail(
+        quote! { format!("expected a number {} {}, got {}", #words, validation::msg::num(#lit), n) },
+    );
     quote! {
         if let Some(n) = v.as_number() {
             if !(validation::Num::of(n).cmp_exact(#lit) #test) { #f failed!(ok); }

@@ -154,7 +154,10 @@ impl TypeGraph {
 
     /// Reserves `name` in `module` (for names the emitter defines itself).
     pub fn reserve(&mut self, module: &[String], name: &str) {
-        self.taken.entry(module.to_vec()).or_default().insert(name.to_owned());
+        self.taken
+            .entry(module.to_vec())
+            .or_default()
+            .insert(name.to_owned());
     }
 
     /// The type with id `id`.
@@ -173,7 +176,14 @@ impl TypeGraph {
         relative_to: Option<&std::path::Path>,
         diags: &mut Diagnostics,
     ) -> Ty {
-        let mut l = Lowering { graph: self, reg, modules, relative_to, diags, parents: Vec::new() };
+        let mut l = Lowering {
+            graph: self,
+            reg,
+            modules,
+            relative_to,
+            diags,
+            parents: Vec::new(),
+        };
         l.ty(loc, name, Some(name))
     }
 }
@@ -250,10 +260,14 @@ impl Lowering<'_> {
 
     fn ty_of(&mut self, loc: &Loc, hint: &str, forced: Option<&str>) -> Ty {
         let schema = self.schema(loc);
-        let Value::Object(obj) = &schema else { return Ty::Value };
+        let Value::Object(obj) = &schema else {
+            return Ty::Value;
+        };
 
         if let Some(Value::String(r)) = obj.get("$ref")
-            && obj.keys().all(|k| ANNOTATION_ONLY.contains(&k.as_str()) || k.starts_with("x-"))
+            && obj
+                .keys()
+                .all(|k| ANNOTATION_ONLY.contains(&k.as_str()) || k.starts_with("x-"))
             && forced.is_none()
         {
             return match self.resolve(r, loc) {
@@ -267,7 +281,11 @@ impl Lowering<'_> {
 
         // Nullable wrappers: `type: [T, "null"]`, `anyOf/oneOf: [T, {type: null}]`.
         if let Some(inner) = nullable_branch(obj) {
-            let key = if obj.contains_key("anyOf") { "anyOf" } else { "oneOf" };
+            let key = if obj.contains_key("anyOf") {
+                "anyOf"
+            } else {
+                "oneOf"
+            };
             let inner_loc = loc.child(key).index(inner);
             let t = self.ty(&inner_loc, hint, forced);
             return nullable(t);
@@ -285,7 +303,10 @@ impl Lowering<'_> {
                 return if has_null { nullable(t) } else { t };
             }
             if values.iter().all(|v| v.is_number()) {
-                let all_int = values.iter().all(|v| v.as_number().is_some_and(eventsmith_core::validation::is_integer));
+                let all_int = values.iter().all(|v| {
+                    v.as_number()
+                        .is_some_and(eventsmith_core::validation::is_integer)
+                });
                 return if all_int { Ty::I64 } else { Ty::Number };
             }
             if values.iter().all(Value::is_boolean) {
@@ -323,7 +344,9 @@ impl Lowering<'_> {
         let non_null: Vec<&str> = types.iter().copied().filter(|t| *t != "null").collect();
         let is_nullable = types.contains(&"null");
         let wrap = |t: Ty| if is_nullable { nullable(t) } else { t };
-        let objectish = obj.contains_key("properties") || obj.contains_key("additionalProperties") || obj.contains_key("allOf");
+        let objectish = obj.contains_key("properties")
+            || obj.contains_key("additionalProperties")
+            || obj.contains_key("allOf");
         match non_null.as_slice() {
             ["object"] => {
                 let t = self.object(loc, obj, hint, forced);
@@ -343,7 +366,10 @@ impl Lowering<'_> {
             }
             ["string"] => wrap(string_ty(obj)),
             ["integer"] => {
-                let non_negative = obj.get("minimum").and_then(Value::as_f64).is_some_and(|m| m >= 0.0);
+                let non_negative = obj
+                    .get("minimum")
+                    .and_then(Value::as_f64)
+                    .is_some_and(|m| m >= 0.0);
                 wrap(if non_negative { Ty::U64 } else { Ty::I64 })
             }
             ["number"] => wrap(Ty::Number),
@@ -353,7 +379,13 @@ impl Lowering<'_> {
         }
     }
 
-    fn name_for(&mut self, loc: &Loc, obj: &Map<String, Value>, hint: &str, forced: Option<&str>) -> (Vec<String>, String) {
+    fn name_for(
+        &mut self,
+        loc: &Loc,
+        obj: &Map<String, Value>,
+        hint: &str,
+        forced: Option<&str>,
+    ) -> (Vec<String>, String) {
         let module = self.modules.module_of(self.reg, loc.doc);
         let base = match forced {
             Some(f) => f.to_owned(),
@@ -390,7 +422,14 @@ impl Lowering<'_> {
         }
     }
 
-    fn begin(&mut self, loc: &Loc, obj: &Map<String, Value>, hint: &str, forced: Option<&str>, kind: TypeKind) -> TypeId {
+    fn begin(
+        &mut self,
+        loc: &Loc,
+        obj: &Map<String, Value>,
+        hint: &str,
+        forced: Option<&str>,
+        kind: TypeKind,
+    ) -> TypeId {
         let (module, name) = self.name_for(loc, obj, hint, forced);
         let id = self.graph.types.len();
         self.graph.types.push(TypeDef {
@@ -407,10 +446,21 @@ impl Lowering<'_> {
 
     fn existing(&self, loc: &Loc) -> Option<Ty> {
         let id = *self.graph.by_loc.get(loc)?;
-        Some(if self.graph.in_progress.contains(&id) { Ty::Boxed(Box::new(Ty::Named(id))) } else { Ty::Named(id) })
+        Some(if self.graph.in_progress.contains(&id) {
+            Ty::Boxed(Box::new(Ty::Named(id)))
+        } else {
+            Ty::Named(id)
+        })
     }
 
-    fn string_enum(&mut self, loc: &Loc, obj: &Map<String, Value>, hint: &str, forced: Option<&str>, values: &[&str]) -> Ty {
+    fn string_enum(
+        &mut self,
+        loc: &Loc,
+        obj: &Map<String, Value>,
+        hint: &str,
+        forced: Option<&str>,
+        values: &[&str],
+    ) -> Ty {
         if let Some(t) = self.existing(loc) {
             return t;
         }
@@ -431,7 +481,11 @@ impl Lowering<'_> {
         // An untitled enum is named after its owner too (`SimStatus`, not a
         // bare `Status` that every resource would fight over).
         let hint = match self.parents.last() {
-            Some(parent) if forced.is_none() && !obj.contains_key("title") && !hint.starts_with(parent.as_str()) => {
+            Some(parent)
+                if forced.is_none()
+                    && !obj.contains_key("title")
+                    && !hint.starts_with(parent.as_str()) =>
+            {
                 format!("{parent}{hint}")
             }
             _ => hint.to_owned(),
@@ -444,7 +498,9 @@ impl Lowering<'_> {
     fn deref_object(&mut self, loc: &Loc) -> Option<(Loc, Map<String, Value>)> {
         let mut l = loc.clone();
         for _ in 0..16 {
-            let Value::Object(obj) = self.schema(&l) else { return None };
+            let Value::Object(obj) = self.schema(&l) else {
+                return None;
+            };
             match obj.get("$ref").and_then(Value::as_str).map(str::to_owned) {
                 Some(r) if !obj.contains_key("properties") => l = self.resolve(&r, &l)?,
                 _ => return Some((l, obj)),
@@ -455,8 +511,16 @@ impl Lowering<'_> {
 
     /// A `oneOf`/`anyOf` whose branches are objects each requiring a member
     /// with its own `const` string becomes an enum dispatched on that member.
-    fn tagged(&mut self, loc: &Loc, obj: &Map<String, Value>, hint: &str, forced: Option<&str>) -> Option<Ty> {
-        let key = ["oneOf", "anyOf"].into_iter().find(|k| obj.contains_key(*k))?;
+    fn tagged(
+        &mut self,
+        loc: &Loc,
+        obj: &Map<String, Value>,
+        hint: &str,
+        forced: Option<&str>,
+    ) -> Option<Ty> {
+        let key = ["oneOf", "anyOf"]
+            .into_iter()
+            .find(|k| obj.contains_key(*k))?;
         let count = obj.get(key)?.as_array()?.len();
         if count < 2 || obj.contains_key("properties") || obj.contains_key("allOf") {
             return None;
@@ -469,29 +533,52 @@ impl Lowering<'_> {
             let branch = loc.child(key).index(i);
             let (_, bobj) = self.deref_object(&branch)?;
             let props = bobj.get("properties")?.as_object()?;
-            let required: Vec<&str> =
-                bobj.get("required").and_then(Value::as_array).map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+            let required: Vec<&str> = bobj
+                .get("required")
+                .and_then(Value::as_array)
+                .map(|r| r.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
             let tags: Vec<(String, String)> = props
                 .iter()
                 .filter(|(name, _)| required.contains(&name.as_str()))
-                .filter_map(|(name, p)| p.get("const").and_then(Value::as_str).map(|c| (name.clone(), c.to_owned())))
+                .filter_map(|(name, p)| {
+                    p.get("const")
+                        .and_then(Value::as_str)
+                        .map(|c| (name.clone(), c.to_owned()))
+                })
                 .collect();
             branches.push((branch, tags));
         }
         // The first member every branch pins to a distinct value.
         let candidates: Vec<String> = branches[0].1.iter().map(|(n, _)| n.clone()).collect();
         let tag = candidates.into_iter().find(|name| {
-            let values: Vec<Option<&String>> =
-                branches.iter().map(|(_, tags)| tags.iter().find(|(n, _)| n == name).map(|(_, v)| v)).collect();
-            values.iter().all(Option::is_some) && values.iter().collect::<BTreeSet<_>>().len() == values.len()
+            let values: Vec<Option<&String>> = branches
+                .iter()
+                .map(|(_, tags)| tags.iter().find(|(n, _)| n == name).map(|(_, v)| v))
+                .collect();
+            values.iter().all(Option::is_some)
+                && values.iter().collect::<BTreeSet<_>>().len() == values.len()
         })?;
-        let id = self.begin(loc, obj, hint, forced, TypeKind::Tagged { tag: tag.clone(), variants: Vec::new() });
+        let id = self.begin(
+            loc,
+            obj,
+            hint,
+            forced,
+            TypeKind::Tagged {
+                tag: tag.clone(),
+                variants: Vec::new(),
+            },
+        );
         self.graph.in_progress.insert(id);
         let enum_name = self.graph.types[id].name.clone();
         let mut variants = Vec::new();
         let mut used = BTreeSet::from(["Unknown".to_owned()]);
         for (branch, tags) in branches {
-            let value = tags.iter().find(|(n, _)| *n == tag).map(|(_, v)| v.clone()).unwrap_or_default();
+            let value = tags
+                .iter()
+                .find(|(n, _)| *n == tag)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default();
             let base = ident::variant_name(&value);
             let mut name = base.clone();
             let mut n = 2;
@@ -508,7 +595,13 @@ impl Lowering<'_> {
         Some(Ty::Named(id))
     }
 
-    fn object(&mut self, loc: &Loc, obj: &Map<String, Value>, hint: &str, forced: Option<&str>) -> Ty {
+    fn object(
+        &mut self,
+        loc: &Loc,
+        obj: &Map<String, Value>,
+        hint: &str,
+        forced: Option<&str>,
+    ) -> Ty {
         if let Some(t) = self.existing(loc) {
             return t;
         }
@@ -517,7 +610,15 @@ impl Lowering<'_> {
         let mut additional: Option<Loc> = None;
         let mut closed = false;
         let mut free_form = false;
-        self.collect(loc, &mut props, &mut required, &mut additional, &mut closed, &mut free_form, 0);
+        self.collect(
+            loc,
+            &mut props,
+            &mut required,
+            &mut additional,
+            &mut closed,
+            &mut free_form,
+            0,
+        );
         if props.is_empty() {
             let value_ty = match &additional {
                 Some(ap) => self.ty(ap, &format!("{hint}Value"), None),
@@ -525,7 +626,16 @@ impl Lowering<'_> {
             };
             return Ty::Map(Box::new(value_ty));
         }
-        let id = self.begin(loc, obj, hint, forced, TypeKind::Struct { fields: Vec::new(), extra: Extra::None });
+        let id = self.begin(
+            loc,
+            obj,
+            hint,
+            forced,
+            TypeKind::Struct {
+                fields: Vec::new(),
+                extra: Extra::None,
+            },
+        );
         self.graph.in_progress.insert(id);
         self.parents.push(self.graph.types[id].name.clone());
         let type_name = self.graph.types[id].name.clone();
@@ -533,8 +643,14 @@ impl Lowering<'_> {
         let mut rust_names: HashMap<String, String> = HashMap::new();
         for (json_name, ploc) in &props {
             let pschema = self.schema(ploc);
-            let explicit = pschema.get("x-rust-name").and_then(Value::as_str).map(str::to_owned);
-            let rust_name = match explicit.map(Ok).unwrap_or_else(|| ident::field_name(json_name)) {
+            let explicit = pschema
+                .get("x-rust-name")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            let rust_name = match explicit
+                .map(Ok)
+                .unwrap_or_else(|| ident::field_name(json_name))
+            {
                 Ok(n) => n,
                 Err(why) => {
                     self.diags.push(
@@ -564,23 +680,39 @@ impl Lowering<'_> {
             if ty == Ty::Named(id) {
                 ty = Ty::Boxed(Box::new(ty));
             }
-            let presence = if required.contains(json_name) { Presence::Required } else { Presence::Optional };
+            let presence = if required.contains(json_name) {
+                Presence::Required
+            } else {
+                Presence::Optional
+            };
             let doc = self.field_doc(ploc);
             let deprecated = self.is_deprecated(ploc);
-            fields.push(Field { json_name: json_name.clone(), rust_name, ty, presence, doc, deprecated });
+            fields.push(Field {
+                json_name: json_name.clone(),
+                rust_name,
+                ty,
+                presence,
+                doc,
+                deprecated,
+            });
         }
         let extra = if closed {
             Extra::None
         } else {
             match &additional {
-                Some(ap) if !free_form => Extra::Keep(self.ty(ap, &format!("{type_name}Extra"), None)),
+                Some(ap) if !free_form => {
+                    Extra::Keep(self.ty(ap, &format!("{type_name}Extra"), None))
+                }
                 _ => Extra::Keep(Ty::Value),
             }
         };
         if let Some(f) = fields.iter().find(|f| f.rust_name == "extra")
             && extra != Extra::None
         {
-            let at = props.iter().find(|(n, _)| *n == f.json_name).map_or(loc, |(_, l)| l);
+            let at = props
+                .iter()
+                .find(|(n, _)| *n == f.json_name)
+                .map_or(loc, |(_, l)| l);
             self.diags.push(
                 self.reg
                     .diagnostic(
@@ -657,11 +789,27 @@ impl Lowering<'_> {
         if let Some(Value::String(r)) = obj.get("$ref")
             && let Some(target) = self.resolve(r, loc)
         {
-            self.collect(&target, props, required, additional, closed, free_form, depth + 1);
+            self.collect(
+                &target,
+                props,
+                required,
+                additional,
+                closed,
+                free_form,
+                depth + 1,
+            );
         }
         if let Some(Value::Array(members)) = obj.get("allOf") {
             for i in 0..members.len() {
-                self.collect(&loc.child("allOf").index(i), props, required, additional, closed, free_form, depth + 1);
+                self.collect(
+                    &loc.child("allOf").index(i),
+                    props,
+                    required,
+                    additional,
+                    closed,
+                    free_form,
+                    depth + 1,
+                );
             }
         }
         if let Some(Value::Object(p)) = obj.get("properties") {
@@ -702,12 +850,19 @@ fn nullable(t: Ty) -> Ty {
 /// For `anyOf`/`oneOf` of exactly a schema and `{type: null}`, the index of the
 /// non-null branch.
 fn nullable_branch(obj: &Map<String, Value>) -> Option<usize> {
-    let key = if obj.contains_key("anyOf") { "anyOf" } else { "oneOf" };
+    let key = if obj.contains_key("anyOf") {
+        "anyOf"
+    } else {
+        "oneOf"
+    };
     let branches = obj.get(key)?.as_array()?;
     if branches.len() != 2 {
         return None;
     }
-    let is_null = |v: &Value| v.get("type") == Some(&Value::String("null".to_owned())) && v.as_object().is_some_and(|o| o.len() <= 2);
+    let is_null = |v: &Value| {
+        v.get("type") == Some(&Value::String("null".to_owned()))
+            && v.as_object().is_some_and(|o| o.len() <= 2)
+    };
     match (is_null(&branches[0]), is_null(&branches[1])) {
         (true, false) => Some(1),
         (false, true) => Some(0),
@@ -729,7 +884,11 @@ fn string_ty(obj: &Map<String, Value>) -> Ty {
 /// A type-name hint from a `$ref`: the last pointer segment or the file stem.
 fn ref_hint(r: &str) -> Option<String> {
     let (path, fragment) = r.split_once('#').unwrap_or((r, ""));
-    let last = fragment.rsplit('/').find(|s| !s.is_empty() && *s != "properties" && *s != "$defs");
-    let stem = std::path::Path::new(path).file_stem().map(|s| s.to_string_lossy().into_owned());
+    let last = fragment
+        .rsplit('/')
+        .find(|s| !s.is_empty() && *s != "properties" && *s != "$defs");
+    let stem = std::path::Path::new(path)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned());
     last.map(str::to_owned).or(stem).filter(|s| !s.is_empty())
 }

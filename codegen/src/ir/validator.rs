@@ -5,8 +5,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use url::Url;
 use std::path::PathBuf;
+use url::Url;
 
 use eventsmith_core::Num;
 use eventsmith_core::formats::Format;
@@ -106,7 +106,11 @@ pub enum CheckKind {
     Properties(Vec<(String, NodeId)>),
     PatternProperties(Vec<(String, NodeId)>),
     /// Applies to members matched by neither `properties` nor `patternProperties`.
-    AdditionalProperties { known: Vec<String>, patterns: Vec<String>, schema: NodeId },
+    AdditionalProperties {
+        known: Vec<String>,
+        patterns: Vec<String>,
+        schema: NodeId,
+    },
     PropertyNames(NodeId),
     MinProperties(u64),
     MaxProperties(u64),
@@ -114,8 +118,15 @@ pub enum CheckKind {
     DependentSchemas(Vec<(String, NodeId)>),
     PrefixItems(Vec<NodeId>),
     /// `items`, applying from index `start` (after `prefixItems`).
-    Items { start: usize, schema: NodeId },
-    Contains { schema: NodeId, min: u64, max: Option<u64> },
+    Items {
+        start: usize,
+        schema: NodeId,
+    },
+    Contains {
+        schema: NodeId,
+        min: u64,
+        max: Option<u64>,
+    },
     MinItems(u64),
     MaxItems(u64),
     UniqueItems,
@@ -134,7 +145,11 @@ pub enum CheckKind {
     Not(NodeId),
     /// `if` with its `then`/`else`. With neither it asserts nothing, but its
     /// annotations still count for `unevaluatedProperties`/`unevaluatedItems`.
-    IfThenElse { condition: NodeId, then: Option<NodeId>, otherwise: Option<NodeId> },
+    IfThenElse {
+        condition: NodeId,
+        then: Option<NodeId>,
+        otherwise: Option<NodeId>,
+    },
     /// `$ref`, and `$dynamicRef` resolved in the dynamic scope the node was
     /// lowered in.
     Ref(NodeId),
@@ -222,9 +237,18 @@ pub const ANNOTATIONS: &[&str] = &[
 
 /// Keywords eventsmith refuses, with the reason given to the user.
 pub const REFUSED: &[(&str, &str)] = &[
-    ("$recursiveRef", "`$recursiveRef` is draft 2019-09; use `$ref`"),
-    ("$recursiveAnchor", "`$recursiveAnchor` is draft 2019-09; use `$anchor`"),
-    ("dependencies", "`dependencies` is draft 7; use `dependentRequired` or `dependentSchemas`"),
+    (
+        "$recursiveRef",
+        "`$recursiveRef` is draft 2019-09; use `$ref`",
+    ),
+    (
+        "$recursiveAnchor",
+        "`$recursiveAnchor` is draft 2019-09; use `$anchor`",
+    ),
+    (
+        "dependencies",
+        "`dependencies` is draft 7; use `dependentRequired` or `dependentSchemas`",
+    ),
 ];
 
 impl Graph {
@@ -239,9 +263,23 @@ impl Graph {
     }
 
     /// Lowers the schema at `loc` (and everything it reaches), returning its node.
-    pub fn lower(&mut self, reg: &mut Registry, loc: &Loc, opts: &LowerOptions, diags: &mut Diagnostics) -> NodeId {
+    pub fn lower(
+        &mut self,
+        reg: &mut Registry,
+        loc: &Loc,
+        opts: &LowerOptions,
+        diags: &mut Diagnostics,
+    ) -> NodeId {
         let first_new = self.nodes.len();
-        let id = Lowerer { graph: self, reg, opts, diags, scope: Scope::new(), depth: 0 }.node(loc);
+        let id = Lowerer {
+            graph: self,
+            reg,
+            opts,
+            diags,
+            scope: Scope::new(),
+            depth: 0,
+        }
+        .node(loc);
         report_in_place_cycles(self, first_new, reg, diags);
         id
     }
@@ -271,7 +309,11 @@ impl Lowerer<'_> {
         }
         let id = self.graph.nodes.len();
         let origin = self.reg.display(loc, self.opts.relative_to.as_deref());
-        self.graph.nodes.push(Node { loc: loc.clone(), origin, body: Body::Always(true) });
+        self.graph.nodes.push(Node {
+            loc: loc.clone(),
+            origin,
+            body: Body::Always(true),
+        });
         let outer = std::mem::replace(&mut self.scope, key.1.clone());
         self.graph.by_loc.insert(key, id);
         let body = if self.depth >= MAX_SCHEMA_DEPTH {
@@ -300,7 +342,9 @@ impl Lowerer<'_> {
         let mut scope = self.scope.clone();
         let resource = self.reg.base(loc);
         for (name, _) in self.reg.dynamic_anchors(&resource) {
-            scope.entry(name.clone()).or_insert_with(|| resource.clone());
+            scope
+                .entry(name.clone())
+                .or_insert_with(|| resource.clone());
         }
         scope
     }
@@ -309,14 +353,25 @@ impl Lowerer<'_> {
     /// leads: when `initial` declares the `$dynamicAnchor` the fragment
     /// names, the outermost resource in scope declaring it; else `initial`.
     fn dynamic_target(&self, reference: &str, initial: &Loc) -> Loc {
-        let Some((_, fragment)) = reference.split_once('#') else { return initial.clone() };
-        let declared = self.reg.value(initial).and_then(|v| v.get("$dynamicAnchor")).and_then(Value::as_str);
+        let Some((_, fragment)) = reference.split_once('#') else {
+            return initial.clone();
+        };
+        let declared = self
+            .reg
+            .value(initial)
+            .and_then(|v| v.get("$dynamicAnchor"))
+            .and_then(Value::as_str);
         if fragment.is_empty() || fragment.starts_with('/') || declared != Some(fragment) {
             return initial.clone();
         }
         self.scope
             .get(fragment)
-            .and_then(|resource| self.reg.dynamic_anchors(resource).iter().find(|(name, _)| name == fragment))
+            .and_then(|resource| {
+                self.reg
+                    .dynamic_anchors(resource)
+                    .iter()
+                    .find(|(name, _)| name == fragment)
+            })
             .map_or_else(|| initial.clone(), |(_, loc)| loc.clone())
     }
 
@@ -325,13 +380,20 @@ impl Lowerer<'_> {
             Some(Value::Bool(b)) => Body::Always(b),
             Some(Value::Object(obj)) => {
                 let checks = self.checks(loc, &obj);
-                if checks.is_empty() { Body::Always(true) } else { Body::Checks(checks) }
+                if checks.is_empty() {
+                    Body::Always(true)
+                } else {
+                    Body::Checks(checks)
+                }
             }
             Some(other) => {
                 self.error(
                     loc,
                     "invalid-schema",
-                    format!("a schema must be an object or a boolean, found {}", eventsmith_core::validation::type_name(&other)),
+                    format!(
+                        "a schema must be an object or a boolean, found {}",
+                        eventsmith_core::validation::type_name(&other)
+                    ),
                 );
                 Body::Always(true)
             }
@@ -345,7 +407,9 @@ impl Lowerer<'_> {
     }
 
     fn error_with_hint(&mut self, loc: &Loc, code: &'static str, message: String, hint: &str) {
-        let d = self.reg.diagnostic(Diagnostic::error(code, message).with_hint(hint), loc);
+        let d = self
+            .reg
+            .diagnostic(Diagnostic::error(code, message).with_hint(hint), loc);
         self.diags.push(d);
     }
 
@@ -354,7 +418,11 @@ impl Lowerer<'_> {
     }
 
     fn check(&self, loc: &Loc, keyword: &'static str, kind: CheckKind) -> Check {
-        Check { keyword, schema_path: self.path(&loc.child(keyword)), kind }
+        Check {
+            keyword,
+            schema_path: self.path(&loc.child(keyword)),
+            kind,
+        }
     }
 
     fn checks(&mut self, loc: &Loc, obj: &Map<String, Value>) -> Vec<Check> {
@@ -373,7 +441,11 @@ impl Lowerer<'_> {
             let k = key.as_str();
             let at = loc.child(k);
             if let Some((_, why)) = REFUSED.iter().find(|(name, _)| *name == k) {
-                self.error(&at, "unsupported-keyword", format!("`{k}` is not supported: {why}"));
+                self.error(
+                    &at,
+                    "unsupported-keyword",
+                    format!("`{k}` is not supported: {why}"),
+                );
                 continue;
             }
             let kind = match k {
@@ -404,13 +476,21 @@ impl Lowerer<'_> {
                 }
                 "additionalProperties" => {
                     let schema = self.node(&at);
-                    let known = obj.get("properties").and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default();
+                    let known = obj
+                        .get("properties")
+                        .and_then(Value::as_object)
+                        .map(|m| m.keys().cloned().collect())
+                        .unwrap_or_default();
                     let patterns = obj
                         .get("patternProperties")
                         .and_then(Value::as_object)
                         .map(|m| m.keys().cloned().collect())
                         .unwrap_or_default();
-                    Some(CheckKind::AdditionalProperties { known, patterns, schema })
+                    Some(CheckKind::AdditionalProperties {
+                        known,
+                        patterns,
+                        schema,
+                    })
                 }
                 "propertyNames" => Some(CheckKind::PropertyNames(self.node(&at))),
                 "minProperties" => self.count(&at, value).map(CheckKind::MinProperties),
@@ -430,7 +510,10 @@ impl Lowerer<'_> {
                 "dependentSchemas" => self.schema_map(&at, value).map(CheckKind::DependentSchemas),
                 "prefixItems" => self.schema_list(&at, value).map(CheckKind::PrefixItems),
                 "items" => {
-                    let start = obj.get("prefixItems").and_then(Value::as_array).map_or(0, Vec::len);
+                    let start = obj
+                        .get("prefixItems")
+                        .and_then(Value::as_array)
+                        .map_or(0, Vec::len);
                     if value.is_array() {
                         self.error_with_hint(
                             &at,
@@ -440,7 +523,10 @@ impl Lowerer<'_> {
                         );
                         None
                     } else {
-                        Some(CheckKind::Items { start, schema: self.node(&at) })
+                        Some(CheckKind::Items {
+                            start,
+                            schema: self.node(&at),
+                        })
                     }
                 }
                 "contains" => {
@@ -449,7 +535,9 @@ impl Lowerer<'_> {
                         Some(v) => self.count(&loc.child("minContains"), v).unwrap_or(1),
                         None => 1,
                     };
-                    let max = obj.get("maxContains").and_then(|v| self.count(&loc.child("maxContains"), v));
+                    let max = obj
+                        .get("maxContains")
+                        .and_then(|v| self.count(&loc.child("maxContains"), v));
                     Some(CheckKind::Contains { schema, min, max })
                 }
                 // Read together with `contains`; alone they assert nothing.
@@ -497,7 +585,11 @@ impl Lowerer<'_> {
                     let condition = self.node(&at);
                     let then = obj.get("then").map(|_| self.node(&loc.child("then")));
                     let otherwise = obj.get("else").map(|_| self.node(&loc.child("else")));
-                    Some(CheckKind::IfThenElse { condition, then, otherwise })
+                    Some(CheckKind::IfThenElse {
+                        condition,
+                        then,
+                        otherwise,
+                    })
                 }
                 // Without `if` they do nothing (2020-12 §10.2.2); still compile them
                 // so their own errors are reported.
@@ -578,9 +670,17 @@ impl Lowerer<'_> {
     }
 
     fn bad(&mut self, at: &Loc, expected: &str) -> Option<CheckKind> {
-        let found = self.reg.value(at).map(eventsmith_core::validation::preview).unwrap_or_default();
+        let found = self
+            .reg
+            .value(at)
+            .map(eventsmith_core::validation::preview)
+            .unwrap_or_default();
         let keyword = at.pointer.rsplit('/').next().unwrap_or_default().to_owned();
-        self.error(at, "invalid-schema", format!("`{keyword}` must be {expected}, found {found}"));
+        self.error(
+            at,
+            "invalid-schema",
+            format!("`{keyword}` must be {expected}, found {found}"),
+        );
         None
     }
 
@@ -603,9 +703,12 @@ impl Lowerer<'_> {
 
     fn strings(&mut self, at: &Loc, value: &Value) -> Option<Vec<String>> {
         match value {
-            Value::Array(items) if items.iter().all(Value::is_string) => {
-                Some(items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
-            }
+            Value::Array(items) if items.iter().all(Value::is_string) => Some(
+                items
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect(),
+            ),
             _ => {
                 self.bad(at, "an array of strings");
                 None
@@ -615,7 +718,10 @@ impl Lowerer<'_> {
 
     fn count(&mut self, at: &Loc, value: &Value) -> Option<u64> {
         match value {
-            Value::Number(n) if eventsmith_core::validation::is_integer(n) && n.as_f64().is_some_and(|f| f >= 0.0) => {
+            Value::Number(n)
+                if eventsmith_core::validation::is_integer(n)
+                    && n.as_f64().is_some_and(|f| f >= 0.0) =>
+            {
                 n.as_u64().or_else(|| n.as_f64().map(|f| f as u64))
             }
             _ => {
@@ -637,7 +743,11 @@ impl Lowerer<'_> {
 
     fn schema_map(&mut self, at: &Loc, value: &Value) -> Option<Vec<(String, NodeId)>> {
         match value {
-            Value::Object(map) => Some(map.keys().map(|name| (name.clone(), self.node(&at.child(name)))).collect()),
+            Value::Object(map) => Some(
+                map.keys()
+                    .map(|name| (name.clone(), self.node(&at.child(name))))
+                    .collect(),
+            ),
             _ => {
                 self.bad(at, "an object of schemas");
                 None
@@ -647,7 +757,9 @@ impl Lowerer<'_> {
 
     fn schema_list(&mut self, at: &Loc, value: &Value) -> Option<Vec<NodeId>> {
         match value {
-            Value::Array(items) if !items.is_empty() => Some((0..items.len()).map(|i| self.node(&at.index(i))).collect()),
+            Value::Array(items) if !items.is_empty() => {
+                Some((0..items.len()).map(|i| self.node(&at.index(i))).collect())
+            }
             _ => {
                 self.bad(at, "a non-empty array of schemas");
                 None
@@ -659,7 +771,11 @@ impl Lowerer<'_> {
         match eventsmith_core::validation::compile_pattern(pattern) {
             Ok(_) => true,
             Err(e) => {
-                self.error(at, "invalid-pattern", format!("/{pattern}/ is not a valid ECMA-262 regular expression: {e}"));
+                self.error(
+                    at,
+                    "invalid-pattern",
+                    format!("/{pattern}/ is not a valid ECMA-262 regular expression: {e}"),
+                );
                 false
             }
         }
@@ -744,9 +860,14 @@ fn in_place_targets(kind: &CheckKind) -> Vec<NodeId> {
         CheckKind::Ref(n) | CheckKind::Not(n) => vec![*n],
         CheckKind::AllOf(ns) | CheckKind::AnyOf(ns) | CheckKind::OneOf(ns) => ns.clone(),
         CheckKind::DependentSchemas(ns) => ns.iter().map(|(_, n)| *n).collect(),
-        CheckKind::IfThenElse { condition, then, otherwise } => {
-            std::iter::once(*condition).chain(*then).chain(*otherwise).collect()
-        }
+        CheckKind::IfThenElse {
+            condition,
+            then,
+            otherwise,
+        } => std::iter::once(*condition)
+            .chain(*then)
+            .chain(*otherwise)
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -758,13 +879,22 @@ fn in_place_targets(kind: &CheckKind) -> Vec<NodeId> {
 /// `properties`/`items` is ordinary recursion and ends with the payload.
 /// Nodes created by an earlier `lower` call cannot point at later ones, so a
 /// cycle through a new node lies entirely among the new nodes.
-fn report_in_place_cycles(graph: &Graph, first_new: NodeId, reg: &Registry, diags: &mut Diagnostics) {
+fn report_in_place_cycles(
+    graph: &Graph,
+    first_new: NodeId,
+    reg: &Registry,
+    diags: &mut Diagnostics,
+) {
     // Edges of a node: (target, keyword of the check that leads there).
     let edges = |id: NodeId| -> Vec<(NodeId, &'static str)> {
         match graph.nodes.get(id).map(|n| &n.body) {
             Some(Body::Checks(checks)) => checks
                 .iter()
-                .flat_map(|c| in_place_targets(&c.kind).into_iter().map(move |t| (t, c.keyword)))
+                .flat_map(|c| {
+                    in_place_targets(&c.kind)
+                        .into_iter()
+                        .map(move |t| (t, c.keyword))
+                })
                 .filter(|(t, _)| *t >= first_new)
                 .collect(),
             _ => Vec::new(),
@@ -803,9 +933,16 @@ fn report_in_place_cycles(graph: &Graph, first_new: NodeId, reg: &Registry, diag
                 Some(1) => {
                     let origin = |n: NodeId| graph.nodes.get(n).map_or("?", |x| x.origin.as_str());
                     let from = stack.iter().position(|(n, _, _)| *n == target).unwrap_or(0);
-                    let mut path: Vec<&str> = stack.get(from..).unwrap_or_default().iter().map(|(n, _, _)| origin(*n)).collect();
+                    let mut path: Vec<&str> = stack
+                        .get(from..)
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|(n, _, _)| origin(*n))
+                        .collect();
                     path.push(origin(target));
-                    let Some(at) = graph.nodes.get(node).map(|n| n.loc.child(keyword)) else { continue };
+                    let Some(at) = graph.nodes.get(node).map(|n| n.loc.child(keyword)) else {
+                        continue;
+                    };
                     let message = if path.len() == 2 {
                         format!(
                             "this `{keyword}` applies the schema it is in ({}) to the same value again, so validation would never end",
@@ -813,9 +950,19 @@ fn report_in_place_cycles(graph: &Graph, first_new: NodeId, reg: &Registry, diag
                         )
                     } else {
                         // Within one file, show the pointers only.
-                        let file = path.first().and_then(|p| p.split_once('#')).map_or("", |(f, _)| f);
-                        let short: Vec<&str> = path.iter().map(|p| p.strip_prefix(file).unwrap_or(p)).collect();
-                        let in_file = if short.iter().all(|p| p.starts_with('#')) { format!(" (in {file})") } else { String::new() };
+                        let file = path
+                            .first()
+                            .and_then(|p| p.split_once('#'))
+                            .map_or("", |(f, _)| f);
+                        let short: Vec<&str> = path
+                            .iter()
+                            .map(|p| p.strip_prefix(file).unwrap_or(p))
+                            .collect();
+                        let in_file = if short.iter().all(|p| p.starts_with('#')) {
+                            format!(" (in {file})")
+                        } else {
+                            String::new()
+                        };
                         format!(
                             "`{keyword}` closes a cycle that never descends into a property or item: {}{in_file}; validation would never end",
                             short.join(" -> ")

@@ -125,7 +125,10 @@ pub struct EventVersion {
 impl EventVersion {
     /// The schema's root location.
     pub fn root(&self) -> Loc {
-        Loc { doc: self.doc, pointer: String::new() }
+        Loc {
+            doc: self.doc,
+            pointer: String::new(),
+        }
     }
 }
 
@@ -196,12 +199,24 @@ impl Catalog {
     pub fn load(root: &Path, diags: &mut Diagnostics) -> Catalog {
         // Absolute, so files reached by `$ref` (file URLs) and files found by
         // walking the directory have paths of one kind.
-        let root = &std::fs::canonicalize(root).or_else(|_| std::path::absolute(root)).unwrap_or_else(|_| root.to_owned());
-        let mut catalog = Catalog { root: root.to_owned(), sources: Vec::new(), registry: Registry::new() };
+        let root = &std::fs::canonicalize(root)
+            .or_else(|_| std::path::absolute(root))
+            .unwrap_or_else(|_| root.to_owned());
+        let mut catalog = Catalog {
+            root: root.to_owned(),
+            sources: Vec::new(),
+            registry: Registry::new(),
+        };
         let entries = match sorted_entries(root) {
             Ok(e) => e,
             Err(e) => {
-                diags.push(Diagnostic::error("unreadable-catalog", format!("cannot read the catalog directory: {e}")).in_file(root));
+                diags.push(
+                    Diagnostic::error(
+                        "unreadable-catalog",
+                        format!("cannot read the catalog directory: {e}"),
+                    )
+                    .in_file(root),
+                );
                 return catalog;
             }
         };
@@ -237,12 +252,17 @@ fn sorted_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 }
 
 fn file_name(p: &Path) -> String {
-    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 fn load_source(dir: &Path, reg: &mut Registry, diags: &mut Diagnostics) -> Option<Source> {
     let name = file_name(dir);
-    let config_path = ["source.yaml", "source.yml", "source.json"].iter().map(|f| dir.join(f)).find(|p| p.is_file());
+    let config_path = ["source.yaml", "source.yml", "source.json"]
+        .iter()
+        .map(|f| dir.join(f))
+        .find(|p| p.is_file());
     let Some(config_path) = config_path else {
         diags.push(
             Diagnostic::error("missing-source-file", format!("source directory \"{name}\" has no source.yaml"))
@@ -260,7 +280,10 @@ fn load_source(dir: &Path, reg: &mut Registry, diags: &mut Diagnostics) -> Optio
     };
     let before = diags.0.len();
     let Value::Object(obj) = &config.value else {
-        diags.push(config.diagnostic(Diagnostic::error("invalid-source-file", "source.yaml must be a mapping"), ""));
+        diags.push(config.diagnostic(
+            Diagnostic::error("invalid-source-file", "source.yaml must be a mapping"),
+            "",
+        ));
         return None;
     };
     const KNOWN: &[&str] = &[
@@ -277,11 +300,16 @@ fn load_source(dir: &Path, reg: &mut Registry, diags: &mut Diagnostics) -> Optio
     ];
     for key in obj.keys() {
         if !KNOWN.contains(&key.as_str()) {
-            diags.push(config.diagnostic(
-                Diagnostic::error("invalid-source-file", format!("unknown key \"{key}\" in source.yaml"))
+            diags.push(
+                config.diagnostic(
+                    Diagnostic::error(
+                        "invalid-source-file",
+                        format!("unknown key \"{key}\" in source.yaml"),
+                    )
                     .with_hint(format!("known keys: {}", KNOWN.join(", "))),
-                &format!("/{key}"),
-            ));
+                    &format!("/{key}"),
+                ),
+            );
         }
     }
     let text = |key: &str, default: Option<&str>, diags: &mut Diagnostics| -> Option<String> {
@@ -289,11 +317,18 @@ fn load_source(dir: &Path, reg: &mut Registry, diags: &mut Diagnostics) -> Optio
             Some(Value::String(s)) => Some(s.clone()),
             None => {
                 if default.is_none() {
-                    diags.push(config.diagnostic(
-                        Diagnostic::error("invalid-source-file", format!("source.yaml lacks the required key \"{key}\""))
-                            .with_hint(format!("add `{key}:`; docs/catalog-format.md describes it")),
-                        "",
-                    ));
+                    diags.push(
+                        config.diagnostic(
+                            Diagnostic::error(
+                                "invalid-source-file",
+                                format!("source.yaml lacks the required key \"{key}\""),
+                            )
+                            .with_hint(format!(
+                                "add `{key}:`; docs/catalog-format.md describes it"
+                            )),
+                            "",
+                        ),
+                    );
                 }
                 default.map(str::to_owned)
             }
@@ -301,7 +336,10 @@ fn load_source(dir: &Path, reg: &mut Registry, diags: &mut Diagnostics) -> Optio
                 diags.push(config.diagnostic(
                     Diagnostic::error(
                         "invalid-source-file",
-                        format!("\"{key}\" must be a string, found {}", eventsmith_core::validation::type_name(other)),
+                        format!(
+                            "\"{key}\" must be a string, found {}",
+                            eventsmith_core::validation::type_name(other)
+                        ),
                     ),
                     &format!("/{key}"),
                 ));
@@ -329,7 +367,10 @@ fn load_source(dir: &Path, reg: &mut Registry, diags: &mut Diagnostics) -> Optio
         Some("calendar") => Some(Versioning::Calendar),
         Some(other) => {
             diags.push(config.diagnostic(
-                Diagnostic::error("invalid-source-file", format!("versioning must be \"semver\" or \"calendar\", found \"{other}\"")),
+                Diagnostic::error(
+                    "invalid-source-file",
+                    format!("versioning must be \"semver\" or \"calendar\", found \"{other}\""),
+                ),
                 "/versioning",
             ));
             None
@@ -341,16 +382,29 @@ fn load_source(dir: &Path, reg: &mut Registry, diags: &mut Diagnostics) -> Optio
     let type_prefix = text("type_prefix", Some(""), diags).unwrap_or_default();
     let title = text("title", Some(&name), diags).unwrap_or_default();
     let description = text("description", Some(""), diags).unwrap_or_default();
-    let envelope = text("envelope", Some(""), diags).filter(|s| !s.is_empty()).map(|s| dir.join(s));
+    let envelope = text("envelope", Some(""), diags)
+        .filter(|s| !s.is_empty())
+        .map(|s| dir.join(s));
     let gaps = parse_annotated_list(&config, "gaps", 3, diags);
-    let gaps = gaps.into_iter().map(|(k, v)| ((k[0].clone(), k[1].clone(), k[2].clone()), v)).collect();
+    let gaps = gaps
+        .into_iter()
+        .map(|(k, v)| ((k[0].clone(), k[1].clone(), k[2].clone()), v))
+        .collect();
     let rollbacks = parse_annotated_list(&config, "rollbacks", 2, diags);
-    let rollbacks = rollbacks.into_iter().map(|(k, v)| ((k[0].clone(), k[1].clone()), v)).collect();
+    let rollbacks = rollbacks
+        .into_iter()
+        .map(|(k, v)| ((k[0].clone(), k[1].clone()), v))
+        .collect();
     if ident::module_name(&name).is_none() {
         diags.push(
-            Diagnostic::error("invalid-name", format!("source directory \"{name}\" cannot become a Rust module name"))
-                .in_file(dir)
-                .with_hint("use lower-case ASCII letters, digits and underscores, starting with a letter"),
+            Diagnostic::error(
+                "invalid-name",
+                format!("source directory \"{name}\" cannot become a Rust module name"),
+            )
+            .in_file(dir)
+            .with_hint(
+                "use lower-case ASCII letters, digits and underscores, starting with a letter",
+            ),
         );
     }
     let versioning = versioning?;
@@ -361,7 +415,10 @@ fn load_source(dir: &Path, reg: &mut Registry, diags: &mut Diagnostics) -> Optio
     let envelope_doc = match &envelope {
         Some(path) if !path.is_file() => {
             diags.push(config.diagnostic(
-                Diagnostic::error("invalid-source-file", format!("the envelope file {} does not exist", path.display())),
+                Diagnostic::error(
+                    "invalid-source-file",
+                    format!("the envelope file {} does not exist", path.display()),
+                ),
                 "/envelope",
             ));
             return None;
@@ -395,7 +452,10 @@ fn load_source(dir: &Path, reg: &mut Registry, diags: &mut Diagnostics) -> Optio
     let entries = match sorted_entries(dir) {
         Ok(e) => e,
         Err(e) => {
-            diags.push(Diagnostic::error("unreadable-catalog", format!("cannot read directory: {e}")).in_file(dir));
+            diags.push(
+                Diagnostic::error("unreadable-catalog", format!("cannot read directory: {e}"))
+                    .in_file(dir),
+            );
             return None;
         }
     };
@@ -407,9 +467,12 @@ fn load_source(dir: &Path, reg: &mut Registry, diags: &mut Diagnostics) -> Optio
         }
         let Some(module) = ident::module_name(&dir_name) else {
             diags.push(
-                Diagnostic::error("invalid-name", format!("event type directory \"{dir_name}\" cannot become a Rust module name"))
-                    .in_file(&event_dir)
-                    .with_hint("use ASCII letters, digits, `.`, `-` and `_`, starting with a letter"),
+                Diagnostic::error(
+                    "invalid-name",
+                    format!("event type directory \"{dir_name}\" cannot become a Rust module name"),
+                )
+                .in_file(&event_dir)
+                .with_hint("use ASCII letters, digits, `.`, `-` and `_`, starting with a letter"),
             );
             continue;
         };
@@ -424,7 +487,15 @@ fn load_source(dir: &Path, reg: &mut Registry, diags: &mut Diagnostics) -> Optio
             );
             continue;
         }
-        if let Some(event) = load_event_type(&source, &event_dir, &dir_name, module, envelope_doc, reg, diags) {
+        if let Some(event) = load_event_type(
+            &source,
+            &event_dir,
+            &dir_name,
+            module,
+            envelope_doc,
+            reg,
+            diags,
+        ) {
             source.events.push(event);
         }
     }
@@ -439,24 +510,41 @@ fn parse_annotated_list(
     diags: &mut Diagnostics,
 ) -> Vec<(Vec<String>, String)> {
     let mut out = Vec::new();
-    let Some(value) = config.value.get(key) else { return out };
+    let Some(value) = config.value.get(key) else {
+        return out;
+    };
     let Some(items) = value.as_array() else {
-        diags.push(config.diagnostic(Diagnostic::error("invalid-source-file", format!("\"{key}\" must be a list")), &format!("/{key}")));
+        diags.push(config.diagnostic(
+            Diagnostic::error("invalid-source-file", format!("\"{key}\" must be a list")),
+            &format!("/{key}"),
+        ));
         return out;
     };
     for (i, item) in items.iter().enumerate() {
         let pointer = format!("/{key}/{i}");
         let parsed = item.as_str().and_then(|s| {
             let (head, reason) = s.split_once(':')?;
-            let words: Vec<String> = head.split_whitespace().filter(|w| *w != "->").map(str::to_owned).collect();
-            (words.len() == parts && !reason.trim().is_empty()).then(|| (words, reason.trim().to_owned()))
+            let words: Vec<String> = head
+                .split_whitespace()
+                .filter(|w| *w != "->")
+                .map(str::to_owned)
+                .collect();
+            (words.len() == parts && !reason.trim().is_empty())
+                .then(|| (words, reason.trim().to_owned()))
         });
         match parsed {
             Some(p) => out.push(p),
             None => {
-                let shape = if parts == 3 { "\"<event_type> <from> -> <to>: <reason>\"" } else { "\"<event_type> <version>: <reason>\"" };
+                let shape = if parts == 3 {
+                    "\"<event_type> <from> -> <to>: <reason>\""
+                } else {
+                    "\"<event_type> <version>: <reason>\""
+                };
                 diags.push(config.diagnostic(
-                    Diagnostic::error("invalid-source-file", format!("each entry of \"{key}\" must read {shape}")),
+                    Diagnostic::error(
+                        "invalid-source-file",
+                        format!("each entry of \"{key}\" must read {shape}"),
+                    ),
                     &pointer,
                 ));
             }
@@ -481,21 +569,31 @@ fn load_event_type(
         let Some(_) = Syntax::of(path) else {
             if !file_name(path).starts_with('.') && file_name(path) != "README.md" {
                 diags.push(
-                    Diagnostic::error("unexpected-file", format!("\"{}\" is not a .json or .yaml schema", file_name(path)))
-                        .in_file(path)
-                        .with_hint("version files are named <version>.json or <version>.yaml"),
+                    Diagnostic::error(
+                        "unexpected-file",
+                        format!("\"{}\" is not a .json or .yaml schema", file_name(path)),
+                    )
+                    .in_file(path)
+                    .with_hint("version files are named <version>.json or <version>.yaml"),
                 );
             }
             continue;
         };
-        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         match Version::parse(&stem, source.versioning) {
             Ok(version) => {
                 if let Some(previous) = by_version.insert(version, path.clone()) {
                     diags.push(
                         Diagnostic::error(
                             "duplicate-version",
-                            format!("version {version} is defined twice: {} and {}", file_name(&previous), file_name(path)),
+                            format!(
+                                "version {version} is defined twice: {} and {}",
+                                file_name(&previous),
+                                file_name(path)
+                            ),
                         )
                         .in_file(path)
                         .with_hint("keep one file per version"),
@@ -507,23 +605,35 @@ fn load_event_type(
                     Versioning::Semver => "MAJOR.MINOR.PATCH, e.g. 1.3.0.json",
                     Versioning::Calendar => "a date YYYY-MM-DD, e.g. 2024-12-20.json",
                 };
-                let hint = match stem.strip_prefix(['v', 'V']).map(|rest| Version::parse(rest, source.versioning)) {
-                    Some(Ok(v)) => format!("drop the leading `v`: {v}.{}", path.extension().unwrap_or_default().to_string_lossy()),
+                let hint = match stem
+                    .strip_prefix(['v', 'V'])
+                    .map(|rest| Version::parse(rest, source.versioning))
+                {
+                    Some(Ok(v)) => format!(
+                        "drop the leading `v`: {v}.{}",
+                        path.extension().unwrap_or_default().to_string_lossy()
+                    ),
                     _ => format!("name version files {expected}"),
                 };
                 diags.push(
-                    Diagnostic::error("bad-version-file-name", format!("\"{}\" is not a version file name: {why}", file_name(path)))
-                        .in_file(path)
-                        .with_hint(hint),
+                    Diagnostic::error(
+                        "bad-version-file-name",
+                        format!("\"{}\" is not a version file name: {why}", file_name(path)),
+                    )
+                    .in_file(path)
+                    .with_hint(hint),
                 );
             }
         }
     }
     if by_version.is_empty() {
         diags.push(
-            Diagnostic::error("no-versions", format!("event type \"{dir_name}\" has no version file"))
-                .in_file(dir)
-                .with_hint("add <version>.json"),
+            Diagnostic::error(
+                "no-versions",
+                format!("event type \"{dir_name}\" has no version file"),
+            )
+            .in_file(dir)
+            .with_hint("add <version>.json"),
         );
         return None;
     }
@@ -539,25 +649,52 @@ fn load_event_type(
         };
         if !reg.doc(doc).value.is_object() {
             diags.push(reg.doc(doc).diagnostic(
-                Diagnostic::error("invalid-schema", "an event version schema must be a JSON object"),
+                Diagnostic::error(
+                    "invalid-schema",
+                    "an event version schema must be a JSON object",
+                ),
                 "",
             ));
             continue;
         }
         merge_envelope(reg, doc, envelope, &source.type_field, &type_value);
         let deprecated = reg.doc(doc).value.get("deprecated") == Some(&Value::Bool(true));
-        let examples = examples.iter().filter(|e| e.version == version).cloned().collect();
-        versions.push(EventVersion { version, file, doc, deprecated, examples });
+        let examples = examples
+            .iter()
+            .filter(|e| e.version == version)
+            .cloned()
+            .collect();
+        versions.push(EventVersion {
+            version,
+            file,
+            doc,
+            deprecated,
+            examples,
+        });
     }
-    Some(EventType { dir: dir_name.to_owned(), type_value, rust_name: ident::type_name(&module), module, versions })
+    Some(EventType {
+        dir: dir_name.to_owned(),
+        type_value,
+        rust_name: ident::type_name(&module),
+        module,
+        versions,
+    })
 }
 
 /// Merges the envelope's top-level `properties` and `required` into a version
 /// document (as `$ref`s to the envelope, so their docs and types are shared)
 /// and pins the type field to the event's type value.
-fn merge_envelope(reg: &mut Registry, doc: DocId, envelope: Option<DocId>, type_field: &str, type_value: &str) {
+fn merge_envelope(
+    reg: &mut Registry,
+    doc: DocId,
+    envelope: Option<DocId>,
+    type_field: &str,
+    type_value: &str,
+) {
     let mut value = reg.doc(doc).value.clone();
-    let Some(obj) = value.as_object_mut() else { return };
+    let Some(obj) = value.as_object_mut() else {
+        return;
+    };
     let mut properties = match obj.remove("properties") {
         Some(Value::Object(p)) => p,
         Some(other) => {
@@ -575,8 +712,14 @@ fn merge_envelope(reg: &mut Registry, doc: DocId, envelope: Option<DocId>, type_
         if let Some(Value::Object(env_props)) = env_value.get("properties") {
             for name in env_props.keys() {
                 if !properties.contains_key(name) {
-                    let pointer = format!("/properties/{}", eventsmith_core::validation::escape_pointer_segment(name));
-                    merged.insert(name.clone(), json!({ "$ref": format!("{env_url}#{pointer}") }));
+                    let pointer = format!(
+                        "/properties/{}",
+                        eventsmith_core::validation::escape_pointer_segment(name)
+                    );
+                    merged.insert(
+                        name.clone(),
+                        json!({ "$ref": format!("{env_url}#{pointer}") }),
+                    );
                 }
             }
         }
@@ -606,7 +749,8 @@ fn merge_envelope(reg: &mut Registry, doc: DocId, envelope: Option<DocId>, type_
         obj.insert("required".to_owned(), Value::Array(required));
     }
     if envelope.is_some() || obj.get("type").is_none() {
-        obj.entry("type").or_insert_with(|| Value::String("object".to_owned()));
+        obj.entry("type")
+            .or_insert_with(|| Value::String("object".to_owned()));
     }
     reg.replace_value(doc, value);
 }
@@ -625,40 +769,64 @@ fn load_examples(
     let invalid_dir = examples_dir.join("invalid");
     let expected = load_expected(&invalid_dir, diags);
     for (folder, invalid) in [(examples_dir.clone(), false), (invalid_dir.clone(), true)] {
-        let Ok(entries) = sorted_entries(&folder) else { continue };
+        let Ok(entries) = sorted_entries(&folder) else {
+            continue;
+        };
         for path in entries.iter().filter(|p| p.is_file()) {
             let name = file_name(path);
-            if name == "expected.yaml" || name == "SOURCES.md" || name == "README.md" || name.starts_with('.') {
+            if name == "expected.yaml"
+                || name == "SOURCES.md"
+                || name == "README.md"
+                || name.starts_with('.')
+            {
                 continue;
             }
             let Some(syntax) = Syntax::of(path) else {
-                diags.push(Diagnostic::error("unexpected-file", format!("\"{name}\" is not a .json or .yaml example")).in_file(path));
+                diags.push(
+                    Diagnostic::error(
+                        "unexpected-file",
+                        format!("\"{name}\" is not a .json or .yaml example"),
+                    )
+                    .in_file(path),
+                );
                 continue;
             };
-            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let version_text = version_prefix(&stem, source.versioning);
             let version = match Version::parse(version_text, source.versioning) {
                 Ok(v) => v,
                 Err(why) => {
                     diags.push(
-                        Diagnostic::error("bad-example-name", format!("example \"{name}\" does not start with a version: {why}"))
-                            .in_file(path)
-                            .with_hint("name examples <version>.json or <version>-<name>.json"),
+                        Diagnostic::error(
+                            "bad-example-name",
+                            format!("example \"{name}\" does not start with a version: {why}"),
+                        )
+                        .in_file(path)
+                        .with_hint("name examples <version>.json or <version>-<name>.json"),
                     );
                     continue;
                 }
             };
             if !versions.contains_key(&version) {
                 diags.push(
-                    Diagnostic::error("example-without-schema", format!("example \"{name}\" is for version {version}, which has no schema"))
-                        .in_file(path),
+                    Diagnostic::error(
+                        "example-without-schema",
+                        format!("example \"{name}\" is for version {version}, which has no schema"),
+                    )
+                    .in_file(path),
                 );
                 continue;
             }
             let text = match std::fs::read_to_string(path) {
                 Ok(t) => t,
                 Err(e) => {
-                    diags.push(Diagnostic::error("unreadable-file", format!("cannot read example: {e}")).in_file(path));
+                    diags.push(
+                        Diagnostic::error("unreadable-file", format!("cannot read example: {e}"))
+                            .in_file(path),
+                    );
                     continue;
                 }
             };
@@ -698,14 +866,22 @@ fn load_examples(
             } else {
                 Expectation::Valid
             };
-            out.push(Example { path: path.clone(), version, value: doc.value, expect });
+            out.push(Example {
+                path: path.clone(),
+                version,
+                value: doc.value,
+                expect,
+            });
         }
     }
     for name in expected.keys() {
         if !invalid_dir.join(name).is_file() {
             diags.push(
-                Diagnostic::error("stale-expectation", format!("expected.yaml lists \"{name}\", which does not exist"))
-                    .in_file(invalid_dir.join("expected.yaml")),
+                Diagnostic::error(
+                    "stale-expectation",
+                    format!("expected.yaml lists \"{name}\", which does not exist"),
+                )
+                .in_file(invalid_dir.join("expected.yaml")),
             );
         }
     }
@@ -718,7 +894,11 @@ fn version_prefix(stem: &str, scheme: Versioning) -> &str {
         Versioning::Semver => stem.split_once('-').map_or(stem, |(v, _)| v),
         // A date has two '-'; the name follows a third.
         Versioning::Calendar => {
-            if stem.len() > 10 && stem.as_bytes().get(10) == Some(&b'-') { &stem[..10] } else { stem }
+            if stem.len() > 10 && stem.as_bytes().get(10) == Some(&b'-') {
+                &stem[..10]
+            } else {
+                stem
+            }
         }
     }
 }
@@ -737,17 +917,33 @@ fn load_expected(invalid_dir: &Path, diags: &mut Diagnostics) -> BTreeMap<String
         }
     };
     let Some(map) = doc.value.as_object() else {
-        diags.push(doc.diagnostic(Diagnostic::error("invalid-expectation", "expected.yaml must map file names to expectations"), ""));
+        diags.push(doc.diagnostic(
+            Diagnostic::error(
+                "invalid-expectation",
+                "expected.yaml must map file names to expectations",
+            ),
+            "",
+        ));
         return out;
     };
     for (file, spec) in map {
-        let at = format!("/{}", eventsmith_core::validation::escape_pointer_segment(file));
-        let reason = spec.get("reason").and_then(Value::as_str).unwrap_or_default().to_owned();
+        let at = format!(
+            "/{}",
+            eventsmith_core::validation::escape_pointer_segment(file)
+        );
+        let reason = spec
+            .get("reason")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
         let mut errors = Vec::new();
         let mut ok = !reason.is_empty();
         if let Some(list) = spec.get("errors").and_then(Value::as_array) {
             for e in list {
-                match (e.get("instance_path").and_then(Value::as_str), e.get("keyword").and_then(Value::as_str)) {
+                match (
+                    e.get("instance_path").and_then(Value::as_str),
+                    e.get("keyword").and_then(Value::as_str),
+                ) {
                     (Some(p), Some(k)) => errors.push((p.to_owned(), k.to_owned())),
                     _ => ok = false,
                 }
@@ -783,7 +979,10 @@ fn expand_partials(reg: &mut Registry, diags: &mut Diagnostics) {
         }
         let mut value = reg.doc(id).value.clone();
         for (pointer, target) in found {
-            let at = Loc { doc: id, pointer: pointer.clone() };
+            let at = Loc {
+                doc: id,
+                pointer: pointer.clone(),
+            };
             let loc = match reg.resolve(&target, &at) {
                 Ok(l) => l,
                 Err(d) => {
@@ -793,7 +992,12 @@ fn expand_partials(reg: &mut Registry, diags: &mut Diagnostics) {
             };
             let mut props = Map::new();
             collect_properties(reg, &loc, &mut props, 0);
-            let title = reg.value(&loc).and_then(|v| v.get("title")).and_then(Value::as_str).unwrap_or("Object").to_owned();
+            let title = reg
+                .value(&loc)
+                .and_then(|v| v.get("title"))
+                .and_then(Value::as_str)
+                .unwrap_or("Object")
+                .to_owned();
             let partial = json!({
                 "type": "object",
                 "title": format!("{title}Partial"),
@@ -815,7 +1019,14 @@ fn find_partials(v: &Value, pointer: String, out: &mut Vec<(String, String)>) {
                 out.push((pointer.clone(), target.clone()));
             }
             for (k, child) in obj {
-                find_partials(child, format!("{pointer}/{}", eventsmith_core::validation::escape_pointer_segment(k)), out);
+                find_partials(
+                    child,
+                    format!(
+                        "{pointer}/{}",
+                        eventsmith_core::validation::escape_pointer_segment(k)
+                    ),
+                    out,
+                );
             }
         }
         Value::Array(items) => {
@@ -831,7 +1042,9 @@ fn collect_properties(reg: &mut Registry, loc: &Loc, out: &mut Map<String, Value
     if depth > 16 {
         return;
     }
-    let Some(value) = reg.value(loc).cloned() else { return };
+    let Some(value) = reg.value(loc).cloned() else {
+        return;
+    };
     if let Some(Value::String(r)) = value.get("$ref")
         && let Ok(target) = reg.resolve(r, loc)
     {
@@ -845,7 +1058,11 @@ fn collect_properties(reg: &mut Registry, loc: &Loc, out: &mut Map<String, Value
     if let Some(Value::Object(props)) = value.get("properties") {
         let url = reg.url(loc.doc).clone();
         for name in props.keys() {
-            let pointer = format!("{}/properties/{}", loc.pointer, eventsmith_core::validation::escape_pointer_segment(name));
+            let pointer = format!(
+                "{}/properties/{}",
+                loc.pointer,
+                eventsmith_core::validation::escape_pointer_segment(name)
+            );
             out.insert(name.clone(), json!({ "$ref": format!("{url}#{pointer}") }));
         }
     }

@@ -82,35 +82,72 @@ pub fn parse(path: &Path, text: &str, syntax: Syntax) -> Result<Document, Diagno
 }
 
 fn parse_json(path: &Path, text: &str) -> Result<Document, Diagnostic> {
-    let limits = eventsmith_core::Limits { max_bytes: usize::MAX, max_depth: eventsmith_core::Limits::MAX_DEPTH };
+    let limits = eventsmith_core::Limits {
+        max_bytes: usize::MAX,
+        max_depth: eventsmith_core::Limits::MAX_DEPTH,
+    };
     let value = eventsmith_core::json::parse_str(text, limits).map_err(|e| {
         use eventsmith_core::ParseError;
         // The position goes to the diagnostic's location, not the message.
         let (d, line, column) = match e {
-            ParseError::Syntax { message, line, column } => {
-                (Diagnostic::error("invalid-json", format!("invalid JSON: {message}")), line, column)
-            }
+            ParseError::Syntax {
+                message,
+                line,
+                column,
+            } => (
+                Diagnostic::error("invalid-json", format!("invalid JSON: {message}")),
+                line,
+                column,
+            ),
             ParseError::DuplicateKey { key, line, column } => {
                 let column = key_start(text, &key, line, column).unwrap_or(column);
                 (
-                    Diagnostic::error("duplicate-key", format!("duplicate key \"{key}\" in an object"))
-                        .with_hint("JSON parsers disagree on which of two equal keys wins; keep one"),
+                    Diagnostic::error(
+                        "duplicate-key",
+                        format!("duplicate key \"{key}\" in an object"),
+                    )
+                    .with_hint("JSON parsers disagree on which of two equal keys wins; keep one"),
                     line,
                     column,
                 )
             }
-            ParseError::TooDeep { limit, line, column } => {
-                (Diagnostic::error("invalid-json", format!("nesting deeper than {limit} levels")), line, column)
+            ParseError::TooDeep {
+                limit,
+                line,
+                column,
+            } => (
+                Diagnostic::error(
+                    "invalid-json",
+                    format!("nesting deeper than {limit} levels"),
+                ),
+                line,
+                column,
+            ),
+            e @ ParseError::TooLarge { .. } => {
+                (Diagnostic::error("invalid-json", e.to_string()), 0, 0)
             }
-            e @ ParseError::TooLarge { .. } => (Diagnostic::error("invalid-json", e.to_string()), 0, 0),
         };
         let d = d.in_file(path);
         // serde_json counts columns from 0 at the start of a line (end of input).
-        if line > 0 { d.at_position(line, column.max(1)) } else { d }
+        if line > 0 {
+            d.at_position(line, column.max(1))
+        } else {
+            d
+        }
     })?;
     let mut positions = HashMap::new();
-    JsonScanner { text: text.as_bytes(), at: 0, line: 1, col: 1 }.value(String::new(), &mut positions);
-    Ok(Document { path: path.to_owned(), value, positions })
+    JsonScanner {
+        text: text.as_bytes(),
+        at: 0,
+        line: 1,
+        col: 1,
+    }
+    .value(String::new(), &mut positions);
+    Ok(Document {
+        path: path.to_owned(),
+        value,
+        positions,
+    })
 }
 
 /// serde_json reports a duplicate key after reading it; the 1-based column
@@ -184,7 +221,10 @@ impl JsonScanner<'_> {
                             let key = self.string();
                             self.skip_ws();
                             self.bump(); // ':'
-                            let child = format!("{pointer}/{}", eventsmith_core::validation::escape_pointer_segment(&key));
+                            let child = format!(
+                                "{pointer}/{}",
+                                eventsmith_core::validation::escape_pointer_segment(&key)
+                            );
                             self.value(child, out);
                             self.skip_ws();
                             if self.peek() == Some(b',') {
@@ -228,7 +268,8 @@ impl JsonScanner<'_> {
                 self.string();
             }
             Some(_) => {
-                while matches!(self.peek(), Some(c) if !matches!(c, b',' | b']' | b'}' | b' ' | b'\n' | b'\r' | b'\t')) {
+                while matches!(self.peek(), Some(c) if !matches!(c, b',' | b']' | b'}' | b' ' | b'\n' | b'\r' | b'\t'))
+                {
                     self.bump();
                 }
             }
@@ -281,8 +322,9 @@ fn parse_yaml(path: &Path, text: &str) -> Result<Document, Diagnostic> {
     let docs = MarkedYaml::load_from_str(text).map_err(|e| {
         let m = e.marker();
         let d = if e.info().contains("duplicated key") {
-            Diagnostic::error("duplicate-key", "duplicate key in a mapping")
-                .with_hint("YAML and JSON parsers disagree on which of two equal keys wins; keep one")
+            Diagnostic::error("duplicate-key", "duplicate key in a mapping").with_hint(
+                "YAML and JSON parsers disagree on which of two equal keys wins; keep one",
+            )
         } else {
             Diagnostic::error("invalid-yaml", format!("invalid YAML: {}", e.info()))
         };
@@ -290,15 +332,20 @@ fn parse_yaml(path: &Path, text: &str) -> Result<Document, Diagnostic> {
     })?;
     let mut docs = docs.into_iter();
     let Some(root) = docs.next() else {
-        return Err(Diagnostic::error("invalid-yaml", "the file holds no YAML document")
-            .in_file(path)
-            .with_hint("write the schema or payload into it, or delete the file"));
+        return Err(
+            Diagnostic::error("invalid-yaml", "the file holds no YAML document")
+                .in_file(path)
+                .with_hint("write the schema or payload into it, or delete the file"),
+        );
     };
     if let Some(second) = docs.next() {
-        return Err(Diagnostic::error("invalid-yaml", "the file holds more than one YAML document (`---`)")
-            .in_file(path)
-            .at_position(second.span.start.line(), second.span.start.col() + 1)
-            .with_hint("keep one document per file"));
+        return Err(Diagnostic::error(
+            "invalid-yaml",
+            "the file holds more than one YAML document (`---`)",
+        )
+        .in_file(path)
+        .at_position(second.span.start.line(), second.span.start.col() + 1)
+        .with_hint("keep one document per file"));
     }
     let mut positions = HashMap::new();
     let value = yaml_to_json(&root, String::new(), &mut positions).map_err(|(pointer, d)| {
@@ -308,17 +355,36 @@ fn parse_yaml(path: &Path, text: &str) -> Result<Document, Diagnostic> {
             None => d,
         }
     })?;
-    Ok(Document { path: path.to_owned(), value, positions })
+    Ok(Document {
+        path: path.to_owned(),
+        value,
+        positions,
+    })
 }
 
 type YamlResult = Result<Value, (String, Diagnostic)>;
 
-fn yaml_to_json(node: &MarkedYaml<'_>, pointer: String, out: &mut HashMap<String, (usize, usize)>) -> YamlResult {
-    out.insert(pointer.clone(), (node.span.start.line(), node.span.start.col() + 1));
+fn yaml_to_json(
+    node: &MarkedYaml<'_>,
+    pointer: String,
+    out: &mut HashMap<String, (usize, usize)>,
+) -> YamlResult {
+    out.insert(
+        pointer.clone(),
+        (node.span.start.line(), node.span.start.col() + 1),
+    );
     // The same limit as for JSON: the root collection is level 1.
     let limit = eventsmith_core::Limits::MAX_DEPTH;
-    if matches!(node.data, YamlData::Sequence(_) | YamlData::Mapping(_)) && pointer.matches('/').count() >= limit {
-        return Err((pointer, Diagnostic::error("invalid-yaml", format!("nesting deeper than {limit} levels"))));
+    if matches!(node.data, YamlData::Sequence(_) | YamlData::Mapping(_))
+        && pointer.matches('/').count() >= limit
+    {
+        return Err((
+            pointer,
+            Diagnostic::error(
+                "invalid-yaml",
+                format!("nesting deeper than {limit} levels"),
+            ),
+        ));
     }
     match &node.data {
         YamlData::Value(scalar) => scalar_to_json(scalar).map_err(|d| (pointer, d)),
@@ -343,14 +409,23 @@ fn yaml_to_json(node: &MarkedYaml<'_>, pointer: String, out: &mut HashMap<String
                     _ => {
                         return Err((
                             pointer,
-                            Diagnostic::error("invalid-yaml", "a mapping key must be a scalar to become a JSON member name"),
+                            Diagnostic::error(
+                                "invalid-yaml",
+                                "a mapping key must be a scalar to become a JSON member name",
+                            ),
                         ));
                     }
                 };
-                let child = format!("{pointer}/{}", eventsmith_core::validation::escape_pointer_segment(&key));
+                let child = format!(
+                    "{pointer}/{}",
+                    eventsmith_core::validation::escape_pointer_segment(&key)
+                );
                 if obj.contains_key(&key) {
                     out.insert(child.clone(), (k.span.start.line(), k.span.start.col() + 1));
-                    return Err((child, Diagnostic::error("duplicate-key", format!("duplicate key \"{key}\""))));
+                    return Err((
+                        child,
+                        Diagnostic::error("duplicate-key", format!("duplicate key \"{key}\"")),
+                    ));
                 }
                 let value = yaml_to_json(v, child, out)?;
                 obj.insert(key, value);
@@ -363,7 +438,10 @@ fn yaml_to_json(node: &MarkedYaml<'_>, pointer: String, out: &mut HashMap<String
             Diagnostic::error("invalid-yaml", "YAML aliases (`*name`) are not supported")
                 .with_hint("write the value out in full"),
         )),
-        YamlData::BadValue => Err((pointer, Diagnostic::error("invalid-yaml", "a value YAML cannot represent"))),
+        YamlData::BadValue => Err((
+            pointer,
+            Diagnostic::error("invalid-yaml", "a value YAML cannot represent"),
+        )),
     }
 }
 
@@ -375,7 +453,10 @@ fn scalar_to_json(s: &Scalar<'_>) -> Result<Value, Diagnostic> {
         Scalar::FloatingPoint(f) => match Number::from_f64(f.into_inner()) {
             Some(n) => Value::Number(n),
             None => {
-                return Err(Diagnostic::error("invalid-yaml", format!("{} is not a number JSON can hold", f.into_inner())));
+                return Err(Diagnostic::error(
+                    "invalid-yaml",
+                    format!("{} is not a number JSON can hold", f.into_inner()),
+                ));
             }
         },
         Scalar::String(s) => Value::String(s.to_string()),
@@ -422,7 +503,10 @@ mod tests {
                 assert!(parse_yaml(Path::new("t.yaml"), &flow).is_err());
                 let over = format!("a: {}{}\n", "[".repeat(200), "]".repeat(200));
                 let err = parse_yaml(Path::new("t.yaml"), &over).unwrap_err();
-                assert!(err.message.contains("nesting deeper than 126 levels"), "{err}");
+                assert!(
+                    err.message.contains("nesting deeper than 126 levels"),
+                    "{err}"
+                );
                 let fine = format!("a: {}{}\n", "[".repeat(100), "]".repeat(100));
                 assert!(parse_yaml(Path::new("t.yaml"), &fine).is_ok());
                 assert!(parse_yaml(Path::new("t.yaml"), "- - - - x\n").is_ok());

@@ -27,12 +27,18 @@ pub struct Loc {
 impl Loc {
     /// The location `segment` below this one.
     pub fn child(&self, segment: &str) -> Loc {
-        Loc { doc: self.doc, pointer: format!("{}/{}", self.pointer, escape(segment)) }
+        Loc {
+            doc: self.doc,
+            pointer: format!("{}/{}", self.pointer, escape(segment)),
+        }
     }
 
     /// The location of element `index` of keyword array below this one.
     pub fn index(&self, index: usize) -> Loc {
-        Loc { doc: self.doc, pointer: format!("{}/{index}", self.pointer) }
+        Loc {
+            doc: self.doc,
+            pointer: format!("{}/{index}", self.pointer),
+        }
     }
 }
 
@@ -55,7 +61,13 @@ pub const SCHEMA_KEYWORDS: &[&str] = &[
     "contentSchema",
 ];
 /// Keywords whose value maps names to subschemas.
-pub const SCHEMA_MAP_KEYWORDS: &[&str] = &["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"];
+pub const SCHEMA_MAP_KEYWORDS: &[&str] = &[
+    "properties",
+    "patternProperties",
+    "$defs",
+    "definitions",
+    "dependentSchemas",
+];
 /// Keywords whose value is an array of subschemas.
 pub const SCHEMA_ARRAY_KEYWORDS: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
 
@@ -90,9 +102,13 @@ impl Registry {
     /// The file URL of `path` (made absolute).
     pub fn file_url(path: &Path) -> Result<Url, Diagnostic> {
         // Canonical, so one file reached by two spellings (`a/../b.json`) is one document.
-        let abs = std::fs::canonicalize(path).or_else(|_| std::path::absolute(path)).unwrap_or_else(|_| path.to_owned());
-        Url::from_file_path(&abs)
-            .map_err(|()| Diagnostic::error("unreadable-file", "cannot turn the path into a file URL").in_file(path))
+        let abs = std::fs::canonicalize(path)
+            .or_else(|_| std::path::absolute(path))
+            .unwrap_or_else(|_| path.to_owned());
+        Url::from_file_path(&abs).map_err(|()| {
+            Diagnostic::error("unreadable-file", "cannot turn the path into a file URL")
+                .in_file(path)
+        })
     }
 
     /// Reads `path` and registers it under its file URL.
@@ -128,9 +144,22 @@ impl Registry {
             list.retain(|(_, loc)| loc.doc != id);
         }
         let url = self.docs[id].0.clone();
-        self.resources.insert(url.clone(), Loc { doc: id, pointer: String::new() });
+        self.resources.insert(
+            url.clone(),
+            Loc {
+                doc: id,
+                pointer: String::new(),
+            },
+        );
         let value = self.docs[id].1.value.clone();
-        self.index(&value, Loc { doc: id, pointer: String::new() }, &url);
+        self.index(
+            &value,
+            Loc {
+                doc: id,
+                pointer: String::new(),
+            },
+            &url,
+        );
     }
 
     fn index(&mut self, schema: &Value, loc: Loc, base: &Url) {
@@ -148,7 +177,9 @@ impl Registry {
         }
         for key in ["$anchor", "$dynamicAnchor"] {
             if let Some(Value::String(anchor)) = obj.get(key) {
-                self.anchors.entry((base.clone(), anchor.clone())).or_insert_with(|| loc.clone());
+                self.anchors
+                    .entry((base.clone(), anchor.clone()))
+                    .or_insert_with(|| loc.clone());
             }
         }
         if let Some(Value::String(anchor)) = obj.get("$dynamicAnchor") {
@@ -181,7 +212,9 @@ impl Registry {
     /// The `$dynamicAnchor`s declared in the schema resource `resource`
     /// (its base URI): name and location, first declaration of a name only.
     pub fn dynamic_anchors(&self, resource: &Url) -> &[(String, Loc)] {
-        self.dynamic_anchors.get(resource).map_or(&[], Vec::as_slice)
+        self.dynamic_anchors
+            .get(resource)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The document with id `id`.
@@ -232,8 +265,14 @@ impl Registry {
     /// `relative_to` when possible.
     pub fn display(&self, loc: &Loc, relative_to: Option<&Path>) -> String {
         let path = &self.doc(loc.doc).path;
-        let shown = relative_to.and_then(|r| path.strip_prefix(r).ok()).unwrap_or(path);
-        let file = if path.as_os_str().is_empty() { self.url(loc.doc).to_string() } else { shown.display().to_string() };
+        let shown = relative_to
+            .and_then(|r| path.strip_prefix(r).ok())
+            .unwrap_or(path);
+        let file = if path.as_os_str().is_empty() {
+            self.url(loc.doc).to_string()
+        } else {
+            shown.display().to_string()
+        };
         format!("{}#{}", file.replace('\\', "/"), loc.pointer)
     }
 
@@ -246,7 +285,11 @@ impl Registry {
                 .iter()
                 .copied()
                 .find(|k| obj.get(*k).and_then(Value::as_str) == Some(reference))
-                .or_else(|| obj.iter().find(|(_, v)| v.as_str() == Some(reference)).map(|(k, _)| k.as_str()))
+                .or_else(|| {
+                    obj.iter()
+                        .find(|(_, v)| v.as_str() == Some(reference))
+                        .map(|(k, _)| k.as_str())
+                })
                 .map_or_else(|| at.clone(), |k| at.child(k)),
             _ => at.clone(),
         }
@@ -258,7 +301,10 @@ impl Registry {
         let base = self.base(at);
         let mut target = base.join(reference).map_err(|e| {
             self.diagnostic(
-                Diagnostic::error("unresolved-ref", format!("`$ref` \"{reference}\" is not a valid URI reference: {e}")),
+                Diagnostic::error(
+                    "unresolved-ref",
+                    format!("`$ref` \"{reference}\" is not a valid URI reference: {e}"),
+                ),
                 &site,
             )
         })?;
@@ -271,23 +317,36 @@ impl Registry {
                     self.diagnostic(Diagnostic::error("unresolved-ref", format!("`$ref` \"{reference}\": {why}")), &site)
                         .with_hint("references are resolved against the file's location (or its `$id`); check the relative path")
                 })?;
-                Loc { doc: id, pointer: String::new() }
+                Loc {
+                    doc: id,
+                    pointer: String::new(),
+                }
             }
         };
         let loc = if fragment.is_empty() {
             resource
         } else if fragment.starts_with('/') {
-            Loc { doc: resource.doc, pointer: format!("{}{}", resource.pointer, fragment) }
+            Loc {
+                doc: resource.doc,
+                pointer: format!("{}{}", resource.pointer, fragment),
+            }
         } else {
             match self.anchors.get(&(target.clone(), fragment.clone())) {
                 Some(loc) => loc.clone(),
                 None => {
-                    let mut known: Vec<&str> =
-                        self.anchors.keys().filter(|(url, _)| *url == target).map(|(_, name)| name.as_str()).collect();
+                    let mut known: Vec<&str> = self
+                        .anchors
+                        .keys()
+                        .filter(|(url, _)| *url == target)
+                        .map(|(_, name)| name.as_str())
+                        .collect();
                     known.sort_unstable();
                     let d = Diagnostic::error(
                         "unresolved-ref",
-                        format!("`$ref` \"{reference}\": no `$anchor` named \"{fragment}\" in {}", show_url(&target)),
+                        format!(
+                            "`$ref` \"{reference}\": no `$anchor` named \"{fragment}\" in {}",
+                            show_url(&target)
+                        ),
                     );
                     let d = if known.is_empty() {
                         d.with_hint("the file declares no `$anchor`; use a JSON pointer such as `#/$defs/name`")
@@ -301,7 +360,10 @@ impl Registry {
         if self.value(&loc).is_none() {
             let d = Diagnostic::error(
                 "unresolved-ref",
-                format!("`$ref` \"{reference}\": {} has nothing at the pointer \"{fragment}\"", show_url(&target)),
+                format!(
+                    "`$ref` \"{reference}\": {} has nothing at the pointer \"{fragment}\"",
+                    show_url(&target)
+                ),
             );
             let d = match self.nearest(&loc) {
                 Some(hint) => d.with_hint(hint),
@@ -319,7 +381,11 @@ impl Registry {
         while let Some(i) = l.pointer.rfind('/') {
             l.pointer.truncate(i);
             if let Some(v) = self.value(&l) {
-                let shown = if l.pointer.is_empty() { "the document root".to_owned() } else { format!("`{}`", l.pointer) };
+                let shown = if l.pointer.is_empty() {
+                    "the document root".to_owned()
+                } else {
+                    format!("`{}`", l.pointer)
+                };
                 return Some(match v {
                     Value::Object(obj) if !obj.is_empty() => {
                         let keys: Vec<&str> = obj.keys().map(String::as_str).take(12).collect();
@@ -327,7 +393,10 @@ impl Registry {
                         format!("{shown} has: {}{more}", keys.join(", "))
                     }
                     Value::Array(items) => format!("{shown} is an array of {} items", items.len()),
-                    other => format!("{shown} is {}", eventsmith_core::validation::type_name(other)),
+                    other => format!(
+                        "{shown} is {}",
+                        eventsmith_core::validation::type_name(other)
+                    ),
                 });
             }
         }
@@ -339,16 +408,21 @@ impl Registry {
             return Ok(*id);
         }
         let path = if url.scheme() == "file" {
-            url.to_file_path().map_err(|()| format!("{url} is not a local file"))?
+            url.to_file_path()
+                .map_err(|()| format!("{url} is not a local file"))?
         } else {
             let text = url.as_str();
-            let mapped = self
-                .remotes
-                .iter()
-                .find_map(|(prefix, dir)| text.strip_prefix(prefix.as_str()).map(|rest| dir.join(rest)));
+            let mapped = self.remotes.iter().find_map(|(prefix, dir)| {
+                text.strip_prefix(prefix.as_str())
+                    .map(|rest| dir.join(rest))
+            });
             match mapped {
                 Some(p) => p,
-                None => return Err(format!("{url} is not a local file, and eventsmith does not fetch remote schemas")),
+                None => {
+                    return Err(format!(
+                        "{url} is not a local file, and eventsmith does not fetch remote schemas"
+                    ));
+                }
             }
         };
         if !path.is_file() {
@@ -359,7 +433,11 @@ impl Registry {
                 (Some(l), Some(c)) => format!(" (line {l}, column {c})"),
                 _ => String::new(),
             };
-            format!("the file {} cannot be read: {}{at}", path.display(), d.message)
+            format!(
+                "the file {} cannot be read: {}{at}",
+                path.display(),
+                d.message
+            )
         })?;
         Ok(self.add(url.clone(), doc))
     }
@@ -368,7 +446,9 @@ impl Registry {
 /// A URL as shown in messages: file URLs as paths.
 fn show_url(url: &Url) -> String {
     match url.scheme() {
-        "file" => url.to_file_path().map_or_else(|()| url.to_string(), |p| p.display().to_string()),
+        "file" => url
+            .to_file_path()
+            .map_or_else(|()| url.to_string(), |p| p.display().to_string()),
         _ => url.to_string(),
     }
 }
@@ -380,7 +460,9 @@ fn percent_decode(s: &str) -> String {
     while i < bytes.len() {
         if bytes[i] == b'%'
             && i + 2 < bytes.len()
-            && let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok())
+            && let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
         {
             out.push(b);
             i += 3;

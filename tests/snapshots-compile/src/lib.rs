@@ -21,7 +21,10 @@ mod tests {
     use super::versions::shop;
 
     fn example() -> serde_json::Value {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../codegen/tests/snapshots/shapes/schemas/demo/thing/examples/1.0.0.json");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../codegen/tests/snapshots/shapes/schemas/demo/thing/examples/1.0.0.json"
+        );
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
     }
 
@@ -38,11 +41,16 @@ mod tests {
         assert_eq!(t.first_name.as_deref(), Some("B"));
         assert_eq!(t.self_, Some(true));
         let tree = t.tree.as_ref().unwrap();
-        assert_eq!(tree.children.as_ref().unwrap()[0].label.as_deref(), Some("leaf"));
+        assert_eq!(
+            tree.children.as_ref().unwrap()[0].label.as_deref(),
+            Some("leaf")
+        );
         let combined = t.combined.as_ref().unwrap();
         assert_eq!((combined.name.as_str(), combined.extra_flag), ("n", false));
         assert_eq!(t.extra.get("unknown_key"), Some(&json!({"kept": true})));
-        let Some(thing::v1_0_0::Actor::User(user)) = &t.actor else { panic!("{:?}", t.actor) };
+        let Some(thing::v1_0_0::Actor::User(user)) = &t.actor else {
+            panic!("{:?}", t.actor)
+        };
         assert_eq!(user.user, "u1");
         assert_eq!(t.to_value(), example());
     }
@@ -53,7 +61,10 @@ mod tests {
         v["status"] = json!("opt-sideways");
         assert!(!thing::V1_0_0::is_valid(&v));
         let t: thing::V1_0_0 = serde_json::from_value(v).unwrap();
-        assert_eq!(t.status, Some(thing::v1_0_0::ThingStatus::Unknown("opt-sideways".into())));
+        assert_eq!(
+            t.status,
+            Some(thing::v1_0_0::ThingStatus::Unknown("opt-sideways".into()))
+        );
     }
 
     #[test]
@@ -79,7 +90,9 @@ mod tests {
             "previousData": {"status": "open"}
         });
         let e = shop::Event::from_value(v.clone()).unwrap();
-        let shop::Event::OrderUpdated(shop::order_updated::Event::V2024_01_01(u)) = &e else { panic!("{e:?}") };
+        let shop::Event::OrderUpdated(shop::order_updated::Event::V2024_01_01(u)) = &e else {
+            panic!("{e:?}")
+        };
         let previous = u.previous_data.as_ref().unwrap();
         assert_eq!(previous.status, Some(shop::common::OrderStatus::Open));
         assert_eq!(previous.total, None);
