@@ -5,1963 +5,579 @@ use super::{Entry, ours, ours_errors, ours_is_valid, typed};
 
 #[jsonschema::validator(path = "benches/schemas/gigs/addon.deleted/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M0;
-fn m0_errors(v: &serde_json::Value) -> usize {
-    M0::iter_errors(v).count()
-}
+fn m0_errors(v: &serde_json::Value) -> usize { M0::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/addon.deleted/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M1;
-fn m1_errors(v: &serde_json::Value) -> usize {
-    M1::iter_errors(v).count()
-}
+fn m1_errors(v: &serde_json::Value) -> usize { M1::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/addon.updated/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M2;
-fn m2_errors(v: &serde_json::Value) -> usize {
-    M2::iter_errors(v).count()
-}
+fn m2_errors(v: &serde_json::Value) -> usize { M2::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/addon.updated/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M3;
-fn m3_errors(v: &serde_json::Value) -> usize {
-    M3::iter_errors(v).count()
-}
+fn m3_errors(v: &serde_json::Value) -> usize { M3::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/apiKey.created/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M4;
-fn m4_errors(v: &serde_json::Value) -> usize {
-    M4::iter_errors(v).count()
-}
+fn m4_errors(v: &serde_json::Value) -> usize { M4::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/apiKey.created/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M5;
-fn m5_errors(v: &serde_json::Value) -> usize {
-    M5::iter_errors(v).count()
-}
+fn m5_errors(v: &serde_json::Value) -> usize { M5::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/connectSession.created/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M6;
-fn m6_errors(v: &serde_json::Value) -> usize {
-    M6::iter_errors(v).count()
-}
+fn m6_errors(v: &serde_json::Value) -> usize { M6::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/connectSession.created/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M7;
-fn m7_errors(v: &serde_json::Value) -> usize {
-    M7::iter_errors(v).count()
-}
+fn m7_errors(v: &serde_json::Value) -> usize { M7::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/connectSession.updated/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M8;
-fn m8_errors(v: &serde_json::Value) -> usize {
-    M8::iter_errors(v).count()
-}
+fn m8_errors(v: &serde_json::Value) -> usize { M8::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/connectSession.updated/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M9;
-fn m9_errors(v: &serde_json::Value) -> usize {
-    M9::iter_errors(v).count()
-}
+fn m9_errors(v: &serde_json::Value) -> usize { M9::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/creditNote.created/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M10;
-fn m10_errors(v: &serde_json::Value) -> usize {
-    M10::iter_errors(v).count()
-}
+fn m10_errors(v: &serde_json::Value) -> usize { M10::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/creditNote.created/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M11;
-fn m11_errors(v: &serde_json::Value) -> usize {
-    M11::iter_errors(v).count()
-}
+fn m11_errors(v: &serde_json::Value) -> usize { M11::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/creditNote.updated/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M12;
-fn m12_errors(v: &serde_json::Value) -> usize {
-    M12::iter_errors(v).count()
-}
+fn m12_errors(v: &serde_json::Value) -> usize { M12::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/creditNote.updated/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M13;
-fn m13_errors(v: &serde_json::Value) -> usize {
-    M13::iter_errors(v).count()
-}
+fn m13_errors(v: &serde_json::Value) -> usize { M13::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/device.deleted/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M14;
-fn m14_errors(v: &serde_json::Value) -> usize {
-    M14::iter_errors(v).count()
-}
+fn m14_errors(v: &serde_json::Value) -> usize { M14::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/device.deleted/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M15;
-fn m15_errors(v: &serde_json::Value) -> usize {
-    M15::iter_errors(v).count()
-}
+fn m15_errors(v: &serde_json::Value) -> usize { M15::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/device.updated/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M16;
-fn m16_errors(v: &serde_json::Value) -> usize {
-    M16::iter_errors(v).count()
-}
+fn m16_errors(v: &serde_json::Value) -> usize { M16::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/device.updated/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M17;
-fn m17_errors(v: &serde_json::Value) -> usize {
-    M17::iter_errors(v).count()
-}
+fn m17_errors(v: &serde_json::Value) -> usize { M17::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/eSimProfile.disabled/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M18;
-fn m18_errors(v: &serde_json::Value) -> usize {
-    M18::iter_errors(v).count()
-}
+fn m18_errors(v: &serde_json::Value) -> usize { M18::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/eSimProfile.disabled/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M19;
-fn m19_errors(v: &serde_json::Value) -> usize {
-    M19::iter_errors(v).count()
-}
+fn m19_errors(v: &serde_json::Value) -> usize { M19::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/eSimProfile.enabled/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M20;
-fn m20_errors(v: &serde_json::Value) -> usize {
-    M20::iter_errors(v).count()
-}
+fn m20_errors(v: &serde_json::Value) -> usize { M20::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/eSimProfile.enabled/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M21;
-fn m21_errors(v: &serde_json::Value) -> usize {
-    M21::iter_errors(v).count()
-}
+fn m21_errors(v: &serde_json::Value) -> usize { M21::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/eSimProfile.updated/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M22;
-fn m22_errors(v: &serde_json::Value) -> usize {
-    M22::iter_errors(v).count()
-}
+fn m22_errors(v: &serde_json::Value) -> usize { M22::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/eSimProfile.updated/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M23;
-fn m23_errors(v: &serde_json::Value) -> usize {
-    M23::iter_errors(v).count()
-}
+fn m23_errors(v: &serde_json::Value) -> usize { M23::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/installation.created/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M24;
-fn m24_errors(v: &serde_json::Value) -> usize {
-    M24::iter_errors(v).count()
-}
+fn m24_errors(v: &serde_json::Value) -> usize { M24::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/installation.created/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M25;
-fn m25_errors(v: &serde_json::Value) -> usize {
-    M25::iter_errors(v).count()
-}
+fn m25_errors(v: &serde_json::Value) -> usize { M25::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/installation.updated/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M26;
-fn m26_errors(v: &serde_json::Value) -> usize {
-    M26::iter_errors(v).count()
-}
+fn m26_errors(v: &serde_json::Value) -> usize { M26::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/installation.updated/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M27;
-fn m27_errors(v: &serde_json::Value) -> usize {
-    M27::iter_errors(v).count()
-}
+fn m27_errors(v: &serde_json::Value) -> usize { M27::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/invoice.created/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M28;
-fn m28_errors(v: &serde_json::Value) -> usize {
-    M28::iter_errors(v).count()
-}
+fn m28_errors(v: &serde_json::Value) -> usize { M28::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/invoice.created/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M29;
-fn m29_errors(v: &serde_json::Value) -> usize {
-    M29::iter_errors(v).count()
-}
+fn m29_errors(v: &serde_json::Value) -> usize { M29::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/invoice.finalized/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M30;
-fn m30_errors(v: &serde_json::Value) -> usize {
-    M30::iter_errors(v).count()
-}
+fn m30_errors(v: &serde_json::Value) -> usize { M30::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/invoice.finalized/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M31;
-fn m31_errors(v: &serde_json::Value) -> usize {
-    M31::iter_errors(v).count()
-}
+fn m31_errors(v: &serde_json::Value) -> usize { M31::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/invoice.paid/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M32;
-fn m32_errors(v: &serde_json::Value) -> usize {
-    M32::iter_errors(v).count()
-}
+fn m32_errors(v: &serde_json::Value) -> usize { M32::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/invoice.paid/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M33;
-fn m33_errors(v: &serde_json::Value) -> usize {
-    M33::iter_errors(v).count()
-}
+fn m33_errors(v: &serde_json::Value) -> usize { M33::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/invoice.updated/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M34;
-fn m34_errors(v: &serde_json::Value) -> usize {
-    M34::iter_errors(v).count()
-}
+fn m34_errors(v: &serde_json::Value) -> usize { M34::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/invoice.updated/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M35;
-fn m35_errors(v: &serde_json::Value) -> usize {
-    M35::iter_errors(v).count()
-}
+fn m35_errors(v: &serde_json::Value) -> usize { M35::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/payment.disputeLost/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M36;
-fn m36_errors(v: &serde_json::Value) -> usize {
-    M36::iter_errors(v).count()
-}
+fn m36_errors(v: &serde_json::Value) -> usize { M36::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/payment.disputeLost/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M37;
-fn m37_errors(v: &serde_json::Value) -> usize {
-    M37::iter_errors(v).count()
-}
+fn m37_errors(v: &serde_json::Value) -> usize { M37::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/payment.disputed/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M38;
-fn m38_errors(v: &serde_json::Value) -> usize {
-    M38::iter_errors(v).count()
-}
+fn m38_errors(v: &serde_json::Value) -> usize { M38::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/payment.disputed/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M39;
-fn m39_errors(v: &serde_json::Value) -> usize {
-    M39::iter_errors(v).count()
-}
+fn m39_errors(v: &serde_json::Value) -> usize { M39::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/payment.failed/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M40;
-fn m40_errors(v: &serde_json::Value) -> usize {
-    M40::iter_errors(v).count()
-}
+fn m40_errors(v: &serde_json::Value) -> usize { M40::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/payment.failed/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M41;
-fn m41_errors(v: &serde_json::Value) -> usize {
-    M41::iter_errors(v).count()
-}
+fn m41_errors(v: &serde_json::Value) -> usize { M41::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/paymentMethod.created/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M42;
-fn m42_errors(v: &serde_json::Value) -> usize {
-    M42::iter_errors(v).count()
-}
+fn m42_errors(v: &serde_json::Value) -> usize { M42::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/paymentMethod.created/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M43;
-fn m43_errors(v: &serde_json::Value) -> usize {
-    M43::iter_errors(v).count()
-}
+fn m43_errors(v: &serde_json::Value) -> usize { M43::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/plan.published/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M44;
-fn m44_errors(v: &serde_json::Value) -> usize {
-    M44::iter_errors(v).count()
-}
+fn m44_errors(v: &serde_json::Value) -> usize { M44::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/plan.published/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M45;
-fn m45_errors(v: &serde_json::Value) -> usize {
-    M45::iter_errors(v).count()
-}
+fn m45_errors(v: &serde_json::Value) -> usize { M45::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/plan.updated/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M46;
-fn m46_errors(v: &serde_json::Value) -> usize {
-    M46::iter_errors(v).count()
-}
+fn m46_errors(v: &serde_json::Value) -> usize { M46::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/plan.updated/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M47;
-fn m47_errors(v: &serde_json::Value) -> usize {
-    M47::iter_errors(v).count()
-}
+fn m47_errors(v: &serde_json::Value) -> usize { M47::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/portOutCredentials.issued/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M48;
-fn m48_errors(v: &serde_json::Value) -> usize {
-    M48::iter_errors(v).count()
-}
+fn m48_errors(v: &serde_json::Value) -> usize { M48::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/portOutCredentials.issued/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M49;
-fn m49_errors(v: &serde_json::Value) -> usize {
-    M49::iter_errors(v).count()
-}
+fn m49_errors(v: &serde_json::Value) -> usize { M49::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/porting.canceled/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M50;
-fn m50_errors(v: &serde_json::Value) -> usize {
-    M50::iter_errors(v).count()
-}
+fn m50_errors(v: &serde_json::Value) -> usize { M50::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/porting.canceled/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M51;
-fn m51_errors(v: &serde_json::Value) -> usize {
-    M51::iter_errors(v).count()
-}
+fn m51_errors(v: &serde_json::Value) -> usize { M51::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/porting.completed/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M52;
-fn m52_errors(v: &serde_json::Value) -> usize {
-    M52::iter_errors(v).count()
-}
+fn m52_errors(v: &serde_json::Value) -> usize { M52::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/porting.completed/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M53;
-fn m53_errors(v: &serde_json::Value) -> usize {
-    M53::iter_errors(v).count()
-}
+fn m53_errors(v: &serde_json::Value) -> usize { M53::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/porting.declined/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M54;
-fn m54_errors(v: &serde_json::Value) -> usize {
-    M54::iter_errors(v).count()
-}
+fn m54_errors(v: &serde_json::Value) -> usize { M54::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/porting.declined/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M55;
-fn m55_errors(v: &serde_json::Value) -> usize {
-    M55::iter_errors(v).count()
-}
+fn m55_errors(v: &serde_json::Value) -> usize { M55::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/porting.requested/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M56;
-fn m56_errors(v: &serde_json::Value) -> usize {
-    M56::iter_errors(v).count()
-}
+fn m56_errors(v: &serde_json::Value) -> usize { M56::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/porting.requested/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M57;
-fn m57_errors(v: &serde_json::Value) -> usize {
-    M57::iter_errors(v).count()
-}
+fn m57_errors(v: &serde_json::Value) -> usize { M57::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/porting.updated/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M58;
-fn m58_errors(v: &serde_json::Value) -> usize {
-    M58::iter_errors(v).count()
-}
+fn m58_errors(v: &serde_json::Value) -> usize { M58::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/porting.updated/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M59;
-fn m59_errors(v: &serde_json::Value) -> usize {
-    M59::iter_errors(v).count()
-}
+fn m59_errors(v: &serde_json::Value) -> usize { M59::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/project.deleted/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M60;
-fn m60_errors(v: &serde_json::Value) -> usize {
-    M60::iter_errors(v).count()
-}
+fn m60_errors(v: &serde_json::Value) -> usize { M60::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/project.deleted/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M61;
-fn m61_errors(v: &serde_json::Value) -> usize {
-    M61::iter_errors(v).count()
-}
+fn m61_errors(v: &serde_json::Value) -> usize { M61::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/project.updated/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M62;
-fn m62_errors(v: &serde_json::Value) -> usize {
-    M62::iter_errors(v).count()
-}
+fn m62_errors(v: &serde_json::Value) -> usize { M62::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/project.updated/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M63;
-fn m63_errors(v: &serde_json::Value) -> usize {
-    M63::iter_errors(v).count()
-}
+fn m63_errors(v: &serde_json::Value) -> usize { M63::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/sim.deleted/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M64;
-fn m64_errors(v: &serde_json::Value) -> usize {
-    M64::iter_errors(v).count()
-}
+fn m64_errors(v: &serde_json::Value) -> usize { M64::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/sim.deleted/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M65;
-fn m65_errors(v: &serde_json::Value) -> usize {
-    M65::iter_errors(v).count()
-}
+fn m65_errors(v: &serde_json::Value) -> usize { M65::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/sim.retired/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M66;
-fn m66_errors(v: &serde_json::Value) -> usize {
-    M66::iter_errors(v).count()
-}
+fn m66_errors(v: &serde_json::Value) -> usize { M66::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/sim.retired/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M67;
-fn m67_errors(v: &serde_json::Value) -> usize {
-    M67::iter_errors(v).count()
-}
+fn m67_errors(v: &serde_json::Value) -> usize { M67::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/sim.updated/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M68;
-fn m68_errors(v: &serde_json::Value) -> usize {
-    M68::iter_errors(v).count()
-}
+fn m68_errors(v: &serde_json::Value) -> usize { M68::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/sim.updated/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M69;
-fn m69_errors(v: &serde_json::Value) -> usize {
-    M69::iter_errors(v).count()
-}
+fn m69_errors(v: &serde_json::Value) -> usize { M69::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/subscription.activated/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M70;
-fn m70_errors(v: &serde_json::Value) -> usize {
-    M70::iter_errors(v).count()
-}
+fn m70_errors(v: &serde_json::Value) -> usize { M70::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/subscription.activated/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M71;
-fn m71_errors(v: &serde_json::Value) -> usize {
-    M71::iter_errors(v).count()
-}
+fn m71_errors(v: &serde_json::Value) -> usize { M71::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/subscription.created/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M72;
-fn m72_errors(v: &serde_json::Value) -> usize {
-    M72::iter_errors(v).count()
-}
+fn m72_errors(v: &serde_json::Value) -> usize { M72::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/subscription.created/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M73;
-fn m73_errors(v: &serde_json::Value) -> usize {
-    M73::iter_errors(v).count()
-}
+fn m73_errors(v: &serde_json::Value) -> usize { M73::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/subscription.renewed/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M74;
-fn m74_errors(v: &serde_json::Value) -> usize {
-    M74::iter_errors(v).count()
-}
+fn m74_errors(v: &serde_json::Value) -> usize { M74::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/subscription.renewed/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M75;
-fn m75_errors(v: &serde_json::Value) -> usize {
-    M75::iter_errors(v).count()
-}
+fn m75_errors(v: &serde_json::Value) -> usize { M75::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/subscriptionAddon.created/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M76;
-fn m76_errors(v: &serde_json::Value) -> usize {
-    M76::iter_errors(v).count()
-}
+fn m76_errors(v: &serde_json::Value) -> usize { M76::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/subscriptionAddon.created/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M77;
-fn m77_errors(v: &serde_json::Value) -> usize {
-    M77::iter_errors(v).count()
-}
+fn m77_errors(v: &serde_json::Value) -> usize { M77::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/subscriptionChange.applied/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M78;
-fn m78_errors(v: &serde_json::Value) -> usize {
-    M78::iter_errors(v).count()
-}
+fn m78_errors(v: &serde_json::Value) -> usize { M78::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/subscriptionChange.applied/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M79;
-fn m79_errors(v: &serde_json::Value) -> usize {
-    M79::iter_errors(v).count()
-}
+fn m79_errors(v: &serde_json::Value) -> usize { M79::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/subscriptionChange.created/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M80;
-fn m80_errors(v: &serde_json::Value) -> usize {
-    M80::iter_errors(v).count()
-}
+fn m80_errors(v: &serde_json::Value) -> usize { M80::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/subscriptionChange.created/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M81;
-fn m81_errors(v: &serde_json::Value) -> usize {
-    M81::iter_errors(v).count()
-}
+fn m81_errors(v: &serde_json::Value) -> usize { M81::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/subscriptionChange.deleted/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M82;
-fn m82_errors(v: &serde_json::Value) -> usize {
-    M82::iter_errors(v).count()
-}
+fn m82_errors(v: &serde_json::Value) -> usize { M82::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/subscriptionChange.deleted/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M83;
-fn m83_errors(v: &serde_json::Value) -> usize {
-    M83::iter_errors(v).count()
-}
+fn m83_errors(v: &serde_json::Value) -> usize { M83::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/usageBalance.thresholdReached/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M84;
-fn m84_errors(v: &serde_json::Value) -> usize {
-    M84::iter_errors(v).count()
-}
+fn m84_errors(v: &serde_json::Value) -> usize { M84::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/usageBalance.thresholdReached/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M85;
-fn m85_errors(v: &serde_json::Value) -> usize {
-    M85::iter_errors(v).count()
-}
+fn m85_errors(v: &serde_json::Value) -> usize { M85::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/usageNotification.created/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M86;
-fn m86_errors(v: &serde_json::Value) -> usize {
-    M86::iter_errors(v).count()
-}
+fn m86_errors(v: &serde_json::Value) -> usize { M86::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/usageNotification.created/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M87;
-fn m87_errors(v: &serde_json::Value) -> usize {
-    M87::iter_errors(v).count()
-}
+fn m87_errors(v: &serde_json::Value) -> usize { M87::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/usageThreshold.exceeded/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M88;
-fn m88_errors(v: &serde_json::Value) -> usize {
-    M88::iter_errors(v).count()
-}
+fn m88_errors(v: &serde_json::Value) -> usize { M88::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/usageThreshold.exceeded/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M89;
-fn m89_errors(v: &serde_json::Value) -> usize {
-    M89::iter_errors(v).count()
-}
+fn m89_errors(v: &serde_json::Value) -> usize { M89::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/user.address.created/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M90;
-fn m90_errors(v: &serde_json::Value) -> usize {
-    M90::iter_errors(v).count()
-}
+fn m90_errors(v: &serde_json::Value) -> usize { M90::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/user.address.created/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M91;
-fn m91_errors(v: &serde_json::Value) -> usize {
-    M91::iter_errors(v).count()
-}
+fn m91_errors(v: &serde_json::Value) -> usize { M91::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/user.deleted/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M92;
-fn m92_errors(v: &serde_json::Value) -> usize {
-    M92::iter_errors(v).count()
-}
+fn m92_errors(v: &serde_json::Value) -> usize { M92::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/user.deleted/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M93;
-fn m93_errors(v: &serde_json::Value) -> usize {
-    M93::iter_errors(v).count()
-}
+fn m93_errors(v: &serde_json::Value) -> usize { M93::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/voucher.created/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M94;
-fn m94_errors(v: &serde_json::Value) -> usize {
-    M94::iter_errors(v).count()
-}
+fn m94_errors(v: &serde_json::Value) -> usize { M94::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/voucher.created/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M95;
-fn m95_errors(v: &serde_json::Value) -> usize {
-    M95::iter_errors(v).count()
-}
+fn m95_errors(v: &serde_json::Value) -> usize { M95::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/voucher.retired/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M96;
-fn m96_errors(v: &serde_json::Value) -> usize {
-    M96::iter_errors(v).count()
-}
+fn m96_errors(v: &serde_json::Value) -> usize { M96::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/voucher.retired/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M97;
-fn m97_errors(v: &serde_json::Value) -> usize {
-    M97::iter_errors(v).count()
-}
+fn m97_errors(v: &serde_json::Value) -> usize { M97::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/voucher.updated/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M98;
-fn m98_errors(v: &serde_json::Value) -> usize {
-    M98::iter_errors(v).count()
-}
+fn m98_errors(v: &serde_json::Value) -> usize { M98::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/voucher.updated/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M99;
-fn m99_errors(v: &serde_json::Value) -> usize {
-    M99::iter_errors(v).count()
-}
+fn m99_errors(v: &serde_json::Value) -> usize { M99::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/voucherCode.created/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M100;
-fn m100_errors(v: &serde_json::Value) -> usize {
-    M100::iter_errors(v).count()
-}
+fn m100_errors(v: &serde_json::Value) -> usize { M100::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/voucherCode.created/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M101;
-fn m101_errors(v: &serde_json::Value) -> usize {
-    M101::iter_errors(v).count()
-}
+fn m101_errors(v: &serde_json::Value) -> usize { M101::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/voucherCode.updated/2024-10-28.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M102;
-fn m102_errors(v: &serde_json::Value) -> usize {
-    M102::iter_errors(v).count()
-}
+fn m102_errors(v: &serde_json::Value) -> usize { M102::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/gigs/voucherCode.updated/2025-05-22.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M103;
-fn m103_errors(v: &serde_json::Value) -> usize {
-    M103::iter_errors(v).count()
-}
+fn m103_errors(v: &serde_json::Value) -> usize { M103::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/impact_stack/contact_update/2.1.0.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M104;
-fn m104_errors(v: &serde_json::Value) -> usize {
-    M104::iter_errors(v).count()
-}
+fn m104_errors(v: &serde_json::Value) -> usize { M104::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/impact_stack/donation/1.3.0.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M105;
-fn m105_errors(v: &serde_json::Value) -> usize {
-    M105::iter_errors(v).count()
-}
+fn m105_errors(v: &serde_json::Value) -> usize { M105::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/impact_stack/donation/2.1.0.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M106;
-fn m106_errors(v: &serde_json::Value) -> usize {
-    M106::iter_errors(v).count()
-}
+fn m106_errors(v: &serde_json::Value) -> usize { M106::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/impact_stack/form_submission/0.0.0.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M107;
-fn m107_errors(v: &serde_json::Value) -> usize {
-    M107::iter_errors(v).count()
-}
+fn m107_errors(v: &serde_json::Value) -> usize { M107::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/impact_stack/form_submission/1.1.0.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M108;
-fn m108_errors(v: &serde_json::Value) -> usize {
-    M108::iter_errors(v).count()
-}
+fn m108_errors(v: &serde_json::Value) -> usize { M108::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/impact_stack/form_submission/1.3.0.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M109;
-fn m109_errors(v: &serde_json::Value) -> usize {
-    M109::iter_errors(v).count()
-}
+fn m109_errors(v: &serde_json::Value) -> usize { M109::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/impact_stack/form_submission/2.1.0.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M110;
-fn m110_errors(v: &serde_json::Value) -> usize {
-    M110::iter_errors(v).count()
-}
+fn m110_errors(v: &serde_json::Value) -> usize { M110::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/impact_stack/form_submission_confirmed/1.1.0.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M111;
-fn m111_errors(v: &serde_json::Value) -> usize {
-    M111::iter_errors(v).count()
-}
+fn m111_errors(v: &serde_json::Value) -> usize { M111::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/impact_stack/payment_status_change/1.1.0.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M112;
-fn m112_errors(v: &serde_json::Value) -> usize {
-    M112::iter_errors(v).count()
-}
+fn m112_errors(v: &serde_json::Value) -> usize { M112::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/impact_stack/payment_status_change/1.2.0.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M113;
-fn m113_errors(v: &serde_json::Value) -> usize {
-    M113::iter_errors(v).count()
-}
+fn m113_errors(v: &serde_json::Value) -> usize { M113::iter_errors(v).count() }
 
 #[jsonschema::validator(path = "benches/schemas/impact_stack/payment_success/1.1.0.json", draft = Draft202012, validate_formats = true, formats = { "decimal" => crate::common::decimal, "money" => crate::common::money, "lenient-date-time" => crate::common::lenient_date_time })]
 pub struct M114;
-fn m114_errors(v: &serde_json::Value) -> usize {
-    M114::iter_errors(v).count()
-}
+fn m114_errors(v: &serde_json::Value) -> usize { M114::iter_errors(v).count() }
 
 /// Every event version, in catalog order.
 pub static ENTRIES: &[Entry] = &[
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.addon.deleted",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::addon_deleted::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::addon_deleted::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::addon_deleted::V2024_10_28>,
-        macro_is_valid: M0::is_valid,
-        macro_errors: m0_errors,
-        typed: typed::<eventsmith::gigs::addon_deleted::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.addon.deleted",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::addon_deleted::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::addon_deleted::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::addon_deleted::V2025_05_22>,
-        macro_is_valid: M1::is_valid,
-        macro_errors: m1_errors,
-        typed: typed::<eventsmith::gigs::addon_deleted::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.addon.updated",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::addon_updated::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::addon_updated::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::addon_updated::V2024_10_28>,
-        macro_is_valid: M2::is_valid,
-        macro_errors: m2_errors,
-        typed: typed::<eventsmith::gigs::addon_updated::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.addon.updated",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::addon_updated::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::addon_updated::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::addon_updated::V2025_05_22>,
-        macro_is_valid: M3::is_valid,
-        macro_errors: m3_errors,
-        typed: typed::<eventsmith::gigs::addon_updated::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.apiKey.created",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::api_key_created::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::api_key_created::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::api_key_created::V2024_10_28>,
-        macro_is_valid: M4::is_valid,
-        macro_errors: m4_errors,
-        typed: typed::<eventsmith::gigs::api_key_created::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.apiKey.created",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::api_key_created::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::api_key_created::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::api_key_created::V2025_05_22>,
-        macro_is_valid: M5::is_valid,
-        macro_errors: m5_errors,
-        typed: typed::<eventsmith::gigs::api_key_created::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.connectSession.created",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::connect_session_created::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::connect_session_created::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::connect_session_created::V2024_10_28>,
-        macro_is_valid: M6::is_valid,
-        macro_errors: m6_errors,
-        typed: typed::<eventsmith::gigs::connect_session_created::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.connectSession.created",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::connect_session_created::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::connect_session_created::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::connect_session_created::V2025_05_22>,
-        macro_is_valid: M7::is_valid,
-        macro_errors: m7_errors,
-        typed: typed::<eventsmith::gigs::connect_session_created::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.connectSession.updated",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::connect_session_updated::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::connect_session_updated::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::connect_session_updated::V2024_10_28>,
-        macro_is_valid: M8::is_valid,
-        macro_errors: m8_errors,
-        typed: typed::<eventsmith::gigs::connect_session_updated::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.connectSession.updated",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::connect_session_updated::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::connect_session_updated::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::connect_session_updated::V2025_05_22>,
-        macro_is_valid: M9::is_valid,
-        macro_errors: m9_errors,
-        typed: typed::<eventsmith::gigs::connect_session_updated::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.creditNote.created",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::credit_note_created::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::credit_note_created::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::credit_note_created::V2024_10_28>,
-        macro_is_valid: M10::is_valid,
-        macro_errors: m10_errors,
-        typed: typed::<eventsmith::gigs::credit_note_created::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.creditNote.created",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::credit_note_created::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::credit_note_created::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::credit_note_created::V2025_05_22>,
-        macro_is_valid: M11::is_valid,
-        macro_errors: m11_errors,
-        typed: typed::<eventsmith::gigs::credit_note_created::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.creditNote.updated",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::credit_note_updated::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::credit_note_updated::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::credit_note_updated::V2024_10_28>,
-        macro_is_valid: M12::is_valid,
-        macro_errors: m12_errors,
-        typed: typed::<eventsmith::gigs::credit_note_updated::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.creditNote.updated",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::credit_note_updated::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::credit_note_updated::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::credit_note_updated::V2025_05_22>,
-        macro_is_valid: M13::is_valid,
-        macro_errors: m13_errors,
-        typed: typed::<eventsmith::gigs::credit_note_updated::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.device.deleted",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::device_deleted::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::device_deleted::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::device_deleted::V2024_10_28>,
-        macro_is_valid: M14::is_valid,
-        macro_errors: m14_errors,
-        typed: typed::<eventsmith::gigs::device_deleted::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.device.deleted",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::device_deleted::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::device_deleted::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::device_deleted::V2025_05_22>,
-        macro_is_valid: M15::is_valid,
-        macro_errors: m15_errors,
-        typed: typed::<eventsmith::gigs::device_deleted::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.device.updated",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::device_updated::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::device_updated::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::device_updated::V2024_10_28>,
-        macro_is_valid: M16::is_valid,
-        macro_errors: m16_errors,
-        typed: typed::<eventsmith::gigs::device_updated::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.device.updated",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::device_updated::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::device_updated::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::device_updated::V2025_05_22>,
-        macro_is_valid: M17::is_valid,
-        macro_errors: m17_errors,
-        typed: typed::<eventsmith::gigs::device_updated::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.eSimProfile.disabled",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::e_sim_profile_disabled::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::e_sim_profile_disabled::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::e_sim_profile_disabled::V2024_10_28>,
-        macro_is_valid: M18::is_valid,
-        macro_errors: m18_errors,
-        typed: typed::<eventsmith::gigs::e_sim_profile_disabled::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.eSimProfile.disabled",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::e_sim_profile_disabled::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::e_sim_profile_disabled::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::e_sim_profile_disabled::V2025_05_22>,
-        macro_is_valid: M19::is_valid,
-        macro_errors: m19_errors,
-        typed: typed::<eventsmith::gigs::e_sim_profile_disabled::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.eSimProfile.enabled",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::e_sim_profile_enabled::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::e_sim_profile_enabled::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::e_sim_profile_enabled::V2024_10_28>,
-        macro_is_valid: M20::is_valid,
-        macro_errors: m20_errors,
-        typed: typed::<eventsmith::gigs::e_sim_profile_enabled::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.eSimProfile.enabled",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::e_sim_profile_enabled::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::e_sim_profile_enabled::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::e_sim_profile_enabled::V2025_05_22>,
-        macro_is_valid: M21::is_valid,
-        macro_errors: m21_errors,
-        typed: typed::<eventsmith::gigs::e_sim_profile_enabled::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.eSimProfile.updated",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::e_sim_profile_updated::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::e_sim_profile_updated::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::e_sim_profile_updated::V2024_10_28>,
-        macro_is_valid: M22::is_valid,
-        macro_errors: m22_errors,
-        typed: typed::<eventsmith::gigs::e_sim_profile_updated::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.eSimProfile.updated",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::e_sim_profile_updated::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::e_sim_profile_updated::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::e_sim_profile_updated::V2025_05_22>,
-        macro_is_valid: M23::is_valid,
-        macro_errors: m23_errors,
-        typed: typed::<eventsmith::gigs::e_sim_profile_updated::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.installation.created",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::installation_created::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::installation_created::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::installation_created::V2024_10_28>,
-        macro_is_valid: M24::is_valid,
-        macro_errors: m24_errors,
-        typed: typed::<eventsmith::gigs::installation_created::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.installation.created",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::installation_created::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::installation_created::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::installation_created::V2025_05_22>,
-        macro_is_valid: M25::is_valid,
-        macro_errors: m25_errors,
-        typed: typed::<eventsmith::gigs::installation_created::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.installation.updated",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::installation_updated::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::installation_updated::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::installation_updated::V2024_10_28>,
-        macro_is_valid: M26::is_valid,
-        macro_errors: m26_errors,
-        typed: typed::<eventsmith::gigs::installation_updated::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.installation.updated",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::installation_updated::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::installation_updated::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::installation_updated::V2025_05_22>,
-        macro_is_valid: M27::is_valid,
-        macro_errors: m27_errors,
-        typed: typed::<eventsmith::gigs::installation_updated::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.invoice.created",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::invoice_created::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::invoice_created::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::invoice_created::V2024_10_28>,
-        macro_is_valid: M28::is_valid,
-        macro_errors: m28_errors,
-        typed: typed::<eventsmith::gigs::invoice_created::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.invoice.created",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::invoice_created::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::invoice_created::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::invoice_created::V2025_05_22>,
-        macro_is_valid: M29::is_valid,
-        macro_errors: m29_errors,
-        typed: typed::<eventsmith::gigs::invoice_created::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.invoice.finalized",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::invoice_finalized::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::invoice_finalized::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::invoice_finalized::V2024_10_28>,
-        macro_is_valid: M30::is_valid,
-        macro_errors: m30_errors,
-        typed: typed::<eventsmith::gigs::invoice_finalized::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.invoice.finalized",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::invoice_finalized::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::invoice_finalized::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::invoice_finalized::V2025_05_22>,
-        macro_is_valid: M31::is_valid,
-        macro_errors: m31_errors,
-        typed: typed::<eventsmith::gigs::invoice_finalized::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.invoice.paid",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::invoice_paid::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::invoice_paid::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::invoice_paid::V2024_10_28>,
-        macro_is_valid: M32::is_valid,
-        macro_errors: m32_errors,
-        typed: typed::<eventsmith::gigs::invoice_paid::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.invoice.paid",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::invoice_paid::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::invoice_paid::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::invoice_paid::V2025_05_22>,
-        macro_is_valid: M33::is_valid,
-        macro_errors: m33_errors,
-        typed: typed::<eventsmith::gigs::invoice_paid::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.invoice.updated",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::invoice_updated::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::invoice_updated::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::invoice_updated::V2024_10_28>,
-        macro_is_valid: M34::is_valid,
-        macro_errors: m34_errors,
-        typed: typed::<eventsmith::gigs::invoice_updated::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.invoice.updated",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::invoice_updated::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::invoice_updated::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::invoice_updated::V2025_05_22>,
-        macro_is_valid: M35::is_valid,
-        macro_errors: m35_errors,
-        typed: typed::<eventsmith::gigs::invoice_updated::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.payment.disputeLost",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::payment_dispute_lost::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::payment_dispute_lost::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::payment_dispute_lost::V2024_10_28>,
-        macro_is_valid: M36::is_valid,
-        macro_errors: m36_errors,
-        typed: typed::<eventsmith::gigs::payment_dispute_lost::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.payment.disputeLost",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::payment_dispute_lost::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::payment_dispute_lost::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::payment_dispute_lost::V2025_05_22>,
-        macro_is_valid: M37::is_valid,
-        macro_errors: m37_errors,
-        typed: typed::<eventsmith::gigs::payment_dispute_lost::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.payment.disputed",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::payment_disputed::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::payment_disputed::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::payment_disputed::V2024_10_28>,
-        macro_is_valid: M38::is_valid,
-        macro_errors: m38_errors,
-        typed: typed::<eventsmith::gigs::payment_disputed::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.payment.disputed",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::payment_disputed::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::payment_disputed::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::payment_disputed::V2025_05_22>,
-        macro_is_valid: M39::is_valid,
-        macro_errors: m39_errors,
-        typed: typed::<eventsmith::gigs::payment_disputed::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.payment.failed",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::payment_failed::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::payment_failed::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::payment_failed::V2024_10_28>,
-        macro_is_valid: M40::is_valid,
-        macro_errors: m40_errors,
-        typed: typed::<eventsmith::gigs::payment_failed::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.payment.failed",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::payment_failed::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::payment_failed::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::payment_failed::V2025_05_22>,
-        macro_is_valid: M41::is_valid,
-        macro_errors: m41_errors,
-        typed: typed::<eventsmith::gigs::payment_failed::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.paymentMethod.created",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::payment_method_created::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::payment_method_created::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::payment_method_created::V2024_10_28>,
-        macro_is_valid: M42::is_valid,
-        macro_errors: m42_errors,
-        typed: typed::<eventsmith::gigs::payment_method_created::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.paymentMethod.created",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::payment_method_created::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::payment_method_created::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::payment_method_created::V2025_05_22>,
-        macro_is_valid: M43::is_valid,
-        macro_errors: m43_errors,
-        typed: typed::<eventsmith::gigs::payment_method_created::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.plan.published",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::plan_published::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::plan_published::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::plan_published::V2024_10_28>,
-        macro_is_valid: M44::is_valid,
-        macro_errors: m44_errors,
-        typed: typed::<eventsmith::gigs::plan_published::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.plan.published",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::plan_published::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::plan_published::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::plan_published::V2025_05_22>,
-        macro_is_valid: M45::is_valid,
-        macro_errors: m45_errors,
-        typed: typed::<eventsmith::gigs::plan_published::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.plan.updated",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::plan_updated::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::plan_updated::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::plan_updated::V2024_10_28>,
-        macro_is_valid: M46::is_valid,
-        macro_errors: m46_errors,
-        typed: typed::<eventsmith::gigs::plan_updated::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.plan.updated",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::plan_updated::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::plan_updated::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::plan_updated::V2025_05_22>,
-        macro_is_valid: M47::is_valid,
-        macro_errors: m47_errors,
-        typed: typed::<eventsmith::gigs::plan_updated::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.portOutCredentials.issued",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::port_out_credentials_issued::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::port_out_credentials_issued::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::port_out_credentials_issued::V2024_10_28>,
-        macro_is_valid: M48::is_valid,
-        macro_errors: m48_errors,
-        typed: typed::<eventsmith::gigs::port_out_credentials_issued::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.portOutCredentials.issued",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::port_out_credentials_issued::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::port_out_credentials_issued::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::port_out_credentials_issued::V2025_05_22>,
-        macro_is_valid: M49::is_valid,
-        macro_errors: m49_errors,
-        typed: typed::<eventsmith::gigs::port_out_credentials_issued::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.porting.canceled",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::porting_canceled::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::porting_canceled::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::porting_canceled::V2024_10_28>,
-        macro_is_valid: M50::is_valid,
-        macro_errors: m50_errors,
-        typed: typed::<eventsmith::gigs::porting_canceled::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.porting.canceled",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::porting_canceled::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::porting_canceled::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::porting_canceled::V2025_05_22>,
-        macro_is_valid: M51::is_valid,
-        macro_errors: m51_errors,
-        typed: typed::<eventsmith::gigs::porting_canceled::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.porting.completed",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::porting_completed::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::porting_completed::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::porting_completed::V2024_10_28>,
-        macro_is_valid: M52::is_valid,
-        macro_errors: m52_errors,
-        typed: typed::<eventsmith::gigs::porting_completed::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.porting.completed",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::porting_completed::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::porting_completed::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::porting_completed::V2025_05_22>,
-        macro_is_valid: M53::is_valid,
-        macro_errors: m53_errors,
-        typed: typed::<eventsmith::gigs::porting_completed::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.porting.declined",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::porting_declined::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::porting_declined::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::porting_declined::V2024_10_28>,
-        macro_is_valid: M54::is_valid,
-        macro_errors: m54_errors,
-        typed: typed::<eventsmith::gigs::porting_declined::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.porting.declined",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::porting_declined::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::porting_declined::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::porting_declined::V2025_05_22>,
-        macro_is_valid: M55::is_valid,
-        macro_errors: m55_errors,
-        typed: typed::<eventsmith::gigs::porting_declined::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.porting.requested",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::porting_requested::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::porting_requested::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::porting_requested::V2024_10_28>,
-        macro_is_valid: M56::is_valid,
-        macro_errors: m56_errors,
-        typed: typed::<eventsmith::gigs::porting_requested::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.porting.requested",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::porting_requested::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::porting_requested::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::porting_requested::V2025_05_22>,
-        macro_is_valid: M57::is_valid,
-        macro_errors: m57_errors,
-        typed: typed::<eventsmith::gigs::porting_requested::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.porting.updated",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::porting_updated::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::porting_updated::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::porting_updated::V2024_10_28>,
-        macro_is_valid: M58::is_valid,
-        macro_errors: m58_errors,
-        typed: typed::<eventsmith::gigs::porting_updated::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.porting.updated",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::porting_updated::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::porting_updated::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::porting_updated::V2025_05_22>,
-        macro_is_valid: M59::is_valid,
-        macro_errors: m59_errors,
-        typed: typed::<eventsmith::gigs::porting_updated::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.project.deleted",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::project_deleted::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::project_deleted::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::project_deleted::V2024_10_28>,
-        macro_is_valid: M60::is_valid,
-        macro_errors: m60_errors,
-        typed: typed::<eventsmith::gigs::project_deleted::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.project.deleted",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::project_deleted::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::project_deleted::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::project_deleted::V2025_05_22>,
-        macro_is_valid: M61::is_valid,
-        macro_errors: m61_errors,
-        typed: typed::<eventsmith::gigs::project_deleted::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.project.updated",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::project_updated::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::project_updated::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::project_updated::V2024_10_28>,
-        macro_is_valid: M62::is_valid,
-        macro_errors: m62_errors,
-        typed: typed::<eventsmith::gigs::project_updated::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.project.updated",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::project_updated::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::project_updated::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::project_updated::V2025_05_22>,
-        macro_is_valid: M63::is_valid,
-        macro_errors: m63_errors,
-        typed: typed::<eventsmith::gigs::project_updated::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.sim.deleted",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::sim_deleted::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::sim_deleted::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::sim_deleted::V2024_10_28>,
-        macro_is_valid: M64::is_valid,
-        macro_errors: m64_errors,
-        typed: typed::<eventsmith::gigs::sim_deleted::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.sim.deleted",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::sim_deleted::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::sim_deleted::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::sim_deleted::V2025_05_22>,
-        macro_is_valid: M65::is_valid,
-        macro_errors: m65_errors,
-        typed: typed::<eventsmith::gigs::sim_deleted::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.sim.retired",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::sim_retired::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::sim_retired::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::sim_retired::V2024_10_28>,
-        macro_is_valid: M66::is_valid,
-        macro_errors: m66_errors,
-        typed: typed::<eventsmith::gigs::sim_retired::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.sim.retired",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::sim_retired::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::sim_retired::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::sim_retired::V2025_05_22>,
-        macro_is_valid: M67::is_valid,
-        macro_errors: m67_errors,
-        typed: typed::<eventsmith::gigs::sim_retired::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.sim.updated",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::sim_updated::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::sim_updated::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::sim_updated::V2024_10_28>,
-        macro_is_valid: M68::is_valid,
-        macro_errors: m68_errors,
-        typed: typed::<eventsmith::gigs::sim_updated::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.sim.updated",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::sim_updated::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::sim_updated::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::sim_updated::V2025_05_22>,
-        macro_is_valid: M69::is_valid,
-        macro_errors: m69_errors,
-        typed: typed::<eventsmith::gigs::sim_updated::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.subscription.activated",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::subscription_activated::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::subscription_activated::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::subscription_activated::V2024_10_28>,
-        macro_is_valid: M70::is_valid,
-        macro_errors: m70_errors,
-        typed: typed::<eventsmith::gigs::subscription_activated::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.subscription.activated",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::subscription_activated::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::subscription_activated::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::subscription_activated::V2025_05_22>,
-        macro_is_valid: M71::is_valid,
-        macro_errors: m71_errors,
-        typed: typed::<eventsmith::gigs::subscription_activated::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.subscription.created",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::subscription_created::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::subscription_created::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::subscription_created::V2024_10_28>,
-        macro_is_valid: M72::is_valid,
-        macro_errors: m72_errors,
-        typed: typed::<eventsmith::gigs::subscription_created::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.subscription.created",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::subscription_created::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::subscription_created::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::subscription_created::V2025_05_22>,
-        macro_is_valid: M73::is_valid,
-        macro_errors: m73_errors,
-        typed: typed::<eventsmith::gigs::subscription_created::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.subscription.renewed",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::subscription_renewed::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::subscription_renewed::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::subscription_renewed::V2024_10_28>,
-        macro_is_valid: M74::is_valid,
-        macro_errors: m74_errors,
-        typed: typed::<eventsmith::gigs::subscription_renewed::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.subscription.renewed",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::subscription_renewed::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::subscription_renewed::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::subscription_renewed::V2025_05_22>,
-        macro_is_valid: M75::is_valid,
-        macro_errors: m75_errors,
-        typed: typed::<eventsmith::gigs::subscription_renewed::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.subscriptionAddon.created",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::subscription_addon_created::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::subscription_addon_created::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::subscription_addon_created::V2024_10_28>,
-        macro_is_valid: M76::is_valid,
-        macro_errors: m76_errors,
-        typed: typed::<eventsmith::gigs::subscription_addon_created::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.subscriptionAddon.created",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::subscription_addon_created::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::subscription_addon_created::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::subscription_addon_created::V2025_05_22>,
-        macro_is_valid: M77::is_valid,
-        macro_errors: m77_errors,
-        typed: typed::<eventsmith::gigs::subscription_addon_created::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.subscriptionChange.applied",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::subscription_change_applied::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::subscription_change_applied::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::subscription_change_applied::V2024_10_28>,
-        macro_is_valid: M78::is_valid,
-        macro_errors: m78_errors,
-        typed: typed::<eventsmith::gigs::subscription_change_applied::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.subscriptionChange.applied",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::subscription_change_applied::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::subscription_change_applied::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::subscription_change_applied::V2025_05_22>,
-        macro_is_valid: M79::is_valid,
-        macro_errors: m79_errors,
-        typed: typed::<eventsmith::gigs::subscription_change_applied::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.subscriptionChange.created",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::subscription_change_created::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::subscription_change_created::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::subscription_change_created::V2024_10_28>,
-        macro_is_valid: M80::is_valid,
-        macro_errors: m80_errors,
-        typed: typed::<eventsmith::gigs::subscription_change_created::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.subscriptionChange.created",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::subscription_change_created::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::subscription_change_created::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::subscription_change_created::V2025_05_22>,
-        macro_is_valid: M81::is_valid,
-        macro_errors: m81_errors,
-        typed: typed::<eventsmith::gigs::subscription_change_created::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.subscriptionChange.deleted",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::subscription_change_deleted::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::subscription_change_deleted::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::subscription_change_deleted::V2024_10_28>,
-        macro_is_valid: M82::is_valid,
-        macro_errors: m82_errors,
-        typed: typed::<eventsmith::gigs::subscription_change_deleted::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.subscriptionChange.deleted",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::subscription_change_deleted::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::subscription_change_deleted::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::subscription_change_deleted::V2025_05_22>,
-        macro_is_valid: M83::is_valid,
-        macro_errors: m83_errors,
-        typed: typed::<eventsmith::gigs::subscription_change_deleted::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.usageBalance.thresholdReached",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::usage_balance_threshold_reached::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<
-            eventsmith::gigs::usage_balance_threshold_reached::V2024_10_28,
-        >,
-        ours_errors: ours_errors::<eventsmith::gigs::usage_balance_threshold_reached::V2024_10_28>,
-        macro_is_valid: M84::is_valid,
-        macro_errors: m84_errors,
-        typed: typed::<eventsmith::gigs::usage_balance_threshold_reached::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.usageBalance.thresholdReached",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::usage_balance_threshold_reached::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<
-            eventsmith::gigs::usage_balance_threshold_reached::V2025_05_22,
-        >,
-        ours_errors: ours_errors::<eventsmith::gigs::usage_balance_threshold_reached::V2025_05_22>,
-        macro_is_valid: M85::is_valid,
-        macro_errors: m85_errors,
-        typed: typed::<eventsmith::gigs::usage_balance_threshold_reached::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.usageNotification.created",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::usage_notification_created::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::usage_notification_created::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::usage_notification_created::V2024_10_28>,
-        macro_is_valid: M86::is_valid,
-        macro_errors: m86_errors,
-        typed: typed::<eventsmith::gigs::usage_notification_created::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.usageNotification.created",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::usage_notification_created::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::usage_notification_created::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::usage_notification_created::V2025_05_22>,
-        macro_is_valid: M87::is_valid,
-        macro_errors: m87_errors,
-        typed: typed::<eventsmith::gigs::usage_notification_created::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.usageThreshold.exceeded",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::usage_threshold_exceeded::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::usage_threshold_exceeded::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::usage_threshold_exceeded::V2024_10_28>,
-        macro_is_valid: M88::is_valid,
-        macro_errors: m88_errors,
-        typed: typed::<eventsmith::gigs::usage_threshold_exceeded::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.usageThreshold.exceeded",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::usage_threshold_exceeded::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::usage_threshold_exceeded::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::usage_threshold_exceeded::V2025_05_22>,
-        macro_is_valid: M89::is_valid,
-        macro_errors: m89_errors,
-        typed: typed::<eventsmith::gigs::usage_threshold_exceeded::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.user.address.created",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::user_address_created::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::user_address_created::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::user_address_created::V2024_10_28>,
-        macro_is_valid: M90::is_valid,
-        macro_errors: m90_errors,
-        typed: typed::<eventsmith::gigs::user_address_created::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.user.address.created",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::user_address_created::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::user_address_created::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::user_address_created::V2025_05_22>,
-        macro_is_valid: M91::is_valid,
-        macro_errors: m91_errors,
-        typed: typed::<eventsmith::gigs::user_address_created::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.user.deleted",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::user_deleted::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::user_deleted::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::user_deleted::V2024_10_28>,
-        macro_is_valid: M92::is_valid,
-        macro_errors: m92_errors,
-        typed: typed::<eventsmith::gigs::user_deleted::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.user.deleted",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::user_deleted::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::user_deleted::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::user_deleted::V2025_05_22>,
-        macro_is_valid: M93::is_valid,
-        macro_errors: m93_errors,
-        typed: typed::<eventsmith::gigs::user_deleted::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.voucher.created",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::voucher_created::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::voucher_created::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::voucher_created::V2024_10_28>,
-        macro_is_valid: M94::is_valid,
-        macro_errors: m94_errors,
-        typed: typed::<eventsmith::gigs::voucher_created::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.voucher.created",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::voucher_created::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::voucher_created::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::voucher_created::V2025_05_22>,
-        macro_is_valid: M95::is_valid,
-        macro_errors: m95_errors,
-        typed: typed::<eventsmith::gigs::voucher_created::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.voucher.retired",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::voucher_retired::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::voucher_retired::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::voucher_retired::V2024_10_28>,
-        macro_is_valid: M96::is_valid,
-        macro_errors: m96_errors,
-        typed: typed::<eventsmith::gigs::voucher_retired::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.voucher.retired",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::voucher_retired::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::voucher_retired::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::voucher_retired::V2025_05_22>,
-        macro_is_valid: M97::is_valid,
-        macro_errors: m97_errors,
-        typed: typed::<eventsmith::gigs::voucher_retired::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.voucher.updated",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::voucher_updated::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::voucher_updated::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::voucher_updated::V2024_10_28>,
-        macro_is_valid: M98::is_valid,
-        macro_errors: m98_errors,
-        typed: typed::<eventsmith::gigs::voucher_updated::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.voucher.updated",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::voucher_updated::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::voucher_updated::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::voucher_updated::V2025_05_22>,
-        macro_is_valid: M99::is_valid,
-        macro_errors: m99_errors,
-        typed: typed::<eventsmith::gigs::voucher_updated::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.voucherCode.created",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::voucher_code_created::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::voucher_code_created::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::voucher_code_created::V2024_10_28>,
-        macro_is_valid: M100::is_valid,
-        macro_errors: m100_errors,
-        typed: typed::<eventsmith::gigs::voucher_code_created::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.voucherCode.created",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::voucher_code_created::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::voucher_code_created::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::voucher_code_created::V2025_05_22>,
-        macro_is_valid: M101::is_valid,
-        macro_errors: m101_errors,
-        typed: typed::<eventsmith::gigs::voucher_code_created::V2025_05_22>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.voucherCode.updated",
-        version: "2024-10-28",
-        ours: ours::<eventsmith::gigs::voucher_code_updated::V2024_10_28>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::voucher_code_updated::V2024_10_28>,
-        ours_errors: ours_errors::<eventsmith::gigs::voucher_code_updated::V2024_10_28>,
-        macro_is_valid: M102::is_valid,
-        macro_errors: m102_errors,
-        typed: typed::<eventsmith::gigs::voucher_code_updated::V2024_10_28>,
-    },
-    Entry {
-        source: "gigs",
-        event_type: "com.gigs.voucherCode.updated",
-        version: "2025-05-22",
-        ours: ours::<eventsmith::gigs::voucher_code_updated::V2025_05_22>,
-        ours_is_valid: ours_is_valid::<eventsmith::gigs::voucher_code_updated::V2025_05_22>,
-        ours_errors: ours_errors::<eventsmith::gigs::voucher_code_updated::V2025_05_22>,
-        macro_is_valid: M103::is_valid,
-        macro_errors: m103_errors,
-        typed: typed::<eventsmith::gigs::voucher_code_updated::V2025_05_22>,
-    },
-    Entry {
-        source: "impact_stack",
-        event_type: "contact_update",
-        version: "2.1.0",
-        ours: ours::<eventsmith::impact_stack::contact_update::V2_1_0>,
-        ours_is_valid: ours_is_valid::<eventsmith::impact_stack::contact_update::V2_1_0>,
-        ours_errors: ours_errors::<eventsmith::impact_stack::contact_update::V2_1_0>,
-        macro_is_valid: M104::is_valid,
-        macro_errors: m104_errors,
-        typed: typed::<eventsmith::impact_stack::contact_update::V2_1_0>,
-    },
-    Entry {
-        source: "impact_stack",
-        event_type: "donation",
-        version: "1.3.0",
-        ours: ours::<eventsmith::impact_stack::donation::V1_3_0>,
-        ours_is_valid: ours_is_valid::<eventsmith::impact_stack::donation::V1_3_0>,
-        ours_errors: ours_errors::<eventsmith::impact_stack::donation::V1_3_0>,
-        macro_is_valid: M105::is_valid,
-        macro_errors: m105_errors,
-        typed: typed::<eventsmith::impact_stack::donation::V1_3_0>,
-    },
-    Entry {
-        source: "impact_stack",
-        event_type: "donation",
-        version: "2.1.0",
-        ours: ours::<eventsmith::impact_stack::donation::V2_1_0>,
-        ours_is_valid: ours_is_valid::<eventsmith::impact_stack::donation::V2_1_0>,
-        ours_errors: ours_errors::<eventsmith::impact_stack::donation::V2_1_0>,
-        macro_is_valid: M106::is_valid,
-        macro_errors: m106_errors,
-        typed: typed::<eventsmith::impact_stack::donation::V2_1_0>,
-    },
-    Entry {
-        source: "impact_stack",
-        event_type: "form_submission",
-        version: "0.0.0",
-        ours: ours::<eventsmith::impact_stack::form_submission::V0_0_0>,
-        ours_is_valid: ours_is_valid::<eventsmith::impact_stack::form_submission::V0_0_0>,
-        ours_errors: ours_errors::<eventsmith::impact_stack::form_submission::V0_0_0>,
-        macro_is_valid: M107::is_valid,
-        macro_errors: m107_errors,
-        typed: typed::<eventsmith::impact_stack::form_submission::V0_0_0>,
-    },
-    Entry {
-        source: "impact_stack",
-        event_type: "form_submission",
-        version: "1.1.0",
-        ours: ours::<eventsmith::impact_stack::form_submission::V1_1_0>,
-        ours_is_valid: ours_is_valid::<eventsmith::impact_stack::form_submission::V1_1_0>,
-        ours_errors: ours_errors::<eventsmith::impact_stack::form_submission::V1_1_0>,
-        macro_is_valid: M108::is_valid,
-        macro_errors: m108_errors,
-        typed: typed::<eventsmith::impact_stack::form_submission::V1_1_0>,
-    },
-    Entry {
-        source: "impact_stack",
-        event_type: "form_submission",
-        version: "1.3.0",
-        ours: ours::<eventsmith::impact_stack::form_submission::V1_3_0>,
-        ours_is_valid: ours_is_valid::<eventsmith::impact_stack::form_submission::V1_3_0>,
-        ours_errors: ours_errors::<eventsmith::impact_stack::form_submission::V1_3_0>,
-        macro_is_valid: M109::is_valid,
-        macro_errors: m109_errors,
-        typed: typed::<eventsmith::impact_stack::form_submission::V1_3_0>,
-    },
-    Entry {
-        source: "impact_stack",
-        event_type: "form_submission",
-        version: "2.1.0",
-        ours: ours::<eventsmith::impact_stack::form_submission::V2_1_0>,
-        ours_is_valid: ours_is_valid::<eventsmith::impact_stack::form_submission::V2_1_0>,
-        ours_errors: ours_errors::<eventsmith::impact_stack::form_submission::V2_1_0>,
-        macro_is_valid: M110::is_valid,
-        macro_errors: m110_errors,
-        typed: typed::<eventsmith::impact_stack::form_submission::V2_1_0>,
-    },
-    Entry {
-        source: "impact_stack",
-        event_type: "form_submission_confirmed",
-        version: "1.1.0",
-        ours: ours::<eventsmith::impact_stack::form_submission_confirmed::V1_1_0>,
-        ours_is_valid: ours_is_valid::<eventsmith::impact_stack::form_submission_confirmed::V1_1_0>,
-        ours_errors: ours_errors::<eventsmith::impact_stack::form_submission_confirmed::V1_1_0>,
-        macro_is_valid: M111::is_valid,
-        macro_errors: m111_errors,
-        typed: typed::<eventsmith::impact_stack::form_submission_confirmed::V1_1_0>,
-    },
-    Entry {
-        source: "impact_stack",
-        event_type: "payment_status_change",
-        version: "1.1.0",
-        ours: ours::<eventsmith::impact_stack::payment_status_change::V1_1_0>,
-        ours_is_valid: ours_is_valid::<eventsmith::impact_stack::payment_status_change::V1_1_0>,
-        ours_errors: ours_errors::<eventsmith::impact_stack::payment_status_change::V1_1_0>,
-        macro_is_valid: M112::is_valid,
-        macro_errors: m112_errors,
-        typed: typed::<eventsmith::impact_stack::payment_status_change::V1_1_0>,
-    },
-    Entry {
-        source: "impact_stack",
-        event_type: "payment_status_change",
-        version: "1.2.0",
-        ours: ours::<eventsmith::impact_stack::payment_status_change::V1_2_0>,
-        ours_is_valid: ours_is_valid::<eventsmith::impact_stack::payment_status_change::V1_2_0>,
-        ours_errors: ours_errors::<eventsmith::impact_stack::payment_status_change::V1_2_0>,
-        macro_is_valid: M113::is_valid,
-        macro_errors: m113_errors,
-        typed: typed::<eventsmith::impact_stack::payment_status_change::V1_2_0>,
-    },
-    Entry {
-        source: "impact_stack",
-        event_type: "payment_success",
-        version: "1.1.0",
-        ours: ours::<eventsmith::impact_stack::payment_success::V1_1_0>,
-        ours_is_valid: ours_is_valid::<eventsmith::impact_stack::payment_success::V1_1_0>,
-        ours_errors: ours_errors::<eventsmith::impact_stack::payment_success::V1_1_0>,
-        macro_is_valid: M114::is_valid,
-        macro_errors: m114_errors,
-        typed: typed::<eventsmith::impact_stack::payment_success::V1_1_0>,
-    },
+    Entry { source: "gigs", event_type: "com.gigs.addon.deleted", version: "2024-10-28", ours: ours::<eventsmith::gigs::addon_deleted::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::addon_deleted::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::addon_deleted::V2024_10_28>, macro_is_valid: M0::is_valid, macro_errors: m0_errors, typed: typed::<eventsmith::gigs::addon_deleted::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.addon.deleted", version: "2025-05-22", ours: ours::<eventsmith::gigs::addon_deleted::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::addon_deleted::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::addon_deleted::V2025_05_22>, macro_is_valid: M1::is_valid, macro_errors: m1_errors, typed: typed::<eventsmith::gigs::addon_deleted::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.addon.updated", version: "2024-10-28", ours: ours::<eventsmith::gigs::addon_updated::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::addon_updated::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::addon_updated::V2024_10_28>, macro_is_valid: M2::is_valid, macro_errors: m2_errors, typed: typed::<eventsmith::gigs::addon_updated::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.addon.updated", version: "2025-05-22", ours: ours::<eventsmith::gigs::addon_updated::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::addon_updated::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::addon_updated::V2025_05_22>, macro_is_valid: M3::is_valid, macro_errors: m3_errors, typed: typed::<eventsmith::gigs::addon_updated::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.apiKey.created", version: "2024-10-28", ours: ours::<eventsmith::gigs::api_key_created::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::api_key_created::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::api_key_created::V2024_10_28>, macro_is_valid: M4::is_valid, macro_errors: m4_errors, typed: typed::<eventsmith::gigs::api_key_created::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.apiKey.created", version: "2025-05-22", ours: ours::<eventsmith::gigs::api_key_created::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::api_key_created::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::api_key_created::V2025_05_22>, macro_is_valid: M5::is_valid, macro_errors: m5_errors, typed: typed::<eventsmith::gigs::api_key_created::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.connectSession.created", version: "2024-10-28", ours: ours::<eventsmith::gigs::connect_session_created::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::connect_session_created::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::connect_session_created::V2024_10_28>, macro_is_valid: M6::is_valid, macro_errors: m6_errors, typed: typed::<eventsmith::gigs::connect_session_created::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.connectSession.created", version: "2025-05-22", ours: ours::<eventsmith::gigs::connect_session_created::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::connect_session_created::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::connect_session_created::V2025_05_22>, macro_is_valid: M7::is_valid, macro_errors: m7_errors, typed: typed::<eventsmith::gigs::connect_session_created::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.connectSession.updated", version: "2024-10-28", ours: ours::<eventsmith::gigs::connect_session_updated::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::connect_session_updated::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::connect_session_updated::V2024_10_28>, macro_is_valid: M8::is_valid, macro_errors: m8_errors, typed: typed::<eventsmith::gigs::connect_session_updated::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.connectSession.updated", version: "2025-05-22", ours: ours::<eventsmith::gigs::connect_session_updated::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::connect_session_updated::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::connect_session_updated::V2025_05_22>, macro_is_valid: M9::is_valid, macro_errors: m9_errors, typed: typed::<eventsmith::gigs::connect_session_updated::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.creditNote.created", version: "2024-10-28", ours: ours::<eventsmith::gigs::credit_note_created::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::credit_note_created::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::credit_note_created::V2024_10_28>, macro_is_valid: M10::is_valid, macro_errors: m10_errors, typed: typed::<eventsmith::gigs::credit_note_created::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.creditNote.created", version: "2025-05-22", ours: ours::<eventsmith::gigs::credit_note_created::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::credit_note_created::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::credit_note_created::V2025_05_22>, macro_is_valid: M11::is_valid, macro_errors: m11_errors, typed: typed::<eventsmith::gigs::credit_note_created::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.creditNote.updated", version: "2024-10-28", ours: ours::<eventsmith::gigs::credit_note_updated::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::credit_note_updated::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::credit_note_updated::V2024_10_28>, macro_is_valid: M12::is_valid, macro_errors: m12_errors, typed: typed::<eventsmith::gigs::credit_note_updated::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.creditNote.updated", version: "2025-05-22", ours: ours::<eventsmith::gigs::credit_note_updated::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::credit_note_updated::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::credit_note_updated::V2025_05_22>, macro_is_valid: M13::is_valid, macro_errors: m13_errors, typed: typed::<eventsmith::gigs::credit_note_updated::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.device.deleted", version: "2024-10-28", ours: ours::<eventsmith::gigs::device_deleted::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::device_deleted::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::device_deleted::V2024_10_28>, macro_is_valid: M14::is_valid, macro_errors: m14_errors, typed: typed::<eventsmith::gigs::device_deleted::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.device.deleted", version: "2025-05-22", ours: ours::<eventsmith::gigs::device_deleted::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::device_deleted::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::device_deleted::V2025_05_22>, macro_is_valid: M15::is_valid, macro_errors: m15_errors, typed: typed::<eventsmith::gigs::device_deleted::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.device.updated", version: "2024-10-28", ours: ours::<eventsmith::gigs::device_updated::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::device_updated::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::device_updated::V2024_10_28>, macro_is_valid: M16::is_valid, macro_errors: m16_errors, typed: typed::<eventsmith::gigs::device_updated::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.device.updated", version: "2025-05-22", ours: ours::<eventsmith::gigs::device_updated::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::device_updated::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::device_updated::V2025_05_22>, macro_is_valid: M17::is_valid, macro_errors: m17_errors, typed: typed::<eventsmith::gigs::device_updated::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.eSimProfile.disabled", version: "2024-10-28", ours: ours::<eventsmith::gigs::e_sim_profile_disabled::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::e_sim_profile_disabled::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::e_sim_profile_disabled::V2024_10_28>, macro_is_valid: M18::is_valid, macro_errors: m18_errors, typed: typed::<eventsmith::gigs::e_sim_profile_disabled::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.eSimProfile.disabled", version: "2025-05-22", ours: ours::<eventsmith::gigs::e_sim_profile_disabled::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::e_sim_profile_disabled::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::e_sim_profile_disabled::V2025_05_22>, macro_is_valid: M19::is_valid, macro_errors: m19_errors, typed: typed::<eventsmith::gigs::e_sim_profile_disabled::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.eSimProfile.enabled", version: "2024-10-28", ours: ours::<eventsmith::gigs::e_sim_profile_enabled::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::e_sim_profile_enabled::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::e_sim_profile_enabled::V2024_10_28>, macro_is_valid: M20::is_valid, macro_errors: m20_errors, typed: typed::<eventsmith::gigs::e_sim_profile_enabled::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.eSimProfile.enabled", version: "2025-05-22", ours: ours::<eventsmith::gigs::e_sim_profile_enabled::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::e_sim_profile_enabled::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::e_sim_profile_enabled::V2025_05_22>, macro_is_valid: M21::is_valid, macro_errors: m21_errors, typed: typed::<eventsmith::gigs::e_sim_profile_enabled::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.eSimProfile.updated", version: "2024-10-28", ours: ours::<eventsmith::gigs::e_sim_profile_updated::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::e_sim_profile_updated::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::e_sim_profile_updated::V2024_10_28>, macro_is_valid: M22::is_valid, macro_errors: m22_errors, typed: typed::<eventsmith::gigs::e_sim_profile_updated::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.eSimProfile.updated", version: "2025-05-22", ours: ours::<eventsmith::gigs::e_sim_profile_updated::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::e_sim_profile_updated::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::e_sim_profile_updated::V2025_05_22>, macro_is_valid: M23::is_valid, macro_errors: m23_errors, typed: typed::<eventsmith::gigs::e_sim_profile_updated::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.installation.created", version: "2024-10-28", ours: ours::<eventsmith::gigs::installation_created::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::installation_created::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::installation_created::V2024_10_28>, macro_is_valid: M24::is_valid, macro_errors: m24_errors, typed: typed::<eventsmith::gigs::installation_created::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.installation.created", version: "2025-05-22", ours: ours::<eventsmith::gigs::installation_created::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::installation_created::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::installation_created::V2025_05_22>, macro_is_valid: M25::is_valid, macro_errors: m25_errors, typed: typed::<eventsmith::gigs::installation_created::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.installation.updated", version: "2024-10-28", ours: ours::<eventsmith::gigs::installation_updated::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::installation_updated::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::installation_updated::V2024_10_28>, macro_is_valid: M26::is_valid, macro_errors: m26_errors, typed: typed::<eventsmith::gigs::installation_updated::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.installation.updated", version: "2025-05-22", ours: ours::<eventsmith::gigs::installation_updated::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::installation_updated::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::installation_updated::V2025_05_22>, macro_is_valid: M27::is_valid, macro_errors: m27_errors, typed: typed::<eventsmith::gigs::installation_updated::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.invoice.created", version: "2024-10-28", ours: ours::<eventsmith::gigs::invoice_created::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::invoice_created::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::invoice_created::V2024_10_28>, macro_is_valid: M28::is_valid, macro_errors: m28_errors, typed: typed::<eventsmith::gigs::invoice_created::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.invoice.created", version: "2025-05-22", ours: ours::<eventsmith::gigs::invoice_created::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::invoice_created::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::invoice_created::V2025_05_22>, macro_is_valid: M29::is_valid, macro_errors: m29_errors, typed: typed::<eventsmith::gigs::invoice_created::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.invoice.finalized", version: "2024-10-28", ours: ours::<eventsmith::gigs::invoice_finalized::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::invoice_finalized::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::invoice_finalized::V2024_10_28>, macro_is_valid: M30::is_valid, macro_errors: m30_errors, typed: typed::<eventsmith::gigs::invoice_finalized::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.invoice.finalized", version: "2025-05-22", ours: ours::<eventsmith::gigs::invoice_finalized::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::invoice_finalized::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::invoice_finalized::V2025_05_22>, macro_is_valid: M31::is_valid, macro_errors: m31_errors, typed: typed::<eventsmith::gigs::invoice_finalized::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.invoice.paid", version: "2024-10-28", ours: ours::<eventsmith::gigs::invoice_paid::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::invoice_paid::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::invoice_paid::V2024_10_28>, macro_is_valid: M32::is_valid, macro_errors: m32_errors, typed: typed::<eventsmith::gigs::invoice_paid::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.invoice.paid", version: "2025-05-22", ours: ours::<eventsmith::gigs::invoice_paid::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::invoice_paid::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::invoice_paid::V2025_05_22>, macro_is_valid: M33::is_valid, macro_errors: m33_errors, typed: typed::<eventsmith::gigs::invoice_paid::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.invoice.updated", version: "2024-10-28", ours: ours::<eventsmith::gigs::invoice_updated::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::invoice_updated::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::invoice_updated::V2024_10_28>, macro_is_valid: M34::is_valid, macro_errors: m34_errors, typed: typed::<eventsmith::gigs::invoice_updated::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.invoice.updated", version: "2025-05-22", ours: ours::<eventsmith::gigs::invoice_updated::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::invoice_updated::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::invoice_updated::V2025_05_22>, macro_is_valid: M35::is_valid, macro_errors: m35_errors, typed: typed::<eventsmith::gigs::invoice_updated::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.payment.disputeLost", version: "2024-10-28", ours: ours::<eventsmith::gigs::payment_dispute_lost::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::payment_dispute_lost::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::payment_dispute_lost::V2024_10_28>, macro_is_valid: M36::is_valid, macro_errors: m36_errors, typed: typed::<eventsmith::gigs::payment_dispute_lost::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.payment.disputeLost", version: "2025-05-22", ours: ours::<eventsmith::gigs::payment_dispute_lost::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::payment_dispute_lost::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::payment_dispute_lost::V2025_05_22>, macro_is_valid: M37::is_valid, macro_errors: m37_errors, typed: typed::<eventsmith::gigs::payment_dispute_lost::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.payment.disputed", version: "2024-10-28", ours: ours::<eventsmith::gigs::payment_disputed::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::payment_disputed::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::payment_disputed::V2024_10_28>, macro_is_valid: M38::is_valid, macro_errors: m38_errors, typed: typed::<eventsmith::gigs::payment_disputed::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.payment.disputed", version: "2025-05-22", ours: ours::<eventsmith::gigs::payment_disputed::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::payment_disputed::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::payment_disputed::V2025_05_22>, macro_is_valid: M39::is_valid, macro_errors: m39_errors, typed: typed::<eventsmith::gigs::payment_disputed::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.payment.failed", version: "2024-10-28", ours: ours::<eventsmith::gigs::payment_failed::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::payment_failed::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::payment_failed::V2024_10_28>, macro_is_valid: M40::is_valid, macro_errors: m40_errors, typed: typed::<eventsmith::gigs::payment_failed::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.payment.failed", version: "2025-05-22", ours: ours::<eventsmith::gigs::payment_failed::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::payment_failed::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::payment_failed::V2025_05_22>, macro_is_valid: M41::is_valid, macro_errors: m41_errors, typed: typed::<eventsmith::gigs::payment_failed::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.paymentMethod.created", version: "2024-10-28", ours: ours::<eventsmith::gigs::payment_method_created::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::payment_method_created::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::payment_method_created::V2024_10_28>, macro_is_valid: M42::is_valid, macro_errors: m42_errors, typed: typed::<eventsmith::gigs::payment_method_created::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.paymentMethod.created", version: "2025-05-22", ours: ours::<eventsmith::gigs::payment_method_created::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::payment_method_created::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::payment_method_created::V2025_05_22>, macro_is_valid: M43::is_valid, macro_errors: m43_errors, typed: typed::<eventsmith::gigs::payment_method_created::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.plan.published", version: "2024-10-28", ours: ours::<eventsmith::gigs::plan_published::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::plan_published::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::plan_published::V2024_10_28>, macro_is_valid: M44::is_valid, macro_errors: m44_errors, typed: typed::<eventsmith::gigs::plan_published::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.plan.published", version: "2025-05-22", ours: ours::<eventsmith::gigs::plan_published::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::plan_published::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::plan_published::V2025_05_22>, macro_is_valid: M45::is_valid, macro_errors: m45_errors, typed: typed::<eventsmith::gigs::plan_published::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.plan.updated", version: "2024-10-28", ours: ours::<eventsmith::gigs::plan_updated::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::plan_updated::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::plan_updated::V2024_10_28>, macro_is_valid: M46::is_valid, macro_errors: m46_errors, typed: typed::<eventsmith::gigs::plan_updated::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.plan.updated", version: "2025-05-22", ours: ours::<eventsmith::gigs::plan_updated::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::plan_updated::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::plan_updated::V2025_05_22>, macro_is_valid: M47::is_valid, macro_errors: m47_errors, typed: typed::<eventsmith::gigs::plan_updated::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.portOutCredentials.issued", version: "2024-10-28", ours: ours::<eventsmith::gigs::port_out_credentials_issued::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::port_out_credentials_issued::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::port_out_credentials_issued::V2024_10_28>, macro_is_valid: M48::is_valid, macro_errors: m48_errors, typed: typed::<eventsmith::gigs::port_out_credentials_issued::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.portOutCredentials.issued", version: "2025-05-22", ours: ours::<eventsmith::gigs::port_out_credentials_issued::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::port_out_credentials_issued::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::port_out_credentials_issued::V2025_05_22>, macro_is_valid: M49::is_valid, macro_errors: m49_errors, typed: typed::<eventsmith::gigs::port_out_credentials_issued::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.porting.canceled", version: "2024-10-28", ours: ours::<eventsmith::gigs::porting_canceled::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::porting_canceled::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::porting_canceled::V2024_10_28>, macro_is_valid: M50::is_valid, macro_errors: m50_errors, typed: typed::<eventsmith::gigs::porting_canceled::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.porting.canceled", version: "2025-05-22", ours: ours::<eventsmith::gigs::porting_canceled::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::porting_canceled::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::porting_canceled::V2025_05_22>, macro_is_valid: M51::is_valid, macro_errors: m51_errors, typed: typed::<eventsmith::gigs::porting_canceled::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.porting.completed", version: "2024-10-28", ours: ours::<eventsmith::gigs::porting_completed::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::porting_completed::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::porting_completed::V2024_10_28>, macro_is_valid: M52::is_valid, macro_errors: m52_errors, typed: typed::<eventsmith::gigs::porting_completed::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.porting.completed", version: "2025-05-22", ours: ours::<eventsmith::gigs::porting_completed::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::porting_completed::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::porting_completed::V2025_05_22>, macro_is_valid: M53::is_valid, macro_errors: m53_errors, typed: typed::<eventsmith::gigs::porting_completed::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.porting.declined", version: "2024-10-28", ours: ours::<eventsmith::gigs::porting_declined::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::porting_declined::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::porting_declined::V2024_10_28>, macro_is_valid: M54::is_valid, macro_errors: m54_errors, typed: typed::<eventsmith::gigs::porting_declined::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.porting.declined", version: "2025-05-22", ours: ours::<eventsmith::gigs::porting_declined::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::porting_declined::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::porting_declined::V2025_05_22>, macro_is_valid: M55::is_valid, macro_errors: m55_errors, typed: typed::<eventsmith::gigs::porting_declined::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.porting.requested", version: "2024-10-28", ours: ours::<eventsmith::gigs::porting_requested::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::porting_requested::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::porting_requested::V2024_10_28>, macro_is_valid: M56::is_valid, macro_errors: m56_errors, typed: typed::<eventsmith::gigs::porting_requested::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.porting.requested", version: "2025-05-22", ours: ours::<eventsmith::gigs::porting_requested::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::porting_requested::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::porting_requested::V2025_05_22>, macro_is_valid: M57::is_valid, macro_errors: m57_errors, typed: typed::<eventsmith::gigs::porting_requested::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.porting.updated", version: "2024-10-28", ours: ours::<eventsmith::gigs::porting_updated::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::porting_updated::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::porting_updated::V2024_10_28>, macro_is_valid: M58::is_valid, macro_errors: m58_errors, typed: typed::<eventsmith::gigs::porting_updated::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.porting.updated", version: "2025-05-22", ours: ours::<eventsmith::gigs::porting_updated::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::porting_updated::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::porting_updated::V2025_05_22>, macro_is_valid: M59::is_valid, macro_errors: m59_errors, typed: typed::<eventsmith::gigs::porting_updated::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.project.deleted", version: "2024-10-28", ours: ours::<eventsmith::gigs::project_deleted::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::project_deleted::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::project_deleted::V2024_10_28>, macro_is_valid: M60::is_valid, macro_errors: m60_errors, typed: typed::<eventsmith::gigs::project_deleted::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.project.deleted", version: "2025-05-22", ours: ours::<eventsmith::gigs::project_deleted::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::project_deleted::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::project_deleted::V2025_05_22>, macro_is_valid: M61::is_valid, macro_errors: m61_errors, typed: typed::<eventsmith::gigs::project_deleted::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.project.updated", version: "2024-10-28", ours: ours::<eventsmith::gigs::project_updated::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::project_updated::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::project_updated::V2024_10_28>, macro_is_valid: M62::is_valid, macro_errors: m62_errors, typed: typed::<eventsmith::gigs::project_updated::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.project.updated", version: "2025-05-22", ours: ours::<eventsmith::gigs::project_updated::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::project_updated::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::project_updated::V2025_05_22>, macro_is_valid: M63::is_valid, macro_errors: m63_errors, typed: typed::<eventsmith::gigs::project_updated::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.sim.deleted", version: "2024-10-28", ours: ours::<eventsmith::gigs::sim_deleted::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::sim_deleted::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::sim_deleted::V2024_10_28>, macro_is_valid: M64::is_valid, macro_errors: m64_errors, typed: typed::<eventsmith::gigs::sim_deleted::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.sim.deleted", version: "2025-05-22", ours: ours::<eventsmith::gigs::sim_deleted::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::sim_deleted::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::sim_deleted::V2025_05_22>, macro_is_valid: M65::is_valid, macro_errors: m65_errors, typed: typed::<eventsmith::gigs::sim_deleted::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.sim.retired", version: "2024-10-28", ours: ours::<eventsmith::gigs::sim_retired::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::sim_retired::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::sim_retired::V2024_10_28>, macro_is_valid: M66::is_valid, macro_errors: m66_errors, typed: typed::<eventsmith::gigs::sim_retired::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.sim.retired", version: "2025-05-22", ours: ours::<eventsmith::gigs::sim_retired::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::sim_retired::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::sim_retired::V2025_05_22>, macro_is_valid: M67::is_valid, macro_errors: m67_errors, typed: typed::<eventsmith::gigs::sim_retired::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.sim.updated", version: "2024-10-28", ours: ours::<eventsmith::gigs::sim_updated::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::sim_updated::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::sim_updated::V2024_10_28>, macro_is_valid: M68::is_valid, macro_errors: m68_errors, typed: typed::<eventsmith::gigs::sim_updated::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.sim.updated", version: "2025-05-22", ours: ours::<eventsmith::gigs::sim_updated::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::sim_updated::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::sim_updated::V2025_05_22>, macro_is_valid: M69::is_valid, macro_errors: m69_errors, typed: typed::<eventsmith::gigs::sim_updated::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.subscription.activated", version: "2024-10-28", ours: ours::<eventsmith::gigs::subscription_activated::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::subscription_activated::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::subscription_activated::V2024_10_28>, macro_is_valid: M70::is_valid, macro_errors: m70_errors, typed: typed::<eventsmith::gigs::subscription_activated::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.subscription.activated", version: "2025-05-22", ours: ours::<eventsmith::gigs::subscription_activated::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::subscription_activated::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::subscription_activated::V2025_05_22>, macro_is_valid: M71::is_valid, macro_errors: m71_errors, typed: typed::<eventsmith::gigs::subscription_activated::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.subscription.created", version: "2024-10-28", ours: ours::<eventsmith::gigs::subscription_created::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::subscription_created::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::subscription_created::V2024_10_28>, macro_is_valid: M72::is_valid, macro_errors: m72_errors, typed: typed::<eventsmith::gigs::subscription_created::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.subscription.created", version: "2025-05-22", ours: ours::<eventsmith::gigs::subscription_created::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::subscription_created::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::subscription_created::V2025_05_22>, macro_is_valid: M73::is_valid, macro_errors: m73_errors, typed: typed::<eventsmith::gigs::subscription_created::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.subscription.renewed", version: "2024-10-28", ours: ours::<eventsmith::gigs::subscription_renewed::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::subscription_renewed::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::subscription_renewed::V2024_10_28>, macro_is_valid: M74::is_valid, macro_errors: m74_errors, typed: typed::<eventsmith::gigs::subscription_renewed::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.subscription.renewed", version: "2025-05-22", ours: ours::<eventsmith::gigs::subscription_renewed::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::subscription_renewed::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::subscription_renewed::V2025_05_22>, macro_is_valid: M75::is_valid, macro_errors: m75_errors, typed: typed::<eventsmith::gigs::subscription_renewed::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.subscriptionAddon.created", version: "2024-10-28", ours: ours::<eventsmith::gigs::subscription_addon_created::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::subscription_addon_created::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::subscription_addon_created::V2024_10_28>, macro_is_valid: M76::is_valid, macro_errors: m76_errors, typed: typed::<eventsmith::gigs::subscription_addon_created::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.subscriptionAddon.created", version: "2025-05-22", ours: ours::<eventsmith::gigs::subscription_addon_created::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::subscription_addon_created::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::subscription_addon_created::V2025_05_22>, macro_is_valid: M77::is_valid, macro_errors: m77_errors, typed: typed::<eventsmith::gigs::subscription_addon_created::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.subscriptionChange.applied", version: "2024-10-28", ours: ours::<eventsmith::gigs::subscription_change_applied::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::subscription_change_applied::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::subscription_change_applied::V2024_10_28>, macro_is_valid: M78::is_valid, macro_errors: m78_errors, typed: typed::<eventsmith::gigs::subscription_change_applied::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.subscriptionChange.applied", version: "2025-05-22", ours: ours::<eventsmith::gigs::subscription_change_applied::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::subscription_change_applied::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::subscription_change_applied::V2025_05_22>, macro_is_valid: M79::is_valid, macro_errors: m79_errors, typed: typed::<eventsmith::gigs::subscription_change_applied::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.subscriptionChange.created", version: "2024-10-28", ours: ours::<eventsmith::gigs::subscription_change_created::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::subscription_change_created::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::subscription_change_created::V2024_10_28>, macro_is_valid: M80::is_valid, macro_errors: m80_errors, typed: typed::<eventsmith::gigs::subscription_change_created::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.subscriptionChange.created", version: "2025-05-22", ours: ours::<eventsmith::gigs::subscription_change_created::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::subscription_change_created::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::subscription_change_created::V2025_05_22>, macro_is_valid: M81::is_valid, macro_errors: m81_errors, typed: typed::<eventsmith::gigs::subscription_change_created::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.subscriptionChange.deleted", version: "2024-10-28", ours: ours::<eventsmith::gigs::subscription_change_deleted::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::subscription_change_deleted::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::subscription_change_deleted::V2024_10_28>, macro_is_valid: M82::is_valid, macro_errors: m82_errors, typed: typed::<eventsmith::gigs::subscription_change_deleted::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.subscriptionChange.deleted", version: "2025-05-22", ours: ours::<eventsmith::gigs::subscription_change_deleted::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::subscription_change_deleted::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::subscription_change_deleted::V2025_05_22>, macro_is_valid: M83::is_valid, macro_errors: m83_errors, typed: typed::<eventsmith::gigs::subscription_change_deleted::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.usageBalance.thresholdReached", version: "2024-10-28", ours: ours::<eventsmith::gigs::usage_balance_threshold_reached::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::usage_balance_threshold_reached::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::usage_balance_threshold_reached::V2024_10_28>, macro_is_valid: M84::is_valid, macro_errors: m84_errors, typed: typed::<eventsmith::gigs::usage_balance_threshold_reached::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.usageBalance.thresholdReached", version: "2025-05-22", ours: ours::<eventsmith::gigs::usage_balance_threshold_reached::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::usage_balance_threshold_reached::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::usage_balance_threshold_reached::V2025_05_22>, macro_is_valid: M85::is_valid, macro_errors: m85_errors, typed: typed::<eventsmith::gigs::usage_balance_threshold_reached::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.usageNotification.created", version: "2024-10-28", ours: ours::<eventsmith::gigs::usage_notification_created::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::usage_notification_created::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::usage_notification_created::V2024_10_28>, macro_is_valid: M86::is_valid, macro_errors: m86_errors, typed: typed::<eventsmith::gigs::usage_notification_created::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.usageNotification.created", version: "2025-05-22", ours: ours::<eventsmith::gigs::usage_notification_created::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::usage_notification_created::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::usage_notification_created::V2025_05_22>, macro_is_valid: M87::is_valid, macro_errors: m87_errors, typed: typed::<eventsmith::gigs::usage_notification_created::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.usageThreshold.exceeded", version: "2024-10-28", ours: ours::<eventsmith::gigs::usage_threshold_exceeded::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::usage_threshold_exceeded::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::usage_threshold_exceeded::V2024_10_28>, macro_is_valid: M88::is_valid, macro_errors: m88_errors, typed: typed::<eventsmith::gigs::usage_threshold_exceeded::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.usageThreshold.exceeded", version: "2025-05-22", ours: ours::<eventsmith::gigs::usage_threshold_exceeded::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::usage_threshold_exceeded::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::usage_threshold_exceeded::V2025_05_22>, macro_is_valid: M89::is_valid, macro_errors: m89_errors, typed: typed::<eventsmith::gigs::usage_threshold_exceeded::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.user.address.created", version: "2024-10-28", ours: ours::<eventsmith::gigs::user_address_created::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::user_address_created::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::user_address_created::V2024_10_28>, macro_is_valid: M90::is_valid, macro_errors: m90_errors, typed: typed::<eventsmith::gigs::user_address_created::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.user.address.created", version: "2025-05-22", ours: ours::<eventsmith::gigs::user_address_created::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::user_address_created::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::user_address_created::V2025_05_22>, macro_is_valid: M91::is_valid, macro_errors: m91_errors, typed: typed::<eventsmith::gigs::user_address_created::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.user.deleted", version: "2024-10-28", ours: ours::<eventsmith::gigs::user_deleted::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::user_deleted::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::user_deleted::V2024_10_28>, macro_is_valid: M92::is_valid, macro_errors: m92_errors, typed: typed::<eventsmith::gigs::user_deleted::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.user.deleted", version: "2025-05-22", ours: ours::<eventsmith::gigs::user_deleted::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::user_deleted::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::user_deleted::V2025_05_22>, macro_is_valid: M93::is_valid, macro_errors: m93_errors, typed: typed::<eventsmith::gigs::user_deleted::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.voucher.created", version: "2024-10-28", ours: ours::<eventsmith::gigs::voucher_created::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::voucher_created::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::voucher_created::V2024_10_28>, macro_is_valid: M94::is_valid, macro_errors: m94_errors, typed: typed::<eventsmith::gigs::voucher_created::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.voucher.created", version: "2025-05-22", ours: ours::<eventsmith::gigs::voucher_created::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::voucher_created::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::voucher_created::V2025_05_22>, macro_is_valid: M95::is_valid, macro_errors: m95_errors, typed: typed::<eventsmith::gigs::voucher_created::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.voucher.retired", version: "2024-10-28", ours: ours::<eventsmith::gigs::voucher_retired::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::voucher_retired::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::voucher_retired::V2024_10_28>, macro_is_valid: M96::is_valid, macro_errors: m96_errors, typed: typed::<eventsmith::gigs::voucher_retired::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.voucher.retired", version: "2025-05-22", ours: ours::<eventsmith::gigs::voucher_retired::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::voucher_retired::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::voucher_retired::V2025_05_22>, macro_is_valid: M97::is_valid, macro_errors: m97_errors, typed: typed::<eventsmith::gigs::voucher_retired::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.voucher.updated", version: "2024-10-28", ours: ours::<eventsmith::gigs::voucher_updated::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::voucher_updated::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::voucher_updated::V2024_10_28>, macro_is_valid: M98::is_valid, macro_errors: m98_errors, typed: typed::<eventsmith::gigs::voucher_updated::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.voucher.updated", version: "2025-05-22", ours: ours::<eventsmith::gigs::voucher_updated::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::voucher_updated::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::voucher_updated::V2025_05_22>, macro_is_valid: M99::is_valid, macro_errors: m99_errors, typed: typed::<eventsmith::gigs::voucher_updated::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.voucherCode.created", version: "2024-10-28", ours: ours::<eventsmith::gigs::voucher_code_created::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::voucher_code_created::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::voucher_code_created::V2024_10_28>, macro_is_valid: M100::is_valid, macro_errors: m100_errors, typed: typed::<eventsmith::gigs::voucher_code_created::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.voucherCode.created", version: "2025-05-22", ours: ours::<eventsmith::gigs::voucher_code_created::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::voucher_code_created::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::voucher_code_created::V2025_05_22>, macro_is_valid: M101::is_valid, macro_errors: m101_errors, typed: typed::<eventsmith::gigs::voucher_code_created::V2025_05_22> },
+    Entry { source: "gigs", event_type: "com.gigs.voucherCode.updated", version: "2024-10-28", ours: ours::<eventsmith::gigs::voucher_code_updated::V2024_10_28>, ours_is_valid: ours_is_valid::<eventsmith::gigs::voucher_code_updated::V2024_10_28>, ours_errors: ours_errors::<eventsmith::gigs::voucher_code_updated::V2024_10_28>, macro_is_valid: M102::is_valid, macro_errors: m102_errors, typed: typed::<eventsmith::gigs::voucher_code_updated::V2024_10_28> },
+    Entry { source: "gigs", event_type: "com.gigs.voucherCode.updated", version: "2025-05-22", ours: ours::<eventsmith::gigs::voucher_code_updated::V2025_05_22>, ours_is_valid: ours_is_valid::<eventsmith::gigs::voucher_code_updated::V2025_05_22>, ours_errors: ours_errors::<eventsmith::gigs::voucher_code_updated::V2025_05_22>, macro_is_valid: M103::is_valid, macro_errors: m103_errors, typed: typed::<eventsmith::gigs::voucher_code_updated::V2025_05_22> },
+    Entry { source: "impact_stack", event_type: "contact_update", version: "2.1.0", ours: ours::<eventsmith::impact_stack::contact_update::V2_1_0>, ours_is_valid: ours_is_valid::<eventsmith::impact_stack::contact_update::V2_1_0>, ours_errors: ours_errors::<eventsmith::impact_stack::contact_update::V2_1_0>, macro_is_valid: M104::is_valid, macro_errors: m104_errors, typed: typed::<eventsmith::impact_stack::contact_update::V2_1_0> },
+    Entry { source: "impact_stack", event_type: "donation", version: "1.3.0", ours: ours::<eventsmith::impact_stack::donation::V1_3_0>, ours_is_valid: ours_is_valid::<eventsmith::impact_stack::donation::V1_3_0>, ours_errors: ours_errors::<eventsmith::impact_stack::donation::V1_3_0>, macro_is_valid: M105::is_valid, macro_errors: m105_errors, typed: typed::<eventsmith::impact_stack::donation::V1_3_0> },
+    Entry { source: "impact_stack", event_type: "donation", version: "2.1.0", ours: ours::<eventsmith::impact_stack::donation::V2_1_0>, ours_is_valid: ours_is_valid::<eventsmith::impact_stack::donation::V2_1_0>, ours_errors: ours_errors::<eventsmith::impact_stack::donation::V2_1_0>, macro_is_valid: M106::is_valid, macro_errors: m106_errors, typed: typed::<eventsmith::impact_stack::donation::V2_1_0> },
+    Entry { source: "impact_stack", event_type: "form_submission", version: "0.0.0", ours: ours::<eventsmith::impact_stack::form_submission::V0_0_0>, ours_is_valid: ours_is_valid::<eventsmith::impact_stack::form_submission::V0_0_0>, ours_errors: ours_errors::<eventsmith::impact_stack::form_submission::V0_0_0>, macro_is_valid: M107::is_valid, macro_errors: m107_errors, typed: typed::<eventsmith::impact_stack::form_submission::V0_0_0> },
+    Entry { source: "impact_stack", event_type: "form_submission", version: "1.1.0", ours: ours::<eventsmith::impact_stack::form_submission::V1_1_0>, ours_is_valid: ours_is_valid::<eventsmith::impact_stack::form_submission::V1_1_0>, ours_errors: ours_errors::<eventsmith::impact_stack::form_submission::V1_1_0>, macro_is_valid: M108::is_valid, macro_errors: m108_errors, typed: typed::<eventsmith::impact_stack::form_submission::V1_1_0> },
+    Entry { source: "impact_stack", event_type: "form_submission", version: "1.3.0", ours: ours::<eventsmith::impact_stack::form_submission::V1_3_0>, ours_is_valid: ours_is_valid::<eventsmith::impact_stack::form_submission::V1_3_0>, ours_errors: ours_errors::<eventsmith::impact_stack::form_submission::V1_3_0>, macro_is_valid: M109::is_valid, macro_errors: m109_errors, typed: typed::<eventsmith::impact_stack::form_submission::V1_3_0> },
+    Entry { source: "impact_stack", event_type: "form_submission", version: "2.1.0", ours: ours::<eventsmith::impact_stack::form_submission::V2_1_0>, ours_is_valid: ours_is_valid::<eventsmith::impact_stack::form_submission::V2_1_0>, ours_errors: ours_errors::<eventsmith::impact_stack::form_submission::V2_1_0>, macro_is_valid: M110::is_valid, macro_errors: m110_errors, typed: typed::<eventsmith::impact_stack::form_submission::V2_1_0> },
+    Entry { source: "impact_stack", event_type: "form_submission_confirmed", version: "1.1.0", ours: ours::<eventsmith::impact_stack::form_submission_confirmed::V1_1_0>, ours_is_valid: ours_is_valid::<eventsmith::impact_stack::form_submission_confirmed::V1_1_0>, ours_errors: ours_errors::<eventsmith::impact_stack::form_submission_confirmed::V1_1_0>, macro_is_valid: M111::is_valid, macro_errors: m111_errors, typed: typed::<eventsmith::impact_stack::form_submission_confirmed::V1_1_0> },
+    Entry { source: "impact_stack", event_type: "payment_status_change", version: "1.1.0", ours: ours::<eventsmith::impact_stack::payment_status_change::V1_1_0>, ours_is_valid: ours_is_valid::<eventsmith::impact_stack::payment_status_change::V1_1_0>, ours_errors: ours_errors::<eventsmith::impact_stack::payment_status_change::V1_1_0>, macro_is_valid: M112::is_valid, macro_errors: m112_errors, typed: typed::<eventsmith::impact_stack::payment_status_change::V1_1_0> },
+    Entry { source: "impact_stack", event_type: "payment_status_change", version: "1.2.0", ours: ours::<eventsmith::impact_stack::payment_status_change::V1_2_0>, ours_is_valid: ours_is_valid::<eventsmith::impact_stack::payment_status_change::V1_2_0>, ours_errors: ours_errors::<eventsmith::impact_stack::payment_status_change::V1_2_0>, macro_is_valid: M113::is_valid, macro_errors: m113_errors, typed: typed::<eventsmith::impact_stack::payment_status_change::V1_2_0> },
+    Entry { source: "impact_stack", event_type: "payment_success", version: "1.1.0", ours: ours::<eventsmith::impact_stack::payment_success::V1_1_0>, ours_is_valid: ours_is_valid::<eventsmith::impact_stack::payment_success::V1_1_0>, ours_errors: ours_errors::<eventsmith::impact_stack::payment_success::V1_1_0>, macro_is_valid: M114::is_valid, macro_errors: m114_errors, typed: typed::<eventsmith::impact_stack::payment_success::V1_1_0> },
 ];
