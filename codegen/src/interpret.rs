@@ -158,31 +158,10 @@ impl<'g> Interpreter<'g> {
                     patterns,
                     schema,
                 } => match value.as_object() {
-                    Some(obj) => {
-                        let mut good = true;
-                        let never = matches!(self.graph.node(*schema).body, Body::Always(false));
-                        for (name, member) in obj {
-                            if known.iter().any(|k| k == name)
-                                || patterns.iter().any(|p| self.matches(p, name))
-                            {
-                                continue;
-                            }
-                            let child = at.key(name);
-                            let member_ok = if never {
-                                fail(sink, &child, &|| msg::unexpected_property(name));
-                                false
-                            } else {
-                                self.validate(*schema, member, &child, sink)
-                            };
-                            if !member_ok {
-                                good = false;
-                                if !S::COLLECT {
-                                    break;
-                                }
-                            }
-                        }
-                        good
-                    }
+                    Some(obj) => self.other_members(obj, *schema, at, sink, &mut fail, |name| {
+                        known.iter().any(|k| k == name)
+                            || patterns.iter().any(|p| self.matches(p, name))
+                    }),
                     None => true,
                 },
                 CheckKind::PropertyNames(node) => match value.as_object() {
@@ -502,27 +481,9 @@ impl<'g> Interpreter<'g> {
                     Some(obj) => {
                         let mut seen = Evaluated::default();
                         self.evaluate(id, value, &mut seen);
-                        let never = matches!(self.graph.node(*schema).body, Body::Always(false));
-                        let mut good = true;
-                        for (name, member) in obj {
-                            if seen.has_property(name) {
-                                continue;
-                            }
-                            let child = at.key(name);
-                            let member_ok = if never {
-                                fail(sink, &child, &|| msg::unexpected_property(name));
-                                false
-                            } else {
-                                self.validate(*schema, member, &child, sink)
-                            };
-                            if !member_ok {
-                                good = false;
-                                if !S::COLLECT {
-                                    break;
-                                }
-                            }
-                        }
-                        good
+                        self.other_members(obj, *schema, at, sink, &mut fail, |name| {
+                            seen.has_property(name)
+                        })
                     }
                     None => true,
                 },
@@ -671,6 +632,41 @@ impl<'g> Interpreter<'g> {
         {
             seen.all_items();
         }
+    }
+
+    /// Applies `schema` to every member `claimed` does not cover (what
+    /// `additionalProperties` and `unevaluatedProperties` share); a `false`
+    /// schema reports each such member as not allowed.
+    fn other_members<S: Sink>(
+        &self,
+        obj: &serde_json::Map<String, Value>,
+        schema: NodeId,
+        at: &Path<'_>,
+        sink: &mut S,
+        fail: &mut impl FnMut(&mut S, &Path<'_>, &dyn Fn() -> String),
+        claimed: impl Fn(&str) -> bool,
+    ) -> bool {
+        let never = matches!(self.graph.node(schema).body, Body::Always(false));
+        let mut good = true;
+        for (name, member) in obj {
+            if claimed(name) {
+                continue;
+            }
+            let child = at.key(name);
+            let member_ok = if never {
+                fail(sink, &child, &|| msg::unexpected_property(name));
+                false
+            } else {
+                self.validate(schema, member, &child, sink)
+            };
+            if !member_ok {
+                good = false;
+                if !S::COLLECT {
+                    break;
+                }
+            }
+        }
+        good
     }
 
     #[allow(clippy::too_many_arguments)]

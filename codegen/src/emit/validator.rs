@@ -401,6 +401,18 @@ fn check(
         quote! { #f(#value, at, &mut #rt::validation::Probe) }
     };
     let always_false = |id: &NodeId| matches!(graph.node(*id).body, Body::Always(false));
+    // `additionalProperties` and `unevaluatedProperties` apply their schema
+    // to member `m` named `k`; a `false` schema reports the member.
+    let apply_to_member = |schema: &NodeId| {
+        if always_false(schema) {
+            quote! {
+                s.fail(&at.key(k), #path, #kw, || validation::msg::unexpected_property(k));
+                false
+            }
+        } else {
+            call(schema, quote! { m }, quote! { &at.key(k) })
+        }
+    };
     match &c.kind {
         CheckKind::Type(set) => {
             let test = type_test(*set);
@@ -539,14 +551,7 @@ fn check(
             } else {
                 quote! { #(#pats.is_match(k))||* }
             };
-            let apply = if always_false(schema) {
-                quote! {
-                    s.fail(&at.key(k), #path, #kw, || validation::msg::unexpected_property(k));
-                    false
-                }
-            } else {
-                call(schema, quote! { m }, quote! { &at.key(k) })
-            };
+            let apply = apply_to_member(schema);
             quote! {
                 if let Some(o) = v.as_object() {
                     for (k, m) in o {
@@ -799,14 +804,7 @@ fn check(
         }
         CheckKind::UnevaluatedProperties(schema) => {
             let own = eval_fn_name(owner);
-            let apply = if always_false(schema) {
-                quote! {
-                    s.fail(&at.key(k), #path, #kw, || validation::msg::unexpected_property(k));
-                    false
-                }
-            } else {
-                call(schema, quote! { m }, quote! { &at.key(k) })
-            };
+            let apply = apply_to_member(schema);
             quote! {
                 if let Some(o) = v.as_object() {
                     let mut seen = validation::Evaluated::default();
