@@ -2,7 +2,9 @@
 
 /// `Option<Option<T>>` for a member that may be absent (`None`), `null`
 /// (`Some(None)`) or a value (`Some(Some(v))`). Use with
-/// `#[serde(default, skip_serializing_if = "Option::is_none", with = "…")]`.
+/// `#[serde(default, skip_serializing_if = "Option::is_none", deserialize_with
+/// = "…::deserialize")]` (what generated structs do: serde already writes
+/// `Some(None)` as `null`), or with `with = "…"`.
 pub mod double_option {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -38,14 +40,33 @@ mod tests {
             with = "super::double_option"
         )]
         x: Option<Option<u8>>,
+        // The form generated structs use.
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "super::double_option::deserialize"
+        )]
+        y: Option<Option<u8>>,
     }
 
     #[test]
     fn absent_null_and_value_stay_apart() {
         for (v, s) in [
-            (json!({}), S { x: None }),
-            (json!({"x": null}), S { x: Some(None) }),
-            (json!({"x": 3}), S { x: Some(Some(3)) }),
+            (json!({}), S { x: None, y: None }),
+            (
+                json!({"x": null, "y": null}),
+                S {
+                    x: Some(None),
+                    y: Some(None),
+                },
+            ),
+            (
+                json!({"x": 3, "y": 4}),
+                S {
+                    x: Some(Some(3)),
+                    y: Some(Some(4)),
+                },
+            ),
         ] {
             let parsed: S = serde_json::from_value(v.clone()).unwrap();
             assert_eq!(parsed, s);

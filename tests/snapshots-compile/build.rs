@@ -14,4 +14,15 @@ fn main() {
             std::process::exit(1);
         }
     }
+    // With the schemars derive, as a downstream crate that depends on
+    // eventsmith but not on serde or schemars would generate it.
+    let result = eventsmith_codegen::Config::new()
+        .schemas(fixtures.join("shapes").join("schemas"))
+        .json_schema(true)
+        .file_name("shapes_json_schema.rs")
+        .compile();
+    if let Err(e) = result {
+        eprintln!("shapes (json_schema): {e}");
+        std::process::exit(1);
+    }
 }

@@ -147,7 +147,12 @@ fn emit_struct(
             quote! {}
         };
         let nullable = matches!(f.ty, Ty::Nullable(_));
-        let double = format!("{rt}::serde_helpers::double_option").replace(' ', "");
+        // Only deserializing needs help (absent vs `null`); serializing
+        // `Some(None)` as `null` is serde's own. A `serialize_with` would also
+        // make schemars' derive name `serde` directly, which a downstream
+        // crate may not depend on.
+        let double =
+            format!("{rt}::serde_helpers::double_option::deserialize").replace(' ', "");
         let (ty, attrs) = match (f.presence, nullable) {
             (Presence::Required, _) => (inner, quote! {}),
             (Presence::Optional, false) => (
@@ -165,7 +170,7 @@ fn emit_struct(
                 (
                     quote! { ::std::option::Option<#inner> },
                     quote! {
-                        #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = #double)]
+                        #[serde(default, skip_serializing_if = "::std::option::Option::is_none", deserialize_with = #double)]
                         #schema_with
                     },
                 )

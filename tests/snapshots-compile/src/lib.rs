@@ -5,6 +5,11 @@ pub mod shapes {
     include!(concat!(env!("OUT_DIR"), "/shapes.rs"));
 }
 
+/// `codegen/tests/snapshots/shapes` with `Config::json_schema(true)`.
+pub mod shapes_json_schema {
+    include!(concat!(env!("OUT_DIR"), "/shapes_json_schema.rs"));
+}
+
 /// `codegen/tests/snapshots/versions`.
 pub mod versions {
     include!(concat!(env!("OUT_DIR"), "/versions.rs"));
@@ -100,5 +105,31 @@ mod tests {
         let mut bad = v;
         bad["previousData"]["total"] = json!("five");
         assert!(shop::Event::from_value(bad).is_err());
+    }
+
+    #[test]
+    fn the_schemars_derive_describes_absent_and_null_apart() {
+        use super::shapes_json_schema::demo::thing as described;
+        let schema = eventsmith::__private::schemars::schema_for!(described::V1_0_0).to_value();
+        let required = schema["required"].as_array().unwrap();
+        assert!(!required.contains(&json!("every")), "{schema:#}");
+        assert!(required.contains(&json!("id")), "{schema:#}");
+        // `every` is an optional, nullable duration.
+        assert_eq!(
+            schema["properties"]["every"]["type"],
+            json!(["string", "null"]),
+            "{schema:#}"
+        );
+        // Absent, `null` and a value stay apart through the derive.
+        let mut absent = example();
+        absent.as_object_mut().unwrap().remove("every");
+        let t = described::V1_0_0::from_value(absent.clone()).unwrap();
+        assert_eq!(t.every, None);
+        assert_eq!(t.to_value(), absent);
+        let mut with_null = example();
+        with_null["every"] = json!(null);
+        let t = described::V1_0_0::from_value(with_null.clone()).unwrap();
+        assert_eq!(t.every, Some(None));
+        assert_eq!(t.to_value(), with_null);
     }
 }

@@ -2290,7 +2290,7 @@ pub mod demo {
                 #[serde(
                     default,
                     skip_serializing_if = "::std::option::Option::is_none",
-                    with = "::eventsmith::serde_helpers::double_option"
+                    deserialize_with = "::eventsmith::serde_helpers::double_option::deserialize"
                 )]
                 pub every: ::std::option::Option<
                     ::std::option::Option<::eventsmith::Duration>,

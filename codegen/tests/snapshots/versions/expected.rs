@@ -2531,7 +2531,7 @@ pub mod shop {
                 #[serde(
                     default,
                     skip_serializing_if = "::std::option::Option::is_none",
-                    with = "::eventsmith::serde_helpers::double_option"
+                    deserialize_with = "::eventsmith::serde_helpers::double_option::deserialize"
                 )]
                 pub total: ::std::option::Option<::std::option::Option<i64>>,
                 /// Members the schema does not name, kept so the event
