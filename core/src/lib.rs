@@ -6,10 +6,12 @@
 //! Users normally reach these items through the `eventsmith` crate, which
 //! re-exports them.
 
+mod de;
 pub mod event;
 pub mod formats;
 pub mod json;
 pub mod receive;
+mod ser;
 pub mod serde_helpers;
 pub mod validation;
 pub mod values;
@@ -30,4 +32,14 @@ pub mod __private {
     pub use schemars;
     pub use serde;
     pub use serde_json;
+
+    /// Helpers for the generated `Deserialize` impls.
+    pub mod de {
+        pub use crate::de::*;
+    }
+
+    /// Helpers for the generated `Serialize` impls.
+    pub mod ser {
+        pub use crate::ser::*;
+    }
 }

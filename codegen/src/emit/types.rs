@@ -125,12 +125,15 @@ fn emit_struct(
     let name = ident(&def.name);
     let docs = doc_attrs(def.doc.as_deref(), Some(&def.origin));
     let deprecated = deprecated_attr(def.deprecated);
-    let serde_crate = format!("{rt}::__private::serde").replace(' ', "");
-    let schemars_crate = format!("{rt}::__private::schemars").replace(' ', "");
+    // serde's derive is not used (see `struct_serde`); with the schemars
+    // derive the `#[serde]` attributes stay, read by schemars alone.
     let derive_schema = if o.json_schema {
+        let serde_crate = format!("{rt}::__private::serde").replace(' ', "");
+        let schemars_crate = format!("{rt}::__private::schemars").replace(' ', "");
         quote! {
             #[derive(#rt::__private::schemars::JsonSchema)]
             #[schemars(crate = #schemars_crate)]
+            #[serde(crate = #serde_crate)]
         }
     } else {
         quote! {}
@@ -140,41 +143,15 @@ fn emit_struct(
         let inner = ty_tokens(graph, &f.ty, &def.module, o);
         let fdocs = doc_attrs(f.doc.as_deref(), None);
         let fdep = deprecated_attr(f.deprecated);
-        let rename = if f.rust_name.trim_start_matches("r#") != f.json_name {
-            let j = Literal::string(&f.json_name);
-            quote! { #[serde(rename = #j)] }
+        let nullable = matches!(f.ty, Ty::Nullable(_));
+        let ty = match f.presence {
+            Presence::Required => inner.clone(),
+            Presence::Optional => quote! { ::std::option::Option<#inner> },
+        };
+        let attrs = if o.json_schema {
+            schemars_field_attrs(f, &inner, rt)
         } else {
             quote! {}
-        };
-        let nullable = matches!(f.ty, Ty::Nullable(_));
-        // Only deserializing needs help (absent vs `null`); serializing
-        // `Some(None)` as `null` is serde's own. A `serialize_with` would also
-        // make schemars' derive name `serde` directly, which a downstream
-        // crate may not depend on.
-        let double =
-            format!("{rt}::serde_helpers::double_option::deserialize").replace(' ', "");
-        let (ty, attrs) = match (f.presence, nullable) {
-            (Presence::Required, _) => (inner, quote! {}),
-            (Presence::Optional, false) => (
-                quote! { ::std::option::Option<#inner> },
-                quote! { #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] },
-            ),
-            (Presence::Optional, true) => {
-                // schemars reads `with` as a type; tell it the real one.
-                let schema_with = if o.json_schema {
-                    let t = quote! { ::std::option::Option<#inner> }.to_string();
-                    quote! { #[schemars(with = #t)] }
-                } else {
-                    quote! {}
-                };
-                (
-                    quote! { ::std::option::Option<#inner> },
-                    quote! {
-                        #[serde(default, skip_serializing_if = "::std::option::Option::is_none", deserialize_with = #double)]
-                        #schema_with
-                    },
-                )
-            }
         };
         let presence_doc = match (f.presence, nullable) {
             (Presence::Required, false) => "",
@@ -191,7 +168,6 @@ fn emit_struct(
             #fdocs
             #presence_doc
             #fdep
-            #rename
             #attrs
             pub #fname: #ty,
         }
@@ -200,23 +176,199 @@ fn emit_struct(
         Extra::None => quote! {},
         Extra::Keep(ty) => {
             let t = ty_tokens(graph, &Ty::Map(Box::new(ty.clone())), &def.module, o);
+            let flatten = if o.json_schema {
+                quote! { #[serde(flatten)] }
+            } else {
+                quote! {}
+            };
             quote! {
                 /// Members the schema does not name, kept so the event
                 /// serializes back to the same JSON.
-                #[serde(flatten)]
+                #flatten
                 pub extra: #t,
             }
         }
     };
+    let impls = struct_serde(def, fields, extra, rt);
     quote! {
         #docs
         #deprecated
-        #[derive(Debug, Clone, PartialEq, #rt::__private::serde::Serialize, #rt::__private::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq)]
         #derive_schema
-        #[serde(crate = #serde_crate)]
         pub struct #name {
             #(#field_tokens)*
             #extra_field
+        }
+
+        #impls
+    }
+}
+
+/// The `#[serde]` attributes of a field, for the schemars derive (which
+/// reads them for the schema: member names, which members are required).
+fn schemars_field_attrs(f: &Field, inner: &TokenStream, rt: &TokenStream) -> TokenStream {
+    let rename = if f.rust_name.trim_start_matches("r#") != f.json_name {
+        let j = Literal::string(&f.json_name);
+        quote! { #[serde(rename = #j)] }
+    } else {
+        quote! {}
+    };
+    let double = format!("{rt}::serde_helpers::double_option::deserialize").replace(' ', "");
+    let attrs = match (f.presence, matches!(f.ty, Ty::Nullable(_))) {
+        (Presence::Required, _) => quote! {},
+        (Presence::Optional, false) => {
+            quote! { #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] }
+        }
+        (Presence::Optional, true) => {
+            // schemars reads `with` as a type; tell it the real one.
+            let t = quote! { ::std::option::Option<#inner> }.to_string();
+            quote! {
+                #[serde(default, skip_serializing_if = "::std::option::Option::is_none", deserialize_with = #double)]
+                #[schemars(with = #t)]
+            }
+        }
+    };
+    quote! { #rename #attrs }
+}
+
+/// A name for a local of the generated impls that no field's local takes.
+fn fresh(base: &str, fields: &[Field]) -> proc_macro2::Ident {
+    let mut name = base.to_owned();
+    while fields
+        .iter()
+        .any(|f| f.rust_name.trim_start_matches("r#") == name)
+    {
+        name.push('_');
+    }
+    format_ident!("{}", name)
+}
+
+/// `Serialize` and `Deserialize` for a struct, written out instead of
+/// derived: serde's derive buffers every member of a struct with a
+/// `#[serde(flatten)]` map, and emits that code again for each struct. Here
+/// each field costs a line or two and `__private::de`/`ser` do the rest.
+fn struct_serde(def: &TypeDef, fields: &[Field], extra: &Extra, rt: &TokenStream) -> TokenStream {
+    let name = ident(&def.name);
+    let expecting = Literal::string(&format!("struct {}", def.name.trim_start_matches("r#")));
+    let visitor = format_ident!("{}Visitor", def.name.trim_start_matches("r#"));
+    let map = fresh("map", fields);
+    let key = fresh("key", fields);
+    let names = fields.iter().map(|f| Literal::string(&f.json_name));
+    // One local per field, named like the field.
+    let slots = fields.iter().map(|f| {
+        let local = ident(&f.rust_name);
+        quote! { let mut #local = ::std::option::Option::None; }
+    });
+    let arms = fields.iter().enumerate().map(|(i, f)| {
+        let local = ident(&f.rust_name);
+        let i = Literal::usize_unsuffixed(i);
+        let j = Literal::string(&f.json_name);
+        quote! { de::Key::Field(#i) => de::slot(&mut #map, &mut #local, #j)?, }
+    });
+    // An optional nullable field reads `null` as `Some(None)`: its local
+    // holds the field itself. Every other field is `present` (an absent
+    // `Option` is `None`).
+    let inits = fields.iter().map(|f| {
+        let local = ident(&f.rust_name);
+        let j = Literal::string(&f.json_name);
+        if f.presence == Presence::Optional && matches!(f.ty, Ty::Nullable(_)) {
+            quote! { #local, }
+        } else {
+            quote! { #local: de::present(#local, #j)?, }
+        }
+    });
+    let (extra_slot, seed, other, extra_init, extra_ser) = match extra {
+        Extra::None => (
+            quote! {},
+            quote! { ignoring },
+            quote! { de::skip(&mut #map)? },
+            quote! {},
+            quote! {},
+        ),
+        Extra::Keep(_) => (
+            quote! { let mut extra = ::std::default::Default::default(); },
+            quote! { keeping },
+            quote! { de::keep(&mut #map, &mut extra, #key)? },
+            quote! { extra, },
+            quote! { ser::extra(&mut map, &self.extra)?; },
+        ),
+    };
+    let next = quote! {
+        #map.next_key_seed(de::KeySeed::#seed(FIELDS))?
+    };
+    let read_loop = match (fields.is_empty(), extra) {
+        (true, Extra::None) => quote! {
+            while #next.is_some() {
+                #other;
+            }
+        },
+        (true, Extra::Keep(_)) => quote! {
+            while let ::std::option::Option::Some(#key) = #next {
+                #other;
+            }
+        },
+        (false, _) => {
+            let catch_all = match extra {
+                Extra::None => quote! { _ },
+                Extra::Keep(_) => quote! { #key },
+            };
+            quote! {
+                while let ::std::option::Option::Some(#key) = #next {
+                    match #key {
+                        #(#arms)*
+                        #catch_all => #other,
+                    }
+                }
+            }
+        }
+    };
+    let ser_fields = fields.iter().map(|f| {
+        let fname = ident(&f.rust_name);
+        let j = Literal::string(&f.json_name);
+        match f.presence {
+            Presence::Required => {
+                quote! { ser::field(&mut map, #j, &self.#fname)?; }
+            }
+            Presence::Optional => {
+                quote! { ser::optional(&mut map, #j, &self.#fname)?; }
+            }
+        }
+    });
+    let serde = quote! { #rt::__private::serde };
+    quote! {
+        impl #serde::Serialize for #name {
+            fn serialize<S: #serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                use #serde::ser::SerializeMap as _;
+                use #rt::__private::ser;
+                let mut map = s.serialize_map(::std::option::Option::None)?;
+                #(#ser_fields)*
+                #extra_ser
+                map.end()
+            }
+        }
+
+        impl<'de> #serde::Deserialize<'de> for #name {
+            fn deserialize<D: #serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                struct #visitor;
+                        impl<'de> #serde::de::Visitor<'de> for #visitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: #serde::de::MapAccess<'de>>(self, mut #map: A) -> ::std::result::Result<#name, A::Error> {
+                        use #rt::__private::de;
+                        const FIELDS: &[&str] = &[#(#names),*];
+                        #(#slots)*
+                        #extra_slot
+                        #read_loop
+                        ::std::result::Result::Ok(#name {
+                            #(#inits)*
+                            #extra_init
+                        })
+                    }
+                }
+                d.deserialize_map(#visitor)
+            }
         }
     }
 }
@@ -237,7 +389,7 @@ fn emit_enum(def: &TypeDef, variants: &[(String, String)], o: &TypeEmitOptions) 
         let j = Literal::string(json);
         quote! { #name::#vi => #j, }
     });
-    let from_str = variants.iter().map(|(v, json)| {
+    let known = variants.iter().map(|(v, json)| {
         let vi = ident(v);
         let j = Literal::string(json);
         quote! { #j => #name::#vi, }
@@ -281,15 +433,22 @@ fn emit_enum(def: &TypeDef, variants: &[(String, String)], o: &TypeEmitOptions) 
                     #name::Unknown(other) => other,
                 }
             }
+
+            /// The variant for a value the schema lists.
+            fn known(s: &str) -> ::std::option::Option<Self> {
+                ::std::option::Option::Some(match s {
+                    #(#known)*
+                    _ => return ::std::option::Option::None,
+                })
+            }
         }
 
         impl ::std::str::FromStr for #name {
             type Err = ::std::convert::Infallible;
             fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-                ::std::result::Result::Ok(match s {
-                    #(#from_str)*
-                    other => #name::Unknown(::std::string::String::from(other)),
-                })
+                ::std::result::Result::Ok(
+                    #name::known(s).unwrap_or_else(|| #name::Unknown(::std::string::String::from(s))),
+                )
             }
         }
 
@@ -307,9 +466,7 @@ fn emit_enum(def: &TypeDef, variants: &[(String, String)], o: &TypeEmitOptions) 
 
         impl<'de> #rt::__private::serde::Deserialize<'de> for #name {
             fn deserialize<D: #rt::__private::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                let s = <::std::string::String as #rt::__private::serde::Deserialize>::deserialize(d)?;
-                let ::std::result::Result::Ok(v) = s.parse();
-                ::std::result::Result::Ok(v)
+                #rt::__private::de::string_enum(d, #name::known, #name::Unknown)
             }
         }
 

@@ -19,6 +19,7 @@ pub mod versions {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+    use eventsmith::__private::serde::Deserialize;
     use eventsmith::Schema;
     use serde_json::json;
 
@@ -131,5 +132,165 @@ mod tests {
         let t = described::V1_0_0::from_value(with_null.clone()).unwrap();
         assert_eq!(t.every, Some(None));
         assert_eq!(t.to_value(), with_null);
+    }
+
+    // The hand-written `Serialize`/`Deserialize` impls of generated structs
+    // (no serde derive): the behaviour serde's derive had, checked on the
+    // generated types themselves, without validation in front.
+
+    use thing::v1_0_0::{Line, Scores, Thing};
+
+    #[test]
+    fn a_member_given_twice_is_a_duplicate_field_error() {
+        let e = serde_json::from_str::<Line>(r#"{"sku": "a", "qty": 1, "sku": "b"}"#).unwrap_err();
+        assert_eq!(e.to_string(), "duplicate field `sku` at line 1 column 28");
+        // `eventsmith::json` rejects duplicate keys before any of this.
+        let text = example()
+            .to_string()
+            .replacen(r#""id":1"#, r#""id":1,"id":2"#, 1);
+        let e = thing::V1_0_0::from_slice(text.as_bytes()).unwrap_err();
+        assert!(matches!(e, eventsmith::EventError::Parse(_)), "{e}");
+    }
+
+    #[test]
+    fn an_absent_required_member_is_a_missing_field_error() {
+        let e = serde_json::from_value::<Line>(json!({"sku": "a"})).unwrap_err();
+        assert_eq!(e.to_string(), "missing field `qty`");
+        let mut v = example();
+        v.as_object_mut().unwrap().remove("price");
+        let e = serde_json::from_value::<Thing>(v).unwrap_err();
+        assert_eq!(e.to_string(), "missing field `price`");
+    }
+
+    #[test]
+    fn an_absent_required_nullable_member_is_none_as_with_serde_derive() {
+        // `old_price` is required and nullable: its field is an `Option`,
+        // which serde's derive also filled with `None` when absent. (The
+        // validator is what rejects the absence.)
+        let mut v = example();
+        v.as_object_mut().unwrap().remove("old_price");
+        assert!(!thing::V1_0_0::is_valid(&v));
+        let t = serde_json::from_value::<Thing>(v).unwrap();
+        assert_eq!(t.old_price, None);
+    }
+
+    #[test]
+    fn unknown_members_are_kept_in_extra_in_the_maps_order() {
+        let text = r#"{"zeta": 1, "sku": "a", "alpha": [2], "qty": 3, "mid": {"x": null}}"#;
+        let line: Line = serde_json::from_str(text).unwrap();
+        assert_eq!((line.sku.as_str(), line.qty), ("a", 3));
+        let mut expected = serde_json::Map::new();
+        for (k, v) in [
+            ("zeta", json!(1)),
+            ("alpha", json!([2])),
+            ("mid", json!({"x": null})),
+        ] {
+            expected.insert(k.to_owned(), v);
+        }
+        assert_eq!(line.extra, expected);
+        assert!(line.extra.keys().eq(expected.keys()));
+        // Back out: the named fields, then the extra members.
+        let value: serde_json::Value = serde_json::from_str(text).unwrap();
+        assert_eq!(serde_json::to_value(&line).unwrap(), value);
+        let mut out = String::from(r#"{"sku":"a","qty":3"#);
+        for (k, v) in &expected {
+            out.push_str(&format!(",{}:{v}", json!(k)));
+        }
+        out.push('}');
+        assert_eq!(serde_json::to_string(&line).unwrap(), out);
+    }
+
+    #[test]
+    fn a_typed_extra_map_reads_unknown_members_as_its_value_type() {
+        let s: Scores = serde_json::from_value(json!({"b": 2, "best": 9, "a": -1})).unwrap();
+        assert_eq!(s.best, Some(9));
+        assert_eq!(s.extra.get("a"), Some(&-1));
+        assert_eq!(s.extra.get("b"), Some(&2));
+        assert_eq!(
+            serde_json::to_value(&s).unwrap(),
+            json!({"best": 9, "a": -1, "b": 2})
+        );
+        let e = serde_json::from_value::<Scores>(json!({"a": "x"})).unwrap_err();
+        assert_eq!(e.to_string(), "invalid type: string \"x\", expected i64");
+        let mut v = example();
+        v["scores"] = json!({"a": 1, "best": 2});
+        let t = thing::V1_0_0::from_value(v.clone()).unwrap();
+        assert_eq!(t.scores.as_ref().map(|s| s.extra.len()), Some(1));
+        assert_eq!(t.to_value(), v);
+    }
+
+    #[test]
+    fn an_optional_nullable_member_keeps_absent_null_and_value_apart() {
+        for (every, expected) in [
+            (None, None),
+            (Some(json!(null)), Some(None)),
+            (Some(json!("PT1H")), Some(Some("PT1H"))),
+        ] {
+            let mut v = example();
+            if let Some(e) = &every {
+                v["every"] = e.clone();
+            }
+            for t in [
+                serde_json::from_value::<Thing>(v.clone()).unwrap(),
+                serde_json::from_str::<Thing>(&v.to_string()).unwrap(),
+                thing::V1_0_0::from_value(v.clone()).unwrap(),
+            ] {
+                let got = t.every.as_ref().map(|e| e.as_ref().map(|d| d.to_string()));
+                assert_eq!(got.as_ref().map(|e| e.as_deref()), expected, "{every:?}");
+                assert_eq!(t.to_value(), v);
+            }
+        }
+    }
+
+    #[test]
+    fn escaped_member_names_match_their_fields() {
+        let line: Line = serde_json::from_str(r#"{"\u0073ku": "a", "q\u0074y": 1}"#).unwrap();
+        assert_eq!((line.sku.as_str(), line.qty, line.extra.len()), ("a", 1, 0));
+        let text = example()
+            .to_string()
+            .replacen(r#""id":"#, r#""\u0069d":"#, 1);
+        assert!(text.contains(r#""\u0069d":1"#), "{text}");
+        let t = thing::V1_0_0::from_slice(text.as_bytes()).unwrap();
+        assert_eq!(t.id, 1);
+        assert!(t.extra.get("id").is_none());
+        let t: Thing = serde_json::from_str(&text).unwrap();
+        assert_eq!(t.id, 1);
+    }
+
+    #[test]
+    fn input_that_is_not_an_object_is_rejected() {
+        for (v, found) in [
+            (json!(["a", 1]), "sequence"),
+            (json!("a"), "string \"a\""),
+            (json!(1), "integer `1`"),
+            (json!(null), "null"),
+        ] {
+            let e = serde_json::from_value::<Line>(v.clone()).unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                format!("invalid type: {found}, expected struct Line")
+            );
+            assert!(Line::deserialize(&v).is_err());
+        }
+        let e = serde_json::from_str::<Line>("[\"a\", 1]").unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("invalid type: sequence, expected struct Line"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn string_enums_match_escaped_values_and_keep_unknown_ones() {
+        use thing::v1_0_0::ThingStatus;
+        let s: ThingStatus = serde_json::from_str(r#""opt-\u0069n""#).unwrap();
+        assert_eq!(s, ThingStatus::OptIn);
+        let s: ThingStatus = serde_json::from_value(json!("later")).unwrap();
+        assert_eq!(s, ThingStatus::Unknown("later".into()));
+        let e = serde_json::from_value::<ThingStatus>(json!(1)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid type: integer `1`, expected a string"
+        );
     }
 }

@@ -147,6 +147,7 @@ pub mod demo {
                             "note" => n37(m, &at.key("note"), s),
                             "combined" => n38(m, &at.key("combined"), s),
                             "actor" => n44(m, &at.key("actor"), s),
+                            "scores" => n51(m, &at.key("scores"), s),
                             _ => true,
                         };
                         if !member_ok {
@@ -261,6 +262,11 @@ pub mod demo {
                     }
                     if let Some(m) = o.get("actor") {
                         if !n44(m, &at.key("actor"), s) {
+                            failed!(ok);
+                        }
+                    }
+                    if let Some(m) = o.get("scores") {
+                        if !n51(m, &at.key("scores"), s) {
                             failed!(ok);
                         }
                     }
@@ -1985,6 +1991,111 @@ pub mod demo {
             }
             ok
         }
+        /// `demo/thing/1.0.0.json#/properties/scores`
+        #[allow(
+            unused_mut,
+            unused_variables,
+            clippy::needless_return,
+            clippy::collapsible_if,
+            clippy::nonminimal_bool
+        )]
+        pub(crate) fn n51<S: ::eventsmith::validation::Sink>(
+            v: &::eventsmith::__private::serde_json::Value,
+            at: &::eventsmith::validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let mut ok = true;
+            if !(v.is_object()) {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/properties/scores/type",
+                    "type",
+                    || validation::msg::type_mismatch("object", v),
+                );
+                return false;
+            }
+            if let Some(o) = v.as_object() {
+                if !S::COLLECT {
+                    for (k, m) in o {
+                        let member_ok = match k.as_str() {
+                            "best" => n52(m, &at.key("best"), s),
+                            _ => true,
+                        };
+                        if !member_ok {
+                            return false;
+                        }
+                    }
+                } else {
+                    if let Some(m) = o.get("best") {
+                        if !n52(m, &at.key("best"), s) {
+                            failed!(ok);
+                        }
+                    }
+                }
+            }
+            if let Some(o) = v.as_object() {
+                for (k, m) in o {
+                    if matches!(k.as_str(), "best") || false {
+                        continue;
+                    }
+                    let member_ok = { n53(m, &at.key(k), s) };
+                    if !member_ok {
+                        failed!(ok);
+                    }
+                }
+            }
+            ok
+        }
+        /// `demo/thing/1.0.0.json#/properties/scores/properties/best`
+        #[allow(
+            unused_mut,
+            unused_variables,
+            clippy::needless_return,
+            clippy::collapsible_if,
+            clippy::nonminimal_bool
+        )]
+        pub(crate) fn n52<S: ::eventsmith::validation::Sink>(
+            v: &::eventsmith::__private::serde_json::Value,
+            at: &::eventsmith::validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let mut ok = true;
+            if !(v.as_number().is_some_and(validation::is_integer)) {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/properties/scores/properties/best/type",
+                    "type",
+                    || validation::msg::type_mismatch("integer", v),
+                );
+                return false;
+            }
+            ok
+        }
+        /// `demo/thing/1.0.0.json#/properties/scores/additionalProperties`
+        #[allow(
+            unused_mut,
+            unused_variables,
+            clippy::needless_return,
+            clippy::collapsible_if,
+            clippy::nonminimal_bool
+        )]
+        pub(crate) fn n53<S: ::eventsmith::validation::Sink>(
+            v: &::eventsmith::__private::serde_json::Value,
+            at: &::eventsmith::validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let mut ok = true;
+            if !(v.as_number().is_some_and(validation::is_integer)) {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/properties/scores/additionalProperties/type",
+                    "type",
+                    || validation::msg::type_mismatch("integer", v),
+                );
+                return false;
+            }
+            ok
+        }
     }
     /// Any event of Demo: every type, every version.
     #[allow(clippy::large_enum_variant)]
@@ -2155,17 +2266,67 @@ pub mod demo {
         /// An amount with its currency.
         ///
         /// Schema: `demo/common/money.json#`
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            ::eventsmith::__private::serde::Serialize,
-            ::eventsmith::__private::serde::Deserialize
-        )]
-        #[serde(crate = "::eventsmith::__private::serde")]
+        #[derive(Debug, Clone, PartialEq)]
         pub struct Price {
             pub amount: ::eventsmith::Decimal,
             pub currency: ::std::string::String,
+        }
+        impl ::eventsmith::__private::serde::Serialize for Price {
+            fn serialize<S: ::eventsmith::__private::serde::Serializer>(
+                &self,
+                s: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                use ::eventsmith::__private::serde::ser::SerializeMap as _;
+                use ::eventsmith::__private::ser;
+                let mut map = s.serialize_map(::std::option::Option::None)?;
+                ser::field(&mut map, "amount", &self.amount)?;
+                ser::field(&mut map, "currency", &self.currency)?;
+                map.end()
+            }
+        }
+        impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Price {
+            fn deserialize<D: ::eventsmith::__private::serde::Deserializer<'de>>(
+                d: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct PriceVisitor;
+                impl<'de> ::eventsmith::__private::serde::de::Visitor<'de>
+                for PriceVisitor {
+                    type Value = Price;
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter<'_>,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("struct Price")
+                    }
+                    fn visit_map<A: ::eventsmith::__private::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<Price, A::Error> {
+                        use ::eventsmith::__private::de;
+                        const FIELDS: &[&str] = &["amount", "currency"];
+                        let mut amount = ::std::option::Option::None;
+                        let mut currency = ::std::option::Option::None;
+                        while let ::std::option::Option::Some(key) = map
+                            .next_key_seed(de::KeySeed::ignoring(FIELDS))?
+                        {
+                            match key {
+                                de::Key::Field(0) => {
+                                    de::slot(&mut map, &mut amount, "amount")?
+                                }
+                                de::Key::Field(1) => {
+                                    de::slot(&mut map, &mut currency, "currency")?
+                                }
+                                _ => de::skip(&mut map)?,
+                            }
+                        }
+                        ::std::result::Result::Ok(Price {
+                            amount: de::present(amount, "amount")?,
+                            currency: de::present(currency, "currency")?,
+                        })
+                    }
+                }
+                d.deserialize_map(PriceVisitor)
+            }
         }
     }
     /// The `thing` event.
@@ -2264,34 +2425,20 @@ pub mod demo {
             /// A thing happened.
             ///
             /// Schema: `demo/thing/1.0.0.json#`
-            #[derive(
-                Debug,
-                Clone,
-                PartialEq,
-                ::eventsmith::__private::serde::Serialize,
-                ::eventsmith::__private::serde::Deserialize
-            )]
-            #[serde(crate = "::eventsmith::__private::serde")]
+            #[derive(Debug, Clone, PartialEq)]
             pub struct Thing {
                 pub r#type: ::std::string::String,
                 pub version: ::std::string::String,
                 /// Event id.
                 pub id: u64,
                 /// `None` when absent.
-                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub ratio: ::std::option::Option<
                     ::eventsmith::__private::serde_json::Number,
                 >,
                 pub uuid: ::eventsmith::Uuid,
                 /// `None` when absent.
-                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub at: ::std::option::Option<::eventsmith::DateTime>,
                 /// `None` when absent, `Some(None)` when `null`.
-                #[serde(
-                    default,
-                    skip_serializing_if = "::std::option::Option::is_none",
-                    deserialize_with = "::eventsmith::serde_helpers::double_option::deserialize"
-                )]
                 pub every: ::std::option::Option<
                     ::std::option::Option<::eventsmith::Duration>,
                 >,
@@ -2302,21 +2449,16 @@ pub mod demo {
                 /// Always present; `None` means `null`.
                 pub old_price: ::std::option::Option<super::super::common::Price>,
                 /// `None` when absent.
-                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub status: ::std::option::Option<ThingStatus>,
                 /// `None` when absent.
-                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub mixed: ::std::option::Option<
                     ::eventsmith::__private::serde_json::Value,
                 >,
                 /// `None` when absent.
-                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
                 /// `None` when absent.
-                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub lines: ::std::option::Option<::std::vec::Vec<Line>>,
                 /// `None` when absent.
-                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub data: ::std::option::Option<
                     ::eventsmith::__private::serde_json::Map<
                         ::std::string::String,
@@ -2324,41 +2466,231 @@ pub mod demo {
                     >,
                 >,
                 /// `None` when absent.
-                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub counts: ::std::option::Option<
                     ::std::collections::BTreeMap<::std::string::String, i64>,
                 >,
                 /// Node
                 ///
                 /// `None` when absent.
-                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub tree: ::std::option::Option<Node>,
                 /// `None` when absent.
-                #[serde(rename = "self")]
-                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub self_: ::std::option::Option<bool>,
                 /// `None` when absent.
-                #[serde(rename = "first-name")]
-                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub first_name_dashed: ::std::option::Option<::std::string::String>,
                 /// `None` when absent.
-                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub first_name: ::std::option::Option<::std::string::String>,
                 /// Always present; `None` means `null`.
                 pub note: ::std::option::Option<::std::string::String>,
                 /// `None` when absent.
-                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub combined: ::std::option::Option<Combined>,
                 /// `None` when absent.
-                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub actor: ::std::option::Option<Actor>,
+                /// `None` when absent.
+                pub scores: ::std::option::Option<Scores>,
                 /// Members the schema does not name, kept so the event
                 /// serializes back to the same JSON.
-                #[serde(flatten)]
                 pub extra: ::eventsmith::__private::serde_json::Map<
                     ::std::string::String,
                     ::eventsmith::__private::serde_json::Value,
                 >,
+            }
+            impl ::eventsmith::__private::serde::Serialize for Thing {
+                fn serialize<S: ::eventsmith::__private::serde::Serializer>(
+                    &self,
+                    s: S,
+                ) -> ::std::result::Result<S::Ok, S::Error> {
+                    use ::eventsmith::__private::serde::ser::SerializeMap as _;
+                    use ::eventsmith::__private::ser;
+                    let mut map = s.serialize_map(::std::option::Option::None)?;
+                    ser::field(&mut map, "type", &self.r#type)?;
+                    ser::field(&mut map, "version", &self.version)?;
+                    ser::field(&mut map, "id", &self.id)?;
+                    ser::optional(&mut map, "ratio", &self.ratio)?;
+                    ser::field(&mut map, "uuid", &self.uuid)?;
+                    ser::optional(&mut map, "at", &self.at)?;
+                    ser::optional(&mut map, "every", &self.every)?;
+                    ser::field(&mut map, "price", &self.price)?;
+                    ser::field(&mut map, "old_price", &self.old_price)?;
+                    ser::optional(&mut map, "status", &self.status)?;
+                    ser::optional(&mut map, "mixed", &self.mixed)?;
+                    ser::optional(&mut map, "tags", &self.tags)?;
+                    ser::optional(&mut map, "lines", &self.lines)?;
+                    ser::optional(&mut map, "data", &self.data)?;
+                    ser::optional(&mut map, "counts", &self.counts)?;
+                    ser::optional(&mut map, "tree", &self.tree)?;
+                    ser::optional(&mut map, "self", &self.self_)?;
+                    ser::optional(&mut map, "first-name", &self.first_name_dashed)?;
+                    ser::optional(&mut map, "first_name", &self.first_name)?;
+                    ser::field(&mut map, "note", &self.note)?;
+                    ser::optional(&mut map, "combined", &self.combined)?;
+                    ser::optional(&mut map, "actor", &self.actor)?;
+                    ser::optional(&mut map, "scores", &self.scores)?;
+                    ser::extra(&mut map, &self.extra)?;
+                    map.end()
+                }
+            }
+            impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Thing {
+                fn deserialize<D: ::eventsmith::__private::serde::Deserializer<'de>>(
+                    d: D,
+                ) -> ::std::result::Result<Self, D::Error> {
+                    struct ThingVisitor;
+                    impl<'de> ::eventsmith::__private::serde::de::Visitor<'de>
+                    for ThingVisitor {
+                        type Value = Thing;
+                        fn expecting(
+                            &self,
+                            f: &mut ::std::fmt::Formatter<'_>,
+                        ) -> ::std::fmt::Result {
+                            f.write_str("struct Thing")
+                        }
+                        fn visit_map<
+                            A: ::eventsmith::__private::serde::de::MapAccess<'de>,
+                        >(self, mut map: A) -> ::std::result::Result<Thing, A::Error> {
+                            use ::eventsmith::__private::de;
+                            const FIELDS: &[&str] = &[
+                                "type",
+                                "version",
+                                "id",
+                                "ratio",
+                                "uuid",
+                                "at",
+                                "every",
+                                "price",
+                                "old_price",
+                                "status",
+                                "mixed",
+                                "tags",
+                                "lines",
+                                "data",
+                                "counts",
+                                "tree",
+                                "self",
+                                "first-name",
+                                "first_name",
+                                "note",
+                                "combined",
+                                "actor",
+                                "scores",
+                            ];
+                            let mut r#type = ::std::option::Option::None;
+                            let mut version = ::std::option::Option::None;
+                            let mut id = ::std::option::Option::None;
+                            let mut ratio = ::std::option::Option::None;
+                            let mut uuid = ::std::option::Option::None;
+                            let mut at = ::std::option::Option::None;
+                            let mut every = ::std::option::Option::None;
+                            let mut price = ::std::option::Option::None;
+                            let mut old_price = ::std::option::Option::None;
+                            let mut status = ::std::option::Option::None;
+                            let mut mixed = ::std::option::Option::None;
+                            let mut tags = ::std::option::Option::None;
+                            let mut lines = ::std::option::Option::None;
+                            let mut data = ::std::option::Option::None;
+                            let mut counts = ::std::option::Option::None;
+                            let mut tree = ::std::option::Option::None;
+                            let mut self_ = ::std::option::Option::None;
+                            let mut first_name_dashed = ::std::option::Option::None;
+                            let mut first_name = ::std::option::Option::None;
+                            let mut note = ::std::option::Option::None;
+                            let mut combined = ::std::option::Option::None;
+                            let mut actor = ::std::option::Option::None;
+                            let mut scores = ::std::option::Option::None;
+                            let mut extra = ::std::default::Default::default();
+                            while let ::std::option::Option::Some(key) = map
+                                .next_key_seed(de::KeySeed::keeping(FIELDS))?
+                            {
+                                match key {
+                                    de::Key::Field(0) => {
+                                        de::slot(&mut map, &mut r#type, "type")?
+                                    }
+                                    de::Key::Field(1) => {
+                                        de::slot(&mut map, &mut version, "version")?
+                                    }
+                                    de::Key::Field(2) => de::slot(&mut map, &mut id, "id")?,
+                                    de::Key::Field(3) => {
+                                        de::slot(&mut map, &mut ratio, "ratio")?
+                                    }
+                                    de::Key::Field(4) => de::slot(&mut map, &mut uuid, "uuid")?,
+                                    de::Key::Field(5) => de::slot(&mut map, &mut at, "at")?,
+                                    de::Key::Field(6) => {
+                                        de::slot(&mut map, &mut every, "every")?
+                                    }
+                                    de::Key::Field(7) => {
+                                        de::slot(&mut map, &mut price, "price")?
+                                    }
+                                    de::Key::Field(8) => {
+                                        de::slot(&mut map, &mut old_price, "old_price")?
+                                    }
+                                    de::Key::Field(9) => {
+                                        de::slot(&mut map, &mut status, "status")?
+                                    }
+                                    de::Key::Field(10) => {
+                                        de::slot(&mut map, &mut mixed, "mixed")?
+                                    }
+                                    de::Key::Field(11) => de::slot(&mut map, &mut tags, "tags")?,
+                                    de::Key::Field(12) => {
+                                        de::slot(&mut map, &mut lines, "lines")?
+                                    }
+                                    de::Key::Field(13) => de::slot(&mut map, &mut data, "data")?,
+                                    de::Key::Field(14) => {
+                                        de::slot(&mut map, &mut counts, "counts")?
+                                    }
+                                    de::Key::Field(15) => de::slot(&mut map, &mut tree, "tree")?,
+                                    de::Key::Field(16) => {
+                                        de::slot(&mut map, &mut self_, "self")?
+                                    }
+                                    de::Key::Field(17) => {
+                                        de::slot(&mut map, &mut first_name_dashed, "first-name")?
+                                    }
+                                    de::Key::Field(18) => {
+                                        de::slot(&mut map, &mut first_name, "first_name")?
+                                    }
+                                    de::Key::Field(19) => de::slot(&mut map, &mut note, "note")?,
+                                    de::Key::Field(20) => {
+                                        de::slot(&mut map, &mut combined, "combined")?
+                                    }
+                                    de::Key::Field(21) => {
+                                        de::slot(&mut map, &mut actor, "actor")?
+                                    }
+                                    de::Key::Field(22) => {
+                                        de::slot(&mut map, &mut scores, "scores")?
+                                    }
+                                    key => de::keep(&mut map, &mut extra, key)?,
+                                }
+                            }
+                            ::std::result::Result::Ok(Thing {
+                                r#type: de::present(r#type, "type")?,
+                                version: de::present(version, "version")?,
+                                id: de::present(id, "id")?,
+                                ratio: de::present(ratio, "ratio")?,
+                                uuid: de::present(uuid, "uuid")?,
+                                at: de::present(at, "at")?,
+                                every,
+                                price: de::present(price, "price")?,
+                                old_price: de::present(old_price, "old_price")?,
+                                status: de::present(status, "status")?,
+                                mixed: de::present(mixed, "mixed")?,
+                                tags: de::present(tags, "tags")?,
+                                lines: de::present(lines, "lines")?,
+                                data: de::present(data, "data")?,
+                                counts: de::present(counts, "counts")?,
+                                tree: de::present(tree, "tree")?,
+                                self_: de::present(self_, "self")?,
+                                first_name_dashed: de::present(
+                                    first_name_dashed,
+                                    "first-name",
+                                )?,
+                                first_name: de::present(first_name, "first_name")?,
+                                note: de::present(note, "note")?,
+                                combined: de::present(combined, "combined")?,
+                                actor: de::present(actor, "actor")?,
+                                scores: de::present(scores, "scores")?,
+                                extra,
+                            })
+                        }
+                    }
+                    d.deserialize_map(ThingVisitor)
+                }
             }
             /// Schema: `demo/thing/1.0.0.json#/properties/status`
             #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2393,20 +2725,27 @@ pub mod demo {
                         ThingStatus::Unknown(other) => other,
                     }
                 }
-            }
-            impl ::std::str::FromStr for ThingStatus {
-                type Err = ::std::convert::Infallible;
-                fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-                    ::std::result::Result::Ok(
+                /// The variant for a value the schema lists.
+                fn known(s: &str) -> ::std::option::Option<Self> {
+                    ::std::option::Option::Some(
                         match s {
                             "opt-in" => ThingStatus::OptIn,
                             "no-change" => ThingStatus::NoChange,
                             "" => ThingStatus::Empty,
                             "opt-out" => ThingStatus::OptOut,
-                            other => {
-                                ThingStatus::Unknown(::std::string::String::from(other))
-                            }
+                            _ => return ::std::option::Option::None,
                         },
+                    )
+                }
+            }
+            impl ::std::str::FromStr for ThingStatus {
+                type Err = ::std::convert::Infallible;
+                fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+                    ::std::result::Result::Ok(
+                        ThingStatus::known(s)
+                            .unwrap_or_else(|| ThingStatus::Unknown(
+                                ::std::string::String::from(s),
+                            )),
                     )
                 }
             }
@@ -2427,85 +2766,238 @@ pub mod demo {
                 fn deserialize<D: ::eventsmith::__private::serde::Deserializer<'de>>(
                     d: D,
                 ) -> ::std::result::Result<Self, D::Error> {
-                    let s = <::std::string::String as ::eventsmith::__private::serde::Deserialize>::deserialize(
+                    ::eventsmith::__private::de::string_enum(
                         d,
-                    )?;
-                    let ::std::result::Result::Ok(v) = s.parse();
-                    ::std::result::Result::Ok(v)
+                        ThingStatus::known,
+                        ThingStatus::Unknown,
+                    )
                 }
             }
             /// Schema: `demo/thing/1.0.0.json#/$defs/line`
-            #[derive(
-                Debug,
-                Clone,
-                PartialEq,
-                ::eventsmith::__private::serde::Serialize,
-                ::eventsmith::__private::serde::Deserialize
-            )]
-            #[serde(crate = "::eventsmith::__private::serde")]
+            #[derive(Debug, Clone, PartialEq)]
             pub struct Line {
                 pub sku: ::std::string::String,
                 pub qty: u64,
                 /// Members the schema does not name, kept so the event
                 /// serializes back to the same JSON.
-                #[serde(flatten)]
                 pub extra: ::eventsmith::__private::serde_json::Map<
                     ::std::string::String,
                     ::eventsmith::__private::serde_json::Value,
                 >,
             }
+            impl ::eventsmith::__private::serde::Serialize for Line {
+                fn serialize<S: ::eventsmith::__private::serde::Serializer>(
+                    &self,
+                    s: S,
+                ) -> ::std::result::Result<S::Ok, S::Error> {
+                    use ::eventsmith::__private::serde::ser::SerializeMap as _;
+                    use ::eventsmith::__private::ser;
+                    let mut map = s.serialize_map(::std::option::Option::None)?;
+                    ser::field(&mut map, "sku", &self.sku)?;
+                    ser::field(&mut map, "qty", &self.qty)?;
+                    ser::extra(&mut map, &self.extra)?;
+                    map.end()
+                }
+            }
+            impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Line {
+                fn deserialize<D: ::eventsmith::__private::serde::Deserializer<'de>>(
+                    d: D,
+                ) -> ::std::result::Result<Self, D::Error> {
+                    struct LineVisitor;
+                    impl<'de> ::eventsmith::__private::serde::de::Visitor<'de>
+                    for LineVisitor {
+                        type Value = Line;
+                        fn expecting(
+                            &self,
+                            f: &mut ::std::fmt::Formatter<'_>,
+                        ) -> ::std::fmt::Result {
+                            f.write_str("struct Line")
+                        }
+                        fn visit_map<
+                            A: ::eventsmith::__private::serde::de::MapAccess<'de>,
+                        >(self, mut map: A) -> ::std::result::Result<Line, A::Error> {
+                            use ::eventsmith::__private::de;
+                            const FIELDS: &[&str] = &["sku", "qty"];
+                            let mut sku = ::std::option::Option::None;
+                            let mut qty = ::std::option::Option::None;
+                            let mut extra = ::std::default::Default::default();
+                            while let ::std::option::Option::Some(key) = map
+                                .next_key_seed(de::KeySeed::keeping(FIELDS))?
+                            {
+                                match key {
+                                    de::Key::Field(0) => de::slot(&mut map, &mut sku, "sku")?,
+                                    de::Key::Field(1) => de::slot(&mut map, &mut qty, "qty")?,
+                                    key => de::keep(&mut map, &mut extra, key)?,
+                                }
+                            }
+                            ::std::result::Result::Ok(Line {
+                                sku: de::present(sku, "sku")?,
+                                qty: de::present(qty, "qty")?,
+                                extra,
+                            })
+                        }
+                    }
+                    d.deserialize_map(LineVisitor)
+                }
+            }
             /// Node
             ///
             /// Schema: `demo/thing/1.0.0.json#/$defs/node`
-            #[derive(
-                Debug,
-                Clone,
-                PartialEq,
-                ::eventsmith::__private::serde::Serialize,
-                ::eventsmith::__private::serde::Deserialize
-            )]
-            #[serde(crate = "::eventsmith::__private::serde")]
+            #[derive(Debug, Clone, PartialEq)]
             pub struct Node {
                 /// `None` when absent.
-                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub label: ::std::option::Option<::std::string::String>,
                 /// `None` when absent.
-                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub children: ::std::option::Option<
                     ::std::vec::Vec<::std::boxed::Box<Node>>,
                 >,
                 /// Node
                 ///
                 /// `None` when absent.
-                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub parent: ::std::option::Option<::std::boxed::Box<Node>>,
                 /// Members the schema does not name, kept so the event
                 /// serializes back to the same JSON.
-                #[serde(flatten)]
                 pub extra: ::eventsmith::__private::serde_json::Map<
                     ::std::string::String,
                     ::eventsmith::__private::serde_json::Value,
                 >,
             }
+            impl ::eventsmith::__private::serde::Serialize for Node {
+                fn serialize<S: ::eventsmith::__private::serde::Serializer>(
+                    &self,
+                    s: S,
+                ) -> ::std::result::Result<S::Ok, S::Error> {
+                    use ::eventsmith::__private::serde::ser::SerializeMap as _;
+                    use ::eventsmith::__private::ser;
+                    let mut map = s.serialize_map(::std::option::Option::None)?;
+                    ser::optional(&mut map, "label", &self.label)?;
+                    ser::optional(&mut map, "children", &self.children)?;
+                    ser::optional(&mut map, "parent", &self.parent)?;
+                    ser::extra(&mut map, &self.extra)?;
+                    map.end()
+                }
+            }
+            impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Node {
+                fn deserialize<D: ::eventsmith::__private::serde::Deserializer<'de>>(
+                    d: D,
+                ) -> ::std::result::Result<Self, D::Error> {
+                    struct NodeVisitor;
+                    impl<'de> ::eventsmith::__private::serde::de::Visitor<'de>
+                    for NodeVisitor {
+                        type Value = Node;
+                        fn expecting(
+                            &self,
+                            f: &mut ::std::fmt::Formatter<'_>,
+                        ) -> ::std::fmt::Result {
+                            f.write_str("struct Node")
+                        }
+                        fn visit_map<
+                            A: ::eventsmith::__private::serde::de::MapAccess<'de>,
+                        >(self, mut map: A) -> ::std::result::Result<Node, A::Error> {
+                            use ::eventsmith::__private::de;
+                            const FIELDS: &[&str] = &["label", "children", "parent"];
+                            let mut label = ::std::option::Option::None;
+                            let mut children = ::std::option::Option::None;
+                            let mut parent = ::std::option::Option::None;
+                            let mut extra = ::std::default::Default::default();
+                            while let ::std::option::Option::Some(key) = map
+                                .next_key_seed(de::KeySeed::keeping(FIELDS))?
+                            {
+                                match key {
+                                    de::Key::Field(0) => {
+                                        de::slot(&mut map, &mut label, "label")?
+                                    }
+                                    de::Key::Field(1) => {
+                                        de::slot(&mut map, &mut children, "children")?
+                                    }
+                                    de::Key::Field(2) => {
+                                        de::slot(&mut map, &mut parent, "parent")?
+                                    }
+                                    key => de::keep(&mut map, &mut extra, key)?,
+                                }
+                            }
+                            ::std::result::Result::Ok(Node {
+                                label: de::present(label, "label")?,
+                                children: de::present(children, "children")?,
+                                parent: de::present(parent, "parent")?,
+                                extra,
+                            })
+                        }
+                    }
+                    d.deserialize_map(NodeVisitor)
+                }
+            }
             /// Schema: `demo/thing/1.0.0.json#/properties/combined`
-            #[derive(
-                Debug,
-                Clone,
-                PartialEq,
-                ::eventsmith::__private::serde::Serialize,
-                ::eventsmith::__private::serde::Deserialize
-            )]
-            #[serde(crate = "::eventsmith::__private::serde")]
+            #[derive(Debug, Clone, PartialEq)]
             pub struct Combined {
                 pub name: ::std::string::String,
                 pub extra_flag: bool,
                 /// Members the schema does not name, kept so the event
                 /// serializes back to the same JSON.
-                #[serde(flatten)]
                 pub extra: ::eventsmith::__private::serde_json::Map<
                     ::std::string::String,
                     ::eventsmith::__private::serde_json::Value,
                 >,
+            }
+            impl ::eventsmith::__private::serde::Serialize for Combined {
+                fn serialize<S: ::eventsmith::__private::serde::Serializer>(
+                    &self,
+                    s: S,
+                ) -> ::std::result::Result<S::Ok, S::Error> {
+                    use ::eventsmith::__private::serde::ser::SerializeMap as _;
+                    use ::eventsmith::__private::ser;
+                    let mut map = s.serialize_map(::std::option::Option::None)?;
+                    ser::field(&mut map, "name", &self.name)?;
+                    ser::field(&mut map, "extra_flag", &self.extra_flag)?;
+                    ser::extra(&mut map, &self.extra)?;
+                    map.end()
+                }
+            }
+            impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Combined {
+                fn deserialize<D: ::eventsmith::__private::serde::Deserializer<'de>>(
+                    d: D,
+                ) -> ::std::result::Result<Self, D::Error> {
+                    struct CombinedVisitor;
+                    impl<'de> ::eventsmith::__private::serde::de::Visitor<'de>
+                    for CombinedVisitor {
+                        type Value = Combined;
+                        fn expecting(
+                            &self,
+                            f: &mut ::std::fmt::Formatter<'_>,
+                        ) -> ::std::fmt::Result {
+                            f.write_str("struct Combined")
+                        }
+                        fn visit_map<
+                            A: ::eventsmith::__private::serde::de::MapAccess<'de>,
+                        >(
+                            self,
+                            mut map: A,
+                        ) -> ::std::result::Result<Combined, A::Error> {
+                            use ::eventsmith::__private::de;
+                            const FIELDS: &[&str] = &["name", "extra_flag"];
+                            let mut name = ::std::option::Option::None;
+                            let mut extra_flag = ::std::option::Option::None;
+                            let mut extra = ::std::default::Default::default();
+                            while let ::std::option::Option::Some(key) = map
+                                .next_key_seed(de::KeySeed::keeping(FIELDS))?
+                            {
+                                match key {
+                                    de::Key::Field(0) => de::slot(&mut map, &mut name, "name")?,
+                                    de::Key::Field(1) => {
+                                        de::slot(&mut map, &mut extra_flag, "extra_flag")?
+                                    }
+                                    key => de::keep(&mut map, &mut extra, key)?,
+                                }
+                            }
+                            ::std::result::Result::Ok(Combined {
+                                name: de::present(name, "name")?,
+                                extra_flag: de::present(extra_flag, "extra_flag")?,
+                                extra,
+                            })
+                        }
+                    }
+                    d.deserialize_map(CombinedVisitor)
+                }
             }
             /// Schema: `demo/thing/1.0.0.json#/properties/actor`
             #[derive(Debug, Clone, PartialEq)]
@@ -2592,45 +3084,201 @@ pub mod demo {
             /// UserActor
             ///
             /// Schema: `demo/thing/1.0.0.json#/$defs/user_actor`
-            #[derive(
-                Debug,
-                Clone,
-                PartialEq,
-                ::eventsmith::__private::serde::Serialize,
-                ::eventsmith::__private::serde::Deserialize
-            )]
-            #[serde(crate = "::eventsmith::__private::serde")]
+            #[derive(Debug, Clone, PartialEq)]
             pub struct UserActor {
                 pub kind: ::std::string::String,
                 pub user: ::std::string::String,
                 /// Members the schema does not name, kept so the event
                 /// serializes back to the same JSON.
-                #[serde(flatten)]
                 pub extra: ::eventsmith::__private::serde_json::Map<
                     ::std::string::String,
                     ::eventsmith::__private::serde_json::Value,
                 >,
             }
+            impl ::eventsmith::__private::serde::Serialize for UserActor {
+                fn serialize<S: ::eventsmith::__private::serde::Serializer>(
+                    &self,
+                    s: S,
+                ) -> ::std::result::Result<S::Ok, S::Error> {
+                    use ::eventsmith::__private::serde::ser::SerializeMap as _;
+                    use ::eventsmith::__private::ser;
+                    let mut map = s.serialize_map(::std::option::Option::None)?;
+                    ser::field(&mut map, "kind", &self.kind)?;
+                    ser::field(&mut map, "user", &self.user)?;
+                    ser::extra(&mut map, &self.extra)?;
+                    map.end()
+                }
+            }
+            impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for UserActor {
+                fn deserialize<D: ::eventsmith::__private::serde::Deserializer<'de>>(
+                    d: D,
+                ) -> ::std::result::Result<Self, D::Error> {
+                    struct UserActorVisitor;
+                    impl<'de> ::eventsmith::__private::serde::de::Visitor<'de>
+                    for UserActorVisitor {
+                        type Value = UserActor;
+                        fn expecting(
+                            &self,
+                            f: &mut ::std::fmt::Formatter<'_>,
+                        ) -> ::std::fmt::Result {
+                            f.write_str("struct UserActor")
+                        }
+                        fn visit_map<
+                            A: ::eventsmith::__private::serde::de::MapAccess<'de>,
+                        >(
+                            self,
+                            mut map: A,
+                        ) -> ::std::result::Result<UserActor, A::Error> {
+                            use ::eventsmith::__private::de;
+                            const FIELDS: &[&str] = &["kind", "user"];
+                            let mut kind = ::std::option::Option::None;
+                            let mut user = ::std::option::Option::None;
+                            let mut extra = ::std::default::Default::default();
+                            while let ::std::option::Option::Some(key) = map
+                                .next_key_seed(de::KeySeed::keeping(FIELDS))?
+                            {
+                                match key {
+                                    de::Key::Field(0) => de::slot(&mut map, &mut kind, "kind")?,
+                                    de::Key::Field(1) => de::slot(&mut map, &mut user, "user")?,
+                                    key => de::keep(&mut map, &mut extra, key)?,
+                                }
+                            }
+                            ::std::result::Result::Ok(UserActor {
+                                kind: de::present(kind, "kind")?,
+                                user: de::present(user, "user")?,
+                                extra,
+                            })
+                        }
+                    }
+                    d.deserialize_map(UserActorVisitor)
+                }
+            }
             /// SystemActor
             ///
             /// Schema: `demo/thing/1.0.0.json#/properties/actor/oneOf/1`
-            #[derive(
-                Debug,
-                Clone,
-                PartialEq,
-                ::eventsmith::__private::serde::Serialize,
-                ::eventsmith::__private::serde::Deserialize
-            )]
-            #[serde(crate = "::eventsmith::__private::serde")]
+            #[derive(Debug, Clone, PartialEq)]
             pub struct SystemActor {
                 pub kind: ::std::string::String,
                 /// Members the schema does not name, kept so the event
                 /// serializes back to the same JSON.
-                #[serde(flatten)]
                 pub extra: ::eventsmith::__private::serde_json::Map<
                     ::std::string::String,
                     ::eventsmith::__private::serde_json::Value,
                 >,
+            }
+            impl ::eventsmith::__private::serde::Serialize for SystemActor {
+                fn serialize<S: ::eventsmith::__private::serde::Serializer>(
+                    &self,
+                    s: S,
+                ) -> ::std::result::Result<S::Ok, S::Error> {
+                    use ::eventsmith::__private::serde::ser::SerializeMap as _;
+                    use ::eventsmith::__private::ser;
+                    let mut map = s.serialize_map(::std::option::Option::None)?;
+                    ser::field(&mut map, "kind", &self.kind)?;
+                    ser::extra(&mut map, &self.extra)?;
+                    map.end()
+                }
+            }
+            impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for SystemActor {
+                fn deserialize<D: ::eventsmith::__private::serde::Deserializer<'de>>(
+                    d: D,
+                ) -> ::std::result::Result<Self, D::Error> {
+                    struct SystemActorVisitor;
+                    impl<'de> ::eventsmith::__private::serde::de::Visitor<'de>
+                    for SystemActorVisitor {
+                        type Value = SystemActor;
+                        fn expecting(
+                            &self,
+                            f: &mut ::std::fmt::Formatter<'_>,
+                        ) -> ::std::fmt::Result {
+                            f.write_str("struct SystemActor")
+                        }
+                        fn visit_map<
+                            A: ::eventsmith::__private::serde::de::MapAccess<'de>,
+                        >(
+                            self,
+                            mut map: A,
+                        ) -> ::std::result::Result<SystemActor, A::Error> {
+                            use ::eventsmith::__private::de;
+                            const FIELDS: &[&str] = &["kind"];
+                            let mut kind = ::std::option::Option::None;
+                            let mut extra = ::std::default::Default::default();
+                            while let ::std::option::Option::Some(key) = map
+                                .next_key_seed(de::KeySeed::keeping(FIELDS))?
+                            {
+                                match key {
+                                    de::Key::Field(0) => de::slot(&mut map, &mut kind, "kind")?,
+                                    key => de::keep(&mut map, &mut extra, key)?,
+                                }
+                            }
+                            ::std::result::Result::Ok(SystemActor {
+                                kind: de::present(kind, "kind")?,
+                                extra,
+                            })
+                        }
+                    }
+                    d.deserialize_map(SystemActorVisitor)
+                }
+            }
+            /// Schema: `demo/thing/1.0.0.json#/properties/scores`
+            #[derive(Debug, Clone, PartialEq)]
+            pub struct Scores {
+                /// `None` when absent.
+                pub best: ::std::option::Option<i64>,
+                /// Members the schema does not name, kept so the event
+                /// serializes back to the same JSON.
+                pub extra: ::std::collections::BTreeMap<::std::string::String, i64>,
+            }
+            impl ::eventsmith::__private::serde::Serialize for Scores {
+                fn serialize<S: ::eventsmith::__private::serde::Serializer>(
+                    &self,
+                    s: S,
+                ) -> ::std::result::Result<S::Ok, S::Error> {
+                    use ::eventsmith::__private::serde::ser::SerializeMap as _;
+                    use ::eventsmith::__private::ser;
+                    let mut map = s.serialize_map(::std::option::Option::None)?;
+                    ser::optional(&mut map, "best", &self.best)?;
+                    ser::extra(&mut map, &self.extra)?;
+                    map.end()
+                }
+            }
+            impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Scores {
+                fn deserialize<D: ::eventsmith::__private::serde::Deserializer<'de>>(
+                    d: D,
+                ) -> ::std::result::Result<Self, D::Error> {
+                    struct ScoresVisitor;
+                    impl<'de> ::eventsmith::__private::serde::de::Visitor<'de>
+                    for ScoresVisitor {
+                        type Value = Scores;
+                        fn expecting(
+                            &self,
+                            f: &mut ::std::fmt::Formatter<'_>,
+                        ) -> ::std::fmt::Result {
+                            f.write_str("struct Scores")
+                        }
+                        fn visit_map<
+                            A: ::eventsmith::__private::serde::de::MapAccess<'de>,
+                        >(self, mut map: A) -> ::std::result::Result<Scores, A::Error> {
+                            use ::eventsmith::__private::de;
+                            const FIELDS: &[&str] = &["best"];
+                            let mut best = ::std::option::Option::None;
+                            let mut extra = ::std::default::Default::default();
+                            while let ::std::option::Option::Some(key) = map
+                                .next_key_seed(de::KeySeed::keeping(FIELDS))?
+                            {
+                                match key {
+                                    de::Key::Field(0) => de::slot(&mut map, &mut best, "best")?,
+                                    key => de::keep(&mut map, &mut extra, key)?,
+                                }
+                            }
+                            ::std::result::Result::Ok(Scores {
+                                best: de::present(best, "best")?,
+                                extra,
+                            })
+                        }
+                    }
+                    d.deserialize_map(ScoresVisitor)
+                }
             }
             #[allow(deprecated)]
             impl ::eventsmith::Schema for Thing {

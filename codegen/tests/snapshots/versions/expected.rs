@@ -710,25 +710,86 @@ pub mod crm {
             /// Contact created
             ///
             /// Schema: `crm/contact_created/1.0.0.json#`
-            #[derive(
-                Debug,
-                Clone,
-                PartialEq,
-                ::eventsmith::__private::serde::Serialize,
-                ::eventsmith::__private::serde::Deserialize
-            )]
-            #[serde(crate = "::eventsmith::__private::serde")]
+            #[derive(Debug, Clone, PartialEq)]
             pub struct ContactCreated {
                 pub r#type: ::std::string::String,
                 pub version: ::std::string::String,
                 pub email: ::std::string::String,
                 /// Members the schema does not name, kept so the event
                 /// serializes back to the same JSON.
-                #[serde(flatten)]
                 pub extra: ::eventsmith::__private::serde_json::Map<
                     ::std::string::String,
                     ::eventsmith::__private::serde_json::Value,
                 >,
+            }
+            impl ::eventsmith::__private::serde::Serialize for ContactCreated {
+                fn serialize<S: ::eventsmith::__private::serde::Serializer>(
+                    &self,
+                    s: S,
+                ) -> ::std::result::Result<S::Ok, S::Error> {
+                    use ::eventsmith::__private::serde::ser::SerializeMap as _;
+                    use ::eventsmith::__private::ser;
+                    let mut map = s.serialize_map(::std::option::Option::None)?;
+                    ser::field(&mut map, "type", &self.r#type)?;
+                    ser::field(&mut map, "version", &self.version)?;
+                    ser::field(&mut map, "email", &self.email)?;
+                    ser::extra(&mut map, &self.extra)?;
+                    map.end()
+                }
+            }
+            impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
+            for ContactCreated {
+                fn deserialize<D: ::eventsmith::__private::serde::Deserializer<'de>>(
+                    d: D,
+                ) -> ::std::result::Result<Self, D::Error> {
+                    struct ContactCreatedVisitor;
+                    impl<'de> ::eventsmith::__private::serde::de::Visitor<'de>
+                    for ContactCreatedVisitor {
+                        type Value = ContactCreated;
+                        fn expecting(
+                            &self,
+                            f: &mut ::std::fmt::Formatter<'_>,
+                        ) -> ::std::fmt::Result {
+                            f.write_str("struct ContactCreated")
+                        }
+                        fn visit_map<
+                            A: ::eventsmith::__private::serde::de::MapAccess<'de>,
+                        >(
+                            self,
+                            mut map: A,
+                        ) -> ::std::result::Result<ContactCreated, A::Error> {
+                            use ::eventsmith::__private::de;
+                            const FIELDS: &[&str] = &["type", "version", "email"];
+                            let mut r#type = ::std::option::Option::None;
+                            let mut version = ::std::option::Option::None;
+                            let mut email = ::std::option::Option::None;
+                            let mut extra = ::std::default::Default::default();
+                            while let ::std::option::Option::Some(key) = map
+                                .next_key_seed(de::KeySeed::keeping(FIELDS))?
+                            {
+                                match key {
+                                    de::Key::Field(0) => {
+                                        de::slot(&mut map, &mut r#type, "type")?
+                                    }
+                                    de::Key::Field(1) => {
+                                        de::slot(&mut map, &mut version, "version")?
+                                    }
+                                    de::Key::Field(2) => {
+                                        de::slot(&mut map, &mut email, "email")?
+                                    }
+                                    key => de::keep(&mut map, &mut extra, key)?,
+                                }
+                            }
+                            ::std::result::Result::Ok(ContactCreated {
+                                r#type: de::present(r#type, "type")?,
+                                version: de::present(version, "version")?,
+                                email: de::present(email, "email")?,
+                                extra,
+                            })
+                        }
+                    }
+                    d.deserialize_map(ContactCreatedVisitor)
+                }
             }
             #[allow(deprecated)]
             impl ::eventsmith::Schema for ContactCreated {
@@ -748,28 +809,99 @@ pub mod crm {
             /// Contact created
             ///
             /// Schema: `crm/contact_created/1.2.0.json#`
-            #[derive(
-                Debug,
-                Clone,
-                PartialEq,
-                ::eventsmith::__private::serde::Serialize,
-                ::eventsmith::__private::serde::Deserialize
-            )]
-            #[serde(crate = "::eventsmith::__private::serde")]
+            #[derive(Debug, Clone, PartialEq)]
             pub struct ContactCreated {
                 pub r#type: ::std::string::String,
                 pub version: ::std::string::String,
                 pub email: ::std::string::String,
                 /// `None` when absent.
-                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub phone: ::std::option::Option<::std::string::String>,
                 /// Members the schema does not name, kept so the event
                 /// serializes back to the same JSON.
-                #[serde(flatten)]
                 pub extra: ::eventsmith::__private::serde_json::Map<
                     ::std::string::String,
                     ::eventsmith::__private::serde_json::Value,
                 >,
+            }
+            impl ::eventsmith::__private::serde::Serialize for ContactCreated {
+                fn serialize<S: ::eventsmith::__private::serde::Serializer>(
+                    &self,
+                    s: S,
+                ) -> ::std::result::Result<S::Ok, S::Error> {
+                    use ::eventsmith::__private::serde::ser::SerializeMap as _;
+                    use ::eventsmith::__private::ser;
+                    let mut map = s.serialize_map(::std::option::Option::None)?;
+                    ser::field(&mut map, "type", &self.r#type)?;
+                    ser::field(&mut map, "version", &self.version)?;
+                    ser::field(&mut map, "email", &self.email)?;
+                    ser::optional(&mut map, "phone", &self.phone)?;
+                    ser::extra(&mut map, &self.extra)?;
+                    map.end()
+                }
+            }
+            impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
+            for ContactCreated {
+                fn deserialize<D: ::eventsmith::__private::serde::Deserializer<'de>>(
+                    d: D,
+                ) -> ::std::result::Result<Self, D::Error> {
+                    struct ContactCreatedVisitor;
+                    impl<'de> ::eventsmith::__private::serde::de::Visitor<'de>
+                    for ContactCreatedVisitor {
+                        type Value = ContactCreated;
+                        fn expecting(
+                            &self,
+                            f: &mut ::std::fmt::Formatter<'_>,
+                        ) -> ::std::fmt::Result {
+                            f.write_str("struct ContactCreated")
+                        }
+                        fn visit_map<
+                            A: ::eventsmith::__private::serde::de::MapAccess<'de>,
+                        >(
+                            self,
+                            mut map: A,
+                        ) -> ::std::result::Result<ContactCreated, A::Error> {
+                            use ::eventsmith::__private::de;
+                            const FIELDS: &[&str] = &[
+                                "type",
+                                "version",
+                                "email",
+                                "phone",
+                            ];
+                            let mut r#type = ::std::option::Option::None;
+                            let mut version = ::std::option::Option::None;
+                            let mut email = ::std::option::Option::None;
+                            let mut phone = ::std::option::Option::None;
+                            let mut extra = ::std::default::Default::default();
+                            while let ::std::option::Option::Some(key) = map
+                                .next_key_seed(de::KeySeed::keeping(FIELDS))?
+                            {
+                                match key {
+                                    de::Key::Field(0) => {
+                                        de::slot(&mut map, &mut r#type, "type")?
+                                    }
+                                    de::Key::Field(1) => {
+                                        de::slot(&mut map, &mut version, "version")?
+                                    }
+                                    de::Key::Field(2) => {
+                                        de::slot(&mut map, &mut email, "email")?
+                                    }
+                                    de::Key::Field(3) => {
+                                        de::slot(&mut map, &mut phone, "phone")?
+                                    }
+                                    key => de::keep(&mut map, &mut extra, key)?,
+                                }
+                            }
+                            ::std::result::Result::Ok(ContactCreated {
+                                r#type: de::present(r#type, "type")?,
+                                version: de::present(version, "version")?,
+                                email: de::present(email, "email")?,
+                                phone: de::present(phone, "phone")?,
+                                extra,
+                            })
+                        }
+                    }
+                    d.deserialize_map(ContactCreatedVisitor)
+                }
             }
             #[allow(deprecated)]
             impl ::eventsmith::Schema for ContactCreated {
@@ -2087,14 +2219,7 @@ pub mod shop {
         /// An order.
         ///
         /// Schema: `shop/common/order.json#`
-        #[derive(
-            Debug,
-            Clone,
-            PartialEq,
-            ::eventsmith::__private::serde::Serialize,
-            ::eventsmith::__private::serde::Deserialize
-        )]
-        #[serde(crate = "::eventsmith::__private::serde")]
+        #[derive(Debug, Clone, PartialEq)]
         pub struct Order {
             pub id: ::std::string::String,
             pub status: OrderStatus,
@@ -2102,11 +2227,74 @@ pub mod shop {
             pub total: ::std::option::Option<i64>,
             /// Members the schema does not name, kept so the event
             /// serializes back to the same JSON.
-            #[serde(flatten)]
             pub extra: ::eventsmith::__private::serde_json::Map<
                 ::std::string::String,
                 ::eventsmith::__private::serde_json::Value,
             >,
+        }
+        impl ::eventsmith::__private::serde::Serialize for Order {
+            fn serialize<S: ::eventsmith::__private::serde::Serializer>(
+                &self,
+                s: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                use ::eventsmith::__private::serde::ser::SerializeMap as _;
+                use ::eventsmith::__private::ser;
+                let mut map = s.serialize_map(::std::option::Option::None)?;
+                ser::field(&mut map, "id", &self.id)?;
+                ser::field(&mut map, "status", &self.status)?;
+                ser::field(&mut map, "total", &self.total)?;
+                ser::extra(&mut map, &self.extra)?;
+                map.end()
+            }
+        }
+        impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Order {
+            fn deserialize<D: ::eventsmith::__private::serde::Deserializer<'de>>(
+                d: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                struct OrderVisitor;
+                impl<'de> ::eventsmith::__private::serde::de::Visitor<'de>
+                for OrderVisitor {
+                    type Value = Order;
+                    fn expecting(
+                        &self,
+                        f: &mut ::std::fmt::Formatter<'_>,
+                    ) -> ::std::fmt::Result {
+                        f.write_str("struct Order")
+                    }
+                    fn visit_map<A: ::eventsmith::__private::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<Order, A::Error> {
+                        use ::eventsmith::__private::de;
+                        const FIELDS: &[&str] = &["id", "status", "total"];
+                        let mut id = ::std::option::Option::None;
+                        let mut status = ::std::option::Option::None;
+                        let mut total = ::std::option::Option::None;
+                        let mut extra = ::std::default::Default::default();
+                        while let ::std::option::Option::Some(key) = map
+                            .next_key_seed(de::KeySeed::keeping(FIELDS))?
+                        {
+                            match key {
+                                de::Key::Field(0) => de::slot(&mut map, &mut id, "id")?,
+                                de::Key::Field(1) => {
+                                    de::slot(&mut map, &mut status, "status")?
+                                }
+                                de::Key::Field(2) => {
+                                    de::slot(&mut map, &mut total, "total")?
+                                }
+                                key => de::keep(&mut map, &mut extra, key)?,
+                            }
+                        }
+                        ::std::result::Result::Ok(Order {
+                            id: de::present(id, "id")?,
+                            status: de::present(status, "status")?,
+                            total: de::present(total, "total")?,
+                            extra,
+                        })
+                    }
+                }
+                d.deserialize_map(OrderVisitor)
+            }
         }
         /// Schema: `shop/common/order.json#/properties/status`
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2130,16 +2318,25 @@ pub mod shop {
                     OrderStatus::Unknown(other) => other,
                 }
             }
+            /// The variant for a value the schema lists.
+            fn known(s: &str) -> ::std::option::Option<Self> {
+                ::std::option::Option::Some(
+                    match s {
+                        "open" => OrderStatus::Open,
+                        "paid" => OrderStatus::Paid,
+                        _ => return ::std::option::Option::None,
+                    },
+                )
+            }
         }
         impl ::std::str::FromStr for OrderStatus {
             type Err = ::std::convert::Infallible;
             fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
                 ::std::result::Result::Ok(
-                    match s {
-                        "open" => OrderStatus::Open,
-                        "paid" => OrderStatus::Paid,
-                        other => OrderStatus::Unknown(::std::string::String::from(other)),
-                    },
+                    OrderStatus::known(s)
+                        .unwrap_or_else(|| OrderStatus::Unknown(
+                            ::std::string::String::from(s),
+                        )),
                 )
             }
         }
@@ -2160,11 +2357,11 @@ pub mod shop {
             fn deserialize<D: ::eventsmith::__private::serde::Deserializer<'de>>(
                 d: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                let s = <::std::string::String as ::eventsmith::__private::serde::Deserialize>::deserialize(
+                ::eventsmith::__private::de::string_enum(
                     d,
-                )?;
-                let ::std::result::Result::Ok(v) = s.parse();
-                ::std::result::Result::Ok(v)
+                    OrderStatus::known,
+                    OrderStatus::Unknown,
+                )
             }
         }
     }
@@ -2282,21 +2479,12 @@ pub mod shop {
             /// order.placed
             ///
             /// Schema: `shop/order.placed/2024-01-01.json#`
-            #[derive(
-                Debug,
-                Clone,
-                PartialEq,
-                ::eventsmith::__private::serde::Serialize,
-                ::eventsmith::__private::serde::Deserialize
-            )]
-            #[serde(crate = "::eventsmith::__private::serde")]
+            #[derive(Debug, Clone, PartialEq)]
             pub struct OrderPlaced {
                 pub id: ::std::string::String,
                 pub r#type: ::std::string::String,
                 pub version: ::std::string::String,
                 /// `None` when absent.
-                #[serde(rename = "previousData")]
-                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub previous_data: ::std::option::Option<
                     ::eventsmith::__private::serde_json::Map<
                         ::std::string::String,
@@ -2309,11 +2497,92 @@ pub mod shop {
                 pub data: super::super::common::Order,
                 /// Members the schema does not name, kept so the event
                 /// serializes back to the same JSON.
-                #[serde(flatten)]
                 pub extra: ::eventsmith::__private::serde_json::Map<
                     ::std::string::String,
                     ::eventsmith::__private::serde_json::Value,
                 >,
+            }
+            impl ::eventsmith::__private::serde::Serialize for OrderPlaced {
+                fn serialize<S: ::eventsmith::__private::serde::Serializer>(
+                    &self,
+                    s: S,
+                ) -> ::std::result::Result<S::Ok, S::Error> {
+                    use ::eventsmith::__private::serde::ser::SerializeMap as _;
+                    use ::eventsmith::__private::ser;
+                    let mut map = s.serialize_map(::std::option::Option::None)?;
+                    ser::field(&mut map, "id", &self.id)?;
+                    ser::field(&mut map, "type", &self.r#type)?;
+                    ser::field(&mut map, "version", &self.version)?;
+                    ser::optional(&mut map, "previousData", &self.previous_data)?;
+                    ser::field(&mut map, "data", &self.data)?;
+                    ser::extra(&mut map, &self.extra)?;
+                    map.end()
+                }
+            }
+            impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for OrderPlaced {
+                fn deserialize<D: ::eventsmith::__private::serde::Deserializer<'de>>(
+                    d: D,
+                ) -> ::std::result::Result<Self, D::Error> {
+                    struct OrderPlacedVisitor;
+                    impl<'de> ::eventsmith::__private::serde::de::Visitor<'de>
+                    for OrderPlacedVisitor {
+                        type Value = OrderPlaced;
+                        fn expecting(
+                            &self,
+                            f: &mut ::std::fmt::Formatter<'_>,
+                        ) -> ::std::fmt::Result {
+                            f.write_str("struct OrderPlaced")
+                        }
+                        fn visit_map<
+                            A: ::eventsmith::__private::serde::de::MapAccess<'de>,
+                        >(
+                            self,
+                            mut map: A,
+                        ) -> ::std::result::Result<OrderPlaced, A::Error> {
+                            use ::eventsmith::__private::de;
+                            const FIELDS: &[&str] = &[
+                                "id",
+                                "type",
+                                "version",
+                                "previousData",
+                                "data",
+                            ];
+                            let mut id = ::std::option::Option::None;
+                            let mut r#type = ::std::option::Option::None;
+                            let mut version = ::std::option::Option::None;
+                            let mut previous_data = ::std::option::Option::None;
+                            let mut data = ::std::option::Option::None;
+                            let mut extra = ::std::default::Default::default();
+                            while let ::std::option::Option::Some(key) = map
+                                .next_key_seed(de::KeySeed::keeping(FIELDS))?
+                            {
+                                match key {
+                                    de::Key::Field(0) => de::slot(&mut map, &mut id, "id")?,
+                                    de::Key::Field(1) => {
+                                        de::slot(&mut map, &mut r#type, "type")?
+                                    }
+                                    de::Key::Field(2) => {
+                                        de::slot(&mut map, &mut version, "version")?
+                                    }
+                                    de::Key::Field(3) => {
+                                        de::slot(&mut map, &mut previous_data, "previousData")?
+                                    }
+                                    de::Key::Field(4) => de::slot(&mut map, &mut data, "data")?,
+                                    key => de::keep(&mut map, &mut extra, key)?,
+                                }
+                            }
+                            ::std::result::Result::Ok(OrderPlaced {
+                                id: de::present(id, "id")?,
+                                r#type: de::present(r#type, "type")?,
+                                version: de::present(version, "version")?,
+                                previous_data: de::present(previous_data, "previousData")?,
+                                data: de::present(data, "data")?,
+                                extra,
+                            })
+                        }
+                    }
+                    d.deserialize_map(OrderPlacedVisitor)
+                }
             }
             #[allow(deprecated)]
             impl ::eventsmith::Schema for OrderPlaced {
@@ -2333,21 +2602,12 @@ pub mod shop {
             /// order.placed
             ///
             /// Schema: `shop/order.placed/2025-01-01.json#`
-            #[derive(
-                Debug,
-                Clone,
-                PartialEq,
-                ::eventsmith::__private::serde::Serialize,
-                ::eventsmith::__private::serde::Deserialize
-            )]
-            #[serde(crate = "::eventsmith::__private::serde")]
+            #[derive(Debug, Clone, PartialEq)]
             pub struct OrderPlaced {
                 pub id: ::std::string::String,
                 pub r#type: ::std::string::String,
                 pub version: ::std::string::String,
                 /// `None` when absent.
-                #[serde(rename = "previousData")]
-                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub previous_data: ::std::option::Option<
                     ::eventsmith::__private::serde_json::Map<
                         ::std::string::String,
@@ -2361,11 +2621,99 @@ pub mod shop {
                 pub channel: ::std::string::String,
                 /// Members the schema does not name, kept so the event
                 /// serializes back to the same JSON.
-                #[serde(flatten)]
                 pub extra: ::eventsmith::__private::serde_json::Map<
                     ::std::string::String,
                     ::eventsmith::__private::serde_json::Value,
                 >,
+            }
+            impl ::eventsmith::__private::serde::Serialize for OrderPlaced {
+                fn serialize<S: ::eventsmith::__private::serde::Serializer>(
+                    &self,
+                    s: S,
+                ) -> ::std::result::Result<S::Ok, S::Error> {
+                    use ::eventsmith::__private::serde::ser::SerializeMap as _;
+                    use ::eventsmith::__private::ser;
+                    let mut map = s.serialize_map(::std::option::Option::None)?;
+                    ser::field(&mut map, "id", &self.id)?;
+                    ser::field(&mut map, "type", &self.r#type)?;
+                    ser::field(&mut map, "version", &self.version)?;
+                    ser::optional(&mut map, "previousData", &self.previous_data)?;
+                    ser::field(&mut map, "data", &self.data)?;
+                    ser::field(&mut map, "channel", &self.channel)?;
+                    ser::extra(&mut map, &self.extra)?;
+                    map.end()
+                }
+            }
+            impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for OrderPlaced {
+                fn deserialize<D: ::eventsmith::__private::serde::Deserializer<'de>>(
+                    d: D,
+                ) -> ::std::result::Result<Self, D::Error> {
+                    struct OrderPlacedVisitor;
+                    impl<'de> ::eventsmith::__private::serde::de::Visitor<'de>
+                    for OrderPlacedVisitor {
+                        type Value = OrderPlaced;
+                        fn expecting(
+                            &self,
+                            f: &mut ::std::fmt::Formatter<'_>,
+                        ) -> ::std::fmt::Result {
+                            f.write_str("struct OrderPlaced")
+                        }
+                        fn visit_map<
+                            A: ::eventsmith::__private::serde::de::MapAccess<'de>,
+                        >(
+                            self,
+                            mut map: A,
+                        ) -> ::std::result::Result<OrderPlaced, A::Error> {
+                            use ::eventsmith::__private::de;
+                            const FIELDS: &[&str] = &[
+                                "id",
+                                "type",
+                                "version",
+                                "previousData",
+                                "data",
+                                "channel",
+                            ];
+                            let mut id = ::std::option::Option::None;
+                            let mut r#type = ::std::option::Option::None;
+                            let mut version = ::std::option::Option::None;
+                            let mut previous_data = ::std::option::Option::None;
+                            let mut data = ::std::option::Option::None;
+                            let mut channel = ::std::option::Option::None;
+                            let mut extra = ::std::default::Default::default();
+                            while let ::std::option::Option::Some(key) = map
+                                .next_key_seed(de::KeySeed::keeping(FIELDS))?
+                            {
+                                match key {
+                                    de::Key::Field(0) => de::slot(&mut map, &mut id, "id")?,
+                                    de::Key::Field(1) => {
+                                        de::slot(&mut map, &mut r#type, "type")?
+                                    }
+                                    de::Key::Field(2) => {
+                                        de::slot(&mut map, &mut version, "version")?
+                                    }
+                                    de::Key::Field(3) => {
+                                        de::slot(&mut map, &mut previous_data, "previousData")?
+                                    }
+                                    de::Key::Field(4) => de::slot(&mut map, &mut data, "data")?,
+                                    de::Key::Field(5) => {
+                                        de::slot(&mut map, &mut channel, "channel")?
+                                    }
+                                    key => de::keep(&mut map, &mut extra, key)?,
+                                }
+                            }
+                            ::std::result::Result::Ok(OrderPlaced {
+                                id: de::present(id, "id")?,
+                                r#type: de::present(r#type, "type")?,
+                                version: de::present(version, "version")?,
+                                previous_data: de::present(previous_data, "previousData")?,
+                                data: de::present(data, "data")?,
+                                channel: de::present(channel, "channel")?,
+                                extra,
+                            })
+                        }
+                    }
+                    d.deserialize_map(OrderPlacedVisitor)
+                }
             }
             #[allow(deprecated)]
             impl ::eventsmith::Schema for OrderPlaced {
@@ -2475,14 +2823,7 @@ pub mod shop {
             /// order.updated
             ///
             /// Schema: `shop/order.updated/2024-01-01.json#`
-            #[derive(
-                Debug,
-                Clone,
-                PartialEq,
-                ::eventsmith::__private::serde::Serialize,
-                ::eventsmith::__private::serde::Deserialize
-            )]
-            #[serde(crate = "::eventsmith::__private::serde")]
+            #[derive(Debug, Clone, PartialEq)]
             pub struct OrderUpdated {
                 pub id: ::std::string::String,
                 pub r#type: ::std::string::String,
@@ -2496,51 +2837,181 @@ pub mod shop {
                 /// The values the changed fields of a Order had before the update: a shallow partial, every key optional, a changed nested object included whole.
                 ///
                 /// `None` when absent.
-                #[serde(rename = "previousData")]
-                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub previous_data: ::std::option::Option<OrderPartial>,
                 /// Members the schema does not name, kept so the event
                 /// serializes back to the same JSON.
-                #[serde(flatten)]
                 pub extra: ::eventsmith::__private::serde_json::Map<
                     ::std::string::String,
                     ::eventsmith::__private::serde_json::Value,
                 >,
+            }
+            impl ::eventsmith::__private::serde::Serialize for OrderUpdated {
+                fn serialize<S: ::eventsmith::__private::serde::Serializer>(
+                    &self,
+                    s: S,
+                ) -> ::std::result::Result<S::Ok, S::Error> {
+                    use ::eventsmith::__private::serde::ser::SerializeMap as _;
+                    use ::eventsmith::__private::ser;
+                    let mut map = s.serialize_map(::std::option::Option::None)?;
+                    ser::field(&mut map, "id", &self.id)?;
+                    ser::field(&mut map, "type", &self.r#type)?;
+                    ser::field(&mut map, "version", &self.version)?;
+                    ser::field(&mut map, "data", &self.data)?;
+                    ser::optional(&mut map, "previousData", &self.previous_data)?;
+                    ser::extra(&mut map, &self.extra)?;
+                    map.end()
+                }
+            }
+            impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for OrderUpdated {
+                fn deserialize<D: ::eventsmith::__private::serde::Deserializer<'de>>(
+                    d: D,
+                ) -> ::std::result::Result<Self, D::Error> {
+                    struct OrderUpdatedVisitor;
+                    impl<'de> ::eventsmith::__private::serde::de::Visitor<'de>
+                    for OrderUpdatedVisitor {
+                        type Value = OrderUpdated;
+                        fn expecting(
+                            &self,
+                            f: &mut ::std::fmt::Formatter<'_>,
+                        ) -> ::std::fmt::Result {
+                            f.write_str("struct OrderUpdated")
+                        }
+                        fn visit_map<
+                            A: ::eventsmith::__private::serde::de::MapAccess<'de>,
+                        >(
+                            self,
+                            mut map: A,
+                        ) -> ::std::result::Result<OrderUpdated, A::Error> {
+                            use ::eventsmith::__private::de;
+                            const FIELDS: &[&str] = &[
+                                "id",
+                                "type",
+                                "version",
+                                "data",
+                                "previousData",
+                            ];
+                            let mut id = ::std::option::Option::None;
+                            let mut r#type = ::std::option::Option::None;
+                            let mut version = ::std::option::Option::None;
+                            let mut data = ::std::option::Option::None;
+                            let mut previous_data = ::std::option::Option::None;
+                            let mut extra = ::std::default::Default::default();
+                            while let ::std::option::Option::Some(key) = map
+                                .next_key_seed(de::KeySeed::keeping(FIELDS))?
+                            {
+                                match key {
+                                    de::Key::Field(0) => de::slot(&mut map, &mut id, "id")?,
+                                    de::Key::Field(1) => {
+                                        de::slot(&mut map, &mut r#type, "type")?
+                                    }
+                                    de::Key::Field(2) => {
+                                        de::slot(&mut map, &mut version, "version")?
+                                    }
+                                    de::Key::Field(3) => de::slot(&mut map, &mut data, "data")?,
+                                    de::Key::Field(4) => {
+                                        de::slot(&mut map, &mut previous_data, "previousData")?
+                                    }
+                                    key => de::keep(&mut map, &mut extra, key)?,
+                                }
+                            }
+                            ::std::result::Result::Ok(OrderUpdated {
+                                id: de::present(id, "id")?,
+                                r#type: de::present(r#type, "type")?,
+                                version: de::present(version, "version")?,
+                                data: de::present(data, "data")?,
+                                previous_data: de::present(previous_data, "previousData")?,
+                                extra,
+                            })
+                        }
+                    }
+                    d.deserialize_map(OrderUpdatedVisitor)
+                }
             }
             /// OrderPartial
             ///
             /// The values the changed fields of a Order had before the update: a shallow partial, every key optional, a changed nested object included whole.
             ///
             /// Schema: `shop/order.updated/2024-01-01.json#/properties/previousData`
-            #[derive(
-                Debug,
-                Clone,
-                PartialEq,
-                ::eventsmith::__private::serde::Serialize,
-                ::eventsmith::__private::serde::Deserialize
-            )]
-            #[serde(crate = "::eventsmith::__private::serde")]
+            #[derive(Debug, Clone, PartialEq)]
             pub struct OrderPartial {
                 /// `None` when absent.
-                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub id: ::std::option::Option<::std::string::String>,
                 /// `None` when absent.
-                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
                 pub status: ::std::option::Option<super::super::common::OrderStatus>,
                 /// `None` when absent, `Some(None)` when `null`.
-                #[serde(
-                    default,
-                    skip_serializing_if = "::std::option::Option::is_none",
-                    deserialize_with = "::eventsmith::serde_helpers::double_option::deserialize"
-                )]
                 pub total: ::std::option::Option<::std::option::Option<i64>>,
                 /// Members the schema does not name, kept so the event
                 /// serializes back to the same JSON.
-                #[serde(flatten)]
                 pub extra: ::eventsmith::__private::serde_json::Map<
                     ::std::string::String,
                     ::eventsmith::__private::serde_json::Value,
                 >,
+            }
+            impl ::eventsmith::__private::serde::Serialize for OrderPartial {
+                fn serialize<S: ::eventsmith::__private::serde::Serializer>(
+                    &self,
+                    s: S,
+                ) -> ::std::result::Result<S::Ok, S::Error> {
+                    use ::eventsmith::__private::serde::ser::SerializeMap as _;
+                    use ::eventsmith::__private::ser;
+                    let mut map = s.serialize_map(::std::option::Option::None)?;
+                    ser::optional(&mut map, "id", &self.id)?;
+                    ser::optional(&mut map, "status", &self.status)?;
+                    ser::optional(&mut map, "total", &self.total)?;
+                    ser::extra(&mut map, &self.extra)?;
+                    map.end()
+                }
+            }
+            impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for OrderPartial {
+                fn deserialize<D: ::eventsmith::__private::serde::Deserializer<'de>>(
+                    d: D,
+                ) -> ::std::result::Result<Self, D::Error> {
+                    struct OrderPartialVisitor;
+                    impl<'de> ::eventsmith::__private::serde::de::Visitor<'de>
+                    for OrderPartialVisitor {
+                        type Value = OrderPartial;
+                        fn expecting(
+                            &self,
+                            f: &mut ::std::fmt::Formatter<'_>,
+                        ) -> ::std::fmt::Result {
+                            f.write_str("struct OrderPartial")
+                        }
+                        fn visit_map<
+                            A: ::eventsmith::__private::serde::de::MapAccess<'de>,
+                        >(
+                            self,
+                            mut map: A,
+                        ) -> ::std::result::Result<OrderPartial, A::Error> {
+                            use ::eventsmith::__private::de;
+                            const FIELDS: &[&str] = &["id", "status", "total"];
+                            let mut id = ::std::option::Option::None;
+                            let mut status = ::std::option::Option::None;
+                            let mut total = ::std::option::Option::None;
+                            let mut extra = ::std::default::Default::default();
+                            while let ::std::option::Option::Some(key) = map
+                                .next_key_seed(de::KeySeed::keeping(FIELDS))?
+                            {
+                                match key {
+                                    de::Key::Field(0) => de::slot(&mut map, &mut id, "id")?,
+                                    de::Key::Field(1) => {
+                                        de::slot(&mut map, &mut status, "status")?
+                                    }
+                                    de::Key::Field(2) => {
+                                        de::slot(&mut map, &mut total, "total")?
+                                    }
+                                    key => de::keep(&mut map, &mut extra, key)?,
+                                }
+                            }
+                            ::std::result::Result::Ok(OrderPartial {
+                                id: de::present(id, "id")?,
+                                status: de::present(status, "status")?,
+                                total,
+                                extra,
+                            })
+                        }
+                    }
+                    d.deserialize_map(OrderPartialVisitor)
+                }
             }
             #[allow(deprecated)]
             impl ::eventsmith::Schema for OrderUpdated {

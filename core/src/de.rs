@@ -1,0 +1,431 @@
+//! The shared half of the `Deserialize` impls the generator writes for
+//! structs and string enums (reached as `__private::de`; the `Serialize`
+//! side is `__private::ser`).
+//!
+//! serde's derive would do the same job, but a struct that keeps unknown
+//! members in a `#[serde(flatten)]` map makes it buffer every member and
+//! emit that buffering code again for each struct: half of a large catalog's
+//! expanded code, and a slower decode. The generated impls keep only what
+//! differs between structs (the member names and one local per field) and
+//! call these helpers for the rest.
+//!
+//! What a generated struct's `Deserialize` does, like serde's derive:
+//! - members are matched by name ([`Key`]), without allocating for the names
+//!   the struct knows;
+//! - a member that comes twice fails with `duplicate field `x`` ([`slot`]);
+//! - an absent member fails with `missing field `x``, except for a field whose
+//!   type is an `Option`, which becomes `None` ([`present`]);
+//! - other members go into the struct's `extra` map ([`keep`]), or are
+//!   skipped when it has none ([`skip`]);
+//! - anything but an object fails with `invalid type: …, expected struct X`.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+
+/// A member name read by [`KeySeed`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Key {
+    /// The index of a name the struct knows.
+    Field(usize),
+    /// A name it does not know, kept for its `extra` map.
+    Other(String),
+    /// A name it does not know, not kept (a struct without an `extra` map).
+    Ignored,
+}
+
+/// Reads a member name and looks it up in `fields`; only an unknown name of
+/// a struct that keeps unknown members is allocated.
+#[derive(Debug, Clone, Copy)]
+pub struct KeySeed {
+    fields: &'static [&'static str],
+    keep_others: bool,
+}
+
+impl KeySeed {
+    /// For a struct with an `extra` map: unknown names come back as [`Key::Other`].
+    pub const fn keeping(fields: &'static [&'static str]) -> KeySeed {
+        KeySeed {
+            fields,
+            keep_others: true,
+        }
+    }
+
+    /// For a struct without one: unknown names come back as [`Key::Ignored`].
+    pub const fn ignoring(fields: &'static [&'static str]) -> KeySeed {
+        KeySeed {
+            fields,
+            keep_others: false,
+        }
+    }
+
+    fn find(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|f| *f == name)
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Key;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
+        d.deserialize_identifier(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<Key, E> {
+        Ok(match self.find(name) {
+            Some(i) => Key::Field(i),
+            None if self.keep_others => Key::Other(name.to_owned()),
+            None => Key::Ignored,
+        })
+    }
+
+    fn visit_string<E: de::Error>(self, name: String) -> Result<Key, E> {
+        Ok(match self.find(&name) {
+            Some(i) => Key::Field(i),
+            None if self.keep_others => Key::Other(name),
+            None => Key::Ignored,
+        })
+    }
+
+    fn visit_bytes<E: de::Error>(self, name: &[u8]) -> Result<Key, E> {
+        match std::str::from_utf8(name) {
+            Ok(name) => self.visit_str(name),
+            Err(_) => Err(E::invalid_value(de::Unexpected::Bytes(name), &self)),
+        }
+    }
+}
+
+/// Reads the current member's value into `slot`; fails with
+/// `duplicate field `name`` when the member came before.
+pub fn slot<'de, A: MapAccess<'de>, T: de::Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Reads the current member's value into the `extra` map under `key` (a
+/// later value of the same name replaces the earlier one, as in any map).
+/// A [`Key::Ignored`] or [`Key::Field`] (not produced by
+/// [`KeySeed::keeping`] for unknown names) only skips the value.
+pub fn keep<'de, A, T, M>(map: &mut A, extra: &mut M, key: Key) -> Result<(), A::Error>
+where
+    A: MapAccess<'de>,
+    T: de::Deserialize<'de>,
+    M: Extend<(String, T)>,
+{
+    match key {
+        Key::Other(name) => {
+            let value = map.next_value::<T>()?;
+            extra.extend(std::iter::once((name, value)));
+            Ok(())
+        }
+        Key::Field(_) | Key::Ignored => skip(map),
+    }
+}
+
+/// Skips the current member's value.
+pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<IgnoredAny>().map(|_| ())
+}
+
+/// The value of a field after the last member: the one read, or, for an
+/// absent member, `None` when the field is an `Option` and the error
+/// `missing field `name`` otherwise (serde derive's rule).
+pub fn present<'de, T: de::Deserialize<'de>, E: de::Error>(
+    slot: Option<T>,
+    name: &'static str,
+) -> Result<T, E> {
+    match slot {
+        Some(value) => Ok(value),
+        None => T::deserialize(Missing(name, PhantomData)),
+    }
+}
+
+/// A deserializer for an absent member: an `Option` reads it as `None`,
+/// every other type fails with `missing field`.
+struct Missing<E>(&'static str, PhantomData<E>);
+
+impl<'de, E: de::Error> Deserializer<'de> for Missing<E> {
+    type Error = E;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, E> {
+        Err(E::missing_field(self.0))
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_none()
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+/// Deserializes a string enum: `known` maps the values the schema lists,
+/// `unknown` keeps any other string (without copying it again when the
+/// deserializer hands over an owned `String`).
+pub fn string_enum<'de, D: Deserializer<'de>, T>(
+    d: D,
+    known: fn(&str) -> Option<T>,
+    unknown: fn(String) -> T,
+) -> Result<T, D::Error> {
+    d.deserialize_str(StrVisitor { known, unknown })
+}
+
+struct StrVisitor<T> {
+    known: fn(&str) -> Option<T>,
+    unknown: fn(String) -> T,
+}
+
+impl<T> Visitor<'_> for StrVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<T, E> {
+        Ok((self.known)(s).unwrap_or_else(|| (self.unknown)(s.to_owned())))
+    }
+
+    fn visit_string<E: de::Error>(self, s: String) -> Result<T, E> {
+        Ok(match (self.known)(&s) {
+            Some(v) => v,
+            None => (self.unknown)(s),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use std::collections::BTreeMap;
+
+    use serde::de::value::{BorrowedStrDeserializer, Error, StrDeserializer, StringDeserializer};
+    use serde::{Deserialize, Deserializer};
+    use serde_json::json;
+
+    use super::*;
+
+    const FIELDS: &[&str] = &["id", "name"];
+
+    /// What the generator writes for a struct with an `extra` map of
+    /// integers: a required `id`, an optional nullable `name`.
+    #[derive(Debug, PartialEq)]
+    struct S {
+        id: u32,
+        name: Option<Option<String>>,
+        extra: BTreeMap<String, i64>,
+    }
+
+    impl<'de> Deserialize<'de> for S {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct SVisitor;
+            impl<'de> Visitor<'de> for SVisitor {
+                type Value = S;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("struct S")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<S, A::Error> {
+                    let mut id = None;
+                    let mut name = None;
+                    let mut extra = BTreeMap::new();
+                    while let Some(key) = map.next_key_seed(KeySeed::keeping(FIELDS))? {
+                        match key {
+                            Key::Field(0) => slot(&mut map, &mut id, "id")?,
+                            Key::Field(1) => slot(&mut map, &mut name, "name")?,
+                            key => keep(&mut map, &mut extra, key)?,
+                        }
+                    }
+                    Ok(S {
+                        id: present(id, "id")?,
+                        name,
+                        extra,
+                    })
+                }
+            }
+            d.deserialize_map(SVisitor)
+        }
+    }
+
+    fn key(seed: KeySeed, d: impl Deserializer<'static, Error = Error>) -> Key {
+        seed.deserialize(d).unwrap()
+    }
+
+    #[test]
+    fn keys_are_looked_up_from_borrowed_transient_and_owned_names() {
+        let keeping = KeySeed::keeping(FIELDS);
+        assert_eq!(key(keeping, StrDeserializer::new("name")), Key::Field(1));
+        assert_eq!(
+            key(keeping, BorrowedStrDeserializer::new("id")),
+            Key::Field(0)
+        );
+        assert_eq!(
+            key(keeping, StringDeserializer::new("id".to_owned())),
+            Key::Field(0)
+        );
+        assert_eq!(
+            key(keeping, StringDeserializer::new("other".to_owned())),
+            Key::Other("other".into())
+        );
+        assert_eq!(
+            key(keeping, StrDeserializer::new("ID")),
+            Key::Other("ID".into())
+        );
+        let ignoring = KeySeed::ignoring(FIELDS);
+        assert_eq!(key(ignoring, StrDeserializer::new("other")), Key::Ignored);
+        assert_eq!(key(ignoring, StrDeserializer::new("name")), Key::Field(1));
+    }
+
+    #[test]
+    fn a_struct_reads_fields_and_keeps_typed_unknown_members() {
+        let s: S = serde_json::from_str(r#"{"b": 2, "id": 7, "a": 1}"#).unwrap();
+        assert_eq!(
+            s,
+            S {
+                id: 7,
+                name: None,
+                extra: BTreeMap::from([("a".into(), 1), ("b".into(), 2)])
+            }
+        );
+        // An unknown member must have the extra map's value type.
+        let e = serde_json::from_str::<S>(r#"{"id": 7, "a": "x"}"#).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("invalid type: string \"x\", expected i64"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn escaped_member_names_match_their_fields() {
+        let s: S = serde_json::from_str(r#"{"\u0069d": 7, "n\u0061me": "x"}"#).unwrap();
+        assert_eq!((s.id, s.name), (7, Some(Some("x".into()))));
+    }
+
+    #[test]
+    fn absent_null_and_value_of_an_optional_nullable_field_stay_apart() {
+        for (v, name) in [
+            (json!({"id": 1}), None),
+            (json!({"id": 1, "name": null}), Some(None)),
+            (json!({"id": 1, "name": "x"}), Some(Some("x".to_owned()))),
+        ] {
+            assert_eq!(S::deserialize(&v).unwrap().name, name, "{v}");
+            assert_eq!(serde_json::from_value::<S>(v.clone()).unwrap().name, name);
+        }
+    }
+
+    #[test]
+    fn errors_read_like_serde_derives() {
+        let err = |text: &str| serde_json::from_str::<S>(text).unwrap_err().to_string();
+        assert_eq!(
+            err(r#"{"name": null}"#),
+            "missing field `id` at line 1 column 14"
+        );
+        assert_eq!(
+            err(r#"{"id": 1, "id": 2}"#),
+            "duplicate field `id` at line 1 column 14"
+        );
+        assert_eq!(
+            err("[1]"),
+            "invalid type: sequence, expected struct S at line 1 column 0"
+        );
+        assert_eq!(
+            err(r#""id""#),
+            "invalid type: string \"id\", expected struct S at line 1 column 4"
+        );
+        assert_eq!(
+            err(r#"{"id": -1}"#),
+            "invalid value: integer `-1`, expected u32 at line 1 column 9"
+        );
+    }
+
+    #[test]
+    fn an_absent_member_is_none_for_an_option_and_missing_otherwise() {
+        assert_eq!(present::<Option<u8>, Error>(None, "x").unwrap(), None);
+        assert_eq!(
+            present::<Option<u8>, Error>(Some(Some(1)), "x").unwrap(),
+            Some(1)
+        );
+        assert_eq!(present::<u8, Error>(Some(1), "x").unwrap(), 1);
+        let e = present::<u8, Error>(None, "x").unwrap_err();
+        assert_eq!(e.to_string(), "missing field `x`");
+        let e = present::<serde_json::Value, Error>(None, "x").unwrap_err();
+        assert_eq!(e.to_string(), "missing field `x`");
+    }
+
+    #[test]
+    fn ignored_members_are_skipped_whatever_their_shape() {
+        #[derive(Debug, PartialEq)]
+        struct Closed(u8);
+        impl<'de> Deserialize<'de> for Closed {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl<'de> Visitor<'de> for V {
+                    type Value = Closed;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str("struct Closed")
+                    }
+                    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Closed, A::Error> {
+                        let mut id = None;
+                        while let Some(key) = map.next_key_seed(KeySeed::ignoring(&["id"]))? {
+                            match key {
+                                Key::Field(0) => slot(&mut map, &mut id, "id")?,
+                                _ => skip(&mut map)?,
+                            }
+                        }
+                        Ok(Closed(present(id, "id")?))
+                    }
+                }
+                d.deserialize_map(V)
+            }
+        }
+        let c: Closed =
+            serde_json::from_str(r#"{"x": {"deep": [1, {"y": null}]}, "id": 3, "z": "s"}"#)
+                .unwrap();
+        assert_eq!(c, Closed(3));
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Color {
+        Red,
+        Unknown(String),
+    }
+
+    fn color<'de, D: Deserializer<'de>>(d: D) -> Result<Color, D::Error> {
+        string_enum(d, |s| (s == "red").then_some(Color::Red), Color::Unknown)
+    }
+
+    #[test]
+    fn string_enums_match_known_values_and_keep_others() {
+        assert_eq!(color(&json!("red")).unwrap(), Color::Red);
+        assert_eq!(color(json!("red")).unwrap(), Color::Red);
+        assert_eq!(color(json!("blue")).unwrap(), Color::Unknown("blue".into()));
+        assert_eq!(
+            color(&mut serde_json::Deserializer::from_str(r#""bl\u0075e""#)).unwrap(),
+            Color::Unknown("blue".into())
+        );
+        assert_eq!(
+            color(json!(3)).unwrap_err().to_string(),
+            "invalid type: integer `3`, expected a string"
+        );
+    }
+}
