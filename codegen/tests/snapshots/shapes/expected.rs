@@ -9,6 +9,13 @@ pub mod demo {
     /// Compiled validators, one function per subschema.
     #[allow(clippy::all, dead_code, non_snake_case)]
     pub(crate) mod validators {
+        #![allow(
+            unused_mut,
+            unused_variables,
+            clippy::needless_return,
+            clippy::collapsible_if,
+            clippy::nonminimal_bool
+        )]
         #[allow(unused_imports)]
         use ::eventsmith::validation;
         /// Records that a check failed; a probing sink stops at the first.
@@ -36,39 +43,12 @@ pub mod demo {
             }
         }
         static PATTERN_0: Pattern0 = Pattern0;
-        static VALUE_4: ::std::sync::LazyLock<
-            ::eventsmith::__private::serde_json::Value,
-        > = ::std::sync::LazyLock::new(|| ::eventsmith::validation::json_literal(
-            "\"system\"",
-        ));
         static VALUE_0: ::std::sync::LazyLock<
-            ::eventsmith::__private::serde_json::Value,
-        > = ::std::sync::LazyLock::new(|| ::eventsmith::validation::json_literal(
-            "\"thing\"",
-        ));
-        static VALUE_3: ::std::sync::LazyLock<
-            ::eventsmith::__private::serde_json::Value,
-        > = ::std::sync::LazyLock::new(|| ::eventsmith::validation::json_literal(
-            "\"user\"",
-        ));
-        static VALUE_2: ::std::sync::LazyLock<
             ::eventsmith::__private::serde_json::Value,
         > = ::std::sync::LazyLock::new(|| ::eventsmith::validation::json_literal(
             "[\"a\",1,true]",
         ));
-        static VALUE_1: ::std::sync::LazyLock<
-            ::eventsmith::__private::serde_json::Value,
-        > = ::std::sync::LazyLock::new(|| ::eventsmith::validation::json_literal(
-            "[\"opt-in\",\"no-change\",\"\",\"opt-out\"]",
-        ));
         /// `demo/thing/1.0.0.json#`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n0<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -80,7 +60,7 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
@@ -114,7 +94,7 @@ pub mod demo {
                                 at,
                                 "demo/thing/1.0.0.json#/required",
                                 "required",
-                                || validation::msg::missing(name),
+                                validation::Msg::Missing(name),
                             );
                             failed!(ok);
                         }
@@ -132,7 +112,7 @@ pub mod demo {
                             "uuid" => n5(m, &at.key("uuid"), s),
                             "at" => n6(m, &at.key("at"), s),
                             "every" => n7(m, &at.key("every"), s),
-                            "price" => n8(m, &at.key("price"), s),
+                            "price" => n9(m, &at.key("price"), s),
                             "old_price" => n13(m, &at.key("old_price"), s),
                             "status" => n16(m, &at.key("status"), s),
                             "mixed" => n17(m, &at.key("mixed"), s),
@@ -140,7 +120,7 @@ pub mod demo {
                             "lines" => n20(m, &at.key("lines"), s),
                             "data" => n25(m, &at.key("data"), s),
                             "counts" => n26(m, &at.key("counts"), s),
-                            "tree" => n28(m, &at.key("tree"), s),
+                            "tree" => n29(m, &at.key("tree"), s),
                             "self" => n34(m, &at.key("self"), s),
                             "first-name" => n35(m, &at.key("first-name"), s),
                             "first_name" => n36(m, &at.key("first_name"), s),
@@ -190,7 +170,7 @@ pub mod demo {
                         }
                     }
                     if let Some(m) = o.get("price") {
-                        if !n8(m, &at.key("price"), s) {
+                        if !n9(m, &at.key("price"), s) {
                             failed!(ok);
                         }
                     }
@@ -230,7 +210,7 @@ pub mod demo {
                         }
                     }
                     if let Some(m) = o.get("tree") {
-                        if !n28(m, &at.key("tree"), s) {
+                        if !n29(m, &at.key("tree"), s) {
                             failed!(ok);
                         }
                     }
@@ -269,13 +249,6 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/type`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n1<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -287,20 +260,13 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/type/const",
                     "const",
-                    || validation::msg::not_const(&VALUE_0, v),
+                    validation::Msg::ConstShown("\"thing\"", v),
                 );
                 failed!(ok);
             }
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/version`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n2<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -312,20 +278,13 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/version/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/id`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n3<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -337,7 +296,7 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/id/type",
                     "type",
-                    || validation::msg::type_mismatch("integer", v),
+                    validation::Msg::Type("integer", v),
                 );
                 return false;
             }
@@ -350,13 +309,10 @@ pub mod demo {
                         at,
                         "demo/thing/1.0.0.json#/properties/id/minimum",
                         "minimum",
-                        || {
-                            format!(
-                                "expected a number {} {}, got {}", "at least",
-                                validation::msg::num(::eventsmith::validation::Num::I(0i64)),
-                                n
-                            )
-                        },
+                        validation::Msg::Minimum(
+                            ::eventsmith::validation::Num::I(0i64),
+                            n,
+                        ),
                     );
                     failed!(ok);
                 }
@@ -364,13 +320,6 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/ratio`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n4<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -382,7 +331,7 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/ratio/type",
                     "type",
-                    || validation::msg::type_mismatch("number", v),
+                    validation::Msg::Type("number", v),
                 );
                 return false;
             }
@@ -395,13 +344,10 @@ pub mod demo {
                         at,
                         "demo/thing/1.0.0.json#/properties/ratio/exclusiveMaximum",
                         "exclusiveMaximum",
-                        || {
-                            format!(
-                                "expected a number {} {}, got {}", "less than",
-                                validation::msg::num(::eventsmith::validation::Num::I(1i64)),
-                                n
-                            )
-                        },
+                        validation::Msg::ExclusiveMaximum(
+                            ::eventsmith::validation::Num::I(1i64),
+                            n,
+                        ),
                     );
                     failed!(ok);
                 }
@@ -409,13 +355,6 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/uuid`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n5<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -427,7 +366,7 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/uuid/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
@@ -437,7 +376,7 @@ pub mod demo {
                         at,
                         "demo/thing/1.0.0.json#/properties/uuid/format",
                         "format",
-                        || validation::msg::format("uuid", t),
+                        validation::Msg::Format("uuid", t),
                     );
                     failed!(ok);
                 }
@@ -445,13 +384,6 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/at`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n6<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -463,7 +395,7 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/at/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
@@ -473,7 +405,7 @@ pub mod demo {
                         at,
                         "demo/thing/1.0.0.json#/properties/at/format",
                         "format",
-                        || validation::msg::format("date-time", t),
+                        validation::Msg::Format("date-time", t),
                     );
                     failed!(ok);
                 }
@@ -481,13 +413,6 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/every`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n7<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -499,7 +424,7 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/every/type",
                     "type",
-                    || validation::msg::type_mismatch("null or string", v),
+                    validation::Msg::Type("null or string", v),
                 );
                 return false;
             }
@@ -509,40 +434,14 @@ pub mod demo {
                         at,
                         "demo/thing/1.0.0.json#/properties/every/format",
                         "format",
-                        || validation::msg::format("duration", t),
+                        validation::Msg::Format("duration", t),
                     );
                     failed!(ok);
                 }
             }
             ok
         }
-        /// `demo/thing/1.0.0.json#/properties/price`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n8<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n9(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
         /// `demo/common/money.json#`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n9<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -554,7 +453,7 @@ pub mod demo {
                     at,
                     "demo/common/money.json#/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
@@ -600,7 +499,7 @@ pub mod demo {
                                 at,
                                 "demo/common/money.json#/required",
                                 "required",
-                                || validation::msg::missing(name),
+                                validation::Msg::Missing(name),
                             );
                             failed!(ok);
                         }
@@ -617,7 +516,7 @@ pub mod demo {
                             &at.key(k),
                             "demo/common/money.json#/additionalProperties",
                             "additionalProperties",
-                            || validation::msg::unexpected_property(k),
+                            validation::Msg::UnexpectedProperty(k),
                         );
                         false
                     };
@@ -629,13 +528,6 @@ pub mod demo {
             ok
         }
         /// `demo/common/money.json#/properties/amount`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n10<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -647,7 +539,7 @@ pub mod demo {
                     at,
                     "demo/common/money.json#/properties/amount/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
@@ -657,7 +549,7 @@ pub mod demo {
                         at,
                         "demo/common/money.json#/properties/amount/format",
                         "format",
-                        || validation::msg::format("decimal", t),
+                        validation::Msg::Format("decimal", t),
                     );
                     failed!(ok);
                 }
@@ -665,13 +557,6 @@ pub mod demo {
             ok
         }
         /// `demo/common/money.json#/properties/currency`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n11<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -683,7 +568,7 @@ pub mod demo {
                     at,
                     "demo/common/money.json#/properties/currency/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
@@ -693,7 +578,7 @@ pub mod demo {
                         at,
                         "demo/common/money.json#/properties/currency/pattern",
                         "pattern",
-                        || validation::msg::pattern("^[A-Z]{3}$", t),
+                        validation::Msg::Pattern("^[A-Z]{3}$", t),
                     );
                     failed!(ok);
                 }
@@ -701,13 +586,6 @@ pub mod demo {
             ok
         }
         /// `demo/common/money.json#/additionalProperties`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n12<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -718,69 +596,31 @@ pub mod demo {
                 at,
                 "demo/common/money.json#/additionalProperties",
                 "false",
-                || ::std::string::String::from("no value is allowed here"),
+                validation::Msg::False,
             );
             false
         }
         /// `demo/thing/1.0.0.json#/properties/old_price`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n13<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
             s: &mut S,
         ) -> bool {
             let mut ok = true;
-            if !(n14(v, at, &mut ::eventsmith::validation::Probe)
+            if !(n9(v, at, &mut ::eventsmith::validation::Probe)
                 || n15(v, at, &mut ::eventsmith::validation::Probe))
             {
                 s.fail(
                     at,
                     "demo/thing/1.0.0.json#/properties/old_price/anyOf",
                     "anyOf",
-                    || {
-                        format!(
-                            "expected a value valid against at least one of the {} anyOf schemas",
-                            2usize
-                        )
-                    },
+                    validation::Msg::AnyOf(2usize),
                 );
                 failed!(ok);
             }
             ok
         }
-        /// `demo/thing/1.0.0.json#/properties/old_price/anyOf/0`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n14<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n9(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
         /// `demo/thing/1.0.0.json#/properties/old_price/anyOf/1`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n15<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -792,20 +632,13 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/old_price/anyOf/1/type",
                     "type",
-                    || validation::msg::type_mismatch("null", v),
+                    validation::Msg::Type("null", v),
                 );
                 return false;
             }
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/status`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n16<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -817,8 +650,8 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/status/enum",
                     "enum",
-                    || validation::msg::not_in_enum(
-                        VALUE_1.as_array().map(|a| a.as_slice()).unwrap_or_default(),
+                    validation::Msg::EnumShown(
+                        &["\"opt-in\"", "\"no-change\"", "\"\"", "\"opt-out\""],
                         v,
                     ),
                 );
@@ -827,20 +660,13 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/mixed`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n17<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
             s: &mut S,
         ) -> bool {
             let mut ok = true;
-            if !(VALUE_2
+            if !(VALUE_0
                 .as_array()
                 .is_some_and(|all| all.iter().any(|e| validation::json_equal(e, v))))
             {
@@ -848,23 +674,13 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/mixed/enum",
                     "enum",
-                    || validation::msg::not_in_enum(
-                        VALUE_2.as_array().map(|a| a.as_slice()).unwrap_or_default(),
-                        v,
-                    ),
+                    validation::Msg::EnumShown(&["\"a\"", "1", "true"], v),
                 );
                 failed!(ok);
             }
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/tags`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n18<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -876,7 +692,7 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/tags/type",
                     "type",
-                    || validation::msg::type_mismatch("array", v),
+                    validation::Msg::Type("array", v),
                 );
                 return false;
             }
@@ -893,9 +709,7 @@ pub mod demo {
                         at,
                         "demo/thing/1.0.0.json#/properties/tags/uniqueItems",
                         "uniqueItems",
-                        || ::std::string::String::from(
-                            "expected unique items, found duplicates",
-                        ),
+                        validation::Msg::UniqueItems,
                     );
                     failed!(ok);
                 }
@@ -903,13 +717,6 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/tags/items`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n19<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -921,20 +728,13 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/tags/items/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/lines`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n20<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -946,46 +746,20 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/lines/type",
                     "type",
-                    || validation::msg::type_mismatch("array", v),
+                    validation::Msg::Type("array", v),
                 );
                 return false;
             }
             if let Some(a) = v.as_array() {
                 for (i, item) in a.iter().enumerate().skip(0usize) {
-                    if !n21(item, &at.index(i), s) {
+                    if !n22(item, &at.index(i), s) {
                         failed!(ok);
                     }
                 }
             }
             ok
         }
-        /// `demo/thing/1.0.0.json#/properties/lines/items`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n21<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n22(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
         /// `demo/thing/1.0.0.json#/$defs/line`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n22<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -997,7 +771,7 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/$defs/line/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
@@ -1043,7 +817,7 @@ pub mod demo {
                                 at,
                                 "demo/thing/1.0.0.json#/$defs/line/required",
                                 "required",
-                                || validation::msg::missing(name),
+                                validation::Msg::Missing(name),
                             );
                             failed!(ok);
                         }
@@ -1053,13 +827,6 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/$defs/line/properties/sku`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n23<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1071,7 +838,7 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/$defs/line/properties/sku/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
@@ -1081,12 +848,7 @@ pub mod demo {
                         at,
                         "demo/thing/1.0.0.json#/$defs/line/properties/sku/minLength",
                         "minLength",
-                        || {
-                            format!(
-                                "expected at least {} characters, got {}", 1u64,
-                                validation::char_len(t)
-                            )
-                        },
+                        validation::Msg::MinLength(1u64, t),
                     );
                     failed!(ok);
                 }
@@ -1094,13 +856,6 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/$defs/line/properties/qty`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n24<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1112,7 +867,7 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/$defs/line/properties/qty/type",
                     "type",
-                    || validation::msg::type_mismatch("integer", v),
+                    validation::Msg::Type("integer", v),
                 );
                 return false;
             }
@@ -1125,13 +880,10 @@ pub mod demo {
                         at,
                         "demo/thing/1.0.0.json#/$defs/line/properties/qty/minimum",
                         "minimum",
-                        || {
-                            format!(
-                                "expected a number {} {}, got {}", "at least",
-                                validation::msg::num(::eventsmith::validation::Num::I(1i64)),
-                                n
-                            )
-                        },
+                        validation::Msg::Minimum(
+                            ::eventsmith::validation::Num::I(1i64),
+                            n,
+                        ),
                     );
                     failed!(ok);
                 }
@@ -1139,13 +891,6 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/data`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n25<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1157,20 +902,13 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/data/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/counts`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n26<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1182,7 +920,7 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/counts/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
@@ -1200,13 +938,6 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/counts/additionalProperties`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n27<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1218,39 +949,13 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/counts/additionalProperties/type",
                     "type",
-                    || validation::msg::type_mismatch("integer", v),
+                    validation::Msg::Type("integer", v),
                 );
                 return false;
             }
             ok
         }
-        /// `demo/thing/1.0.0.json#/properties/tree`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n28<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n29(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
         /// `demo/thing/1.0.0.json#/$defs/node`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n29<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1262,7 +967,7 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/$defs/node/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
@@ -1272,7 +977,7 @@ pub mod demo {
                         let member_ok = match k.as_str() {
                             "label" => n30(m, &at.key("label"), s),
                             "children" => n31(m, &at.key("children"), s),
-                            "parent" => n33(m, &at.key("parent"), s),
+                            "parent" => n29(m, &at.key("parent"), s),
                             _ => true,
                         };
                         if !member_ok {
@@ -1291,7 +996,7 @@ pub mod demo {
                         }
                     }
                     if let Some(m) = o.get("parent") {
-                        if !n33(m, &at.key("parent"), s) {
+                        if !n29(m, &at.key("parent"), s) {
                             failed!(ok);
                         }
                     }
@@ -1300,13 +1005,6 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/$defs/node/properties/label`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n30<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1318,20 +1016,13 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/$defs/node/properties/label/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
             ok
         }
         /// `demo/thing/1.0.0.json#/$defs/node/properties/children`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n31<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1343,65 +1034,20 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/$defs/node/properties/children/type",
                     "type",
-                    || validation::msg::type_mismatch("array", v),
+                    validation::Msg::Type("array", v),
                 );
                 return false;
             }
             if let Some(a) = v.as_array() {
                 for (i, item) in a.iter().enumerate().skip(0usize) {
-                    if !n32(item, &at.index(i), s) {
+                    if !n29(item, &at.index(i), s) {
                         failed!(ok);
                     }
                 }
             }
             ok
         }
-        /// `demo/thing/1.0.0.json#/$defs/node/properties/children/items`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n32<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n29(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
-        /// `demo/thing/1.0.0.json#/$defs/node/properties/parent`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n33<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n29(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
         /// `demo/thing/1.0.0.json#/properties/self`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n34<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1413,20 +1059,13 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/self/type",
                     "type",
-                    || validation::msg::type_mismatch("boolean", v),
+                    validation::Msg::Type("boolean", v),
                 );
                 return false;
             }
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/first-name`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n35<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1438,20 +1077,13 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/first-name/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/first_name`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n36<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1463,20 +1095,13 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/first_name/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/note`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n37<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1488,43 +1113,14 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/note/type",
                     "type",
-                    || validation::msg::type_mismatch("null or string", v),
+                    validation::Msg::Type("null or string", v),
                 );
                 return false;
             }
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/combined`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n38<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n39(v, at, s) {
-                failed!(ok);
-            }
-            if !n42(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
-        /// `demo/thing/1.0.0.json#/properties/combined/allOf/0`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n39<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
             s: &mut S,
@@ -1533,16 +1129,12 @@ pub mod demo {
             if !n40(v, at, s) {
                 failed!(ok);
             }
+            if !n42(v, at, s) {
+                failed!(ok);
+            }
             ok
         }
         /// `demo/thing/1.0.0.json#/$defs/named`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n40<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1554,7 +1146,7 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/$defs/named/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
@@ -1592,7 +1184,7 @@ pub mod demo {
                                 at,
                                 "demo/thing/1.0.0.json#/$defs/named/required",
                                 "required",
-                                || validation::msg::missing(name),
+                                validation::Msg::Missing(name),
                             );
                             failed!(ok);
                         }
@@ -1602,13 +1194,6 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/$defs/named/properties/name`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n41<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1620,20 +1205,13 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/$defs/named/properties/name/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/combined/allOf/1`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n42<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1645,7 +1223,7 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/combined/allOf/1/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
@@ -1685,7 +1263,7 @@ pub mod demo {
                                 at,
                                 "demo/thing/1.0.0.json#/properties/combined/allOf/1/required",
                                 "required",
-                                || validation::msg::missing(name),
+                                validation::Msg::Missing(name),
                             );
                             failed!(ok);
                         }
@@ -1695,13 +1273,6 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/combined/allOf/1/properties/extra_flag`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n43<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1713,20 +1284,13 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/combined/allOf/1/properties/extra_flag/type",
                     "type",
-                    || validation::msg::type_mismatch("boolean", v),
+                    validation::Msg::Type("boolean", v),
                 );
                 return false;
             }
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/actor`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n44<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1734,7 +1298,7 @@ pub mod demo {
         ) -> bool {
             let mut ok = true;
             let valid = [
-                n45(v, at, &mut ::eventsmith::validation::Probe),
+                n46(v, at, &mut ::eventsmith::validation::Probe),
                 n49(v, at, &mut ::eventsmith::validation::Probe),
             ]
                 .iter()
@@ -1745,39 +1309,13 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/actor/oneOf",
                     "oneOf",
-                    || validation::msg::one_of(valid, 2usize),
+                    validation::Msg::OneOf(valid, 2usize),
                 );
                 failed!(ok);
             }
             ok
         }
-        /// `demo/thing/1.0.0.json#/properties/actor/oneOf/0`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n45<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n46(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
         /// `demo/thing/1.0.0.json#/$defs/user_actor`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n46<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1789,7 +1327,7 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/$defs/user_actor/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
@@ -1835,7 +1373,7 @@ pub mod demo {
                                 at,
                                 "demo/thing/1.0.0.json#/$defs/user_actor/required",
                                 "required",
-                                || validation::msg::missing(name),
+                                validation::Msg::Missing(name),
                             );
                             failed!(ok);
                         }
@@ -1845,13 +1383,6 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/$defs/user_actor/properties/kind`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n47<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1863,20 +1394,13 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/$defs/user_actor/properties/kind/const",
                     "const",
-                    || validation::msg::not_const(&VALUE_3, v),
+                    validation::Msg::ConstShown("\"user\"", v),
                 );
                 failed!(ok);
             }
             ok
         }
         /// `demo/thing/1.0.0.json#/$defs/user_actor/properties/user`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n48<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1888,20 +1412,13 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/$defs/user_actor/properties/user/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/actor/oneOf/1`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n49<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1913,7 +1430,7 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/actor/oneOf/1/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
@@ -1951,7 +1468,7 @@ pub mod demo {
                                 at,
                                 "demo/thing/1.0.0.json#/properties/actor/oneOf/1/required",
                                 "required",
-                                || validation::msg::missing(name),
+                                validation::Msg::Missing(name),
                             );
                             failed!(ok);
                         }
@@ -1961,13 +1478,6 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/actor/oneOf/1/properties/kind`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n50<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1979,7 +1489,7 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/actor/oneOf/1/properties/kind/const",
                     "const",
-                    || validation::msg::not_const(&VALUE_4, v),
+                    validation::Msg::ConstShown("\"system\"", v),
                 );
                 failed!(ok);
             }

@@ -7,6 +7,13 @@ pub mod crm {
     /// Compiled validators, one function per subschema.
     #[allow(clippy::all, dead_code, non_snake_case)]
     pub(crate) mod validators {
+        #![allow(
+            unused_mut,
+            unused_variables,
+            clippy::needless_return,
+            clippy::collapsible_if,
+            clippy::nonminimal_bool
+        )]
         #[allow(unused_imports)]
         use ::eventsmith::validation;
         /// Records that a check failed; a probing sink stops at the first.
@@ -15,19 +22,7 @@ pub mod crm {
                 $ok = false; if ! S::COLLECT { return false; }
             };
         }
-        static VALUE_0: ::std::sync::LazyLock<
-            ::eventsmith::__private::serde_json::Value,
-        > = ::std::sync::LazyLock::new(|| ::eventsmith::validation::json_literal(
-            "\"contact_created\"",
-        ));
         /// `crm/contact_created/1.0.0.json#`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n0<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -39,7 +34,7 @@ pub mod crm {
                     at,
                     "crm/contact_created/1.0.0.json#/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
@@ -62,7 +57,7 @@ pub mod crm {
                                 at,
                                 "crm/contact_created/1.0.0.json#/required",
                                 "required",
-                                || validation::msg::missing(name),
+                                validation::Msg::Missing(name),
                             );
                             failed!(ok);
                         }
@@ -74,7 +69,7 @@ pub mod crm {
                     for (k, m) in o {
                         let member_ok = match k.as_str() {
                             "type" => n1(m, &at.key("type"), s),
-                            "version" => n3(m, &at.key("version"), s),
+                            "version" => n4(m, &at.key("version"), s),
                             "email" => n5(m, &at.key("email"), s),
                             _ => true,
                         };
@@ -89,7 +84,7 @@ pub mod crm {
                         }
                     }
                     if let Some(m) = o.get("version") {
-                        if !n3(m, &at.key("version"), s) {
+                        if !n4(m, &at.key("version"), s) {
                             failed!(ok);
                         }
                     }
@@ -103,13 +98,6 @@ pub mod crm {
             ok
         }
         /// `crm/contact_created/1.0.0.json#/properties/type`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n1<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -124,20 +112,13 @@ pub mod crm {
                     at,
                     "crm/contact_created/1.0.0.json#/properties/type/const",
                     "const",
-                    || validation::msg::not_const(&VALUE_0, v),
+                    validation::Msg::ConstShown("\"contact_created\"", v),
                 );
                 failed!(ok);
             }
             ok
         }
         /// `crm/common/envelope.json#/properties/type`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n2<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -149,39 +130,13 @@ pub mod crm {
                     at,
                     "crm/common/envelope.json#/properties/type/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
             ok
         }
-        /// `crm/contact_created/1.0.0.json#/properties/version`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n3<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n4(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
         /// `crm/common/envelope.json#/properties/version`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n4<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -193,20 +148,13 @@ pub mod crm {
                     at,
                     "crm/common/envelope.json#/properties/version/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
             ok
         }
         /// `crm/contact_created/1.0.0.json#/properties/email`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n5<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -218,7 +166,7 @@ pub mod crm {
                     at,
                     "crm/contact_created/1.0.0.json#/properties/email/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
@@ -228,7 +176,7 @@ pub mod crm {
                         at,
                         "crm/contact_created/1.0.0.json#/properties/email/format",
                         "format",
-                        || validation::msg::format("email", t),
+                        validation::Msg::Format("email", t),
                     );
                     failed!(ok);
                 }
@@ -236,13 +184,6 @@ pub mod crm {
             ok
         }
         /// `crm/contact_created/1.2.0.json#`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n6<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -254,7 +195,7 @@ pub mod crm {
                     at,
                     "crm/contact_created/1.2.0.json#/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
@@ -277,7 +218,7 @@ pub mod crm {
                                 at,
                                 "crm/contact_created/1.2.0.json#/required",
                                 "required",
-                                || validation::msg::missing(name),
+                                validation::Msg::Missing(name),
                             );
                             failed!(ok);
                         }
@@ -289,7 +230,7 @@ pub mod crm {
                     for (k, m) in o {
                         let member_ok = match k.as_str() {
                             "type" => n7(m, &at.key("type"), s),
-                            "version" => n8(m, &at.key("version"), s),
+                            "version" => n4(m, &at.key("version"), s),
                             "email" => n9(m, &at.key("email"), s),
                             "phone" => n10(m, &at.key("phone"), s),
                             _ => true,
@@ -305,7 +246,7 @@ pub mod crm {
                         }
                     }
                     if let Some(m) = o.get("version") {
-                        if !n8(m, &at.key("version"), s) {
+                        if !n4(m, &at.key("version"), s) {
                             failed!(ok);
                         }
                     }
@@ -324,13 +265,6 @@ pub mod crm {
             ok
         }
         /// `crm/contact_created/1.2.0.json#/properties/type`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n7<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -345,39 +279,13 @@ pub mod crm {
                     at,
                     "crm/contact_created/1.2.0.json#/properties/type/const",
                     "const",
-                    || validation::msg::not_const(&VALUE_0, v),
+                    validation::Msg::ConstShown("\"contact_created\"", v),
                 );
                 failed!(ok);
             }
             ok
         }
-        /// `crm/contact_created/1.2.0.json#/properties/version`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n8<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n4(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
         /// `crm/contact_created/1.2.0.json#/properties/email`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n9<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -389,7 +297,7 @@ pub mod crm {
                     at,
                     "crm/contact_created/1.2.0.json#/properties/email/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
@@ -399,7 +307,7 @@ pub mod crm {
                         at,
                         "crm/contact_created/1.2.0.json#/properties/email/format",
                         "format",
-                        || validation::msg::format("email", t),
+                        validation::Msg::Format("email", t),
                     );
                     failed!(ok);
                 }
@@ -407,13 +315,6 @@ pub mod crm {
             ok
         }
         /// `crm/contact_created/1.2.0.json#/properties/phone`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n10<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -425,7 +326,7 @@ pub mod crm {
                     at,
                     "crm/contact_created/1.2.0.json#/properties/phone/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
@@ -794,6 +695,13 @@ pub mod shop {
     /// Compiled validators, one function per subschema.
     #[allow(clippy::all, dead_code, non_snake_case)]
     pub(crate) mod validators {
+        #![allow(
+            unused_mut,
+            unused_variables,
+            clippy::needless_return,
+            clippy::collapsible_if,
+            clippy::nonminimal_bool
+        )]
         #[allow(unused_imports)]
         use ::eventsmith::validation;
         /// Records that a check failed; a probing sink stops at the first.
@@ -882,29 +790,7 @@ pub mod shop {
             }
         }
         static PATTERN_1: Pattern1 = Pattern1;
-        static VALUE_0: ::std::sync::LazyLock<
-            ::eventsmith::__private::serde_json::Value,
-        > = ::std::sync::LazyLock::new(|| ::eventsmith::validation::json_literal(
-            "\"com.example.order.placed\"",
-        ));
-        static VALUE_2: ::std::sync::LazyLock<
-            ::eventsmith::__private::serde_json::Value,
-        > = ::std::sync::LazyLock::new(|| ::eventsmith::validation::json_literal(
-            "\"com.example.order.updated\"",
-        ));
-        static VALUE_1: ::std::sync::LazyLock<
-            ::eventsmith::__private::serde_json::Value,
-        > = ::std::sync::LazyLock::new(|| ::eventsmith::validation::json_literal(
-            "[\"open\",\"paid\"]",
-        ));
         /// `shop/order.placed/2024-01-01.json#`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n0<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -916,7 +802,7 @@ pub mod shop {
                     at,
                     "shop/order.placed/2024-01-01.json#/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
@@ -924,11 +810,11 @@ pub mod shop {
                 if !S::COLLECT {
                     for (k, m) in o {
                         let member_ok = match k.as_str() {
-                            "id" => n1(m, &at.key("id"), s),
+                            "id" => n2(m, &at.key("id"), s),
                             "type" => n3(m, &at.key("type"), s),
-                            "version" => n5(m, &at.key("version"), s),
-                            "previousData" => n7(m, &at.key("previousData"), s),
-                            "data" => n9(m, &at.key("data"), s),
+                            "version" => n6(m, &at.key("version"), s),
+                            "previousData" => n8(m, &at.key("previousData"), s),
+                            "data" => n10(m, &at.key("data"), s),
                             _ => true,
                         };
                         if !member_ok {
@@ -937,7 +823,7 @@ pub mod shop {
                     }
                 } else {
                     if let Some(m) = o.get("id") {
-                        if !n1(m, &at.key("id"), s) {
+                        if !n2(m, &at.key("id"), s) {
                             failed!(ok);
                         }
                     }
@@ -947,17 +833,17 @@ pub mod shop {
                         }
                     }
                     if let Some(m) = o.get("version") {
-                        if !n5(m, &at.key("version"), s) {
+                        if !n6(m, &at.key("version"), s) {
                             failed!(ok);
                         }
                     }
                     if let Some(m) = o.get("previousData") {
-                        if !n7(m, &at.key("previousData"), s) {
+                        if !n8(m, &at.key("previousData"), s) {
                             failed!(ok);
                         }
                     }
                     if let Some(m) = o.get("data") {
-                        if !n9(m, &at.key("data"), s) {
+                        if !n10(m, &at.key("data"), s) {
                             failed!(ok);
                         }
                     }
@@ -982,7 +868,7 @@ pub mod shop {
                                 at,
                                 "shop/order.placed/2024-01-01.json#/required",
                                 "required",
-                                || validation::msg::missing(name),
+                                validation::Msg::Missing(name),
                             );
                             failed!(ok);
                         }
@@ -991,33 +877,7 @@ pub mod shop {
             }
             ok
         }
-        /// `shop/order.placed/2024-01-01.json#/properties/id`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n1<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n2(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
         /// `shop/common/envelope.json#/properties/id`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n2<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1029,7 +889,7 @@ pub mod shop {
                     at,
                     "shop/common/envelope.json#/properties/id/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
@@ -1039,7 +899,7 @@ pub mod shop {
                         at,
                         "shop/common/envelope.json#/properties/id/pattern",
                         "pattern",
-                        || validation::msg::pattern("^evt_", t),
+                        validation::Msg::Pattern("^evt_", t),
                     );
                     failed!(ok);
                 }
@@ -1047,13 +907,6 @@ pub mod shop {
             ok
         }
         /// `shop/order.placed/2024-01-01.json#/properties/type`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n3<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1068,20 +921,13 @@ pub mod shop {
                     at,
                     "shop/order.placed/2024-01-01.json#/properties/type/const",
                     "const",
-                    || validation::msg::not_const(&VALUE_0, v),
+                    validation::Msg::ConstShown("\"com.example.order.placed\"", v),
                 );
                 failed!(ok);
             }
             ok
         }
         /// `shop/common/envelope.json#/properties/type`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n4<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1093,39 +939,13 @@ pub mod shop {
                     at,
                     "shop/common/envelope.json#/properties/type/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
             ok
         }
-        /// `shop/order.placed/2024-01-01.json#/properties/version`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n5<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n6(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
         /// `shop/common/envelope.json#/properties/version`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n6<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1137,39 +957,13 @@ pub mod shop {
                     at,
                     "shop/common/envelope.json#/properties/version/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
             ok
         }
-        /// `shop/order.placed/2024-01-01.json#/properties/previousData`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n7<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n8(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
         /// `shop/common/envelope.json#/properties/previousData`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n8<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1181,39 +975,13 @@ pub mod shop {
                     at,
                     "shop/common/envelope.json#/properties/previousData/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
             ok
         }
-        /// `shop/order.placed/2024-01-01.json#/properties/data`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n9<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n10(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
         /// `shop/common/order.json#`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n10<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1225,7 +993,7 @@ pub mod shop {
                     at,
                     "shop/common/order.json#/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
@@ -1277,7 +1045,7 @@ pub mod shop {
                                 at,
                                 "shop/common/order.json#/required",
                                 "required",
-                                || validation::msg::missing(name),
+                                validation::Msg::Missing(name),
                             );
                             failed!(ok);
                         }
@@ -1287,13 +1055,6 @@ pub mod shop {
             ok
         }
         /// `shop/common/order.json#/properties/id`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n11<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1305,7 +1066,7 @@ pub mod shop {
                     at,
                     "shop/common/order.json#/properties/id/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
@@ -1315,7 +1076,7 @@ pub mod shop {
                         at,
                         "shop/common/order.json#/properties/id/pattern",
                         "pattern",
-                        || validation::msg::pattern("^ord_", t),
+                        validation::Msg::Pattern("^ord_", t),
                     );
                     failed!(ok);
                 }
@@ -1323,13 +1084,6 @@ pub mod shop {
             ok
         }
         /// `shop/common/order.json#/properties/status`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n12<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1341,23 +1095,13 @@ pub mod shop {
                     at,
                     "shop/common/order.json#/properties/status/enum",
                     "enum",
-                    || validation::msg::not_in_enum(
-                        VALUE_1.as_array().map(|a| a.as_slice()).unwrap_or_default(),
-                        v,
-                    ),
+                    validation::Msg::EnumShown(&["\"open\"", "\"paid\""], v),
                 );
                 failed!(ok);
             }
             ok
         }
         /// `shop/common/order.json#/properties/total`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n13<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1369,20 +1113,13 @@ pub mod shop {
                     at,
                     "shop/common/order.json#/properties/total/type",
                     "type",
-                    || validation::msg::type_mismatch("null or integer", v),
+                    validation::Msg::Type("null or integer", v),
                 );
                 return false;
             }
             ok
         }
         /// `shop/order.placed/2025-01-01.json#`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n14<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1394,7 +1131,7 @@ pub mod shop {
                     at,
                     "shop/order.placed/2025-01-01.json#/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
@@ -1419,7 +1156,7 @@ pub mod shop {
                                 at,
                                 "shop/order.placed/2025-01-01.json#/required",
                                 "required",
-                                || validation::msg::missing(name),
+                                validation::Msg::Missing(name),
                             );
                             failed!(ok);
                         }
@@ -1430,11 +1167,11 @@ pub mod shop {
                 if !S::COLLECT {
                     for (k, m) in o {
                         let member_ok = match k.as_str() {
-                            "id" => n15(m, &at.key("id"), s),
+                            "id" => n2(m, &at.key("id"), s),
                             "type" => n16(m, &at.key("type"), s),
-                            "version" => n17(m, &at.key("version"), s),
-                            "previousData" => n18(m, &at.key("previousData"), s),
-                            "data" => n19(m, &at.key("data"), s),
+                            "version" => n6(m, &at.key("version"), s),
+                            "previousData" => n8(m, &at.key("previousData"), s),
+                            "data" => n10(m, &at.key("data"), s),
                             "channel" => n20(m, &at.key("channel"), s),
                             _ => true,
                         };
@@ -1444,7 +1181,7 @@ pub mod shop {
                     }
                 } else {
                     if let Some(m) = o.get("id") {
-                        if !n15(m, &at.key("id"), s) {
+                        if !n2(m, &at.key("id"), s) {
                             failed!(ok);
                         }
                     }
@@ -1454,17 +1191,17 @@ pub mod shop {
                         }
                     }
                     if let Some(m) = o.get("version") {
-                        if !n17(m, &at.key("version"), s) {
+                        if !n6(m, &at.key("version"), s) {
                             failed!(ok);
                         }
                     }
                     if let Some(m) = o.get("previousData") {
-                        if !n18(m, &at.key("previousData"), s) {
+                        if !n8(m, &at.key("previousData"), s) {
                             failed!(ok);
                         }
                     }
                     if let Some(m) = o.get("data") {
-                        if !n19(m, &at.key("data"), s) {
+                        if !n10(m, &at.key("data"), s) {
                             failed!(ok);
                         }
                     }
@@ -1477,33 +1214,7 @@ pub mod shop {
             }
             ok
         }
-        /// `shop/order.placed/2025-01-01.json#/properties/id`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n15<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n2(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
         /// `shop/order.placed/2025-01-01.json#/properties/type`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n16<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1518,77 +1229,13 @@ pub mod shop {
                     at,
                     "shop/order.placed/2025-01-01.json#/properties/type/const",
                     "const",
-                    || validation::msg::not_const(&VALUE_0, v),
+                    validation::Msg::ConstShown("\"com.example.order.placed\"", v),
                 );
                 failed!(ok);
             }
             ok
         }
-        /// `shop/order.placed/2025-01-01.json#/properties/version`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n17<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n6(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
-        /// `shop/order.placed/2025-01-01.json#/properties/previousData`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n18<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n8(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
-        /// `shop/order.placed/2025-01-01.json#/properties/data`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n19<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n10(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
         /// `shop/order.placed/2025-01-01.json#/properties/channel`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n20<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1600,20 +1247,13 @@ pub mod shop {
                     at,
                     "shop/order.placed/2025-01-01.json#/properties/channel/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
             ok
         }
         /// `shop/order.updated/2024-01-01.json#`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n21<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1625,7 +1265,7 @@ pub mod shop {
                     at,
                     "shop/order.updated/2024-01-01.json#/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
@@ -1633,10 +1273,10 @@ pub mod shop {
                 if !S::COLLECT {
                     for (k, m) in o {
                         let member_ok = match k.as_str() {
-                            "id" => n22(m, &at.key("id"), s),
+                            "id" => n2(m, &at.key("id"), s),
                             "type" => n23(m, &at.key("type"), s),
-                            "version" => n24(m, &at.key("version"), s),
-                            "data" => n25(m, &at.key("data"), s),
+                            "version" => n6(m, &at.key("version"), s),
+                            "data" => n10(m, &at.key("data"), s),
                             "previousData" => n26(m, &at.key("previousData"), s),
                             _ => true,
                         };
@@ -1646,7 +1286,7 @@ pub mod shop {
                     }
                 } else {
                     if let Some(m) = o.get("id") {
-                        if !n22(m, &at.key("id"), s) {
+                        if !n2(m, &at.key("id"), s) {
                             failed!(ok);
                         }
                     }
@@ -1656,12 +1296,12 @@ pub mod shop {
                         }
                     }
                     if let Some(m) = o.get("version") {
-                        if !n24(m, &at.key("version"), s) {
+                        if !n6(m, &at.key("version"), s) {
                             failed!(ok);
                         }
                     }
                     if let Some(m) = o.get("data") {
-                        if !n25(m, &at.key("data"), s) {
+                        if !n10(m, &at.key("data"), s) {
                             failed!(ok);
                         }
                     }
@@ -1691,7 +1331,7 @@ pub mod shop {
                                 at,
                                 "shop/order.updated/2024-01-01.json#/required",
                                 "required",
-                                || validation::msg::missing(name),
+                                validation::Msg::Missing(name),
                             );
                             failed!(ok);
                         }
@@ -1700,33 +1340,7 @@ pub mod shop {
             }
             ok
         }
-        /// `shop/order.updated/2024-01-01.json#/properties/id`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n22<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n2(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
         /// `shop/order.updated/2024-01-01.json#/properties/type`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n23<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1741,58 +1355,13 @@ pub mod shop {
                     at,
                     "shop/order.updated/2024-01-01.json#/properties/type/const",
                     "const",
-                    || validation::msg::not_const(&VALUE_2, v),
+                    validation::Msg::ConstShown("\"com.example.order.updated\"", v),
                 );
                 failed!(ok);
             }
             ok
         }
-        /// `shop/order.updated/2024-01-01.json#/properties/version`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n24<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n6(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
-        /// `shop/order.updated/2024-01-01.json#/properties/data`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n25<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n10(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
         /// `shop/order.updated/2024-01-01.json#/properties/previousData`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n26<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1804,7 +1373,7 @@ pub mod shop {
                     at,
                     "shop/order.updated/2024-01-01.json#/properties/previousData/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
@@ -1812,9 +1381,9 @@ pub mod shop {
                 if !S::COLLECT {
                     for (k, m) in o {
                         let member_ok = match k.as_str() {
-                            "id" => n27(m, &at.key("id"), s),
-                            "status" => n28(m, &at.key("status"), s),
-                            "total" => n29(m, &at.key("total"), s),
+                            "id" => n11(m, &at.key("id"), s),
+                            "status" => n12(m, &at.key("status"), s),
+                            "total" => n13(m, &at.key("total"), s),
                             _ => true,
                         };
                         if !member_ok {
@@ -1823,78 +1392,21 @@ pub mod shop {
                     }
                 } else {
                     if let Some(m) = o.get("id") {
-                        if !n27(m, &at.key("id"), s) {
+                        if !n11(m, &at.key("id"), s) {
                             failed!(ok);
                         }
                     }
                     if let Some(m) = o.get("status") {
-                        if !n28(m, &at.key("status"), s) {
+                        if !n12(m, &at.key("status"), s) {
                             failed!(ok);
                         }
                     }
                     if let Some(m) = o.get("total") {
-                        if !n29(m, &at.key("total"), s) {
+                        if !n13(m, &at.key("total"), s) {
                             failed!(ok);
                         }
                     }
                 }
-            }
-            ok
-        }
-        /// `shop/order.updated/2024-01-01.json#/properties/previousData/properties/id`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n27<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n11(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
-        /// `shop/order.updated/2024-01-01.json#/properties/previousData/properties/status`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n28<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n12(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
-        /// `shop/order.updated/2024-01-01.json#/properties/previousData/properties/total`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n29<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n13(v, at, s) {
-                failed!(ok);
             }
             ok
         }
