@@ -419,6 +419,40 @@ impl<'v> Evaluated<'v> {
     }
 }
 
+/// The members of `o` a `properties` keyword visits: with `collect`, those
+/// of `names` that are present, in that order (so errors come in schema
+/// order); otherwise every member in one pass, without lookups (the caller
+/// skips the names it does not know).
+#[inline]
+pub fn members<'o>(o: &'o Map<String, Value>, names: &'o [&'o str], collect: bool) -> Members<'o> {
+    if collect {
+        Members::Named(o, names.iter())
+    } else {
+        Members::All(o.iter())
+    }
+}
+
+/// The iterator [`members`] returns.
+#[derive(Debug)]
+pub enum Members<'o> {
+    /// The present members among these names, in this order.
+    Named(&'o Map<String, Value>, std::slice::Iter<'o, &'o str>),
+    /// Every member.
+    All(serde_json::map::Iter<'o>),
+}
+
+impl<'o> Iterator for Members<'o> {
+    type Item = (&'o String, &'o Value);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Members::Named(o, names) => names.find_map(|name| o.get_key_value(*name)),
+            Members::All(all) => all.next(),
+        }
+    }
+}
+
 /// A JSON number as written in a schema, exact for every integer serde_json
 /// can hold.
 #[derive(Debug, Clone, Copy, PartialEq)]

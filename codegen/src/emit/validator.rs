@@ -502,9 +502,11 @@ fn check(
                 let lits = distinct.iter().map(|n| Literal::string(n));
                 quote! {
                     if !S::COLLECT {
-                        if o.len() < #n || o.keys().filter(|k| matches!(k.as_str(), #(#lits)|*)).count() != #n {
-                            return false;
+                        let mut found = 0usize;
+                        for k in o.keys() {
+                            if matches!(k.as_str(), #(#lits)|*) { found += 1; }
                         }
+                        if found != #n { return false; }
                     } else
                 }
             };
@@ -531,27 +533,28 @@ fn check(
                     }
                 }
             });
-            // Probing: one pass over the members, dispatching on the name
-            // (no hashing); the first failure ends it, as in the keyword order.
+            // One dispatch on the member name for both sinks: a collecting
+            // sink visits the members named here in keyword order (errors
+            // come in schema order), a probing one every member in one pass
+            // (no lookups; the first failure ends it).
             let distinct: BTreeSet<&str> = props.iter().map(|(n, _)| n.as_str()).collect();
-            let probe_fast = if distinct.len() != props.len() || props.is_empty() {
-                quote! {}
-            } else {
-                let arms = props.iter().map(|(name, id)| {
-                    let lit = Literal::string(name);
-                    let c = call(id, quote! { m }, quote! { &at.key(#lit) });
-                    quote! { #lit => #c, }
-                });
-                quote! {
-                    if !S::COLLECT {
-                        for (k, m) in o {
-                            let member_ok = match k.as_str() { #(#arms)* _ => true };
-                            if !member_ok { return false; }
-                        }
-                    } else
+            if distinct.len() != props.len() || props.is_empty() {
+                return quote! { if let Some(o) = v.as_object() { #(#each)* } };
+            }
+            let lits = props.iter().map(|(name, _)| Literal::string(name));
+            let arms = props.iter().map(|(name, id)| {
+                let lit = Literal::string(name);
+                let c = call(id, quote! { m }, quote! { &at.key(k) });
+                quote! { #lit => #c, }
+            });
+            quote! {
+                if let Some(o) = v.as_object() {
+                    for (k, m) in validation::members(o, &[#(#lits),*], S::COLLECT) {
+                        let member_ok = match k.as_str() { #(#arms)* _ => true };
+                        if !member_ok { failed!(ok); }
+                    }
                 }
-            };
-            quote! { if let Some(o) = v.as_object() { #probe_fast { #(#each)* } } }
+            }
         }
         CheckKind::PatternProperties(pats) => {
             let each = pats.iter().map(|(p, id)| {
@@ -606,14 +609,14 @@ fn check(
             }
         }
         CheckKind::MinProperties(n) => count(
-            quote! { v.as_object().map(|o| o.len()) },
+            quote! { as_object },
             quote! { >= },
             *n,
             quote! { MinProperties },
             &fail,
         ),
         CheckKind::MaxProperties(n) => count(
-            quote! { v.as_object().map(|o| o.len()) },
+            quote! { as_object },
             quote! { <= },
             *n,
             quote! { MaxProperties },
@@ -689,14 +692,14 @@ fn check(
             }
         }
         CheckKind::MinItems(n) => count(
-            quote! { v.as_array().map(|a| a.len()) },
+            quote! { as_array },
             quote! { >= },
             *n,
             quote! { MinItems },
             &fail,
         ),
         CheckKind::MaxItems(n) => count(
-            quote! { v.as_array().map(|a| a.len()) },
+            quote! { as_array },
             quote! { <= },
             *n,
             quote! { MaxItems },
@@ -860,16 +863,16 @@ fn check(
 }
 
 fn count(
-    len: TokenStream,
+    access: TokenStream,
     op: TokenStream,
     n: u64,
     variant: TokenStream,
     fail: &dyn Fn(TokenStream) -> TokenStream,
 ) -> TokenStream {
-    let f = fail(quote! { #variant(#n, len) });
+    let f = fail(quote! { #variant(#n, x.len()) });
     quote! {
-        if let Some(len) = #len {
-            if !(len as u64 #op #n) { #f failed!(ok); }
+        if let Some(x) = v.#access() {
+            if !(x.len() as u64 #op #n) { #f failed!(ok); }
         }
     }
 }

@@ -66,17 +66,16 @@ pub mod demo {
             }
             if let Some(o) = v.as_object() {
                 if !S::COLLECT {
-                    if o.len() < 7usize
-                        || o
-                            .keys()
-                            .filter(|k| {
-                                matches!(
-                                    k.as_str(), "id" | "note" | "old_price" | "price" | "type" |
-                                    "uuid" | "version"
-                                )
-                            })
-                            .count() != 7usize
-                    {
+                    let mut found = 0usize;
+                    for k in o.keys() {
+                        if matches!(
+                            k.as_str(), "id" | "note" | "old_price" | "price" | "type" |
+                            "uuid" | "version"
+                        ) {
+                            found += 1;
+                        }
+                    }
+                    if found != 7usize {
                         return false;
                     }
                 } else {
@@ -102,147 +101,61 @@ pub mod demo {
                 }
             }
             if let Some(o) = v.as_object() {
-                if !S::COLLECT {
-                    for (k, m) in o {
-                        let member_ok = match k.as_str() {
-                            "type" => n1(m, &at.key("type"), s),
-                            "version" => n2(m, &at.key("version"), s),
-                            "id" => n3(m, &at.key("id"), s),
-                            "ratio" => n4(m, &at.key("ratio"), s),
-                            "uuid" => n5(m, &at.key("uuid"), s),
-                            "at" => n6(m, &at.key("at"), s),
-                            "every" => n7(m, &at.key("every"), s),
-                            "price" => n9(m, &at.key("price"), s),
-                            "old_price" => n13(m, &at.key("old_price"), s),
-                            "status" => n16(m, &at.key("status"), s),
-                            "mixed" => n17(m, &at.key("mixed"), s),
-                            "tags" => n18(m, &at.key("tags"), s),
-                            "lines" => n20(m, &at.key("lines"), s),
-                            "data" => n25(m, &at.key("data"), s),
-                            "counts" => n26(m, &at.key("counts"), s),
-                            "tree" => n29(m, &at.key("tree"), s),
-                            "self" => n34(m, &at.key("self"), s),
-                            "first-name" => n35(m, &at.key("first-name"), s),
-                            "first_name" => n36(m, &at.key("first_name"), s),
-                            "note" => n37(m, &at.key("note"), s),
-                            "combined" => n38(m, &at.key("combined"), s),
-                            "actor" => n44(m, &at.key("actor"), s),
-                            _ => true,
-                        };
-                        if !member_ok {
-                            return false;
-                        }
-                    }
-                } else {
-                    if let Some(m) = o.get("type") {
-                        if !n1(m, &at.key("type"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("version") {
-                        if !n2(m, &at.key("version"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("id") {
-                        if !n3(m, &at.key("id"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("ratio") {
-                        if !n4(m, &at.key("ratio"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("uuid") {
-                        if !n5(m, &at.key("uuid"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("at") {
-                        if !n6(m, &at.key("at"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("every") {
-                        if !n7(m, &at.key("every"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("price") {
-                        if !n9(m, &at.key("price"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("old_price") {
-                        if !n13(m, &at.key("old_price"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("status") {
-                        if !n16(m, &at.key("status"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("mixed") {
-                        if !n17(m, &at.key("mixed"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("tags") {
-                        if !n18(m, &at.key("tags"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("lines") {
-                        if !n20(m, &at.key("lines"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("data") {
-                        if !n25(m, &at.key("data"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("counts") {
-                        if !n26(m, &at.key("counts"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("tree") {
-                        if !n29(m, &at.key("tree"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("self") {
-                        if !n34(m, &at.key("self"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("first-name") {
-                        if !n35(m, &at.key("first-name"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("first_name") {
-                        if !n36(m, &at.key("first_name"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("note") {
-                        if !n37(m, &at.key("note"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("combined") {
-                        if !n38(m, &at.key("combined"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("actor") {
-                        if !n44(m, &at.key("actor"), s) {
-                            failed!(ok);
-                        }
+                for (k, m) in validation::members(
+                    o,
+                    &[
+                        "type",
+                        "version",
+                        "id",
+                        "ratio",
+                        "uuid",
+                        "at",
+                        "every",
+                        "price",
+                        "old_price",
+                        "status",
+                        "mixed",
+                        "tags",
+                        "lines",
+                        "data",
+                        "counts",
+                        "tree",
+                        "self",
+                        "first-name",
+                        "first_name",
+                        "note",
+                        "combined",
+                        "actor",
+                    ],
+                    S::COLLECT,
+                ) {
+                    let member_ok = match k.as_str() {
+                        "type" => n1(m, &at.key(k), s),
+                        "version" => n2(m, &at.key(k), s),
+                        "id" => n3(m, &at.key(k), s),
+                        "ratio" => n4(m, &at.key(k), s),
+                        "uuid" => n5(m, &at.key(k), s),
+                        "at" => n6(m, &at.key(k), s),
+                        "every" => n7(m, &at.key(k), s),
+                        "price" => n9(m, &at.key(k), s),
+                        "old_price" => n13(m, &at.key(k), s),
+                        "status" => n16(m, &at.key(k), s),
+                        "mixed" => n17(m, &at.key(k), s),
+                        "tags" => n18(m, &at.key(k), s),
+                        "lines" => n20(m, &at.key(k), s),
+                        "data" => n25(m, &at.key(k), s),
+                        "counts" => n26(m, &at.key(k), s),
+                        "tree" => n29(m, &at.key(k), s),
+                        "self" => n34(m, &at.key(k), s),
+                        "first-name" => n35(m, &at.key(k), s),
+                        "first_name" => n36(m, &at.key(k), s),
+                        "note" => n37(m, &at.key(k), s),
+                        "combined" => n38(m, &at.key(k), s),
+                        "actor" => n44(m, &at.key(k), s),
+                        _ => true,
+                    };
+                    if !member_ok {
+                        failed!(ok);
                     }
                 }
             }
@@ -458,38 +371,30 @@ pub mod demo {
                 return false;
             }
             if let Some(o) = v.as_object() {
-                if !S::COLLECT {
-                    for (k, m) in o {
-                        let member_ok = match k.as_str() {
-                            "amount" => n10(m, &at.key("amount"), s),
-                            "currency" => n11(m, &at.key("currency"), s),
-                            _ => true,
-                        };
-                        if !member_ok {
-                            return false;
-                        }
-                    }
-                } else {
-                    if let Some(m) = o.get("amount") {
-                        if !n10(m, &at.key("amount"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("currency") {
-                        if !n11(m, &at.key("currency"), s) {
-                            failed!(ok);
-                        }
+                for (k, m) in validation::members(
+                    o,
+                    &["amount", "currency"],
+                    S::COLLECT,
+                ) {
+                    let member_ok = match k.as_str() {
+                        "amount" => n10(m, &at.key(k), s),
+                        "currency" => n11(m, &at.key(k), s),
+                        _ => true,
+                    };
+                    if !member_ok {
+                        failed!(ok);
                     }
                 }
             }
             if let Some(o) = v.as_object() {
                 if !S::COLLECT {
-                    if o.len() < 2usize
-                        || o
-                            .keys()
-                            .filter(|k| matches!(k.as_str(), "amount" | "currency"))
-                            .count() != 2usize
-                    {
+                    let mut found = 0usize;
+                    for k in o.keys() {
+                        if matches!(k.as_str(), "amount" | "currency") {
+                            found += 1;
+                        }
+                    }
+                    if found != 2usize {
                         return false;
                     }
                 } else {
@@ -776,38 +681,26 @@ pub mod demo {
                 return false;
             }
             if let Some(o) = v.as_object() {
-                if !S::COLLECT {
-                    for (k, m) in o {
-                        let member_ok = match k.as_str() {
-                            "sku" => n23(m, &at.key("sku"), s),
-                            "qty" => n24(m, &at.key("qty"), s),
-                            _ => true,
-                        };
-                        if !member_ok {
-                            return false;
-                        }
-                    }
-                } else {
-                    if let Some(m) = o.get("sku") {
-                        if !n23(m, &at.key("sku"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("qty") {
-                        if !n24(m, &at.key("qty"), s) {
-                            failed!(ok);
-                        }
+                for (k, m) in validation::members(o, &["sku", "qty"], S::COLLECT) {
+                    let member_ok = match k.as_str() {
+                        "sku" => n23(m, &at.key(k), s),
+                        "qty" => n24(m, &at.key(k), s),
+                        _ => true,
+                    };
+                    if !member_ok {
+                        failed!(ok);
                     }
                 }
             }
             if let Some(o) = v.as_object() {
                 if !S::COLLECT {
-                    if o.len() < 2usize
-                        || o
-                            .keys()
-                            .filter(|k| matches!(k.as_str(), "qty" | "sku"))
-                            .count() != 2usize
-                    {
+                    let mut found = 0usize;
+                    for k in o.keys() {
+                        if matches!(k.as_str(), "qty" | "sku") {
+                            found += 1;
+                        }
+                    }
+                    if found != 2usize {
                         return false;
                     }
                 } else {
@@ -972,33 +865,19 @@ pub mod demo {
                 return false;
             }
             if let Some(o) = v.as_object() {
-                if !S::COLLECT {
-                    for (k, m) in o {
-                        let member_ok = match k.as_str() {
-                            "label" => n30(m, &at.key("label"), s),
-                            "children" => n31(m, &at.key("children"), s),
-                            "parent" => n29(m, &at.key("parent"), s),
-                            _ => true,
-                        };
-                        if !member_ok {
-                            return false;
-                        }
-                    }
-                } else {
-                    if let Some(m) = o.get("label") {
-                        if !n30(m, &at.key("label"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("children") {
-                        if !n31(m, &at.key("children"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("parent") {
-                        if !n29(m, &at.key("parent"), s) {
-                            failed!(ok);
-                        }
+                for (k, m) in validation::members(
+                    o,
+                    &["label", "children", "parent"],
+                    S::COLLECT,
+                ) {
+                    let member_ok = match k.as_str() {
+                        "label" => n30(m, &at.key(k), s),
+                        "children" => n31(m, &at.key(k), s),
+                        "parent" => n29(m, &at.key(k), s),
+                        _ => true,
+                    };
+                    if !member_ok {
+                        failed!(ok);
                     }
                 }
             }
@@ -1151,30 +1030,25 @@ pub mod demo {
                 return false;
             }
             if let Some(o) = v.as_object() {
-                if !S::COLLECT {
-                    for (k, m) in o {
-                        let member_ok = match k.as_str() {
-                            "name" => n41(m, &at.key("name"), s),
-                            _ => true,
-                        };
-                        if !member_ok {
-                            return false;
-                        }
-                    }
-                } else {
-                    if let Some(m) = o.get("name") {
-                        if !n41(m, &at.key("name"), s) {
-                            failed!(ok);
-                        }
+                for (k, m) in validation::members(o, &["name"], S::COLLECT) {
+                    let member_ok = match k.as_str() {
+                        "name" => n41(m, &at.key(k), s),
+                        _ => true,
+                    };
+                    if !member_ok {
+                        failed!(ok);
                     }
                 }
             }
             if let Some(o) = v.as_object() {
                 if !S::COLLECT {
-                    if o.len() < 1usize
-                        || o.keys().filter(|k| matches!(k.as_str(), "name")).count()
-                            != 1usize
-                    {
+                    let mut found = 0usize;
+                    for k in o.keys() {
+                        if matches!(k.as_str(), "name") {
+                            found += 1;
+                        }
+                    }
+                    if found != 1usize {
                         return false;
                     }
                 } else {
@@ -1228,32 +1102,25 @@ pub mod demo {
                 return false;
             }
             if let Some(o) = v.as_object() {
-                if !S::COLLECT {
-                    for (k, m) in o {
-                        let member_ok = match k.as_str() {
-                            "extra_flag" => n43(m, &at.key("extra_flag"), s),
-                            _ => true,
-                        };
-                        if !member_ok {
-                            return false;
-                        }
-                    }
-                } else {
-                    if let Some(m) = o.get("extra_flag") {
-                        if !n43(m, &at.key("extra_flag"), s) {
-                            failed!(ok);
-                        }
+                for (k, m) in validation::members(o, &["extra_flag"], S::COLLECT) {
+                    let member_ok = match k.as_str() {
+                        "extra_flag" => n43(m, &at.key(k), s),
+                        _ => true,
+                    };
+                    if !member_ok {
+                        failed!(ok);
                     }
                 }
             }
             if let Some(o) = v.as_object() {
                 if !S::COLLECT {
-                    if o.len() < 1usize
-                        || o
-                            .keys()
-                            .filter(|k| matches!(k.as_str(), "extra_flag"))
-                            .count() != 1usize
-                    {
+                    let mut found = 0usize;
+                    for k in o.keys() {
+                        if matches!(k.as_str(), "extra_flag") {
+                            found += 1;
+                        }
+                    }
+                    if found != 1usize {
                         return false;
                     }
                 } else {
@@ -1332,38 +1199,26 @@ pub mod demo {
                 return false;
             }
             if let Some(o) = v.as_object() {
-                if !S::COLLECT {
-                    for (k, m) in o {
-                        let member_ok = match k.as_str() {
-                            "kind" => n47(m, &at.key("kind"), s),
-                            "user" => n48(m, &at.key("user"), s),
-                            _ => true,
-                        };
-                        if !member_ok {
-                            return false;
-                        }
-                    }
-                } else {
-                    if let Some(m) = o.get("kind") {
-                        if !n47(m, &at.key("kind"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("user") {
-                        if !n48(m, &at.key("user"), s) {
-                            failed!(ok);
-                        }
+                for (k, m) in validation::members(o, &["kind", "user"], S::COLLECT) {
+                    let member_ok = match k.as_str() {
+                        "kind" => n47(m, &at.key(k), s),
+                        "user" => n48(m, &at.key(k), s),
+                        _ => true,
+                    };
+                    if !member_ok {
+                        failed!(ok);
                     }
                 }
             }
             if let Some(o) = v.as_object() {
                 if !S::COLLECT {
-                    if o.len() < 2usize
-                        || o
-                            .keys()
-                            .filter(|k| matches!(k.as_str(), "kind" | "user"))
-                            .count() != 2usize
-                    {
+                    let mut found = 0usize;
+                    for k in o.keys() {
+                        if matches!(k.as_str(), "kind" | "user") {
+                            found += 1;
+                        }
+                    }
+                    if found != 2usize {
                         return false;
                     }
                 } else {
@@ -1435,30 +1290,25 @@ pub mod demo {
                 return false;
             }
             if let Some(o) = v.as_object() {
-                if !S::COLLECT {
-                    for (k, m) in o {
-                        let member_ok = match k.as_str() {
-                            "kind" => n50(m, &at.key("kind"), s),
-                            _ => true,
-                        };
-                        if !member_ok {
-                            return false;
-                        }
-                    }
-                } else {
-                    if let Some(m) = o.get("kind") {
-                        if !n50(m, &at.key("kind"), s) {
-                            failed!(ok);
-                        }
+                for (k, m) in validation::members(o, &["kind"], S::COLLECT) {
+                    let member_ok = match k.as_str() {
+                        "kind" => n50(m, &at.key(k), s),
+                        _ => true,
+                    };
+                    if !member_ok {
+                        failed!(ok);
                     }
                 }
             }
             if let Some(o) = v.as_object() {
                 if !S::COLLECT {
-                    if o.len() < 1usize
-                        || o.keys().filter(|k| matches!(k.as_str(), "kind")).count()
-                            != 1usize
-                    {
+                    let mut found = 0usize;
+                    for k in o.keys() {
+                        if matches!(k.as_str(), "kind") {
+                            found += 1;
+                        }
+                    }
+                    if found != 1usize {
                         return false;
                     }
                 } else {

@@ -40,14 +40,13 @@ pub mod crm {
             }
             if let Some(o) = v.as_object() {
                 if !S::COLLECT {
-                    if o.len() < 3usize
-                        || o
-                            .keys()
-                            .filter(|k| {
-                                matches!(k.as_str(), "email" | "type" | "version")
-                            })
-                            .count() != 3usize
-                    {
+                    let mut found = 0usize;
+                    for k in o.keys() {
+                        if matches!(k.as_str(), "email" | "type" | "version") {
+                            found += 1;
+                        }
+                    }
+                    if found != 3usize {
                         return false;
                     }
                 } else {
@@ -65,33 +64,19 @@ pub mod crm {
                 }
             }
             if let Some(o) = v.as_object() {
-                if !S::COLLECT {
-                    for (k, m) in o {
-                        let member_ok = match k.as_str() {
-                            "type" => n1(m, &at.key("type"), s),
-                            "version" => n4(m, &at.key("version"), s),
-                            "email" => n5(m, &at.key("email"), s),
-                            _ => true,
-                        };
-                        if !member_ok {
-                            return false;
-                        }
-                    }
-                } else {
-                    if let Some(m) = o.get("type") {
-                        if !n1(m, &at.key("type"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("version") {
-                        if !n4(m, &at.key("version"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("email") {
-                        if !n5(m, &at.key("email"), s) {
-                            failed!(ok);
-                        }
+                for (k, m) in validation::members(
+                    o,
+                    &["type", "version", "email"],
+                    S::COLLECT,
+                ) {
+                    let member_ok = match k.as_str() {
+                        "type" => n1(m, &at.key(k), s),
+                        "version" => n4(m, &at.key(k), s),
+                        "email" => n5(m, &at.key(k), s),
+                        _ => true,
+                    };
+                    if !member_ok {
+                        failed!(ok);
                     }
                 }
             }
@@ -201,14 +186,13 @@ pub mod crm {
             }
             if let Some(o) = v.as_object() {
                 if !S::COLLECT {
-                    if o.len() < 3usize
-                        || o
-                            .keys()
-                            .filter(|k| {
-                                matches!(k.as_str(), "email" | "type" | "version")
-                            })
-                            .count() != 3usize
-                    {
+                    let mut found = 0usize;
+                    for k in o.keys() {
+                        if matches!(k.as_str(), "email" | "type" | "version") {
+                            found += 1;
+                        }
+                    }
+                    if found != 3usize {
                         return false;
                     }
                 } else {
@@ -226,39 +210,20 @@ pub mod crm {
                 }
             }
             if let Some(o) = v.as_object() {
-                if !S::COLLECT {
-                    for (k, m) in o {
-                        let member_ok = match k.as_str() {
-                            "type" => n7(m, &at.key("type"), s),
-                            "version" => n4(m, &at.key("version"), s),
-                            "email" => n9(m, &at.key("email"), s),
-                            "phone" => n10(m, &at.key("phone"), s),
-                            _ => true,
-                        };
-                        if !member_ok {
-                            return false;
-                        }
-                    }
-                } else {
-                    if let Some(m) = o.get("type") {
-                        if !n7(m, &at.key("type"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("version") {
-                        if !n4(m, &at.key("version"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("email") {
-                        if !n9(m, &at.key("email"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("phone") {
-                        if !n10(m, &at.key("phone"), s) {
-                            failed!(ok);
-                        }
+                for (k, m) in validation::members(
+                    o,
+                    &["type", "version", "email", "phone"],
+                    S::COLLECT,
+                ) {
+                    let member_ok = match k.as_str() {
+                        "type" => n7(m, &at.key(k), s),
+                        "version" => n4(m, &at.key(k), s),
+                        "email" => n9(m, &at.key(k), s),
+                        "phone" => n10(m, &at.key(k), s),
+                        _ => true,
+                    };
+                    if !member_ok {
+                        failed!(ok);
                     }
                 }
             }
@@ -807,58 +772,33 @@ pub mod shop {
                 return false;
             }
             if let Some(o) = v.as_object() {
-                if !S::COLLECT {
-                    for (k, m) in o {
-                        let member_ok = match k.as_str() {
-                            "id" => n2(m, &at.key("id"), s),
-                            "type" => n3(m, &at.key("type"), s),
-                            "version" => n6(m, &at.key("version"), s),
-                            "previousData" => n8(m, &at.key("previousData"), s),
-                            "data" => n10(m, &at.key("data"), s),
-                            _ => true,
-                        };
-                        if !member_ok {
-                            return false;
-                        }
-                    }
-                } else {
-                    if let Some(m) = o.get("id") {
-                        if !n2(m, &at.key("id"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("type") {
-                        if !n3(m, &at.key("type"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("version") {
-                        if !n6(m, &at.key("version"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("previousData") {
-                        if !n8(m, &at.key("previousData"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("data") {
-                        if !n10(m, &at.key("data"), s) {
-                            failed!(ok);
-                        }
+                for (k, m) in validation::members(
+                    o,
+                    &["id", "type", "version", "previousData", "data"],
+                    S::COLLECT,
+                ) {
+                    let member_ok = match k.as_str() {
+                        "id" => n2(m, &at.key(k), s),
+                        "type" => n3(m, &at.key(k), s),
+                        "version" => n6(m, &at.key(k), s),
+                        "previousData" => n8(m, &at.key(k), s),
+                        "data" => n10(m, &at.key(k), s),
+                        _ => true,
+                    };
+                    if !member_ok {
+                        failed!(ok);
                     }
                 }
             }
             if let Some(o) = v.as_object() {
                 if !S::COLLECT {
-                    if o.len() < 4usize
-                        || o
-                            .keys()
-                            .filter(|k| {
-                                matches!(k.as_str(), "data" | "id" | "type" | "version")
-                            })
-                            .count() != 4usize
-                    {
+                    let mut found = 0usize;
+                    for k in o.keys() {
+                        if matches!(k.as_str(), "data" | "id" | "type" | "version") {
+                            found += 1;
+                        }
+                    }
+                    if found != 4usize {
                         return false;
                     }
                 } else {
@@ -998,44 +938,31 @@ pub mod shop {
                 return false;
             }
             if let Some(o) = v.as_object() {
-                if !S::COLLECT {
-                    for (k, m) in o {
-                        let member_ok = match k.as_str() {
-                            "id" => n11(m, &at.key("id"), s),
-                            "status" => n12(m, &at.key("status"), s),
-                            "total" => n13(m, &at.key("total"), s),
-                            _ => true,
-                        };
-                        if !member_ok {
-                            return false;
-                        }
-                    }
-                } else {
-                    if let Some(m) = o.get("id") {
-                        if !n11(m, &at.key("id"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("status") {
-                        if !n12(m, &at.key("status"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("total") {
-                        if !n13(m, &at.key("total"), s) {
-                            failed!(ok);
-                        }
+                for (k, m) in validation::members(
+                    o,
+                    &["id", "status", "total"],
+                    S::COLLECT,
+                ) {
+                    let member_ok = match k.as_str() {
+                        "id" => n11(m, &at.key(k), s),
+                        "status" => n12(m, &at.key(k), s),
+                        "total" => n13(m, &at.key(k), s),
+                        _ => true,
+                    };
+                    if !member_ok {
+                        failed!(ok);
                     }
                 }
             }
             if let Some(o) = v.as_object() {
                 if !S::COLLECT {
-                    if o.len() < 3usize
-                        || o
-                            .keys()
-                            .filter(|k| matches!(k.as_str(), "id" | "status" | "total"))
-                            .count() != 3usize
-                    {
+                    let mut found = 0usize;
+                    for k in o.keys() {
+                        if matches!(k.as_str(), "id" | "status" | "total") {
+                            found += 1;
+                        }
+                    }
+                    if found != 3usize {
                         return false;
                     }
                 } else {
@@ -1137,16 +1064,15 @@ pub mod shop {
             }
             if let Some(o) = v.as_object() {
                 if !S::COLLECT {
-                    if o.len() < 5usize
-                        || o
-                            .keys()
-                            .filter(|k| {
-                                matches!(
-                                    k.as_str(), "channel" | "data" | "id" | "type" | "version"
-                                )
-                            })
-                            .count() != 5usize
-                    {
+                    let mut found = 0usize;
+                    for k in o.keys() {
+                        if matches!(
+                            k.as_str(), "channel" | "data" | "id" | "type" | "version"
+                        ) {
+                            found += 1;
+                        }
+                    }
+                    if found != 5usize {
                         return false;
                     }
                 } else {
@@ -1164,51 +1090,22 @@ pub mod shop {
                 }
             }
             if let Some(o) = v.as_object() {
-                if !S::COLLECT {
-                    for (k, m) in o {
-                        let member_ok = match k.as_str() {
-                            "id" => n2(m, &at.key("id"), s),
-                            "type" => n16(m, &at.key("type"), s),
-                            "version" => n6(m, &at.key("version"), s),
-                            "previousData" => n8(m, &at.key("previousData"), s),
-                            "data" => n10(m, &at.key("data"), s),
-                            "channel" => n20(m, &at.key("channel"), s),
-                            _ => true,
-                        };
-                        if !member_ok {
-                            return false;
-                        }
-                    }
-                } else {
-                    if let Some(m) = o.get("id") {
-                        if !n2(m, &at.key("id"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("type") {
-                        if !n16(m, &at.key("type"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("version") {
-                        if !n6(m, &at.key("version"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("previousData") {
-                        if !n8(m, &at.key("previousData"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("data") {
-                        if !n10(m, &at.key("data"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("channel") {
-                        if !n20(m, &at.key("channel"), s) {
-                            failed!(ok);
-                        }
+                for (k, m) in validation::members(
+                    o,
+                    &["id", "type", "version", "previousData", "data", "channel"],
+                    S::COLLECT,
+                ) {
+                    let member_ok = match k.as_str() {
+                        "id" => n2(m, &at.key(k), s),
+                        "type" => n16(m, &at.key(k), s),
+                        "version" => n6(m, &at.key(k), s),
+                        "previousData" => n8(m, &at.key(k), s),
+                        "data" => n10(m, &at.key(k), s),
+                        "channel" => n20(m, &at.key(k), s),
+                        _ => true,
+                    };
+                    if !member_ok {
+                        failed!(ok);
                     }
                 }
             }
@@ -1270,58 +1167,33 @@ pub mod shop {
                 return false;
             }
             if let Some(o) = v.as_object() {
-                if !S::COLLECT {
-                    for (k, m) in o {
-                        let member_ok = match k.as_str() {
-                            "id" => n2(m, &at.key("id"), s),
-                            "type" => n23(m, &at.key("type"), s),
-                            "version" => n6(m, &at.key("version"), s),
-                            "data" => n10(m, &at.key("data"), s),
-                            "previousData" => n26(m, &at.key("previousData"), s),
-                            _ => true,
-                        };
-                        if !member_ok {
-                            return false;
-                        }
-                    }
-                } else {
-                    if let Some(m) = o.get("id") {
-                        if !n2(m, &at.key("id"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("type") {
-                        if !n23(m, &at.key("type"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("version") {
-                        if !n6(m, &at.key("version"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("data") {
-                        if !n10(m, &at.key("data"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("previousData") {
-                        if !n26(m, &at.key("previousData"), s) {
-                            failed!(ok);
-                        }
+                for (k, m) in validation::members(
+                    o,
+                    &["id", "type", "version", "data", "previousData"],
+                    S::COLLECT,
+                ) {
+                    let member_ok = match k.as_str() {
+                        "id" => n2(m, &at.key(k), s),
+                        "type" => n23(m, &at.key(k), s),
+                        "version" => n6(m, &at.key(k), s),
+                        "data" => n10(m, &at.key(k), s),
+                        "previousData" => n26(m, &at.key(k), s),
+                        _ => true,
+                    };
+                    if !member_ok {
+                        failed!(ok);
                     }
                 }
             }
             if let Some(o) = v.as_object() {
                 if !S::COLLECT {
-                    if o.len() < 4usize
-                        || o
-                            .keys()
-                            .filter(|k| {
-                                matches!(k.as_str(), "data" | "id" | "type" | "version")
-                            })
-                            .count() != 4usize
-                    {
+                    let mut found = 0usize;
+                    for k in o.keys() {
+                        if matches!(k.as_str(), "data" | "id" | "type" | "version") {
+                            found += 1;
+                        }
+                    }
+                    if found != 4usize {
                         return false;
                     }
                 } else {
@@ -1378,33 +1250,19 @@ pub mod shop {
                 return false;
             }
             if let Some(o) = v.as_object() {
-                if !S::COLLECT {
-                    for (k, m) in o {
-                        let member_ok = match k.as_str() {
-                            "id" => n11(m, &at.key("id"), s),
-                            "status" => n12(m, &at.key("status"), s),
-                            "total" => n13(m, &at.key("total"), s),
-                            _ => true,
-                        };
-                        if !member_ok {
-                            return false;
-                        }
-                    }
-                } else {
-                    if let Some(m) = o.get("id") {
-                        if !n11(m, &at.key("id"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("status") {
-                        if !n12(m, &at.key("status"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("total") {
-                        if !n13(m, &at.key("total"), s) {
-                            failed!(ok);
-                        }
+                for (k, m) in validation::members(
+                    o,
+                    &["id", "status", "total"],
+                    S::COLLECT,
+                ) {
+                    let member_ok = match k.as_str() {
+                        "id" => n11(m, &at.key(k), s),
+                        "status" => n12(m, &at.key(k), s),
+                        "total" => n13(m, &at.key(k), s),
+                        _ => true,
+                    };
+                    if !member_ok {
+                        failed!(ok);
                     }
                 }
             }
