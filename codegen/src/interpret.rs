@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use eventsmith_core::formats::Format;
-use eventsmith_core::validation::{self as v, Evaluated, Num, Path, Sink, msg};
+use eventsmith_core::validation::{self as v, Evaluated, Msg, Num, Path, Sink};
 use serde_json::Value;
 
 use crate::ir::validator::{Body, CheckKind, Graph, NodeId, TypeSet};
@@ -61,9 +61,7 @@ impl<'g> Interpreter<'g> {
         let checks = match &self.graph.node(id).body {
             Body::Always(true) => return true,
             Body::Always(false) => {
-                sink.fail(at, &self.graph.node(id).origin, "false", || {
-                    "no value is allowed here".to_owned()
-                });
+                sink.fail(at, &self.graph.node(id).origin, "false", Msg::False);
                 return false;
             }
             Body::Checks(checks) => checks,
@@ -72,14 +70,14 @@ impl<'g> Interpreter<'g> {
         for c in checks {
             let path = c.schema_path.as_str();
             let kw = c.keyword;
-            let mut fail = |sink: &mut S, at: &Path<'_>, m: &dyn Fn() -> String| {
+            let mut fail = |sink: &mut S, at: &Path<'_>, m: Msg<'_>| {
                 sink.fail(at, path, kw, m);
             };
             let passed = match &c.kind {
                 CheckKind::Type(set) => {
                     let good = has_type(*set, value);
                     if !good {
-                        fail(sink, at, &|| msg::type_mismatch(&set.describe(), value));
+                        fail(sink, at, Msg::Type(&set.describe(), value));
                         // Later checks assume the type; stop here.
                         return false;
                     }
@@ -88,14 +86,14 @@ impl<'g> Interpreter<'g> {
                 CheckKind::Enum(values) => {
                     let good = values.iter().any(|e| v::json_equal(e, value));
                     if !good {
-                        fail(sink, at, &|| msg::not_in_enum(values, value));
+                        fail(sink, at, Msg::Enum(values, value));
                     }
                     good
                 }
                 CheckKind::Const(expected) => {
                     let good = v::json_equal(expected, value);
                     if !good {
-                        fail(sink, at, &|| msg::not_const(expected, value));
+                        fail(sink, at, Msg::Const(expected, value));
                     }
                     good
                 }
@@ -105,7 +103,7 @@ impl<'g> Interpreter<'g> {
                         for name in names {
                             if !obj.contains_key(name) {
                                 good = false;
-                                fail(sink, at, &|| msg::missing(name));
+                                fail(sink, at, Msg::Missing(name));
                                 if !S::COLLECT {
                                     break;
                                 }
@@ -183,7 +181,7 @@ impl<'g> Interpreter<'g> {
                 CheckKind::MinProperties(n) => self.count_check(
                     value.as_object().map(|o| o.len()),
                     |len| len as u64 >= *n,
-                    || format!("expected at least {n} properties"),
+                    |len| Msg::MinProperties(*n, len),
                     &mut fail,
                     sink,
                     at,
@@ -191,7 +189,7 @@ impl<'g> Interpreter<'g> {
                 CheckKind::MaxProperties(n) => self.count_check(
                     value.as_object().map(|o| o.len()),
                     |len| len as u64 <= *n,
-                    || format!("expected at most {n} properties"),
+                    |len| Msg::MaxProperties(*n, len),
                     &mut fail,
                     sink,
                     at,
@@ -204,11 +202,7 @@ impl<'g> Interpreter<'g> {
                                 for n in needed {
                                     if !obj.contains_key(n) {
                                         good = false;
-                                        fail(sink, at, &|| {
-                                            format!(
-                                                "property \"{n}\" is required when \"{trigger}\" is present"
-                                            )
-                                        });
+                                        fail(sink, at, Msg::DependentRequired(n, trigger));
                                     }
                                 }
                             }
@@ -253,9 +247,7 @@ impl<'g> Interpreter<'g> {
                         let mut good = true;
                         let never = matches!(self.graph.node(*schema).body, Body::Always(false));
                         if never && items.len() > *start {
-                            fail(sink, at, &|| {
-                                format!("expected at most {start} items, got {}", items.len())
-                            });
+                            fail(sink, at, Msg::MaxItems(*start as u64, items.len()));
                             good = false;
                         } else {
                             for (i, item) in items.iter().enumerate().skip(*start) {
@@ -281,7 +273,7 @@ impl<'g> Interpreter<'g> {
                             .count() as u64;
                         let good = found >= *min && max.is_none_or(|m| found <= m);
                         if !good {
-                            fail(sink, at, &|| v::msg::contains(found, *min, *max));
+                            fail(sink, at, Msg::Contains(found, *min, *max));
                         }
                         good
                     }
@@ -290,7 +282,7 @@ impl<'g> Interpreter<'g> {
                 CheckKind::MinItems(n) => self.count_check(
                     value.as_array().map(Vec::len),
                     |len| len as u64 >= *n,
-                    || format!("expected at least {n} items"),
+                    |len| Msg::MinItems(*n, len),
                     &mut fail,
                     sink,
                     at,
@@ -298,7 +290,7 @@ impl<'g> Interpreter<'g> {
                 CheckKind::MaxItems(n) => self.count_check(
                     value.as_array().map(Vec::len),
                     |len| len as u64 <= *n,
-                    || format!("expected at most {n} items"),
+                    |len| Msg::MaxItems(*n, len),
                     &mut fail,
                     sink,
                     at,
@@ -307,9 +299,7 @@ impl<'g> Interpreter<'g> {
                     Some(items) => {
                         let good = v::all_unique(items);
                         if !good {
-                            fail(sink, at, &|| {
-                                "expected unique items, found duplicates".to_owned()
-                            });
+                            fail(sink, at, Msg::UniqueItems);
                         }
                         good
                     }
@@ -319,9 +309,7 @@ impl<'g> Interpreter<'g> {
                     Some(s) => {
                         let good = v::char_len(s) >= *n;
                         if !good {
-                            fail(sink, at, &|| {
-                                format!("expected at least {n} characters, got {}", v::char_len(s))
-                            });
+                            fail(sink, at, Msg::MinLength(*n, s));
                         }
                         good
                     }
@@ -331,9 +319,7 @@ impl<'g> Interpreter<'g> {
                     Some(s) => {
                         let good = v::char_len(s) <= *n;
                         if !good {
-                            fail(sink, at, &|| {
-                                format!("expected at most {n} characters, got {}", v::char_len(s))
-                            });
+                            fail(sink, at, Msg::MaxLength(*n, s));
                         }
                         good
                     }
@@ -343,7 +329,7 @@ impl<'g> Interpreter<'g> {
                     Some(s) => {
                         let good = self.matches(p, s);
                         if !good {
-                            fail(sink, at, &|| msg::pattern(p, s));
+                            fail(sink, at, Msg::Pattern(p, s));
                         }
                         good
                     }
@@ -353,7 +339,7 @@ impl<'g> Interpreter<'g> {
                     Some(s) => {
                         let good = f.check(s);
                         if !good {
-                            fail(sink, at, &|| msg::format(Format::name(*f), s));
+                            fail(sink, at, Msg::Format(Format::name(*f), s));
                         }
                         good
                     }
@@ -363,7 +349,7 @@ impl<'g> Interpreter<'g> {
                     value,
                     *b,
                     |o| o != Ordering::Less,
-                    "at least",
+                    Msg::Minimum,
                     &mut fail,
                     sink,
                     at,
@@ -372,7 +358,7 @@ impl<'g> Interpreter<'g> {
                     value,
                     *b,
                     |o| o != Ordering::Greater,
-                    "at most",
+                    Msg::Maximum,
                     &mut fail,
                     sink,
                     at,
@@ -381,7 +367,7 @@ impl<'g> Interpreter<'g> {
                     value,
                     *b,
                     |o| o == Ordering::Greater,
-                    "greater than",
+                    Msg::ExclusiveMinimum,
                     &mut fail,
                     sink,
                     at,
@@ -390,7 +376,7 @@ impl<'g> Interpreter<'g> {
                     value,
                     *b,
                     |o| o == Ordering::Less,
-                    "less than",
+                    Msg::ExclusiveMaximum,
                     &mut fail,
                     sink,
                     at,
@@ -399,9 +385,7 @@ impl<'g> Interpreter<'g> {
                     Value::Number(n) => {
                         let good = v::is_multiple_of(n, *d);
                         if !good {
-                            fail(sink, at, &|| {
-                                format!("expected a multiple of {}, got {n}", v::msg::num(*d))
-                            });
+                            fail(sink, at, Msg::MultipleOf(*d, n));
                         }
                         good
                     }
@@ -423,12 +407,7 @@ impl<'g> Interpreter<'g> {
                     let mut p = v::Probe;
                     let good = nodes.iter().any(|n| self.validate(*n, value, at, &mut p));
                     if !good {
-                        fail(sink, at, &|| {
-                            format!(
-                                "expected a value valid against at least one of the {} anyOf schemas",
-                                nodes.len()
-                            )
-                        });
+                        fail(sink, at, Msg::AnyOf(nodes.len()));
                     }
                     good
                 }
@@ -440,7 +419,7 @@ impl<'g> Interpreter<'g> {
                         .take(2)
                         .count();
                     if valid != 1 {
-                        fail(sink, at, &|| v::msg::one_of(valid, nodes.len()));
+                        fail(sink, at, Msg::OneOf(valid, nodes.len()));
                     }
                     valid == 1
                 }
@@ -448,9 +427,7 @@ impl<'g> Interpreter<'g> {
                     let mut p = v::Probe;
                     let good = !self.validate(*node, value, at, &mut p);
                     if !good {
-                        fail(sink, at, &|| {
-                            "expected a value that is not valid against the `not` schema".to_owned()
-                        });
+                        fail(sink, at, Msg::Not);
                     }
                     good
                 }
@@ -499,7 +476,7 @@ impl<'g> Interpreter<'g> {
                             }
                             let child = at.index(i);
                             let item_ok = if never {
-                                fail(sink, &child, &|| msg::unexpected_item(i));
+                                fail(sink, &child, Msg::UnexpectedItem(i));
                                 false
                             } else {
                                 self.validate(*schema, item, &child, sink)
@@ -643,7 +620,7 @@ impl<'g> Interpreter<'g> {
         schema: NodeId,
         at: &Path<'_>,
         sink: &mut S,
-        fail: &mut impl FnMut(&mut S, &Path<'_>, &dyn Fn() -> String),
+        fail: &mut impl FnMut(&mut S, &Path<'_>, Msg<'_>),
         claimed: impl Fn(&str) -> bool,
     ) -> bool {
         let never = matches!(self.graph.node(schema).body, Body::Always(false));
@@ -654,7 +631,7 @@ impl<'g> Interpreter<'g> {
             }
             let child = at.key(name);
             let member_ok = if never {
-                fail(sink, &child, &|| msg::unexpected_property(name));
+                fail(sink, &child, Msg::UnexpectedProperty(name));
                 false
             } else {
                 self.validate(schema, member, &child, sink)
@@ -674,14 +651,14 @@ impl<'g> Interpreter<'g> {
         &self,
         len: Option<usize>,
         good: impl Fn(usize) -> bool,
-        message: impl Fn() -> String,
-        fail: &mut impl FnMut(&mut S, &Path<'_>, &dyn Fn() -> String),
+        message: impl Fn(usize) -> Msg<'static>,
+        fail: &mut impl FnMut(&mut S, &Path<'_>, Msg<'_>),
         sink: &mut S,
         at: &Path<'_>,
     ) -> bool {
         match len {
             Some(len) if !good(len) => {
-                fail(sink, at, &|| format!("{}, got {len}", message()));
+                fail(sink, at, message(len));
                 false
             }
             _ => true,
@@ -689,13 +666,13 @@ impl<'g> Interpreter<'g> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn bound<S: Sink>(
+    fn bound<'v, S: Sink>(
         &self,
-        value: &Value,
+        value: &'v Value,
         bound: Num,
         good: impl Fn(Ordering) -> bool,
-        words: &str,
-        fail: &mut impl FnMut(&mut S, &Path<'_>, &dyn Fn() -> String),
+        message: fn(Num, &'v serde_json::Number) -> Msg<'v>,
+        fail: &mut impl FnMut(&mut S, &Path<'_>, Msg<'_>),
         sink: &mut S,
         at: &Path<'_>,
     ) -> bool {
@@ -703,9 +680,7 @@ impl<'g> Interpreter<'g> {
             Value::Number(n) => {
                 let ok = good(Num::of(n).cmp_exact(bound));
                 if !ok {
-                    fail(sink, at, &|| {
-                        format!("expected a number {words} {}, got {n}", v::msg::num(bound))
-                    });
+                    fail(sink, at, message(bound, n));
                 }
                 ok
             }

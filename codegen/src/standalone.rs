@@ -28,7 +28,7 @@ use serde_json::Value;
 use url::Url;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::emit::validator::{emit, fn_name};
+use crate::emit::validator::{emit, entry_fn_name};
 use crate::ir::validator::{FormatMode, Graph, LowerOptions, NodeId};
 use crate::load::document::Document;
 use crate::load::registry::{Loc, Registry};
@@ -222,7 +222,7 @@ pub fn validators(
 fn module(ident: &syn::Ident, lowered: &Lowered, rt: &TokenStream) -> TokenStream {
     let ids: Vec<NodeId> = (0..lowered.graph.nodes.len()).collect();
     let fns = emit(&lowered.graph, &ids, rt);
-    let root = fn_name(lowered.root);
+    let root = entry_fn_name(&lowered.graph, lowered.root);
     let doc = format!(
         " Validators of `{}`.",
         lowered.graph.node(lowered.root).origin

@@ -2,7 +2,8 @@
 //!
 //! Generated validators are generic over a [`Sink`]: with [`Collect`] they
 //! gather every error; with [`Probe`] they stop at the first failure and
-//! allocate nothing. Instance paths are a linked list on the stack ([`Path`])
+//! allocate nothing. A failure is described by a [`Msg`], rendered to text
+//! only when collected. Instance paths are a linked list on the stack ([`Path`])
 //! and become a JSON pointer string only when an error is recorded.
 
 use std::cmp::Ordering;
@@ -137,14 +138,9 @@ pub trait Sink {
     /// settles the verdict, so validators may return early.
     const COLLECT: bool;
 
-    /// Records a failure. `message` is only called by sinks that keep it.
-    fn fail(
-        &mut self,
-        at: &Path<'_>,
-        schema_path: &str,
-        keyword: &str,
-        message: impl FnOnce() -> String,
-    );
+    /// Records a failure. `message` is rendered to text only by sinks that
+    /// keep it.
+    fn fail(&mut self, at: &Path<'_>, schema_path: &str, keyword: &str, message: Msg<'_>);
 }
 
 /// A sink that keeps every error.
@@ -154,18 +150,12 @@ pub struct Collect(pub Vec<ValidationError>);
 impl Sink for Collect {
     const COLLECT: bool = true;
 
-    fn fail(
-        &mut self,
-        at: &Path<'_>,
-        schema_path: &str,
-        keyword: &str,
-        message: impl FnOnce() -> String,
-    ) {
+    fn fail(&mut self, at: &Path<'_>, schema_path: &str, keyword: &str, message: Msg<'_>) {
         self.0.push(ValidationError {
             instance_path: at.to_pointer(),
             schema_path: schema_path.to_owned(),
             keyword: keyword.to_owned(),
-            message: message(),
+            message: message.to_string(),
         });
     }
 }
@@ -177,7 +167,198 @@ pub struct Probe;
 impl Sink for Probe {
     const COLLECT: bool = false;
 
-    fn fail(&mut self, _: &Path<'_>, _: &str, _: &str, _: impl FnOnce() -> String) {}
+    #[inline(always)]
+    fn fail(&mut self, _: &Path<'_>, _: &str, _: &str, _: Msg<'_>) {}
+}
+
+/// Why a check failed: the values a message needs, borrowed, rendered to
+/// text (through [`Display`](fmt::Display)) only by a sink that keeps it.
+/// Generated validators and the generator's interpreter build the same
+/// variants, so both word every failure the same way.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum Msg<'a> {
+    /// A `false` schema.
+    False,
+    /// `type`: the expected type names (`"string or null"`) and the value.
+    Type(&'a str, &'a Value),
+    /// `enum`: the allowed values and the value.
+    Enum(&'a [Value], &'a Value),
+    /// `enum`, with the allowed values already [`preview`]ed.
+    EnumShown(&'a [&'a str], &'a Value),
+    /// `const`: the expected value and the value.
+    Const(&'a Value, &'a Value),
+    /// `const`, with the expected value already [`preview`]ed.
+    ConstShown(&'a str, &'a Value),
+    /// `required`: the missing member.
+    Missing(&'a str),
+    /// `dependentRequired`: the missing member and the one requiring it.
+    DependentRequired(&'a str, &'a str),
+    /// `additionalProperties`/`unevaluatedProperties: false`: the member.
+    UnexpectedProperty(&'a str),
+    /// `unevaluatedItems: false`: the index.
+    UnexpectedItem(usize),
+    /// `minProperties`: the bound and the member count.
+    MinProperties(u64, usize),
+    /// `maxProperties`: the bound and the member count.
+    MaxProperties(u64, usize),
+    /// `minItems`: the bound and the length.
+    MinItems(u64, usize),
+    /// `maxItems` (and `items: false` after `prefixItems`): the bound and
+    /// the length.
+    MaxItems(u64, usize),
+    /// `uniqueItems`.
+    UniqueItems,
+    /// `minLength`: the bound and the string.
+    MinLength(u64, &'a str),
+    /// `maxLength`: the bound and the string.
+    MaxLength(u64, &'a str),
+    /// `pattern`: the pattern and the string.
+    Pattern(&'a str, &'a str),
+    /// `format`: the format name and the string.
+    Format(&'a str, &'a str),
+    /// `minimum`: the bound and the number.
+    Minimum(Num, &'a Number),
+    /// `maximum`: the bound and the number.
+    Maximum(Num, &'a Number),
+    /// `exclusiveMinimum`: the bound and the number.
+    ExclusiveMinimum(Num, &'a Number),
+    /// `exclusiveMaximum`: the bound and the number.
+    ExclusiveMaximum(Num, &'a Number),
+    /// `multipleOf`: the divisor and the number.
+    MultipleOf(Num, &'a Number),
+    /// `contains`/`minContains`/`maxContains`: matching items found, min, max.
+    Contains(u64, u64, Option<u64>),
+    /// `anyOf`: the number of branches.
+    AnyOf(usize),
+    /// `oneOf`: branches valid (0, or 2 for two or more) and branches.
+    OneOf(usize, usize),
+    /// `not`.
+    Not,
+}
+
+impl fmt::Display for Msg<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Msg::False => f.write_str("no value is allowed here"),
+            Msg::Type(expected, Value::Null) => write!(f, "expected {expected}, got null"),
+            Msg::Type(expected, got) => {
+                write!(
+                    f,
+                    "expected {expected}, got {} {}",
+                    type_name(got),
+                    preview(got)
+                )
+            }
+            Msg::Enum(allowed, got) => {
+                let shown: Vec<String> = allowed.iter().map(preview).collect();
+                not_in_enum(f, &shown, got)
+            }
+            Msg::EnumShown(allowed, got) => not_in_enum(f, allowed, got),
+            Msg::Const(expected, got) => {
+                write!(f, "expected {}, got {}", preview(expected), preview(got))
+            }
+            Msg::ConstShown(expected, got) => {
+                write!(f, "expected {expected}, got {}", preview(got))
+            }
+            Msg::Missing(name) => write!(f, "missing required property \"{name}\""),
+            Msg::DependentRequired(name, trigger) => write!(
+                f,
+                "property \"{name}\" is required when \"{trigger}\" is present"
+            ),
+            Msg::UnexpectedProperty(name) => write!(f, "property \"{name}\" is not allowed here"),
+            Msg::UnexpectedItem(index) => write!(f, "item {index} is not allowed here"),
+            Msg::MinProperties(n, len) => write!(f, "expected at least {n} properties, got {len}"),
+            Msg::MaxProperties(n, len) => write!(f, "expected at most {n} properties, got {len}"),
+            Msg::MinItems(n, len) => write!(f, "expected at least {n} items, got {len}"),
+            Msg::MaxItems(n, len) => write!(f, "expected at most {n} items, got {len}"),
+            Msg::UniqueItems => f.write_str("expected unique items, found duplicates"),
+            Msg::MinLength(n, got) => {
+                write!(f, "expected at least {n} characters, got {}", char_len(got))
+            }
+            Msg::MaxLength(n, got) => {
+                write!(f, "expected at most {n} characters, got {}", char_len(got))
+            }
+            Msg::Pattern(pattern, got) => write!(
+                f,
+                "expected a string matching /{pattern}/, got {}",
+                preview_str(got)
+            ),
+            Msg::Format(format, got) => {
+                write!(f, "expected a valid {format}, got {}", preview_str(got))
+            }
+            Msg::Minimum(b, got) => bound(f, "at least", b, got),
+            Msg::Maximum(b, got) => bound(f, "at most", b, got),
+            Msg::ExclusiveMinimum(b, got) => bound(f, "greater than", b, got),
+            Msg::ExclusiveMaximum(b, got) => bound(f, "less than", b, got),
+            Msg::MultipleOf(d, got) => {
+                write!(f, "expected a multiple of {}, got {got}", NumText(d))
+            }
+            Msg::Contains(found, _, Some(max)) if found > max => write!(
+                f,
+                "expected at most {max} items matching `contains`, found {found}"
+            ),
+            Msg::Contains(found, min, _) => write!(
+                f,
+                "expected at least {min} items matching `contains`, found {found}"
+            ),
+            Msg::AnyOf(branches) => write!(
+                f,
+                "expected a value valid against at least one of the {branches} anyOf schemas"
+            ),
+            Msg::OneOf(0, branches) => write!(
+                f,
+                "expected a value valid against exactly one of the {branches} oneOf schemas, it matches none"
+            ),
+            Msg::OneOf(_, branches) => write!(
+                f,
+                "expected a value valid against exactly one of the {branches} oneOf schemas, it matches more than one"
+            ),
+            Msg::Not => f.write_str("expected a value that is not valid against the `not` schema"),
+        }
+    }
+}
+
+fn not_in_enum<S: AsRef<str>>(f: &mut fmt::Formatter<'_>, shown: &[S], got: &Value) -> fmt::Result {
+    match shown {
+        [] => write!(
+            f,
+            "the enum lists no value, so {} is not allowed",
+            preview(got)
+        ),
+        [one] => write!(f, "expected {}, got {}", one.as_ref(), preview(got)),
+        _ => {
+            f.write_str("expected one of ")?;
+            for (i, s) in shown.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                f.write_str(s.as_ref())?;
+            }
+            write!(f, ", got {}", preview(got))
+        }
+    }
+}
+
+fn bound(f: &mut fmt::Formatter<'_>, words: &str, b: Num, got: &Number) -> fmt::Result {
+    write!(f, "expected a number {words} {}, got {got}", NumText(b))
+}
+
+/// A schema number as a message prints it.
+struct NumText(Num);
+
+impl fmt::Display for NumText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Num::I(i) => write!(f, "{i}"),
+            Num::U(u) => write!(f, "{u}"),
+            Num::F(x) => write!(f, "{x}"),
+        }
+    }
+}
+
+fn preview_str(s: &str) -> String {
+    preview(&Value::String(s.to_owned()))
 }
 
 /// The members and items of one instance that keywords have evaluated, as
@@ -235,6 +416,40 @@ impl<'v> Evaluated<'v> {
     /// True when item `index` was evaluated.
     pub fn has_item(&self, index: usize) -> bool {
         self.all_items || index < self.prefix || self.items.contains(&index)
+    }
+}
+
+/// The members of `o` a `properties` keyword visits: with `collect`, those
+/// of `names` that are present, in that order (so errors come in schema
+/// order); otherwise every member in one pass, without lookups (the caller
+/// skips the names it does not know).
+#[inline]
+pub fn members<'o>(o: &'o Map<String, Value>, names: &'o [&'o str], collect: bool) -> Members<'o> {
+    if collect {
+        Members::Named(o, names.iter())
+    } else {
+        Members::All(o.iter())
+    }
+}
+
+/// The iterator [`members`] returns.
+#[derive(Debug)]
+pub enum Members<'o> {
+    /// The present members among these names, in this order.
+    Named(&'o Map<String, Value>, std::slice::Iter<'o, &'o str>),
+    /// Every member.
+    All(serde_json::map::Iter<'o>),
+}
+
+impl<'o> Iterator for Members<'o> {
+    type Item = (&'o String, &'o Value);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Members::Named(o, names) => names.find_map(|name| o.get_key_value(*name)),
+            Members::All(all) => all.next(),
+        }
     }
 }
 
@@ -555,108 +770,6 @@ pub fn preview(v: &Value) -> String {
         format!("{cut}...")
     } else {
         text
-    }
-}
-
-/// Message builders shared by the generated validators and the generator's
-/// own interpreter, so both word every failure the same way.
-pub mod msg {
-    use super::preview;
-    use serde_json::Value;
-
-    /// `type` failed.
-    pub fn type_mismatch(expected: &str, got: &Value) -> String {
-        match got {
-            Value::Null => format!("expected {expected}, got null"),
-            _ => format!(
-                "expected {expected}, got {} {}",
-                super::type_name(got),
-                preview(got)
-            ),
-        }
-    }
-
-    /// `enum` failed.
-    pub fn not_in_enum(allowed: &[Value], got: &Value) -> String {
-        let list: Vec<String> = allowed.iter().map(preview).collect();
-        if allowed.is_empty() {
-            format!(
-                "the enum lists no value, so {} is not allowed",
-                preview(got)
-            )
-        } else if allowed.len() == 1 {
-            format!("expected {}, got {}", list[0], preview(got))
-        } else {
-            format!("expected one of {}, got {}", list.join(", "), preview(got))
-        }
-    }
-
-    /// `const` failed.
-    pub fn not_const(expected: &Value, got: &Value) -> String {
-        format!("expected {}, got {}", preview(expected), preview(got))
-    }
-
-    /// `required` failed.
-    pub fn missing(name: &str) -> String {
-        format!("missing required property \"{name}\"")
-    }
-
-    /// `additionalProperties: false` failed.
-    pub fn unexpected_property(name: &str) -> String {
-        format!("property \"{name}\" is not allowed here")
-    }
-
-    /// `unevaluatedItems: false` failed.
-    pub fn unexpected_item(index: usize) -> String {
-        format!("item {index} is not allowed here")
-    }
-
-    /// `pattern` failed.
-    pub fn pattern(pattern: &str, got: &str) -> String {
-        format!(
-            "expected a string matching /{pattern}/, got {}",
-            preview(&Value::String(got.to_owned()))
-        )
-    }
-
-    /// `contains` / `minContains` / `maxContains` failed.
-    pub fn contains(found: u64, min: u64, max: Option<u64>) -> String {
-        match max {
-            Some(max) if found > max => {
-                format!("expected at most {max} items matching `contains`, found {found}")
-            }
-            _ => format!("expected at least {min} items matching `contains`, found {found}"),
-        }
-    }
-
-    /// `oneOf` failed: `valid` is 0 or 2 (two or more).
-    pub fn one_of(valid: usize, branches: usize) -> String {
-        if valid == 0 {
-            format!(
-                "expected a value valid against exactly one of the {branches} oneOf schemas, it matches none"
-            )
-        } else {
-            format!(
-                "expected a value valid against exactly one of the {branches} oneOf schemas, it matches more than one"
-            )
-        }
-    }
-
-    /// A schema number as a message prints it.
-    pub fn num(n: super::Num) -> String {
-        match n {
-            super::Num::I(i) => i.to_string(),
-            super::Num::U(u) => u.to_string(),
-            super::Num::F(f) => f.to_string(),
-        }
-    }
-
-    /// `format` failed.
-    pub fn format(format: &str, got: &str) -> String {
-        format!(
-            "expected a valid {format}, got {}",
-            preview(&Value::String(got.to_owned()))
-        )
     }
 }
 

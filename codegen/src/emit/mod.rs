@@ -167,7 +167,7 @@ fn emit_source(
                 version.version.module_name(),
             ];
             let root_ty = &cs.root_types[ei][vi];
-            let node_fn = validator::fn_name(cs.roots[ei][vi]);
+            let node_fn = validator::entry_fn_name(&cs.graph, cs.roots[ei][vi]);
             let version_text = version.version.to_string();
             let vlit = Literal::string(&version_text);
             let tlit = Literal::string(&event.type_value);

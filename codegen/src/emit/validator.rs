@@ -9,16 +9,21 @@ use serde_json::Value;
 
 use crate::ir::validator::{Body, Check, CheckKind, Graph, NodeId, TypeSet};
 use eventsmith_core::Num;
+use eventsmith_core::validation::preview;
 
 /// Emits the functions of `nodes` (ids into `graph`), with `rt` the runtime path.
 pub fn emit(graph: &Graph, nodes: &[NodeId], rt: &TokenStream) -> TokenStream {
     let mut statics = Statics::default();
+    // A node that is only a `$ref` gets no function: its callers call the
+    // target (see `target`).
     let fns: Vec<TokenStream> = nodes
         .iter()
+        .filter(|id| target(graph, **id) == **id)
         .map(|id| node_fn(graph, *id, rt, &mut statics))
         .collect();
     let evals: Vec<TokenStream> = needs_evaluation(graph, nodes)
         .into_iter()
+        .filter(|id| target(graph, *id) == *id)
         .map(|id| eval_fn(graph, id, rt, &mut statics))
         .collect();
     let patterns = statics.patterns.iter().map(|(src, name)| {
@@ -65,6 +70,7 @@ pub fn emit(graph: &Graph, nodes: &[NodeId], rt: &TokenStream) -> TokenStream {
         quote! {}
     };
     quote! {
+        #![allow(unused_mut, unused_variables, clippy::needless_return, clippy::collapsible_if, clippy::nonminimal_bool)]
         #[allow(unused_imports)]
         use #rt::validation;
         #failed
@@ -73,6 +79,34 @@ pub fn emit(graph: &Graph, nodes: &[NodeId], rt: &TokenStream) -> TokenStream {
         #(#fns)*
         #(#evals)*
     }
+}
+
+/// The node whose function validates node `id`: `id` itself, or, when `id`
+/// only holds a `$ref` (no other keyword, so it validates, reports and
+/// evaluates exactly as its target does), the end of that chain of `$ref`s.
+/// A cycle of such nodes keeps its nodes.
+pub fn target(graph: &Graph, id: NodeId) -> NodeId {
+    let mut at = id;
+    for _ in 0..graph.nodes.len() {
+        match &graph.node(at).body {
+            Body::Checks(checks) => match checks.as_slice() {
+                [
+                    Check {
+                        kind: CheckKind::Ref(next),
+                        ..
+                    },
+                ] => at = *next,
+                _ => return at,
+            },
+            Body::Always(_) => return at,
+        }
+    }
+    id
+}
+
+/// The name of the function that validates node `id` (see [`target`]).
+pub fn entry_fn_name(graph: &Graph, id: NodeId) -> proc_macro2::Ident {
+    fn_name(target(graph, id))
 }
 
 /// The name of the function collecting what node `id` evaluates (for
@@ -148,11 +182,13 @@ fn has_unevaluated(graph: &Graph, id: NodeId) -> (bool, bool) {
 fn eval_fn(graph: &Graph, id: NodeId, rt: &TokenStream, statics: &mut Statics) -> TokenStream {
     let name = eval_fn_name(id);
     let probe = |n: &NodeId| {
-        let f = fn_name(*n);
+        let f = entry_fn_name(graph, *n);
         quote! { #f(v, &validation::Path::Root, &mut validation::Probe) }
     };
-    // Adds node `n`'s annotations (when `v` is valid against it, if `check`).
+    // Adds node `n`'s annotations (when `v` is valid against it, if `check`);
+    // an alias adds its target's.
     let include = |n: &NodeId, check: bool| {
+        let n = &target(graph, *n);
         if matches!(graph.node(*n).body, Body::Always(_)) {
             return quote! {};
         }
@@ -208,7 +244,7 @@ fn eval_fn(graph: &Graph, id: NodeId, rt: &TokenStream, statics: &mut Statics) -
                 }
                 CheckKind::Items { .. } => quote! { if v.is_array() { e.all_items(); } },
                 CheckKind::Contains { schema, .. } => {
-                    let f = fn_name(*schema);
+                    let f = entry_fn_name(graph, *schema);
                     quote! {
                         if let Some(a) = v.as_array() {
                             for (i, item) in a.iter().enumerate() {
@@ -248,7 +284,6 @@ fn eval_fn(graph: &Graph, id: NodeId, rt: &TokenStream, statics: &mut Statics) -
     let doc = format!(" What `n{id}` evaluates, for `unevaluatedProperties`/`unevaluatedItems`.");
     quote! {
         #[doc = #doc]
-        #[allow(unused_variables, clippy::collapsible_if, clippy::nonminimal_bool)]
         pub(crate) fn #name<'v>(v: &'v #rt::__private::serde_json::Value, e: &mut validation::Evaluated<'v>) {
             #(#parts)*
         }
@@ -305,7 +340,7 @@ fn node_fn(graph: &Graph, id: NodeId, rt: &TokenStream, statics: &mut Statics) -
         Body::Always(true) => quote! { let _ = (v, at, s); true },
         Body::Always(false) => quote! {
             let _ = v;
-            s.fail(at, #origin, "false", || ::std::string::String::from("no value is allowed here"));
+            s.fail(at, #origin, "false", validation::Msg::False);
             false
         },
         Body::Checks(checks) => {
@@ -322,7 +357,6 @@ fn node_fn(graph: &Graph, id: NodeId, rt: &TokenStream, statics: &mut Statics) -
     };
     quote! {
         #[doc = #doc]
-        #[allow(unused_mut, unused_variables, clippy::needless_return, clippy::collapsible_if, clippy::nonminimal_bool)]
         pub(crate) fn #name<S: #rt::validation::Sink>(
             v: &#rt::__private::serde_json::Value,
             at: &#rt::validation::Path<'_>,
@@ -391,13 +425,13 @@ fn check(
 ) -> TokenStream {
     let path = Literal::string(&c.schema_path);
     let kw = Literal::string(c.keyword);
-    let fail = |msg: TokenStream| quote! { s.fail(at, #path, #kw, || #msg); };
+    let fail = |msg: TokenStream| quote! { s.fail(at, #path, #kw, validation::Msg::#msg); };
     let call = |id: &NodeId, value: TokenStream, at: TokenStream| {
-        let f = fn_name(*id);
+        let f = entry_fn_name(graph, *id);
         quote! { #f(#value, #at, s) }
     };
     let probe = |id: &NodeId, value: TokenStream| {
-        let f = fn_name(*id);
+        let f = entry_fn_name(graph, *id);
         quote! { #f(#value, at, &mut #rt::validation::Probe) }
     };
     let always_false = |id: &NodeId| matches!(graph.node(*id).body, Body::Always(false));
@@ -406,7 +440,7 @@ fn check(
     let apply_to_member = |schema: &NodeId| {
         if always_false(schema) {
             quote! {
-                s.fail(&at.key(k), #path, #kw, || validation::msg::unexpected_property(k));
+                s.fail(&at.key(k), #path, #kw, validation::Msg::UnexpectedProperty(k));
                 false
             }
         } else {
@@ -419,13 +453,12 @@ fn check(
             let expected = Literal::string(&set.describe());
             quote! {
                 if !(#test) {
-                    s.fail(at, #path, #kw, || validation::msg::type_mismatch(#expected, v));
+                    s.fail(at, #path, #kw, validation::Msg::Type(#expected, v));
                     return false;
                 }
             }
         }
         CheckKind::Enum(values) => {
-            let all = statics.value(&Value::Array(values.clone()));
             let strings: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
             let cond = if values.is_empty() {
                 quote! { false }
@@ -433,12 +466,11 @@ fn check(
                 let lits = strings.iter().map(|s| Literal::string(s));
                 quote! { matches!(v.as_str(), Some(#(#lits)|*)) }
             } else {
+                let all = statics.value(&Value::Array(values.clone()));
                 quote! { #all.as_array().is_some_and(|all| all.iter().any(|e| validation::json_equal(e, v))) }
             };
-            let f = fail(
-                quote! { validation::msg::not_in_enum(#all.as_array().map(|a| a.as_slice()).unwrap_or_default(), v) },
-            );
-            failing(cond, f)
+            let shown = values.iter().map(|e| Literal::string(&preview(e)));
+            failing(cond, fail(quote! { EnumShown(&[#(#shown),*], v) }))
         }
         CheckKind::Const(expected) => {
             let cond = match expected {
@@ -453,12 +485,12 @@ fn check(
                     quote! { validation::json_equal(&#name, v) }
                 }
             };
-            let name = statics.value(expected);
-            failing(cond, fail(quote! { validation::msg::not_const(&#name, v) }))
+            let shown = Literal::string(&preview(expected));
+            failing(cond, fail(quote! { ConstShown(#shown, v) }))
         }
         CheckKind::Required(names) => {
             let lits = names.iter().map(|n| Literal::string(n));
-            let f = fail(quote! { validation::msg::missing(name) });
+            let f = fail(quote! { Missing(name) });
             // Probing: count the members that are required names in one
             // pass (no hashing); distinct names, so all are there iff the
             // count matches.
@@ -470,9 +502,11 @@ fn check(
                 let lits = distinct.iter().map(|n| Literal::string(n));
                 quote! {
                     if !S::COLLECT {
-                        if o.len() < #n || o.keys().filter(|k| matches!(k.as_str(), #(#lits)|*)).count() != #n {
-                            return false;
+                        let mut found = 0usize;
+                        for k in o.keys() {
+                            if matches!(k.as_str(), #(#lits)|*) { found += 1; }
                         }
+                        if found != #n { return false; }
                     } else
                 }
             };
@@ -499,27 +533,28 @@ fn check(
                     }
                 }
             });
-            // Probing: one pass over the members, dispatching on the name
-            // (no hashing); the first failure ends it, as in the keyword order.
+            // One dispatch on the member name for both sinks: a collecting
+            // sink visits the members named here in keyword order (errors
+            // come in schema order), a probing one every member in one pass
+            // (no lookups; the first failure ends it).
             let distinct: BTreeSet<&str> = props.iter().map(|(n, _)| n.as_str()).collect();
-            let probe_fast = if distinct.len() != props.len() || props.is_empty() {
-                quote! {}
-            } else {
-                let arms = props.iter().map(|(name, id)| {
-                    let lit = Literal::string(name);
-                    let c = call(id, quote! { m }, quote! { &at.key(#lit) });
-                    quote! { #lit => #c, }
-                });
-                quote! {
-                    if !S::COLLECT {
-                        for (k, m) in o {
-                            let member_ok = match k.as_str() { #(#arms)* _ => true };
-                            if !member_ok { return false; }
-                        }
-                    } else
+            if distinct.len() != props.len() || props.is_empty() {
+                return quote! { if let Some(o) = v.as_object() { #(#each)* } };
+            }
+            let lits = props.iter().map(|(name, _)| Literal::string(name));
+            let arms = props.iter().map(|(name, id)| {
+                let lit = Literal::string(name);
+                let c = call(id, quote! { m }, quote! { &at.key(k) });
+                quote! { #lit => #c, }
+            });
+            quote! {
+                if let Some(o) = v.as_object() {
+                    for (k, m) in validation::members(o, &[#(#lits),*], S::COLLECT) {
+                        let member_ok = match k.as_str() { #(#arms)* _ => true };
+                        if !member_ok { failed!(ok); }
+                    }
                 }
-            };
-            quote! { if let Some(o) = v.as_object() { #probe_fast { #(#each)* } } }
+            }
         }
         CheckKind::PatternProperties(pats) => {
             let each = pats.iter().map(|(p, id)| {
@@ -563,7 +598,7 @@ fn check(
             }
         }
         CheckKind::PropertyNames(id) => {
-            let f = fn_name(*id);
+            let f = entry_fn_name(graph, *id);
             quote! {
                 if let Some(o) = v.as_object() {
                     for k in o.keys() {
@@ -574,17 +609,17 @@ fn check(
             }
         }
         CheckKind::MinProperties(n) => count(
-            quote! { v.as_object().map(|o| o.len()) },
+            quote! { as_object },
             quote! { >= },
             *n,
-            "expected at least {} properties",
+            quote! { MinProperties },
             &fail,
         ),
         CheckKind::MaxProperties(n) => count(
-            quote! { v.as_object().map(|o| o.len()) },
+            quote! { as_object },
             quote! { <= },
             *n,
-            "expected at most {} properties",
+            quote! { MaxProperties },
             &fail,
         ),
         CheckKind::DependentRequired(deps) => {
@@ -592,12 +627,9 @@ fn check(
                 let t = Literal::string(trigger);
                 let inner = needed.iter().map(|n| {
                     let nl = Literal::string(n);
-                    let message =
-                        format!("property \"{n}\" is required when \"{trigger}\" is present");
-                    let ml = Literal::string(&message);
                     failing(
                         quote! { o.contains_key(#nl) },
-                        fail(quote! { ::std::string::String::from(#ml) }),
+                        fail(quote! { DependentRequired(#nl, #t) }),
                     )
                 });
                 quote! { if o.contains_key(#t) { #(#inner)* } }
@@ -621,8 +653,8 @@ fn check(
         }
         CheckKind::Items { start, schema } => {
             if always_false(schema) {
-                let f =
-                    fail(quote! { format!("expected at most {} items, got {}", #start, a.len()) });
+                let max = *start as u64;
+                let f = fail(quote! { MaxItems(#max, a.len()) });
                 quote! { if let Some(a) = v.as_array() { if a.len() > #start { #f failed!(ok); } } }
             } else {
                 let c = call(schema, quote! { item }, quote! { &at.index(i) });
@@ -641,7 +673,7 @@ fn check(
                 Some(m) => quote! { ::std::option::Option::Some(#m) },
                 None => quote! { ::std::option::Option::None },
             };
-            let f = fail(quote! { validation::msg::contains(found, #min, #max_tok) });
+            let f = fail(quote! { Contains(found, #min, #max_tok) });
             // `minContains: 0` needs no lower bound (and `found >= 0` would warn).
             let at_least = if *min == 0 {
                 quote! { true }
@@ -660,47 +692,41 @@ fn check(
             }
         }
         CheckKind::MinItems(n) => count(
-            quote! { v.as_array().map(|a| a.len()) },
+            quote! { as_array },
             quote! { >= },
             *n,
-            "expected at least {} items",
+            quote! { MinItems },
             &fail,
         ),
         CheckKind::MaxItems(n) => count(
-            quote! { v.as_array().map(|a| a.len()) },
+            quote! { as_array },
             quote! { <= },
             *n,
-            "expected at most {} items",
+            quote! { MaxItems },
             &fail,
         ),
         CheckKind::UniqueItems => {
-            let f = fail(
-                quote! { ::std::string::String::from("expected unique items, found duplicates") },
-            );
+            let f = fail(quote! { UniqueItems });
             quote! { if let Some(a) = v.as_array() { if !validation::all_unique(a) { #f failed!(ok); } } }
         }
         CheckKind::MinLength(n) => {
-            let f = fail(
-                quote! { format!("expected at least {} characters, got {}", #n, validation::char_len(t)) },
-            );
+            let f = fail(quote! { MinLength(#n, t) });
             quote! { if let Some(t) = v.as_str() { if validation::char_len(t) < #n { #f failed!(ok); } } }
         }
         CheckKind::MaxLength(n) => {
-            let f = fail(
-                quote! { format!("expected at most {} characters, got {}", #n, validation::char_len(t)) },
-            );
+            let f = fail(quote! { MaxLength(#n, t) });
             quote! { if let Some(t) = v.as_str() { if validation::char_len(t) > #n { #f failed!(ok); } } }
         }
         CheckKind::Pattern(p) => {
             let re = statics.pattern(p);
             let lit = Literal::string(p);
-            let f = fail(quote! { validation::msg::pattern(#lit, t) });
+            let f = fail(quote! { Pattern(#lit, t) });
             quote! { if let Some(t) = v.as_str() { if !#re.is_match(t) { #f failed!(ok); } } }
         }
         CheckKind::Format(format) => {
             let variant = format_ident!("{}", format!("{format:?}"));
             let name = Literal::string(format.name());
-            let f = fail(quote! { validation::msg::format(#name, t) });
+            let f = fail(quote! { Format(#name, t) });
             quote! {
                 if let Some(t) = v.as_str() {
                     if !#rt::formats::Format::#variant.check(t) { #f failed!(ok); }
@@ -710,36 +736,34 @@ fn check(
         CheckKind::Minimum(b) => bound(
             *b,
             quote! { != ::std::cmp::Ordering::Less },
-            "at least",
+            quote! { Minimum },
             rt,
             &fail,
         ),
         CheckKind::Maximum(b) => bound(
             *b,
             quote! { != ::std::cmp::Ordering::Greater },
-            "at most",
+            quote! { Maximum },
             rt,
             &fail,
         ),
         CheckKind::ExclusiveMinimum(b) => bound(
             *b,
             quote! { == ::std::cmp::Ordering::Greater },
-            "greater than",
+            quote! { ExclusiveMinimum },
             rt,
             &fail,
         ),
         CheckKind::ExclusiveMaximum(b) => bound(
             *b,
             quote! { == ::std::cmp::Ordering::Less },
-            "less than",
+            quote! { ExclusiveMaximum },
             rt,
             &fail,
         ),
         CheckKind::MultipleOf(d) => {
             let lit = num_lit(*d, rt);
-            let f = fail(
-                quote! { format!("expected a multiple of {}, got {}", validation::msg::num(#lit), n) },
-            );
+            let f = fail(quote! { MultipleOf(#lit, n) });
             quote! { if let Some(n) = v.as_number() { if !validation::is_multiple_of(n, #lit) { #f failed!(ok); } } }
         }
         CheckKind::AllOf(ids) => {
@@ -752,15 +776,13 @@ fn check(
         CheckKind::AnyOf(ids) => {
             let tests = ids.iter().map(|id| probe(id, quote! { v }));
             let n = ids.len();
-            let f = fail(
-                quote! { format!("expected a value valid against at least one of the {} anyOf schemas", #n) },
-            );
+            let f = fail(quote! { AnyOf(#n) });
             failing(quote! { #(#tests)||* }, f)
         }
         CheckKind::OneOf(ids) => {
             let tests = ids.iter().map(|id| probe(id, quote! { v }));
             let n = ids.len();
-            let f = fail(quote! { validation::msg::one_of(valid, #n) });
+            let f = fail(quote! { OneOf(valid, #n) });
             quote! {
                 let valid = [#(#tests),*].iter().filter(|b| **b).count();
                 if valid != 1 { #f failed!(ok); }
@@ -768,9 +790,7 @@ fn check(
         }
         CheckKind::Not(id) => {
             let p = probe(id, quote! { v });
-            let f = fail(
-                quote! { ::std::string::String::from("expected a value that is not valid against the `not` schema") },
-            );
+            let f = fail(quote! { Not });
             failing(quote! { !#p }, f)
         }
         // A lone `if` asserts nothing (its annotations are read by `eval_fn`).
@@ -821,7 +841,7 @@ fn check(
             let own = eval_fn_name(owner);
             let apply = if always_false(schema) {
                 quote! {
-                    s.fail(&at.index(i), #path, #kw, || validation::msg::unexpected_item(i));
+                    s.fail(&at.index(i), #path, #kw, validation::Msg::UnexpectedItem(i));
                     false
                 }
             } else {
@@ -843,20 +863,16 @@ fn check(
 }
 
 fn count(
-    len: TokenStream,
+    access: TokenStream,
     op: TokenStream,
     n: u64,
-    words: &str,
+    variant: TokenStream,
     fail: &dyn Fn(TokenStream) -> TokenStream,
 ) -> TokenStream {
-    let message = Literal::string(&format!(
-        "{}, got {{}}",
-        words.replace("{}", &n.to_string())
-    ));
-    let f = fail(quote! { format!(#message, len) });
+    let f = fail(quote! { #variant(#n, x.len()) });
     quote! {
-        if let Some(len) = #len {
-            if !(len as u64 #op #n) { #f failed!(ok); }
+        if let Some(x) = v.#access() {
+            if !(x.len() as u64 #op #n) { #f failed!(ok); }
         }
     }
 }
@@ -864,15 +880,12 @@ fn count(
 fn bound(
     b: Num,
     test: TokenStream,
-    words: &str,
+    variant: TokenStream,
     rt: &TokenStream,
     fail: &dyn Fn(TokenStream) -> TokenStream,
 ) -> TokenStream {
     let lit = num_lit(b, rt);
-    let words = Literal::string(words);
-    let f = fail(
-        quote! { format!("expected a number {} {}, got {}", #words, validation::msg::num(#lit), n) },
-    );
+    let f = fail(quote! { #variant(#lit, n) });
     quote! {
         if let Some(n) = v.as_number() {
             if !(validation::Num::of(n).cmp_exact(#lit) #test) { #f failed!(ok); }

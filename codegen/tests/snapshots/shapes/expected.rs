@@ -9,6 +9,13 @@ pub mod demo {
     /// Compiled validators, one function per subschema.
     #[allow(clippy::all, dead_code, non_snake_case)]
     pub(crate) mod validators {
+        #![allow(
+            unused_mut,
+            unused_variables,
+            clippy::needless_return,
+            clippy::collapsible_if,
+            clippy::nonminimal_bool
+        )]
         #[allow(unused_imports)]
         use ::eventsmith::validation;
         /// Records that a check failed; a probing sink stops at the first.
@@ -36,39 +43,12 @@ pub mod demo {
             }
         }
         static PATTERN_0: Pattern0 = Pattern0;
-        static VALUE_4: ::std::sync::LazyLock<
-            ::eventsmith::__private::serde_json::Value,
-        > = ::std::sync::LazyLock::new(|| ::eventsmith::validation::json_literal(
-            "\"system\"",
-        ));
         static VALUE_0: ::std::sync::LazyLock<
-            ::eventsmith::__private::serde_json::Value,
-        > = ::std::sync::LazyLock::new(|| ::eventsmith::validation::json_literal(
-            "\"thing\"",
-        ));
-        static VALUE_3: ::std::sync::LazyLock<
-            ::eventsmith::__private::serde_json::Value,
-        > = ::std::sync::LazyLock::new(|| ::eventsmith::validation::json_literal(
-            "\"user\"",
-        ));
-        static VALUE_2: ::std::sync::LazyLock<
             ::eventsmith::__private::serde_json::Value,
         > = ::std::sync::LazyLock::new(|| ::eventsmith::validation::json_literal(
             "[\"a\",1,true]",
         ));
-        static VALUE_1: ::std::sync::LazyLock<
-            ::eventsmith::__private::serde_json::Value,
-        > = ::std::sync::LazyLock::new(|| ::eventsmith::validation::json_literal(
-            "[\"opt-in\",\"no-change\",\"\",\"opt-out\"]",
-        ));
         /// `demo/thing/1.0.0.json#`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n0<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -80,23 +60,22 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
             if let Some(o) = v.as_object() {
                 if !S::COLLECT {
-                    if o.len() < 7usize
-                        || o
-                            .keys()
-                            .filter(|k| {
-                                matches!(
-                                    k.as_str(), "id" | "note" | "old_price" | "price" | "type" |
-                                    "uuid" | "version"
-                                )
-                            })
-                            .count() != 7usize
-                    {
+                    let mut found = 0usize;
+                    for k in o.keys() {
+                        if matches!(
+                            k.as_str(), "id" | "note" | "old_price" | "price" | "type" |
+                            "uuid" | "version"
+                        ) {
+                            found += 1;
+                        }
+                    }
+                    if found != 7usize {
                         return false;
                     }
                 } else {
@@ -114,7 +93,7 @@ pub mod demo {
                                 at,
                                 "demo/thing/1.0.0.json#/required",
                                 "required",
-                                || validation::msg::missing(name),
+                                validation::Msg::Missing(name),
                             );
                             failed!(ok);
                         }
@@ -122,166 +101,69 @@ pub mod demo {
                 }
             }
             if let Some(o) = v.as_object() {
-                if !S::COLLECT {
-                    for (k, m) in o {
-                        let member_ok = match k.as_str() {
-                            "type" => n1(m, &at.key("type"), s),
-                            "version" => n2(m, &at.key("version"), s),
-                            "id" => n3(m, &at.key("id"), s),
-                            "ratio" => n4(m, &at.key("ratio"), s),
-                            "uuid" => n5(m, &at.key("uuid"), s),
-                            "at" => n6(m, &at.key("at"), s),
-                            "every" => n7(m, &at.key("every"), s),
-                            "price" => n8(m, &at.key("price"), s),
-                            "old_price" => n13(m, &at.key("old_price"), s),
-                            "status" => n16(m, &at.key("status"), s),
-                            "mixed" => n17(m, &at.key("mixed"), s),
-                            "tags" => n18(m, &at.key("tags"), s),
-                            "lines" => n20(m, &at.key("lines"), s),
-                            "data" => n25(m, &at.key("data"), s),
-                            "counts" => n26(m, &at.key("counts"), s),
-                            "tree" => n28(m, &at.key("tree"), s),
-                            "self" => n34(m, &at.key("self"), s),
-                            "first-name" => n35(m, &at.key("first-name"), s),
-                            "first_name" => n36(m, &at.key("first_name"), s),
-                            "note" => n37(m, &at.key("note"), s),
-                            "combined" => n38(m, &at.key("combined"), s),
-                            "actor" => n44(m, &at.key("actor"), s),
-                            "scores" => n51(m, &at.key("scores"), s),
-                            _ => true,
-                        };
-                        if !member_ok {
-                            return false;
-                        }
-                    }
-                } else {
-                    if let Some(m) = o.get("type") {
-                        if !n1(m, &at.key("type"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("version") {
-                        if !n2(m, &at.key("version"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("id") {
-                        if !n3(m, &at.key("id"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("ratio") {
-                        if !n4(m, &at.key("ratio"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("uuid") {
-                        if !n5(m, &at.key("uuid"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("at") {
-                        if !n6(m, &at.key("at"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("every") {
-                        if !n7(m, &at.key("every"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("price") {
-                        if !n8(m, &at.key("price"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("old_price") {
-                        if !n13(m, &at.key("old_price"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("status") {
-                        if !n16(m, &at.key("status"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("mixed") {
-                        if !n17(m, &at.key("mixed"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("tags") {
-                        if !n18(m, &at.key("tags"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("lines") {
-                        if !n20(m, &at.key("lines"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("data") {
-                        if !n25(m, &at.key("data"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("counts") {
-                        if !n26(m, &at.key("counts"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("tree") {
-                        if !n28(m, &at.key("tree"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("self") {
-                        if !n34(m, &at.key("self"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("first-name") {
-                        if !n35(m, &at.key("first-name"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("first_name") {
-                        if !n36(m, &at.key("first_name"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("note") {
-                        if !n37(m, &at.key("note"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("combined") {
-                        if !n38(m, &at.key("combined"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("actor") {
-                        if !n44(m, &at.key("actor"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("scores") {
-                        if !n51(m, &at.key("scores"), s) {
-                            failed!(ok);
-                        }
+                for (k, m) in validation::members(
+                    o,
+                    &[
+                        "type",
+                        "version",
+                        "id",
+                        "ratio",
+                        "uuid",
+                        "at",
+                        "every",
+                        "price",
+                        "old_price",
+                        "status",
+                        "mixed",
+                        "tags",
+                        "lines",
+                        "data",
+                        "counts",
+                        "tree",
+                        "self",
+                        "first-name",
+                        "first_name",
+                        "note",
+                        "combined",
+                        "actor",
+                        "scores",
+                    ],
+                    S::COLLECT,
+                ) {
+                    let member_ok = match k.as_str() {
+                        "type" => n1(m, &at.key(k), s),
+                        "version" => n2(m, &at.key(k), s),
+                        "id" => n3(m, &at.key(k), s),
+                        "ratio" => n4(m, &at.key(k), s),
+                        "uuid" => n5(m, &at.key(k), s),
+                        "at" => n6(m, &at.key(k), s),
+                        "every" => n7(m, &at.key(k), s),
+                        "price" => n9(m, &at.key(k), s),
+                        "old_price" => n13(m, &at.key(k), s),
+                        "status" => n16(m, &at.key(k), s),
+                        "mixed" => n17(m, &at.key(k), s),
+                        "tags" => n18(m, &at.key(k), s),
+                        "lines" => n20(m, &at.key(k), s),
+                        "data" => n25(m, &at.key(k), s),
+                        "counts" => n26(m, &at.key(k), s),
+                        "tree" => n29(m, &at.key(k), s),
+                        "self" => n34(m, &at.key(k), s),
+                        "first-name" => n35(m, &at.key(k), s),
+                        "first_name" => n36(m, &at.key(k), s),
+                        "note" => n37(m, &at.key(k), s),
+                        "combined" => n38(m, &at.key(k), s),
+                        "actor" => n44(m, &at.key(k), s),
+                        "scores" => n51(m, &at.key(k), s),
+                        _ => true,
+                    };
+                    if !member_ok {
+                        failed!(ok);
                     }
                 }
             }
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/type`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n1<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -293,20 +175,13 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/type/const",
                     "const",
-                    || validation::msg::not_const(&VALUE_0, v),
+                    validation::Msg::ConstShown("\"thing\"", v),
                 );
                 failed!(ok);
             }
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/version`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n2<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -318,20 +193,13 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/version/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/id`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n3<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -343,7 +211,7 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/id/type",
                     "type",
-                    || validation::msg::type_mismatch("integer", v),
+                    validation::Msg::Type("integer", v),
                 );
                 return false;
             }
@@ -356,13 +224,10 @@ pub mod demo {
                         at,
                         "demo/thing/1.0.0.json#/properties/id/minimum",
                         "minimum",
-                        || {
-                            format!(
-                                "expected a number {} {}, got {}", "at least",
-                                validation::msg::num(::eventsmith::validation::Num::I(0i64)),
-                                n
-                            )
-                        },
+                        validation::Msg::Minimum(
+                            ::eventsmith::validation::Num::I(0i64),
+                            n,
+                        ),
                     );
                     failed!(ok);
                 }
@@ -370,13 +235,6 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/ratio`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n4<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -388,7 +246,7 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/ratio/type",
                     "type",
-                    || validation::msg::type_mismatch("number", v),
+                    validation::Msg::Type("number", v),
                 );
                 return false;
             }
@@ -401,13 +259,10 @@ pub mod demo {
                         at,
                         "demo/thing/1.0.0.json#/properties/ratio/exclusiveMaximum",
                         "exclusiveMaximum",
-                        || {
-                            format!(
-                                "expected a number {} {}, got {}", "less than",
-                                validation::msg::num(::eventsmith::validation::Num::I(1i64)),
-                                n
-                            )
-                        },
+                        validation::Msg::ExclusiveMaximum(
+                            ::eventsmith::validation::Num::I(1i64),
+                            n,
+                        ),
                     );
                     failed!(ok);
                 }
@@ -415,13 +270,6 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/uuid`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n5<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -433,7 +281,7 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/uuid/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
@@ -443,7 +291,7 @@ pub mod demo {
                         at,
                         "demo/thing/1.0.0.json#/properties/uuid/format",
                         "format",
-                        || validation::msg::format("uuid", t),
+                        validation::Msg::Format("uuid", t),
                     );
                     failed!(ok);
                 }
@@ -451,13 +299,6 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/at`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n6<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -469,7 +310,7 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/at/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
@@ -479,7 +320,7 @@ pub mod demo {
                         at,
                         "demo/thing/1.0.0.json#/properties/at/format",
                         "format",
-                        || validation::msg::format("date-time", t),
+                        validation::Msg::Format("date-time", t),
                     );
                     failed!(ok);
                 }
@@ -487,13 +328,6 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/every`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n7<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -505,7 +339,7 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/every/type",
                     "type",
-                    || validation::msg::type_mismatch("null or string", v),
+                    validation::Msg::Type("null or string", v),
                 );
                 return false;
             }
@@ -515,40 +349,14 @@ pub mod demo {
                         at,
                         "demo/thing/1.0.0.json#/properties/every/format",
                         "format",
-                        || validation::msg::format("duration", t),
+                        validation::Msg::Format("duration", t),
                     );
                     failed!(ok);
                 }
             }
             ok
         }
-        /// `demo/thing/1.0.0.json#/properties/price`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n8<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n9(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
         /// `demo/common/money.json#`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n9<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -560,43 +368,35 @@ pub mod demo {
                     at,
                     "demo/common/money.json#/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
             if let Some(o) = v.as_object() {
-                if !S::COLLECT {
-                    for (k, m) in o {
-                        let member_ok = match k.as_str() {
-                            "amount" => n10(m, &at.key("amount"), s),
-                            "currency" => n11(m, &at.key("currency"), s),
-                            _ => true,
-                        };
-                        if !member_ok {
-                            return false;
-                        }
-                    }
-                } else {
-                    if let Some(m) = o.get("amount") {
-                        if !n10(m, &at.key("amount"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("currency") {
-                        if !n11(m, &at.key("currency"), s) {
-                            failed!(ok);
-                        }
+                for (k, m) in validation::members(
+                    o,
+                    &["amount", "currency"],
+                    S::COLLECT,
+                ) {
+                    let member_ok = match k.as_str() {
+                        "amount" => n10(m, &at.key(k), s),
+                        "currency" => n11(m, &at.key(k), s),
+                        _ => true,
+                    };
+                    if !member_ok {
+                        failed!(ok);
                     }
                 }
             }
             if let Some(o) = v.as_object() {
                 if !S::COLLECT {
-                    if o.len() < 2usize
-                        || o
-                            .keys()
-                            .filter(|k| matches!(k.as_str(), "amount" | "currency"))
-                            .count() != 2usize
-                    {
+                    let mut found = 0usize;
+                    for k in o.keys() {
+                        if matches!(k.as_str(), "amount" | "currency") {
+                            found += 1;
+                        }
+                    }
+                    if found != 2usize {
                         return false;
                     }
                 } else {
@@ -606,7 +406,7 @@ pub mod demo {
                                 at,
                                 "demo/common/money.json#/required",
                                 "required",
-                                || validation::msg::missing(name),
+                                validation::Msg::Missing(name),
                             );
                             failed!(ok);
                         }
@@ -623,7 +423,7 @@ pub mod demo {
                             &at.key(k),
                             "demo/common/money.json#/additionalProperties",
                             "additionalProperties",
-                            || validation::msg::unexpected_property(k),
+                            validation::Msg::UnexpectedProperty(k),
                         );
                         false
                     };
@@ -635,13 +435,6 @@ pub mod demo {
             ok
         }
         /// `demo/common/money.json#/properties/amount`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n10<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -653,7 +446,7 @@ pub mod demo {
                     at,
                     "demo/common/money.json#/properties/amount/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
@@ -663,7 +456,7 @@ pub mod demo {
                         at,
                         "demo/common/money.json#/properties/amount/format",
                         "format",
-                        || validation::msg::format("decimal", t),
+                        validation::Msg::Format("decimal", t),
                     );
                     failed!(ok);
                 }
@@ -671,13 +464,6 @@ pub mod demo {
             ok
         }
         /// `demo/common/money.json#/properties/currency`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n11<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -689,7 +475,7 @@ pub mod demo {
                     at,
                     "demo/common/money.json#/properties/currency/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
@@ -699,7 +485,7 @@ pub mod demo {
                         at,
                         "demo/common/money.json#/properties/currency/pattern",
                         "pattern",
-                        || validation::msg::pattern("^[A-Z]{3}$", t),
+                        validation::Msg::Pattern("^[A-Z]{3}$", t),
                     );
                     failed!(ok);
                 }
@@ -707,13 +493,6 @@ pub mod demo {
             ok
         }
         /// `demo/common/money.json#/additionalProperties`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n12<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -724,69 +503,31 @@ pub mod demo {
                 at,
                 "demo/common/money.json#/additionalProperties",
                 "false",
-                || ::std::string::String::from("no value is allowed here"),
+                validation::Msg::False,
             );
             false
         }
         /// `demo/thing/1.0.0.json#/properties/old_price`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n13<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
             s: &mut S,
         ) -> bool {
             let mut ok = true;
-            if !(n14(v, at, &mut ::eventsmith::validation::Probe)
+            if !(n9(v, at, &mut ::eventsmith::validation::Probe)
                 || n15(v, at, &mut ::eventsmith::validation::Probe))
             {
                 s.fail(
                     at,
                     "demo/thing/1.0.0.json#/properties/old_price/anyOf",
                     "anyOf",
-                    || {
-                        format!(
-                            "expected a value valid against at least one of the {} anyOf schemas",
-                            2usize
-                        )
-                    },
+                    validation::Msg::AnyOf(2usize),
                 );
                 failed!(ok);
             }
             ok
         }
-        /// `demo/thing/1.0.0.json#/properties/old_price/anyOf/0`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n14<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n9(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
         /// `demo/thing/1.0.0.json#/properties/old_price/anyOf/1`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n15<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -798,20 +539,13 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/old_price/anyOf/1/type",
                     "type",
-                    || validation::msg::type_mismatch("null", v),
+                    validation::Msg::Type("null", v),
                 );
                 return false;
             }
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/status`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n16<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -823,8 +557,8 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/status/enum",
                     "enum",
-                    || validation::msg::not_in_enum(
-                        VALUE_1.as_array().map(|a| a.as_slice()).unwrap_or_default(),
+                    validation::Msg::EnumShown(
+                        &["\"opt-in\"", "\"no-change\"", "\"\"", "\"opt-out\""],
                         v,
                     ),
                 );
@@ -833,20 +567,13 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/mixed`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n17<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
             s: &mut S,
         ) -> bool {
             let mut ok = true;
-            if !(VALUE_2
+            if !(VALUE_0
                 .as_array()
                 .is_some_and(|all| all.iter().any(|e| validation::json_equal(e, v))))
             {
@@ -854,23 +581,13 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/mixed/enum",
                     "enum",
-                    || validation::msg::not_in_enum(
-                        VALUE_2.as_array().map(|a| a.as_slice()).unwrap_or_default(),
-                        v,
-                    ),
+                    validation::Msg::EnumShown(&["\"a\"", "1", "true"], v),
                 );
                 failed!(ok);
             }
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/tags`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n18<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -882,7 +599,7 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/tags/type",
                     "type",
-                    || validation::msg::type_mismatch("array", v),
+                    validation::Msg::Type("array", v),
                 );
                 return false;
             }
@@ -899,9 +616,7 @@ pub mod demo {
                         at,
                         "demo/thing/1.0.0.json#/properties/tags/uniqueItems",
                         "uniqueItems",
-                        || ::std::string::String::from(
-                            "expected unique items, found duplicates",
-                        ),
+                        validation::Msg::UniqueItems,
                     );
                     failed!(ok);
                 }
@@ -909,13 +624,6 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/tags/items`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n19<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -927,20 +635,13 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/tags/items/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/lines`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n20<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -952,46 +653,20 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/lines/type",
                     "type",
-                    || validation::msg::type_mismatch("array", v),
+                    validation::Msg::Type("array", v),
                 );
                 return false;
             }
             if let Some(a) = v.as_array() {
                 for (i, item) in a.iter().enumerate().skip(0usize) {
-                    if !n21(item, &at.index(i), s) {
+                    if !n22(item, &at.index(i), s) {
                         failed!(ok);
                     }
                 }
             }
             ok
         }
-        /// `demo/thing/1.0.0.json#/properties/lines/items`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n21<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n22(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
         /// `demo/thing/1.0.0.json#/$defs/line`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n22<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1003,43 +678,31 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/$defs/line/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
             if let Some(o) = v.as_object() {
-                if !S::COLLECT {
-                    for (k, m) in o {
-                        let member_ok = match k.as_str() {
-                            "sku" => n23(m, &at.key("sku"), s),
-                            "qty" => n24(m, &at.key("qty"), s),
-                            _ => true,
-                        };
-                        if !member_ok {
-                            return false;
-                        }
-                    }
-                } else {
-                    if let Some(m) = o.get("sku") {
-                        if !n23(m, &at.key("sku"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("qty") {
-                        if !n24(m, &at.key("qty"), s) {
-                            failed!(ok);
-                        }
+                for (k, m) in validation::members(o, &["sku", "qty"], S::COLLECT) {
+                    let member_ok = match k.as_str() {
+                        "sku" => n23(m, &at.key(k), s),
+                        "qty" => n24(m, &at.key(k), s),
+                        _ => true,
+                    };
+                    if !member_ok {
+                        failed!(ok);
                     }
                 }
             }
             if let Some(o) = v.as_object() {
                 if !S::COLLECT {
-                    if o.len() < 2usize
-                        || o
-                            .keys()
-                            .filter(|k| matches!(k.as_str(), "qty" | "sku"))
-                            .count() != 2usize
-                    {
+                    let mut found = 0usize;
+                    for k in o.keys() {
+                        if matches!(k.as_str(), "qty" | "sku") {
+                            found += 1;
+                        }
+                    }
+                    if found != 2usize {
                         return false;
                     }
                 } else {
@@ -1049,7 +712,7 @@ pub mod demo {
                                 at,
                                 "demo/thing/1.0.0.json#/$defs/line/required",
                                 "required",
-                                || validation::msg::missing(name),
+                                validation::Msg::Missing(name),
                             );
                             failed!(ok);
                         }
@@ -1059,13 +722,6 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/$defs/line/properties/sku`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n23<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1077,7 +733,7 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/$defs/line/properties/sku/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
@@ -1087,12 +743,7 @@ pub mod demo {
                         at,
                         "demo/thing/1.0.0.json#/$defs/line/properties/sku/minLength",
                         "minLength",
-                        || {
-                            format!(
-                                "expected at least {} characters, got {}", 1u64,
-                                validation::char_len(t)
-                            )
-                        },
+                        validation::Msg::MinLength(1u64, t),
                     );
                     failed!(ok);
                 }
@@ -1100,13 +751,6 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/$defs/line/properties/qty`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n24<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1118,7 +762,7 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/$defs/line/properties/qty/type",
                     "type",
-                    || validation::msg::type_mismatch("integer", v),
+                    validation::Msg::Type("integer", v),
                 );
                 return false;
             }
@@ -1131,13 +775,10 @@ pub mod demo {
                         at,
                         "demo/thing/1.0.0.json#/$defs/line/properties/qty/minimum",
                         "minimum",
-                        || {
-                            format!(
-                                "expected a number {} {}, got {}", "at least",
-                                validation::msg::num(::eventsmith::validation::Num::I(1i64)),
-                                n
-                            )
-                        },
+                        validation::Msg::Minimum(
+                            ::eventsmith::validation::Num::I(1i64),
+                            n,
+                        ),
                     );
                     failed!(ok);
                 }
@@ -1145,13 +786,6 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/data`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n25<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1163,20 +797,13 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/data/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/counts`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n26<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1188,7 +815,7 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/counts/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
@@ -1206,13 +833,6 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/counts/additionalProperties`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n27<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1224,39 +844,13 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/counts/additionalProperties/type",
                     "type",
-                    || validation::msg::type_mismatch("integer", v),
+                    validation::Msg::Type("integer", v),
                 );
                 return false;
             }
             ok
         }
-        /// `demo/thing/1.0.0.json#/properties/tree`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n28<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n29(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
         /// `demo/thing/1.0.0.json#/$defs/node`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n29<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1268,51 +862,30 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/$defs/node/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
             if let Some(o) = v.as_object() {
-                if !S::COLLECT {
-                    for (k, m) in o {
-                        let member_ok = match k.as_str() {
-                            "label" => n30(m, &at.key("label"), s),
-                            "children" => n31(m, &at.key("children"), s),
-                            "parent" => n33(m, &at.key("parent"), s),
-                            _ => true,
-                        };
-                        if !member_ok {
-                            return false;
-                        }
-                    }
-                } else {
-                    if let Some(m) = o.get("label") {
-                        if !n30(m, &at.key("label"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("children") {
-                        if !n31(m, &at.key("children"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("parent") {
-                        if !n33(m, &at.key("parent"), s) {
-                            failed!(ok);
-                        }
+                for (k, m) in validation::members(
+                    o,
+                    &["label", "children", "parent"],
+                    S::COLLECT,
+                ) {
+                    let member_ok = match k.as_str() {
+                        "label" => n30(m, &at.key(k), s),
+                        "children" => n31(m, &at.key(k), s),
+                        "parent" => n29(m, &at.key(k), s),
+                        _ => true,
+                    };
+                    if !member_ok {
+                        failed!(ok);
                     }
                 }
             }
             ok
         }
         /// `demo/thing/1.0.0.json#/$defs/node/properties/label`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n30<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1324,20 +897,13 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/$defs/node/properties/label/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
             ok
         }
         /// `demo/thing/1.0.0.json#/$defs/node/properties/children`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n31<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1349,65 +915,20 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/$defs/node/properties/children/type",
                     "type",
-                    || validation::msg::type_mismatch("array", v),
+                    validation::Msg::Type("array", v),
                 );
                 return false;
             }
             if let Some(a) = v.as_array() {
                 for (i, item) in a.iter().enumerate().skip(0usize) {
-                    if !n32(item, &at.index(i), s) {
+                    if !n29(item, &at.index(i), s) {
                         failed!(ok);
                     }
                 }
             }
             ok
         }
-        /// `demo/thing/1.0.0.json#/$defs/node/properties/children/items`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n32<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n29(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
-        /// `demo/thing/1.0.0.json#/$defs/node/properties/parent`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n33<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n29(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
         /// `demo/thing/1.0.0.json#/properties/self`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n34<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1419,20 +940,13 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/self/type",
                     "type",
-                    || validation::msg::type_mismatch("boolean", v),
+                    validation::Msg::Type("boolean", v),
                 );
                 return false;
             }
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/first-name`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n35<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1444,20 +958,13 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/first-name/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/first_name`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n36<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1469,20 +976,13 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/first_name/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/note`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n37<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1494,43 +994,14 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/note/type",
                     "type",
-                    || validation::msg::type_mismatch("null or string", v),
+                    validation::Msg::Type("null or string", v),
                 );
                 return false;
             }
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/combined`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n38<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n39(v, at, s) {
-                failed!(ok);
-            }
-            if !n42(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
-        /// `demo/thing/1.0.0.json#/properties/combined/allOf/0`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n39<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
             s: &mut S,
@@ -1539,16 +1010,12 @@ pub mod demo {
             if !n40(v, at, s) {
                 failed!(ok);
             }
+            if !n42(v, at, s) {
+                failed!(ok);
+            }
             ok
         }
         /// `demo/thing/1.0.0.json#/$defs/named`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n40<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1560,35 +1027,30 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/$defs/named/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
             if let Some(o) = v.as_object() {
-                if !S::COLLECT {
-                    for (k, m) in o {
-                        let member_ok = match k.as_str() {
-                            "name" => n41(m, &at.key("name"), s),
-                            _ => true,
-                        };
-                        if !member_ok {
-                            return false;
-                        }
-                    }
-                } else {
-                    if let Some(m) = o.get("name") {
-                        if !n41(m, &at.key("name"), s) {
-                            failed!(ok);
-                        }
+                for (k, m) in validation::members(o, &["name"], S::COLLECT) {
+                    let member_ok = match k.as_str() {
+                        "name" => n41(m, &at.key(k), s),
+                        _ => true,
+                    };
+                    if !member_ok {
+                        failed!(ok);
                     }
                 }
             }
             if let Some(o) = v.as_object() {
                 if !S::COLLECT {
-                    if o.len() < 1usize
-                        || o.keys().filter(|k| matches!(k.as_str(), "name")).count()
-                            != 1usize
-                    {
+                    let mut found = 0usize;
+                    for k in o.keys() {
+                        if matches!(k.as_str(), "name") {
+                            found += 1;
+                        }
+                    }
+                    if found != 1usize {
                         return false;
                     }
                 } else {
@@ -1598,7 +1060,7 @@ pub mod demo {
                                 at,
                                 "demo/thing/1.0.0.json#/$defs/named/required",
                                 "required",
-                                || validation::msg::missing(name),
+                                validation::Msg::Missing(name),
                             );
                             failed!(ok);
                         }
@@ -1608,13 +1070,6 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/$defs/named/properties/name`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n41<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1626,20 +1081,13 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/$defs/named/properties/name/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/combined/allOf/1`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n42<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1651,37 +1099,30 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/combined/allOf/1/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
             if let Some(o) = v.as_object() {
-                if !S::COLLECT {
-                    for (k, m) in o {
-                        let member_ok = match k.as_str() {
-                            "extra_flag" => n43(m, &at.key("extra_flag"), s),
-                            _ => true,
-                        };
-                        if !member_ok {
-                            return false;
-                        }
-                    }
-                } else {
-                    if let Some(m) = o.get("extra_flag") {
-                        if !n43(m, &at.key("extra_flag"), s) {
-                            failed!(ok);
-                        }
+                for (k, m) in validation::members(o, &["extra_flag"], S::COLLECT) {
+                    let member_ok = match k.as_str() {
+                        "extra_flag" => n43(m, &at.key(k), s),
+                        _ => true,
+                    };
+                    if !member_ok {
+                        failed!(ok);
                     }
                 }
             }
             if let Some(o) = v.as_object() {
                 if !S::COLLECT {
-                    if o.len() < 1usize
-                        || o
-                            .keys()
-                            .filter(|k| matches!(k.as_str(), "extra_flag"))
-                            .count() != 1usize
-                    {
+                    let mut found = 0usize;
+                    for k in o.keys() {
+                        if matches!(k.as_str(), "extra_flag") {
+                            found += 1;
+                        }
+                    }
+                    if found != 1usize {
                         return false;
                     }
                 } else {
@@ -1691,7 +1132,7 @@ pub mod demo {
                                 at,
                                 "demo/thing/1.0.0.json#/properties/combined/allOf/1/required",
                                 "required",
-                                || validation::msg::missing(name),
+                                validation::Msg::Missing(name),
                             );
                             failed!(ok);
                         }
@@ -1701,13 +1142,6 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/combined/allOf/1/properties/extra_flag`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n43<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1719,20 +1153,13 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/combined/allOf/1/properties/extra_flag/type",
                     "type",
-                    || validation::msg::type_mismatch("boolean", v),
+                    validation::Msg::Type("boolean", v),
                 );
                 return false;
             }
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/actor`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n44<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1740,7 +1167,7 @@ pub mod demo {
         ) -> bool {
             let mut ok = true;
             let valid = [
-                n45(v, at, &mut ::eventsmith::validation::Probe),
+                n46(v, at, &mut ::eventsmith::validation::Probe),
                 n49(v, at, &mut ::eventsmith::validation::Probe),
             ]
                 .iter()
@@ -1751,39 +1178,13 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/actor/oneOf",
                     "oneOf",
-                    || validation::msg::one_of(valid, 2usize),
+                    validation::Msg::OneOf(valid, 2usize),
                 );
                 failed!(ok);
             }
             ok
         }
-        /// `demo/thing/1.0.0.json#/properties/actor/oneOf/0`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n45<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n46(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
         /// `demo/thing/1.0.0.json#/$defs/user_actor`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n46<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1795,43 +1196,31 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/$defs/user_actor/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
             if let Some(o) = v.as_object() {
-                if !S::COLLECT {
-                    for (k, m) in o {
-                        let member_ok = match k.as_str() {
-                            "kind" => n47(m, &at.key("kind"), s),
-                            "user" => n48(m, &at.key("user"), s),
-                            _ => true,
-                        };
-                        if !member_ok {
-                            return false;
-                        }
-                    }
-                } else {
-                    if let Some(m) = o.get("kind") {
-                        if !n47(m, &at.key("kind"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("user") {
-                        if !n48(m, &at.key("user"), s) {
-                            failed!(ok);
-                        }
+                for (k, m) in validation::members(o, &["kind", "user"], S::COLLECT) {
+                    let member_ok = match k.as_str() {
+                        "kind" => n47(m, &at.key(k), s),
+                        "user" => n48(m, &at.key(k), s),
+                        _ => true,
+                    };
+                    if !member_ok {
+                        failed!(ok);
                     }
                 }
             }
             if let Some(o) = v.as_object() {
                 if !S::COLLECT {
-                    if o.len() < 2usize
-                        || o
-                            .keys()
-                            .filter(|k| matches!(k.as_str(), "kind" | "user"))
-                            .count() != 2usize
-                    {
+                    let mut found = 0usize;
+                    for k in o.keys() {
+                        if matches!(k.as_str(), "kind" | "user") {
+                            found += 1;
+                        }
+                    }
+                    if found != 2usize {
                         return false;
                     }
                 } else {
@@ -1841,7 +1230,7 @@ pub mod demo {
                                 at,
                                 "demo/thing/1.0.0.json#/$defs/user_actor/required",
                                 "required",
-                                || validation::msg::missing(name),
+                                validation::Msg::Missing(name),
                             );
                             failed!(ok);
                         }
@@ -1851,13 +1240,6 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/$defs/user_actor/properties/kind`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n47<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1869,20 +1251,13 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/$defs/user_actor/properties/kind/const",
                     "const",
-                    || validation::msg::not_const(&VALUE_3, v),
+                    validation::Msg::ConstShown("\"user\"", v),
                 );
                 failed!(ok);
             }
             ok
         }
         /// `demo/thing/1.0.0.json#/$defs/user_actor/properties/user`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n48<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1894,20 +1269,13 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/$defs/user_actor/properties/user/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/actor/oneOf/1`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n49<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1919,35 +1287,30 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/actor/oneOf/1/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
             if let Some(o) = v.as_object() {
-                if !S::COLLECT {
-                    for (k, m) in o {
-                        let member_ok = match k.as_str() {
-                            "kind" => n50(m, &at.key("kind"), s),
-                            _ => true,
-                        };
-                        if !member_ok {
-                            return false;
-                        }
-                    }
-                } else {
-                    if let Some(m) = o.get("kind") {
-                        if !n50(m, &at.key("kind"), s) {
-                            failed!(ok);
-                        }
+                for (k, m) in validation::members(o, &["kind"], S::COLLECT) {
+                    let member_ok = match k.as_str() {
+                        "kind" => n50(m, &at.key(k), s),
+                        _ => true,
+                    };
+                    if !member_ok {
+                        failed!(ok);
                     }
                 }
             }
             if let Some(o) = v.as_object() {
                 if !S::COLLECT {
-                    if o.len() < 1usize
-                        || o.keys().filter(|k| matches!(k.as_str(), "kind")).count()
-                            != 1usize
-                    {
+                    let mut found = 0usize;
+                    for k in o.keys() {
+                        if matches!(k.as_str(), "kind") {
+                            found += 1;
+                        }
+                    }
+                    if found != 1usize {
                         return false;
                     }
                 } else {
@@ -1957,7 +1320,7 @@ pub mod demo {
                                 at,
                                 "demo/thing/1.0.0.json#/properties/actor/oneOf/1/required",
                                 "required",
-                                || validation::msg::missing(name),
+                                validation::Msg::Missing(name),
                             );
                             failed!(ok);
                         }
@@ -1967,13 +1330,6 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/actor/oneOf/1/properties/kind`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n50<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1985,20 +1341,13 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/actor/oneOf/1/properties/kind/const",
                     "const",
-                    || validation::msg::not_const(&VALUE_4, v),
+                    validation::Msg::ConstShown("\"system\"", v),
                 );
                 failed!(ok);
             }
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/scores`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n51<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -2010,26 +1359,18 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/scores/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
             if let Some(o) = v.as_object() {
-                if !S::COLLECT {
-                    for (k, m) in o {
-                        let member_ok = match k.as_str() {
-                            "best" => n52(m, &at.key("best"), s),
-                            _ => true,
-                        };
-                        if !member_ok {
-                            return false;
-                        }
-                    }
-                } else {
-                    if let Some(m) = o.get("best") {
-                        if !n52(m, &at.key("best"), s) {
-                            failed!(ok);
-                        }
+                for (k, m) in validation::members(o, &["best"], S::COLLECT) {
+                    let member_ok = match k.as_str() {
+                        "best" => n52(m, &at.key(k), s),
+                        _ => true,
+                    };
+                    if !member_ok {
+                        failed!(ok);
                     }
                 }
             }
@@ -2047,13 +1388,6 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/scores/properties/best`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n52<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -2065,20 +1399,13 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/scores/properties/best/type",
                     "type",
-                    || validation::msg::type_mismatch("integer", v),
+                    validation::Msg::Type("integer", v),
                 );
                 return false;
             }
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/scores/additionalProperties`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n53<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -2090,7 +1417,7 @@ pub mod demo {
                     at,
                     "demo/thing/1.0.0.json#/properties/scores/additionalProperties/type",
                     "type",
-                    || validation::msg::type_mismatch("integer", v),
+                    validation::Msg::Type("integer", v),
                 );
                 return false;
             }

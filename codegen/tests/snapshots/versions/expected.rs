@@ -7,6 +7,13 @@ pub mod crm {
     /// Compiled validators, one function per subschema.
     #[allow(clippy::all, dead_code, non_snake_case)]
     pub(crate) mod validators {
+        #![allow(
+            unused_mut,
+            unused_variables,
+            clippy::needless_return,
+            clippy::collapsible_if,
+            clippy::nonminimal_bool
+        )]
         #[allow(unused_imports)]
         use ::eventsmith::validation;
         /// Records that a check failed; a probing sink stops at the first.
@@ -15,19 +22,7 @@ pub mod crm {
                 $ok = false; if ! S::COLLECT { return false; }
             };
         }
-        static VALUE_0: ::std::sync::LazyLock<
-            ::eventsmith::__private::serde_json::Value,
-        > = ::std::sync::LazyLock::new(|| ::eventsmith::validation::json_literal(
-            "\"contact_created\"",
-        ));
         /// `crm/contact_created/1.0.0.json#`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n0<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -39,20 +34,19 @@ pub mod crm {
                     at,
                     "crm/contact_created/1.0.0.json#/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
             if let Some(o) = v.as_object() {
                 if !S::COLLECT {
-                    if o.len() < 3usize
-                        || o
-                            .keys()
-                            .filter(|k| {
-                                matches!(k.as_str(), "email" | "type" | "version")
-                            })
-                            .count() != 3usize
-                    {
+                    let mut found = 0usize;
+                    for k in o.keys() {
+                        if matches!(k.as_str(), "email" | "type" | "version") {
+                            found += 1;
+                        }
+                    }
+                    if found != 3usize {
                         return false;
                     }
                 } else {
@@ -62,7 +56,7 @@ pub mod crm {
                                 at,
                                 "crm/contact_created/1.0.0.json#/required",
                                 "required",
-                                || validation::msg::missing(name),
+                                validation::Msg::Missing(name),
                             );
                             failed!(ok);
                         }
@@ -70,46 +64,25 @@ pub mod crm {
                 }
             }
             if let Some(o) = v.as_object() {
-                if !S::COLLECT {
-                    for (k, m) in o {
-                        let member_ok = match k.as_str() {
-                            "type" => n1(m, &at.key("type"), s),
-                            "version" => n3(m, &at.key("version"), s),
-                            "email" => n5(m, &at.key("email"), s),
-                            _ => true,
-                        };
-                        if !member_ok {
-                            return false;
-                        }
-                    }
-                } else {
-                    if let Some(m) = o.get("type") {
-                        if !n1(m, &at.key("type"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("version") {
-                        if !n3(m, &at.key("version"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("email") {
-                        if !n5(m, &at.key("email"), s) {
-                            failed!(ok);
-                        }
+                for (k, m) in validation::members(
+                    o,
+                    &["type", "version", "email"],
+                    S::COLLECT,
+                ) {
+                    let member_ok = match k.as_str() {
+                        "type" => n1(m, &at.key(k), s),
+                        "version" => n4(m, &at.key(k), s),
+                        "email" => n5(m, &at.key(k), s),
+                        _ => true,
+                    };
+                    if !member_ok {
+                        failed!(ok);
                     }
                 }
             }
             ok
         }
         /// `crm/contact_created/1.0.0.json#/properties/type`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n1<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -124,20 +97,13 @@ pub mod crm {
                     at,
                     "crm/contact_created/1.0.0.json#/properties/type/const",
                     "const",
-                    || validation::msg::not_const(&VALUE_0, v),
+                    validation::Msg::ConstShown("\"contact_created\"", v),
                 );
                 failed!(ok);
             }
             ok
         }
         /// `crm/common/envelope.json#/properties/type`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n2<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -149,39 +115,13 @@ pub mod crm {
                     at,
                     "crm/common/envelope.json#/properties/type/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
             ok
         }
-        /// `crm/contact_created/1.0.0.json#/properties/version`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n3<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n4(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
         /// `crm/common/envelope.json#/properties/version`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n4<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -193,20 +133,13 @@ pub mod crm {
                     at,
                     "crm/common/envelope.json#/properties/version/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
             ok
         }
         /// `crm/contact_created/1.0.0.json#/properties/email`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n5<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -218,7 +151,7 @@ pub mod crm {
                     at,
                     "crm/contact_created/1.0.0.json#/properties/email/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
@@ -228,7 +161,7 @@ pub mod crm {
                         at,
                         "crm/contact_created/1.0.0.json#/properties/email/format",
                         "format",
-                        || validation::msg::format("email", t),
+                        validation::Msg::Format("email", t),
                     );
                     failed!(ok);
                 }
@@ -236,13 +169,6 @@ pub mod crm {
             ok
         }
         /// `crm/contact_created/1.2.0.json#`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n6<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -254,20 +180,19 @@ pub mod crm {
                     at,
                     "crm/contact_created/1.2.0.json#/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
             if let Some(o) = v.as_object() {
                 if !S::COLLECT {
-                    if o.len() < 3usize
-                        || o
-                            .keys()
-                            .filter(|k| {
-                                matches!(k.as_str(), "email" | "type" | "version")
-                            })
-                            .count() != 3usize
-                    {
+                    let mut found = 0usize;
+                    for k in o.keys() {
+                        if matches!(k.as_str(), "email" | "type" | "version") {
+                            found += 1;
+                        }
+                    }
+                    if found != 3usize {
                         return false;
                     }
                 } else {
@@ -277,7 +202,7 @@ pub mod crm {
                                 at,
                                 "crm/contact_created/1.2.0.json#/required",
                                 "required",
-                                || validation::msg::missing(name),
+                                validation::Msg::Missing(name),
                             );
                             failed!(ok);
                         }
@@ -285,52 +210,26 @@ pub mod crm {
                 }
             }
             if let Some(o) = v.as_object() {
-                if !S::COLLECT {
-                    for (k, m) in o {
-                        let member_ok = match k.as_str() {
-                            "type" => n7(m, &at.key("type"), s),
-                            "version" => n8(m, &at.key("version"), s),
-                            "email" => n9(m, &at.key("email"), s),
-                            "phone" => n10(m, &at.key("phone"), s),
-                            _ => true,
-                        };
-                        if !member_ok {
-                            return false;
-                        }
-                    }
-                } else {
-                    if let Some(m) = o.get("type") {
-                        if !n7(m, &at.key("type"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("version") {
-                        if !n8(m, &at.key("version"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("email") {
-                        if !n9(m, &at.key("email"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("phone") {
-                        if !n10(m, &at.key("phone"), s) {
-                            failed!(ok);
-                        }
+                for (k, m) in validation::members(
+                    o,
+                    &["type", "version", "email", "phone"],
+                    S::COLLECT,
+                ) {
+                    let member_ok = match k.as_str() {
+                        "type" => n7(m, &at.key(k), s),
+                        "version" => n4(m, &at.key(k), s),
+                        "email" => n9(m, &at.key(k), s),
+                        "phone" => n10(m, &at.key(k), s),
+                        _ => true,
+                    };
+                    if !member_ok {
+                        failed!(ok);
                     }
                 }
             }
             ok
         }
         /// `crm/contact_created/1.2.0.json#/properties/type`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n7<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -345,39 +244,13 @@ pub mod crm {
                     at,
                     "crm/contact_created/1.2.0.json#/properties/type/const",
                     "const",
-                    || validation::msg::not_const(&VALUE_0, v),
+                    validation::Msg::ConstShown("\"contact_created\"", v),
                 );
                 failed!(ok);
             }
             ok
         }
-        /// `crm/contact_created/1.2.0.json#/properties/version`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n8<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n4(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
         /// `crm/contact_created/1.2.0.json#/properties/email`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n9<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -389,7 +262,7 @@ pub mod crm {
                     at,
                     "crm/contact_created/1.2.0.json#/properties/email/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
@@ -399,7 +272,7 @@ pub mod crm {
                         at,
                         "crm/contact_created/1.2.0.json#/properties/email/format",
                         "format",
-                        || validation::msg::format("email", t),
+                        validation::Msg::Format("email", t),
                     );
                     failed!(ok);
                 }
@@ -407,13 +280,6 @@ pub mod crm {
             ok
         }
         /// `crm/contact_created/1.2.0.json#/properties/phone`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n10<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -425,7 +291,7 @@ pub mod crm {
                     at,
                     "crm/contact_created/1.2.0.json#/properties/phone/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
@@ -926,6 +792,13 @@ pub mod shop {
     /// Compiled validators, one function per subschema.
     #[allow(clippy::all, dead_code, non_snake_case)]
     pub(crate) mod validators {
+        #![allow(
+            unused_mut,
+            unused_variables,
+            clippy::needless_return,
+            clippy::collapsible_if,
+            clippy::nonminimal_bool
+        )]
         #[allow(unused_imports)]
         use ::eventsmith::validation;
         /// Records that a check failed; a probing sink stops at the first.
@@ -1014,29 +887,7 @@ pub mod shop {
             }
         }
         static PATTERN_1: Pattern1 = Pattern1;
-        static VALUE_0: ::std::sync::LazyLock<
-            ::eventsmith::__private::serde_json::Value,
-        > = ::std::sync::LazyLock::new(|| ::eventsmith::validation::json_literal(
-            "\"com.example.order.placed\"",
-        ));
-        static VALUE_2: ::std::sync::LazyLock<
-            ::eventsmith::__private::serde_json::Value,
-        > = ::std::sync::LazyLock::new(|| ::eventsmith::validation::json_literal(
-            "\"com.example.order.updated\"",
-        ));
-        static VALUE_1: ::std::sync::LazyLock<
-            ::eventsmith::__private::serde_json::Value,
-        > = ::std::sync::LazyLock::new(|| ::eventsmith::validation::json_literal(
-            "[\"open\",\"paid\"]",
-        ));
         /// `shop/order.placed/2024-01-01.json#`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n0<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1048,63 +899,38 @@ pub mod shop {
                     at,
                     "shop/order.placed/2024-01-01.json#/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
             if let Some(o) = v.as_object() {
-                if !S::COLLECT {
-                    for (k, m) in o {
-                        let member_ok = match k.as_str() {
-                            "id" => n1(m, &at.key("id"), s),
-                            "type" => n3(m, &at.key("type"), s),
-                            "version" => n5(m, &at.key("version"), s),
-                            "previousData" => n7(m, &at.key("previousData"), s),
-                            "data" => n9(m, &at.key("data"), s),
-                            _ => true,
-                        };
-                        if !member_ok {
-                            return false;
-                        }
-                    }
-                } else {
-                    if let Some(m) = o.get("id") {
-                        if !n1(m, &at.key("id"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("type") {
-                        if !n3(m, &at.key("type"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("version") {
-                        if !n5(m, &at.key("version"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("previousData") {
-                        if !n7(m, &at.key("previousData"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("data") {
-                        if !n9(m, &at.key("data"), s) {
-                            failed!(ok);
-                        }
+                for (k, m) in validation::members(
+                    o,
+                    &["id", "type", "version", "previousData", "data"],
+                    S::COLLECT,
+                ) {
+                    let member_ok = match k.as_str() {
+                        "id" => n2(m, &at.key(k), s),
+                        "type" => n3(m, &at.key(k), s),
+                        "version" => n6(m, &at.key(k), s),
+                        "previousData" => n8(m, &at.key(k), s),
+                        "data" => n10(m, &at.key(k), s),
+                        _ => true,
+                    };
+                    if !member_ok {
+                        failed!(ok);
                     }
                 }
             }
             if let Some(o) = v.as_object() {
                 if !S::COLLECT {
-                    if o.len() < 4usize
-                        || o
-                            .keys()
-                            .filter(|k| {
-                                matches!(k.as_str(), "data" | "id" | "type" | "version")
-                            })
-                            .count() != 4usize
-                    {
+                    let mut found = 0usize;
+                    for k in o.keys() {
+                        if matches!(k.as_str(), "data" | "id" | "type" | "version") {
+                            found += 1;
+                        }
+                    }
+                    if found != 4usize {
                         return false;
                     }
                 } else {
@@ -1114,7 +940,7 @@ pub mod shop {
                                 at,
                                 "shop/order.placed/2024-01-01.json#/required",
                                 "required",
-                                || validation::msg::missing(name),
+                                validation::Msg::Missing(name),
                             );
                             failed!(ok);
                         }
@@ -1123,33 +949,7 @@ pub mod shop {
             }
             ok
         }
-        /// `shop/order.placed/2024-01-01.json#/properties/id`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n1<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n2(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
         /// `shop/common/envelope.json#/properties/id`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n2<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1161,7 +961,7 @@ pub mod shop {
                     at,
                     "shop/common/envelope.json#/properties/id/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
@@ -1171,7 +971,7 @@ pub mod shop {
                         at,
                         "shop/common/envelope.json#/properties/id/pattern",
                         "pattern",
-                        || validation::msg::pattern("^evt_", t),
+                        validation::Msg::Pattern("^evt_", t),
                     );
                     failed!(ok);
                 }
@@ -1179,13 +979,6 @@ pub mod shop {
             ok
         }
         /// `shop/order.placed/2024-01-01.json#/properties/type`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n3<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1200,20 +993,13 @@ pub mod shop {
                     at,
                     "shop/order.placed/2024-01-01.json#/properties/type/const",
                     "const",
-                    || validation::msg::not_const(&VALUE_0, v),
+                    validation::Msg::ConstShown("\"com.example.order.placed\"", v),
                 );
                 failed!(ok);
             }
             ok
         }
         /// `shop/common/envelope.json#/properties/type`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n4<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1225,39 +1011,13 @@ pub mod shop {
                     at,
                     "shop/common/envelope.json#/properties/type/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
             ok
         }
-        /// `shop/order.placed/2024-01-01.json#/properties/version`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n5<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n6(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
         /// `shop/common/envelope.json#/properties/version`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n6<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1269,39 +1029,13 @@ pub mod shop {
                     at,
                     "shop/common/envelope.json#/properties/version/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
             ok
         }
-        /// `shop/order.placed/2024-01-01.json#/properties/previousData`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n7<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n8(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
         /// `shop/common/envelope.json#/properties/previousData`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n8<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1313,39 +1047,13 @@ pub mod shop {
                     at,
                     "shop/common/envelope.json#/properties/previousData/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
             ok
         }
-        /// `shop/order.placed/2024-01-01.json#/properties/data`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n9<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n10(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
         /// `shop/common/order.json#`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n10<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1357,49 +1065,36 @@ pub mod shop {
                     at,
                     "shop/common/order.json#/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
             if let Some(o) = v.as_object() {
-                if !S::COLLECT {
-                    for (k, m) in o {
-                        let member_ok = match k.as_str() {
-                            "id" => n11(m, &at.key("id"), s),
-                            "status" => n12(m, &at.key("status"), s),
-                            "total" => n13(m, &at.key("total"), s),
-                            _ => true,
-                        };
-                        if !member_ok {
-                            return false;
-                        }
-                    }
-                } else {
-                    if let Some(m) = o.get("id") {
-                        if !n11(m, &at.key("id"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("status") {
-                        if !n12(m, &at.key("status"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("total") {
-                        if !n13(m, &at.key("total"), s) {
-                            failed!(ok);
-                        }
+                for (k, m) in validation::members(
+                    o,
+                    &["id", "status", "total"],
+                    S::COLLECT,
+                ) {
+                    let member_ok = match k.as_str() {
+                        "id" => n11(m, &at.key(k), s),
+                        "status" => n12(m, &at.key(k), s),
+                        "total" => n13(m, &at.key(k), s),
+                        _ => true,
+                    };
+                    if !member_ok {
+                        failed!(ok);
                     }
                 }
             }
             if let Some(o) = v.as_object() {
                 if !S::COLLECT {
-                    if o.len() < 3usize
-                        || o
-                            .keys()
-                            .filter(|k| matches!(k.as_str(), "id" | "status" | "total"))
-                            .count() != 3usize
-                    {
+                    let mut found = 0usize;
+                    for k in o.keys() {
+                        if matches!(k.as_str(), "id" | "status" | "total") {
+                            found += 1;
+                        }
+                    }
+                    if found != 3usize {
                         return false;
                     }
                 } else {
@@ -1409,7 +1104,7 @@ pub mod shop {
                                 at,
                                 "shop/common/order.json#/required",
                                 "required",
-                                || validation::msg::missing(name),
+                                validation::Msg::Missing(name),
                             );
                             failed!(ok);
                         }
@@ -1419,13 +1114,6 @@ pub mod shop {
             ok
         }
         /// `shop/common/order.json#/properties/id`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n11<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1437,7 +1125,7 @@ pub mod shop {
                     at,
                     "shop/common/order.json#/properties/id/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
@@ -1447,7 +1135,7 @@ pub mod shop {
                         at,
                         "shop/common/order.json#/properties/id/pattern",
                         "pattern",
-                        || validation::msg::pattern("^ord_", t),
+                        validation::Msg::Pattern("^ord_", t),
                     );
                     failed!(ok);
                 }
@@ -1455,13 +1143,6 @@ pub mod shop {
             ok
         }
         /// `shop/common/order.json#/properties/status`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n12<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1473,23 +1154,13 @@ pub mod shop {
                     at,
                     "shop/common/order.json#/properties/status/enum",
                     "enum",
-                    || validation::msg::not_in_enum(
-                        VALUE_1.as_array().map(|a| a.as_slice()).unwrap_or_default(),
-                        v,
-                    ),
+                    validation::Msg::EnumShown(&["\"open\"", "\"paid\""], v),
                 );
                 failed!(ok);
             }
             ok
         }
         /// `shop/common/order.json#/properties/total`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n13<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1501,20 +1172,13 @@ pub mod shop {
                     at,
                     "shop/common/order.json#/properties/total/type",
                     "type",
-                    || validation::msg::type_mismatch("null or integer", v),
+                    validation::Msg::Type("null or integer", v),
                 );
                 return false;
             }
             ok
         }
         /// `shop/order.placed/2025-01-01.json#`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n14<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1526,22 +1190,21 @@ pub mod shop {
                     at,
                     "shop/order.placed/2025-01-01.json#/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
             if let Some(o) = v.as_object() {
                 if !S::COLLECT {
-                    if o.len() < 5usize
-                        || o
-                            .keys()
-                            .filter(|k| {
-                                matches!(
-                                    k.as_str(), "channel" | "data" | "id" | "type" | "version"
-                                )
-                            })
-                            .count() != 5usize
-                    {
+                    let mut found = 0usize;
+                    for k in o.keys() {
+                        if matches!(
+                            k.as_str(), "channel" | "data" | "id" | "type" | "version"
+                        ) {
+                            found += 1;
+                        }
+                    }
+                    if found != 5usize {
                         return false;
                     }
                 } else {
@@ -1551,7 +1214,7 @@ pub mod shop {
                                 at,
                                 "shop/order.placed/2025-01-01.json#/required",
                                 "required",
-                                || validation::msg::missing(name),
+                                validation::Msg::Missing(name),
                             );
                             failed!(ok);
                         }
@@ -1559,83 +1222,28 @@ pub mod shop {
                 }
             }
             if let Some(o) = v.as_object() {
-                if !S::COLLECT {
-                    for (k, m) in o {
-                        let member_ok = match k.as_str() {
-                            "id" => n15(m, &at.key("id"), s),
-                            "type" => n16(m, &at.key("type"), s),
-                            "version" => n17(m, &at.key("version"), s),
-                            "previousData" => n18(m, &at.key("previousData"), s),
-                            "data" => n19(m, &at.key("data"), s),
-                            "channel" => n20(m, &at.key("channel"), s),
-                            _ => true,
-                        };
-                        if !member_ok {
-                            return false;
-                        }
-                    }
-                } else {
-                    if let Some(m) = o.get("id") {
-                        if !n15(m, &at.key("id"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("type") {
-                        if !n16(m, &at.key("type"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("version") {
-                        if !n17(m, &at.key("version"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("previousData") {
-                        if !n18(m, &at.key("previousData"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("data") {
-                        if !n19(m, &at.key("data"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("channel") {
-                        if !n20(m, &at.key("channel"), s) {
-                            failed!(ok);
-                        }
+                for (k, m) in validation::members(
+                    o,
+                    &["id", "type", "version", "previousData", "data", "channel"],
+                    S::COLLECT,
+                ) {
+                    let member_ok = match k.as_str() {
+                        "id" => n2(m, &at.key(k), s),
+                        "type" => n16(m, &at.key(k), s),
+                        "version" => n6(m, &at.key(k), s),
+                        "previousData" => n8(m, &at.key(k), s),
+                        "data" => n10(m, &at.key(k), s),
+                        "channel" => n20(m, &at.key(k), s),
+                        _ => true,
+                    };
+                    if !member_ok {
+                        failed!(ok);
                     }
                 }
             }
             ok
         }
-        /// `shop/order.placed/2025-01-01.json#/properties/id`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n15<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n2(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
         /// `shop/order.placed/2025-01-01.json#/properties/type`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n16<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1650,77 +1258,13 @@ pub mod shop {
                     at,
                     "shop/order.placed/2025-01-01.json#/properties/type/const",
                     "const",
-                    || validation::msg::not_const(&VALUE_0, v),
+                    validation::Msg::ConstShown("\"com.example.order.placed\"", v),
                 );
                 failed!(ok);
             }
             ok
         }
-        /// `shop/order.placed/2025-01-01.json#/properties/version`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n17<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n6(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
-        /// `shop/order.placed/2025-01-01.json#/properties/previousData`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n18<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n8(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
-        /// `shop/order.placed/2025-01-01.json#/properties/data`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n19<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n10(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
         /// `shop/order.placed/2025-01-01.json#/properties/channel`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n20<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1732,20 +1276,13 @@ pub mod shop {
                     at,
                     "shop/order.placed/2025-01-01.json#/properties/channel/type",
                     "type",
-                    || validation::msg::type_mismatch("string", v),
+                    validation::Msg::Type("string", v),
                 );
                 return false;
             }
             ok
         }
         /// `shop/order.updated/2024-01-01.json#`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n21<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1757,63 +1294,38 @@ pub mod shop {
                     at,
                     "shop/order.updated/2024-01-01.json#/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
             if let Some(o) = v.as_object() {
-                if !S::COLLECT {
-                    for (k, m) in o {
-                        let member_ok = match k.as_str() {
-                            "id" => n22(m, &at.key("id"), s),
-                            "type" => n23(m, &at.key("type"), s),
-                            "version" => n24(m, &at.key("version"), s),
-                            "data" => n25(m, &at.key("data"), s),
-                            "previousData" => n26(m, &at.key("previousData"), s),
-                            _ => true,
-                        };
-                        if !member_ok {
-                            return false;
-                        }
-                    }
-                } else {
-                    if let Some(m) = o.get("id") {
-                        if !n22(m, &at.key("id"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("type") {
-                        if !n23(m, &at.key("type"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("version") {
-                        if !n24(m, &at.key("version"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("data") {
-                        if !n25(m, &at.key("data"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("previousData") {
-                        if !n26(m, &at.key("previousData"), s) {
-                            failed!(ok);
-                        }
+                for (k, m) in validation::members(
+                    o,
+                    &["id", "type", "version", "data", "previousData"],
+                    S::COLLECT,
+                ) {
+                    let member_ok = match k.as_str() {
+                        "id" => n2(m, &at.key(k), s),
+                        "type" => n23(m, &at.key(k), s),
+                        "version" => n6(m, &at.key(k), s),
+                        "data" => n10(m, &at.key(k), s),
+                        "previousData" => n26(m, &at.key(k), s),
+                        _ => true,
+                    };
+                    if !member_ok {
+                        failed!(ok);
                     }
                 }
             }
             if let Some(o) = v.as_object() {
                 if !S::COLLECT {
-                    if o.len() < 4usize
-                        || o
-                            .keys()
-                            .filter(|k| {
-                                matches!(k.as_str(), "data" | "id" | "type" | "version")
-                            })
-                            .count() != 4usize
-                    {
+                    let mut found = 0usize;
+                    for k in o.keys() {
+                        if matches!(k.as_str(), "data" | "id" | "type" | "version") {
+                            found += 1;
+                        }
+                    }
+                    if found != 4usize {
                         return false;
                     }
                 } else {
@@ -1823,7 +1335,7 @@ pub mod shop {
                                 at,
                                 "shop/order.updated/2024-01-01.json#/required",
                                 "required",
-                                || validation::msg::missing(name),
+                                validation::Msg::Missing(name),
                             );
                             failed!(ok);
                         }
@@ -1832,33 +1344,7 @@ pub mod shop {
             }
             ok
         }
-        /// `shop/order.updated/2024-01-01.json#/properties/id`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n22<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n2(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
         /// `shop/order.updated/2024-01-01.json#/properties/type`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n23<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1873,58 +1359,13 @@ pub mod shop {
                     at,
                     "shop/order.updated/2024-01-01.json#/properties/type/const",
                     "const",
-                    || validation::msg::not_const(&VALUE_2, v),
+                    validation::Msg::ConstShown("\"com.example.order.updated\"", v),
                 );
                 failed!(ok);
             }
             ok
         }
-        /// `shop/order.updated/2024-01-01.json#/properties/version`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n24<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n6(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
-        /// `shop/order.updated/2024-01-01.json#/properties/data`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n25<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n10(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
         /// `shop/order.updated/2024-01-01.json#/properties/previousData`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
         pub(crate) fn n26<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
@@ -1936,97 +1377,26 @@ pub mod shop {
                     at,
                     "shop/order.updated/2024-01-01.json#/properties/previousData/type",
                     "type",
-                    || validation::msg::type_mismatch("object", v),
+                    validation::Msg::Type("object", v),
                 );
                 return false;
             }
             if let Some(o) = v.as_object() {
-                if !S::COLLECT {
-                    for (k, m) in o {
-                        let member_ok = match k.as_str() {
-                            "id" => n27(m, &at.key("id"), s),
-                            "status" => n28(m, &at.key("status"), s),
-                            "total" => n29(m, &at.key("total"), s),
-                            _ => true,
-                        };
-                        if !member_ok {
-                            return false;
-                        }
-                    }
-                } else {
-                    if let Some(m) = o.get("id") {
-                        if !n27(m, &at.key("id"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("status") {
-                        if !n28(m, &at.key("status"), s) {
-                            failed!(ok);
-                        }
-                    }
-                    if let Some(m) = o.get("total") {
-                        if !n29(m, &at.key("total"), s) {
-                            failed!(ok);
-                        }
+                for (k, m) in validation::members(
+                    o,
+                    &["id", "status", "total"],
+                    S::COLLECT,
+                ) {
+                    let member_ok = match k.as_str() {
+                        "id" => n11(m, &at.key(k), s),
+                        "status" => n12(m, &at.key(k), s),
+                        "total" => n13(m, &at.key(k), s),
+                        _ => true,
+                    };
+                    if !member_ok {
+                        failed!(ok);
                     }
                 }
-            }
-            ok
-        }
-        /// `shop/order.updated/2024-01-01.json#/properties/previousData/properties/id`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n27<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n11(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
-        /// `shop/order.updated/2024-01-01.json#/properties/previousData/properties/status`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n28<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n12(v, at, s) {
-                failed!(ok);
-            }
-            ok
-        }
-        /// `shop/order.updated/2024-01-01.json#/properties/previousData/properties/total`
-        #[allow(
-            unused_mut,
-            unused_variables,
-            clippy::needless_return,
-            clippy::collapsible_if,
-            clippy::nonminimal_bool
-        )]
-        pub(crate) fn n29<S: ::eventsmith::validation::Sink>(
-            v: &::eventsmith::__private::serde_json::Value,
-            at: &::eventsmith::validation::Path<'_>,
-            s: &mut S,
-        ) -> bool {
-            let mut ok = true;
-            if !n13(v, at, s) {
-                failed!(ok);
             }
             ok
         }
