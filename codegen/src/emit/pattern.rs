@@ -26,6 +26,20 @@ struct Item {
     max: Option<u32>,
 }
 
+impl Item {
+    /// The byte of an item that is one ASCII character exactly once.
+    fn literal(&self) -> Option<u8> {
+        if self.min != 1 || self.max != Some(1) {
+            return None;
+        }
+        let mut bytes = (0u8..128).filter(|&c| self.set[usize::from(c)]);
+        match (bytes.next(), bytes.next()) {
+            (Some(c), None) => Some(c),
+            _ => None,
+        }
+    }
+}
+
 /// A pattern the byte loop handles.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Simple {
@@ -140,7 +154,39 @@ impl Simple {
 
     /// The body of `fn is_match(&self, t: &str) -> bool`.
     pub fn emit(&self) -> TokenStream {
-        let items = self.items.iter().map(|item| {
+        // Runs of exactly-once literal bytes become one `starts_with`, so a
+        // long literal costs one line, not a loop per character.
+        let mut chunks: Vec<Result<Vec<u8>, &Item>> = Vec::new();
+        for item in &self.items {
+            match (item.literal(), chunks.last_mut()) {
+                (Some(c), Some(Ok(run))) => run.push(c),
+                (Some(c), _) => chunks.push(Ok(vec![c])),
+                (None, _) => chunks.push(Err(item)),
+            }
+        }
+        let items = chunks.iter().map(|chunk| {
+            let item = match chunk {
+                Ok(run) if run.len() > 1 => {
+                    let lit = proc_macro2::Literal::byte_string(run);
+                    let n = run.len();
+                    return quote! {
+                        if !b[i..].starts_with(#lit) {
+                            return false;
+                        }
+                        i += #n;
+                    };
+                }
+                Ok(run) => {
+                    let c = proc_macro2::Literal::byte_character(run[0]);
+                    return quote! {
+                        if !(i < b.len() && b[i] == #c) {
+                            return false;
+                        }
+                        i += 1;
+                    };
+                }
+                Err(item) => item,
+            };
             let test = set_test(&item.set);
             let min = item.min as usize;
             let bound = match item.max {
@@ -398,11 +444,25 @@ mod tests {
             .unwrap()
             .emit()
             .to_string();
-        assert!(code.contains("b'e'"), "{code}");
+        let single = Simple::parse("^a[0-9]$").unwrap().emit().to_string();
+        assert!(single.contains("b [i] == b'a'"), "{single}");
         assert!(
             code.contains("b'0' ..= b'9' | b'A' ..= b'Z' | b'a' ..= b'z'"),
             "{code}"
         );
         assert!(code.contains("i == b . len ()"), "{code}");
+    }
+
+    #[test]
+    fn literal_runs_are_one_prefix_test() {
+        let code = Simple::parse("^evt_[A-Za-z0-9]+$")
+            .unwrap()
+            .emit()
+            .to_string();
+        assert!(code.contains("starts_with (b\"evt_\")"), "{code}");
+        assert!(code.contains("i += 4usize"), "{code}");
+        let long = format!("^{}\\w$", "B".repeat(400));
+        let code = Simple::parse(&long).unwrap().emit().to_string();
+        assert_eq!(code.matches("while").count(), 1, "{code}");
     }
 }

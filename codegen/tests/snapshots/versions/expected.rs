@@ -814,34 +814,10 @@ pub mod shop {
             fn is_match(&self, t: &str) -> bool {
                 let b = t.as_bytes();
                 let mut i = 0usize;
-                let start = i;
-                while i - start < 1usize && i < b.len() && matches!(b[i], b'e') {
-                    i += 1;
-                }
-                if i - start < 1usize {
+                if !b[i..].starts_with(b"evt_") {
                     return false;
                 }
-                let start = i;
-                while i - start < 1usize && i < b.len() && matches!(b[i], b'v') {
-                    i += 1;
-                }
-                if i - start < 1usize {
-                    return false;
-                }
-                let start = i;
-                while i - start < 1usize && i < b.len() && matches!(b[i], b't') {
-                    i += 1;
-                }
-                if i - start < 1usize {
-                    return false;
-                }
-                let start = i;
-                while i - start < 1usize && i < b.len() && matches!(b[i], b'_') {
-                    i += 1;
-                }
-                if i - start < 1usize {
-                    return false;
-                }
+                i += 4usize;
                 let _ = i;
                 true
             }
@@ -854,34 +830,10 @@ pub mod shop {
             fn is_match(&self, t: &str) -> bool {
                 let b = t.as_bytes();
                 let mut i = 0usize;
-                let start = i;
-                while i - start < 1usize && i < b.len() && matches!(b[i], b'o') {
-                    i += 1;
-                }
-                if i - start < 1usize {
+                if !b[i..].starts_with(b"ord_") {
                     return false;
                 }
-                let start = i;
-                while i - start < 1usize && i < b.len() && matches!(b[i], b'r') {
-                    i += 1;
-                }
-                if i - start < 1usize {
-                    return false;
-                }
-                let start = i;
-                while i - start < 1usize && i < b.len() && matches!(b[i], b'd') {
-                    i += 1;
-                }
-                if i - start < 1usize {
-                    return false;
-                }
-                let start = i;
-                while i - start < 1usize && i < b.len() && matches!(b[i], b'_') {
-                    i += 1;
-                }
-                if i - start < 1usize {
-                    return false;
-                }
+                i += 4usize;
                 let _ = i;
                 true
             }
