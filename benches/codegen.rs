@@ -37,13 +37,7 @@ fn benches(c: &mut Criterion) {
             continue;
         };
         let (compiled, _) = config.load().unwrap();
-        let versions: usize = compiled
-            .catalog
-            .sources
-            .iter()
-            .flat_map(|s| &s.events)
-            .map(|e| e.versions.len())
-            .sum();
+        let versions = compiled.catalog.version_count();
         let lines = code.lines().count();
         eprintln!(
             "{name}: {versions} event versions, {lines} lines of generated code, {} lines per version, {} bytes",

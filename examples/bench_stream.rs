@@ -16,12 +16,7 @@ fn main() {
     let megabytes: u64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(200);
     let target = megabytes * 1_000_000;
     let bench = common::Bench::new();
-    let valid: Vec<usize> = (0..bench.examples.len())
-        .filter(|i| bench.examples[*i].valid)
-        .collect();
-    let invalid: Vec<usize> = (0..bench.examples.len())
-        .filter(|i| !bench.examples[*i].valid)
-        .collect();
+    let (valid, invalid) = bench.valid_and_invalid();
     let mut rng = common::Rng::new(0x5EED);
     let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
     let (mut written, mut events) = (0u64, 0u64);

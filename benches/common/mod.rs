@@ -168,6 +168,11 @@ struct Dispatch {
 pub type SourceId = usize;
 
 impl Bench {
+    /// Indices of the valid and of the invalid examples: what [`event`] draws from.
+    pub fn valid_and_invalid(&self) -> (Vec<usize>, Vec<usize>) {
+        (0..self.examples.len()).partition(|i| self.examples[*i].valid)
+    }
+
     /// Loads the catalog and builds the `jsonschema` runtime validator of
     /// every entry.
     pub fn new() -> Bench {
@@ -399,12 +404,7 @@ pub fn event(
 /// Builds a stream of `n` events from `seed`.
 pub fn stream(bench: &Bench, n: usize, seed: u64) -> Stream {
     let mut rng = Rng::new(seed);
-    let valid: Vec<usize> = (0..bench.examples.len())
-        .filter(|i| bench.examples[*i].valid)
-        .collect();
-    let invalid: Vec<usize> = (0..bench.examples.len())
-        .filter(|i| !bench.examples[*i].valid)
-        .collect();
+    let (valid, invalid) = bench.valid_and_invalid();
     let mut out = Stream::default();
     for _ in 0..n {
         let (source, value) = event(bench, &mut rng, &valid, &invalid);

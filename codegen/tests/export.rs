@@ -413,13 +413,7 @@ fn asyncapi_has_a_channel_per_event_type_and_a_message_per_version() {
         .iter()
         .map(|s| s.events.len())
         .sum();
-    let versions: usize = COMPILED
-        .catalog
-        .sources
-        .iter()
-        .flat_map(|s| &s.events)
-        .map(|e| e.versions.len())
-        .sum();
+    let versions = COMPILED.catalog.version_count();
     assert_eq!(channels.len(), events);
     assert_eq!(messages.len(), versions);
     assert_eq!(doc["operations"].as_object().unwrap().len(), events);

@@ -3,8 +3,8 @@
 /// `Option<Option<T>>` for a member that may be absent (`None`), `null`
 /// (`Some(None)`) or a value (`Some(Some(v))`). Use with
 /// `#[serde(default, skip_serializing_if = "Option::is_none", deserialize_with
-/// = "…::deserialize")]` (what generated structs do: serde already writes
-/// `Some(None)` as `null`), or with `with = "…"`.
+/// = "…::deserialize")]` (serde already writes `Some(None)` as `null`), or with
+/// `with = "…"`. Generated structs do the same in their own `Deserialize`.
 pub mod double_option {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 

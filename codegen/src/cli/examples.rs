@@ -50,7 +50,7 @@ pub fn run(a: Args) -> u8 {
             .flat_map(|e| &e.versions)
             .flat_map(|v| &v.examples)
             .collect();
-        versions += s.events.iter().map(|e| e.versions.len()).sum::<usize>();
+        versions += s.version_count();
         let v = examples
             .iter()
             .filter(|e| e.expect == eventsmith_codegen::load::catalog::Expectation::Valid)
@@ -61,7 +61,7 @@ pub fn run(a: Args) -> u8 {
             "{}: {} event types, {} versions, {} valid and {} invalid examples",
             s.name,
             s.events.len(),
-            s.events.iter().map(|e| e.versions.len()).sum::<usize>(),
+            s.version_count(),
             v,
             examples.len() - v
         );

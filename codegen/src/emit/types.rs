@@ -149,7 +149,7 @@ fn emit_struct(
             Presence::Optional => quote! { ::std::option::Option<#inner> },
         };
         let attrs = if o.json_schema {
-            schemars_field_attrs(f, &inner, rt)
+            schemars_field_attrs(f, &inner)
         } else {
             quote! {}
         };
@@ -206,14 +206,13 @@ fn emit_struct(
 
 /// The `#[serde]` attributes of a field, for the schemars derive (which
 /// reads them for the schema: member names, which members are required).
-fn schemars_field_attrs(f: &Field, inner: &TokenStream, rt: &TokenStream) -> TokenStream {
+fn schemars_field_attrs(f: &Field, inner: &TokenStream) -> TokenStream {
     let rename = if f.rust_name.trim_start_matches("r#") != f.json_name {
         let j = Literal::string(&f.json_name);
         quote! { #[serde(rename = #j)] }
     } else {
         quote! {}
     };
-    let double = format!("{rt}::serde_helpers::double_option::deserialize").replace(' ', "");
     let attrs = match (f.presence, matches!(f.ty, Ty::Nullable(_))) {
         (Presence::Required, _) => quote! {},
         (Presence::Optional, false) => {
@@ -223,7 +222,7 @@ fn schemars_field_attrs(f: &Field, inner: &TokenStream, rt: &TokenStream) -> Tok
             // schemars reads `with` as a type; tell it the real one.
             let t = quote! { ::std::option::Option<#inner> }.to_string();
             quote! {
-                #[serde(default, skip_serializing_if = "::std::option::Option::is_none", deserialize_with = #double)]
+                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
                 #[schemars(with = #t)]
             }
         }

@@ -7,7 +7,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::ir::validator::{Body, Check, CheckKind, Graph, NodeId, TypeSet};
+use crate::ir::validator::{Body, Check, CheckKind, Graph, NodeId, TypeSet, annotating_targets};
 use eventsmith_core::Num;
 use eventsmith_core::validation::preview;
 
@@ -138,25 +138,6 @@ pub fn needs_evaluation(graph: &Graph, nodes: &[NodeId]) -> BTreeSet<NodeId> {
         }
     }
     out
-}
-
-/// The in-place subschemas of a check whose annotations count when they
-/// validate.
-pub fn annotating_targets(kind: &CheckKind) -> Vec<NodeId> {
-    match kind {
-        CheckKind::Ref(n) => vec![*n],
-        CheckKind::AllOf(ns) | CheckKind::AnyOf(ns) | CheckKind::OneOf(ns) => ns.clone(),
-        CheckKind::DependentSchemas(ns) => ns.iter().map(|(_, n)| *n).collect(),
-        CheckKind::IfThenElse {
-            condition,
-            then,
-            otherwise,
-        } => std::iter::once(*condition)
-            .chain(*then)
-            .chain(*otherwise)
-            .collect(),
-        _ => Vec::new(),
-    }
 }
 
 /// True when node `id` holds `unevaluatedProperties` (`.0`) / `unevaluatedItems` (`.1`).

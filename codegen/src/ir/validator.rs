@@ -853,11 +853,11 @@ pub fn by_document(graph: &Graph) -> BTreeMap<usize, Vec<NodeId>> {
     out
 }
 
-/// The nodes `kind` applies to the same instance it is given (not to a
-/// property or item of it).
-fn in_place_targets(kind: &CheckKind) -> Vec<NodeId> {
+/// The in-place subschemas of a check whose annotations count when they
+/// validate (every in-place target but `not`'s).
+pub fn annotating_targets(kind: &CheckKind) -> Vec<NodeId> {
     match kind {
-        CheckKind::Ref(n) | CheckKind::Not(n) => vec![*n],
+        CheckKind::Ref(n) => vec![*n],
         CheckKind::AllOf(ns) | CheckKind::AnyOf(ns) | CheckKind::OneOf(ns) => ns.clone(),
         CheckKind::DependentSchemas(ns) => ns.iter().map(|(_, n)| *n).collect(),
         CheckKind::IfThenElse {
@@ -869,6 +869,15 @@ fn in_place_targets(kind: &CheckKind) -> Vec<NodeId> {
             .chain(*otherwise)
             .collect(),
         _ => Vec::new(),
+    }
+}
+
+/// The nodes `kind` applies to the same instance it is given (not to a
+/// property or item of it).
+fn in_place_targets(kind: &CheckKind) -> Vec<NodeId> {
+    match kind {
+        CheckKind::Not(n) => vec![*n],
+        _ => annotating_targets(kind),
     }
 }
 

@@ -180,6 +180,13 @@ pub struct Source {
     pub events: Vec<EventType>,
 }
 
+impl Source {
+    /// The number of event versions, over every event type.
+    pub fn version_count(&self) -> usize {
+        self.events.iter().map(|e| e.versions.len()).sum()
+    }
+}
+
 /// A loaded catalog.
 #[derive(Debug)]
 pub struct Catalog {
@@ -195,6 +202,11 @@ pub struct Catalog {
 pub const PARTIAL_OF: &str = "x-eventsmith-partial-of";
 
 impl Catalog {
+    /// The number of event versions, over every source.
+    pub fn version_count(&self) -> usize {
+        self.sources.iter().map(Source::version_count).sum()
+    }
+
     /// Loads the catalog in `root`, collecting every problem into `diags`.
     pub fn load(root: &Path, diags: &mut Diagnostics) -> Catalog {
         // Absolute, so files reached by `$ref` (file URLs) and files found by
