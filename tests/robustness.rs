@@ -577,6 +577,110 @@ fn agree(value: &Value) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// The one-pass decode and the `Value` path agree on `bytes`, for both
+/// sources and both ways of judging newer versions: `from_slice_with`
+/// (which tries the one-pass decode first) returns exactly what parsing
+/// into a `Value` and `from_value_with` return, and the one-pass decode
+/// answers only for payloads that path accepts, with the same event.
+fn fast_path_agrees(bytes: &[u8]) -> Result<(), TestCaseError> {
+    macro_rules! check {
+        ($event:ty) => {
+            for options in [Options::default(), STRICT] {
+                let slow = match eventsmith::json::parse_slice(bytes, options.limits) {
+                    Ok(value) => <$event>::from_value_with(value, &options),
+                    Err(e) => Err(EventError::Parse(e)),
+                };
+                let fast = <$event>::decode_fast(bytes, options.limits);
+                if let Some(event) = &fast {
+                    prop_assert!(
+                        slow.as_ref() == Ok(event),
+                        "one pass accepts, the Value path says {:?}:\n{}",
+                        slow.as_ref().err(),
+                        String::from_utf8_lossy(bytes)
+                    );
+                }
+                let whole = <$event>::from_slice_with(bytes, &options);
+                prop_assert_eq!(&whole, &slow, "{}", String::from_utf8_lossy(bytes));
+            }
+        };
+    }
+    check!(eventsmith::impact_stack::Event);
+    check!(eventsmith::gigs::Event);
+    Ok(())
+}
+
+/// Every catalog example as compact JSON.
+fn example_bytes() -> impl Iterator<Item = Vec<u8>> {
+    all_examples()
+        .iter()
+        .map(|v| serde_json::to_vec(v).unwrap())
+}
+
+#[test]
+fn every_example_decodes_the_same_in_one_pass() {
+    let mut fast = 0;
+    for bytes in example_bytes() {
+        fast_path_agrees(&bytes).unwrap();
+        fast += usize::from(
+            eventsmith::impact_stack::Event::decode_fast(&bytes, Limits::DEFAULT).is_some()
+                || eventsmith::gigs::Event::decode_fast(&bytes, Limits::DEFAULT).is_some(),
+        );
+    }
+    // Every valid example takes the one-pass path (none of them needs the
+    // `Value` path's leniency: `1.0` integers, upper-case UUIDs).
+    let valid = all_examples()
+        .iter()
+        .filter(|v| {
+            eventsmith::impact_stack::Event::from_value(Value::clone(v)).is_ok()
+                || eventsmith::gigs::Event::from_value(Value::clone(v)).is_ok()
+        })
+        .count();
+    assert_eq!(fast, valid);
+}
+
+/// What only text can say, which a `Value` cannot carry: each is either
+/// refused by the one-pass decode or decodes to what the `Value` path says.
+#[test]
+fn the_one_pass_decode_refuses_what_it_cannot_keep() {
+    let base = example(&SOURCES[1]);
+    let text = serde_json::to_string(&base).unwrap();
+    let object_body = &text[1..];
+    let cases: Vec<(String, bool)> = vec![
+        // As is: valid, one pass.
+        (text.clone(), true),
+        // A member twice, at the top, in `data`, in an unknown member.
+        (format!("{{\"id\":\"x\",{object_body}"), false),
+        (
+            text.replacen("\"data\":{", "\"data\":{\"object\":\"sim\",", 1),
+            false,
+        ),
+        (format!("{{\"zz\":{{\"a\":1,\"a\":2}},{object_body}"), false),
+        // An escaped member name: same member (the scan does not read it,
+        // the Value path does).
+        (
+            text.replacen("\"type\":\"com.gigs", "\"t\\u0079pe\":\"com.gigs", 1),
+            false,
+        ),
+        // An escaped member name deeper down: read as any other.
+        (text.replacen("\"iccid\"", "\"\\u0069ccid\"", 1), true),
+        // An upper-case UUID-free payload with a member that is not a
+        // string where the schema wants one: invalid, the Value path says why.
+        (
+            text.replacen("\"provider\":\"p9\"", "\"provider\":9", 1),
+            false,
+        ),
+        // An integer written 1.0 where the schema says integer is valid JSON
+        // Schema; only the Value path reads it.
+        // Too deep for the limit.
+        (format!("{{\"zz\":{},{object_body}", nested(70)), false),
+    ];
+    for (text, one_pass) in cases {
+        fast_path_agrees(text.as_bytes()).unwrap();
+        let fast = eventsmith::gigs::Event::decode_fast(text.as_bytes(), Limits::DEFAULT);
+        assert_eq!(fast.is_some(), one_pass, "{text}");
+    }
+}
+
 /// Strings that look like what the format checkers and value parsers read,
 /// with the odd byte wrong: digits, separators, IDNA-relevant code points.
 fn near_text() -> impl Strategy<Value = String> {
@@ -623,6 +727,7 @@ proptest! {
     #[test]
     fn random_json_never_panics_and_agrees(value in arb_json()) {
         agree(&value)?;
+        fast_path_agrees(&serde_json::to_vec(&value).unwrap_or_default())?;
     }
 
     #[test]
@@ -638,5 +743,6 @@ proptest! {
         for s in &SOURCES {
             let _ = (s.from_slice)(&bytes);
         }
+        fast_path_agrees(&bytes)?;
     }
 }

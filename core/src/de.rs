@@ -18,11 +18,24 @@
 //! - other members go into the struct's `extra` map ([`keep`]), or are
 //!   skipped when it has none ([`skip`]);
 //! - anything but an object fails with `invalid type: …, expected struct X`.
+//!
+//! Every field is read through [`Strict`]: maps (`serde_json::Value`,
+//! `serde_json::Map`, `BTreeMap`) refuse a key that comes twice instead of
+//! keeping the last, and an optional field that is not nullable refuses
+//! `null` ([`slot_some`]), so a decoded value says exactly what the JSON said.
+//! Inside [`strictly`] (the one-pass decode of `event::from_slice`) reading
+//! also refuses what would otherwise be dropped or normalised: a member a
+//! struct without `extra` map does not name, a UUID not in its canonical
+//! lower-case hyphenated form. Then the decoded value serializes back to JSON
+//! equal to its input, and validating the value is validating the input.
 
+use std::cell::Cell;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
 
 /// A member name read by [`KeySeed`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,7 +119,7 @@ impl<'de> Visitor<'de> for KeySeed {
 
 /// Reads the current member's value into `slot`; fails with
 /// `duplicate field `name`` when the member came before.
-pub fn slot<'de, A: MapAccess<'de>, T: de::Deserialize<'de>>(
+pub fn slot<'de, A: MapAccess<'de>, T: Strict<'de>>(
     map: &mut A,
     slot: &mut Option<T>,
     name: &'static str,
@@ -114,32 +127,85 @@ pub fn slot<'de, A: MapAccess<'de>, T: de::Deserialize<'de>>(
     if slot.is_some() {
         return Err(de::Error::duplicate_field(name));
     }
-    *slot = Some(map.next_value()?);
+    *slot = Some(map.next_value_seed(StrictSeed(PhantomData))?);
     Ok(())
 }
 
-/// Reads the current member's value into the `extra` map under `key` (a
-/// later value of the same name replaces the earlier one, as in any map).
-/// A [`Key::Ignored`] or [`Key::Field`] (not produced by
-/// [`KeySeed::keeping`] for unknown names) only skips the value.
+/// [`slot`] for an optional field that is not nullable (its type is
+/// `Option<T>`): the value is read as a `T`, so `null` fails instead of
+/// reading as absent.
+pub fn slot_some<'de, A: MapAccess<'de>, T: Strict<'de>>(
+    map: &mut A,
+    slot: &mut Option<Option<T>>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(name));
+    }
+    *slot = Some(Some(map.next_value_seed(StrictSeed(PhantomData))?));
+    Ok(())
+}
+
+/// A struct's map of unknown members: a `serde_json::Map` or a `BTreeMap`.
+pub trait ExtraMap<T> {
+    /// Inserts `value` under `name`; false when `name` was there already.
+    fn insert_new(&mut self, name: String, value: T) -> bool;
+}
+
+impl ExtraMap<Value> for Map<String, Value> {
+    fn insert_new(&mut self, name: String, value: Value) -> bool {
+        match self.entry(name) {
+            serde_json::map::Entry::Occupied(_) => false,
+            serde_json::map::Entry::Vacant(slot) => {
+                slot.insert(value);
+                true
+            }
+        }
+    }
+}
+
+impl<T> ExtraMap<T> for BTreeMap<String, T> {
+    fn insert_new(&mut self, name: String, value: T) -> bool {
+        match self.entry(name) {
+            std::collections::btree_map::Entry::Occupied(_) => false,
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(value);
+                true
+            }
+        }
+    }
+}
+
+/// Reads the current member's value into the `extra` map under `key`; a
+/// name that comes twice fails with `duplicate field `x``. A
+/// [`Key::Ignored`] or [`Key::Field`] (not produced by [`KeySeed::keeping`]
+/// for unknown names) only skips the value.
 pub fn keep<'de, A, T, M>(map: &mut A, extra: &mut M, key: Key) -> Result<(), A::Error>
 where
     A: MapAccess<'de>,
-    T: de::Deserialize<'de>,
-    M: Extend<(String, T)>,
+    T: Strict<'de>,
+    M: ExtraMap<T>,
 {
     match key {
         Key::Other(name) => {
-            let value = map.next_value::<T>()?;
-            extra.extend(std::iter::once((name, value)));
-            Ok(())
+            let value = map.next_value_seed(StrictSeed::<T>(PhantomData))?;
+            if extra.insert_new(name, value) {
+                Ok(())
+            } else {
+                Err(de::Error::custom("duplicate field in the unknown members"))
+            }
         }
         Key::Field(_) | Key::Ignored => skip(map),
     }
 }
 
-/// Skips the current member's value.
+/// Skips the current member's value (a member a struct without `extra` map
+/// does not name); inside [`strictly`] that fails instead, since the
+/// decoded value would no longer say the member was there.
 pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    if is_strict() {
+        return Err(de::Error::custom("a member the struct does not name"));
+    }
     map.next_value::<IgnoredAny>().map(|_| ())
 }
 
@@ -154,6 +220,12 @@ pub fn present<'de, T: de::Deserialize<'de>, E: de::Error>(
         Some(value) => Ok(value),
         None => T::deserialize(Missing(name, PhantomData)),
     }
+}
+
+/// The value of a required field after the last member: the one read, or
+/// `missing field `name`` (also for a nullable one: absent is not `null`).
+pub fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
+    slot.ok_or_else(|| E::missing_field(name))
 }
 
 /// A deserializer for an absent member: an `Option` reads it as `None`,
@@ -213,6 +285,216 @@ impl<T> Visitor<'_> for StrVisitor<T> {
     }
 }
 
+thread_local! {
+    static STRICT: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether this thread is inside [`strictly`].
+fn is_strict() -> bool {
+    STRICT.with(Cell::get)
+}
+
+/// Runs `f` (a deserialization) in strict mode: members a struct would drop
+/// and UUIDs it would normalise fail instead (see the module docs), so the
+/// result is either exact or an error. The mode is per thread and restored
+/// afterwards, also when `f` panics.
+pub fn strictly<T>(f: impl FnOnce() -> T) -> T {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            STRICT.with(|s| s.set(self.0));
+        }
+    }
+    let _restore = Restore(STRICT.with(|s| s.replace(true)));
+    f()
+}
+
+/// How a field's type is read: like its `Deserialize`, except that maps
+/// refuse duplicate keys and, inside [`strictly`], UUIDs must be canonical.
+/// Implemented for the types generated fields use; every generated type
+/// implements it through its own (already strict) `Deserialize`.
+pub trait Strict<'de>: Sized {
+    /// Reads a value.
+    fn read<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error>;
+}
+
+/// [`Strict::read`] as a seed.
+#[derive(Debug)]
+pub struct StrictSeed<T>(PhantomData<T>);
+
+impl<T> StrictSeed<T> {
+    /// The seed.
+    pub const fn new() -> Self {
+        StrictSeed(PhantomData)
+    }
+}
+
+impl<T> Default for StrictSeed<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'de, T: Strict<'de>> DeserializeSeed<'de> for StrictSeed<T> {
+    type Value = T;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        T::read(d)
+    }
+}
+
+macro_rules! strict_as_deserialize {
+    ($($ty:ty),*) => {
+        $(impl<'de> Strict<'de> for $ty {
+            fn read<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                <$ty as de::Deserialize<'de>>::deserialize(d)
+            }
+        })*
+    };
+}
+
+strict_as_deserialize!(
+    bool,
+    i64,
+    u64,
+    (),
+    String,
+    serde_json::Number,
+    crate::values::DateTime,
+    crate::values::Duration,
+    crate::values::Decimal,
+    crate::values::Money
+);
+
+impl<'de> Strict<'de> for uuid::Uuid {
+    fn read<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if !is_strict() {
+            return <uuid::Uuid as de::Deserialize<'de>>::deserialize(d);
+        }
+        struct Canonical;
+        impl Visitor<'_> for Canonical {
+            type Value = uuid::Uuid;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a UUID in lower-case hyphenated form")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<uuid::Uuid, E> {
+                match uuid::Uuid::try_parse(s) {
+                    Ok(u)
+                        if *u
+                            .hyphenated()
+                            .encode_lower(&mut uuid::Uuid::encode_buffer())
+                            == *s =>
+                    {
+                        Ok(u)
+                    }
+                    _ => Err(E::invalid_value(de::Unexpected::Str(s), &self)),
+                }
+            }
+        }
+        d.deserialize_str(Canonical)
+    }
+}
+
+impl<'de> Strict<'de> for Value {
+    fn read<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::json::ValueSeed::unlimited().deserialize(d)
+    }
+}
+
+impl<'de> Strict<'de> for Map<String, Value> {
+    fn read<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match crate::json::ValueSeed::unlimited().deserialize(d)? {
+            Value::Object(map) => Ok(map),
+            other => Err(de::Error::invalid_type(
+                unexpected(&other),
+                &"a JSON object",
+            )),
+        }
+    }
+}
+
+fn unexpected(v: &Value) -> de::Unexpected<'_> {
+    match v {
+        Value::Null => de::Unexpected::Unit,
+        Value::Bool(b) => de::Unexpected::Bool(*b),
+        Value::Number(_) => de::Unexpected::Other("number"),
+        Value::String(s) => de::Unexpected::Str(s),
+        Value::Array(_) => de::Unexpected::Seq,
+        Value::Object(_) => de::Unexpected::Map,
+    }
+}
+
+impl<'de, T: Strict<'de>> Strict<'de> for Option<T> {
+    fn read<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct OptionVisitor<T>(PhantomData<T>);
+        impl<'de, T: Strict<'de>> Visitor<'de> for OptionVisitor<T> {
+            type Value = Option<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a value or null")
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
+                Ok(None)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
+                Ok(None)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+                T::read(d).map(Some)
+            }
+        }
+        d.deserialize_option(OptionVisitor(PhantomData))
+    }
+}
+
+impl<'de, T: Strict<'de>> Strict<'de> for Box<T> {
+    fn read<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        T::read(d).map(Box::new)
+    }
+}
+
+impl<'de, T: Strict<'de>> Strict<'de> for Vec<T> {
+    fn read<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct VecVisitor<T>(PhantomData<T>);
+        impl<'de, T: Strict<'de>> Visitor<'de> for VecVisitor<T> {
+            type Value = Vec<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an array")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+                while let Some(item) = seq.next_element_seed(StrictSeed::<T>::new())? {
+                    out.push(item);
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_seq(VecVisitor(PhantomData))
+    }
+}
+
+impl<'de, T: Strict<'de>> Strict<'de> for BTreeMap<String, T> {
+    fn read<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct MapVisitor<T>(PhantomData<T>);
+        impl<'de, T: Strict<'de>> Visitor<'de> for MapVisitor<T> {
+            type Value = BTreeMap<String, T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut out = BTreeMap::new();
+                while let Some(name) = map.next_key::<String>()? {
+                    let value = map.next_value_seed(StrictSeed::<T>::new())?;
+                    if !out.insert_new(name, value) {
+                        return Err(de::Error::custom("duplicate key in an object"));
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(MapVisitor(PhantomData))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -231,7 +513,7 @@ mod tests {
     /// integers: a required `id`, an optional nullable `name`.
     #[derive(Debug, PartialEq)]
     struct S {
-        id: u32,
+        id: u64,
         name: Option<Option<String>>,
         extra: BTreeMap<String, i64>,
     }
@@ -354,7 +636,7 @@ mod tests {
         );
         assert_eq!(
             err(r#"{"id": -1}"#),
-            "invalid value: integer `-1`, expected u32 at line 1 column 9"
+            "invalid value: integer `-1`, expected u64 at line 1 column 9"
         );
     }
 
@@ -375,7 +657,7 @@ mod tests {
     #[test]
     fn ignored_members_are_skipped_whatever_their_shape() {
         #[derive(Debug, PartialEq)]
-        struct Closed(u8);
+        struct Closed(u64);
         impl<'de> Deserialize<'de> for Closed {
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 struct V;
@@ -402,6 +684,65 @@ mod tests {
             serde_json::from_str(r#"{"x": {"deep": [1, {"y": null}]}, "id": 3, "z": "s"}"#)
                 .unwrap();
         assert_eq!(c, Closed(3));
+        // Strictly, a member the struct would drop is an error.
+        let e = strictly(|| serde_json::from_str::<Closed>(r#"{"id": 3, "z": 1}"#)).unwrap_err();
+        assert!(e.to_string().contains("does not name"), "{e}");
+        // And the mode ends with the call.
+        assert!(serde_json::from_str::<Closed>(r#"{"id": 3, "z": 1}"#).is_ok());
+    }
+
+    #[test]
+    fn duplicate_keys_fail_everywhere() {
+        let e = serde_json::from_str::<S>(r#"{"id": 1, "a": 1, "a": 2}"#).unwrap_err();
+        assert!(e.to_string().contains("duplicate field"), "{e}");
+        let read = |text: &str| Value::read(&mut serde_json::Deserializer::from_str(text));
+        let e = read(r#"{"x": [{"k": 1, "k": 2}]}"#).unwrap_err();
+        assert!(e.to_string().contains("duplicate key `k`"), "{e}");
+        assert_eq!(
+            read(r#"{"x": [{"k": 1}]}"#).unwrap(),
+            json!({"x": [{"k": 1}]})
+        );
+        let e = BTreeMap::<String, Vec<u64>>::read(&mut serde_json::Deserializer::from_str(
+            r#"{"a": [1], "a": []}"#,
+        ))
+        .unwrap_err();
+        assert!(e.to_string().contains("duplicate key"), "{e}");
+    }
+
+    #[test]
+    fn uuids_are_canonical_only_strictly() {
+        let upper = r#""2EB8AA08-AA98-11EA-B4AA-73B441D16380""#;
+        let read = |text: &str| uuid::Uuid::read(&mut serde_json::Deserializer::from_str(text));
+        assert!(read(upper).is_ok());
+        assert!(strictly(|| read(upper)).is_err());
+        assert!(strictly(|| read(r#""{2eb8aa08-aa98-11ea-b4aa-73b441d16380}""#)).is_err());
+        let lower = r#""2eb8aa08-aa98-11ea-b4aa-73b441d16380""#;
+        assert_eq!(strictly(|| read(lower)).unwrap(), read(upper).unwrap());
+    }
+
+    #[test]
+    fn an_optional_field_that_is_not_nullable_refuses_null() {
+        fn read<'de, A: MapAccess<'de>>(mut map: A) -> Result<Option<u64>, A::Error> {
+            let mut x = None;
+            while map.next_key::<String>()?.is_some() {
+                slot_some(&mut map, &mut x, "x")?;
+            }
+            present(x, "x")
+        }
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Option<u64>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<u64>, A::Error> {
+                read(map)
+            }
+        }
+        let parse = |t: &str| serde_json::Deserializer::from_str(t).deserialize_map(V);
+        assert_eq!(parse(r#"{"x": 2}"#).unwrap(), Some(2));
+        assert_eq!(parse("{}").unwrap(), None);
+        assert!(parse(r#"{"x": null}"#).is_err());
     }
 
     #[derive(Debug, PartialEq)]

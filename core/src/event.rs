@@ -37,15 +37,28 @@ pub trait Schema: Sized + Serialize + DeserializeOwned {
         Self::validate_at(value, &Path::Root, &mut Probe)
     }
 
+    /// Whether [`Schema::is_valid_decoded`] is a real check (generated for
+    /// every struct root); when false, decoding from bytes always goes
+    /// through a `serde_json::Value`.
+    const VALIDATES_DECODED: bool = false;
+
+    /// Validates a value that was decoded strictly (see [`decode_fast`])
+    /// without going back to JSON: the generated code checks the typed
+    /// fields against the same schema. Meaningful only when
+    /// [`Schema::VALIDATES_DECODED`]; the default says false.
+    fn is_valid_decoded(&self) -> bool {
+        false
+    }
+
     /// Validates `value` and decodes it into this type.
     fn from_value(value: Value) -> Result<Self, EventError> {
         decode::<Self>(value, Self::VERSION)
     }
 
-    /// Parses, validates and decodes a JSON payload.
+    /// Parses, validates and decodes a JSON payload (one pass when it is
+    /// valid, see [`from_slice_with`]).
     fn from_slice(bytes: &[u8]) -> Result<Self, EventError> {
-        let value = crate::json::parse_slice(bytes, Limits::DEFAULT)?;
-        Self::from_value(value)
+        from_slice_with::<Self>(bytes, Self::VERSION, &Options::default())
     }
 
     /// This value as JSON (the payload it was read from, for a round trip).
@@ -293,6 +306,48 @@ pub fn choose(
             known: known.to_vec(),
         },
     })
+}
+
+/// Parses, validates and decodes `bytes` as a `T`; `version` is the
+/// payload's. A valid payload takes one pass ([`decode_fast`]); anything
+/// else is parsed into a `Value` and judged by [`decode_with`], which gives
+/// the verdict and every error. Both paths agree on every input: the fast
+/// one only ever answers "valid, here is the value".
+pub fn from_slice_with<T: Schema>(
+    bytes: &[u8],
+    version: &str,
+    options: &Options,
+) -> Result<T, EventError> {
+    if let Some(t) = decode_fast::<T>(bytes, options.limits) {
+        return Ok(t);
+    }
+    let value = crate::json::parse_slice(bytes, options.limits)?;
+    decode_with::<T>(value, version, options)
+}
+
+/// The one-pass path: `Some` only when `bytes` is within `limits`, decodes
+/// strictly into `T` (no duplicate keys, nothing dropped or normalised, see
+/// `__private::de::strictly`) and the decoded value is valid
+/// ([`Schema::is_valid_decoded`]). `None` says nothing about the payload:
+/// it may be invalid, or valid in a way the strict decode does not take
+/// (an integer written `1.0`, an upper-case UUID); [`from_slice_with`] then
+/// takes the `Value` path.
+pub fn decode_fast<T: Schema>(bytes: &[u8], limits: Limits) -> Option<T> {
+    if !T::VALIDATES_DECODED || bytes.len() > limits.max_bytes {
+        return None;
+    }
+    crate::json::scan(bytes, &[], limits.max_depth.min(Limits::MAX_DEPTH))?;
+    decode_scanned(bytes)
+}
+
+/// [`decode_fast`] for a payload [`crate::json::scan`] already found within
+/// the limits (a dispatcher scans once for the envelope and the depth).
+pub fn decode_scanned<T: Schema>(bytes: &[u8]) -> Option<T> {
+    if !T::VALIDATES_DECODED {
+        return None;
+    }
+    let t: T = crate::de::strictly(|| serde_json::from_slice(bytes)).ok()?;
+    t.is_valid_decoded().then_some(t)
 }
 
 /// Validates `value` against `T` and decodes it; `version` is the payload's.

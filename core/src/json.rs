@@ -122,6 +122,7 @@ pub fn parse_slice(bytes: &[u8], limits: Limits) -> Result<Value, ParseError> {
     let value = ValueSeed {
         depth: 0,
         limit: limits.max_depth.min(Limits::MAX_DEPTH),
+        plain: false,
     }
     .deserialize(&mut de)
     .and_then(|v| de.end().map(|()| v))
@@ -132,6 +133,115 @@ pub fn parse_slice(bytes: &[u8], limits: Limits) -> Result<Value, ParseError> {
 /// Parses `text` into a JSON value under `limits`.
 pub fn parse_str(text: &str, limits: Limits) -> Result<Value, ParseError> {
     parse_slice(text.as_bytes(), limits)
+}
+
+/// What [`scan`] found in a payload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scan<'a> {
+    /// The string values of the top-level members asked for, in order;
+    /// `None` for a member that is absent, not a string, or written with
+    /// escape sequences (in its name or its value).
+    pub members: [Option<&'a str>; 2],
+}
+
+/// One quick pass over a payload, building nothing: checks that no array or
+/// object nests deeper than `max_depth` (the root object is depth 1) and
+/// picks the string values of up to two top-level members (`names`), the
+/// envelope a dispatcher needs before choosing a type to decode with.
+/// `None` when the nesting is too deep.
+///
+/// It assumes nothing about validity: on input that is not JSON the answer
+/// means nothing, and the parse that follows fails. Strings are skipped with
+/// `memchr`, so the cost is mostly one look at each structural byte.
+pub fn scan<'a>(bytes: &'a [u8], names: &[&str], max_depth: usize) -> Option<Scan<'a>> {
+    let mut members = [None; 2];
+    let mut depth = 0usize;
+    // At depth 1 of an object: the next string is a member name.
+    let mut expect_name = false;
+    // The index in `names` of the member whose value comes next.
+    let mut pending: Option<usize> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        i += 1;
+        // Most bytes outside strings are digits, letters and `:`; one table
+        // lookup passes over them.
+        if !STRUCTURAL[usize::from(b)] {
+            continue;
+        }
+        match b {
+            b'"' => {
+                let start = i;
+                let (end, escaped) = string_end(bytes, start)?;
+                i = end + 1;
+                if depth != 1 {
+                    continue;
+                }
+                let text = &bytes[start..end];
+                if expect_name {
+                    expect_name = false;
+                    pending = if escaped {
+                        None
+                    } else {
+                        names.iter().take(2).position(|n| n.as_bytes() == text)
+                    };
+                } else if let Some(k) = pending.take()
+                    && !escaped
+                    && members[k].is_none()
+                {
+                    members[k] = std::str::from_utf8(text).ok();
+                }
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > max_depth {
+                    return None;
+                }
+                expect_name = depth == 1 && b == b'{';
+                if depth > 1 {
+                    pending = None;
+                }
+            }
+            b'}' | b']' => {
+                depth = depth.checked_sub(1)?;
+            }
+            _ => {
+                // `,`
+                if depth == 1 {
+                    expect_name = true;
+                    pending = None;
+                }
+            }
+        }
+    }
+    Some(Scan { members })
+}
+
+/// The bytes [`scan`] stops at outside strings.
+static STRUCTURAL: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'"' as usize] = true;
+    t[b'{' as usize] = true;
+    t[b'}' as usize] = true;
+    t[b'[' as usize] = true;
+    t[b']' as usize] = true;
+    t[b',' as usize] = true;
+    t
+};
+
+/// The index of the quote that ends the string starting at `start`, and
+/// whether it holds escape sequences.
+fn string_end(bytes: &[u8], start: usize) -> Option<(usize, bool)> {
+    let mut escaped = false;
+    let mut i = start;
+    loop {
+        i += memchr::memchr2(b'"', b'\\', bytes.get(i..)?)?;
+        if bytes[i] == b'"' {
+            return Some((i, escaped));
+        }
+        escaped = true;
+        i += 2;
+    }
 }
 
 // Our own errors travel through serde_json as custom messages with these
@@ -175,12 +285,26 @@ fn classify(e: serde_json::Error) -> ParseError {
     }
 }
 
-struct ValueSeed {
+/// Reads a `serde_json::Value`, refusing duplicate keys and nesting beyond
+/// a limit.
+pub(crate) struct ValueSeed {
     depth: usize,
     limit: usize,
+    /// Errors in words (for `de::Strict`) rather than tagged for [`classify`].
+    plain: bool,
 }
 
 impl ValueSeed {
+    /// A seed for a value anywhere in a document: only serde_json's own
+    /// recursion limit applies (the caller checks depth, see [`depth_within`]).
+    pub(crate) fn unlimited() -> ValueSeed {
+        ValueSeed {
+            depth: 0,
+            limit: usize::MAX,
+            plain: true,
+        }
+    }
+
     fn nested<E: de::Error>(&self) -> Result<ValueSeed, E> {
         if self.depth + 1 > self.limit {
             return Err(E::custom(format_args!("{TOO_DEEP}:{}", self.limit)));
@@ -188,6 +312,7 @@ impl ValueSeed {
         Ok(ValueSeed {
             depth: self.depth + 1,
             limit: self.limit,
+            plain: self.plain,
         })
     }
 }
@@ -254,6 +379,12 @@ impl<'de> Visitor<'de> for ValueSeed {
         while let Some(key) = map.next_key::<String>()? {
             // One lookup per member: the entry finds duplicates and inserts.
             match out.entry(key) {
+                serde_json::map::Entry::Occupied(e) if self.plain => {
+                    return Err(de::Error::custom(format_args!(
+                        "duplicate key `{}` in an object",
+                        e.key()
+                    )));
+                }
                 serde_json::map::Entry::Occupied(e) => {
                     return Err(de::Error::custom(format_args!("{DUPLICATE}{}", e.key())));
                 }
@@ -332,6 +463,39 @@ mod tests {
         ));
         let e = parse("{\"a\": NaN}").unwrap_err();
         assert!(e.to_string().contains("line 1"), "{e}");
+    }
+
+    #[test]
+    fn scan_finds_top_level_members_and_checks_depth() {
+        let text = br#"{"data":{"type":"inner","v":["type"]},"type" : "outer","version":"1.0","x":"a\"b"}"#;
+        let s = scan(text, &["type", "version"], 64).unwrap();
+        assert_eq!(s.members, [Some("outer"), Some("1.0")]);
+        // Too deep: the root object is depth 1.
+        assert_eq!(scan(text, &["type", "version"], 2), None);
+        assert!(scan(text, &["type", "version"], 3).is_some());
+        // A member that is not a string, or escaped, is not reported.
+        let s = scan(
+            br#"{"type":1,"version":"1\u002e0"}"#,
+            &["type", "version"],
+            8,
+        )
+        .unwrap();
+        assert_eq!(s.members, [None, None]);
+        let s = scan(br#"{"t\u0079pe":"a","type":"b"}"#, &["type", "version"], 8).unwrap();
+        assert_eq!(s.members, [Some("b"), None]);
+        // The first of two is reported (the parse refuses the duplicate).
+        let s = scan(br#"{"type":"a","type":"b"}"#, &["type"], 8).unwrap();
+        assert_eq!(s.members, [Some("a"), None]);
+        // Brackets inside strings do not count; unbalanced input is refused.
+        assert!(scan(br#"{"a":"[[[[[[","b":"\\"}"#, &[], 1).is_some());
+        assert_eq!(scan(b"}}", &[], 8), None);
+        assert_eq!(scan(br#"{"a":"unterminated"#, &[], 8), None);
+        assert_eq!(scan(br#"{"a":"\"#, &[], 8), None);
+        // Depth matches the parser's count.
+        let ok = "[".repeat(64) + &"]".repeat(64);
+        assert!(scan(ok.as_bytes(), &[], 64).is_some());
+        let over = "[".repeat(65) + &"]".repeat(65);
+        assert_eq!(scan(over.as_bytes(), &[], 64), None);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! IR → Rust source. Reads only the compiled catalog; writes nothing to disk.
 
 pub mod pattern;
+pub mod typed;
 pub mod types;
 pub mod validator;
 
@@ -125,14 +126,29 @@ fn emit_source(
                 node.doc.push(format!(" {line}"));
             }
         }
-        let validators = validator::emit(
+        let mut roots = Vec::new();
+        for (ei, types) in cs.root_types.iter().enumerate() {
+            for (vi, ty) in types.iter().enumerate() {
+                if let Ty::Named(id) = ty {
+                    roots.push((cs.roots[ei][vi], *id));
+                }
+            }
+        }
+        let typed_roots = typed::TypedRoots {
+            types: &compiled.types,
+            module: vec![source.module.clone(), "validators".to_owned()],
+            roots,
+        };
+        let validators = validator::emit_with_typed(
             &cs.graph,
             &(0..cs.graph.nodes.len()).collect::<Vec<_>>(),
             rt,
+            Some(&typed_roots),
         );
         node.items.push(quote! {
-            /// Compiled validators, one function per subschema.
-            #[allow(clippy::all, dead_code, non_snake_case)]
+            /// Compiled validators, one function per subschema, and the
+            /// checks of decoded values (`t…`, `s…`).
+            #[allow(clippy::all, dead_code, non_snake_case, deprecated)]
             pub(crate) mod validators {
                 #validators
             }
@@ -146,6 +162,7 @@ fn emit_source(
     let version_field = Literal::string(&source.version_field);
     let mut source_variants = Vec::new();
     let mut source_arms = Vec::new();
+    let mut fast_arms = Vec::new();
     let mut type_values = Vec::new();
     let mut type_of_arms = Vec::new();
     let mut version_of_arms = Vec::new();
@@ -155,6 +172,7 @@ fn emit_source(
         let emod = vec![source.module.clone(), event.module.clone()];
         let mut version_variants = Vec::new();
         let mut select_arms = Vec::new();
+        let mut scanned_arms = Vec::new();
         let mut version_lits = Vec::new();
         let mut schema_version_arms = Vec::new();
         let mut vser_arms = Vec::new();
@@ -191,11 +209,24 @@ fn emit_source(
                 });
             }
             let deprecated_allow = quote! { #[allow(deprecated)] };
+            let decoded = match root_ty {
+                Ty::Named(id) => {
+                    let f = typed::typed_fn_name(&cs.graph, cs.roots[ei][vi], *id);
+                    quote! {
+                        const VALIDATES_DECODED: bool = true;
+                        fn is_valid_decoded(&self) -> bool {
+                            super::super::validators::#f(self)
+                        }
+                    }
+                }
+                _ => quote! {},
+            };
             tree.at(&vmod).items.push(quote! {
                 #deprecated_allow
                 impl #rt::Schema for #root_ident {
                     const EVENT_TYPE: &'static str = #tlit;
                     const VERSION: &'static str = #vlit;
+                    #decoded
                     fn validate_at<S: #rt::validation::Sink>(
                         value: &#rt::__private::serde_json::Value,
                         at: &#rt::validation::Path<'_>,
@@ -214,6 +245,9 @@ fn emit_source(
             let vdoc = format!(" Version {version_text}.");
             version_variants.push(quote! { #[doc = #vdoc] #alias(#alias), });
             select_arms.push(quote! { #vi => #rt::event::decode_with::<#alias>(value, version, options).map(Event::#alias), });
+            scanned_arms.push(
+                quote! { #vi => #rt::event::decode_scanned::<#alias>(bytes).map(Event::#alias), },
+            );
             schema_version_arms.push(quote! { Event::#alias(_) => #vlit, });
             vser_arms.push(
                 quote! { Event::#alias(e) => #rt::__private::serde::Serialize::serialize(e, s), },
@@ -260,6 +294,17 @@ fn emit_source(
                     }
                 }
 
+                /// The one-pass decode of a payload of this type at `version`
+                /// (the newest schema that can read it), for bytes
+                /// `json::scan` found within the limits: `Some` only for a
+                /// valid payload (see `event::decode_fast`).
+                pub fn decode_scanned(version: &str, bytes: &[u8]) -> ::std::option::Option<Self> {
+                    match #rt::event::choose(#scheme, Self::TYPE, Self::VERSIONS, version).ok()? {
+                        #(#scanned_arms)*
+                        _ => ::std::option::Option::None,
+                    }
+                }
+
                 /// The schema version this event was read with.
                 pub fn schema_version(&self) -> &'static str {
                     match self {
@@ -300,6 +345,7 @@ fn emit_source(
         let vdoc = format!(" `{}`", event.type_value);
         source_variants.push(quote! { #[doc = #vdoc] #variant(#emod_ident::Event), });
         source_arms.push(quote! { #tlit => #emod_ident::Event::from_value_with(value, &version, options).map(Event::#variant), });
+        fast_arms.push(quote! { #tlit => #emod_ident::Event::decode_scanned(version, bytes).map(Event::#variant), });
         type_values.push(tlit.clone());
         type_of_arms.push(quote! { Event::#variant(_) => #tlit, });
         source_exact_arms
@@ -332,10 +378,38 @@ fn emit_source(
                 Self::from_slice_with(bytes, &#rt::Options::default())
             }
 
-            /// [`Event::from_slice`] with explicit limits.
+            /// [`Event::from_slice`] with explicit options. A valid payload
+            /// takes one pass ([`Event::decode_fast`]); anything else is
+            /// parsed into a `Value` and judged by [`Event::from_value_with`],
+            /// which gives the verdict and every error.
             pub fn from_slice_with(bytes: &[u8], options: &#rt::Options) -> ::std::result::Result<Self, #rt::EventError> {
+                if let ::std::option::Option::Some(event) = Self::decode_fast(bytes, options.limits) {
+                    return ::std::result::Result::Ok(event);
+                }
                 let value = #rt::json::parse_slice(bytes, options.limits)?;
                 Self::from_value_with(value, options)
+            }
+
+            /// The one-pass path: one scan for the envelope and the depth,
+            /// then a strict decode into the chosen version's type and a check
+            /// of the decoded value. `Some` only for a valid payload; `None`
+            /// says nothing about it (see `event::decode_fast`).
+            pub fn decode_fast(bytes: &[u8], limits: #rt::Limits) -> ::std::option::Option<Self> {
+                if bytes.len() > limits.max_bytes {
+                    return ::std::option::Option::None;
+                }
+                let scan = #rt::json::scan(
+                    bytes,
+                    &[Self::TYPE_FIELD, Self::VERSION_FIELD],
+                    limits.max_depth.min(#rt::Limits::MAX_DEPTH),
+                )?;
+                let [::std::option::Option::Some(event_type), ::std::option::Option::Some(version)] = scan.members else {
+                    return ::std::option::Option::None;
+                };
+                match event_type {
+                    #(#fast_arms)*
+                    _ => ::std::option::Option::None,
+                }
             }
 
             /// Parses a payload from text.
@@ -366,6 +440,9 @@ fn emit_source(
             /// Like [`Event::from_slice_with`], but with
             /// `options.unknown_types == Keep` an unknown type comes back raw.
             pub fn receive(bytes: &[u8], options: &#rt::Options) -> ::std::result::Result<#rt::Received<Self>, #rt::EventError> {
+                if let ::std::option::Option::Some(event) = Self::decode_fast(bytes, options.limits) {
+                    return ::std::result::Result::Ok(#rt::Received::Known(event));
+                }
                 let value = #rt::json::parse_slice(bytes, options.limits)?;
                 Self::receive_value(value, options)
             }

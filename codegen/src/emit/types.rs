@@ -258,22 +258,29 @@ fn struct_serde(def: &TypeDef, fields: &[Field], extra: &Extra, rt: &TokenStream
         let local = ident(&f.rust_name);
         quote! { let mut #local = ::std::option::Option::None; }
     });
+    // An optional field that is not nullable reads its value as the inner
+    // type, so `null` fails rather than reading as absent.
     let arms = fields.iter().enumerate().map(|(i, f)| {
         let local = ident(&f.rust_name);
         let i = Literal::usize_unsuffixed(i);
         let j = Literal::string(&f.json_name);
-        quote! { de::Key::Field(#i) => de::slot(&mut #map, &mut #local, #j)?, }
+        let read = if f.presence == Presence::Optional && !matches!(f.ty, Ty::Nullable(_)) {
+            quote! { slot_some }
+        } else {
+            quote! { slot }
+        };
+        quote! { de::Key::Field(#i) => de::#read(&mut #map, &mut #local, #j)?, }
     });
     // An optional nullable field reads `null` as `Some(None)`: its local
-    // holds the field itself. Every other field is `present` (an absent
-    // `Option` is `None`).
+    // holds the field itself. An absent optional field is `None`
+    // (`present`), an absent required one an error, nullable or not.
     let inits = fields.iter().map(|f| {
         let local = ident(&f.rust_name);
         let j = Literal::string(&f.json_name);
-        if f.presence == Presence::Optional && matches!(f.ty, Ty::Nullable(_)) {
-            quote! { #local, }
-        } else {
-            quote! { #local: de::present(#local, #j)?, }
+        match (f.presence, matches!(f.ty, Ty::Nullable(_))) {
+            (Presence::Optional, true) => quote! { #local, },
+            (Presence::Optional, false) => quote! { #local: de::present(#local, #j)?, },
+            (Presence::Required, _) => quote! { #local: de::required(#local, #j)?, },
         }
     });
     let (extra_slot, seed, other, extra_init, extra_ser) = match extra {
@@ -334,6 +341,7 @@ fn struct_serde(def: &TypeDef, fields: &[Field], extra: &Extra, rt: &TokenStream
         }
     });
     let serde = quote! { #rt::__private::serde };
+    let strict = strict_impl(&name, rt);
     quote! {
         impl #serde::Serialize for #name {
             fn serialize<S: #serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
@@ -369,6 +377,20 @@ fn struct_serde(def: &TypeDef, fields: &[Field], extra: &Extra, rt: &TokenStream
                 d.deserialize_map(#visitor)
             }
         }
+
+        #strict
+    }
+}
+
+/// `__private::de::Strict` for a generated type: its `Deserialize` is
+/// already strict.
+fn strict_impl(name: &proc_macro2::Ident, rt: &TokenStream) -> TokenStream {
+    quote! {
+        impl<'de> #rt::__private::de::Strict<'de> for #name {
+            fn read<D: #rt::__private::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                <Self as #rt::__private::serde::Deserialize<'de>>::deserialize(d)
+            }
+        }
     }
 }
 
@@ -394,6 +416,7 @@ fn emit_enum(def: &TypeDef, variants: &[(String, String)], o: &TypeEmitOptions) 
         quote! { #j => #name::#vi, }
     });
     let values = variants.iter().map(|(_, json)| Literal::string(json));
+    let strict = strict_impl(&name, rt);
     let json_schema = if o.json_schema {
         let enum_values = variants.iter().map(|(_, json)| Literal::string(json));
         let schema_name = Literal::string(&def.name);
@@ -469,6 +492,8 @@ fn emit_enum(def: &TypeDef, variants: &[(String, String)], o: &TypeEmitOptions) 
             }
         }
 
+        #strict
+
         #json_schema
     }
 }
@@ -485,6 +510,7 @@ fn emit_tagged(
     let docs = doc_attrs(def.doc.as_deref(), Some(&def.origin));
     let deprecated = deprecated_attr(def.deprecated);
     let tag_lit = Literal::string(tag);
+    let strict = strict_impl(&name, rt);
     let vdefs = variants.iter().map(|(v, value, ty)| {
         let vi = ident(v);
         let t = ty_tokens(graph, ty, &def.module, o);
@@ -567,7 +593,7 @@ fn emit_tagged(
 
         impl<'de> #rt::__private::serde::Deserialize<'de> for #name {
             fn deserialize<D: #rt::__private::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <#rt::__private::serde_json::Value as #rt::__private::serde::Deserialize>::deserialize(d)?;
+                let value = <#rt::__private::serde_json::Value as #rt::__private::de::Strict>::read(d)?;
                 let tag = value.get(#tag_lit).and_then(|t| t.as_str()).map(::std::borrow::ToOwned::to_owned);
                 match tag.as_deref() {
                     #(#de_arms)*
@@ -575,6 +601,8 @@ fn emit_tagged(
                 }
             }
         }
+
+        #strict
 
         #json_schema
     }

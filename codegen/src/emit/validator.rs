@@ -13,6 +13,17 @@ use eventsmith_core::validation::preview;
 
 /// Emits the functions of `nodes` (ids into `graph`), with `rt` the runtime path.
 pub fn emit(graph: &Graph, nodes: &[NodeId], rt: &TokenStream) -> TokenStream {
+    emit_with_typed(graph, nodes, rt, None)
+}
+
+/// [`emit`], plus the validators of decoded values for `typed` (see
+/// [`super::typed`]).
+pub fn emit_with_typed(
+    graph: &Graph,
+    nodes: &[NodeId],
+    rt: &TokenStream,
+    typed: Option<&super::typed::TypedRoots<'_>>,
+) -> TokenStream {
     let mut statics = Statics::default();
     // A node that is only a `$ref` gets no function: its callers call the
     // target (see `target`).
@@ -26,6 +37,10 @@ pub fn emit(graph: &Graph, nodes: &[NodeId], rt: &TokenStream) -> TokenStream {
         .filter(|id| target(graph, *id) == *id)
         .map(|id| eval_fn(graph, id, rt, &mut statics))
         .collect();
+    let typed_fns = match typed {
+        Some(roots) => super::typed::emit(graph, roots, rt, &mut statics),
+        None => Vec::new(),
+    };
     let patterns = statics.patterns.iter().map(|(src, name)| {
         let lit = Literal::string(src);
         // Simple patterns become a byte loop with the same `is_match`.
@@ -78,6 +93,7 @@ pub fn emit(graph: &Graph, nodes: &[NodeId], rt: &TokenStream) -> TokenStream {
         #(#values)*
         #(#fns)*
         #(#evals)*
+        #(#typed_fns)*
     }
 }
 
@@ -276,14 +292,16 @@ pub fn fn_name(id: NodeId) -> proc_macro2::Ident {
     format_ident!("n{}", id)
 }
 
+/// The statics of a validators module (patterns, JSON literals), shared by
+/// its functions.
 #[derive(Default)]
-struct Statics {
+pub(super) struct Statics {
     patterns: BTreeMap<String, proc_macro2::Ident>,
     values: BTreeMap<String, proc_macro2::Ident>,
 }
 
 impl Statics {
-    fn pattern(&mut self, src: &str) -> proc_macro2::Ident {
+    pub(super) fn pattern(&mut self, src: &str) -> proc_macro2::Ident {
         let n = self.patterns.len();
         self.patterns
             .entry(src.to_owned())

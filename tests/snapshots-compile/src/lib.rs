@@ -163,15 +163,19 @@ mod tests {
     }
 
     #[test]
-    fn an_absent_required_nullable_member_is_none_as_with_serde_derive() {
+    fn an_absent_required_nullable_member_is_missing_not_null() {
         // `old_price` is required and nullable: its field is an `Option`,
-        // which serde's derive also filled with `None` when absent. (The
-        // validator is what rejects the absence.)
+        // but absent is not `null`, so decoding fails as the validator does
+        // (serde's derive would have read `None`). A decoded value says
+        // exactly what the JSON said: the one-pass decode relies on it.
         let mut v = example();
         v.as_object_mut().unwrap().remove("old_price");
         assert!(!thing::V1_0_0::is_valid(&v));
-        let t = serde_json::from_value::<Thing>(v).unwrap();
-        assert_eq!(t.old_price, None);
+        let e = serde_json::from_value::<Thing>(v).unwrap_err();
+        assert_eq!(e.to_string(), "missing field `old_price`");
+        let mut v = example();
+        v["old_price"] = serde_json::Value::Null;
+        assert_eq!(serde_json::from_value::<Thing>(v).unwrap().old_price, None);
     }
 
     #[test]

@@ -6,8 +6,9 @@
 /// Every shape the type mapping knows, in one event.
 #[allow(deprecated)]
 pub mod demo {
-    /// Compiled validators, one function per subschema.
-    #[allow(clippy::all, dead_code, non_snake_case)]
+    /// Compiled validators, one function per subschema, and the
+    /// checks of decoded values (`t…`, `s…`).
+    #[allow(clippy::all, dead_code, non_snake_case, deprecated)]
     pub(crate) mod validators {
         #![allow(
             unused_mut,
@@ -1423,6 +1424,320 @@ pub mod demo {
             }
             ok
         }
+        /// `Thing` against `demo/thing/1.0.0.json#`, on a strictly decoded value.
+        pub(crate) fn t0_0(v: &super::thing::v1_0_0::Thing) -> bool {
+            let _ = v;
+            s1(v.r#type.as_str()) && s2(v.version.as_str())
+                && n3(
+                    &::eventsmith::__private::serde_json::Value::from(v.id),
+                    &validation::Path::Root,
+                    &mut validation::Probe,
+                )
+                && v
+                    .ratio
+                    .as_ref()
+                    .is_none_or(|x0| n4(
+                        &::eventsmith::__private::serde_json::Value::Number(
+                            ::std::clone::Clone::clone(x0),
+                        ),
+                        &validation::Path::Root,
+                        &mut validation::Probe,
+                    ))
+                && s5(
+                    v
+                        .uuid
+                        .hyphenated()
+                        .encode_lower(&mut ::eventsmith::Uuid::encode_buffer()),
+                ) && v.at.as_ref().is_none_or(|x0| s6(x0.as_str()))
+                && v
+                    .every
+                    .as_ref()
+                    .is_none_or(|x0| match x0 {
+                        ::std::option::Option::None => {
+                            n7(
+                                &::eventsmith::__private::serde_json::Value::Null,
+                                &validation::Path::Root,
+                                &mut validation::Probe,
+                            )
+                        }
+                        ::std::option::Option::Some(x1) => s7(x1.as_str()),
+                    }) && t9_1(&v.price)
+                && match &v.old_price {
+                    ::std::option::Option::None => {
+                        n13(
+                            &::eventsmith::__private::serde_json::Value::Null,
+                            &validation::Path::Root,
+                            &mut validation::Probe,
+                        )
+                    }
+                    ::std::option::Option::Some(x1) => t13_1(x1),
+                } && v.status.as_ref().is_none_or(|x0| s16(x0.as_str()))
+                && v
+                    .mixed
+                    .as_ref()
+                    .is_none_or(|x0| n17(
+                        x0,
+                        &validation::Path::Root,
+                        &mut validation::Probe,
+                    ))
+                && v
+                    .tags
+                    .as_ref()
+                    .is_none_or(|x0| match ::eventsmith::__private::serde_json::to_value(
+                        x0,
+                    ) {
+                        ::std::result::Result::Ok(j) => {
+                            n18(&j, &validation::Path::Root, &mut validation::Probe)
+                        }
+                        ::std::result::Result::Err(_) => false,
+                    }) && v.lines.as_ref().is_none_or(|x0| x0.iter().all(|x1| t22_3(x1)))
+                && v
+                    .counts
+                    .as_ref()
+                    .is_none_or(|x0| {
+                        x0
+                            .values()
+                            .all(|x1| n27(
+                                &::eventsmith::__private::serde_json::Value::from(*x1),
+                                &validation::Path::Root,
+                                &mut validation::Probe,
+                            ))
+                    }) && v.tree.as_ref().is_none_or(|x0| t29_4(x0))
+                && v
+                    .self_
+                    .as_ref()
+                    .is_none_or(|x0| n34(
+                        &::eventsmith::__private::serde_json::Value::from(*x0),
+                        &validation::Path::Root,
+                        &mut validation::Probe,
+                    )) && v.first_name_dashed.as_ref().is_none_or(|x0| s35(x0.as_str()))
+                && v.first_name.as_ref().is_none_or(|x0| s36(x0.as_str()))
+                && match &v.note {
+                    ::std::option::Option::None => {
+                        n37(
+                            &::eventsmith::__private::serde_json::Value::Null,
+                            &validation::Path::Root,
+                            &mut validation::Probe,
+                        )
+                    }
+                    ::std::option::Option::Some(x1) => s37(x1.as_str()),
+                } && v.combined.as_ref().is_none_or(|x0| t38_5(x0))
+                && v.actor.as_ref().is_none_or(|x0| t44_6(x0))
+                && v.scores.as_ref().is_none_or(|x0| t51_9(x0))
+        }
+        /// `Scores` against `demo/thing/1.0.0.json#/properties/scores`, on a strictly decoded value.
+        pub(crate) fn t51_9(v: &super::thing::v1_0_0::Scores) -> bool {
+            let _ = v;
+            v
+                .best
+                .as_ref()
+                .is_none_or(|x0| n52(
+                    &::eventsmith::__private::serde_json::Value::from(*x0),
+                    &validation::Path::Root,
+                    &mut validation::Probe,
+                ))
+                && v
+                    .extra
+                    .iter()
+                    .all(|(k, x0)| {
+                        matches!(k.as_str(), "best")
+                            || n53(
+                                &::eventsmith::__private::serde_json::Value::from(*x0),
+                                &validation::Path::Root,
+                                &mut validation::Probe,
+                            )
+                    })
+        }
+        /// `Actor` against `demo/thing/1.0.0.json#/properties/actor`, on a strictly decoded value.
+        pub(crate) fn t44_6(v: &super::thing::v1_0_0::Actor) -> bool {
+            let _ = v;
+            match v {
+                super::thing::v1_0_0::Actor::User(x) => t44_7(x),
+                super::thing::v1_0_0::Actor::System(x) => t44_8(x),
+                super::thing::v1_0_0::Actor::Unknown(x) => {
+                    n44(x, &validation::Path::Root, &mut validation::Probe)
+                }
+            }
+        }
+        /// `SystemActor` against `demo/thing/1.0.0.json#/properties/actor`, on a strictly decoded value.
+        pub(crate) fn t44_8(v: &super::thing::v1_0_0::SystemActor) -> bool {
+            let _ = v;
+            [t46_8(v), t49_8(v)].iter().filter(|b| **b).count() == 1
+        }
+        /// `SystemActor` against `demo/thing/1.0.0.json#/properties/actor/oneOf/1`, on a strictly decoded value.
+        pub(crate) fn t49_8(v: &super::thing::v1_0_0::SystemActor) -> bool {
+            let _ = v;
+            s50(v.kind.as_str())
+        }
+        /// `SystemActor` against `demo/thing/1.0.0.json#/$defs/user_actor`, on a strictly decoded value.
+        pub(crate) fn t46_8(v: &super::thing::v1_0_0::SystemActor) -> bool {
+            let _ = v;
+            (s47(v.kind.as_str())
+                && v
+                    .extra
+                    .get("user")
+                    .is_none_or(|x0| n48(
+                        x0,
+                        &validation::Path::Root,
+                        &mut validation::Probe,
+                    ))) && v.extra.contains_key("user")
+        }
+        /// `UserActor` against `demo/thing/1.0.0.json#/properties/actor`, on a strictly decoded value.
+        pub(crate) fn t44_7(v: &super::thing::v1_0_0::UserActor) -> bool {
+            let _ = v;
+            [t46_7(v), t49_7(v)].iter().filter(|b| **b).count() == 1
+        }
+        /// `UserActor` against `demo/thing/1.0.0.json#/properties/actor/oneOf/1`, on a strictly decoded value.
+        pub(crate) fn t49_7(v: &super::thing::v1_0_0::UserActor) -> bool {
+            let _ = v;
+            s50(v.kind.as_str())
+        }
+        /// `UserActor` against `demo/thing/1.0.0.json#/$defs/user_actor`, on a strictly decoded value.
+        pub(crate) fn t46_7(v: &super::thing::v1_0_0::UserActor) -> bool {
+            let _ = v;
+            s47(v.kind.as_str()) && s48(v.user.as_str())
+        }
+        /// `Combined` against `demo/thing/1.0.0.json#/properties/combined`, on a strictly decoded value.
+        pub(crate) fn t38_5(v: &super::thing::v1_0_0::Combined) -> bool {
+            let _ = v;
+            t40_5(v) && t42_5(v)
+        }
+        /// `Combined` against `demo/thing/1.0.0.json#/properties/combined/allOf/1`, on a strictly decoded value.
+        pub(crate) fn t42_5(v: &super::thing::v1_0_0::Combined) -> bool {
+            let _ = v;
+            n43(
+                &::eventsmith::__private::serde_json::Value::from(v.extra_flag),
+                &validation::Path::Root,
+                &mut validation::Probe,
+            )
+        }
+        /// `Combined` against `demo/thing/1.0.0.json#/$defs/named`, on a strictly decoded value.
+        pub(crate) fn t40_5(v: &super::thing::v1_0_0::Combined) -> bool {
+            let _ = v;
+            s41(v.name.as_str())
+        }
+        /// `Node` against `demo/thing/1.0.0.json#/$defs/node`, on a strictly decoded value.
+        pub(crate) fn t29_4(v: &super::thing::v1_0_0::Node) -> bool {
+            let _ = v;
+            v.label.as_ref().is_none_or(|x0| s30(x0.as_str()))
+                && v.children.as_ref().is_none_or(|x0| x0.iter().all(|x1| t29_4(&**x1)))
+                && v.parent.as_ref().is_none_or(|x0| t29_4(&**x0))
+        }
+        /// `Line` against `demo/thing/1.0.0.json#/$defs/line`, on a strictly decoded value.
+        pub(crate) fn t22_3(v: &super::thing::v1_0_0::Line) -> bool {
+            let _ = v;
+            s23(v.sku.as_str())
+                && n24(
+                    &::eventsmith::__private::serde_json::Value::from(v.qty),
+                    &validation::Path::Root,
+                    &mut validation::Probe,
+                )
+        }
+        /// `Price` against `demo/thing/1.0.0.json#/properties/old_price`, on a strictly decoded value.
+        pub(crate) fn t13_1(v: &super::common::Price) -> bool {
+            let _ = v;
+            (t9_1(v)) || (t15_1(v))
+        }
+        /// `Price` against `demo/thing/1.0.0.json#/properties/old_price/anyOf/1`, on a strictly decoded value.
+        pub(crate) fn t15_1(v: &super::common::Price) -> bool {
+            let _ = v;
+            false
+        }
+        /// `Price` against `demo/common/money.json#`, on a strictly decoded value.
+        pub(crate) fn t9_1(v: &super::common::Price) -> bool {
+            let _ = v;
+            s10(v.amount.as_str()) && s11(v.currency.as_str())
+        }
+        /// `demo/common/money.json#/properties/currency` on a string.
+        pub(crate) fn s11(t: &str) -> bool {
+            let _ = t;
+            PATTERN_0.is_match(t)
+        }
+        /// `demo/common/money.json#/properties/amount` on a string.
+        pub(crate) fn s10(t: &str) -> bool {
+            let _ = t;
+            ::eventsmith::formats::Format::Decimal.check(t)
+        }
+        /// `demo/thing/1.0.0.json#/$defs/line/properties/sku` on a string.
+        pub(crate) fn s23(t: &str) -> bool {
+            let _ = t;
+            validation::char_len(t) >= 1u64
+        }
+        /// `demo/thing/1.0.0.json#/$defs/node/properties/label` on a string.
+        pub(crate) fn s30(t: &str) -> bool {
+            let _ = t;
+            true
+        }
+        /// `demo/thing/1.0.0.json#/$defs/named/properties/name` on a string.
+        pub(crate) fn s41(t: &str) -> bool {
+            let _ = t;
+            true
+        }
+        /// `demo/thing/1.0.0.json#/$defs/user_actor/properties/user` on a string.
+        pub(crate) fn s48(t: &str) -> bool {
+            let _ = t;
+            true
+        }
+        /// `demo/thing/1.0.0.json#/$defs/user_actor/properties/kind` on a string.
+        pub(crate) fn s47(t: &str) -> bool {
+            let _ = t;
+            t == "user"
+        }
+        /// `demo/thing/1.0.0.json#/properties/actor/oneOf/1/properties/kind` on a string.
+        pub(crate) fn s50(t: &str) -> bool {
+            let _ = t;
+            t == "system"
+        }
+        /// `demo/thing/1.0.0.json#/properties/note` on a string.
+        pub(crate) fn s37(t: &str) -> bool {
+            let _ = t;
+            true
+        }
+        /// `demo/thing/1.0.0.json#/properties/first_name` on a string.
+        pub(crate) fn s36(t: &str) -> bool {
+            let _ = t;
+            true
+        }
+        /// `demo/thing/1.0.0.json#/properties/first-name` on a string.
+        pub(crate) fn s35(t: &str) -> bool {
+            let _ = t;
+            true
+        }
+        /// `demo/thing/1.0.0.json#/properties/tags/items` on a string.
+        pub(crate) fn s19(t: &str) -> bool {
+            let _ = t;
+            true
+        }
+        /// `demo/thing/1.0.0.json#/properties/status` on a string.
+        pub(crate) fn s16(t: &str) -> bool {
+            let _ = t;
+            matches!(t, "opt-in" | "no-change" | "" | "opt-out")
+        }
+        /// `demo/thing/1.0.0.json#/properties/every` on a string.
+        pub(crate) fn s7(t: &str) -> bool {
+            let _ = t;
+            ::eventsmith::formats::Format::Duration.check(t)
+        }
+        /// `demo/thing/1.0.0.json#/properties/at` on a string.
+        pub(crate) fn s6(t: &str) -> bool {
+            let _ = t;
+            ::eventsmith::formats::Format::DateTime.check(t)
+        }
+        /// `demo/thing/1.0.0.json#/properties/uuid` on a string.
+        pub(crate) fn s5(t: &str) -> bool {
+            let _ = t;
+            ::eventsmith::formats::Format::Uuid.check(t)
+        }
+        /// `demo/thing/1.0.0.json#/properties/version` on a string.
+        pub(crate) fn s2(t: &str) -> bool {
+            let _ = t;
+            true
+        }
+        /// `demo/thing/1.0.0.json#/properties/type` on a string.
+        pub(crate) fn s1(t: &str) -> bool {
+            let _ = t;
+            t == "thing"
+        }
     }
     /// Any event of Demo: every type, every version.
     #[allow(clippy::large_enum_variant)]
@@ -1444,13 +1759,47 @@ pub mod demo {
         ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
             Self::from_slice_with(bytes, &::eventsmith::Options::default())
         }
-        /// [`Event::from_slice`] with explicit limits.
+        /// [`Event::from_slice`] with explicit options. A valid payload
+        /// takes one pass ([`Event::decode_fast`]); anything else is
+        /// parsed into a `Value` and judged by [`Event::from_value_with`],
+        /// which gives the verdict and every error.
         pub fn from_slice_with(
             bytes: &[u8],
             options: &::eventsmith::Options,
         ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
+            if let ::std::option::Option::Some(event) = Self::decode_fast(
+                bytes,
+                options.limits,
+            ) {
+                return ::std::result::Result::Ok(event);
+            }
             let value = ::eventsmith::json::parse_slice(bytes, options.limits)?;
             Self::from_value_with(value, options)
+        }
+        /// The one-pass path: one scan for the envelope and the depth,
+        /// then a strict decode into the chosen version's type and a check
+        /// of the decoded value. `Some` only for a valid payload; `None`
+        /// says nothing about it (see `event::decode_fast`).
+        pub fn decode_fast(
+            bytes: &[u8],
+            limits: ::eventsmith::Limits,
+        ) -> ::std::option::Option<Self> {
+            if bytes.len() > limits.max_bytes {
+                return ::std::option::Option::None;
+            }
+            let scan = ::eventsmith::json::scan(
+                bytes,
+                &[Self::TYPE_FIELD, Self::VERSION_FIELD],
+                limits.max_depth.min(::eventsmith::Limits::MAX_DEPTH),
+            )?;
+            let [::std::option::Option::Some(event_type),
+            ::std::option::Option::Some(version)] = scan.members else {
+                return ::std::option::Option::None;
+            };
+            match event_type {
+                "thing" => thing::Event::decode_scanned(version, bytes).map(Event::Thing),
+                _ => ::std::option::Option::None,
+            }
         }
         /// Parses a payload from text.
         #[allow(clippy::should_implement_trait)]
@@ -1498,6 +1847,12 @@ pub mod demo {
             ::eventsmith::Received<Self>,
             ::eventsmith::EventError,
         > {
+            if let ::std::option::Option::Some(event) = Self::decode_fast(
+                bytes,
+                options.limits,
+            ) {
+                return ::std::result::Result::Ok(::eventsmith::Received::Known(event));
+            }
             let value = ::eventsmith::json::parse_slice(bytes, options.limits)?;
             Self::receive_value(value, options)
         }
@@ -1647,12 +2002,21 @@ pub mod demo {
                             }
                         }
                         ::std::result::Result::Ok(Price {
-                            amount: de::present(amount, "amount")?,
-                            currency: de::present(currency, "currency")?,
+                            amount: de::required(amount, "amount")?,
+                            currency: de::required(currency, "currency")?,
                         })
                     }
                 }
                 d.deserialize_map(PriceVisitor)
+            }
+        }
+        impl<'de> ::eventsmith::__private::de::Strict<'de> for Price {
+            fn read<D: ::eventsmith::__private::serde::Deserializer<'de>>(
+                d: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                <Self as ::eventsmith::__private::serde::Deserialize<
+                    'de,
+                >>::deserialize(d)
             }
         }
     }
@@ -1708,6 +2072,29 @@ pub mod demo {
                             known: Self::VERSIONS.to_vec(),
                         })
                     }
+                }
+            }
+            /// The one-pass decode of a payload of this type at `version`
+            /// (the newest schema that can read it), for bytes
+            /// `json::scan` found within the limits: `Some` only for a
+            /// valid payload (see `event::decode_fast`).
+            pub fn decode_scanned(
+                version: &str,
+                bytes: &[u8],
+            ) -> ::std::option::Option<Self> {
+                match ::eventsmith::event::choose(
+                        ::eventsmith::version::Scheme::Semver,
+                        Self::TYPE,
+                        Self::VERSIONS,
+                        version,
+                    )
+                    .ok()?
+                {
+                    0usize => {
+                        ::eventsmith::event::decode_scanned::<V1_0_0>(bytes)
+                            .map(Event::V1_0_0)
+                    }
+                    _ => ::std::option::Option::None,
                 }
             }
             /// The schema version this event was read with.
@@ -1935,10 +2322,10 @@ pub mod demo {
                                     }
                                     de::Key::Field(2) => de::slot(&mut map, &mut id, "id")?,
                                     de::Key::Field(3) => {
-                                        de::slot(&mut map, &mut ratio, "ratio")?
+                                        de::slot_some(&mut map, &mut ratio, "ratio")?
                                     }
                                     de::Key::Field(4) => de::slot(&mut map, &mut uuid, "uuid")?,
-                                    de::Key::Field(5) => de::slot(&mut map, &mut at, "at")?,
+                                    de::Key::Field(5) => de::slot_some(&mut map, &mut at, "at")?,
                                     de::Key::Field(6) => {
                                         de::slot(&mut map, &mut every, "every")?
                                     }
@@ -1949,52 +2336,62 @@ pub mod demo {
                                         de::slot(&mut map, &mut old_price, "old_price")?
                                     }
                                     de::Key::Field(9) => {
-                                        de::slot(&mut map, &mut status, "status")?
+                                        de::slot_some(&mut map, &mut status, "status")?
                                     }
                                     de::Key::Field(10) => {
-                                        de::slot(&mut map, &mut mixed, "mixed")?
+                                        de::slot_some(&mut map, &mut mixed, "mixed")?
                                     }
-                                    de::Key::Field(11) => de::slot(&mut map, &mut tags, "tags")?,
+                                    de::Key::Field(11) => {
+                                        de::slot_some(&mut map, &mut tags, "tags")?
+                                    }
                                     de::Key::Field(12) => {
-                                        de::slot(&mut map, &mut lines, "lines")?
+                                        de::slot_some(&mut map, &mut lines, "lines")?
                                     }
-                                    de::Key::Field(13) => de::slot(&mut map, &mut data, "data")?,
+                                    de::Key::Field(13) => {
+                                        de::slot_some(&mut map, &mut data, "data")?
+                                    }
                                     de::Key::Field(14) => {
-                                        de::slot(&mut map, &mut counts, "counts")?
+                                        de::slot_some(&mut map, &mut counts, "counts")?
                                     }
-                                    de::Key::Field(15) => de::slot(&mut map, &mut tree, "tree")?,
+                                    de::Key::Field(15) => {
+                                        de::slot_some(&mut map, &mut tree, "tree")?
+                                    }
                                     de::Key::Field(16) => {
-                                        de::slot(&mut map, &mut self_, "self")?
+                                        de::slot_some(&mut map, &mut self_, "self")?
                                     }
                                     de::Key::Field(17) => {
-                                        de::slot(&mut map, &mut first_name_dashed, "first-name")?
+                                        de::slot_some(
+                                            &mut map,
+                                            &mut first_name_dashed,
+                                            "first-name",
+                                        )?
                                     }
                                     de::Key::Field(18) => {
-                                        de::slot(&mut map, &mut first_name, "first_name")?
+                                        de::slot_some(&mut map, &mut first_name, "first_name")?
                                     }
                                     de::Key::Field(19) => de::slot(&mut map, &mut note, "note")?,
                                     de::Key::Field(20) => {
-                                        de::slot(&mut map, &mut combined, "combined")?
+                                        de::slot_some(&mut map, &mut combined, "combined")?
                                     }
                                     de::Key::Field(21) => {
-                                        de::slot(&mut map, &mut actor, "actor")?
+                                        de::slot_some(&mut map, &mut actor, "actor")?
                                     }
                                     de::Key::Field(22) => {
-                                        de::slot(&mut map, &mut scores, "scores")?
+                                        de::slot_some(&mut map, &mut scores, "scores")?
                                     }
                                     key => de::keep(&mut map, &mut extra, key)?,
                                 }
                             }
                             ::std::result::Result::Ok(Thing {
-                                r#type: de::present(r#type, "type")?,
-                                version: de::present(version, "version")?,
-                                id: de::present(id, "id")?,
+                                r#type: de::required(r#type, "type")?,
+                                version: de::required(version, "version")?,
+                                id: de::required(id, "id")?,
                                 ratio: de::present(ratio, "ratio")?,
-                                uuid: de::present(uuid, "uuid")?,
+                                uuid: de::required(uuid, "uuid")?,
                                 at: de::present(at, "at")?,
                                 every,
-                                price: de::present(price, "price")?,
-                                old_price: de::present(old_price, "old_price")?,
+                                price: de::required(price, "price")?,
+                                old_price: de::required(old_price, "old_price")?,
                                 status: de::present(status, "status")?,
                                 mixed: de::present(mixed, "mixed")?,
                                 tags: de::present(tags, "tags")?,
@@ -2008,7 +2405,7 @@ pub mod demo {
                                     "first-name",
                                 )?,
                                 first_name: de::present(first_name, "first_name")?,
-                                note: de::present(note, "note")?,
+                                note: de::required(note, "note")?,
                                 combined: de::present(combined, "combined")?,
                                 actor: de::present(actor, "actor")?,
                                 scores: de::present(scores, "scores")?,
@@ -2017,6 +2414,15 @@ pub mod demo {
                         }
                     }
                     d.deserialize_map(ThingVisitor)
+                }
+            }
+            impl<'de> ::eventsmith::__private::de::Strict<'de> for Thing {
+                fn read<D: ::eventsmith::__private::serde::Deserializer<'de>>(
+                    d: D,
+                ) -> ::std::result::Result<Self, D::Error> {
+                    <Self as ::eventsmith::__private::serde::Deserialize<
+                        'de,
+                    >>::deserialize(d)
                 }
             }
             /// Schema: `demo/thing/1.0.0.json#/properties/status`
@@ -2100,6 +2506,15 @@ pub mod demo {
                     )
                 }
             }
+            impl<'de> ::eventsmith::__private::de::Strict<'de> for ThingStatus {
+                fn read<D: ::eventsmith::__private::serde::Deserializer<'de>>(
+                    d: D,
+                ) -> ::std::result::Result<Self, D::Error> {
+                    <Self as ::eventsmith::__private::serde::Deserialize<
+                        'de,
+                    >>::deserialize(d)
+                }
+            }
             /// Schema: `demo/thing/1.0.0.json#/$defs/line`
             #[derive(Debug, Clone, PartialEq)]
             pub struct Line {
@@ -2158,13 +2573,22 @@ pub mod demo {
                                 }
                             }
                             ::std::result::Result::Ok(Line {
-                                sku: de::present(sku, "sku")?,
-                                qty: de::present(qty, "qty")?,
+                                sku: de::required(sku, "sku")?,
+                                qty: de::required(qty, "qty")?,
                                 extra,
                             })
                         }
                     }
                     d.deserialize_map(LineVisitor)
+                }
+            }
+            impl<'de> ::eventsmith::__private::de::Strict<'de> for Line {
+                fn read<D: ::eventsmith::__private::serde::Deserializer<'de>>(
+                    d: D,
+                ) -> ::std::result::Result<Self, D::Error> {
+                    <Self as ::eventsmith::__private::serde::Deserialize<
+                        'de,
+                    >>::deserialize(d)
                 }
             }
             /// Node
@@ -2232,13 +2656,13 @@ pub mod demo {
                             {
                                 match key {
                                     de::Key::Field(0) => {
-                                        de::slot(&mut map, &mut label, "label")?
+                                        de::slot_some(&mut map, &mut label, "label")?
                                     }
                                     de::Key::Field(1) => {
-                                        de::slot(&mut map, &mut children, "children")?
+                                        de::slot_some(&mut map, &mut children, "children")?
                                     }
                                     de::Key::Field(2) => {
-                                        de::slot(&mut map, &mut parent, "parent")?
+                                        de::slot_some(&mut map, &mut parent, "parent")?
                                     }
                                     key => de::keep(&mut map, &mut extra, key)?,
                                 }
@@ -2252,6 +2676,15 @@ pub mod demo {
                         }
                     }
                     d.deserialize_map(NodeVisitor)
+                }
+            }
+            impl<'de> ::eventsmith::__private::de::Strict<'de> for Node {
+                fn read<D: ::eventsmith::__private::serde::Deserializer<'de>>(
+                    d: D,
+                ) -> ::std::result::Result<Self, D::Error> {
+                    <Self as ::eventsmith::__private::serde::Deserialize<
+                        'de,
+                    >>::deserialize(d)
                 }
             }
             /// Schema: `demo/thing/1.0.0.json#/properties/combined`
@@ -2317,13 +2750,22 @@ pub mod demo {
                                 }
                             }
                             ::std::result::Result::Ok(Combined {
-                                name: de::present(name, "name")?,
-                                extra_flag: de::present(extra_flag, "extra_flag")?,
+                                name: de::required(name, "name")?,
+                                extra_flag: de::required(extra_flag, "extra_flag")?,
                                 extra,
                             })
                         }
                     }
                     d.deserialize_map(CombinedVisitor)
+                }
+            }
+            impl<'de> ::eventsmith::__private::de::Strict<'de> for Combined {
+                fn read<D: ::eventsmith::__private::serde::Deserializer<'de>>(
+                    d: D,
+                ) -> ::std::result::Result<Self, D::Error> {
+                    <Self as ::eventsmith::__private::serde::Deserialize<
+                        'de,
+                    >>::deserialize(d)
                 }
             }
             /// Schema: `demo/thing/1.0.0.json#/properties/actor`
@@ -2382,7 +2824,7 @@ pub mod demo {
                 fn deserialize<D: ::eventsmith::__private::serde::Deserializer<'de>>(
                     d: D,
                 ) -> ::std::result::Result<Self, D::Error> {
-                    let value = <::eventsmith::__private::serde_json::Value as ::eventsmith::__private::serde::Deserialize>::deserialize(
+                    let value = <::eventsmith::__private::serde_json::Value as ::eventsmith::__private::de::Strict>::read(
                         d,
                     )?;
                     let tag = value
@@ -2406,6 +2848,15 @@ pub mod demo {
                         }
                         _ => ::std::result::Result::Ok(Actor::Unknown(value)),
                     }
+                }
+            }
+            impl<'de> ::eventsmith::__private::de::Strict<'de> for Actor {
+                fn read<D: ::eventsmith::__private::serde::Deserializer<'de>>(
+                    d: D,
+                ) -> ::std::result::Result<Self, D::Error> {
+                    <Self as ::eventsmith::__private::serde::Deserialize<
+                        'de,
+                    >>::deserialize(d)
                 }
             }
             /// UserActor
@@ -2471,13 +2922,22 @@ pub mod demo {
                                 }
                             }
                             ::std::result::Result::Ok(UserActor {
-                                kind: de::present(kind, "kind")?,
-                                user: de::present(user, "user")?,
+                                kind: de::required(kind, "kind")?,
+                                user: de::required(user, "user")?,
                                 extra,
                             })
                         }
                     }
                     d.deserialize_map(UserActorVisitor)
+                }
+            }
+            impl<'de> ::eventsmith::__private::de::Strict<'de> for UserActor {
+                fn read<D: ::eventsmith::__private::serde::Deserializer<'de>>(
+                    d: D,
+                ) -> ::std::result::Result<Self, D::Error> {
+                    <Self as ::eventsmith::__private::serde::Deserialize<
+                        'de,
+                    >>::deserialize(d)
                 }
             }
             /// SystemActor
@@ -2539,12 +2999,21 @@ pub mod demo {
                                 }
                             }
                             ::std::result::Result::Ok(SystemActor {
-                                kind: de::present(kind, "kind")?,
+                                kind: de::required(kind, "kind")?,
                                 extra,
                             })
                         }
                     }
                     d.deserialize_map(SystemActorVisitor)
+                }
+            }
+            impl<'de> ::eventsmith::__private::de::Strict<'de> for SystemActor {
+                fn read<D: ::eventsmith::__private::serde::Deserializer<'de>>(
+                    d: D,
+                ) -> ::std::result::Result<Self, D::Error> {
+                    <Self as ::eventsmith::__private::serde::Deserialize<
+                        'de,
+                    >>::deserialize(d)
                 }
             }
             /// Schema: `demo/thing/1.0.0.json#/properties/scores`
@@ -2594,7 +3063,9 @@ pub mod demo {
                                 .next_key_seed(de::KeySeed::keeping(FIELDS))?
                             {
                                 match key {
-                                    de::Key::Field(0) => de::slot(&mut map, &mut best, "best")?,
+                                    de::Key::Field(0) => {
+                                        de::slot_some(&mut map, &mut best, "best")?
+                                    }
                                     key => de::keep(&mut map, &mut extra, key)?,
                                 }
                             }
@@ -2607,10 +3078,23 @@ pub mod demo {
                     d.deserialize_map(ScoresVisitor)
                 }
             }
+            impl<'de> ::eventsmith::__private::de::Strict<'de> for Scores {
+                fn read<D: ::eventsmith::__private::serde::Deserializer<'de>>(
+                    d: D,
+                ) -> ::std::result::Result<Self, D::Error> {
+                    <Self as ::eventsmith::__private::serde::Deserialize<
+                        'de,
+                    >>::deserialize(d)
+                }
+            }
             #[allow(deprecated)]
             impl ::eventsmith::Schema for Thing {
                 const EVENT_TYPE: &'static str = "thing";
                 const VERSION: &'static str = "1.0.0";
+                const VALIDATES_DECODED: bool = true;
+                fn is_valid_decoded(&self) -> bool {
+                    super::super::validators::t0_0(self)
+                }
                 fn validate_at<S: ::eventsmith::validation::Sink>(
                     value: &::eventsmith::__private::serde_json::Value,
                     at: &::eventsmith::validation::Path<'_>,

@@ -4,8 +4,9 @@
 /// CRM
 #[allow(deprecated)]
 pub mod crm {
-    /// Compiled validators, one function per subschema.
-    #[allow(clippy::all, dead_code, non_snake_case)]
+    /// Compiled validators, one function per subschema, and the
+    /// checks of decoded values (`t…`, `s…`).
+    #[allow(clippy::all, dead_code, non_snake_case, deprecated)]
     pub(crate) mod validators {
         #![allow(
             unused_mut,
@@ -297,6 +298,52 @@ pub mod crm {
             }
             ok
         }
+        /// `ContactCreated` against `crm/contact_created/1.2.0.json#`, on a strictly decoded value.
+        pub(crate) fn t6_1(v: &super::contact_created::v1_2_0::ContactCreated) -> bool {
+            let _ = v;
+            s7(v.r#type.as_str()) && s4(v.version.as_str()) && s9(v.email.as_str())
+                && v.phone.as_ref().is_none_or(|x0| s10(x0.as_str()))
+        }
+        /// `ContactCreated` against `crm/contact_created/1.0.0.json#`, on a strictly decoded value.
+        pub(crate) fn t0_0(v: &super::contact_created::v1_0_0::ContactCreated) -> bool {
+            let _ = v;
+            s1(v.r#type.as_str()) && s4(v.version.as_str()) && s5(v.email.as_str())
+        }
+        /// `crm/contact_created/1.0.0.json#/properties/email` on a string.
+        pub(crate) fn s5(t: &str) -> bool {
+            let _ = t;
+            ::eventsmith::formats::Format::Email.check(t)
+        }
+        /// `crm/contact_created/1.0.0.json#/properties/type` on a string.
+        pub(crate) fn s1(t: &str) -> bool {
+            let _ = t;
+            s2(t) && t == "contact_created"
+        }
+        /// `crm/common/envelope.json#/properties/type` on a string.
+        pub(crate) fn s2(t: &str) -> bool {
+            let _ = t;
+            true
+        }
+        /// `crm/contact_created/1.2.0.json#/properties/phone` on a string.
+        pub(crate) fn s10(t: &str) -> bool {
+            let _ = t;
+            true
+        }
+        /// `crm/contact_created/1.2.0.json#/properties/email` on a string.
+        pub(crate) fn s9(t: &str) -> bool {
+            let _ = t;
+            ::eventsmith::formats::Format::Email.check(t)
+        }
+        /// `crm/common/envelope.json#/properties/version` on a string.
+        pub(crate) fn s4(t: &str) -> bool {
+            let _ = t;
+            true
+        }
+        /// `crm/contact_created/1.2.0.json#/properties/type` on a string.
+        pub(crate) fn s7(t: &str) -> bool {
+            let _ = t;
+            s2(t) && t == "contact_created"
+        }
     }
     /// Any event of CRM: every type, every version.
     #[allow(clippy::large_enum_variant)]
@@ -318,13 +365,50 @@ pub mod crm {
         ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
             Self::from_slice_with(bytes, &::eventsmith::Options::default())
         }
-        /// [`Event::from_slice`] with explicit limits.
+        /// [`Event::from_slice`] with explicit options. A valid payload
+        /// takes one pass ([`Event::decode_fast`]); anything else is
+        /// parsed into a `Value` and judged by [`Event::from_value_with`],
+        /// which gives the verdict and every error.
         pub fn from_slice_with(
             bytes: &[u8],
             options: &::eventsmith::Options,
         ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
+            if let ::std::option::Option::Some(event) = Self::decode_fast(
+                bytes,
+                options.limits,
+            ) {
+                return ::std::result::Result::Ok(event);
+            }
             let value = ::eventsmith::json::parse_slice(bytes, options.limits)?;
             Self::from_value_with(value, options)
+        }
+        /// The one-pass path: one scan for the envelope and the depth,
+        /// then a strict decode into the chosen version's type and a check
+        /// of the decoded value. `Some` only for a valid payload; `None`
+        /// says nothing about it (see `event::decode_fast`).
+        pub fn decode_fast(
+            bytes: &[u8],
+            limits: ::eventsmith::Limits,
+        ) -> ::std::option::Option<Self> {
+            if bytes.len() > limits.max_bytes {
+                return ::std::option::Option::None;
+            }
+            let scan = ::eventsmith::json::scan(
+                bytes,
+                &[Self::TYPE_FIELD, Self::VERSION_FIELD],
+                limits.max_depth.min(::eventsmith::Limits::MAX_DEPTH),
+            )?;
+            let [::std::option::Option::Some(event_type),
+            ::std::option::Option::Some(version)] = scan.members else {
+                return ::std::option::Option::None;
+            };
+            match event_type {
+                "contact_created" => {
+                    contact_created::Event::decode_scanned(version, bytes)
+                        .map(Event::ContactCreated)
+                }
+                _ => ::std::option::Option::None,
+            }
         }
         /// Parses a payload from text.
         #[allow(clippy::should_implement_trait)]
@@ -372,6 +456,12 @@ pub mod crm {
             ::eventsmith::Received<Self>,
             ::eventsmith::EventError,
         > {
+            if let ::std::option::Option::Some(event) = Self::decode_fast(
+                bytes,
+                options.limits,
+            ) {
+                return ::std::result::Result::Ok(::eventsmith::Received::Known(event));
+            }
             let value = ::eventsmith::json::parse_slice(bytes, options.limits)?;
             Self::receive_value(value, options)
         }
@@ -527,6 +617,33 @@ pub mod crm {
                     }
                 }
             }
+            /// The one-pass decode of a payload of this type at `version`
+            /// (the newest schema that can read it), for bytes
+            /// `json::scan` found within the limits: `Some` only for a
+            /// valid payload (see `event::decode_fast`).
+            pub fn decode_scanned(
+                version: &str,
+                bytes: &[u8],
+            ) -> ::std::option::Option<Self> {
+                match ::eventsmith::event::choose(
+                        ::eventsmith::version::Scheme::Semver,
+                        Self::TYPE,
+                        Self::VERSIONS,
+                        version,
+                    )
+                    .ok()?
+                {
+                    0usize => {
+                        ::eventsmith::event::decode_scanned::<V1_0_0>(bytes)
+                            .map(Event::V1_0_0)
+                    }
+                    1usize => {
+                        ::eventsmith::event::decode_scanned::<V1_2_0>(bytes)
+                            .map(Event::V1_2_0)
+                    }
+                    _ => ::std::option::Option::None,
+                }
+            }
             /// The schema version this event was read with.
             pub fn schema_version(&self) -> &'static str {
                 match self {
@@ -647,9 +764,9 @@ pub mod crm {
                                 }
                             }
                             ::std::result::Result::Ok(ContactCreated {
-                                r#type: de::present(r#type, "type")?,
-                                version: de::present(version, "version")?,
-                                email: de::present(email, "email")?,
+                                r#type: de::required(r#type, "type")?,
+                                version: de::required(version, "version")?,
+                                email: de::required(email, "email")?,
                                 extra,
                             })
                         }
@@ -657,10 +774,23 @@ pub mod crm {
                     d.deserialize_map(ContactCreatedVisitor)
                 }
             }
+            impl<'de> ::eventsmith::__private::de::Strict<'de> for ContactCreated {
+                fn read<D: ::eventsmith::__private::serde::Deserializer<'de>>(
+                    d: D,
+                ) -> ::std::result::Result<Self, D::Error> {
+                    <Self as ::eventsmith::__private::serde::Deserialize<
+                        'de,
+                    >>::deserialize(d)
+                }
+            }
             #[allow(deprecated)]
             impl ::eventsmith::Schema for ContactCreated {
                 const EVENT_TYPE: &'static str = "contact_created";
                 const VERSION: &'static str = "1.0.0";
+                const VALIDATES_DECODED: bool = true;
+                fn is_valid_decoded(&self) -> bool {
+                    super::super::validators::t0_0(self)
+                }
                 fn validate_at<S: ::eventsmith::validation::Sink>(
                     value: &::eventsmith::__private::serde_json::Value,
                     at: &::eventsmith::validation::Path<'_>,
@@ -752,15 +882,15 @@ pub mod crm {
                                         de::slot(&mut map, &mut email, "email")?
                                     }
                                     de::Key::Field(3) => {
-                                        de::slot(&mut map, &mut phone, "phone")?
+                                        de::slot_some(&mut map, &mut phone, "phone")?
                                     }
                                     key => de::keep(&mut map, &mut extra, key)?,
                                 }
                             }
                             ::std::result::Result::Ok(ContactCreated {
-                                r#type: de::present(r#type, "type")?,
-                                version: de::present(version, "version")?,
-                                email: de::present(email, "email")?,
+                                r#type: de::required(r#type, "type")?,
+                                version: de::required(version, "version")?,
+                                email: de::required(email, "email")?,
                                 phone: de::present(phone, "phone")?,
                                 extra,
                             })
@@ -769,10 +899,23 @@ pub mod crm {
                     d.deserialize_map(ContactCreatedVisitor)
                 }
             }
+            impl<'de> ::eventsmith::__private::de::Strict<'de> for ContactCreated {
+                fn read<D: ::eventsmith::__private::serde::Deserializer<'de>>(
+                    d: D,
+                ) -> ::std::result::Result<Self, D::Error> {
+                    <Self as ::eventsmith::__private::serde::Deserialize<
+                        'de,
+                    >>::deserialize(d)
+                }
+            }
             #[allow(deprecated)]
             impl ::eventsmith::Schema for ContactCreated {
                 const EVENT_TYPE: &'static str = "contact_created";
                 const VERSION: &'static str = "1.2.0";
+                const VALIDATES_DECODED: bool = true;
+                fn is_valid_decoded(&self) -> bool {
+                    super::super::validators::t6_1(self)
+                }
                 fn validate_at<S: ::eventsmith::validation::Sink>(
                     value: &::eventsmith::__private::serde_json::Value,
                     at: &::eventsmith::validation::Path<'_>,
@@ -789,8 +932,9 @@ pub mod crm {
 /// A calendar-versioned source with an envelope and an update event.
 #[allow(deprecated)]
 pub mod shop {
-    /// Compiled validators, one function per subschema.
-    #[allow(clippy::all, dead_code, non_snake_case)]
+    /// Compiled validators, one function per subschema, and the
+    /// checks of decoded values (`t…`, `s…`).
+    #[allow(clippy::all, dead_code, non_snake_case, deprecated)]
     pub(crate) mod validators {
         #![allow(
             unused_mut,
@@ -1352,6 +1496,119 @@ pub mod shop {
             }
             ok
         }
+        /// `OrderUpdated` against `shop/order.updated/2024-01-01.json#`, on a strictly decoded value.
+        pub(crate) fn t21_6(
+            v: &super::order_updated::v2024_01_01::OrderUpdated,
+        ) -> bool {
+            let _ = v;
+            s2(v.id.as_str()) && s23(v.r#type.as_str()) && s6(v.version.as_str())
+                && t10_3(&v.data) && v.previous_data.as_ref().is_none_or(|x0| t26_7(x0))
+        }
+        /// `OrderPartial` against `shop/order.updated/2024-01-01.json#/properties/previousData`, on a strictly decoded value.
+        pub(crate) fn t26_7(
+            v: &super::order_updated::v2024_01_01::OrderPartial,
+        ) -> bool {
+            let _ = v;
+            v.id.as_ref().is_none_or(|x0| s11(x0.as_str()))
+                && v.status.as_ref().is_none_or(|x0| s12(x0.as_str()))
+                && v
+                    .total
+                    .as_ref()
+                    .is_none_or(|x0| match x0 {
+                        ::std::option::Option::None => {
+                            n13(
+                                &::eventsmith::__private::serde_json::Value::Null,
+                                &validation::Path::Root,
+                                &mut validation::Probe,
+                            )
+                        }
+                        ::std::option::Option::Some(x1) => {
+                            n13(
+                                &::eventsmith::__private::serde_json::Value::from(*x1),
+                                &validation::Path::Root,
+                                &mut validation::Probe,
+                            )
+                        }
+                    })
+        }
+        /// `Order` against `shop/common/order.json#`, on a strictly decoded value.
+        pub(crate) fn t10_3(v: &super::common::Order) -> bool {
+            let _ = v;
+            s11(v.id.as_str()) && s12(v.status.as_str())
+                && match &v.total {
+                    ::std::option::Option::None => {
+                        n13(
+                            &::eventsmith::__private::serde_json::Value::Null,
+                            &validation::Path::Root,
+                            &mut validation::Probe,
+                        )
+                    }
+                    ::std::option::Option::Some(x1) => {
+                        n13(
+                            &::eventsmith::__private::serde_json::Value::from(*x1),
+                            &validation::Path::Root,
+                            &mut validation::Probe,
+                        )
+                    }
+                }
+        }
+        /// `OrderPlaced` against `shop/order.placed/2025-01-01.json#`, on a strictly decoded value.
+        pub(crate) fn t14_5(v: &super::order_placed::v2025_01_01::OrderPlaced) -> bool {
+            let _ = v;
+            s2(v.id.as_str()) && s16(v.r#type.as_str()) && s6(v.version.as_str())
+                && t10_3(&v.data) && s20(v.channel.as_str())
+        }
+        /// `OrderPlaced` against `shop/order.placed/2024-01-01.json#`, on a strictly decoded value.
+        pub(crate) fn t0_2(v: &super::order_placed::v2024_01_01::OrderPlaced) -> bool {
+            let _ = v;
+            s2(v.id.as_str()) && s3(v.r#type.as_str()) && s6(v.version.as_str())
+                && t10_3(&v.data)
+        }
+        /// `shop/order.placed/2024-01-01.json#/properties/type` on a string.
+        pub(crate) fn s3(t: &str) -> bool {
+            let _ = t;
+            s4(t) && t == "com.example.order.placed"
+        }
+        /// `shop/common/envelope.json#/properties/type` on a string.
+        pub(crate) fn s4(t: &str) -> bool {
+            let _ = t;
+            true
+        }
+        /// `shop/order.placed/2025-01-01.json#/properties/channel` on a string.
+        pub(crate) fn s20(t: &str) -> bool {
+            let _ = t;
+            true
+        }
+        /// `shop/order.placed/2025-01-01.json#/properties/type` on a string.
+        pub(crate) fn s16(t: &str) -> bool {
+            let _ = t;
+            s4(t) && t == "com.example.order.placed"
+        }
+        /// `shop/common/order.json#/properties/status` on a string.
+        pub(crate) fn s12(t: &str) -> bool {
+            let _ = t;
+            matches!(t, "open" | "paid")
+        }
+        /// `shop/common/order.json#/properties/id` on a string.
+        pub(crate) fn s11(t: &str) -> bool {
+            let _ = t;
+            PATTERN_1.is_match(t)
+        }
+        /// `shop/common/envelope.json#/properties/version` on a string.
+        pub(crate) fn s6(t: &str) -> bool {
+            let _ = t;
+            true
+        }
+        /// `shop/order.updated/2024-01-01.json#/properties/type` on a string.
+        pub(crate) fn s23(t: &str) -> bool {
+            let _ = t;
+            s4(t) && t == "com.example.order.updated"
+        }
+        /// `shop/common/envelope.json#/properties/id` on a string.
+        pub(crate) fn s2(t: &str) -> bool {
+            let _ = t;
+            PATTERN_0.is_match(t)
+        }
     }
     /// Any event of Shop: every type, every version.
     #[allow(clippy::large_enum_variant)]
@@ -1378,13 +1635,54 @@ pub mod shop {
         ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
             Self::from_slice_with(bytes, &::eventsmith::Options::default())
         }
-        /// [`Event::from_slice`] with explicit limits.
+        /// [`Event::from_slice`] with explicit options. A valid payload
+        /// takes one pass ([`Event::decode_fast`]); anything else is
+        /// parsed into a `Value` and judged by [`Event::from_value_with`],
+        /// which gives the verdict and every error.
         pub fn from_slice_with(
             bytes: &[u8],
             options: &::eventsmith::Options,
         ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
+            if let ::std::option::Option::Some(event) = Self::decode_fast(
+                bytes,
+                options.limits,
+            ) {
+                return ::std::result::Result::Ok(event);
+            }
             let value = ::eventsmith::json::parse_slice(bytes, options.limits)?;
             Self::from_value_with(value, options)
+        }
+        /// The one-pass path: one scan for the envelope and the depth,
+        /// then a strict decode into the chosen version's type and a check
+        /// of the decoded value. `Some` only for a valid payload; `None`
+        /// says nothing about it (see `event::decode_fast`).
+        pub fn decode_fast(
+            bytes: &[u8],
+            limits: ::eventsmith::Limits,
+        ) -> ::std::option::Option<Self> {
+            if bytes.len() > limits.max_bytes {
+                return ::std::option::Option::None;
+            }
+            let scan = ::eventsmith::json::scan(
+                bytes,
+                &[Self::TYPE_FIELD, Self::VERSION_FIELD],
+                limits.max_depth.min(::eventsmith::Limits::MAX_DEPTH),
+            )?;
+            let [::std::option::Option::Some(event_type),
+            ::std::option::Option::Some(version)] = scan.members else {
+                return ::std::option::Option::None;
+            };
+            match event_type {
+                "com.example.order.placed" => {
+                    order_placed::Event::decode_scanned(version, bytes)
+                        .map(Event::OrderPlaced)
+                }
+                "com.example.order.updated" => {
+                    order_updated::Event::decode_scanned(version, bytes)
+                        .map(Event::OrderUpdated)
+                }
+                _ => ::std::option::Option::None,
+            }
         }
         /// Parses a payload from text.
         #[allow(clippy::should_implement_trait)]
@@ -1436,6 +1734,12 @@ pub mod shop {
             ::eventsmith::Received<Self>,
             ::eventsmith::EventError,
         > {
+            if let ::std::option::Option::Some(event) = Self::decode_fast(
+                bytes,
+                options.limits,
+            ) {
+                return ::std::result::Result::Ok(::eventsmith::Received::Known(event));
+            }
             let value = ::eventsmith::json::parse_slice(bytes, options.limits)?;
             Self::receive_value(value, options)
         }
@@ -1608,14 +1912,23 @@ pub mod shop {
                             }
                         }
                         ::std::result::Result::Ok(Order {
-                            id: de::present(id, "id")?,
-                            status: de::present(status, "status")?,
-                            total: de::present(total, "total")?,
+                            id: de::required(id, "id")?,
+                            status: de::required(status, "status")?,
+                            total: de::required(total, "total")?,
                             extra,
                         })
                     }
                 }
                 d.deserialize_map(OrderVisitor)
+            }
+        }
+        impl<'de> ::eventsmith::__private::de::Strict<'de> for Order {
+            fn read<D: ::eventsmith::__private::serde::Deserializer<'de>>(
+                d: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                <Self as ::eventsmith::__private::serde::Deserialize<
+                    'de,
+                >>::deserialize(d)
             }
         }
         /// Schema: `shop/common/order.json#/properties/status`
@@ -1686,6 +1999,15 @@ pub mod shop {
                 )
             }
         }
+        impl<'de> ::eventsmith::__private::de::Strict<'de> for OrderStatus {
+            fn read<D: ::eventsmith::__private::serde::Deserializer<'de>>(
+                d: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                <Self as ::eventsmith::__private::serde::Deserialize<
+                    'de,
+                >>::deserialize(d)
+            }
+        }
     }
     /// The `com.example.order.placed` event.
     #[allow(deprecated)]
@@ -1750,6 +2072,33 @@ pub mod shop {
                             known: Self::VERSIONS.to_vec(),
                         })
                     }
+                }
+            }
+            /// The one-pass decode of a payload of this type at `version`
+            /// (the newest schema that can read it), for bytes
+            /// `json::scan` found within the limits: `Some` only for a
+            /// valid payload (see `event::decode_fast`).
+            pub fn decode_scanned(
+                version: &str,
+                bytes: &[u8],
+            ) -> ::std::option::Option<Self> {
+                match ::eventsmith::event::choose(
+                        ::eventsmith::version::Scheme::Calendar,
+                        Self::TYPE,
+                        Self::VERSIONS,
+                        version,
+                    )
+                    .ok()?
+                {
+                    0usize => {
+                        ::eventsmith::event::decode_scanned::<V2024_01_01>(bytes)
+                            .map(Event::V2024_01_01)
+                    }
+                    1usize => {
+                        ::eventsmith::event::decode_scanned::<V2025_01_01>(bytes)
+                            .map(Event::V2025_01_01)
+                    }
+                    _ => ::std::option::Option::None,
                 }
             }
             /// The schema version this event was read with.
@@ -1887,18 +2236,18 @@ pub mod shop {
                                         de::slot(&mut map, &mut version, "version")?
                                     }
                                     de::Key::Field(3) => {
-                                        de::slot(&mut map, &mut previous_data, "previousData")?
+                                        de::slot_some(&mut map, &mut previous_data, "previousData")?
                                     }
                                     de::Key::Field(4) => de::slot(&mut map, &mut data, "data")?,
                                     key => de::keep(&mut map, &mut extra, key)?,
                                 }
                             }
                             ::std::result::Result::Ok(OrderPlaced {
-                                id: de::present(id, "id")?,
-                                r#type: de::present(r#type, "type")?,
-                                version: de::present(version, "version")?,
+                                id: de::required(id, "id")?,
+                                r#type: de::required(r#type, "type")?,
+                                version: de::required(version, "version")?,
                                 previous_data: de::present(previous_data, "previousData")?,
-                                data: de::present(data, "data")?,
+                                data: de::required(data, "data")?,
                                 extra,
                             })
                         }
@@ -1906,10 +2255,23 @@ pub mod shop {
                     d.deserialize_map(OrderPlacedVisitor)
                 }
             }
+            impl<'de> ::eventsmith::__private::de::Strict<'de> for OrderPlaced {
+                fn read<D: ::eventsmith::__private::serde::Deserializer<'de>>(
+                    d: D,
+                ) -> ::std::result::Result<Self, D::Error> {
+                    <Self as ::eventsmith::__private::serde::Deserialize<
+                        'de,
+                    >>::deserialize(d)
+                }
+            }
             #[allow(deprecated)]
             impl ::eventsmith::Schema for OrderPlaced {
                 const EVENT_TYPE: &'static str = "com.example.order.placed";
                 const VERSION: &'static str = "2024-01-01";
+                const VALIDATES_DECODED: bool = true;
+                fn is_valid_decoded(&self) -> bool {
+                    super::super::validators::t0_2(self)
+                }
                 fn validate_at<S: ::eventsmith::validation::Sink>(
                     value: &::eventsmith::__private::serde_json::Value,
                     at: &::eventsmith::validation::Path<'_>,
@@ -2014,7 +2376,7 @@ pub mod shop {
                                         de::slot(&mut map, &mut version, "version")?
                                     }
                                     de::Key::Field(3) => {
-                                        de::slot(&mut map, &mut previous_data, "previousData")?
+                                        de::slot_some(&mut map, &mut previous_data, "previousData")?
                                     }
                                     de::Key::Field(4) => de::slot(&mut map, &mut data, "data")?,
                                     de::Key::Field(5) => {
@@ -2024,12 +2386,12 @@ pub mod shop {
                                 }
                             }
                             ::std::result::Result::Ok(OrderPlaced {
-                                id: de::present(id, "id")?,
-                                r#type: de::present(r#type, "type")?,
-                                version: de::present(version, "version")?,
+                                id: de::required(id, "id")?,
+                                r#type: de::required(r#type, "type")?,
+                                version: de::required(version, "version")?,
                                 previous_data: de::present(previous_data, "previousData")?,
-                                data: de::present(data, "data")?,
-                                channel: de::present(channel, "channel")?,
+                                data: de::required(data, "data")?,
+                                channel: de::required(channel, "channel")?,
                                 extra,
                             })
                         }
@@ -2037,10 +2399,23 @@ pub mod shop {
                     d.deserialize_map(OrderPlacedVisitor)
                 }
             }
+            impl<'de> ::eventsmith::__private::de::Strict<'de> for OrderPlaced {
+                fn read<D: ::eventsmith::__private::serde::Deserializer<'de>>(
+                    d: D,
+                ) -> ::std::result::Result<Self, D::Error> {
+                    <Self as ::eventsmith::__private::serde::Deserialize<
+                        'de,
+                    >>::deserialize(d)
+                }
+            }
             #[allow(deprecated)]
             impl ::eventsmith::Schema for OrderPlaced {
                 const EVENT_TYPE: &'static str = "com.example.order.placed";
                 const VERSION: &'static str = "2025-01-01";
+                const VALIDATES_DECODED: bool = true;
+                fn is_valid_decoded(&self) -> bool {
+                    super::super::validators::t14_5(self)
+                }
                 fn validate_at<S: ::eventsmith::validation::Sink>(
                     value: &::eventsmith::__private::serde_json::Value,
                     at: &::eventsmith::validation::Path<'_>,
@@ -2103,6 +2478,29 @@ pub mod shop {
                             known: Self::VERSIONS.to_vec(),
                         })
                     }
+                }
+            }
+            /// The one-pass decode of a payload of this type at `version`
+            /// (the newest schema that can read it), for bytes
+            /// `json::scan` found within the limits: `Some` only for a
+            /// valid payload (see `event::decode_fast`).
+            pub fn decode_scanned(
+                version: &str,
+                bytes: &[u8],
+            ) -> ::std::option::Option<Self> {
+                match ::eventsmith::event::choose(
+                        ::eventsmith::version::Scheme::Calendar,
+                        Self::TYPE,
+                        Self::VERSIONS,
+                        version,
+                    )
+                    .ok()?
+                {
+                    0usize => {
+                        ::eventsmith::event::decode_scanned::<V2024_01_01>(bytes)
+                            .map(Event::V2024_01_01)
+                    }
+                    _ => ::std::option::Option::None,
                 }
             }
             /// The schema version this event was read with.
@@ -2231,22 +2629,31 @@ pub mod shop {
                                     }
                                     de::Key::Field(3) => de::slot(&mut map, &mut data, "data")?,
                                     de::Key::Field(4) => {
-                                        de::slot(&mut map, &mut previous_data, "previousData")?
+                                        de::slot_some(&mut map, &mut previous_data, "previousData")?
                                     }
                                     key => de::keep(&mut map, &mut extra, key)?,
                                 }
                             }
                             ::std::result::Result::Ok(OrderUpdated {
-                                id: de::present(id, "id")?,
-                                r#type: de::present(r#type, "type")?,
-                                version: de::present(version, "version")?,
-                                data: de::present(data, "data")?,
+                                id: de::required(id, "id")?,
+                                r#type: de::required(r#type, "type")?,
+                                version: de::required(version, "version")?,
+                                data: de::required(data, "data")?,
                                 previous_data: de::present(previous_data, "previousData")?,
                                 extra,
                             })
                         }
                     }
                     d.deserialize_map(OrderUpdatedVisitor)
+                }
+            }
+            impl<'de> ::eventsmith::__private::de::Strict<'de> for OrderUpdated {
+                fn read<D: ::eventsmith::__private::serde::Deserializer<'de>>(
+                    d: D,
+                ) -> ::std::result::Result<Self, D::Error> {
+                    <Self as ::eventsmith::__private::serde::Deserialize<
+                        'de,
+                    >>::deserialize(d)
                 }
             }
             /// OrderPartial
@@ -2314,9 +2721,9 @@ pub mod shop {
                                 .next_key_seed(de::KeySeed::keeping(FIELDS))?
                             {
                                 match key {
-                                    de::Key::Field(0) => de::slot(&mut map, &mut id, "id")?,
+                                    de::Key::Field(0) => de::slot_some(&mut map, &mut id, "id")?,
                                     de::Key::Field(1) => {
-                                        de::slot(&mut map, &mut status, "status")?
+                                        de::slot_some(&mut map, &mut status, "status")?
                                     }
                                     de::Key::Field(2) => {
                                         de::slot(&mut map, &mut total, "total")?
@@ -2335,10 +2742,23 @@ pub mod shop {
                     d.deserialize_map(OrderPartialVisitor)
                 }
             }
+            impl<'de> ::eventsmith::__private::de::Strict<'de> for OrderPartial {
+                fn read<D: ::eventsmith::__private::serde::Deserializer<'de>>(
+                    d: D,
+                ) -> ::std::result::Result<Self, D::Error> {
+                    <Self as ::eventsmith::__private::serde::Deserialize<
+                        'de,
+                    >>::deserialize(d)
+                }
+            }
             #[allow(deprecated)]
             impl ::eventsmith::Schema for OrderUpdated {
                 const EVENT_TYPE: &'static str = "com.example.order.updated";
                 const VERSION: &'static str = "2024-01-01";
+                const VALIDATES_DECODED: bool = true;
+                fn is_valid_decoded(&self) -> bool {
+                    super::super::validators::t21_6(self)
+                }
                 fn validate_at<S: ::eventsmith::validation::Sink>(
                     value: &::eventsmith::__private::serde_json::Value,
                     at: &::eventsmith::validation::Path<'_>,
