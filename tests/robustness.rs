@@ -681,6 +681,64 @@ fn the_one_pass_decode_refuses_what_it_cannot_keep() {
     }
 }
 
+/// The one-pass decode bounds depth without a separate pass where the type
+/// bounds its own (`Schema::DEPTH`): a `Value` member nested right up to
+/// the limit and one level past it get the same answers both ways.
+#[test]
+fn the_one_pass_decode_keeps_the_depth_limit() {
+    use eventsmith::Schema;
+    let bytes = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("schemas/impact_stack/form_submission/examples/1.1.0-with-copies.json"),
+    )
+    .unwrap();
+    let base: Value = serde_json::from_slice(&bytes).unwrap();
+    type Submission = eventsmith::impact_stack::form_submission::V1_1_0;
+    assert!(Submission::DEPTH.is_some_and(|d| d.around_values.is_some()));
+    let depth_ok = |text: &[u8], limit: usize| {
+        let limits = Limits {
+            max_depth: limit,
+            ..Limits::DEFAULT
+        };
+        eventsmith::json::parse_slice(text, limits).is_ok()
+    };
+    let base_depth = (1..64).find(|&l| depth_ok(&bytes, l)).unwrap();
+    for limit in [base_depth, 8, 64] {
+        let options = Options {
+            limits: Limits {
+                max_depth: limit,
+                ..Limits::DEFAULT
+            },
+            ..Options::default()
+        };
+        // `data` is depth 2; its member `deep` adds `extra` levels.
+        for extra in limit.saturating_sub(4).max(1)..=limit {
+            let mut v = base.clone();
+            v["data"]["deep"] = serde_json::from_str(&nested(extra)).unwrap();
+            let text = serde_json::to_vec(&v).unwrap();
+            let deep_enough = base_depth.max(2 + extra) <= limit;
+            assert_eq!(
+                depth_ok(&text, limit),
+                deep_enough,
+                "limit {limit}, extra {extra}"
+            );
+            let fast = eventsmith::event::decode_fast::<Submission>(&text, options.limits);
+            if fast.is_some() {
+                assert!(deep_enough, "limit {limit}, extra {extra}");
+            }
+            let slow = eventsmith::json::parse_slice(&text, options.limits)
+                .map_err(EventError::Parse)
+                .and_then(Submission::from_value);
+            assert_eq!(
+                eventsmith::event::from_slice_with::<Submission>(&text, "1.1.0", &options),
+                slow,
+                "limit {limit}, extra {extra}"
+            );
+            fast_path_agrees(&text).unwrap();
+        }
+    }
+}
+
 /// Strings that look like what the format checkers and value parsers read,
 /// with the odd byte wrong: digits, separators, IDNA-relevant code points.
 fn near_text() -> impl Strategy<Value = String> {

@@ -287,6 +287,8 @@ impl<T> Visitor<'_> for StrVisitor<T> {
 
 thread_local! {
     static STRICT: Cell<bool> = const { Cell::new(false) };
+    /// How many levels a `serde_json::Value` read by [`Strict`] may nest.
+    static VALUE_LEVELS: Cell<usize> = const { Cell::new(usize::MAX) };
 }
 
 /// Whether this thread is inside [`strictly`].
@@ -299,14 +301,30 @@ fn is_strict() -> bool {
 /// result is either exact or an error. The mode is per thread and restored
 /// afterwards, also when `f` panics.
 pub fn strictly<T>(f: impl FnOnce() -> T) -> T {
-    struct Restore(bool);
+    strictly_within(usize::MAX, f)
+}
+
+/// [`strictly`], with every `serde_json::Value` read on the way limited to
+/// `value_levels` levels of nesting (exceeding it fails): how a decode
+/// bounds the depth of a payload whose type bounds the rest (see
+/// `event::Depth`) without a separate pass.
+pub fn strictly_within<T>(value_levels: usize, f: impl FnOnce() -> T) -> T {
+    struct Restore(bool, usize);
     impl Drop for Restore {
         fn drop(&mut self) {
             STRICT.with(|s| s.set(self.0));
+            VALUE_LEVELS.with(|l| l.set(self.1));
         }
     }
-    let _restore = Restore(STRICT.with(|s| s.replace(true)));
+    let _restore = Restore(
+        STRICT.with(|s| s.replace(true)),
+        VALUE_LEVELS.with(|l| l.replace(value_levels)),
+    );
     f()
+}
+
+fn value_seed() -> crate::json::ValueSeed {
+    crate::json::ValueSeed::within(VALUE_LEVELS.with(Cell::get))
 }
 
 /// How a field's type is read: like its `Deserialize`, except that maps
@@ -397,13 +415,13 @@ impl<'de> Strict<'de> for uuid::Uuid {
 
 impl<'de> Strict<'de> for Value {
     fn read<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::json::ValueSeed::unlimited().deserialize(d)
+        value_seed().deserialize(d)
     }
 }
 
 impl<'de> Strict<'de> for Map<String, Value> {
     fn read<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match crate::json::ValueSeed::unlimited().deserialize(d)? {
+        match value_seed().deserialize(d)? {
             Value::Object(map) => Ok(map),
             other => Err(de::Error::invalid_type(
                 unexpected(&other),

@@ -37,6 +37,11 @@ pub trait Schema: Sized + Serialize + DeserializeOwned {
         Self::validate_at(value, &Path::Root, &mut Probe)
     }
 
+    /// How deep the JSON of this type nests, as far as the type says; `None`
+    /// when it cannot say (a recursive type). Lets the one-pass decode skip
+    /// the depth pass (see [`decode_fast`]).
+    const DEPTH: Option<Depth> = None;
+
     /// Whether [`Schema::is_valid_decoded`] is a real check (generated for
     /// every struct root); when false, decoding from bytes always goes
     /// through a `serde_json::Value`.
@@ -322,7 +327,19 @@ pub fn from_slice_with<T: Schema>(
         return Ok(t);
     }
     let value = crate::json::parse_slice(bytes, options.limits)?;
-    decode_with::<T>(value, version, options)
+    decode_judged::<T>(value, version, options, T::VALIDATES_DECODED)
+}
+
+/// How deep a type's JSON nests, known from the type alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Depth {
+    /// The deepest nesting of the type's own arrays and objects (a struct of
+    /// scalars: 1).
+    pub shape: usize,
+    /// The most arrays and objects around a part of it kept as a
+    /// `serde_json::Value` (a member of a struct at the root: 1), whose own
+    /// depth only the payload says; `None` when it has none.
+    pub around_values: Option<usize>,
 }
 
 /// The one-pass path: `Some` only when `bytes` is within `limits`, decodes
@@ -332,21 +349,38 @@ pub fn from_slice_with<T: Schema>(
 /// it may be invalid, or valid in a way the strict decode does not take
 /// (an integer written `1.0`, an upper-case UUID); [`from_slice_with`] then
 /// takes the `Value` path.
+///
+/// The depth limit costs no extra pass when the type bounds its own depth
+/// ([`Schema::DEPTH`]): then only the parts kept as `serde_json::Value` can
+/// go deeper, and each is read with the levels the limit leaves it (a
+/// conservative bound: a payload it refuses goes the `Value` path, which
+/// measures exactly). Otherwise [`crate::json::scan`] checks the depth first.
 pub fn decode_fast<T: Schema>(bytes: &[u8], limits: Limits) -> Option<T> {
-    if !T::VALIDATES_DECODED || bytes.len() > limits.max_bytes {
+    if bytes.len() > limits.max_bytes {
         return None;
     }
-    crate::json::scan(bytes, &[], limits.max_depth.min(Limits::MAX_DEPTH))?;
-    decode_scanned(bytes)
+    decode_scanned(bytes, limits, false)
 }
 
-/// [`decode_fast`] for a payload [`crate::json::scan`] already found within
-/// the limits (a dispatcher scans once for the envelope and the depth).
-pub fn decode_scanned<T: Schema>(bytes: &[u8]) -> Option<T> {
+/// [`decode_fast`] for a payload whose size a dispatcher already checked,
+/// and whose depth it checked when `depth_checked` (a complete
+/// [`crate::json::scan`]).
+pub fn decode_scanned<T: Schema>(bytes: &[u8], limits: Limits, depth_checked: bool) -> Option<T> {
     if !T::VALIDATES_DECODED {
         return None;
     }
-    let t: T = crate::de::strictly(|| serde_json::from_slice(bytes)).ok()?;
+    let max = limits.max_depth.min(Limits::MAX_DEPTH);
+    let value_levels = match T::DEPTH {
+        _ if depth_checked => usize::MAX,
+        Some(d) if d.shape <= max && d.around_values.is_none_or(|p| p < max) => {
+            d.around_values.map_or(usize::MAX, |p| max - p)
+        }
+        _ => {
+            crate::json::scan(bytes, &[], max)?;
+            usize::MAX
+        }
+    };
+    let t: T = crate::de::strictly_within(value_levels, || serde_json::from_slice(bytes)).ok()?;
     t.is_valid_decoded().then_some(t)
 }
 
@@ -361,7 +395,20 @@ pub fn decode_with<T: Schema>(
     version: &str,
     options: &Options,
 ) -> Result<T, EventError> {
-    if !T::is_valid(&value) {
+    decode_judged(value, version, options, false)
+}
+
+/// [`decode_with`] for a payload the one-pass decode already refused
+/// (`likely_invalid`): almost always invalid, so the errors are collected
+/// at once instead of after a probe.
+#[doc(hidden)]
+pub fn decode_judged<T: Schema>(
+    value: Value,
+    version: &str,
+    options: &Options,
+    likely_invalid: bool,
+) -> Result<T, EventError> {
+    if likely_invalid || !T::is_valid(&value) {
         let mut errors = match T::validate(&value) {
             Err(e) => e,
             Ok(()) => Errors::default(),

@@ -142,6 +142,9 @@ pub struct Scan<'a> {
     /// `None` for a member that is absent, not a string, or written with
     /// escape sequences (in its name or its value).
     pub members: [Option<&'a str>; 2],
+    /// Whether the whole payload was scanned, its depth checked; false when
+    /// [`scan_envelope`] stopped at the last member it was asked for.
+    pub complete: bool,
 }
 
 /// One quick pass over a payload, building nothing: checks that no array or
@@ -154,6 +157,25 @@ pub struct Scan<'a> {
 /// means nothing, and the parse that follows fails. Strings are skipped with
 /// `memchr`, so the cost is mostly one look at each structural byte.
 pub fn scan<'a>(bytes: &'a [u8], names: &[&str], max_depth: usize) -> Option<Scan<'a>> {
+    scan_from(bytes, names, max_depth, false)
+}
+
+/// [`scan`] that stops as soon as it has the string values of all of
+/// `names` ([`Scan::complete`] false then: the rest of the payload, its depth
+/// included, is unchecked). For a dispatcher whose target type bounds the
+/// depth itself (see `event::decode_fast`).
+pub fn scan_envelope<'a>(bytes: &'a [u8], names: &[&str], max_depth: usize) -> Option<Scan<'a>> {
+    scan_from(bytes, names, max_depth, !names.is_empty())
+}
+
+fn scan_from<'a>(
+    bytes: &'a [u8],
+    names: &[&str],
+    max_depth: usize,
+    stop_early: bool,
+) -> Option<Scan<'a>> {
+    let wanted = names.len().min(2);
+    let mut found = 0;
     let mut members = [None; 2];
     let mut depth = 0usize;
     // At depth 1 of an object: the next string is a member name.
@@ -190,6 +212,13 @@ pub fn scan<'a>(bytes: &'a [u8], names: &[&str], max_depth: usize) -> Option<Sca
                     && members[k].is_none()
                 {
                     members[k] = std::str::from_utf8(text).ok();
+                    found += usize::from(members[k].is_some());
+                    if stop_early && found == wanted {
+                        return Some(Scan {
+                            members,
+                            complete: false,
+                        });
+                    }
                 }
             }
             b'{' | b'[' => {
@@ -214,7 +243,10 @@ pub fn scan<'a>(bytes: &'a [u8], names: &[&str], max_depth: usize) -> Option<Sca
             }
         }
     }
-    Some(Scan { members })
+    Some(Scan {
+        members,
+        complete: true,
+    })
 }
 
 /// The bytes [`scan`] stops at outside strings.
@@ -295,12 +327,12 @@ pub(crate) struct ValueSeed {
 }
 
 impl ValueSeed {
-    /// A seed for a value anywhere in a document: only serde_json's own
-    /// recursion limit applies (the caller checks depth, see [`depth_within`]).
-    pub(crate) fn unlimited() -> ValueSeed {
+    /// A seed for a value whose own nesting may use `limit` levels
+    /// (`usize::MAX`: only serde_json's own recursion limit applies).
+    pub(crate) fn within(limit: usize) -> ValueSeed {
         ValueSeed {
             depth: 0,
-            limit: usize::MAX,
+            limit,
             plain: true,
         }
     }
@@ -491,6 +523,14 @@ mod tests {
         assert_eq!(scan(b"}}", &[], 8), None);
         assert_eq!(scan(br#"{"a":"unterminated"#, &[], 8), None);
         assert_eq!(scan(br#"{"a":"\"#, &[], 8), None);
+        // Stopping at the envelope leaves the rest unchecked.
+        let s = scan_envelope(text, &["type", "version"], 2).unwrap();
+        assert_eq!(
+            (s.members, s.complete),
+            ([Some("outer"), Some("1.0")], false)
+        );
+        let s = scan_envelope(text, &["type", "nope"], 64).unwrap();
+        assert_eq!((s.members, s.complete), ([Some("outer"), None], true));
         // Depth matches the parser's count.
         let ok = "[".repeat(64) + &"]".repeat(64);
         assert!(scan(ok.as_bytes(), &[], 64).is_some());

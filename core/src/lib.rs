@@ -18,7 +18,9 @@ pub mod values;
 pub mod version;
 pub mod webhook;
 
-pub use event::{EventError, EventSource, NewerVersions, Options, Received, Schema, UnknownTypes};
+pub use event::{
+    Depth, EventError, EventSource, NewerVersions, Options, Received, Schema, UnknownTypes,
+};
 pub use json::{Limits, ParseError};
 pub use receive::{Delivery, ReceiveError, Receiver};
 pub use validation::{Collect, Errors, Num, Path, Probe, Sink, ValidationError};

@@ -4,6 +4,9 @@
 //! with the compiled validators on whether the event is valid. The
 //! interpreter (the CLI's validator) is strict about payloads newer than
 //! their schema, so the comparison reads them with `NewerVersions::Strict`.
+//! And the one-pass decode (`decode_fast`) answers only for payloads the
+//! `Value` path accepts, with the same event; `from_slice_with` returns
+//! exactly what the `Value` path returns.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -40,6 +43,22 @@ fuzz_target!(|data: &[u8]| {
         eventsmith::impact_stack::Event::from_slice_with(data, &strict).map(drop),
         eventsmith::gigs::Event::from_slice_with(data, &strict).map(drop),
     ];
+    macro_rules! one_pass_agrees {
+        ($event:ty) => {
+            for options in [Options::default(), strict] {
+                let slow = match eventsmith::json::parse_slice(data, options.limits) {
+                    Ok(value) => <$event>::from_value_with(value, &options),
+                    Err(e) => Err(EventError::Parse(e)),
+                };
+                if let Some(event) = <$event>::decode_fast(data, options.limits) {
+                    assert_eq!(Ok(&event), slow.as_ref(), "one pass accepts");
+                }
+                assert_eq!(<$event>::from_slice_with(data, &options), slow);
+            }
+        };
+    }
+    one_pass_agrees!(eventsmith::impact_stack::Event);
+    one_pass_agrees!(eventsmith::gigs::Event);
     let value = match eventsmith::json::parse_slice(data, Limits::DEFAULT) {
         Ok(v) => v,
         Err(_) => {

@@ -212,7 +212,23 @@ fn emit_source(
             let decoded = match root_ty {
                 Ty::Named(id) => {
                     let f = typed::typed_fn_name(&cs.graph, cs.roots[ei][vi], *id);
+                    let depth = match typed::depth(&compiled.types, root_ty) {
+                        Some((shape, around)) => {
+                            let around = match around {
+                                Some(p) => quote! { ::std::option::Option::Some(#p) },
+                                None => quote! { ::std::option::Option::None },
+                            };
+                            quote! {
+                                const DEPTH: ::std::option::Option<#rt::event::Depth> = ::std::option::Option::Some(#rt::event::Depth {
+                                    shape: #shape,
+                                    around_values: #around,
+                                });
+                            }
+                        }
+                        None => quote! {},
+                    };
                     quote! {
+                        #depth
                         const VALIDATES_DECODED: bool = true;
                         fn is_valid_decoded(&self) -> bool {
                             super::super::validators::#f(self)
@@ -244,9 +260,9 @@ fn emit_source(
             });
             let vdoc = format!(" Version {version_text}.");
             version_variants.push(quote! { #[doc = #vdoc] #alias(#alias), });
-            select_arms.push(quote! { #vi => #rt::event::decode_with::<#alias>(value, version, options).map(Event::#alias), });
+            select_arms.push(quote! { #vi => #rt::event::decode_judged::<#alias>(value, version, options, likely_invalid).map(Event::#alias), });
             scanned_arms.push(
-                quote! { #vi => #rt::event::decode_scanned::<#alias>(bytes).map(Event::#alias), },
+                quote! { #vi => #rt::event::decode_scanned::<#alias>(bytes, limits, depth_checked).map(Event::#alias), },
             );
             schema_version_arms.push(quote! { Event::#alias(_) => #vlit, });
             vser_arms.push(
@@ -284,6 +300,18 @@ fn emit_source(
                     version: &str,
                     options: &#rt::Options,
                 ) -> ::std::result::Result<Self, #rt::EventError> {
+                    Self::from_value_judged(value, version, options, false)
+                }
+
+                /// [`Event::from_value_with`] for a payload the one-pass
+                /// decode refused (`event::decode_judged`).
+                #[doc(hidden)]
+                pub fn from_value_judged(
+                    value: #rt::__private::serde_json::Value,
+                    version: &str,
+                    options: &#rt::Options,
+                    likely_invalid: bool,
+                ) -> ::std::result::Result<Self, #rt::EventError> {
                     match #rt::event::choose(#scheme, Self::TYPE, Self::VERSIONS, version)? {
                         #(#select_arms)*
                         _ => ::std::result::Result::Err(#rt::EventError::UnknownVersion {
@@ -295,10 +323,15 @@ fn emit_source(
                 }
 
                 /// The one-pass decode of a payload of this type at `version`
-                /// (the newest schema that can read it), for bytes
-                /// `json::scan` found within the limits: `Some` only for a
-                /// valid payload (see `event::decode_fast`).
-                pub fn decode_scanned(version: &str, bytes: &[u8]) -> ::std::option::Option<Self> {
+                /// (the newest schema that can read it) whose size the caller
+                /// checked, and whose depth it checked when `depth_checked`:
+                /// `Some` only for a valid payload (see `event::decode_fast`).
+                pub fn decode_scanned(
+                    version: &str,
+                    bytes: &[u8],
+                    limits: #rt::Limits,
+                    depth_checked: bool,
+                ) -> ::std::option::Option<Self> {
                     match #rt::event::choose(#scheme, Self::TYPE, Self::VERSIONS, version).ok()? {
                         #(#scanned_arms)*
                         _ => ::std::option::Option::None,
@@ -344,8 +377,8 @@ fn emit_source(
         let emod_ident = ident(&event.module);
         let vdoc = format!(" `{}`", event.type_value);
         source_variants.push(quote! { #[doc = #vdoc] #variant(#emod_ident::Event), });
-        source_arms.push(quote! { #tlit => #emod_ident::Event::from_value_with(value, &version, options).map(Event::#variant), });
-        fast_arms.push(quote! { #tlit => #emod_ident::Event::decode_scanned(version, bytes).map(Event::#variant), });
+        source_arms.push(quote! { #tlit => #emod_ident::Event::from_value_judged(value, &version, options, likely_invalid).map(Event::#variant), });
+        fast_arms.push(quote! { #tlit => #emod_ident::Event::decode_scanned(version, bytes, limits, scan.complete).map(Event::#variant), });
         type_values.push(tlit.clone());
         type_of_arms.push(quote! { Event::#variant(_) => #tlit, });
         source_exact_arms
@@ -387,18 +420,18 @@ fn emit_source(
                     return ::std::result::Result::Ok(event);
                 }
                 let value = #rt::json::parse_slice(bytes, options.limits)?;
-                Self::from_value_with(value, options)
+                Self::from_value_judged(value, options, true)
             }
 
-            /// The one-pass path: one scan for the envelope and the depth,
-            /// then a strict decode into the chosen version's type and a check
-            /// of the decoded value. `Some` only for a valid payload; `None`
-            /// says nothing about it (see `event::decode_fast`).
+            /// The one-pass path: a scan up to the envelope, then a strict
+            /// decode into the chosen version's type and a check of the
+            /// decoded value. `Some` only for a valid payload; `None` says
+            /// nothing about it (see `event::decode_fast`).
             pub fn decode_fast(bytes: &[u8], limits: #rt::Limits) -> ::std::option::Option<Self> {
                 if bytes.len() > limits.max_bytes {
                     return ::std::option::Option::None;
                 }
-                let scan = #rt::json::scan(
+                let scan = #rt::json::scan_envelope(
                     bytes,
                     &[Self::TYPE_FIELD, Self::VERSION_FIELD],
                     limits.max_depth.min(#rt::Limits::MAX_DEPTH),
@@ -428,6 +461,17 @@ fn emit_source(
             pub fn from_value_with(
                 value: #rt::__private::serde_json::Value,
                 options: &#rt::Options,
+            ) -> ::std::result::Result<Self, #rt::EventError> {
+                Self::from_value_judged(value, options, false)
+            }
+
+            /// [`Event::from_value_with`] for a payload the one-pass decode
+            /// refused (`event::decode_judged`).
+            #[doc(hidden)]
+            pub fn from_value_judged(
+                value: #rt::__private::serde_json::Value,
+                options: &#rt::Options,
+                likely_invalid: bool,
             ) -> ::std::result::Result<Self, #rt::EventError> {
                 let (event_type, version) = #rt::event::envelope(&value, Self::TYPE_FIELD, Self::VERSION_FIELD)?;
                 let (event_type, version) = (event_type.to_owned(), version.to_owned());

@@ -792,3 +792,50 @@ fn deref(v: &TokenStream) -> TokenStream {
         None => quote! { *#v },
     }
 }
+
+/// How deep the JSON of `ty` nests, from the type alone: `(shape,
+/// around_values)` as `eventsmith::event::Depth` has them, or `None` for a
+/// recursive type. A part the decode reads as a `serde_json::Value` (a
+/// `Value`, a `Map<String, Value>`, a tagged union, read whole before its
+/// branch is chosen) counts as such a part.
+pub fn depth(types: &TypeGraph, ty: &Ty) -> Option<(usize, Option<usize>)> {
+    fn walk(types: &TypeGraph, ty: &Ty, open: &mut Vec<TypeId>) -> Option<(usize, Option<usize>)> {
+        let inside = |(shape, values): (usize, Option<usize>)| (shape + 1, values.map(|p| p + 1));
+        Some(match ty {
+            Ty::Value => (0, Some(0)),
+            Ty::Map(inner) if **inner == Ty::Value => (0, Some(0)),
+            Ty::Bool | Ty::I64 | Ty::U64 | Ty::Number | Ty::String | Ty::Unit | Ty::Runtime(_) => {
+                (0, None)
+            }
+            Ty::Nullable(inner) | Ty::Boxed(inner) => walk(types, inner, open)?,
+            Ty::Vec(inner) | Ty::Map(inner) => inside(walk(types, inner, open)?),
+            Ty::Named(id) => {
+                if open.contains(id) {
+                    return None;
+                }
+                open.push(*id);
+                let d = match &types.get(*id).kind {
+                    TypeKind::StringEnum { .. } => (0, None),
+                    TypeKind::Tagged { .. } => (0, Some(0)),
+                    TypeKind::Struct { fields, extra } => {
+                        let mut shape = 0;
+                        let mut values: Option<usize> = None;
+                        let extra_ty = match extra {
+                            Extra::Keep(t) => Some(t),
+                            Extra::None => None,
+                        };
+                        for t in fields.iter().map(|f| &f.ty).chain(extra_ty) {
+                            let (s, v) = walk(types, t, open)?;
+                            shape = shape.max(s);
+                            values = values.max(v);
+                        }
+                        inside((shape, values))
+                    }
+                };
+                open.pop();
+                d
+            }
+        })
+    }
+    walk(types, ty, &mut Vec::new())
+}
