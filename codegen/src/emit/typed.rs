@@ -204,10 +204,11 @@ impl Writer<'_, '_> {
                 let x = format_ident!("x{}", depth);
                 let null = self.value_call(node, quote! { &#json::Null });
                 let some = self.check(node, inner, quote! { #x }, depth + 1);
+                let some_body = unparen(some);
                 quote! {
                     match #v {
                         ::std::option::Option::None => #null,
-                        ::std::option::Option::Some(#x) => #some,
+                        ::std::option::Option::Some(#x) => #some_body,
                     }
                 }
             }
@@ -253,7 +254,7 @@ impl Writer<'_, '_> {
                         continue;
                     }
                     let skip = if *start == 0 { quote! {} } else { quote! { .skip(#start) } };
-                    quote! { #v.iter()#skip.all(|#x| #each) }
+                    { let each = unparen(each); quote! { #v.iter()#skip.all(|#x| #each) } }
                 }
                 CheckKind::PrefixItems(ids) => {
                     let each: Vec<TokenStream> = ids
@@ -261,7 +262,7 @@ impl Writer<'_, '_> {
                         .enumerate()
                         .map(|(i, id)| {
                             let c = self.check(*id, inner, quote! { #x }, depth + 1);
-                            quote! { #v.get(#i).is_none_or(|#x| #c) }
+                            { let c = unparen(c); quote! { #v.get(#i).is_none_or(|#x| #c) } }
                         })
                         .collect();
                     quote! { #(#each)&&* }
@@ -272,7 +273,7 @@ impl Writer<'_, '_> {
                         Some(m) => quote! { && found <= #m },
                         None => quote! {},
                     };
-                    quote! { { let found = #v.iter().filter(|&#x| #each).count() as u64; found >= #min #max } }
+                    { let each = unparen(each); quote! { { let found = #v.iter().filter(|&#x| #each).count() as u64; found >= #min #max } } }
                 }
                 CheckKind::AllOf(_)
                 | CheckKind::AnyOf(_)
@@ -385,7 +386,10 @@ impl Writer<'_, '_> {
                         }
                         match (c.to_string().as_str(), exempt.is_empty()) {
                             ("true", _) => {}
-                            (_, true) => each.push(quote! { #extra.values().all(|#x| #c) }),
+                            (_, true) => each.push({
+                                let c = unparen(c.clone());
+                                quote! { #extra.values().all(|#x| #c) }
+                            }),
                             _ => each
                                 .push(quote! { #extra.iter().all(|(k, #x)| #(#exempt)||* || #c) }),
                         }
@@ -521,7 +525,10 @@ impl Writer<'_, '_> {
                     if c.to_string() == "true" {
                         return c;
                     }
-                    quote! { #access.as_ref().is_none_or(|#x| #c) }
+                    {
+                        let c = unparen(c);
+                        quote! { #access.as_ref().is_none_or(|#x| #c) }
+                    }
                 }
             };
         }
@@ -534,7 +541,10 @@ impl Writer<'_, '_> {
                 if c.to_string() == "true" {
                     return c;
                 }
-                quote! { #extra.get(#n).is_none_or(|#x| #c) }
+                {
+                    let c = unparen(c);
+                    quote! { #extra.get(#n).is_none_or(|#x| #c) }
+                }
             }
             None => quote! { true },
         }
@@ -588,7 +598,10 @@ impl Writer<'_, '_> {
                         .map(|(variant, _, vty)| {
                             let vi = ident(variant);
                             let c = self.check(node, vty, quote! { x }, 0);
-                            quote! { #path::#vi(x) => #c, }
+                            {
+                                let c = unparen(c);
+                                quote! { #path::#vi(x) => #c, }
+                            }
                         })
                         .collect();
                     let unknown = self.value_call(node, quote! { x });

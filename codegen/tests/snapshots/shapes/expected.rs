@@ -117,6 +117,7 @@ pub mod demo {
                         "status",
                         "mixed",
                         "tags",
+                        "labels",
                         "lines",
                         "data",
                         "counts",
@@ -144,17 +145,18 @@ pub mod demo {
                         "status" => n16(m, &at.key(k), s),
                         "mixed" => n17(m, &at.key(k), s),
                         "tags" => n18(m, &at.key(k), s),
-                        "lines" => n20(m, &at.key(k), s),
-                        "data" => n25(m, &at.key(k), s),
-                        "counts" => n26(m, &at.key(k), s),
-                        "tree" => n29(m, &at.key(k), s),
-                        "self" => n34(m, &at.key(k), s),
-                        "first-name" => n35(m, &at.key(k), s),
-                        "first_name" => n36(m, &at.key(k), s),
-                        "note" => n37(m, &at.key(k), s),
-                        "combined" => n38(m, &at.key(k), s),
-                        "actor" => n44(m, &at.key(k), s),
-                        "scores" => n51(m, &at.key(k), s),
+                        "labels" => n20(m, &at.key(k), s),
+                        "lines" => n22(m, &at.key(k), s),
+                        "data" => n27(m, &at.key(k), s),
+                        "counts" => n28(m, &at.key(k), s),
+                        "tree" => n31(m, &at.key(k), s),
+                        "self" => n36(m, &at.key(k), s),
+                        "first-name" => n37(m, &at.key(k), s),
+                        "first_name" => n38(m, &at.key(k), s),
+                        "note" => n39(m, &at.key(k), s),
+                        "combined" => n40(m, &at.key(k), s),
+                        "actor" => n46(m, &at.key(k), s),
+                        "scores" => n53(m, &at.key(k), s),
                         _ => true,
                     };
                     if !member_ok {
@@ -642,8 +644,73 @@ pub mod demo {
             }
             ok
         }
-        /// `demo/thing/1.0.0.json#/properties/lines`
+        /// `demo/thing/1.0.0.json#/properties/labels`
         pub(crate) fn n20<S: ::eventsmith::validation::Sink>(
+            v: &::eventsmith::__private::serde_json::Value,
+            at: &::eventsmith::validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let mut ok = true;
+            if !(v.is_null() || v.is_array()) {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/properties/labels/type",
+                    "type",
+                    validation::Msg::Type("null or array", v),
+                );
+                return false;
+            }
+            if let Some(a) = v.as_array() {
+                for (i, item) in a.iter().enumerate().skip(0usize) {
+                    if !n21(item, &at.index(i), s) {
+                        failed!(ok);
+                    }
+                }
+            }
+            if let Some(x) = v.as_array() {
+                if !(x.len() as u64 <= 10u64) {
+                    s.fail(
+                        at,
+                        "demo/thing/1.0.0.json#/properties/labels/maxItems",
+                        "maxItems",
+                        validation::Msg::MaxItems(10u64, x.len()),
+                    );
+                    failed!(ok);
+                }
+            }
+            ok
+        }
+        /// `demo/thing/1.0.0.json#/properties/labels/items`
+        pub(crate) fn n21<S: ::eventsmith::validation::Sink>(
+            v: &::eventsmith::__private::serde_json::Value,
+            at: &::eventsmith::validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let mut ok = true;
+            if !(v.is_string()) {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/properties/labels/items/type",
+                    "type",
+                    validation::Msg::Type("string", v),
+                );
+                return false;
+            }
+            if let Some(t) = v.as_str() {
+                if validation::char_len(t) > 20u64 {
+                    s.fail(
+                        at,
+                        "demo/thing/1.0.0.json#/properties/labels/items/maxLength",
+                        "maxLength",
+                        validation::Msg::MaxLength(20u64, t),
+                    );
+                    failed!(ok);
+                }
+            }
+            ok
+        }
+        /// `demo/thing/1.0.0.json#/properties/lines`
+        pub(crate) fn n22<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
             s: &mut S,
@@ -660,7 +727,7 @@ pub mod demo {
             }
             if let Some(a) = v.as_array() {
                 for (i, item) in a.iter().enumerate().skip(0usize) {
-                    if !n22(item, &at.index(i), s) {
+                    if !n24(item, &at.index(i), s) {
                         failed!(ok);
                     }
                 }
@@ -668,7 +735,7 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/$defs/line`
-        pub(crate) fn n22<S: ::eventsmith::validation::Sink>(
+        pub(crate) fn n24<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
             s: &mut S,
@@ -686,8 +753,8 @@ pub mod demo {
             if let Some(o) = v.as_object() {
                 for (k, m) in validation::members(o, &["sku", "qty"], S::COLLECT) {
                     let member_ok = match k.as_str() {
-                        "sku" => n23(m, &at.key(k), s),
-                        "qty" => n24(m, &at.key(k), s),
+                        "sku" => n25(m, &at.key(k), s),
+                        "qty" => n26(m, &at.key(k), s),
                         _ => true,
                     };
                     if !member_ok {
@@ -723,7 +790,7 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/$defs/line/properties/sku`
-        pub(crate) fn n23<S: ::eventsmith::validation::Sink>(
+        pub(crate) fn n25<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
             s: &mut S,
@@ -752,7 +819,7 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/$defs/line/properties/qty`
-        pub(crate) fn n24<S: ::eventsmith::validation::Sink>(
+        pub(crate) fn n26<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
             s: &mut S,
@@ -787,7 +854,7 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/data`
-        pub(crate) fn n25<S: ::eventsmith::validation::Sink>(
+        pub(crate) fn n27<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
             s: &mut S,
@@ -805,7 +872,7 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/counts`
-        pub(crate) fn n26<S: ::eventsmith::validation::Sink>(
+        pub(crate) fn n28<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
             s: &mut S,
@@ -825,7 +892,7 @@ pub mod demo {
                     if false || false {
                         continue;
                     }
-                    let member_ok = { n27(m, &at.key(k), s) };
+                    let member_ok = { n29(m, &at.key(k), s) };
                     if !member_ok {
                         failed!(ok);
                     }
@@ -834,7 +901,7 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/counts/additionalProperties`
-        pub(crate) fn n27<S: ::eventsmith::validation::Sink>(
+        pub(crate) fn n29<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
             s: &mut S,
@@ -852,7 +919,7 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/$defs/node`
-        pub(crate) fn n29<S: ::eventsmith::validation::Sink>(
+        pub(crate) fn n31<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
             s: &mut S,
@@ -874,9 +941,9 @@ pub mod demo {
                     S::COLLECT,
                 ) {
                     let member_ok = match k.as_str() {
-                        "label" => n30(m, &at.key(k), s),
-                        "children" => n31(m, &at.key(k), s),
-                        "parent" => n29(m, &at.key(k), s),
+                        "label" => n32(m, &at.key(k), s),
+                        "children" => n33(m, &at.key(k), s),
+                        "parent" => n31(m, &at.key(k), s),
                         _ => true,
                     };
                     if !member_ok {
@@ -887,7 +954,7 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/$defs/node/properties/label`
-        pub(crate) fn n30<S: ::eventsmith::validation::Sink>(
+        pub(crate) fn n32<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
             s: &mut S,
@@ -905,7 +972,7 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/$defs/node/properties/children`
-        pub(crate) fn n31<S: ::eventsmith::validation::Sink>(
+        pub(crate) fn n33<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
             s: &mut S,
@@ -922,7 +989,7 @@ pub mod demo {
             }
             if let Some(a) = v.as_array() {
                 for (i, item) in a.iter().enumerate().skip(0usize) {
-                    if !n29(item, &at.index(i), s) {
+                    if !n31(item, &at.index(i), s) {
                         failed!(ok);
                     }
                 }
@@ -930,7 +997,7 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/self`
-        pub(crate) fn n34<S: ::eventsmith::validation::Sink>(
+        pub(crate) fn n36<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
             s: &mut S,
@@ -948,7 +1015,7 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/first-name`
-        pub(crate) fn n35<S: ::eventsmith::validation::Sink>(
+        pub(crate) fn n37<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
             s: &mut S,
@@ -966,7 +1033,7 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/first_name`
-        pub(crate) fn n36<S: ::eventsmith::validation::Sink>(
+        pub(crate) fn n38<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
             s: &mut S,
@@ -984,7 +1051,7 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/note`
-        pub(crate) fn n37<S: ::eventsmith::validation::Sink>(
+        pub(crate) fn n39<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
             s: &mut S,
@@ -1002,22 +1069,22 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/combined`
-        pub(crate) fn n38<S: ::eventsmith::validation::Sink>(
+        pub(crate) fn n40<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
             s: &mut S,
         ) -> bool {
             let mut ok = true;
-            if !n40(v, at, s) {
+            if !n42(v, at, s) {
                 failed!(ok);
             }
-            if !n42(v, at, s) {
+            if !n44(v, at, s) {
                 failed!(ok);
             }
             ok
         }
         /// `demo/thing/1.0.0.json#/$defs/named`
-        pub(crate) fn n40<S: ::eventsmith::validation::Sink>(
+        pub(crate) fn n42<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
             s: &mut S,
@@ -1035,7 +1102,7 @@ pub mod demo {
             if let Some(o) = v.as_object() {
                 for (k, m) in validation::members(o, &["name"], S::COLLECT) {
                     let member_ok = match k.as_str() {
-                        "name" => n41(m, &at.key(k), s),
+                        "name" => n43(m, &at.key(k), s),
                         _ => true,
                     };
                     if !member_ok {
@@ -1071,7 +1138,7 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/$defs/named/properties/name`
-        pub(crate) fn n41<S: ::eventsmith::validation::Sink>(
+        pub(crate) fn n43<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
             s: &mut S,
@@ -1089,7 +1156,7 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/combined/allOf/1`
-        pub(crate) fn n42<S: ::eventsmith::validation::Sink>(
+        pub(crate) fn n44<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
             s: &mut S,
@@ -1107,7 +1174,7 @@ pub mod demo {
             if let Some(o) = v.as_object() {
                 for (k, m) in validation::members(o, &["extra_flag"], S::COLLECT) {
                     let member_ok = match k.as_str() {
-                        "extra_flag" => n43(m, &at.key(k), s),
+                        "extra_flag" => n45(m, &at.key(k), s),
                         _ => true,
                     };
                     if !member_ok {
@@ -1143,7 +1210,7 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/combined/allOf/1/properties/extra_flag`
-        pub(crate) fn n43<S: ::eventsmith::validation::Sink>(
+        pub(crate) fn n45<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
             s: &mut S,
@@ -1161,15 +1228,15 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/actor`
-        pub(crate) fn n44<S: ::eventsmith::validation::Sink>(
+        pub(crate) fn n46<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
             s: &mut S,
         ) -> bool {
             let mut ok = true;
             let valid = [
-                n46(v, at, &mut ::eventsmith::validation::Probe),
-                n49(v, at, &mut ::eventsmith::validation::Probe),
+                n48(v, at, &mut ::eventsmith::validation::Probe),
+                n51(v, at, &mut ::eventsmith::validation::Probe),
             ]
                 .iter()
                 .filter(|b| **b)
@@ -1186,7 +1253,7 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/$defs/user_actor`
-        pub(crate) fn n46<S: ::eventsmith::validation::Sink>(
+        pub(crate) fn n48<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
             s: &mut S,
@@ -1204,8 +1271,8 @@ pub mod demo {
             if let Some(o) = v.as_object() {
                 for (k, m) in validation::members(o, &["kind", "user"], S::COLLECT) {
                     let member_ok = match k.as_str() {
-                        "kind" => n47(m, &at.key(k), s),
-                        "user" => n48(m, &at.key(k), s),
+                        "kind" => n49(m, &at.key(k), s),
+                        "user" => n50(m, &at.key(k), s),
                         _ => true,
                     };
                     if !member_ok {
@@ -1241,7 +1308,7 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/$defs/user_actor/properties/kind`
-        pub(crate) fn n47<S: ::eventsmith::validation::Sink>(
+        pub(crate) fn n49<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
             s: &mut S,
@@ -1259,7 +1326,7 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/$defs/user_actor/properties/user`
-        pub(crate) fn n48<S: ::eventsmith::validation::Sink>(
+        pub(crate) fn n50<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
             s: &mut S,
@@ -1277,7 +1344,7 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/actor/oneOf/1`
-        pub(crate) fn n49<S: ::eventsmith::validation::Sink>(
+        pub(crate) fn n51<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
             s: &mut S,
@@ -1295,7 +1362,7 @@ pub mod demo {
             if let Some(o) = v.as_object() {
                 for (k, m) in validation::members(o, &["kind"], S::COLLECT) {
                     let member_ok = match k.as_str() {
-                        "kind" => n50(m, &at.key(k), s),
+                        "kind" => n52(m, &at.key(k), s),
                         _ => true,
                     };
                     if !member_ok {
@@ -1331,7 +1398,7 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/actor/oneOf/1/properties/kind`
-        pub(crate) fn n50<S: ::eventsmith::validation::Sink>(
+        pub(crate) fn n52<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
             s: &mut S,
@@ -1349,7 +1416,7 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/scores`
-        pub(crate) fn n51<S: ::eventsmith::validation::Sink>(
+        pub(crate) fn n53<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
             s: &mut S,
@@ -1367,7 +1434,7 @@ pub mod demo {
             if let Some(o) = v.as_object() {
                 for (k, m) in validation::members(o, &["best"], S::COLLECT) {
                     let member_ok = match k.as_str() {
-                        "best" => n52(m, &at.key(k), s),
+                        "best" => n54(m, &at.key(k), s),
                         _ => true,
                     };
                     if !member_ok {
@@ -1380,7 +1447,7 @@ pub mod demo {
                     if matches!(k.as_str(), "best") || false {
                         continue;
                     }
-                    let member_ok = { n53(m, &at.key(k), s) };
+                    let member_ok = { n55(m, &at.key(k), s) };
                     if !member_ok {
                         failed!(ok);
                     }
@@ -1389,7 +1456,7 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/scores/properties/best`
-        pub(crate) fn n52<S: ::eventsmith::validation::Sink>(
+        pub(crate) fn n54<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
             s: &mut S,
@@ -1407,7 +1474,7 @@ pub mod demo {
             ok
         }
         /// `demo/thing/1.0.0.json#/properties/scores/additionalProperties`
-        pub(crate) fn n53<S: ::eventsmith::validation::Sink>(
+        pub(crate) fn n55<S: ::eventsmith::validation::Sink>(
             v: &::eventsmith::__private::serde_json::Value,
             at: &::eventsmith::validation::Path<'_>,
             s: &mut S,
@@ -1490,48 +1557,64 @@ pub mod demo {
                             n18(&j, &validation::Path::Root, &mut validation::Probe)
                         }
                         ::std::result::Result::Err(_) => false,
-                    }) && v.lines.as_ref().is_none_or(|x0| x0.iter().all(|x1| t22_3(x1)))
+                    })
+                && v
+                    .labels
+                    .as_ref()
+                    .is_none_or(|x0| match x0 {
+                        ::std::option::Option::None => {
+                            n20(
+                                &::eventsmith::__private::serde_json::Value::Null,
+                                &validation::Path::Root,
+                                &mut validation::Probe,
+                            )
+                        }
+                        ::std::option::Option::Some(x1) => {
+                            x1.iter().all(|x2| s21(x2.as_str()))
+                                && x1.len() as u64 <= 10u64
+                        }
+                    }) && v.lines.as_ref().is_none_or(|x0| x0.iter().all(|x1| t24_3(x1)))
                 && v
                     .counts
                     .as_ref()
                     .is_none_or(|x0| {
                         x0
                             .values()
-                            .all(|x1| n27(
+                            .all(|x1| n29(
                                 &::eventsmith::__private::serde_json::Value::from(*x1),
                                 &validation::Path::Root,
                                 &mut validation::Probe,
                             ))
-                    }) && v.tree.as_ref().is_none_or(|x0| t29_4(x0))
+                    }) && v.tree.as_ref().is_none_or(|x0| t31_4(x0))
                 && v
                     .self_
                     .as_ref()
-                    .is_none_or(|x0| n34(
+                    .is_none_or(|x0| n36(
                         &::eventsmith::__private::serde_json::Value::from(*x0),
                         &validation::Path::Root,
                         &mut validation::Probe,
-                    )) && v.first_name_dashed.as_ref().is_none_or(|x0| s35(x0.as_str()))
-                && v.first_name.as_ref().is_none_or(|x0| s36(x0.as_str()))
+                    )) && v.first_name_dashed.as_ref().is_none_or(|x0| s37(x0.as_str()))
+                && v.first_name.as_ref().is_none_or(|x0| s38(x0.as_str()))
                 && match &v.note {
                     ::std::option::Option::None => {
-                        n37(
+                        n39(
                             &::eventsmith::__private::serde_json::Value::Null,
                             &validation::Path::Root,
                             &mut validation::Probe,
                         )
                     }
-                    ::std::option::Option::Some(x1) => s37(x1.as_str()),
-                } && v.combined.as_ref().is_none_or(|x0| t38_5(x0))
-                && v.actor.as_ref().is_none_or(|x0| t44_6(x0))
-                && v.scores.as_ref().is_none_or(|x0| t51_9(x0))
+                    ::std::option::Option::Some(x1) => s39(x1.as_str()),
+                } && v.combined.as_ref().is_none_or(|x0| t40_5(x0))
+                && v.actor.as_ref().is_none_or(|x0| t46_6(x0))
+                && v.scores.as_ref().is_none_or(|x0| t53_9(x0))
         }
         /// `Scores` against `demo/thing/1.0.0.json#/properties/scores`, on a strictly decoded value.
-        pub(crate) fn t51_9(v: &super::thing::v1_0_0::Scores) -> bool {
+        pub(crate) fn t53_9(v: &super::thing::v1_0_0::Scores) -> bool {
             let _ = v;
             v
                 .best
                 .as_ref()
-                .is_none_or(|x0| n52(
+                .is_none_or(|x0| n54(
                     &::eventsmith::__private::serde_json::Value::from(*x0),
                     &validation::Path::Root,
                     &mut validation::Probe,
@@ -1541,7 +1624,7 @@ pub mod demo {
                     .iter()
                     .all(|(k, x0)| {
                         matches!(k.as_str(), "best")
-                            || n53(
+                            || n55(
                                 &::eventsmith::__private::serde_json::Value::from(*x0),
                                 &validation::Path::Root,
                                 &mut validation::Probe,
@@ -1549,85 +1632,85 @@ pub mod demo {
                     })
         }
         /// `Actor` against `demo/thing/1.0.0.json#/properties/actor`, on a strictly decoded value.
-        pub(crate) fn t44_6(v: &super::thing::v1_0_0::Actor) -> bool {
+        pub(crate) fn t46_6(v: &super::thing::v1_0_0::Actor) -> bool {
             let _ = v;
             match v {
-                super::thing::v1_0_0::Actor::User(x) => t44_7(x),
-                super::thing::v1_0_0::Actor::System(x) => t44_8(x),
+                super::thing::v1_0_0::Actor::User(x) => t46_7(x),
+                super::thing::v1_0_0::Actor::System(x) => t46_8(x),
                 super::thing::v1_0_0::Actor::Unknown(x) => {
-                    n44(x, &validation::Path::Root, &mut validation::Probe)
+                    n46(x, &validation::Path::Root, &mut validation::Probe)
                 }
             }
         }
         /// `SystemActor` against `demo/thing/1.0.0.json#/properties/actor`, on a strictly decoded value.
-        pub(crate) fn t44_8(v: &super::thing::v1_0_0::SystemActor) -> bool {
-            let _ = v;
-            [t46_8(v), t49_8(v)].iter().filter(|b| **b).count() == 1
-        }
-        /// `SystemActor` against `demo/thing/1.0.0.json#/properties/actor/oneOf/1`, on a strictly decoded value.
-        pub(crate) fn t49_8(v: &super::thing::v1_0_0::SystemActor) -> bool {
-            let _ = v;
-            s50(v.kind.as_str())
-        }
-        /// `SystemActor` against `demo/thing/1.0.0.json#/$defs/user_actor`, on a strictly decoded value.
         pub(crate) fn t46_8(v: &super::thing::v1_0_0::SystemActor) -> bool {
             let _ = v;
-            (s47(v.kind.as_str())
+            [t48_8(v), t51_8(v)].iter().filter(|b| **b).count() == 1
+        }
+        /// `SystemActor` against `demo/thing/1.0.0.json#/properties/actor/oneOf/1`, on a strictly decoded value.
+        pub(crate) fn t51_8(v: &super::thing::v1_0_0::SystemActor) -> bool {
+            let _ = v;
+            s52(v.kind.as_str())
+        }
+        /// `SystemActor` against `demo/thing/1.0.0.json#/$defs/user_actor`, on a strictly decoded value.
+        pub(crate) fn t48_8(v: &super::thing::v1_0_0::SystemActor) -> bool {
+            let _ = v;
+            (s49(v.kind.as_str())
                 && v
                     .extra
                     .get("user")
-                    .is_none_or(|x0| n48(
+                    .is_none_or(|x0| n50(
                         x0,
                         &validation::Path::Root,
                         &mut validation::Probe,
                     ))) && v.extra.contains_key("user")
         }
         /// `UserActor` against `demo/thing/1.0.0.json#/properties/actor`, on a strictly decoded value.
-        pub(crate) fn t44_7(v: &super::thing::v1_0_0::UserActor) -> bool {
-            let _ = v;
-            [t46_7(v), t49_7(v)].iter().filter(|b| **b).count() == 1
-        }
-        /// `UserActor` against `demo/thing/1.0.0.json#/properties/actor/oneOf/1`, on a strictly decoded value.
-        pub(crate) fn t49_7(v: &super::thing::v1_0_0::UserActor) -> bool {
-            let _ = v;
-            s50(v.kind.as_str())
-        }
-        /// `UserActor` against `demo/thing/1.0.0.json#/$defs/user_actor`, on a strictly decoded value.
         pub(crate) fn t46_7(v: &super::thing::v1_0_0::UserActor) -> bool {
             let _ = v;
-            s47(v.kind.as_str()) && s48(v.user.as_str())
+            [t48_7(v), t51_7(v)].iter().filter(|b| **b).count() == 1
+        }
+        /// `UserActor` against `demo/thing/1.0.0.json#/properties/actor/oneOf/1`, on a strictly decoded value.
+        pub(crate) fn t51_7(v: &super::thing::v1_0_0::UserActor) -> bool {
+            let _ = v;
+            s52(v.kind.as_str())
+        }
+        /// `UserActor` against `demo/thing/1.0.0.json#/$defs/user_actor`, on a strictly decoded value.
+        pub(crate) fn t48_7(v: &super::thing::v1_0_0::UserActor) -> bool {
+            let _ = v;
+            s49(v.kind.as_str()) && s50(v.user.as_str())
         }
         /// `Combined` against `demo/thing/1.0.0.json#/properties/combined`, on a strictly decoded value.
-        pub(crate) fn t38_5(v: &super::thing::v1_0_0::Combined) -> bool {
+        pub(crate) fn t40_5(v: &super::thing::v1_0_0::Combined) -> bool {
             let _ = v;
-            t40_5(v) && t42_5(v)
+            t42_5(v) && t44_5(v)
         }
         /// `Combined` against `demo/thing/1.0.0.json#/properties/combined/allOf/1`, on a strictly decoded value.
-        pub(crate) fn t42_5(v: &super::thing::v1_0_0::Combined) -> bool {
+        pub(crate) fn t44_5(v: &super::thing::v1_0_0::Combined) -> bool {
             let _ = v;
-            n43(
+            n45(
                 &::eventsmith::__private::serde_json::Value::from(v.extra_flag),
                 &validation::Path::Root,
                 &mut validation::Probe,
             )
         }
         /// `Combined` against `demo/thing/1.0.0.json#/$defs/named`, on a strictly decoded value.
-        pub(crate) fn t40_5(v: &super::thing::v1_0_0::Combined) -> bool {
+        pub(crate) fn t42_5(v: &super::thing::v1_0_0::Combined) -> bool {
             let _ = v;
-            s41(v.name.as_str())
+            s43(v.name.as_str())
         }
         /// `Node` against `demo/thing/1.0.0.json#/$defs/node`, on a strictly decoded value.
-        pub(crate) fn t29_4(v: &super::thing::v1_0_0::Node) -> bool {
+        pub(crate) fn t31_4(v: &super::thing::v1_0_0::Node) -> bool {
             let _ = v;
-            v.label.as_ref().is_none_or(|x0| s30(x0.as_str()))
-                && v.children.as_ref().is_none_or(|x0| x0.iter().all(|x1| t29_4(&**x1)))
-                && v.parent.as_ref().is_none_or(|x0| t29_4(&**x0))
+            v.label.as_ref().is_none_or(|x0| s32(x0.as_str()))
+                && v.children.as_ref().is_none_or(|x0| x0.iter().all(|x1| t31_4(&**x1)))
+                && v.parent.as_ref().is_none_or(|x0| t31_4(&**x0))
         }
         /// `Line` against `demo/thing/1.0.0.json#/$defs/line`, on a strictly decoded value.
-        pub(crate) fn t22_3(v: &super::thing::v1_0_0::Line) -> bool {
+        pub(crate) fn t24_3(v: &super::thing::v1_0_0::Line) -> bool {
             let _ = v;
-            s23(v.sku.as_str())
-                && n24(
+            s25(v.sku.as_str())
+                && n26(
                     &::eventsmith::__private::serde_json::Value::from(v.qty),
                     &validation::Path::Root,
                     &mut validation::Probe,
@@ -1659,49 +1742,54 @@ pub mod demo {
             ::eventsmith::formats::Format::Decimal.check(t)
         }
         /// `demo/thing/1.0.0.json#/$defs/line/properties/sku` on a string.
-        pub(crate) fn s23(t: &str) -> bool {
+        pub(crate) fn s25(t: &str) -> bool {
             let _ = t;
             validation::char_len(t) >= 1u64
         }
         /// `demo/thing/1.0.0.json#/$defs/node/properties/label` on a string.
-        pub(crate) fn s30(t: &str) -> bool {
+        pub(crate) fn s32(t: &str) -> bool {
             let _ = t;
             true
         }
         /// `demo/thing/1.0.0.json#/$defs/named/properties/name` on a string.
-        pub(crate) fn s41(t: &str) -> bool {
+        pub(crate) fn s43(t: &str) -> bool {
             let _ = t;
             true
         }
         /// `demo/thing/1.0.0.json#/$defs/user_actor/properties/user` on a string.
-        pub(crate) fn s48(t: &str) -> bool {
+        pub(crate) fn s50(t: &str) -> bool {
             let _ = t;
             true
         }
         /// `demo/thing/1.0.0.json#/$defs/user_actor/properties/kind` on a string.
-        pub(crate) fn s47(t: &str) -> bool {
+        pub(crate) fn s49(t: &str) -> bool {
             let _ = t;
             t == "user"
         }
         /// `demo/thing/1.0.0.json#/properties/actor/oneOf/1/properties/kind` on a string.
-        pub(crate) fn s50(t: &str) -> bool {
+        pub(crate) fn s52(t: &str) -> bool {
             let _ = t;
             t == "system"
         }
         /// `demo/thing/1.0.0.json#/properties/note` on a string.
-        pub(crate) fn s37(t: &str) -> bool {
+        pub(crate) fn s39(t: &str) -> bool {
             let _ = t;
             true
         }
         /// `demo/thing/1.0.0.json#/properties/first_name` on a string.
-        pub(crate) fn s36(t: &str) -> bool {
+        pub(crate) fn s38(t: &str) -> bool {
             let _ = t;
             true
         }
         /// `demo/thing/1.0.0.json#/properties/first-name` on a string.
-        pub(crate) fn s35(t: &str) -> bool {
+        pub(crate) fn s37(t: &str) -> bool {
             let _ = t;
             true
+        }
+        /// `demo/thing/1.0.0.json#/properties/labels/items` on a string.
+        pub(crate) fn s21(t: &str) -> bool {
+            let _ = t;
+            validation::char_len(t) <= 20u64
         }
         /// `demo/thing/1.0.0.json#/properties/tags/items` on a string.
         pub(crate) fn s19(t: &str) -> bool {
@@ -1774,12 +1862,12 @@ pub mod demo {
                 return ::std::result::Result::Ok(event);
             }
             let value = ::eventsmith::json::parse_slice(bytes, options.limits)?;
-            Self::from_value_with(value, options)
+            Self::from_value_judged(value, options, true)
         }
-        /// The one-pass path: one scan for the envelope and the depth,
-        /// then a strict decode into the chosen version's type and a check
-        /// of the decoded value. `Some` only for a valid payload; `None`
-        /// says nothing about it (see `event::decode_fast`).
+        /// The one-pass path: a scan up to the envelope, then a strict
+        /// decode into the chosen version's type and a check of the
+        /// decoded value. `Some` only for a valid payload; `None` says
+        /// nothing about it (see `event::decode_fast`).
         pub fn decode_fast(
             bytes: &[u8],
             limits: ::eventsmith::Limits,
@@ -1787,7 +1875,7 @@ pub mod demo {
             if bytes.len() > limits.max_bytes {
                 return ::std::option::Option::None;
             }
-            let scan = ::eventsmith::json::scan(
+            let scan = ::eventsmith::json::scan_envelope(
                 bytes,
                 &[Self::TYPE_FIELD, Self::VERSION_FIELD],
                 limits.max_depth.min(::eventsmith::Limits::MAX_DEPTH),
@@ -1797,7 +1885,10 @@ pub mod demo {
                 return ::std::option::Option::None;
             };
             match event_type {
-                "thing" => thing::Event::decode_scanned(version, bytes).map(Event::Thing),
+                "thing" => {
+                    thing::Event::decode_scanned(version, bytes, limits, scan.complete)
+                        .map(Event::Thing)
+                }
                 _ => ::std::option::Option::None,
             }
         }
@@ -1820,6 +1911,16 @@ pub mod demo {
             value: ::eventsmith::__private::serde_json::Value,
             options: &::eventsmith::Options,
         ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
+            Self::from_value_judged(value, options, false)
+        }
+        /// [`Event::from_value_with`] for a payload the one-pass decode
+        /// refused (`event::decode_judged`).
+        #[doc(hidden)]
+        pub fn from_value_judged(
+            value: ::eventsmith::__private::serde_json::Value,
+            options: &::eventsmith::Options,
+            likely_invalid: bool,
+        ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
             let (event_type, version) = ::eventsmith::event::envelope(
                 &value,
                 Self::TYPE_FIELD,
@@ -1828,7 +1929,12 @@ pub mod demo {
             let (event_type, version) = (event_type.to_owned(), version.to_owned());
             match event_type.as_str() {
                 "thing" => {
-                    thing::Event::from_value_with(value, &version, options)
+                    thing::Event::from_value_judged(
+                            value,
+                            &version,
+                            options,
+                            likely_invalid,
+                        )
                         .map(Event::Thing)
                 }
                 _ => {
@@ -2053,6 +2159,17 @@ pub mod demo {
                 version: &str,
                 options: &::eventsmith::Options,
             ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
+                Self::from_value_judged(value, version, options, false)
+            }
+            /// [`Event::from_value_with`] for a payload the one-pass
+            /// decode refused (`event::decode_judged`).
+            #[doc(hidden)]
+            pub fn from_value_judged(
+                value: ::eventsmith::__private::serde_json::Value,
+                version: &str,
+                options: &::eventsmith::Options,
+                likely_invalid: bool,
+            ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
                 match ::eventsmith::event::choose(
                     ::eventsmith::version::Scheme::Semver,
                     Self::TYPE,
@@ -2060,9 +2177,9 @@ pub mod demo {
                     version,
                 )? {
                     0usize => {
-                        ::eventsmith::event::decode_with::<
+                        ::eventsmith::event::decode_judged::<
                             V1_0_0,
-                        >(value, version, options)
+                        >(value, version, options, likely_invalid)
                             .map(Event::V1_0_0)
                     }
                     _ => {
@@ -2075,12 +2192,14 @@ pub mod demo {
                 }
             }
             /// The one-pass decode of a payload of this type at `version`
-            /// (the newest schema that can read it), for bytes
-            /// `json::scan` found within the limits: `Some` only for a
-            /// valid payload (see `event::decode_fast`).
+            /// (the newest schema that can read it) whose size the caller
+            /// checked, and whose depth it checked when `depth_checked`:
+            /// `Some` only for a valid payload (see `event::decode_fast`).
             pub fn decode_scanned(
                 version: &str,
                 bytes: &[u8],
+                limits: ::eventsmith::Limits,
+                depth_checked: bool,
             ) -> ::std::option::Option<Self> {
                 match ::eventsmith::event::choose(
                         ::eventsmith::version::Scheme::Semver,
@@ -2091,7 +2210,9 @@ pub mod demo {
                     .ok()?
                 {
                     0usize => {
-                        ::eventsmith::event::decode_scanned::<V1_0_0>(bytes)
+                        ::eventsmith::event::decode_scanned::<
+                            V1_0_0,
+                        >(bytes, limits, depth_checked)
                             .map(Event::V1_0_0)
                     }
                     _ => ::std::option::Option::None,
@@ -2170,6 +2291,12 @@ pub mod demo {
                 >,
                 /// `None` when absent.
                 pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                /// Optional and nullable, with checks on the array and its items.
+                ///
+                /// `None` when absent, `Some(None)` when `null`.
+                pub labels: ::std::option::Option<
+                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                >,
                 /// `None` when absent.
                 pub lines: ::std::option::Option<::std::vec::Vec<Line>>,
                 /// `None` when absent.
@@ -2228,6 +2355,7 @@ pub mod demo {
                     ser::optional(&mut map, "status", &self.status)?;
                     ser::optional(&mut map, "mixed", &self.mixed)?;
                     ser::optional(&mut map, "tags", &self.tags)?;
+                    ser::optional(&mut map, "labels", &self.labels)?;
                     ser::optional(&mut map, "lines", &self.lines)?;
                     ser::optional(&mut map, "data", &self.data)?;
                     ser::optional(&mut map, "counts", &self.counts)?;
@@ -2274,6 +2402,7 @@ pub mod demo {
                                 "status",
                                 "mixed",
                                 "tags",
+                                "labels",
                                 "lines",
                                 "data",
                                 "counts",
@@ -2298,6 +2427,7 @@ pub mod demo {
                             let mut status = ::std::option::Option::None;
                             let mut mixed = ::std::option::Option::None;
                             let mut tags = ::std::option::Option::None;
+                            let mut labels = ::std::option::Option::None;
                             let mut lines = ::std::option::Option::None;
                             let mut data = ::std::option::Option::None;
                             let mut counts = ::std::option::Option::None;
@@ -2345,38 +2475,41 @@ pub mod demo {
                                         de::slot_some(&mut map, &mut tags, "tags")?
                                     }
                                     de::Key::Field(12) => {
-                                        de::slot_some(&mut map, &mut lines, "lines")?
+                                        de::slot(&mut map, &mut labels, "labels")?
                                     }
                                     de::Key::Field(13) => {
-                                        de::slot_some(&mut map, &mut data, "data")?
+                                        de::slot_some(&mut map, &mut lines, "lines")?
                                     }
                                     de::Key::Field(14) => {
-                                        de::slot_some(&mut map, &mut counts, "counts")?
+                                        de::slot_some(&mut map, &mut data, "data")?
                                     }
                                     de::Key::Field(15) => {
-                                        de::slot_some(&mut map, &mut tree, "tree")?
+                                        de::slot_some(&mut map, &mut counts, "counts")?
                                     }
                                     de::Key::Field(16) => {
-                                        de::slot_some(&mut map, &mut self_, "self")?
+                                        de::slot_some(&mut map, &mut tree, "tree")?
                                     }
                                     de::Key::Field(17) => {
+                                        de::slot_some(&mut map, &mut self_, "self")?
+                                    }
+                                    de::Key::Field(18) => {
                                         de::slot_some(
                                             &mut map,
                                             &mut first_name_dashed,
                                             "first-name",
                                         )?
                                     }
-                                    de::Key::Field(18) => {
+                                    de::Key::Field(19) => {
                                         de::slot_some(&mut map, &mut first_name, "first_name")?
                                     }
-                                    de::Key::Field(19) => de::slot(&mut map, &mut note, "note")?,
-                                    de::Key::Field(20) => {
+                                    de::Key::Field(20) => de::slot(&mut map, &mut note, "note")?,
+                                    de::Key::Field(21) => {
                                         de::slot_some(&mut map, &mut combined, "combined")?
                                     }
-                                    de::Key::Field(21) => {
+                                    de::Key::Field(22) => {
                                         de::slot_some(&mut map, &mut actor, "actor")?
                                     }
-                                    de::Key::Field(22) => {
+                                    de::Key::Field(23) => {
                                         de::slot_some(&mut map, &mut scores, "scores")?
                                     }
                                     key => de::keep(&mut map, &mut extra, key)?,
@@ -2395,6 +2528,7 @@ pub mod demo {
                                 status: de::present(status, "status")?,
                                 mixed: de::present(mixed, "mixed")?,
                                 tags: de::present(tags, "tags")?,
+                                labels,
                                 lines: de::present(lines, "lines")?,
                                 data: de::present(data, "data")?,
                                 counts: de::present(counts, "counts")?,

@@ -380,12 +380,12 @@ pub mod crm {
                 return ::std::result::Result::Ok(event);
             }
             let value = ::eventsmith::json::parse_slice(bytes, options.limits)?;
-            Self::from_value_with(value, options)
+            Self::from_value_judged(value, options, true)
         }
-        /// The one-pass path: one scan for the envelope and the depth,
-        /// then a strict decode into the chosen version's type and a check
-        /// of the decoded value. `Some` only for a valid payload; `None`
-        /// says nothing about it (see `event::decode_fast`).
+        /// The one-pass path: a scan up to the envelope, then a strict
+        /// decode into the chosen version's type and a check of the
+        /// decoded value. `Some` only for a valid payload; `None` says
+        /// nothing about it (see `event::decode_fast`).
         pub fn decode_fast(
             bytes: &[u8],
             limits: ::eventsmith::Limits,
@@ -393,7 +393,7 @@ pub mod crm {
             if bytes.len() > limits.max_bytes {
                 return ::std::option::Option::None;
             }
-            let scan = ::eventsmith::json::scan(
+            let scan = ::eventsmith::json::scan_envelope(
                 bytes,
                 &[Self::TYPE_FIELD, Self::VERSION_FIELD],
                 limits.max_depth.min(::eventsmith::Limits::MAX_DEPTH),
@@ -404,7 +404,12 @@ pub mod crm {
             };
             match event_type {
                 "contact_created" => {
-                    contact_created::Event::decode_scanned(version, bytes)
+                    contact_created::Event::decode_scanned(
+                            version,
+                            bytes,
+                            limits,
+                            scan.complete,
+                        )
                         .map(Event::ContactCreated)
                 }
                 _ => ::std::option::Option::None,
@@ -429,6 +434,16 @@ pub mod crm {
             value: ::eventsmith::__private::serde_json::Value,
             options: &::eventsmith::Options,
         ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
+            Self::from_value_judged(value, options, false)
+        }
+        /// [`Event::from_value_with`] for a payload the one-pass decode
+        /// refused (`event::decode_judged`).
+        #[doc(hidden)]
+        pub fn from_value_judged(
+            value: ::eventsmith::__private::serde_json::Value,
+            options: &::eventsmith::Options,
+            likely_invalid: bool,
+        ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
             let (event_type, version) = ::eventsmith::event::envelope(
                 &value,
                 Self::TYPE_FIELD,
@@ -437,7 +452,12 @@ pub mod crm {
             let (event_type, version) = (event_type.to_owned(), version.to_owned());
             match event_type.as_str() {
                 "contact_created" => {
-                    contact_created::Event::from_value_with(value, &version, options)
+                    contact_created::Event::from_value_judged(
+                            value,
+                            &version,
+                            options,
+                            likely_invalid,
+                        )
                         .map(Event::ContactCreated)
                 }
                 _ => {
@@ -590,6 +610,17 @@ pub mod crm {
                 version: &str,
                 options: &::eventsmith::Options,
             ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
+                Self::from_value_judged(value, version, options, false)
+            }
+            /// [`Event::from_value_with`] for a payload the one-pass
+            /// decode refused (`event::decode_judged`).
+            #[doc(hidden)]
+            pub fn from_value_judged(
+                value: ::eventsmith::__private::serde_json::Value,
+                version: &str,
+                options: &::eventsmith::Options,
+                likely_invalid: bool,
+            ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
                 match ::eventsmith::event::choose(
                     ::eventsmith::version::Scheme::Semver,
                     Self::TYPE,
@@ -597,15 +628,15 @@ pub mod crm {
                     version,
                 )? {
                     0usize => {
-                        ::eventsmith::event::decode_with::<
+                        ::eventsmith::event::decode_judged::<
                             V1_0_0,
-                        >(value, version, options)
+                        >(value, version, options, likely_invalid)
                             .map(Event::V1_0_0)
                     }
                     1usize => {
-                        ::eventsmith::event::decode_with::<
+                        ::eventsmith::event::decode_judged::<
                             V1_2_0,
-                        >(value, version, options)
+                        >(value, version, options, likely_invalid)
                             .map(Event::V1_2_0)
                     }
                     _ => {
@@ -618,12 +649,14 @@ pub mod crm {
                 }
             }
             /// The one-pass decode of a payload of this type at `version`
-            /// (the newest schema that can read it), for bytes
-            /// `json::scan` found within the limits: `Some` only for a
-            /// valid payload (see `event::decode_fast`).
+            /// (the newest schema that can read it) whose size the caller
+            /// checked, and whose depth it checked when `depth_checked`:
+            /// `Some` only for a valid payload (see `event::decode_fast`).
             pub fn decode_scanned(
                 version: &str,
                 bytes: &[u8],
+                limits: ::eventsmith::Limits,
+                depth_checked: bool,
             ) -> ::std::option::Option<Self> {
                 match ::eventsmith::event::choose(
                         ::eventsmith::version::Scheme::Semver,
@@ -634,11 +667,15 @@ pub mod crm {
                     .ok()?
                 {
                     0usize => {
-                        ::eventsmith::event::decode_scanned::<V1_0_0>(bytes)
+                        ::eventsmith::event::decode_scanned::<
+                            V1_0_0,
+                        >(bytes, limits, depth_checked)
                             .map(Event::V1_0_0)
                     }
                     1usize => {
-                        ::eventsmith::event::decode_scanned::<V1_2_0>(bytes)
+                        ::eventsmith::event::decode_scanned::<
+                            V1_2_0,
+                        >(bytes, limits, depth_checked)
                             .map(Event::V1_2_0)
                     }
                     _ => ::std::option::Option::None,
@@ -787,6 +824,10 @@ pub mod crm {
             impl ::eventsmith::Schema for ContactCreated {
                 const EVENT_TYPE: &'static str = "contact_created";
                 const VERSION: &'static str = "1.0.0";
+                const DEPTH: ::std::option::Option<::eventsmith::event::Depth> = ::std::option::Option::Some(::eventsmith::event::Depth {
+                    shape: 1usize,
+                    around_values: ::std::option::Option::Some(1usize),
+                });
                 const VALIDATES_DECODED: bool = true;
                 fn is_valid_decoded(&self) -> bool {
                     super::super::validators::t0_0(self)
@@ -912,6 +953,10 @@ pub mod crm {
             impl ::eventsmith::Schema for ContactCreated {
                 const EVENT_TYPE: &'static str = "contact_created";
                 const VERSION: &'static str = "1.2.0";
+                const DEPTH: ::std::option::Option<::eventsmith::event::Depth> = ::std::option::Option::Some(::eventsmith::event::Depth {
+                    shape: 1usize,
+                    around_values: ::std::option::Option::Some(1usize),
+                });
                 const VALIDATES_DECODED: bool = true;
                 fn is_valid_decoded(&self) -> bool {
                     super::super::validators::t6_1(self)
@@ -1650,12 +1695,12 @@ pub mod shop {
                 return ::std::result::Result::Ok(event);
             }
             let value = ::eventsmith::json::parse_slice(bytes, options.limits)?;
-            Self::from_value_with(value, options)
+            Self::from_value_judged(value, options, true)
         }
-        /// The one-pass path: one scan for the envelope and the depth,
-        /// then a strict decode into the chosen version's type and a check
-        /// of the decoded value. `Some` only for a valid payload; `None`
-        /// says nothing about it (see `event::decode_fast`).
+        /// The one-pass path: a scan up to the envelope, then a strict
+        /// decode into the chosen version's type and a check of the
+        /// decoded value. `Some` only for a valid payload; `None` says
+        /// nothing about it (see `event::decode_fast`).
         pub fn decode_fast(
             bytes: &[u8],
             limits: ::eventsmith::Limits,
@@ -1663,7 +1708,7 @@ pub mod shop {
             if bytes.len() > limits.max_bytes {
                 return ::std::option::Option::None;
             }
-            let scan = ::eventsmith::json::scan(
+            let scan = ::eventsmith::json::scan_envelope(
                 bytes,
                 &[Self::TYPE_FIELD, Self::VERSION_FIELD],
                 limits.max_depth.min(::eventsmith::Limits::MAX_DEPTH),
@@ -1674,11 +1719,21 @@ pub mod shop {
             };
             match event_type {
                 "com.example.order.placed" => {
-                    order_placed::Event::decode_scanned(version, bytes)
+                    order_placed::Event::decode_scanned(
+                            version,
+                            bytes,
+                            limits,
+                            scan.complete,
+                        )
                         .map(Event::OrderPlaced)
                 }
                 "com.example.order.updated" => {
-                    order_updated::Event::decode_scanned(version, bytes)
+                    order_updated::Event::decode_scanned(
+                            version,
+                            bytes,
+                            limits,
+                            scan.complete,
+                        )
                         .map(Event::OrderUpdated)
                 }
                 _ => ::std::option::Option::None,
@@ -1703,6 +1758,16 @@ pub mod shop {
             value: ::eventsmith::__private::serde_json::Value,
             options: &::eventsmith::Options,
         ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
+            Self::from_value_judged(value, options, false)
+        }
+        /// [`Event::from_value_with`] for a payload the one-pass decode
+        /// refused (`event::decode_judged`).
+        #[doc(hidden)]
+        pub fn from_value_judged(
+            value: ::eventsmith::__private::serde_json::Value,
+            options: &::eventsmith::Options,
+            likely_invalid: bool,
+        ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
             let (event_type, version) = ::eventsmith::event::envelope(
                 &value,
                 Self::TYPE_FIELD,
@@ -1711,11 +1776,21 @@ pub mod shop {
             let (event_type, version) = (event_type.to_owned(), version.to_owned());
             match event_type.as_str() {
                 "com.example.order.placed" => {
-                    order_placed::Event::from_value_with(value, &version, options)
+                    order_placed::Event::from_value_judged(
+                            value,
+                            &version,
+                            options,
+                            likely_invalid,
+                        )
                         .map(Event::OrderPlaced)
                 }
                 "com.example.order.updated" => {
-                    order_updated::Event::from_value_with(value, &version, options)
+                    order_updated::Event::from_value_judged(
+                            value,
+                            &version,
+                            options,
+                            likely_invalid,
+                        )
                         .map(Event::OrderUpdated)
                 }
                 _ => {
@@ -2047,6 +2122,17 @@ pub mod shop {
                 version: &str,
                 options: &::eventsmith::Options,
             ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
+                Self::from_value_judged(value, version, options, false)
+            }
+            /// [`Event::from_value_with`] for a payload the one-pass
+            /// decode refused (`event::decode_judged`).
+            #[doc(hidden)]
+            pub fn from_value_judged(
+                value: ::eventsmith::__private::serde_json::Value,
+                version: &str,
+                options: &::eventsmith::Options,
+                likely_invalid: bool,
+            ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
                 match ::eventsmith::event::choose(
                     ::eventsmith::version::Scheme::Calendar,
                     Self::TYPE,
@@ -2054,15 +2140,15 @@ pub mod shop {
                     version,
                 )? {
                     0usize => {
-                        ::eventsmith::event::decode_with::<
+                        ::eventsmith::event::decode_judged::<
                             V2024_01_01,
-                        >(value, version, options)
+                        >(value, version, options, likely_invalid)
                             .map(Event::V2024_01_01)
                     }
                     1usize => {
-                        ::eventsmith::event::decode_with::<
+                        ::eventsmith::event::decode_judged::<
                             V2025_01_01,
-                        >(value, version, options)
+                        >(value, version, options, likely_invalid)
                             .map(Event::V2025_01_01)
                     }
                     _ => {
@@ -2075,12 +2161,14 @@ pub mod shop {
                 }
             }
             /// The one-pass decode of a payload of this type at `version`
-            /// (the newest schema that can read it), for bytes
-            /// `json::scan` found within the limits: `Some` only for a
-            /// valid payload (see `event::decode_fast`).
+            /// (the newest schema that can read it) whose size the caller
+            /// checked, and whose depth it checked when `depth_checked`:
+            /// `Some` only for a valid payload (see `event::decode_fast`).
             pub fn decode_scanned(
                 version: &str,
                 bytes: &[u8],
+                limits: ::eventsmith::Limits,
+                depth_checked: bool,
             ) -> ::std::option::Option<Self> {
                 match ::eventsmith::event::choose(
                         ::eventsmith::version::Scheme::Calendar,
@@ -2091,11 +2179,15 @@ pub mod shop {
                     .ok()?
                 {
                     0usize => {
-                        ::eventsmith::event::decode_scanned::<V2024_01_01>(bytes)
+                        ::eventsmith::event::decode_scanned::<
+                            V2024_01_01,
+                        >(bytes, limits, depth_checked)
                             .map(Event::V2024_01_01)
                     }
                     1usize => {
-                        ::eventsmith::event::decode_scanned::<V2025_01_01>(bytes)
+                        ::eventsmith::event::decode_scanned::<
+                            V2025_01_01,
+                        >(bytes, limits, depth_checked)
                             .map(Event::V2025_01_01)
                     }
                     _ => ::std::option::Option::None,
@@ -2268,6 +2360,10 @@ pub mod shop {
             impl ::eventsmith::Schema for OrderPlaced {
                 const EVENT_TYPE: &'static str = "com.example.order.placed";
                 const VERSION: &'static str = "2024-01-01";
+                const DEPTH: ::std::option::Option<::eventsmith::event::Depth> = ::std::option::Option::Some(::eventsmith::event::Depth {
+                    shape: 2usize,
+                    around_values: ::std::option::Option::Some(2usize),
+                });
                 const VALIDATES_DECODED: bool = true;
                 fn is_valid_decoded(&self) -> bool {
                     super::super::validators::t0_2(self)
@@ -2412,6 +2508,10 @@ pub mod shop {
             impl ::eventsmith::Schema for OrderPlaced {
                 const EVENT_TYPE: &'static str = "com.example.order.placed";
                 const VERSION: &'static str = "2025-01-01";
+                const DEPTH: ::std::option::Option<::eventsmith::event::Depth> = ::std::option::Option::Some(::eventsmith::event::Depth {
+                    shape: 2usize,
+                    around_values: ::std::option::Option::Some(2usize),
+                });
                 const VALIDATES_DECODED: bool = true;
                 fn is_valid_decoded(&self) -> bool {
                     super::super::validators::t14_5(self)
@@ -2459,6 +2559,17 @@ pub mod shop {
                 version: &str,
                 options: &::eventsmith::Options,
             ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
+                Self::from_value_judged(value, version, options, false)
+            }
+            /// [`Event::from_value_with`] for a payload the one-pass
+            /// decode refused (`event::decode_judged`).
+            #[doc(hidden)]
+            pub fn from_value_judged(
+                value: ::eventsmith::__private::serde_json::Value,
+                version: &str,
+                options: &::eventsmith::Options,
+                likely_invalid: bool,
+            ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
                 match ::eventsmith::event::choose(
                     ::eventsmith::version::Scheme::Calendar,
                     Self::TYPE,
@@ -2466,9 +2577,9 @@ pub mod shop {
                     version,
                 )? {
                     0usize => {
-                        ::eventsmith::event::decode_with::<
+                        ::eventsmith::event::decode_judged::<
                             V2024_01_01,
-                        >(value, version, options)
+                        >(value, version, options, likely_invalid)
                             .map(Event::V2024_01_01)
                     }
                     _ => {
@@ -2481,12 +2592,14 @@ pub mod shop {
                 }
             }
             /// The one-pass decode of a payload of this type at `version`
-            /// (the newest schema that can read it), for bytes
-            /// `json::scan` found within the limits: `Some` only for a
-            /// valid payload (see `event::decode_fast`).
+            /// (the newest schema that can read it) whose size the caller
+            /// checked, and whose depth it checked when `depth_checked`:
+            /// `Some` only for a valid payload (see `event::decode_fast`).
             pub fn decode_scanned(
                 version: &str,
                 bytes: &[u8],
+                limits: ::eventsmith::Limits,
+                depth_checked: bool,
             ) -> ::std::option::Option<Self> {
                 match ::eventsmith::event::choose(
                         ::eventsmith::version::Scheme::Calendar,
@@ -2497,7 +2610,9 @@ pub mod shop {
                     .ok()?
                 {
                     0usize => {
-                        ::eventsmith::event::decode_scanned::<V2024_01_01>(bytes)
+                        ::eventsmith::event::decode_scanned::<
+                            V2024_01_01,
+                        >(bytes, limits, depth_checked)
                             .map(Event::V2024_01_01)
                     }
                     _ => ::std::option::Option::None,
@@ -2755,6 +2870,10 @@ pub mod shop {
             impl ::eventsmith::Schema for OrderUpdated {
                 const EVENT_TYPE: &'static str = "com.example.order.updated";
                 const VERSION: &'static str = "2024-01-01";
+                const DEPTH: ::std::option::Option<::eventsmith::event::Depth> = ::std::option::Option::Some(::eventsmith::event::Depth {
+                    shape: 2usize,
+                    around_values: ::std::option::Option::Some(2usize),
+                });
                 const VALIDATES_DECODED: bool = true;
                 fn is_valid_decoded(&self) -> bool {
                     super::super::validators::t21_6(self)
