@@ -55,6 +55,18 @@ pub trait Schema: Sized + Serialize + DeserializeOwned {
         false
     }
 
+    /// Whether [`Schema::validate_decoded`] reports errors exactly as
+    /// [`Schema::validate`] does on the payload (see `emit/typed.rs` of the
+    /// generator for when it cannot).
+    const COLLECTS_DECODED: bool = false;
+
+    /// Every error of a strictly decoded value, as [`Schema::validate`]
+    /// reports them on its JSON: same paths, messages and order. Meaningful
+    /// only when [`Schema::COLLECTS_DECODED`]; the default finds none.
+    fn validate_decoded(&self) -> Result<(), Errors> {
+        Ok(())
+    }
+
     /// Validates `value` and decodes it into this type.
     fn from_value(value: Value) -> Result<Self, EventError> {
         decode::<Self>(value, Self::VERSION)
@@ -323,8 +335,10 @@ pub fn from_slice_with<T: Schema>(
     version: &str,
     options: &Options,
 ) -> Result<T, EventError> {
-    if let Some(t) = decode_fast::<T>(bytes, options.limits) {
-        return Ok(t);
+    if bytes.len() <= options.limits.max_bytes
+        && let Some(result) = decode_bytes::<T>(bytes, version, options, false, true)
+    {
+        return result;
     }
     let value = crate::json::parse_slice(bytes, options.limits)?;
     decode_judged::<T>(value, version, options, T::VALIDATES_DECODED)
@@ -366,10 +380,32 @@ pub fn decode_fast<T: Schema>(bytes: &[u8], limits: Limits) -> Option<T> {
 /// and whose depth it checked when `depth_checked` (a complete
 /// [`crate::json::scan`]).
 pub fn decode_scanned<T: Schema>(bytes: &[u8], limits: Limits, depth_checked: bool) -> Option<T> {
+    let options = Options {
+        limits,
+        ..Options::default()
+    };
+    decode_bytes::<T>(bytes, T::VERSION, &options, depth_checked, false)?.ok()
+}
+
+/// The one-pass decode with its verdict: `Some(Ok)` for a valid payload;
+/// with `collect`, `Some(Err(Invalid))` for a payload that decoded strictly
+/// but breaks the schema, with the errors [`Schema::validate`] would report
+/// (when the type can report them exactly, and the payload is judged like
+/// one of the schema's own version); `None` when the `Value` path must
+/// decide. `version` is the payload's; the size is the caller's to check.
+/// Generated dispatch code calls this.
+#[doc(hidden)]
+pub fn decode_bytes<T: Schema>(
+    bytes: &[u8],
+    version: &str,
+    options: &Options,
+    depth_checked: bool,
+    collect: bool,
+) -> Option<Result<T, EventError>> {
     if !T::VALIDATES_DECODED {
         return None;
     }
-    let max = limits.max_depth.min(Limits::MAX_DEPTH);
+    let max = options.limits.max_depth.min(Limits::MAX_DEPTH);
     let value_levels = match T::DEPTH {
         _ if depth_checked => usize::MAX,
         Some(d) if d.shape <= max && d.around_values.is_none_or(|p| p < max) => {
@@ -381,7 +417,24 @@ pub fn decode_scanned<T: Schema>(bytes: &[u8], limits: Limits, depth_checked: bo
         }
     };
     let t: T = crate::de::strictly_within(value_levels, || serde_json::from_slice(bytes)).ok()?;
-    t.is_valid_decoded().then_some(t)
+    if t.is_valid_decoded() {
+        return Some(Ok(t));
+    }
+    // A newer payload may be tolerated where its own version's schema is
+    // not: the `Value` path knows which errors to drop.
+    let judged_as_own = options.newer_versions == NewerVersions::Strict || version == T::VERSION;
+    if !(collect && T::COLLECTS_DECODED && judged_as_own) {
+        return None;
+    }
+    match t.validate_decoded() {
+        Err(errors) if !errors.is_empty() => Some(Err(EventError::Invalid {
+            event_type: T::EVENT_TYPE.to_owned(),
+            version: version.to_owned(),
+            schema_version: T::VERSION,
+            errors,
+        })),
+        _ => None,
+    }
 }
 
 /// Validates `value` against `T` and decodes it; `version` is the payload's.

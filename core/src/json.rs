@@ -524,11 +524,14 @@ mod tests {
         assert_eq!(scan(br#"{"a":"unterminated"#, &[], 8), None);
         assert_eq!(scan(br#"{"a":"\"#, &[], 8), None);
         // Stopping at the envelope leaves the rest unchecked.
-        let s = scan_envelope(text, &["type", "version"], 2).unwrap();
+        let s = scan_envelope(text, &["type", "version"], 3).unwrap();
         assert_eq!(
             (s.members, s.complete),
             ([Some("outer"), Some("1.0")], false)
         );
+        let deep_after = br#"{"type":"t","version":"1","x":[[[[]]]]}"#;
+        assert!(scan_envelope(deep_after, &["type", "version"], 2).is_some());
+        assert_eq!(scan(deep_after, &["type", "version"], 2), None);
         let s = scan_envelope(text, &["type", "nope"], 64).unwrap();
         assert_eq!((s.members, s.complete), ([Some("outer"), None], true));
         // Depth matches the parser's count.

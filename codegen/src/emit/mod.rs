@@ -117,6 +117,8 @@ fn emit_source(
     tree: &mut ModTree,
 ) {
     let smod = vec![source.module.clone()];
+    // The typed validator of each version with a struct root, by (event, version).
+    let mut typed_of: BTreeMap<(usize, usize), typed::TypedRoot> = BTreeMap::new();
     {
         let node = tree.at(&smod);
         node.doc.push(format!(" {}", source.title));
@@ -127,10 +129,12 @@ fn emit_source(
             }
         }
         let mut roots = Vec::new();
+        let mut keys = Vec::new();
         for (ei, types) in cs.root_types.iter().enumerate() {
             for (vi, ty) in types.iter().enumerate() {
                 if let Ty::Named(id) = ty {
                     roots.push((cs.roots[ei][vi], *id));
+                    keys.push((ei, vi));
                 }
             }
         }
@@ -139,12 +143,13 @@ fn emit_source(
             module: vec![source.module.clone(), "validators".to_owned()],
             roots,
         };
-        let validators = validator::emit_with_typed(
+        let (validators, typed_roots) = validator::emit_with_typed(
             &cs.graph,
             &(0..cs.graph.nodes.len()).collect::<Vec<_>>(),
             rt,
             Some(&typed_roots),
         );
+        typed_of.extend(keys.into_iter().zip(typed_roots));
         node.items.push(quote! {
             /// Compiled validators, one function per subschema, and the
             /// checks of decoded values (`t…`, `s…`).
@@ -209,9 +214,9 @@ fn emit_source(
                 });
             }
             let deprecated_allow = quote! { #[allow(deprecated)] };
-            let decoded = match root_ty {
-                Ty::Named(id) => {
-                    let f = typed::typed_fn_name(&cs.graph, cs.roots[ei][vi], *id);
+            let decoded = match (root_ty, typed_of.get(&(ei, vi))) {
+                (Ty::Named(_), Some(typed_root)) => {
+                    let f = &typed_root.function;
                     let depth = match typed::depth(&compiled.types, root_ty) {
                         Some((shape, around)) => {
                             let around = match around {
@@ -227,12 +232,28 @@ fn emit_source(
                         }
                         None => quote! {},
                     };
+                    let collect = if typed_root.collects {
+                        quote! {
+                            const COLLECTS_DECODED: bool = true;
+                            fn validate_decoded(&self) -> ::std::result::Result<(), #rt::Errors> {
+                                let mut sink = #rt::Collect::default();
+                                if super::super::validators::#f(self, &#rt::validation::Path::Root, &mut sink) {
+                                    ::std::result::Result::Ok(())
+                                } else {
+                                    ::std::result::Result::Err(#rt::Errors(sink.0))
+                                }
+                            }
+                        }
+                    } else {
+                        quote! {}
+                    };
                     quote! {
                         #depth
                         const VALIDATES_DECODED: bool = true;
                         fn is_valid_decoded(&self) -> bool {
-                            super::super::validators::#f(self)
+                            super::super::validators::#f(self, &#rt::validation::Path::Root, &mut #rt::Probe)
                         }
+                        #collect
                     }
                 }
                 _ => quote! {},
@@ -262,7 +283,7 @@ fn emit_source(
             version_variants.push(quote! { #[doc = #vdoc] #alias(#alias), });
             select_arms.push(quote! { #vi => #rt::event::decode_judged::<#alias>(value, version, options, likely_invalid).map(Event::#alias), });
             scanned_arms.push(
-                quote! { #vi => #rt::event::decode_scanned::<#alias>(bytes, limits, depth_checked).map(Event::#alias), },
+                quote! { #vi => #rt::event::decode_bytes::<#alias>(bytes, version, options, depth_checked, collect).map(|r| r.map(Event::#alias)), },
             );
             schema_version_arms.push(quote! { Event::#alias(_) => #vlit, });
             vser_arms.push(
@@ -323,15 +344,16 @@ fn emit_source(
                 }
 
                 /// The one-pass decode of a payload of this type at `version`
-                /// (the newest schema that can read it) whose size the caller
-                /// checked, and whose depth it checked when `depth_checked`:
-                /// `Some` only for a valid payload (see `event::decode_fast`).
-                pub fn decode_scanned(
+                /// (see `event::decode_bytes`): `None` when the `Value` path
+                /// must decide.
+                #[doc(hidden)]
+                pub fn decode_bytes(
                     version: &str,
                     bytes: &[u8],
-                    limits: #rt::Limits,
+                    options: &#rt::Options,
                     depth_checked: bool,
-                ) -> ::std::option::Option<Self> {
+                    collect: bool,
+                ) -> ::std::option::Option<::std::result::Result<Self, #rt::EventError>> {
                     match #rt::event::choose(#scheme, Self::TYPE, Self::VERSIONS, version).ok()? {
                         #(#scanned_arms)*
                         _ => ::std::option::Option::None,
@@ -378,7 +400,7 @@ fn emit_source(
         let vdoc = format!(" `{}`", event.type_value);
         source_variants.push(quote! { #[doc = #vdoc] #variant(#emod_ident::Event), });
         source_arms.push(quote! { #tlit => #emod_ident::Event::from_value_judged(value, &version, options, likely_invalid).map(Event::#variant), });
-        fast_arms.push(quote! { #tlit => #emod_ident::Event::decode_scanned(version, bytes, limits, scan.complete).map(Event::#variant), });
+        fast_arms.push(quote! { #tlit => #emod_ident::Event::decode_bytes(version, bytes, options, scan.complete, collect).map(|r| r.map(Event::#variant)), });
         type_values.push(tlit.clone());
         type_of_arms.push(quote! { Event::#variant(_) => #tlit, });
         source_exact_arms
@@ -412,12 +434,14 @@ fn emit_source(
             }
 
             /// [`Event::from_slice`] with explicit options. A valid payload
-            /// takes one pass ([`Event::decode_fast`]); anything else is
-            /// parsed into a `Value` and judged by [`Event::from_value_with`],
-            /// which gives the verdict and every error.
+            /// takes one pass ([`Event::decode_fast`]), and so does an
+            /// invalid one whose body decodes and whose errors the typed
+            /// validators can report exactly; anything else is parsed into a
+            /// `Value` and judged by [`Event::from_value_with`]. Both ways give
+            /// the same result.
             pub fn from_slice_with(bytes: &[u8], options: &#rt::Options) -> ::std::result::Result<Self, #rt::EventError> {
-                if let ::std::option::Option::Some(event) = Self::decode_fast(bytes, options.limits) {
-                    return ::std::result::Result::Ok(event);
+                if let ::std::option::Option::Some(result) = Self::decode_bytes(bytes, options, true) {
+                    return result;
                 }
                 let value = #rt::json::parse_slice(bytes, options.limits)?;
                 Self::from_value_judged(value, options, true)
@@ -428,6 +452,17 @@ fn emit_source(
             /// decoded value. `Some` only for a valid payload; `None` says
             /// nothing about it (see `event::decode_fast`).
             pub fn decode_fast(bytes: &[u8], limits: #rt::Limits) -> ::std::option::Option<Self> {
+                let options = #rt::Options { limits, ..#rt::Options::default() };
+                Self::decode_bytes(bytes, &options, false)?.ok()
+            }
+
+            /// The one-pass path with its verdict (see `event::decode_bytes`).
+            fn decode_bytes(
+                bytes: &[u8],
+                options: &#rt::Options,
+                collect: bool,
+            ) -> ::std::option::Option<::std::result::Result<Self, #rt::EventError>> {
+                let limits = options.limits;
                 if bytes.len() > limits.max_bytes {
                     return ::std::option::Option::None;
                 }

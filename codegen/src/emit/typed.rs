@@ -5,24 +5,35 @@
 //! Strict decoding guarantees that a decoded value serializes back to JSON
 //! equal to its input (no duplicate keys, nothing dropped, UUIDs canonical,
 //! value types keep their text). So a check here is correct exactly when it
-//! agrees with the `Value` validator on `serde_json::to_value(v)`, and where
-//! a keyword has no cheap typed form (`uniqueItems`, `unevaluated*`,
-//! `propertyNames`, `enum`/`const` of objects and arrays) the check does
-//! just that: serializes the part and runs the `Value` validator. Scalars
-//! other than strings become a `Value` without allocating and run the
-//! `Value` validator too; strings get their own functions (`sN`), structs,
-//! enums and tagged unions one function per (node, type) pair (`tN_M`).
+//! agrees with the `Value` validator on `serde_json::to_value(v)`. Like the
+//! `Value` validators, these functions are generic over the `Sink`: probing
+//! decides validity, collecting reports the same errors, with the same
+//! paths and messages, in the same order. Scalars other than strings become
+//! a `Value` without allocating and go to the `Value` validator; strings get
+//! their own functions (`sN`); structs, enums, tagged unions, arrays and maps
+//! one function per (node, type) pair (`tN_M`). Where a keyword has no cheap
+//! typed form (`unevaluated*`, `propertyNames`, `enum`/`const` of objects and
+//! arrays) the check serializes the part and runs the `Value` validator.
+//!
+//! Error order: the `Value` validators visit an object's members in the
+//! payload's order for `patternProperties`, `additionalProperties`,
+//! `propertyNames` and `unevaluatedProperties`, and render serialized
+//! objects in their member order. A typed value keeps the order of its
+//! unknown members only, so a root whose checks visit named fields in
+//! member order, or serialize objects, is marked as not collecting
+//! ([`TypedRoot::collects`]): its errors come from the `Value` path.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use super::types::{ident, type_path};
+use super::types::{TypeEmitOptions, ident, ty_tokens, type_path};
 use super::validator::{Statics, entry_fn_name, target};
 use crate::ir::types::{Extra, Field, Presence, Ty, TypeGraph, TypeId, TypeKind};
-use crate::ir::validator::{Body, CheckKind, Graph, NodeId, TypeSet};
+use crate::ir::validator::{Body, Check, CheckKind, Graph, NodeId, TypeSet};
+use eventsmith_core::validation::preview;
 
 /// What to write typed validators for.
 #[derive(Debug, Clone)]
@@ -35,45 +46,56 @@ pub struct TypedRoots<'a> {
     pub roots: Vec<(NodeId, TypeId)>,
 }
 
-/// The name of the function checking a value of type `ty` against node `node`.
-pub fn typed_fn_name(graph: &Graph, node: NodeId, ty: TypeId) -> proc_macro2::Ident {
-    format_ident!("t{}_{}", target(graph, node), ty)
+/// What [`emit`] wrote for one root.
+#[derive(Debug, Clone)]
+pub struct TypedRoot {
+    /// The function checking the root type against the root node.
+    pub function: proc_macro2::Ident,
+    /// Whether its collecting run reports exactly what the `Value`
+    /// validator reports on the payload (see the module docs).
+    pub collects: bool,
 }
 
 fn string_fn_name(graph: &Graph, node: NodeId) -> proc_macro2::Ident {
     format_ident!("s{}", target(graph, node))
 }
 
-/// How deep unnamed shapes (arrays, maps, options) are checked inline before
-/// a check falls back to the `Value` validator; named types and strings are
-/// functions and need no limit.
-const MAX_INLINE: usize = 6;
-
-/// Writes the typed validators of `roots` and everything they reach.
+/// Writes the typed validators of `roots` and everything they reach; the
+/// second value describes each root, in order.
 pub(super) fn emit(
     graph: &Graph,
     roots: &TypedRoots<'_>,
     rt: &TokenStream,
     statics: &mut Statics,
-) -> Vec<TokenStream> {
+) -> (Vec<TokenStream>, Vec<TypedRoot>) {
     let mut w = Writer {
         graph,
         types: roots.types,
         module: &roots.module,
         rt,
+        topts: TypeEmitOptions {
+            rt: rt.clone(),
+            json_schema: false,
+        },
         statics,
-        named_done: BTreeSet::new(),
-        named_queue: Vec::new(),
+        shapes: Vec::new(),
+        done: BTreeMap::new(),
+        queue: Vec::new(),
         strings_done: BTreeSet::new(),
         strings_queue: Vec::new(),
         fns: Vec::new(),
+        info: BTreeMap::new(),
+        current: None,
+        whole: None,
     };
+    let mut out = Vec::new();
     for (node, ty) in &roots.roots {
-        w.named(*node, *ty);
+        let f = w.shaped(*node, &Ty::Named(*ty));
+        out.push(f);
     }
     loop {
-        if let Some((node, ty)) = w.named_queue.pop() {
-            let f = w.named_fn(node, ty);
+        if let Some((node, shape)) = w.queue.pop() {
+            let f = w.shaped_fn(node, shape);
             w.fns.push(f);
         } else if let Some(node) = w.strings_queue.pop() {
             let f = w.string_fn(node);
@@ -82,7 +104,17 @@ pub(super) fn emit(
             break;
         }
     }
-    w.fns
+    let described = out
+        .into_iter()
+        .map(|f| {
+            let collects = w.exact_from(&f);
+            TypedRoot {
+                function: f,
+                collects,
+            }
+        })
+        .collect();
+    (w.fns, described)
 }
 
 struct Writer<'a, 's> {
@@ -90,40 +122,104 @@ struct Writer<'a, 's> {
     types: &'a TypeGraph,
     module: &'a [String],
     rt: &'a TokenStream,
+    topts: TypeEmitOptions,
     statics: &'s mut Statics,
-    named_done: BTreeSet<(NodeId, TypeId)>,
-    named_queue: Vec<(NodeId, TypeId)>,
+    /// The distinct types functions were written for; a function's name
+    /// holds the index.
+    shapes: Vec<Ty>,
+    done: BTreeMap<(NodeId, usize), proc_macro2::Ident>,
+    queue: Vec<(NodeId, usize)>,
     strings_done: BTreeSet<NodeId>,
     strings_queue: Vec<NodeId>,
     fns: Vec<TokenStream>,
+    /// Per function: whether its own checks collect exactly, and what it calls.
+    info: BTreeMap<String, (bool, BTreeSet<String>)>,
+    /// The function being written.
+    current: Option<String>,
+    /// Set when the function being written is one expression instead of
+    /// statements (the whole node by the `Value` validator).
+    whole: Option<TokenStream>,
 }
 
-/// An object as the checks see it: named fields read from `base`, and the
+/// An object as the checks see it: named fields read from `v`, and the
 /// map of other members, if the type keeps one.
 struct ObjectView<'f> {
-    /// `Some((base, fields))` for a struct: field `f` is `&#base.#f`.
-    fields: Option<(TokenStream, &'f [Field])>,
-    /// The map of other members and its value type.
+    /// The struct's fields (field `f` is `v.f`); empty for a map.
+    fields: &'f [Field],
+    /// The map of other members (`v.extra`, or `v` itself for a map) and its
+    /// value type.
     extra: Option<(TokenStream, Ty)>,
 }
 
 impl ObjectView<'_> {
     fn field(&self, name: &str) -> Option<(TokenStream, &Field)> {
-        let (base, fields) = self.fields.as_ref()?;
-        let f = fields.iter().find(|f| f.json_name == name)?;
+        let f = self.fields.iter().find(|f| f.json_name == name)?;
         let n = ident(&f.rust_name);
-        Some((quote! { #base.#n }, f))
+        Some((quote! { v.#n }, f))
     }
 }
 
 impl Writer<'_, '_> {
-    /// A call of the function checking a `ty` value against `node`.
-    fn named(&mut self, node: NodeId, ty: TypeId) -> proc_macro2::Ident {
-        let node = target(self.graph, node);
-        if self.named_done.insert((node, ty)) {
-            self.named_queue.push((node, ty));
+    /// Notes that the function being written calls `callee`.
+    fn calls(&mut self, callee: &proc_macro2::Ident) {
+        if let Some(cur) = &self.current {
+            self.info
+                .entry(cur.clone())
+                .or_insert_with(|| (true, BTreeSet::new()))
+                .1
+                .insert(callee.to_string());
         }
-        typed_fn_name(self.graph, node, ty)
+    }
+
+    /// Notes that the function being written does not collect exactly.
+    fn inexact(&mut self) {
+        if let Some(cur) = &self.current {
+            self.info
+                .entry(cur.clone())
+                .or_insert_with(|| (true, BTreeSet::new()))
+                .0 = false;
+        }
+    }
+
+    /// Whether `f` and everything it calls collect exactly.
+    fn exact_from(&self, f: &proc_macro2::Ident) -> bool {
+        let mut seen = BTreeSet::new();
+        let mut work = vec![f.to_string()];
+        while let Some(name) = work.pop() {
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            if let Some((exact, callees)) = self.info.get(&name) {
+                if !exact {
+                    return false;
+                }
+                work.extend(callees.iter().cloned());
+            }
+        }
+        true
+    }
+
+    /// The function checking a `ty` value (struct, enum, tagged union,
+    /// array, map) against `node`.
+    fn shaped(&mut self, node: NodeId, ty: &Ty) -> proc_macro2::Ident {
+        let node = target(self.graph, node);
+        let k = match self.shapes.iter().position(|t| t == ty) {
+            Some(k) => k,
+            None => {
+                self.shapes.push(ty.clone());
+                self.shapes.len() - 1
+            }
+        };
+        if let Some(f) = self.done.get(&(node, k)) {
+            let f = f.clone();
+            self.calls(&f);
+            return f;
+        }
+        let name = format_ident!("t{}_{}", node, k);
+        self.done.insert((node, k), name.clone());
+        self.queue.push((node, k));
+        self.calls(&name);
+        name
     }
 
     fn string(&mut self, node: NodeId) -> proc_macro2::Ident {
@@ -131,19 +227,35 @@ impl Writer<'_, '_> {
         if self.strings_done.insert(node) {
             self.strings_queue.push(node);
         }
-        string_fn_name(self.graph, node)
+        let f = string_fn_name(self.graph, node);
+        self.calls(&f);
+        f
     }
 
     /// The `Value` validator of `node` on `v` (a `&Value` expression).
-    fn value_call(&self, node: NodeId, v: TokenStream) -> TokenStream {
+    fn value_call(
+        &self,
+        node: NodeId,
+        v: TokenStream,
+        at: &TokenStream,
+        sink: &TokenStream,
+    ) -> TokenStream {
         let f = entry_fn_name(self.graph, node);
-        quote! { #f(#v, &validation::Path::Root, &mut validation::Probe) }
+        quote! { #f(#v, #at, #sink) }
     }
 
-    /// The exact fallback: `v` back to JSON, then the `Value` validator.
-    fn via_json(&self, node: NodeId, v: &TokenStream) -> TokenStream {
+    /// `v` back to JSON, then the `Value` validator: exact in the verdict,
+    /// inexact in the order of a collecting run's errors.
+    fn via_json(
+        &mut self,
+        node: NodeId,
+        v: &TokenStream,
+        at: &TokenStream,
+        sink: &TokenStream,
+    ) -> TokenStream {
+        self.inexact();
         let rt = self.rt;
-        let call = self.value_call(node, quote! { &j });
+        let call = self.value_call(node, quote! { &j }, at, sink);
         quote! {
             match #rt::__private::serde_json::to_value(#v) {
                 ::std::result::Result::Ok(j) => #call,
@@ -153,199 +265,333 @@ impl Writer<'_, '_> {
     }
 
     /// A boolean expression: is `v` (an expression of type `&ty`) valid
-    /// against `node`? `depth` counts inline nesting.
-    fn check(&mut self, node: NodeId, ty: &Ty, v: TokenStream, depth: usize) -> TokenStream {
+    /// against `node`, reporting to `sink` at path `at`?
+    fn call(
+        &mut self,
+        node: NodeId,
+        ty: &Ty,
+        v: TokenStream,
+        at: &TokenStream,
+        sink: &TokenStream,
+    ) -> TokenStream {
         let node = target(self.graph, node);
-        if let Body::Always(b) = self.graph.node(node).body {
-            return quote! { #b };
+        if let Body::Always(true) = self.graph.node(node).body {
+            return quote! { true };
         }
         let rt = self.rt;
         let json = quote! { #rt::__private::serde_json::Value };
         match ty {
-            Ty::Value => self.value_call(node, v),
+            Ty::Value => self.value_call(node, v, at, sink),
             Ty::Bool | Ty::I64 | Ty::U64 => {
                 let x = deref(&v);
-                self.value_call(node, quote! { &#json::from(#x) })
+                self.value_call(node, quote! { &#json::from(#x) }, at, sink)
             }
             Ty::Number => self.value_call(
                 node,
                 quote! { &#json::Number(::std::clone::Clone::clone(#v)) },
+                at,
+                sink,
             ),
-            Ty::Unit => self.value_call(node, quote! { &#json::Null }),
-            Ty::String => {
+            Ty::Unit => self.value_call(node, quote! { &#json::Null }, at, sink),
+            Ty::String | Ty::Runtime(_) => {
                 let f = self.string(node);
                 let r = recv(&v);
-                quote! { #f(#r.as_str()) }
+                let text = if *ty == Ty::Runtime("Uuid") {
+                    // Strict decoding took only the canonical text, which
+                    // this writes back.
+                    quote! { #r.hyphenated().encode_lower(&mut #rt::Uuid::encode_buffer()) }
+                } else {
+                    quote! { #r.as_str() }
+                };
+                quote! { #f(#text, #at, #sink) }
             }
-            Ty::Runtime("Uuid") => {
-                // Strict decoding took only the canonical text, which this
-                // writes back.
+            Ty::Named(id) if matches!(self.types.get(*id).kind, TypeKind::StringEnum { .. }) => {
                 let f = self.string(node);
                 let r = recv(&v);
-                quote! { #f(#r.hyphenated().encode_lower(&mut #rt::Uuid::encode_buffer())) }
+                quote! { #f(#r.as_str(), #at, #sink) }
             }
-            Ty::Runtime(_) => {
-                let f = self.string(node);
-                let r = recv(&v);
-                quote! { #f(#r.as_str()) }
-            }
-            Ty::Named(id) => match &self.types.get(*id).kind {
-                TypeKind::StringEnum { .. } => {
-                    let f = self.string(node);
-                    let r = recv(&v);
-                    quote! { #f(#r.as_str()) }
-                }
-                _ => {
-                    let f = self.named(node, *id);
-                    quote! { #f(#v) }
-                }
-            },
             Ty::Nullable(inner) => {
-                let x = format_ident!("x{}", depth);
-                let null = self.value_call(node, quote! { &#json::Null });
-                let some = self.check(node, inner, quote! { #x }, depth + 1);
-                let some_body = unparen(some);
+                let null = self.value_call(node, quote! { &#json::Null }, at, sink);
+                let some = unparen(self.call(node, inner, quote! { x }, at, sink));
                 quote! {
                     match #v {
                         ::std::option::Option::None => #null,
-                        ::std::option::Option::Some(#x) => #some_body,
+                        ::std::option::Option::Some(x) => #some,
                     }
                 }
             }
-            Ty::Boxed(inner) => self.check(node, inner, quote! { &**#v }, depth),
-            Ty::Vec(_) | Ty::Map(_) if depth >= MAX_INLINE => self.via_json(node, &v),
-            Ty::Vec(inner) => self.array(node, ty, inner, v, depth),
-            Ty::Map(inner) => {
-                let view = ObjectView {
-                    fields: None,
-                    extra: Some((recv(&v), (**inner).clone())),
-                };
-                self.object(node, ty, &view, &v, depth)
+            Ty::Boxed(inner) => self.call(node, inner, quote! { &**#v }, at, sink),
+            Ty::Named(_) | Ty::Vec(_) | Ty::Map(_) => {
+                let f = self.shaped(node, ty);
+                quote! { #f(#v, #at, #sink) }
             }
         }
     }
 
-    /// `node` on a `Vec<inner>` (`v: &Vec<_>`).
-    fn array(
+    /// A collecting call on the same sink.
+    fn sub(&mut self, node: NodeId, ty: &Ty, v: TokenStream, at: TokenStream) -> TokenStream {
+        self.call(node, ty, v, &at, &quote! { s })
+    }
+
+    /// The failure of check `c` with message `msg` (which may borrow `j`,
+    /// the value serialized when `needs_json`).
+    fn fail(&self, c: &Check, msg: TokenStream, needs_json: bool) -> TokenStream {
+        let rt = self.rt;
+        let path = Literal::string(&c.schema_path);
+        let kw = Literal::string(c.keyword);
+        if needs_json {
+            quote! {
+                let j = #rt::__private::serde_json::to_value(v).unwrap_or_default();
+                s.fail(at, #path, #kw, validation::Msg::#msg);
+            }
+        } else {
+            quote! { s.fail(at, #path, #kw, validation::Msg::#msg); }
+        }
+    }
+
+    /// The in-place applicators on the same value, as statements;
+    /// `call(w, node, sink)` validates the value against `node`.
+    fn applicator(
         &mut self,
-        node: NodeId,
-        ty: &Ty,
-        inner: &Ty,
-        v: TokenStream,
-        depth: usize,
-    ) -> TokenStream {
-        let v = recv(&v);
-        let Body::Checks(checks) = &self.graph.node(node).body else {
-            unreachable!("`check` handles `true`/`false`")
-        };
-        let x = format_ident!("x{}", depth);
-        let mut parts = Vec::new();
-        for c in checks {
-            parts.push(match &c.kind {
-                CheckKind::Type(set) => {
-                    let ok = set.has(TypeSet::ARRAY);
-                    quote! { #ok }
+        c: &Check,
+        call: &dyn Fn(&mut Self, NodeId, &TokenStream) -> TokenStream,
+    ) -> Option<TokenStream> {
+        let sink = quote! { s };
+        let probe = quote! { &mut validation::Probe };
+        Some(match &c.kind {
+            CheckKind::AllOf(ids) => {
+                let each: Vec<TokenStream> = ids
+                    .iter()
+                    .map(|id| {
+                        let call = call(self, *id, &sink);
+                        quote! { if !#call { failed!(ok); } }
+                    })
+                    .collect();
+                quote! { #(#each)* }
+            }
+            CheckKind::AnyOf(ids) => {
+                let tests: Vec<TokenStream> =
+                    ids.iter().map(|id| call(self, *id, &probe)).collect();
+                let n = ids.len();
+                let f = self.fail(c, quote! { AnyOf(#n) }, false);
+                quote! { if !(#(#tests)||*) { #f failed!(ok); } }
+            }
+            CheckKind::OneOf(ids) => {
+                let tests: Vec<TokenStream> =
+                    ids.iter().map(|id| call(self, *id, &probe)).collect();
+                let n = ids.len();
+                let f = self.fail(c, quote! { OneOf(valid, #n) }, false);
+                quote! {
+                    let valid = [#(#tests),*].iter().filter(|b| **b).count();
+                    if valid != 1 { #f failed!(ok); }
                 }
-                CheckKind::MinItems(n) => quote! { #v.len() as u64 >= #n },
-                CheckKind::MaxItems(n) => quote! { #v.len() as u64 <= #n },
-                CheckKind::Items { start, schema } => {
-                    let each = self.check(*schema, inner, quote! { #x }, depth + 1);
-                    if each.to_string() == "true" {
-                        continue;
-                    }
-                    let skip = if *start == 0 { quote! {} } else { quote! { .skip(#start) } };
-                    { let each = unparen(each); quote! { #v.iter()#skip.all(|#x| #each) } }
+            }
+            CheckKind::Not(id) => {
+                let p = call(self, *id, &probe);
+                let f = self.fail(c, quote! { Not }, false);
+                quote! { if #p { #f failed!(ok); } }
+            }
+            CheckKind::IfThenElse {
+                then: None,
+                otherwise: None,
+                ..
+            } => quote! {},
+            CheckKind::IfThenElse {
+                condition,
+                then,
+                otherwise,
+            } => {
+                let cond = call(self, *condition, &probe);
+                let then = then.map_or(quote! { true }, |id| call(self, id, &sink));
+                let otherwise = otherwise.map_or(quote! { true }, |id| call(self, id, &sink));
+                quote! {
+                    let branch_ok = if #cond { #then } else { #otherwise };
+                    if !branch_ok { failed!(ok); }
                 }
-                CheckKind::PrefixItems(ids) => {
-                    let each: Vec<TokenStream> = ids
-                        .iter()
-                        .enumerate()
-                        .map(|(i, id)| {
-                            let c = self.check(*id, inner, quote! { #x }, depth + 1);
-                            { let c = unparen(c); quote! { #v.get(#i).is_none_or(|#x| #c) } }
-                        })
-                        .collect();
-                    quote! { #(#each)&&* }
-                }
-                CheckKind::Contains { schema, min, max } => {
-                    let each = self.check(*schema, inner, quote! { #x }, depth + 1);
-                    let max = match max {
-                        Some(m) => quote! { && found <= #m },
-                        None => quote! {},
-                    };
-                    { let each = unparen(each); quote! { { let found = #v.iter().filter(|&#x| #each).count() as u64; found >= #min #max } } }
-                }
-                CheckKind::AllOf(_)
-                | CheckKind::AnyOf(_)
-                | CheckKind::OneOf(_)
-                | CheckKind::Not(_)
-                | CheckKind::IfThenElse { .. }
-                | CheckKind::Ref(_) => self.applicator(&c.kind, ty, &v, depth),
-                CheckKind::UniqueItems
-                | CheckKind::UnevaluatedItems(_)
-                | CheckKind::Enum(_)
-                | CheckKind::Const(_) => return self.via_json(node, &v),
-                _ => continue,
-            });
-        }
-        all(parts)
+            }
+            CheckKind::Ref(id) => {
+                let call = call(self, *id, &sink);
+                quote! { if !#call { failed!(ok); } }
+            }
+            _ => return None,
+        })
     }
 
-    /// `node` on an object seen through `view`; `v` is the whole value (for
-    /// applicators and the fallback).
+    /// `fn tN_K<S: Sink>(v: &T, at, s) -> bool`.
+    fn shaped_fn(&mut self, node: NodeId, k: usize) -> TokenStream {
+        let ty = self.shapes[k].clone();
+        let name = format_ident!("t{}_{}", node, k);
+        self.current = Some(name.to_string());
+        self.info
+            .entry(name.to_string())
+            .or_insert_with(|| (true, BTreeSet::new()));
+        let rust_ty = ty_tokens(self.types, &ty, self.module, &self.topts);
+        let (body, what) = match &self.graph.node(node).body {
+            Body::Always(b) => {
+                let body = if *b {
+                    quote! { true }
+                } else {
+                    let origin = Literal::string(&self.graph.node(node).origin);
+                    quote! {
+                        s.fail(at, #origin, "false", validation::Msg::False);
+                        false
+                    }
+                };
+                (body, describe(self.types, &ty))
+            }
+            Body::Checks(checks) => {
+                let checks = checks.clone();
+                let stmts = match &ty {
+                    Ty::Named(id) => match &self.types.get(*id).kind.clone() {
+                        TypeKind::Struct { fields, extra } => {
+                            let view = ObjectView {
+                                fields,
+                                extra: match extra {
+                                    Extra::None => None,
+                                    Extra::Keep(t) => Some((quote! { v.extra }, t.clone())),
+                                },
+                            };
+                            self.object(node, &ty, &view, &checks)
+                        }
+                        TypeKind::Tagged { variants, .. } => {
+                            let path = type_path(self.types, *id, self.module);
+                            let arms: Vec<TokenStream> = variants
+                                .iter()
+                                .map(|(variant, _, vty)| {
+                                    let vi = ident(variant);
+                                    let c = unparen(self.call(
+                                        node,
+                                        vty,
+                                        quote! { x },
+                                        &quote! { at },
+                                        &quote! { s },
+                                    ));
+                                    quote! { #path::#vi(x) => #c, }
+                                })
+                                .collect();
+                            let unknown =
+                                self.value_call(node, quote! { x }, &quote! { at }, &quote! { s });
+                            self.whole = Some(quote! {
+                                match v {
+                                    #(#arms)*
+                                    #path::Unknown(x) => #unknown,
+                                }
+                            });
+                            quote! {}
+                        }
+                        TypeKind::StringEnum { .. } => {
+                            // A root that is a string enum: its string function.
+                            let c = self.call(node, &ty, quote! { v }, &quote! { at }, &quote! { s });
+                            self.whole = Some(c);
+                            quote! {}
+                        }
+                    },
+                    Ty::Map(inner) => {
+                        let view = ObjectView {
+                            fields: &[],
+                            extra: Some((quote! { v }, (**inner).clone())),
+                        };
+                        self.object(node, &ty, &view, &checks)
+                    }
+                    Ty::Vec(inner) => self.array(node, &ty, inner, &checks),
+                    _ => unreachable!("only structs, unions, arrays and maps get functions"),
+                };
+                let body = match self.whole.take() {
+                    Some(expr) => expr,
+                    None => quote! {
+                        let mut ok = true;
+                        #stmts
+                        ok
+                    },
+                };
+                (body, describe(self.types, &ty))
+            }
+        };
+        self.current = None;
+        let doc = format!(
+            " {what} against `{}`, on a strictly decoded value.",
+            self.graph.node(node).origin.escape_default()
+        );
+        quote! {
+            #[doc = #doc]
+            pub(crate) fn #name<S: validation::Sink>(v: &#rust_ty, at: &validation::Path<'_>, s: &mut S) -> bool {
+                let _ = (v, at, &s);
+                #body
+            }
+        }
+    }
+
+    /// The checks of `node` on an object seen through `view`, as statements.
     fn object(
         &mut self,
         node: NodeId,
         ty: &Ty,
         view: &ObjectView<'_>,
-        v: &TokenStream,
-        depth: usize,
+        checks: &[Check],
     ) -> TokenStream {
-        let Body::Checks(checks) = &self.graph.node(node).body else {
-            unreachable!("`check` handles `true`/`false`")
-        };
-        let mut parts = Vec::new();
+        let mut out = Vec::new();
         for c in checks {
-            parts.push(match &c.kind {
-                CheckKind::Type(set) => {
-                    let ok = set.has(TypeSet::OBJECT);
-                    quote! { #ok }
+            let stmt = match &c.kind {
+                CheckKind::Type(set) if !set.has(TypeSet::OBJECT) => {
+                    let expected = Literal::string(&set.describe());
+                    let f = self.fail(c, quote! { Type(#expected, &j) }, true);
+                    // Like the `Value` validator: nothing after a type failure.
+                    out.push(quote! { #f ok = false; });
+                    break;
                 }
+                CheckKind::Type(_) => continue,
                 CheckKind::Required(names) => {
-                    let each: Vec<TokenStream> =
-                        names.iter().map(|n| self.present(view, n)).collect();
-                    all(each)
+                    let each: Vec<TokenStream> = names
+                        .iter()
+                        .map(|n| {
+                            let present = self.present(view, n);
+                            let lit = Literal::string(n);
+                            let f = self.fail(c, quote! { Missing(#lit) }, false);
+                            quote! { if !(#present) { #f failed!(ok); } }
+                        })
+                        .collect();
+                    quote! { #(#each)* }
                 }
                 CheckKind::Properties(props) => {
                     let each: Vec<TokenStream> = props
                         .iter()
-                        .map(|(name, id)| self.member(view, name, *id, depth))
+                        .map(|(name, id)| self.member(view, name, *id))
                         .collect();
-                    all(each)
+                    quote! { #(#each)* }
                 }
                 CheckKind::PatternProperties(pats) => {
                     let mut each = Vec::new();
                     for (p, id) in pats {
                         let Ok(re) = eventsmith_core::validation::compile_pattern(p) else {
-                            return self.via_json(node, v);
+                            return self.whole_via_json(node);
                         };
-                        if let Some((_, fields)) = &view.fields {
-                            for f in fields.iter().filter(|f| re.find(&f.json_name).is_some()) {
-                                each.push(self.member(view, &f.json_name, *id, depth));
-                            }
+                        let matching: Vec<String> = view
+                            .fields
+                            .iter()
+                            .filter(|f| re.find(&f.json_name).is_some())
+                            .map(|f| f.json_name.clone())
+                            .collect();
+                        if !matching.is_empty() {
+                            // Fields and unknown members interleave in the
+                            // payload's order, which the struct does not keep.
+                            self.inexact();
+                        }
+                        for name in matching {
+                            each.push(self.member(view, &name, *id));
                         }
                         if let Some((extra, xty)) = &view.extra {
                             let pat = self.statics.pattern(p);
-                            let x = format_ident!("x{}", depth);
-                            let c = self.check(*id, xty, quote! { #x }, depth + 1);
-                            if c.to_string() != "true" {
-                                each.push(
-                                    quote! { #extra.iter().all(|(k, #x)| !#pat.is_match(k) || #c) },
-                                );
+                            let call = self.sub(*id, xty, quote! { m }, quote! { &at.key(k) });
+                            if call.to_string() != "true" {
+                                each.push(quote! {
+                                    for (k, m) in #extra.iter() {
+                                        if #pat.is_match(k) && !#call { failed!(ok); }
+                                    }
+                                });
                             }
                         }
                     }
-                    all(each)
+                    quote! { #(#each)* }
                 }
                 CheckKind::AdditionalProperties {
                     known,
@@ -356,20 +602,45 @@ impl Writer<'_, '_> {
                     for p in patterns {
                         match eventsmith_core::validation::compile_pattern(p) {
                             Ok(re) => res.push(re),
-                            Err(_) => return self.via_json(node, v),
+                            Err(_) => {
+                                return self.whole_via_json(node);
+                            }
                         }
                     }
+                    let always_false = matches!(
+                        self.graph.node(target(self.graph, *schema)).body,
+                        Body::Always(false)
+                    );
                     let mut each = Vec::new();
-                    if let Some((_, fields)) = &view.fields {
-                        for f in fields.iter().filter(|f| {
+                    let loose: Vec<String> = view
+                        .fields
+                        .iter()
+                        .filter(|f| {
                             !known.contains(&f.json_name)
                                 && !res.iter().any(|re| re.find(&f.json_name).is_some())
-                        }) {
-                            each.push(self.member(view, &f.json_name, *schema, depth));
+                        })
+                        .map(|f| f.json_name.clone())
+                        .collect();
+                    if !loose.is_empty() {
+                        self.inexact();
+                    }
+                    for name in loose {
+                        if always_false {
+                            let present = self.present(view, &name);
+                            let lit = Literal::string(&name);
+                            let path = Literal::string(&c.schema_path);
+                            let kw = Literal::string(c.keyword);
+                            each.push(quote! {
+                                if #present {
+                                    s.fail(&at.key(#lit), #path, #kw, validation::Msg::UnexpectedProperty(#lit));
+                                    failed!(ok);
+                                }
+                            });
+                        } else {
+                            each.push(self.member(view, &name, *schema));
                         }
                     }
                     if let Some((extra, xty)) = &view.extra {
-                        let x = format_ident!("x{}", depth);
                         let lits = known.iter().map(|k| Literal::string(k));
                         let is_known = if known.is_empty() {
                             quote! { false }
@@ -378,116 +649,207 @@ impl Writer<'_, '_> {
                         };
                         let pats: Vec<proc_macro2::Ident> =
                             patterns.iter().map(|p| self.statics.pattern(p)).collect();
-                        let c = self.check(*schema, xty, quote! { #x }, depth + 1);
-                        let mut exempt: Vec<TokenStream> =
-                            pats.iter().map(|p| quote! { #p.is_match(k) }).collect();
-                        if !known.is_empty() {
-                            exempt.insert(0, is_known);
-                        }
-                        match (c.to_string().as_str(), exempt.is_empty()) {
-                            ("true", _) => {}
-                            (_, true) => each.push({
-                                let c = unparen(c.clone());
-                                quote! { #extra.values().all(|#x| #c) }
-                            }),
-                            _ => each
-                                .push(quote! { #extra.iter().all(|(k, #x)| #(#exempt)||* || #c) }),
+                        let by_pattern = if pats.is_empty() {
+                            quote! { false }
+                        } else {
+                            quote! { #(#pats.is_match(k))||* }
+                        };
+                        let apply = if always_false {
+                            let path = Literal::string(&c.schema_path);
+                            let kw = Literal::string(c.keyword);
+                            quote! {
+                                s.fail(&at.key(k), #path, #kw, validation::Msg::UnexpectedProperty(k));
+                                false
+                            }
+                        } else {
+                            self.sub(*schema, xty, quote! { m }, quote! { &at.key(k) })
+                        };
+                        if apply.to_string() != "true" {
+                            each.push(quote! {
+                                for (k, m) in #extra.iter() {
+                                    if #is_known || #by_pattern { continue; }
+                                    let member_ok = { #apply };
+                                    if !member_ok { failed!(ok); }
+                                }
+                            });
                         }
                     }
-                    all(each)
+                    quote! { #(#each)* }
                 }
-                CheckKind::MinProperties(n) => {
+                CheckKind::MinProperties(n) | CheckKind::MaxProperties(n) => {
                     let count = self.count(view);
-                    quote! { #count >= #n }
-                }
-                CheckKind::MaxProperties(n) => {
-                    let count = self.count(view);
-                    quote! { #count <= #n }
+                    let (op, variant) = if matches!(c.kind, CheckKind::MinProperties(_)) {
+                        (quote! { >= }, quote! { MinProperties })
+                    } else {
+                        (quote! { <= }, quote! { MaxProperties })
+                    };
+                    let f = self.fail(c, quote! { #variant(#n, count) }, false);
+                    quote! {
+                        let count: usize = #count;
+                        if !(count as u64 #op #n) { #f failed!(ok); }
+                    }
                 }
                 CheckKind::DependentRequired(deps) => {
                     let each: Vec<TokenStream> = deps
                         .iter()
                         .map(|(trigger, needed)| {
                             let t = self.present(view, trigger);
-                            let n: Vec<TokenStream> =
-                                needed.iter().map(|n| self.present(view, n)).collect();
-                            let n = all(n);
-                            quote! { (!#t || (#n)) }
+                            let tl = Literal::string(trigger);
+                            let inner: Vec<TokenStream> = needed
+                                .iter()
+                                .map(|n| {
+                                    let p = self.present(view, n);
+                                    let nl = Literal::string(n);
+                                    let f =
+                                        self.fail(c, quote! { DependentRequired(#nl, #tl) }, false);
+                                    quote! { if !(#p) { #f failed!(ok); } }
+                                })
+                                .collect();
+                            quote! { if #t { #(#inner)* } }
                         })
                         .collect();
-                    all(each)
+                    quote! { #(#each)* }
                 }
                 CheckKind::DependentSchemas(deps) => {
                     let each: Vec<TokenStream> = deps
                         .iter()
                         .map(|(trigger, id)| {
                             let t = self.present(view, trigger);
-                            let c = self.check(*id, ty, v.clone(), depth + 1);
-                            quote! { (!#t || (#c)) }
+                            let call = self.sub(*id, ty, quote! { v }, quote! { at });
+                            quote! { if #t && !#call { failed!(ok); } }
                         })
                         .collect();
-                    all(each)
+                    quote! { #(#each)* }
                 }
-                CheckKind::AllOf(_)
-                | CheckKind::AnyOf(_)
-                | CheckKind::OneOf(_)
-                | CheckKind::Not(_)
-                | CheckKind::IfThenElse { .. }
-                | CheckKind::Ref(_) => self.applicator(&c.kind, ty, v, depth),
                 CheckKind::PropertyNames(_)
                 | CheckKind::UnevaluatedProperties(_)
                 | CheckKind::Enum(_)
-                | CheckKind::Const(_) => return self.via_json(node, v),
-                _ => continue,
-            });
+                | CheckKind::Const(_) => {
+                    return self.whole_via_json(node);
+                }
+                _ => match self.applicator(c, &|w, id, sink| {
+                    w.call(id, ty, quote! { v }, &quote! { at }, sink)
+                }) {
+                    Some(stmt) => stmt,
+                    // Keywords of other types.
+                    None => continue,
+                },
+            };
+            out.push(stmt);
         }
-        all(parts)
+        quote! { #(#out)* }
     }
 
-    /// The in-place applicators, on the same value.
-    fn applicator(
-        &mut self,
-        kind: &CheckKind,
-        ty: &Ty,
-        v: &TokenStream,
-        depth: usize,
-    ) -> TokenStream {
-        let sub = |w: &mut Self, id: &NodeId| w.check(*id, ty, v.clone(), depth + 1);
-        match kind {
-            CheckKind::AllOf(ids) => {
-                let each: Vec<TokenStream> = ids.iter().map(|id| sub(self, id)).collect();
-                all(each)
-            }
-            CheckKind::AnyOf(ids) => {
-                let each: Vec<TokenStream> = ids.iter().map(|id| sub(self, id)).collect();
-                quote! { (#((#each))||*) }
-            }
-            CheckKind::OneOf(ids) => {
-                let each: Vec<TokenStream> = ids.iter().map(|id| sub(self, id)).collect();
-                quote! { ([#(#each),*].iter().filter(|b| **b).count() == 1) }
-            }
-            CheckKind::Not(id) => {
-                let c = sub(self, id);
-                quote! { !(#c) }
-            }
-            CheckKind::IfThenElse {
-                condition,
-                then,
-                otherwise,
-            } => {
-                if then.is_none() && otherwise.is_none() {
-                    return quote! { true };
+    /// The whole node by the `Value` validator, instead of the statements
+    /// written so far for it.
+    fn whole_via_json(&mut self, node: NodeId) -> TokenStream {
+        let call = self.via_json(node, &quote! { v }, &quote! { at }, &quote! { s });
+        self.whole = Some(call);
+        quote! {}
+    }
+
+    /// The checks of `node` on a `Vec<inner>` (`v`), as statements.
+    fn array(&mut self, node: NodeId, ty: &Ty, inner: &Ty, checks: &[Check]) -> TokenStream {
+        let mut out = Vec::new();
+        for c in checks {
+            let stmt = match &c.kind {
+                CheckKind::Type(set) if !set.has(TypeSet::ARRAY) => {
+                    let expected = Literal::string(&set.describe());
+                    let f = self.fail(c, quote! { Type(#expected, &j) }, true);
+                    // Like the `Value` validator: nothing after a type failure.
+                    out.push(quote! { #f ok = false; });
+                    break;
                 }
-                let cond = sub(self, condition);
-                let then = then.as_ref().map_or(quote! { true }, |id| sub(self, id));
-                let otherwise = otherwise
-                    .as_ref()
-                    .map_or(quote! { true }, |id| sub(self, id));
-                quote! { (if #cond { #then } else { #otherwise }) }
-            }
-            CheckKind::Ref(id) => sub(self, id),
-            _ => unreachable!("only applicators come here"),
+                CheckKind::Type(_) => continue,
+                CheckKind::MinItems(n) => {
+                    let f = self.fail(c, quote! { MinItems(#n, v.len()) }, false);
+                    quote! { if !(v.len() as u64 >= #n) { #f failed!(ok); } }
+                }
+                CheckKind::MaxItems(n) => {
+                    let f = self.fail(c, quote! { MaxItems(#n, v.len()) }, false);
+                    quote! { if !(v.len() as u64 <= #n) { #f failed!(ok); } }
+                }
+                CheckKind::Items { start, schema } => {
+                    if matches!(
+                        self.graph.node(target(self.graph, *schema)).body,
+                        Body::Always(false)
+                    ) {
+                        let max = *start as u64;
+                        let f = self.fail(c, quote! { MaxItems(#max, v.len()) }, false);
+                        quote! { if v.len() > #start { #f failed!(ok); } }
+                    } else {
+                        let call =
+                            self.sub(*schema, inner, quote! { item }, quote! { &at.index(i) });
+                        if call.to_string() == "true" {
+                            continue;
+                        }
+                        quote! {
+                            for (i, item) in v.iter().enumerate().skip(#start) {
+                                if !#call { failed!(ok); }
+                            }
+                        }
+                    }
+                }
+                CheckKind::PrefixItems(ids) => {
+                    let each: Vec<TokenStream> = ids
+                        .iter()
+                        .enumerate()
+                        .map(|(i, id)| {
+                            let call = self.sub(*id, inner, quote! { item }, quote! { &at.index(#i) });
+                            quote! { if let ::std::option::Option::Some(item) = v.get(#i) { if !#call { failed!(ok); } } }
+                        })
+                        .collect();
+                    quote! { #(#each)* }
+                }
+                CheckKind::Contains { schema, min, max } => {
+                    let p = self.call(
+                        *schema,
+                        inner,
+                        quote! { item },
+                        &quote! { at },
+                        &quote! { &mut validation::Probe },
+                    );
+                    let max_tok = match max {
+                        Some(m) => quote! { ::std::option::Option::Some(#m) },
+                        None => quote! { ::std::option::Option::None },
+                    };
+                    let at_least = if *min == 0 {
+                        quote! { true }
+                    } else {
+                        quote! { found >= #min }
+                    };
+                    let f = self.fail(c, quote! { Contains(found, #min, #max_tok) }, false);
+                    quote! {
+                        let found = v.iter().filter(|item| { let item = *item; #p }).count() as u64;
+                        let max: ::std::option::Option<u64> = #max_tok;
+                        if !(#at_least && max.is_none_or(|m| found <= m)) { #f failed!(ok); }
+                    }
+                }
+                CheckKind::UniqueItems => {
+                    // The message carries no value, so serializing is exact.
+                    let rt = self.rt;
+                    let f = self.fail(c, quote! { UniqueItems }, false);
+                    quote! {
+                        let unique = match #rt::__private::serde_json::to_value(v) {
+                            ::std::result::Result::Ok(#rt::__private::serde_json::Value::Array(a)) => validation::all_unique(&a),
+                            _ => false,
+                        };
+                        if !unique { #f failed!(ok); }
+                    }
+                }
+                CheckKind::UnevaluatedItems(_) | CheckKind::Enum(_) | CheckKind::Const(_) => {
+                    return self.whole_via_json(node);
+                }
+                _ => match self.applicator(c, &|w, id, sink| {
+                    w.call(id, ty, quote! { v }, &quote! { at }, sink)
+                }) {
+                    Some(stmt) => stmt,
+                    None => continue,
+                },
+            };
+            out.push(stmt);
         }
+        quote! { #(#out)* }
     }
 
     /// Is member `name` present?
@@ -507,254 +869,187 @@ impl Writer<'_, '_> {
         }
     }
 
-    /// Member `name`, when present, is valid against `node`.
-    fn member(
-        &mut self,
-        view: &ObjectView<'_>,
-        name: &str,
-        node: NodeId,
-        depth: usize,
-    ) -> TokenStream {
-        let x = format_ident!("x{}", depth);
+    /// Member `name`, when present, against `node`, as a statement.
+    fn member(&mut self, view: &ObjectView<'_>, name: &str, node: NodeId) -> TokenStream {
+        let lit = Literal::string(name);
+        let at = quote! { &at.key(#lit) };
         if let Some((access, f)) = view.field(name) {
             let ty = f.ty.clone();
             return match f.presence {
-                Presence::Required => self.check(node, &ty, quote! { &#access }, depth + 1),
+                Presence::Required => {
+                    let call = self.sub(node, &ty, quote! { &#access }, at);
+                    if call.to_string() == "true" {
+                        return quote! {};
+                    }
+                    quote! { if !#call { failed!(ok); } }
+                }
                 Presence::Optional => {
-                    let c = self.check(node, &ty, quote! { #x }, depth + 1);
-                    if c.to_string() == "true" {
-                        return c;
+                    let call = self.sub(node, &ty, quote! { m }, at);
+                    if call.to_string() == "true" {
+                        return quote! {};
                     }
-                    {
-                        let c = unparen(c);
-                        quote! { #access.as_ref().is_none_or(|#x| #c) }
-                    }
+                    quote! { if let ::std::option::Option::Some(m) = &#access { if !#call { failed!(ok); } } }
                 }
             };
         }
         match &view.extra {
             Some((extra, xty)) => {
-                let n = Literal::string(name);
                 let xty = xty.clone();
                 let extra = extra.clone();
-                let c = self.check(node, &xty, quote! { #x }, depth + 1);
-                if c.to_string() == "true" {
-                    return c;
+                let call = self.sub(node, &xty, quote! { m }, at);
+                if call.to_string() == "true" {
+                    return quote! {};
                 }
-                {
-                    let c = unparen(c);
-                    quote! { #extra.get(#n).is_none_or(|#x| #c) }
-                }
+                quote! { if let ::std::option::Option::Some(m) = #extra.get(#lit) { if !#call { failed!(ok); } } }
             }
-            None => quote! { true },
+            None => quote! {},
         }
     }
 
-    /// How many members the object has.
+    /// How many members the object has (a `usize`).
     fn count(&self, view: &ObjectView<'_>) -> TokenStream {
         let mut terms = Vec::new();
-        if let Some((base, fields)) = &view.fields {
-            for f in fields.iter() {
-                let n = ident(&f.rust_name);
-                terms.push(match f.presence {
-                    Presence::Required => quote! { 1u64 },
-                    Presence::Optional => quote! { u64::from(#base.#n.is_some()) },
-                });
-            }
+        for f in view.fields {
+            let n = ident(&f.rust_name);
+            terms.push(match f.presence {
+                Presence::Required => quote! { 1usize },
+                Presence::Optional => quote! { usize::from(v.#n.is_some()) },
+            });
         }
         if let Some((extra, _)) = &view.extra {
-            terms.push(quote! { #extra.len() as u64 });
+            terms.push(quote! { #extra.len() });
         }
         if terms.is_empty() {
-            return quote! { 0u64 };
+            return quote! { 0usize };
         }
-        quote! { (#(#terms)+*) }
+        quote! { #(#terms)+* }
     }
 
-    /// `fn tN_M(v: &Type) -> bool`.
-    fn named_fn(&mut self, node: NodeId, id: TypeId) -> TokenStream {
-        let def = self.types.get(id);
-        let path = type_path(self.types, id, self.module);
-        let name = typed_fn_name(self.graph, node, id);
-        let ty = Ty::Named(id);
-        let v = quote! { v };
-        let body = match &self.graph.node(node).body {
-            Body::Always(b) => quote! { #b },
-            Body::Checks(_) => match &def.kind {
-                TypeKind::Struct { fields, extra } => {
-                    let extra = match extra {
-                        Extra::None => None,
-                        Extra::Keep(t) => Some((quote! { v.extra }, t.clone())),
-                    };
-                    let view = ObjectView {
-                        fields: Some((quote! { v }, fields.as_slice())),
-                        extra,
-                    };
-                    self.object(node, &ty, &view, &v, 0)
-                }
-                TypeKind::Tagged { variants, .. } => {
-                    let arms: Vec<TokenStream> = variants
-                        .iter()
-                        .map(|(variant, _, vty)| {
-                            let vi = ident(variant);
-                            let c = self.check(node, vty, quote! { x }, 0);
-                            {
-                                let c = unparen(c);
-                                quote! { #path::#vi(x) => #c, }
-                            }
-                        })
-                        .collect();
-                    let unknown = self.value_call(node, quote! { x });
-                    quote! {
-                        match v {
-                            #(#arms)*
-                            #path::Unknown(x) => #unknown,
-                        }
-                    }
-                }
-                TypeKind::StringEnum { .. } => {
-                    let f = self.string(node);
-                    quote! { #f(v.as_str()) }
-                }
-            },
-        };
-        let body = unparen(body);
-        let doc = format!(
-            " `{}` against `{}`, on a strictly decoded value.",
-            def.name.trim_start_matches("r#"),
-            self.graph.node(node).origin.escape_default()
-        );
-        quote! {
-            #[doc = #doc]
-            pub(crate) fn #name(v: &#path) -> bool {
-                let _ = v;
-                #body
-            }
-        }
-    }
-
-    /// `fn sN(t: &str) -> bool`: node `node` on a string.
+    /// `fn sN<S: Sink>(t: &str, at, s) -> bool`: node `node` on a string.
     fn string_fn(&mut self, node: NodeId) -> TokenStream {
         let rt = self.rt;
         let name = string_fn_name(self.graph, node);
+        self.current = Some(name.to_string());
+        self.info
+            .entry(name.to_string())
+            .or_insert_with(|| (true, BTreeSet::new()));
         let body = match &self.graph.node(node).body {
-            Body::Always(b) => quote! { #b },
+            Body::Always(true) => quote! { true },
+            Body::Always(false) => {
+                let origin = Literal::string(&self.graph.node(node).origin);
+                quote! {
+                    s.fail(at, #origin, "false", validation::Msg::False);
+                    false
+                }
+            }
             Body::Checks(checks) => {
-                let mut parts = Vec::new();
-                for c in checks {
-                    parts.push(match &c.kind {
-                        CheckKind::Type(set) => {
-                            let ok = set.has(TypeSet::STRING);
-                            quote! { #ok }
+                let checks = checks.clone();
+                let mut out = Vec::new();
+                for c in &checks {
+                    let json_fail = |w: &Self, msg: TokenStream| {
+                        let path = Literal::string(&c.schema_path);
+                        let kw = Literal::string(c.keyword);
+                        let _ = w;
+                        quote! {
+                            let j = #rt::__private::serde_json::Value::from(t);
+                            s.fail(at, #path, #kw, validation::Msg::#msg);
                         }
+                    };
+                    let stmt = match &c.kind {
+                        CheckKind::Type(set) if !set.has(TypeSet::STRING) => {
+                            let expected = Literal::string(&set.describe());
+                            let f = json_fail(self, quote! { Type(#expected, &j) });
+                            out.push(quote! { #f ok = false; });
+                            break;
+                        }
+                        CheckKind::Type(_) => continue,
                         CheckKind::Enum(values) => {
                             let lits: Vec<Literal> = values
                                 .iter()
                                 .filter_map(Value::as_str)
                                 .map(Literal::string)
                                 .collect();
-                            if lits.is_empty() {
+                            let cond = if lits.is_empty() {
                                 quote! { false }
                             } else {
                                 quote! { matches!(t, #(#lits)|*) }
-                            }
+                            };
+                            let shown = values.iter().map(|e| Literal::string(&preview(e)));
+                            let f = json_fail(self, quote! { EnumShown(&[#(#shown),*], &j) });
+                            quote! { if !(#cond) { #f failed!(ok); } }
                         }
-                        CheckKind::Const(Value::String(s)) => {
-                            let lit = Literal::string(s);
-                            quote! { t == #lit }
+                        CheckKind::Const(expected) => {
+                            let cond = match expected {
+                                Value::String(x) => {
+                                    let lit = Literal::string(x);
+                                    quote! { t == #lit }
+                                }
+                                _ => quote! { false },
+                            };
+                            let shown = Literal::string(&preview(expected));
+                            let f = json_fail(self, quote! { ConstShown(#shown, &j) });
+                            quote! { if !(#cond) { #f failed!(ok); } }
                         }
-                        CheckKind::Const(_) => quote! { false },
-                        CheckKind::MinLength(n) => quote! { validation::char_len(t) >= #n },
-                        CheckKind::MaxLength(n) => quote! { validation::char_len(t) <= #n },
+                        CheckKind::MinLength(n) => {
+                            let f = self.fail(c, quote! { MinLength(#n, t) }, false);
+                            quote! { if validation::char_len(t) < #n { #f failed!(ok); } }
+                        }
+                        CheckKind::MaxLength(n) => {
+                            let f = self.fail(c, quote! { MaxLength(#n, t) }, false);
+                            quote! { if validation::char_len(t) > #n { #f failed!(ok); } }
+                        }
                         CheckKind::Pattern(p) => {
                             let re = self.statics.pattern(p);
-                            quote! { #re.is_match(t) }
+                            let lit = Literal::string(p);
+                            let f = self.fail(c, quote! { Pattern(#lit, t) }, false);
+                            quote! { if !#re.is_match(t) { #f failed!(ok); } }
                         }
                         CheckKind::Format(format) => {
                             let variant = format_ident!("{}", format!("{format:?}"));
-                            quote! { #rt::formats::Format::#variant.check(t) }
+                            let fname = Literal::string(format.name());
+                            let f = self.fail(c, quote! { Format(#fname, t) }, false);
+                            quote! { if !#rt::formats::Format::#variant.check(t) { #f failed!(ok); } }
                         }
-                        CheckKind::AllOf(ids) => {
-                            let each: Vec<TokenStream> = ids
-                                .iter()
-                                .map(|id| {
-                                    let f = self.string(*id);
-                                    quote! { #f(t) }
-                                })
-                                .collect();
-                            all(each)
-                        }
-                        CheckKind::AnyOf(ids) => {
-                            let each = ids.iter().map(|id| self.string(*id)).collect::<Vec<_>>();
-                            quote! { (#(#each(t))||*) }
-                        }
-                        CheckKind::OneOf(ids) => {
-                            let each = ids.iter().map(|id| self.string(*id)).collect::<Vec<_>>();
-                            quote! { ([#(#each(t)),*].iter().filter(|b| **b).count() == 1) }
-                        }
-                        CheckKind::Not(id) => {
-                            let f = self.string(*id);
-                            quote! { !#f(t) }
-                        }
-                        CheckKind::IfThenElse {
-                            condition,
-                            then,
-                            otherwise,
-                        } => {
-                            if then.is_none() && otherwise.is_none() {
-                                continue;
-                            }
-                            let cond = self.string(*condition);
-                            let then = then.map_or(quote! { true }, |id| {
-                                let f = self.string(id);
-                                quote! { #f(t) }
-                            });
-                            let otherwise = otherwise.map_or(quote! { true }, |id| {
-                                let f = self.string(id);
-                                quote! { #f(t) }
-                            });
-                            quote! { (if #cond(t) { #then } else { #otherwise }) }
-                        }
-                        CheckKind::Ref(id) => {
-                            let f = self.string(*id);
-                            quote! { #f(t) }
-                        }
-                        // Every other keyword applies to other types only.
-                        _ => continue,
-                    });
+                        _ => match self.applicator(c, &|w, id, sink| {
+                            let f = w.string(id);
+                            quote! { #f(t, at, #sink) }
+                        }) {
+                            Some(stmt) => stmt,
+                            // Keywords of other types.
+                            None => continue,
+                        },
+                    };
+                    out.push(stmt);
                 }
-                all(parts)
+                quote! {
+                    let mut ok = true;
+                    #(#out)*
+                    ok
+                }
             }
         };
-        let body = unparen(body);
+        self.current = None;
         let doc = format!(
             " `{}` on a string.",
             self.graph.node(node).origin.escape_default()
         );
         quote! {
             #[doc = #doc]
-            pub(crate) fn #name(t: &str) -> bool {
-                let _ = t;
+            pub(crate) fn #name<S: validation::Sink>(t: &str, at: &validation::Path<'_>, s: &mut S) -> bool {
+                let _ = (t, at, &s);
                 #body
             }
         }
     }
 }
 
-/// `a && b && …`: `true` parts dropped, `false` if any part is.
-fn all(parts: Vec<TokenStream>) -> TokenStream {
-    let mut kept: Vec<TokenStream> = Vec::new();
-    for p in parts {
-        match p.to_string().as_str() {
-            "true" => {}
-            "false" => return quote! { false },
-            _ => kept.push(p),
-        }
-    }
-    match kept.len() {
-        0 => quote! { true },
-        1 => unparen(kept.remove(0)),
-        _ => quote! { (#(#kept)&&*) },
+/// A type for docs: `Thing`, `an array`, `a map`.
+fn describe(types: &TypeGraph, ty: &Ty) -> String {
+    match ty {
+        Ty::Named(id) => format!("`{}`", types.get(*id).name.trim_start_matches("r#")),
+        Ty::Vec(_) => "An array".to_owned(),
+        Ty::Map(_) => "A map".to_owned(),
+        _ => "A value".to_owned(),
     }
 }
 

@@ -13,7 +13,7 @@ use eventsmith_core::validation::preview;
 
 /// Emits the functions of `nodes` (ids into `graph`), with `rt` the runtime path.
 pub fn emit(graph: &Graph, nodes: &[NodeId], rt: &TokenStream) -> TokenStream {
-    emit_with_typed(graph, nodes, rt, None)
+    emit_with_typed(graph, nodes, rt, None).0
 }
 
 /// [`emit`], plus the validators of decoded values for `typed` (see
@@ -23,7 +23,7 @@ pub fn emit_with_typed(
     nodes: &[NodeId],
     rt: &TokenStream,
     typed: Option<&super::typed::TypedRoots<'_>>,
-) -> TokenStream {
+) -> (TokenStream, Vec<super::typed::TypedRoot>) {
     let mut statics = Statics::default();
     // A node that is only a `$ref` gets no function: its callers call the
     // target (see `target`).
@@ -37,9 +37,9 @@ pub fn emit_with_typed(
         .filter(|id| target(graph, *id) == *id)
         .map(|id| eval_fn(graph, id, rt, &mut statics))
         .collect();
-    let typed_fns = match typed {
+    let (typed_fns, typed_roots) = match typed {
         Some(roots) => super::typed::emit(graph, roots, rt, &mut statics),
-        None => Vec::new(),
+        None => (Vec::new(), Vec::new()),
     };
     let patterns = statics.patterns.iter().map(|(src, name)| {
         let lit = Literal::string(src);
@@ -68,7 +68,10 @@ pub fn emit_with_typed(
         }
     });
     // Only when some check uses it: an unused macro would warn.
-    let used = fns.iter().any(|f| f.to_string().contains("failed !"));
+    let used = fns
+        .iter()
+        .chain(&typed_fns)
+        .any(|f| f.to_string().contains("failed !"));
     let failed = if used {
         quote! {
             /// Records that a check failed; a probing sink stops at the first.
@@ -84,8 +87,8 @@ pub fn emit_with_typed(
     } else {
         quote! {}
     };
-    quote! {
-        #![allow(unused_mut, unused_variables, clippy::needless_return, clippy::collapsible_if, clippy::nonminimal_bool)]
+    let tokens = quote! {
+        #![allow(unused_mut, unused_variables, unused_assignments, clippy::needless_return, clippy::collapsible_if, clippy::nonminimal_bool)]
         #[allow(unused_imports)]
         use #rt::validation;
         #failed
@@ -94,7 +97,8 @@ pub fn emit_with_typed(
         #(#fns)*
         #(#evals)*
         #(#typed_fns)*
-    }
+    };
+    (tokens, typed_roots)
 }
 
 /// The node whose function validates node `id`: `id` itself, or, when `id`

@@ -13,6 +13,7 @@ pub mod demo {
         #![allow(
             unused_mut,
             unused_variables,
+            unused_assignments,
             clippy::needless_return,
             clippy::collapsible_if,
             clippy::nonminimal_bool
@@ -1492,339 +1493,1071 @@ pub mod demo {
             ok
         }
         /// `Thing` against `demo/thing/1.0.0.json#`, on a strictly decoded value.
-        pub(crate) fn t0_0(v: &super::thing::v1_0_0::Thing) -> bool {
-            let _ = v;
-            s1(v.r#type.as_str()) && s2(v.version.as_str())
-                && n3(
-                    &::eventsmith::__private::serde_json::Value::from(v.id),
-                    &validation::Path::Root,
-                    &mut validation::Probe,
-                )
-                && v
-                    .ratio
-                    .as_ref()
-                    .is_none_or(|x0| n4(
-                        &::eventsmith::__private::serde_json::Value::Number(
-                            ::std::clone::Clone::clone(x0),
-                        ),
-                        &validation::Path::Root,
-                        &mut validation::Probe,
-                    ))
-                && s5(
-                    v
-                        .uuid
-                        .hyphenated()
-                        .encode_lower(&mut ::eventsmith::Uuid::encode_buffer()),
-                ) && v.at.as_ref().is_none_or(|x0| s6(x0.as_str()))
-                && v
-                    .every
-                    .as_ref()
-                    .is_none_or(|x0| match x0 {
-                        ::std::option::Option::None => {
-                            n7(
-                                &::eventsmith::__private::serde_json::Value::Null,
-                                &validation::Path::Root,
-                                &mut validation::Probe,
-                            )
-                        }
-                        ::std::option::Option::Some(x1) => s7(x1.as_str()),
-                    }) && t9_1(&v.price)
-                && match &v.old_price {
+        pub(crate) fn t0_0<S: validation::Sink>(
+            v: &super::thing::v1_0_0::Thing,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (v, at, &s);
+            let mut ok = true;
+            if !(true) {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/required",
+                    "required",
+                    validation::Msg::Missing("type"),
+                );
+                failed!(ok);
+            }
+            if !(true) {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/required",
+                    "required",
+                    validation::Msg::Missing("version"),
+                );
+                failed!(ok);
+            }
+            if !(true) {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/required",
+                    "required",
+                    validation::Msg::Missing("id"),
+                );
+                failed!(ok);
+            }
+            if !(true) {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/required",
+                    "required",
+                    validation::Msg::Missing("uuid"),
+                );
+                failed!(ok);
+            }
+            if !(true) {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/required",
+                    "required",
+                    validation::Msg::Missing("price"),
+                );
+                failed!(ok);
+            }
+            if !(true) {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/required",
+                    "required",
+                    validation::Msg::Missing("old_price"),
+                );
+                failed!(ok);
+            }
+            if !(true) {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/required",
+                    "required",
+                    validation::Msg::Missing("note"),
+                );
+                failed!(ok);
+            }
+            if !s1(v.r#type.as_str(), &at.key("type"), s) {
+                failed!(ok);
+            }
+            if !s2(v.version.as_str(), &at.key("version"), s) {
+                failed!(ok);
+            }
+            if !n3(
+                &::eventsmith::__private::serde_json::Value::from(v.id),
+                &at.key("id"),
+                s,
+            ) {
+                failed!(ok);
+            }
+            if let ::std::option::Option::Some(m) = &v.ratio {
+                if !n4(
+                    &::eventsmith::__private::serde_json::Value::Number(
+                        ::std::clone::Clone::clone(m),
+                    ),
+                    &at.key("ratio"),
+                    s,
+                ) {
+                    failed!(ok);
+                }
+            }
+            if !s5(
+                v
+                    .uuid
+                    .hyphenated()
+                    .encode_lower(&mut ::eventsmith::Uuid::encode_buffer()),
+                &at.key("uuid"),
+                s,
+            ) {
+                failed!(ok);
+            }
+            if let ::std::option::Option::Some(m) = &v.at {
+                if !s6(m.as_str(), &at.key("at"), s) {
+                    failed!(ok);
+                }
+            }
+            if let ::std::option::Option::Some(m) = &v.every {
+                if !match m {
                     ::std::option::Option::None => {
-                        n13(
+                        n7(
                             &::eventsmith::__private::serde_json::Value::Null,
-                            &validation::Path::Root,
-                            &mut validation::Probe,
+                            &at.key("every"),
+                            s,
                         )
                     }
-                    ::std::option::Option::Some(x1) => t13_1(x1),
-                } && v.status.as_ref().is_none_or(|x0| s16(x0.as_str()))
-                && v
-                    .mixed
-                    .as_ref()
-                    .is_none_or(|x0| n17(
-                        x0,
-                        &validation::Path::Root,
-                        &mut validation::Probe,
-                    ))
-                && v
-                    .tags
-                    .as_ref()
-                    .is_none_or(|x0| match ::eventsmith::__private::serde_json::to_value(
-                        x0,
-                    ) {
-                        ::std::result::Result::Ok(j) => {
-                            n18(&j, &validation::Path::Root, &mut validation::Probe)
-                        }
-                        ::std::result::Result::Err(_) => false,
-                    })
-                && v
-                    .labels
-                    .as_ref()
-                    .is_none_or(|x0| match x0 {
-                        ::std::option::Option::None => {
-                            n20(
-                                &::eventsmith::__private::serde_json::Value::Null,
-                                &validation::Path::Root,
-                                &mut validation::Probe,
-                            )
-                        }
-                        ::std::option::Option::Some(x1) => {
-                            x1.iter().all(|x2| s21(x2.as_str()))
-                                && x1.len() as u64 <= 10u64
-                        }
-                    }) && v.lines.as_ref().is_none_or(|x0| x0.iter().all(|x1| t24_3(x1)))
-                && v
-                    .counts
-                    .as_ref()
-                    .is_none_or(|x0| {
-                        x0
-                            .values()
-                            .all(|x1| n29(
-                                &::eventsmith::__private::serde_json::Value::from(*x1),
-                                &validation::Path::Root,
-                                &mut validation::Probe,
-                            ))
-                    }) && v.tree.as_ref().is_none_or(|x0| t31_4(x0))
-                && v
-                    .self_
-                    .as_ref()
-                    .is_none_or(|x0| n36(
-                        &::eventsmith::__private::serde_json::Value::from(*x0),
-                        &validation::Path::Root,
-                        &mut validation::Probe,
-                    )) && v.first_name_dashed.as_ref().is_none_or(|x0| s37(x0.as_str()))
-                && v.first_name.as_ref().is_none_or(|x0| s38(x0.as_str()))
-                && match &v.note {
+                    ::std::option::Option::Some(x) => s7(x.as_str(), &at.key("every"), s),
+                } {
+                    failed!(ok);
+                }
+            }
+            if !t9_1(&v.price, &at.key("price"), s) {
+                failed!(ok);
+            }
+            if !match &v.old_price {
+                ::std::option::Option::None => {
+                    n13(
+                        &::eventsmith::__private::serde_json::Value::Null,
+                        &at.key("old_price"),
+                        s,
+                    )
+                }
+                ::std::option::Option::Some(x) => t13_1(x, &at.key("old_price"), s),
+            } {
+                failed!(ok);
+            }
+            if let ::std::option::Option::Some(m) = &v.status {
+                if !s16(m.as_str(), &at.key("status"), s) {
+                    failed!(ok);
+                }
+            }
+            if let ::std::option::Option::Some(m) = &v.mixed {
+                if !n17(m, &at.key("mixed"), s) {
+                    failed!(ok);
+                }
+            }
+            if let ::std::option::Option::Some(m) = &v.tags {
+                if !t18_2(m, &at.key("tags"), s) {
+                    failed!(ok);
+                }
+            }
+            if let ::std::option::Option::Some(m) = &v.labels {
+                if !match m {
                     ::std::option::Option::None => {
-                        n39(
+                        n20(
                             &::eventsmith::__private::serde_json::Value::Null,
-                            &validation::Path::Root,
-                            &mut validation::Probe,
+                            &at.key("labels"),
+                            s,
                         )
                     }
-                    ::std::option::Option::Some(x1) => s39(x1.as_str()),
-                } && v.combined.as_ref().is_none_or(|x0| t40_5(x0))
-                && v.actor.as_ref().is_none_or(|x0| t46_6(x0))
-                && v.scores.as_ref().is_none_or(|x0| t53_9(x0))
+                    ::std::option::Option::Some(x) => t20_2(x, &at.key("labels"), s),
+                } {
+                    failed!(ok);
+                }
+            }
+            if let ::std::option::Option::Some(m) = &v.lines {
+                if !t22_3(m, &at.key("lines"), s) {
+                    failed!(ok);
+                }
+            }
+            if let ::std::option::Option::Some(m) = &v.data {
+                if !t27_4(m, &at.key("data"), s) {
+                    failed!(ok);
+                }
+            }
+            if let ::std::option::Option::Some(m) = &v.counts {
+                if !t28_5(m, &at.key("counts"), s) {
+                    failed!(ok);
+                }
+            }
+            if let ::std::option::Option::Some(m) = &v.tree {
+                if !t31_6(m, &at.key("tree"), s) {
+                    failed!(ok);
+                }
+            }
+            if let ::std::option::Option::Some(m) = &v.self_ {
+                if !n36(
+                    &::eventsmith::__private::serde_json::Value::from(*m),
+                    &at.key("self"),
+                    s,
+                ) {
+                    failed!(ok);
+                }
+            }
+            if let ::std::option::Option::Some(m) = &v.first_name_dashed {
+                if !s37(m.as_str(), &at.key("first-name"), s) {
+                    failed!(ok);
+                }
+            }
+            if let ::std::option::Option::Some(m) = &v.first_name {
+                if !s38(m.as_str(), &at.key("first_name"), s) {
+                    failed!(ok);
+                }
+            }
+            if !match &v.note {
+                ::std::option::Option::None => {
+                    n39(
+                        &::eventsmith::__private::serde_json::Value::Null,
+                        &at.key("note"),
+                        s,
+                    )
+                }
+                ::std::option::Option::Some(x) => s39(x.as_str(), &at.key("note"), s),
+            } {
+                failed!(ok);
+            }
+            if let ::std::option::Option::Some(m) = &v.combined {
+                if !t40_7(m, &at.key("combined"), s) {
+                    failed!(ok);
+                }
+            }
+            if let ::std::option::Option::Some(m) = &v.actor {
+                if !t46_8(m, &at.key("actor"), s) {
+                    failed!(ok);
+                }
+            }
+            if let ::std::option::Option::Some(m) = &v.scores {
+                if !t53_9(m, &at.key("scores"), s) {
+                    failed!(ok);
+                }
+            }
+            ok
         }
         /// `Scores` against `demo/thing/1.0.0.json#/properties/scores`, on a strictly decoded value.
-        pub(crate) fn t53_9(v: &super::thing::v1_0_0::Scores) -> bool {
-            let _ = v;
-            v
-                .best
-                .as_ref()
-                .is_none_or(|x0| n54(
-                    &::eventsmith::__private::serde_json::Value::from(*x0),
-                    &validation::Path::Root,
-                    &mut validation::Probe,
-                ))
-                && v
-                    .extra
-                    .iter()
-                    .all(|(k, x0)| {
-                        matches!(k.as_str(), "best")
-                            || n55(
-                                &::eventsmith::__private::serde_json::Value::from(*x0),
-                                &validation::Path::Root,
-                                &mut validation::Probe,
-                            )
-                    })
+        pub(crate) fn t53_9<S: validation::Sink>(
+            v: &super::thing::v1_0_0::Scores,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (v, at, &s);
+            let mut ok = true;
+            if let ::std::option::Option::Some(m) = &v.best {
+                if !n54(
+                    &::eventsmith::__private::serde_json::Value::from(*m),
+                    &at.key("best"),
+                    s,
+                ) {
+                    failed!(ok);
+                }
+            }
+            for (k, m) in v.extra.iter() {
+                if matches!(k.as_str(), "best") || false {
+                    continue;
+                }
+                let member_ok = {
+                    n55(
+                        &::eventsmith::__private::serde_json::Value::from(*m),
+                        &at.key(k),
+                        s,
+                    )
+                };
+                if !member_ok {
+                    failed!(ok);
+                }
+            }
+            ok
         }
         /// `Actor` against `demo/thing/1.0.0.json#/properties/actor`, on a strictly decoded value.
-        pub(crate) fn t46_6(v: &super::thing::v1_0_0::Actor) -> bool {
-            let _ = v;
+        pub(crate) fn t46_8<S: validation::Sink>(
+            v: &super::thing::v1_0_0::Actor,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (v, at, &s);
             match v {
-                super::thing::v1_0_0::Actor::User(x) => t46_7(x),
-                super::thing::v1_0_0::Actor::System(x) => t46_8(x),
-                super::thing::v1_0_0::Actor::Unknown(x) => {
-                    n46(x, &validation::Path::Root, &mut validation::Probe)
-                }
+                super::thing::v1_0_0::Actor::User(x) => t46_10(x, at, s),
+                super::thing::v1_0_0::Actor::System(x) => t46_11(x, at, s),
+                super::thing::v1_0_0::Actor::Unknown(x) => n46(x, at, s),
             }
         }
         /// `SystemActor` against `demo/thing/1.0.0.json#/properties/actor`, on a strictly decoded value.
-        pub(crate) fn t46_8(v: &super::thing::v1_0_0::SystemActor) -> bool {
-            let _ = v;
-            [t48_8(v), t51_8(v)].iter().filter(|b| **b).count() == 1
+        pub(crate) fn t46_11<S: validation::Sink>(
+            v: &super::thing::v1_0_0::SystemActor,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (v, at, &s);
+            let mut ok = true;
+            let valid = [
+                t48_11(v, at, &mut validation::Probe),
+                t51_11(v, at, &mut validation::Probe),
+            ]
+                .iter()
+                .filter(|b| **b)
+                .count();
+            if valid != 1 {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/properties/actor/oneOf",
+                    "oneOf",
+                    validation::Msg::OneOf(valid, 2usize),
+                );
+                failed!(ok);
+            }
+            ok
         }
         /// `SystemActor` against `demo/thing/1.0.0.json#/properties/actor/oneOf/1`, on a strictly decoded value.
-        pub(crate) fn t51_8(v: &super::thing::v1_0_0::SystemActor) -> bool {
-            let _ = v;
-            s52(v.kind.as_str())
+        pub(crate) fn t51_11<S: validation::Sink>(
+            v: &super::thing::v1_0_0::SystemActor,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (v, at, &s);
+            let mut ok = true;
+            if !s52(v.kind.as_str(), &at.key("kind"), s) {
+                failed!(ok);
+            }
+            if !(true) {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/properties/actor/oneOf/1/required",
+                    "required",
+                    validation::Msg::Missing("kind"),
+                );
+                failed!(ok);
+            }
+            ok
         }
         /// `SystemActor` against `demo/thing/1.0.0.json#/$defs/user_actor`, on a strictly decoded value.
-        pub(crate) fn t48_8(v: &super::thing::v1_0_0::SystemActor) -> bool {
-            let _ = v;
-            (s49(v.kind.as_str())
-                && v
-                    .extra
-                    .get("user")
-                    .is_none_or(|x0| n50(
-                        x0,
-                        &validation::Path::Root,
-                        &mut validation::Probe,
-                    ))) && v.extra.contains_key("user")
+        pub(crate) fn t48_11<S: validation::Sink>(
+            v: &super::thing::v1_0_0::SystemActor,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (v, at, &s);
+            let mut ok = true;
+            if !s49(v.kind.as_str(), &at.key("kind"), s) {
+                failed!(ok);
+            }
+            if let ::std::option::Option::Some(m) = v.extra.get("user") {
+                if !n50(m, &at.key("user"), s) {
+                    failed!(ok);
+                }
+            }
+            if !(true) {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/$defs/user_actor/required",
+                    "required",
+                    validation::Msg::Missing("kind"),
+                );
+                failed!(ok);
+            }
+            if !(v.extra.contains_key("user")) {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/$defs/user_actor/required",
+                    "required",
+                    validation::Msg::Missing("user"),
+                );
+                failed!(ok);
+            }
+            ok
         }
         /// `UserActor` against `demo/thing/1.0.0.json#/properties/actor`, on a strictly decoded value.
-        pub(crate) fn t46_7(v: &super::thing::v1_0_0::UserActor) -> bool {
-            let _ = v;
-            [t48_7(v), t51_7(v)].iter().filter(|b| **b).count() == 1
+        pub(crate) fn t46_10<S: validation::Sink>(
+            v: &super::thing::v1_0_0::UserActor,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (v, at, &s);
+            let mut ok = true;
+            let valid = [
+                t48_10(v, at, &mut validation::Probe),
+                t51_10(v, at, &mut validation::Probe),
+            ]
+                .iter()
+                .filter(|b| **b)
+                .count();
+            if valid != 1 {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/properties/actor/oneOf",
+                    "oneOf",
+                    validation::Msg::OneOf(valid, 2usize),
+                );
+                failed!(ok);
+            }
+            ok
         }
         /// `UserActor` against `demo/thing/1.0.0.json#/properties/actor/oneOf/1`, on a strictly decoded value.
-        pub(crate) fn t51_7(v: &super::thing::v1_0_0::UserActor) -> bool {
-            let _ = v;
-            s52(v.kind.as_str())
+        pub(crate) fn t51_10<S: validation::Sink>(
+            v: &super::thing::v1_0_0::UserActor,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (v, at, &s);
+            let mut ok = true;
+            if !s52(v.kind.as_str(), &at.key("kind"), s) {
+                failed!(ok);
+            }
+            if !(true) {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/properties/actor/oneOf/1/required",
+                    "required",
+                    validation::Msg::Missing("kind"),
+                );
+                failed!(ok);
+            }
+            ok
         }
         /// `UserActor` against `demo/thing/1.0.0.json#/$defs/user_actor`, on a strictly decoded value.
-        pub(crate) fn t48_7(v: &super::thing::v1_0_0::UserActor) -> bool {
-            let _ = v;
-            s49(v.kind.as_str()) && s50(v.user.as_str())
+        pub(crate) fn t48_10<S: validation::Sink>(
+            v: &super::thing::v1_0_0::UserActor,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (v, at, &s);
+            let mut ok = true;
+            if !s49(v.kind.as_str(), &at.key("kind"), s) {
+                failed!(ok);
+            }
+            if !s50(v.user.as_str(), &at.key("user"), s) {
+                failed!(ok);
+            }
+            if !(true) {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/$defs/user_actor/required",
+                    "required",
+                    validation::Msg::Missing("kind"),
+                );
+                failed!(ok);
+            }
+            if !(true) {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/$defs/user_actor/required",
+                    "required",
+                    validation::Msg::Missing("user"),
+                );
+                failed!(ok);
+            }
+            ok
         }
         /// `Combined` against `demo/thing/1.0.0.json#/properties/combined`, on a strictly decoded value.
-        pub(crate) fn t40_5(v: &super::thing::v1_0_0::Combined) -> bool {
-            let _ = v;
-            t42_5(v) && t44_5(v)
+        pub(crate) fn t40_7<S: validation::Sink>(
+            v: &super::thing::v1_0_0::Combined,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (v, at, &s);
+            let mut ok = true;
+            if !t42_7(v, at, s) {
+                failed!(ok);
+            }
+            if !t44_7(v, at, s) {
+                failed!(ok);
+            }
+            ok
         }
         /// `Combined` against `demo/thing/1.0.0.json#/properties/combined/allOf/1`, on a strictly decoded value.
-        pub(crate) fn t44_5(v: &super::thing::v1_0_0::Combined) -> bool {
-            let _ = v;
-            n45(
+        pub(crate) fn t44_7<S: validation::Sink>(
+            v: &super::thing::v1_0_0::Combined,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (v, at, &s);
+            let mut ok = true;
+            if !n45(
                 &::eventsmith::__private::serde_json::Value::from(v.extra_flag),
-                &validation::Path::Root,
-                &mut validation::Probe,
-            )
+                &at.key("extra_flag"),
+                s,
+            ) {
+                failed!(ok);
+            }
+            if !(true) {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/properties/combined/allOf/1/required",
+                    "required",
+                    validation::Msg::Missing("extra_flag"),
+                );
+                failed!(ok);
+            }
+            ok
         }
         /// `Combined` against `demo/thing/1.0.0.json#/$defs/named`, on a strictly decoded value.
-        pub(crate) fn t42_5(v: &super::thing::v1_0_0::Combined) -> bool {
-            let _ = v;
-            s43(v.name.as_str())
+        pub(crate) fn t42_7<S: validation::Sink>(
+            v: &super::thing::v1_0_0::Combined,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (v, at, &s);
+            let mut ok = true;
+            if !s43(v.name.as_str(), &at.key("name"), s) {
+                failed!(ok);
+            }
+            if !(true) {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/$defs/named/required",
+                    "required",
+                    validation::Msg::Missing("name"),
+                );
+                failed!(ok);
+            }
+            ok
         }
         /// `Node` against `demo/thing/1.0.0.json#/$defs/node`, on a strictly decoded value.
-        pub(crate) fn t31_4(v: &super::thing::v1_0_0::Node) -> bool {
-            let _ = v;
-            v.label.as_ref().is_none_or(|x0| s32(x0.as_str()))
-                && v.children.as_ref().is_none_or(|x0| x0.iter().all(|x1| t31_4(&**x1)))
-                && v.parent.as_ref().is_none_or(|x0| t31_4(&**x0))
+        pub(crate) fn t31_6<S: validation::Sink>(
+            v: &super::thing::v1_0_0::Node,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (v, at, &s);
+            let mut ok = true;
+            if let ::std::option::Option::Some(m) = &v.label {
+                if !s32(m.as_str(), &at.key("label"), s) {
+                    failed!(ok);
+                }
+            }
+            if let ::std::option::Option::Some(m) = &v.children {
+                if !t33_12(m, &at.key("children"), s) {
+                    failed!(ok);
+                }
+            }
+            if let ::std::option::Option::Some(m) = &v.parent {
+                if !t31_6(&**m, &at.key("parent"), s) {
+                    failed!(ok);
+                }
+            }
+            ok
+        }
+        /// An array against `demo/thing/1.0.0.json#/$defs/node/properties/children`, on a strictly decoded value.
+        pub(crate) fn t33_12<S: validation::Sink>(
+            v: &::std::vec::Vec<::std::boxed::Box<super::thing::v1_0_0::Node>>,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (v, at, &s);
+            let mut ok = true;
+            for (i, item) in v.iter().enumerate().skip(0usize) {
+                if !t31_6(&**item, &at.index(i), s) {
+                    failed!(ok);
+                }
+            }
+            ok
+        }
+        /// A map against `demo/thing/1.0.0.json#/properties/counts`, on a strictly decoded value.
+        pub(crate) fn t28_5<S: validation::Sink>(
+            v: &::std::collections::BTreeMap<::std::string::String, i64>,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (v, at, &s);
+            let mut ok = true;
+            for (k, m) in v.iter() {
+                if false || false {
+                    continue;
+                }
+                let member_ok = {
+                    n29(
+                        &::eventsmith::__private::serde_json::Value::from(*m),
+                        &at.key(k),
+                        s,
+                    )
+                };
+                if !member_ok {
+                    failed!(ok);
+                }
+            }
+            ok
+        }
+        /// A map against `demo/thing/1.0.0.json#/properties/data`, on a strictly decoded value.
+        pub(crate) fn t27_4<S: validation::Sink>(
+            v: &::eventsmith::__private::serde_json::Map<
+                ::std::string::String,
+                ::eventsmith::__private::serde_json::Value,
+            >,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (v, at, &s);
+            let mut ok = true;
+            ok
+        }
+        /// An array against `demo/thing/1.0.0.json#/properties/lines`, on a strictly decoded value.
+        pub(crate) fn t22_3<S: validation::Sink>(
+            v: &::std::vec::Vec<super::thing::v1_0_0::Line>,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (v, at, &s);
+            let mut ok = true;
+            for (i, item) in v.iter().enumerate().skip(0usize) {
+                if !t24_13(item, &at.index(i), s) {
+                    failed!(ok);
+                }
+            }
+            ok
         }
         /// `Line` against `demo/thing/1.0.0.json#/$defs/line`, on a strictly decoded value.
-        pub(crate) fn t24_3(v: &super::thing::v1_0_0::Line) -> bool {
-            let _ = v;
-            s25(v.sku.as_str())
-                && n26(
-                    &::eventsmith::__private::serde_json::Value::from(v.qty),
-                    &validation::Path::Root,
-                    &mut validation::Probe,
-                )
+        pub(crate) fn t24_13<S: validation::Sink>(
+            v: &super::thing::v1_0_0::Line,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (v, at, &s);
+            let mut ok = true;
+            if !s25(v.sku.as_str(), &at.key("sku"), s) {
+                failed!(ok);
+            }
+            if !n26(
+                &::eventsmith::__private::serde_json::Value::from(v.qty),
+                &at.key("qty"),
+                s,
+            ) {
+                failed!(ok);
+            }
+            if !(true) {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/$defs/line/required",
+                    "required",
+                    validation::Msg::Missing("sku"),
+                );
+                failed!(ok);
+            }
+            if !(true) {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/$defs/line/required",
+                    "required",
+                    validation::Msg::Missing("qty"),
+                );
+                failed!(ok);
+            }
+            ok
+        }
+        /// An array against `demo/thing/1.0.0.json#/properties/labels`, on a strictly decoded value.
+        pub(crate) fn t20_2<S: validation::Sink>(
+            v: &::std::vec::Vec<::std::string::String>,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (v, at, &s);
+            let mut ok = true;
+            for (i, item) in v.iter().enumerate().skip(0usize) {
+                if !s21(item.as_str(), &at.index(i), s) {
+                    failed!(ok);
+                }
+            }
+            if !(v.len() as u64 <= 10u64) {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/properties/labels/maxItems",
+                    "maxItems",
+                    validation::Msg::MaxItems(10u64, v.len()),
+                );
+                failed!(ok);
+            }
+            ok
+        }
+        /// An array against `demo/thing/1.0.0.json#/properties/tags`, on a strictly decoded value.
+        pub(crate) fn t18_2<S: validation::Sink>(
+            v: &::std::vec::Vec<::std::string::String>,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (v, at, &s);
+            let mut ok = true;
+            for (i, item) in v.iter().enumerate().skip(0usize) {
+                if !s19(item.as_str(), &at.index(i), s) {
+                    failed!(ok);
+                }
+            }
+            let unique = match ::eventsmith::__private::serde_json::to_value(v) {
+                ::std::result::Result::Ok(
+                    ::eventsmith::__private::serde_json::Value::Array(a),
+                ) => validation::all_unique(&a),
+                _ => false,
+            };
+            if !unique {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/properties/tags/uniqueItems",
+                    "uniqueItems",
+                    validation::Msg::UniqueItems,
+                );
+                failed!(ok);
+            }
+            ok
         }
         /// `Price` against `demo/thing/1.0.0.json#/properties/old_price`, on a strictly decoded value.
-        pub(crate) fn t13_1(v: &super::common::Price) -> bool {
-            let _ = v;
-            (t9_1(v)) || (t15_1(v))
+        pub(crate) fn t13_1<S: validation::Sink>(
+            v: &super::common::Price,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (v, at, &s);
+            let mut ok = true;
+            if !(t9_1(v, at, &mut validation::Probe)
+                || t15_1(v, at, &mut validation::Probe))
+            {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/properties/old_price/anyOf",
+                    "anyOf",
+                    validation::Msg::AnyOf(2usize),
+                );
+                failed!(ok);
+            }
+            ok
         }
         /// `Price` against `demo/thing/1.0.0.json#/properties/old_price/anyOf/1`, on a strictly decoded value.
-        pub(crate) fn t15_1(v: &super::common::Price) -> bool {
-            let _ = v;
-            false
+        pub(crate) fn t15_1<S: validation::Sink>(
+            v: &super::common::Price,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (v, at, &s);
+            let mut ok = true;
+            let j = ::eventsmith::__private::serde_json::to_value(v).unwrap_or_default();
+            s.fail(
+                at,
+                "demo/thing/1.0.0.json#/properties/old_price/anyOf/1/type",
+                "type",
+                validation::Msg::Type("null", &j),
+            );
+            ok = false;
+            ok
         }
         /// `Price` against `demo/common/money.json#`, on a strictly decoded value.
-        pub(crate) fn t9_1(v: &super::common::Price) -> bool {
-            let _ = v;
-            s10(v.amount.as_str()) && s11(v.currency.as_str())
+        pub(crate) fn t9_1<S: validation::Sink>(
+            v: &super::common::Price,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (v, at, &s);
+            let mut ok = true;
+            if !s10(v.amount.as_str(), &at.key("amount"), s) {
+                failed!(ok);
+            }
+            if !s11(v.currency.as_str(), &at.key("currency"), s) {
+                failed!(ok);
+            }
+            if !(true) {
+                s.fail(
+                    at,
+                    "demo/common/money.json#/required",
+                    "required",
+                    validation::Msg::Missing("amount"),
+                );
+                failed!(ok);
+            }
+            if !(true) {
+                s.fail(
+                    at,
+                    "demo/common/money.json#/required",
+                    "required",
+                    validation::Msg::Missing("currency"),
+                );
+                failed!(ok);
+            }
+            ok
         }
         /// `demo/common/money.json#/properties/currency` on a string.
-        pub(crate) fn s11(t: &str) -> bool {
-            let _ = t;
-            PATTERN_0.is_match(t)
+        pub(crate) fn s11<S: validation::Sink>(
+            t: &str,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (t, at, &s);
+            let mut ok = true;
+            if !PATTERN_0.is_match(t) {
+                s.fail(
+                    at,
+                    "demo/common/money.json#/properties/currency/pattern",
+                    "pattern",
+                    validation::Msg::Pattern("^[A-Z]{3}$", t),
+                );
+                failed!(ok);
+            }
+            ok
         }
         /// `demo/common/money.json#/properties/amount` on a string.
-        pub(crate) fn s10(t: &str) -> bool {
-            let _ = t;
-            ::eventsmith::formats::Format::Decimal.check(t)
-        }
-        /// `demo/thing/1.0.0.json#/$defs/line/properties/sku` on a string.
-        pub(crate) fn s25(t: &str) -> bool {
-            let _ = t;
-            validation::char_len(t) >= 1u64
-        }
-        /// `demo/thing/1.0.0.json#/$defs/node/properties/label` on a string.
-        pub(crate) fn s32(t: &str) -> bool {
-            let _ = t;
-            true
-        }
-        /// `demo/thing/1.0.0.json#/$defs/named/properties/name` on a string.
-        pub(crate) fn s43(t: &str) -> bool {
-            let _ = t;
-            true
-        }
-        /// `demo/thing/1.0.0.json#/$defs/user_actor/properties/user` on a string.
-        pub(crate) fn s50(t: &str) -> bool {
-            let _ = t;
-            true
-        }
-        /// `demo/thing/1.0.0.json#/$defs/user_actor/properties/kind` on a string.
-        pub(crate) fn s49(t: &str) -> bool {
-            let _ = t;
-            t == "user"
-        }
-        /// `demo/thing/1.0.0.json#/properties/actor/oneOf/1/properties/kind` on a string.
-        pub(crate) fn s52(t: &str) -> bool {
-            let _ = t;
-            t == "system"
-        }
-        /// `demo/thing/1.0.0.json#/properties/note` on a string.
-        pub(crate) fn s39(t: &str) -> bool {
-            let _ = t;
-            true
-        }
-        /// `demo/thing/1.0.0.json#/properties/first_name` on a string.
-        pub(crate) fn s38(t: &str) -> bool {
-            let _ = t;
-            true
-        }
-        /// `demo/thing/1.0.0.json#/properties/first-name` on a string.
-        pub(crate) fn s37(t: &str) -> bool {
-            let _ = t;
-            true
-        }
-        /// `demo/thing/1.0.0.json#/properties/labels/items` on a string.
-        pub(crate) fn s21(t: &str) -> bool {
-            let _ = t;
-            validation::char_len(t) <= 20u64
+        pub(crate) fn s10<S: validation::Sink>(
+            t: &str,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (t, at, &s);
+            let mut ok = true;
+            if !::eventsmith::formats::Format::Decimal.check(t) {
+                s.fail(
+                    at,
+                    "demo/common/money.json#/properties/amount/format",
+                    "format",
+                    validation::Msg::Format("decimal", t),
+                );
+                failed!(ok);
+            }
+            ok
         }
         /// `demo/thing/1.0.0.json#/properties/tags/items` on a string.
-        pub(crate) fn s19(t: &str) -> bool {
-            let _ = t;
-            true
+        pub(crate) fn s19<S: validation::Sink>(
+            t: &str,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (t, at, &s);
+            let mut ok = true;
+            ok
+        }
+        /// `demo/thing/1.0.0.json#/properties/labels/items` on a string.
+        pub(crate) fn s21<S: validation::Sink>(
+            t: &str,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (t, at, &s);
+            let mut ok = true;
+            if validation::char_len(t) > 20u64 {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/properties/labels/items/maxLength",
+                    "maxLength",
+                    validation::Msg::MaxLength(20u64, t),
+                );
+                failed!(ok);
+            }
+            ok
+        }
+        /// `demo/thing/1.0.0.json#/$defs/line/properties/sku` on a string.
+        pub(crate) fn s25<S: validation::Sink>(
+            t: &str,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (t, at, &s);
+            let mut ok = true;
+            if validation::char_len(t) < 1u64 {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/$defs/line/properties/sku/minLength",
+                    "minLength",
+                    validation::Msg::MinLength(1u64, t),
+                );
+                failed!(ok);
+            }
+            ok
+        }
+        /// `demo/thing/1.0.0.json#/$defs/node/properties/label` on a string.
+        pub(crate) fn s32<S: validation::Sink>(
+            t: &str,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (t, at, &s);
+            let mut ok = true;
+            ok
+        }
+        /// `demo/thing/1.0.0.json#/$defs/named/properties/name` on a string.
+        pub(crate) fn s43<S: validation::Sink>(
+            t: &str,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (t, at, &s);
+            let mut ok = true;
+            ok
+        }
+        /// `demo/thing/1.0.0.json#/$defs/user_actor/properties/user` on a string.
+        pub(crate) fn s50<S: validation::Sink>(
+            t: &str,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (t, at, &s);
+            let mut ok = true;
+            ok
+        }
+        /// `demo/thing/1.0.0.json#/$defs/user_actor/properties/kind` on a string.
+        pub(crate) fn s49<S: validation::Sink>(
+            t: &str,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (t, at, &s);
+            let mut ok = true;
+            if !(t == "user") {
+                let j = ::eventsmith::__private::serde_json::Value::from(t);
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/$defs/user_actor/properties/kind/const",
+                    "const",
+                    validation::Msg::ConstShown("\"user\"", &j),
+                );
+                failed!(ok);
+            }
+            ok
+        }
+        /// `demo/thing/1.0.0.json#/properties/actor/oneOf/1/properties/kind` on a string.
+        pub(crate) fn s52<S: validation::Sink>(
+            t: &str,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (t, at, &s);
+            let mut ok = true;
+            if !(t == "system") {
+                let j = ::eventsmith::__private::serde_json::Value::from(t);
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/properties/actor/oneOf/1/properties/kind/const",
+                    "const",
+                    validation::Msg::ConstShown("\"system\"", &j),
+                );
+                failed!(ok);
+            }
+            ok
+        }
+        /// `demo/thing/1.0.0.json#/properties/note` on a string.
+        pub(crate) fn s39<S: validation::Sink>(
+            t: &str,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (t, at, &s);
+            let mut ok = true;
+            ok
+        }
+        /// `demo/thing/1.0.0.json#/properties/first_name` on a string.
+        pub(crate) fn s38<S: validation::Sink>(
+            t: &str,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (t, at, &s);
+            let mut ok = true;
+            ok
+        }
+        /// `demo/thing/1.0.0.json#/properties/first-name` on a string.
+        pub(crate) fn s37<S: validation::Sink>(
+            t: &str,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (t, at, &s);
+            let mut ok = true;
+            ok
         }
         /// `demo/thing/1.0.0.json#/properties/status` on a string.
-        pub(crate) fn s16(t: &str) -> bool {
-            let _ = t;
-            matches!(t, "opt-in" | "no-change" | "" | "opt-out")
+        pub(crate) fn s16<S: validation::Sink>(
+            t: &str,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (t, at, &s);
+            let mut ok = true;
+            if !(matches!(t, "opt-in" | "no-change" | "" | "opt-out")) {
+                let j = ::eventsmith::__private::serde_json::Value::from(t);
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/properties/status/enum",
+                    "enum",
+                    validation::Msg::EnumShown(
+                        &["\"opt-in\"", "\"no-change\"", "\"\"", "\"opt-out\""],
+                        &j,
+                    ),
+                );
+                failed!(ok);
+            }
+            ok
         }
         /// `demo/thing/1.0.0.json#/properties/every` on a string.
-        pub(crate) fn s7(t: &str) -> bool {
-            let _ = t;
-            ::eventsmith::formats::Format::Duration.check(t)
+        pub(crate) fn s7<S: validation::Sink>(
+            t: &str,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (t, at, &s);
+            let mut ok = true;
+            if !::eventsmith::formats::Format::Duration.check(t) {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/properties/every/format",
+                    "format",
+                    validation::Msg::Format("duration", t),
+                );
+                failed!(ok);
+            }
+            ok
         }
         /// `demo/thing/1.0.0.json#/properties/at` on a string.
-        pub(crate) fn s6(t: &str) -> bool {
-            let _ = t;
-            ::eventsmith::formats::Format::DateTime.check(t)
+        pub(crate) fn s6<S: validation::Sink>(
+            t: &str,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (t, at, &s);
+            let mut ok = true;
+            if !::eventsmith::formats::Format::DateTime.check(t) {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/properties/at/format",
+                    "format",
+                    validation::Msg::Format("date-time", t),
+                );
+                failed!(ok);
+            }
+            ok
         }
         /// `demo/thing/1.0.0.json#/properties/uuid` on a string.
-        pub(crate) fn s5(t: &str) -> bool {
-            let _ = t;
-            ::eventsmith::formats::Format::Uuid.check(t)
+        pub(crate) fn s5<S: validation::Sink>(
+            t: &str,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (t, at, &s);
+            let mut ok = true;
+            if !::eventsmith::formats::Format::Uuid.check(t) {
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/properties/uuid/format",
+                    "format",
+                    validation::Msg::Format("uuid", t),
+                );
+                failed!(ok);
+            }
+            ok
         }
         /// `demo/thing/1.0.0.json#/properties/version` on a string.
-        pub(crate) fn s2(t: &str) -> bool {
-            let _ = t;
-            true
+        pub(crate) fn s2<S: validation::Sink>(
+            t: &str,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (t, at, &s);
+            let mut ok = true;
+            ok
         }
         /// `demo/thing/1.0.0.json#/properties/type` on a string.
-        pub(crate) fn s1(t: &str) -> bool {
-            let _ = t;
-            t == "thing"
+        pub(crate) fn s1<S: validation::Sink>(
+            t: &str,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (t, at, &s);
+            let mut ok = true;
+            if !(t == "thing") {
+                let j = ::eventsmith::__private::serde_json::Value::from(t);
+                s.fail(
+                    at,
+                    "demo/thing/1.0.0.json#/properties/type/const",
+                    "const",
+                    validation::Msg::ConstShown("\"thing\"", &j),
+                );
+                failed!(ok);
+            }
+            ok
         }
     }
     /// Any event of Demo: every type, every version.
@@ -1848,18 +2581,21 @@ pub mod demo {
             Self::from_slice_with(bytes, &::eventsmith::Options::default())
         }
         /// [`Event::from_slice`] with explicit options. A valid payload
-        /// takes one pass ([`Event::decode_fast`]); anything else is
-        /// parsed into a `Value` and judged by [`Event::from_value_with`],
-        /// which gives the verdict and every error.
+        /// takes one pass ([`Event::decode_fast`]), and so does an
+        /// invalid one whose body decodes and whose errors the typed
+        /// validators can report exactly; anything else is parsed into a
+        /// `Value` and judged by [`Event::from_value_with`]. Both ways give
+        /// the same result.
         pub fn from_slice_with(
             bytes: &[u8],
             options: &::eventsmith::Options,
         ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
-            if let ::std::option::Option::Some(event) = Self::decode_fast(
+            if let ::std::option::Option::Some(result) = Self::decode_bytes(
                 bytes,
-                options.limits,
+                options,
+                true,
             ) {
-                return ::std::result::Result::Ok(event);
+                return result;
             }
             let value = ::eventsmith::json::parse_slice(bytes, options.limits)?;
             Self::from_value_judged(value, options, true)
@@ -1872,6 +2608,21 @@ pub mod demo {
             bytes: &[u8],
             limits: ::eventsmith::Limits,
         ) -> ::std::option::Option<Self> {
+            let options = ::eventsmith::Options {
+                limits,
+                ..::eventsmith::Options::default()
+            };
+            Self::decode_bytes(bytes, &options, false)?.ok()
+        }
+        /// The one-pass path with its verdict (see `event::decode_bytes`).
+        fn decode_bytes(
+            bytes: &[u8],
+            options: &::eventsmith::Options,
+            collect: bool,
+        ) -> ::std::option::Option<
+            ::std::result::Result<Self, ::eventsmith::EventError>,
+        > {
+            let limits = options.limits;
             if bytes.len() > limits.max_bytes {
                 return ::std::option::Option::None;
             }
@@ -1886,8 +2637,14 @@ pub mod demo {
             };
             match event_type {
                 "thing" => {
-                    thing::Event::decode_scanned(version, bytes, limits, scan.complete)
-                        .map(Event::Thing)
+                    thing::Event::decode_bytes(
+                            version,
+                            bytes,
+                            options,
+                            scan.complete,
+                            collect,
+                        )
+                        .map(|r| r.map(Event::Thing))
                 }
                 _ => ::std::option::Option::None,
             }
@@ -2192,15 +2949,18 @@ pub mod demo {
                 }
             }
             /// The one-pass decode of a payload of this type at `version`
-            /// (the newest schema that can read it) whose size the caller
-            /// checked, and whose depth it checked when `depth_checked`:
-            /// `Some` only for a valid payload (see `event::decode_fast`).
-            pub fn decode_scanned(
+            /// (see `event::decode_bytes`): `None` when the `Value` path
+            /// must decide.
+            #[doc(hidden)]
+            pub fn decode_bytes(
                 version: &str,
                 bytes: &[u8],
-                limits: ::eventsmith::Limits,
+                options: &::eventsmith::Options,
                 depth_checked: bool,
-            ) -> ::std::option::Option<Self> {
+                collect: bool,
+            ) -> ::std::option::Option<
+                ::std::result::Result<Self, ::eventsmith::EventError>,
+            > {
                 match ::eventsmith::event::choose(
                         ::eventsmith::version::Scheme::Semver,
                         Self::TYPE,
@@ -2210,10 +2970,10 @@ pub mod demo {
                     .ok()?
                 {
                     0usize => {
-                        ::eventsmith::event::decode_scanned::<
+                        ::eventsmith::event::decode_bytes::<
                             V1_0_0,
-                        >(bytes, limits, depth_checked)
-                            .map(Event::V1_0_0)
+                        >(bytes, version, options, depth_checked, collect)
+                            .map(|r| r.map(Event::V1_0_0))
                     }
                     _ => ::std::option::Option::None,
                 }
@@ -3227,7 +3987,26 @@ pub mod demo {
                 const VERSION: &'static str = "1.0.0";
                 const VALIDATES_DECODED: bool = true;
                 fn is_valid_decoded(&self) -> bool {
-                    super::super::validators::t0_0(self)
+                    super::super::validators::t0_0(
+                        self,
+                        &::eventsmith::validation::Path::Root,
+                        &mut ::eventsmith::Probe,
+                    )
+                }
+                const COLLECTS_DECODED: bool = true;
+                fn validate_decoded(
+                    &self,
+                ) -> ::std::result::Result<(), ::eventsmith::Errors> {
+                    let mut sink = ::eventsmith::Collect::default();
+                    if super::super::validators::t0_0(
+                        self,
+                        &::eventsmith::validation::Path::Root,
+                        &mut sink,
+                    ) {
+                        ::std::result::Result::Ok(())
+                    } else {
+                        ::std::result::Result::Err(::eventsmith::Errors(sink.0))
+                    }
                 }
                 fn validate_at<S: ::eventsmith::validation::Sink>(
                     value: &::eventsmith::__private::serde_json::Value,

@@ -11,6 +11,7 @@ pub mod crm {
         #![allow(
             unused_mut,
             unused_variables,
+            unused_assignments,
             clippy::needless_return,
             clippy::collapsible_if,
             clippy::nonminimal_bool
@@ -299,50 +300,215 @@ pub mod crm {
             ok
         }
         /// `ContactCreated` against `crm/contact_created/1.2.0.json#`, on a strictly decoded value.
-        pub(crate) fn t6_1(v: &super::contact_created::v1_2_0::ContactCreated) -> bool {
-            let _ = v;
-            s7(v.r#type.as_str()) && s4(v.version.as_str()) && s9(v.email.as_str())
-                && v.phone.as_ref().is_none_or(|x0| s10(x0.as_str()))
+        pub(crate) fn t6_1<S: validation::Sink>(
+            v: &super::contact_created::v1_2_0::ContactCreated,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (v, at, &s);
+            let mut ok = true;
+            if !(true) {
+                s.fail(
+                    at,
+                    "crm/contact_created/1.2.0.json#/required",
+                    "required",
+                    validation::Msg::Missing("type"),
+                );
+                failed!(ok);
+            }
+            if !(true) {
+                s.fail(
+                    at,
+                    "crm/contact_created/1.2.0.json#/required",
+                    "required",
+                    validation::Msg::Missing("version"),
+                );
+                failed!(ok);
+            }
+            if !(true) {
+                s.fail(
+                    at,
+                    "crm/contact_created/1.2.0.json#/required",
+                    "required",
+                    validation::Msg::Missing("email"),
+                );
+                failed!(ok);
+            }
+            if !s7(v.r#type.as_str(), &at.key("type"), s) {
+                failed!(ok);
+            }
+            if !s4(v.version.as_str(), &at.key("version"), s) {
+                failed!(ok);
+            }
+            if !s9(v.email.as_str(), &at.key("email"), s) {
+                failed!(ok);
+            }
+            if let ::std::option::Option::Some(m) = &v.phone {
+                if !s10(m.as_str(), &at.key("phone"), s) {
+                    failed!(ok);
+                }
+            }
+            ok
         }
         /// `ContactCreated` against `crm/contact_created/1.0.0.json#`, on a strictly decoded value.
-        pub(crate) fn t0_0(v: &super::contact_created::v1_0_0::ContactCreated) -> bool {
-            let _ = v;
-            s1(v.r#type.as_str()) && s4(v.version.as_str()) && s5(v.email.as_str())
+        pub(crate) fn t0_0<S: validation::Sink>(
+            v: &super::contact_created::v1_0_0::ContactCreated,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (v, at, &s);
+            let mut ok = true;
+            if !(true) {
+                s.fail(
+                    at,
+                    "crm/contact_created/1.0.0.json#/required",
+                    "required",
+                    validation::Msg::Missing("type"),
+                );
+                failed!(ok);
+            }
+            if !(true) {
+                s.fail(
+                    at,
+                    "crm/contact_created/1.0.0.json#/required",
+                    "required",
+                    validation::Msg::Missing("version"),
+                );
+                failed!(ok);
+            }
+            if !(true) {
+                s.fail(
+                    at,
+                    "crm/contact_created/1.0.0.json#/required",
+                    "required",
+                    validation::Msg::Missing("email"),
+                );
+                failed!(ok);
+            }
+            if !s1(v.r#type.as_str(), &at.key("type"), s) {
+                failed!(ok);
+            }
+            if !s4(v.version.as_str(), &at.key("version"), s) {
+                failed!(ok);
+            }
+            if !s5(v.email.as_str(), &at.key("email"), s) {
+                failed!(ok);
+            }
+            ok
         }
         /// `crm/contact_created/1.0.0.json#/properties/email` on a string.
-        pub(crate) fn s5(t: &str) -> bool {
-            let _ = t;
-            ::eventsmith::formats::Format::Email.check(t)
+        pub(crate) fn s5<S: validation::Sink>(
+            t: &str,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (t, at, &s);
+            let mut ok = true;
+            if !::eventsmith::formats::Format::Email.check(t) {
+                s.fail(
+                    at,
+                    "crm/contact_created/1.0.0.json#/properties/email/format",
+                    "format",
+                    validation::Msg::Format("email", t),
+                );
+                failed!(ok);
+            }
+            ok
         }
         /// `crm/contact_created/1.0.0.json#/properties/type` on a string.
-        pub(crate) fn s1(t: &str) -> bool {
-            let _ = t;
-            s2(t) && t == "contact_created"
+        pub(crate) fn s1<S: validation::Sink>(
+            t: &str,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (t, at, &s);
+            let mut ok = true;
+            if !s2(t, at, s) {
+                failed!(ok);
+            }
+            if !(t == "contact_created") {
+                let j = ::eventsmith::__private::serde_json::Value::from(t);
+                s.fail(
+                    at,
+                    "crm/contact_created/1.0.0.json#/properties/type/const",
+                    "const",
+                    validation::Msg::ConstShown("\"contact_created\"", &j),
+                );
+                failed!(ok);
+            }
+            ok
         }
         /// `crm/common/envelope.json#/properties/type` on a string.
-        pub(crate) fn s2(t: &str) -> bool {
-            let _ = t;
-            true
+        pub(crate) fn s2<S: validation::Sink>(
+            t: &str,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (t, at, &s);
+            let mut ok = true;
+            ok
         }
         /// `crm/contact_created/1.2.0.json#/properties/phone` on a string.
-        pub(crate) fn s10(t: &str) -> bool {
-            let _ = t;
-            true
+        pub(crate) fn s10<S: validation::Sink>(
+            t: &str,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (t, at, &s);
+            let mut ok = true;
+            ok
         }
         /// `crm/contact_created/1.2.0.json#/properties/email` on a string.
-        pub(crate) fn s9(t: &str) -> bool {
-            let _ = t;
-            ::eventsmith::formats::Format::Email.check(t)
+        pub(crate) fn s9<S: validation::Sink>(
+            t: &str,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (t, at, &s);
+            let mut ok = true;
+            if !::eventsmith::formats::Format::Email.check(t) {
+                s.fail(
+                    at,
+                    "crm/contact_created/1.2.0.json#/properties/email/format",
+                    "format",
+                    validation::Msg::Format("email", t),
+                );
+                failed!(ok);
+            }
+            ok
         }
         /// `crm/common/envelope.json#/properties/version` on a string.
-        pub(crate) fn s4(t: &str) -> bool {
-            let _ = t;
-            true
+        pub(crate) fn s4<S: validation::Sink>(
+            t: &str,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (t, at, &s);
+            let mut ok = true;
+            ok
         }
         /// `crm/contact_created/1.2.0.json#/properties/type` on a string.
-        pub(crate) fn s7(t: &str) -> bool {
-            let _ = t;
-            s2(t) && t == "contact_created"
+        pub(crate) fn s7<S: validation::Sink>(
+            t: &str,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (t, at, &s);
+            let mut ok = true;
+            if !s2(t, at, s) {
+                failed!(ok);
+            }
+            if !(t == "contact_created") {
+                let j = ::eventsmith::__private::serde_json::Value::from(t);
+                s.fail(
+                    at,
+                    "crm/contact_created/1.2.0.json#/properties/type/const",
+                    "const",
+                    validation::Msg::ConstShown("\"contact_created\"", &j),
+                );
+                failed!(ok);
+            }
+            ok
         }
     }
     /// Any event of CRM: every type, every version.
@@ -366,18 +532,21 @@ pub mod crm {
             Self::from_slice_with(bytes, &::eventsmith::Options::default())
         }
         /// [`Event::from_slice`] with explicit options. A valid payload
-        /// takes one pass ([`Event::decode_fast`]); anything else is
-        /// parsed into a `Value` and judged by [`Event::from_value_with`],
-        /// which gives the verdict and every error.
+        /// takes one pass ([`Event::decode_fast`]), and so does an
+        /// invalid one whose body decodes and whose errors the typed
+        /// validators can report exactly; anything else is parsed into a
+        /// `Value` and judged by [`Event::from_value_with`]. Both ways give
+        /// the same result.
         pub fn from_slice_with(
             bytes: &[u8],
             options: &::eventsmith::Options,
         ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
-            if let ::std::option::Option::Some(event) = Self::decode_fast(
+            if let ::std::option::Option::Some(result) = Self::decode_bytes(
                 bytes,
-                options.limits,
+                options,
+                true,
             ) {
-                return ::std::result::Result::Ok(event);
+                return result;
             }
             let value = ::eventsmith::json::parse_slice(bytes, options.limits)?;
             Self::from_value_judged(value, options, true)
@@ -390,6 +559,21 @@ pub mod crm {
             bytes: &[u8],
             limits: ::eventsmith::Limits,
         ) -> ::std::option::Option<Self> {
+            let options = ::eventsmith::Options {
+                limits,
+                ..::eventsmith::Options::default()
+            };
+            Self::decode_bytes(bytes, &options, false)?.ok()
+        }
+        /// The one-pass path with its verdict (see `event::decode_bytes`).
+        fn decode_bytes(
+            bytes: &[u8],
+            options: &::eventsmith::Options,
+            collect: bool,
+        ) -> ::std::option::Option<
+            ::std::result::Result<Self, ::eventsmith::EventError>,
+        > {
+            let limits = options.limits;
             if bytes.len() > limits.max_bytes {
                 return ::std::option::Option::None;
             }
@@ -404,13 +588,14 @@ pub mod crm {
             };
             match event_type {
                 "contact_created" => {
-                    contact_created::Event::decode_scanned(
+                    contact_created::Event::decode_bytes(
                             version,
                             bytes,
-                            limits,
+                            options,
                             scan.complete,
+                            collect,
                         )
-                        .map(Event::ContactCreated)
+                        .map(|r| r.map(Event::ContactCreated))
                 }
                 _ => ::std::option::Option::None,
             }
@@ -649,15 +834,18 @@ pub mod crm {
                 }
             }
             /// The one-pass decode of a payload of this type at `version`
-            /// (the newest schema that can read it) whose size the caller
-            /// checked, and whose depth it checked when `depth_checked`:
-            /// `Some` only for a valid payload (see `event::decode_fast`).
-            pub fn decode_scanned(
+            /// (see `event::decode_bytes`): `None` when the `Value` path
+            /// must decide.
+            #[doc(hidden)]
+            pub fn decode_bytes(
                 version: &str,
                 bytes: &[u8],
-                limits: ::eventsmith::Limits,
+                options: &::eventsmith::Options,
                 depth_checked: bool,
-            ) -> ::std::option::Option<Self> {
+                collect: bool,
+            ) -> ::std::option::Option<
+                ::std::result::Result<Self, ::eventsmith::EventError>,
+            > {
                 match ::eventsmith::event::choose(
                         ::eventsmith::version::Scheme::Semver,
                         Self::TYPE,
@@ -667,16 +855,16 @@ pub mod crm {
                     .ok()?
                 {
                     0usize => {
-                        ::eventsmith::event::decode_scanned::<
+                        ::eventsmith::event::decode_bytes::<
                             V1_0_0,
-                        >(bytes, limits, depth_checked)
-                            .map(Event::V1_0_0)
+                        >(bytes, version, options, depth_checked, collect)
+                            .map(|r| r.map(Event::V1_0_0))
                     }
                     1usize => {
-                        ::eventsmith::event::decode_scanned::<
+                        ::eventsmith::event::decode_bytes::<
                             V1_2_0,
-                        >(bytes, limits, depth_checked)
-                            .map(Event::V1_2_0)
+                        >(bytes, version, options, depth_checked, collect)
+                            .map(|r| r.map(Event::V1_2_0))
                     }
                     _ => ::std::option::Option::None,
                 }
@@ -830,7 +1018,26 @@ pub mod crm {
                 });
                 const VALIDATES_DECODED: bool = true;
                 fn is_valid_decoded(&self) -> bool {
-                    super::super::validators::t0_0(self)
+                    super::super::validators::t0_0(
+                        self,
+                        &::eventsmith::validation::Path::Root,
+                        &mut ::eventsmith::Probe,
+                    )
+                }
+                const COLLECTS_DECODED: bool = true;
+                fn validate_decoded(
+                    &self,
+                ) -> ::std::result::Result<(), ::eventsmith::Errors> {
+                    let mut sink = ::eventsmith::Collect::default();
+                    if super::super::validators::t0_0(
+                        self,
+                        &::eventsmith::validation::Path::Root,
+                        &mut sink,
+                    ) {
+                        ::std::result::Result::Ok(())
+                    } else {
+                        ::std::result::Result::Err(::eventsmith::Errors(sink.0))
+                    }
                 }
                 fn validate_at<S: ::eventsmith::validation::Sink>(
                     value: &::eventsmith::__private::serde_json::Value,
@@ -959,7 +1166,26 @@ pub mod crm {
                 });
                 const VALIDATES_DECODED: bool = true;
                 fn is_valid_decoded(&self) -> bool {
-                    super::super::validators::t6_1(self)
+                    super::super::validators::t6_1(
+                        self,
+                        &::eventsmith::validation::Path::Root,
+                        &mut ::eventsmith::Probe,
+                    )
+                }
+                const COLLECTS_DECODED: bool = true;
+                fn validate_decoded(
+                    &self,
+                ) -> ::std::result::Result<(), ::eventsmith::Errors> {
+                    let mut sink = ::eventsmith::Collect::default();
+                    if super::super::validators::t6_1(
+                        self,
+                        &::eventsmith::validation::Path::Root,
+                        &mut sink,
+                    ) {
+                        ::std::result::Result::Ok(())
+                    } else {
+                        ::std::result::Result::Err(::eventsmith::Errors(sink.0))
+                    }
                 }
                 fn validate_at<S: ::eventsmith::validation::Sink>(
                     value: &::eventsmith::__private::serde_json::Value,
@@ -984,6 +1210,7 @@ pub mod shop {
         #![allow(
             unused_mut,
             unused_variables,
+            unused_assignments,
             clippy::needless_return,
             clippy::collapsible_if,
             clippy::nonminimal_bool
@@ -1542,117 +1769,476 @@ pub mod shop {
             ok
         }
         /// `OrderUpdated` against `shop/order.updated/2024-01-01.json#`, on a strictly decoded value.
-        pub(crate) fn t21_6(
+        pub(crate) fn t21_2<S: validation::Sink>(
             v: &super::order_updated::v2024_01_01::OrderUpdated,
+            at: &validation::Path<'_>,
+            s: &mut S,
         ) -> bool {
-            let _ = v;
-            s2(v.id.as_str()) && s23(v.r#type.as_str()) && s6(v.version.as_str())
-                && t10_3(&v.data) && v.previous_data.as_ref().is_none_or(|x0| t26_7(x0))
+            let _ = (v, at, &s);
+            let mut ok = true;
+            if !s2(v.id.as_str(), &at.key("id"), s) {
+                failed!(ok);
+            }
+            if !s23(v.r#type.as_str(), &at.key("type"), s) {
+                failed!(ok);
+            }
+            if !s6(v.version.as_str(), &at.key("version"), s) {
+                failed!(ok);
+            }
+            if !t10_3(&v.data, &at.key("data"), s) {
+                failed!(ok);
+            }
+            if let ::std::option::Option::Some(m) = &v.previous_data {
+                if !t26_4(m, &at.key("previousData"), s) {
+                    failed!(ok);
+                }
+            }
+            if !(true) {
+                s.fail(
+                    at,
+                    "shop/order.updated/2024-01-01.json#/required",
+                    "required",
+                    validation::Msg::Missing("id"),
+                );
+                failed!(ok);
+            }
+            if !(true) {
+                s.fail(
+                    at,
+                    "shop/order.updated/2024-01-01.json#/required",
+                    "required",
+                    validation::Msg::Missing("type"),
+                );
+                failed!(ok);
+            }
+            if !(true) {
+                s.fail(
+                    at,
+                    "shop/order.updated/2024-01-01.json#/required",
+                    "required",
+                    validation::Msg::Missing("version"),
+                );
+                failed!(ok);
+            }
+            if !(true) {
+                s.fail(
+                    at,
+                    "shop/order.updated/2024-01-01.json#/required",
+                    "required",
+                    validation::Msg::Missing("data"),
+                );
+                failed!(ok);
+            }
+            ok
         }
         /// `OrderPartial` against `shop/order.updated/2024-01-01.json#/properties/previousData`, on a strictly decoded value.
-        pub(crate) fn t26_7(
+        pub(crate) fn t26_4<S: validation::Sink>(
             v: &super::order_updated::v2024_01_01::OrderPartial,
+            at: &validation::Path<'_>,
+            s: &mut S,
         ) -> bool {
-            let _ = v;
-            v.id.as_ref().is_none_or(|x0| s11(x0.as_str()))
-                && v.status.as_ref().is_none_or(|x0| s12(x0.as_str()))
-                && v
-                    .total
-                    .as_ref()
-                    .is_none_or(|x0| match x0 {
-                        ::std::option::Option::None => {
-                            n13(
-                                &::eventsmith::__private::serde_json::Value::Null,
-                                &validation::Path::Root,
-                                &mut validation::Probe,
-                            )
-                        }
-                        ::std::option::Option::Some(x1) => {
-                            n13(
-                                &::eventsmith::__private::serde_json::Value::from(*x1),
-                                &validation::Path::Root,
-                                &mut validation::Probe,
-                            )
-                        }
-                    })
-        }
-        /// `Order` against `shop/common/order.json#`, on a strictly decoded value.
-        pub(crate) fn t10_3(v: &super::common::Order) -> bool {
-            let _ = v;
-            s11(v.id.as_str()) && s12(v.status.as_str())
-                && match &v.total {
+            let _ = (v, at, &s);
+            let mut ok = true;
+            if let ::std::option::Option::Some(m) = &v.id {
+                if !s11(m.as_str(), &at.key("id"), s) {
+                    failed!(ok);
+                }
+            }
+            if let ::std::option::Option::Some(m) = &v.status {
+                if !s12(m.as_str(), &at.key("status"), s) {
+                    failed!(ok);
+                }
+            }
+            if let ::std::option::Option::Some(m) = &v.total {
+                if !match m {
                     ::std::option::Option::None => {
                         n13(
                             &::eventsmith::__private::serde_json::Value::Null,
-                            &validation::Path::Root,
-                            &mut validation::Probe,
+                            &at.key("total"),
+                            s,
                         )
                     }
-                    ::std::option::Option::Some(x1) => {
+                    ::std::option::Option::Some(x) => {
                         n13(
-                            &::eventsmith::__private::serde_json::Value::from(*x1),
-                            &validation::Path::Root,
-                            &mut validation::Probe,
+                            &::eventsmith::__private::serde_json::Value::from(*x),
+                            &at.key("total"),
+                            s,
                         )
                     }
+                } {
+                    failed!(ok);
                 }
+            }
+            ok
+        }
+        /// `Order` against `shop/common/order.json#`, on a strictly decoded value.
+        pub(crate) fn t10_3<S: validation::Sink>(
+            v: &super::common::Order,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (v, at, &s);
+            let mut ok = true;
+            if !s11(v.id.as_str(), &at.key("id"), s) {
+                failed!(ok);
+            }
+            if !s12(v.status.as_str(), &at.key("status"), s) {
+                failed!(ok);
+            }
+            if !match &v.total {
+                ::std::option::Option::None => {
+                    n13(
+                        &::eventsmith::__private::serde_json::Value::Null,
+                        &at.key("total"),
+                        s,
+                    )
+                }
+                ::std::option::Option::Some(x) => {
+                    n13(
+                        &::eventsmith::__private::serde_json::Value::from(*x),
+                        &at.key("total"),
+                        s,
+                    )
+                }
+            } {
+                failed!(ok);
+            }
+            if !(true) {
+                s.fail(
+                    at,
+                    "shop/common/order.json#/required",
+                    "required",
+                    validation::Msg::Missing("id"),
+                );
+                failed!(ok);
+            }
+            if !(true) {
+                s.fail(
+                    at,
+                    "shop/common/order.json#/required",
+                    "required",
+                    validation::Msg::Missing("status"),
+                );
+                failed!(ok);
+            }
+            if !(true) {
+                s.fail(
+                    at,
+                    "shop/common/order.json#/required",
+                    "required",
+                    validation::Msg::Missing("total"),
+                );
+                failed!(ok);
+            }
+            ok
         }
         /// `OrderPlaced` against `shop/order.placed/2025-01-01.json#`, on a strictly decoded value.
-        pub(crate) fn t14_5(v: &super::order_placed::v2025_01_01::OrderPlaced) -> bool {
-            let _ = v;
-            s2(v.id.as_str()) && s16(v.r#type.as_str()) && s6(v.version.as_str())
-                && t10_3(&v.data) && s20(v.channel.as_str())
+        pub(crate) fn t14_1<S: validation::Sink>(
+            v: &super::order_placed::v2025_01_01::OrderPlaced,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (v, at, &s);
+            let mut ok = true;
+            if !(true) {
+                s.fail(
+                    at,
+                    "shop/order.placed/2025-01-01.json#/required",
+                    "required",
+                    validation::Msg::Missing("id"),
+                );
+                failed!(ok);
+            }
+            if !(true) {
+                s.fail(
+                    at,
+                    "shop/order.placed/2025-01-01.json#/required",
+                    "required",
+                    validation::Msg::Missing("type"),
+                );
+                failed!(ok);
+            }
+            if !(true) {
+                s.fail(
+                    at,
+                    "shop/order.placed/2025-01-01.json#/required",
+                    "required",
+                    validation::Msg::Missing("version"),
+                );
+                failed!(ok);
+            }
+            if !(true) {
+                s.fail(
+                    at,
+                    "shop/order.placed/2025-01-01.json#/required",
+                    "required",
+                    validation::Msg::Missing("data"),
+                );
+                failed!(ok);
+            }
+            if !(true) {
+                s.fail(
+                    at,
+                    "shop/order.placed/2025-01-01.json#/required",
+                    "required",
+                    validation::Msg::Missing("channel"),
+                );
+                failed!(ok);
+            }
+            if !s2(v.id.as_str(), &at.key("id"), s) {
+                failed!(ok);
+            }
+            if !s16(v.r#type.as_str(), &at.key("type"), s) {
+                failed!(ok);
+            }
+            if !s6(v.version.as_str(), &at.key("version"), s) {
+                failed!(ok);
+            }
+            if let ::std::option::Option::Some(m) = &v.previous_data {
+                if !t8_5(m, &at.key("previousData"), s) {
+                    failed!(ok);
+                }
+            }
+            if !t10_3(&v.data, &at.key("data"), s) {
+                failed!(ok);
+            }
+            if !s20(v.channel.as_str(), &at.key("channel"), s) {
+                failed!(ok);
+            }
+            ok
+        }
+        /// A map against `shop/common/envelope.json#/properties/previousData`, on a strictly decoded value.
+        pub(crate) fn t8_5<S: validation::Sink>(
+            v: &::eventsmith::__private::serde_json::Map<
+                ::std::string::String,
+                ::eventsmith::__private::serde_json::Value,
+            >,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (v, at, &s);
+            let mut ok = true;
+            ok
         }
         /// `OrderPlaced` against `shop/order.placed/2024-01-01.json#`, on a strictly decoded value.
-        pub(crate) fn t0_2(v: &super::order_placed::v2024_01_01::OrderPlaced) -> bool {
-            let _ = v;
-            s2(v.id.as_str()) && s3(v.r#type.as_str()) && s6(v.version.as_str())
-                && t10_3(&v.data)
+        pub(crate) fn t0_0<S: validation::Sink>(
+            v: &super::order_placed::v2024_01_01::OrderPlaced,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (v, at, &s);
+            let mut ok = true;
+            if !s2(v.id.as_str(), &at.key("id"), s) {
+                failed!(ok);
+            }
+            if !s3(v.r#type.as_str(), &at.key("type"), s) {
+                failed!(ok);
+            }
+            if !s6(v.version.as_str(), &at.key("version"), s) {
+                failed!(ok);
+            }
+            if let ::std::option::Option::Some(m) = &v.previous_data {
+                if !t8_5(m, &at.key("previousData"), s) {
+                    failed!(ok);
+                }
+            }
+            if !t10_3(&v.data, &at.key("data"), s) {
+                failed!(ok);
+            }
+            if !(true) {
+                s.fail(
+                    at,
+                    "shop/order.placed/2024-01-01.json#/required",
+                    "required",
+                    validation::Msg::Missing("id"),
+                );
+                failed!(ok);
+            }
+            if !(true) {
+                s.fail(
+                    at,
+                    "shop/order.placed/2024-01-01.json#/required",
+                    "required",
+                    validation::Msg::Missing("type"),
+                );
+                failed!(ok);
+            }
+            if !(true) {
+                s.fail(
+                    at,
+                    "shop/order.placed/2024-01-01.json#/required",
+                    "required",
+                    validation::Msg::Missing("version"),
+                );
+                failed!(ok);
+            }
+            if !(true) {
+                s.fail(
+                    at,
+                    "shop/order.placed/2024-01-01.json#/required",
+                    "required",
+                    validation::Msg::Missing("data"),
+                );
+                failed!(ok);
+            }
+            ok
         }
         /// `shop/order.placed/2024-01-01.json#/properties/type` on a string.
-        pub(crate) fn s3(t: &str) -> bool {
-            let _ = t;
-            s4(t) && t == "com.example.order.placed"
+        pub(crate) fn s3<S: validation::Sink>(
+            t: &str,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (t, at, &s);
+            let mut ok = true;
+            if !s4(t, at, s) {
+                failed!(ok);
+            }
+            if !(t == "com.example.order.placed") {
+                let j = ::eventsmith::__private::serde_json::Value::from(t);
+                s.fail(
+                    at,
+                    "shop/order.placed/2024-01-01.json#/properties/type/const",
+                    "const",
+                    validation::Msg::ConstShown("\"com.example.order.placed\"", &j),
+                );
+                failed!(ok);
+            }
+            ok
         }
         /// `shop/common/envelope.json#/properties/type` on a string.
-        pub(crate) fn s4(t: &str) -> bool {
-            let _ = t;
-            true
+        pub(crate) fn s4<S: validation::Sink>(
+            t: &str,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (t, at, &s);
+            let mut ok = true;
+            ok
         }
         /// `shop/order.placed/2025-01-01.json#/properties/channel` on a string.
-        pub(crate) fn s20(t: &str) -> bool {
-            let _ = t;
-            true
+        pub(crate) fn s20<S: validation::Sink>(
+            t: &str,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (t, at, &s);
+            let mut ok = true;
+            ok
         }
         /// `shop/order.placed/2025-01-01.json#/properties/type` on a string.
-        pub(crate) fn s16(t: &str) -> bool {
-            let _ = t;
-            s4(t) && t == "com.example.order.placed"
+        pub(crate) fn s16<S: validation::Sink>(
+            t: &str,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (t, at, &s);
+            let mut ok = true;
+            if !s4(t, at, s) {
+                failed!(ok);
+            }
+            if !(t == "com.example.order.placed") {
+                let j = ::eventsmith::__private::serde_json::Value::from(t);
+                s.fail(
+                    at,
+                    "shop/order.placed/2025-01-01.json#/properties/type/const",
+                    "const",
+                    validation::Msg::ConstShown("\"com.example.order.placed\"", &j),
+                );
+                failed!(ok);
+            }
+            ok
         }
         /// `shop/common/order.json#/properties/status` on a string.
-        pub(crate) fn s12(t: &str) -> bool {
-            let _ = t;
-            matches!(t, "open" | "paid")
+        pub(crate) fn s12<S: validation::Sink>(
+            t: &str,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (t, at, &s);
+            let mut ok = true;
+            if !(matches!(t, "open" | "paid")) {
+                let j = ::eventsmith::__private::serde_json::Value::from(t);
+                s.fail(
+                    at,
+                    "shop/common/order.json#/properties/status/enum",
+                    "enum",
+                    validation::Msg::EnumShown(&["\"open\"", "\"paid\""], &j),
+                );
+                failed!(ok);
+            }
+            ok
         }
         /// `shop/common/order.json#/properties/id` on a string.
-        pub(crate) fn s11(t: &str) -> bool {
-            let _ = t;
-            PATTERN_1.is_match(t)
+        pub(crate) fn s11<S: validation::Sink>(
+            t: &str,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (t, at, &s);
+            let mut ok = true;
+            if !PATTERN_1.is_match(t) {
+                s.fail(
+                    at,
+                    "shop/common/order.json#/properties/id/pattern",
+                    "pattern",
+                    validation::Msg::Pattern("^ord_", t),
+                );
+                failed!(ok);
+            }
+            ok
         }
         /// `shop/common/envelope.json#/properties/version` on a string.
-        pub(crate) fn s6(t: &str) -> bool {
-            let _ = t;
-            true
+        pub(crate) fn s6<S: validation::Sink>(
+            t: &str,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (t, at, &s);
+            let mut ok = true;
+            ok
         }
         /// `shop/order.updated/2024-01-01.json#/properties/type` on a string.
-        pub(crate) fn s23(t: &str) -> bool {
-            let _ = t;
-            s4(t) && t == "com.example.order.updated"
+        pub(crate) fn s23<S: validation::Sink>(
+            t: &str,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (t, at, &s);
+            let mut ok = true;
+            if !s4(t, at, s) {
+                failed!(ok);
+            }
+            if !(t == "com.example.order.updated") {
+                let j = ::eventsmith::__private::serde_json::Value::from(t);
+                s.fail(
+                    at,
+                    "shop/order.updated/2024-01-01.json#/properties/type/const",
+                    "const",
+                    validation::Msg::ConstShown("\"com.example.order.updated\"", &j),
+                );
+                failed!(ok);
+            }
+            ok
         }
         /// `shop/common/envelope.json#/properties/id` on a string.
-        pub(crate) fn s2(t: &str) -> bool {
-            let _ = t;
-            PATTERN_0.is_match(t)
+        pub(crate) fn s2<S: validation::Sink>(
+            t: &str,
+            at: &validation::Path<'_>,
+            s: &mut S,
+        ) -> bool {
+            let _ = (t, at, &s);
+            let mut ok = true;
+            if !PATTERN_0.is_match(t) {
+                s.fail(
+                    at,
+                    "shop/common/envelope.json#/properties/id/pattern",
+                    "pattern",
+                    validation::Msg::Pattern("^evt_", t),
+                );
+                failed!(ok);
+            }
+            ok
         }
     }
     /// Any event of Shop: every type, every version.
@@ -1681,18 +2267,21 @@ pub mod shop {
             Self::from_slice_with(bytes, &::eventsmith::Options::default())
         }
         /// [`Event::from_slice`] with explicit options. A valid payload
-        /// takes one pass ([`Event::decode_fast`]); anything else is
-        /// parsed into a `Value` and judged by [`Event::from_value_with`],
-        /// which gives the verdict and every error.
+        /// takes one pass ([`Event::decode_fast`]), and so does an
+        /// invalid one whose body decodes and whose errors the typed
+        /// validators can report exactly; anything else is parsed into a
+        /// `Value` and judged by [`Event::from_value_with`]. Both ways give
+        /// the same result.
         pub fn from_slice_with(
             bytes: &[u8],
             options: &::eventsmith::Options,
         ) -> ::std::result::Result<Self, ::eventsmith::EventError> {
-            if let ::std::option::Option::Some(event) = Self::decode_fast(
+            if let ::std::option::Option::Some(result) = Self::decode_bytes(
                 bytes,
-                options.limits,
+                options,
+                true,
             ) {
-                return ::std::result::Result::Ok(event);
+                return result;
             }
             let value = ::eventsmith::json::parse_slice(bytes, options.limits)?;
             Self::from_value_judged(value, options, true)
@@ -1705,6 +2294,21 @@ pub mod shop {
             bytes: &[u8],
             limits: ::eventsmith::Limits,
         ) -> ::std::option::Option<Self> {
+            let options = ::eventsmith::Options {
+                limits,
+                ..::eventsmith::Options::default()
+            };
+            Self::decode_bytes(bytes, &options, false)?.ok()
+        }
+        /// The one-pass path with its verdict (see `event::decode_bytes`).
+        fn decode_bytes(
+            bytes: &[u8],
+            options: &::eventsmith::Options,
+            collect: bool,
+        ) -> ::std::option::Option<
+            ::std::result::Result<Self, ::eventsmith::EventError>,
+        > {
+            let limits = options.limits;
             if bytes.len() > limits.max_bytes {
                 return ::std::option::Option::None;
             }
@@ -1719,22 +2323,24 @@ pub mod shop {
             };
             match event_type {
                 "com.example.order.placed" => {
-                    order_placed::Event::decode_scanned(
+                    order_placed::Event::decode_bytes(
                             version,
                             bytes,
-                            limits,
+                            options,
                             scan.complete,
+                            collect,
                         )
-                        .map(Event::OrderPlaced)
+                        .map(|r| r.map(Event::OrderPlaced))
                 }
                 "com.example.order.updated" => {
-                    order_updated::Event::decode_scanned(
+                    order_updated::Event::decode_bytes(
                             version,
                             bytes,
-                            limits,
+                            options,
                             scan.complete,
+                            collect,
                         )
-                        .map(Event::OrderUpdated)
+                        .map(|r| r.map(Event::OrderUpdated))
                 }
                 _ => ::std::option::Option::None,
             }
@@ -2161,15 +2767,18 @@ pub mod shop {
                 }
             }
             /// The one-pass decode of a payload of this type at `version`
-            /// (the newest schema that can read it) whose size the caller
-            /// checked, and whose depth it checked when `depth_checked`:
-            /// `Some` only for a valid payload (see `event::decode_fast`).
-            pub fn decode_scanned(
+            /// (see `event::decode_bytes`): `None` when the `Value` path
+            /// must decide.
+            #[doc(hidden)]
+            pub fn decode_bytes(
                 version: &str,
                 bytes: &[u8],
-                limits: ::eventsmith::Limits,
+                options: &::eventsmith::Options,
                 depth_checked: bool,
-            ) -> ::std::option::Option<Self> {
+                collect: bool,
+            ) -> ::std::option::Option<
+                ::std::result::Result<Self, ::eventsmith::EventError>,
+            > {
                 match ::eventsmith::event::choose(
                         ::eventsmith::version::Scheme::Calendar,
                         Self::TYPE,
@@ -2179,16 +2788,16 @@ pub mod shop {
                     .ok()?
                 {
                     0usize => {
-                        ::eventsmith::event::decode_scanned::<
+                        ::eventsmith::event::decode_bytes::<
                             V2024_01_01,
-                        >(bytes, limits, depth_checked)
-                            .map(Event::V2024_01_01)
+                        >(bytes, version, options, depth_checked, collect)
+                            .map(|r| r.map(Event::V2024_01_01))
                     }
                     1usize => {
-                        ::eventsmith::event::decode_scanned::<
+                        ::eventsmith::event::decode_bytes::<
                             V2025_01_01,
-                        >(bytes, limits, depth_checked)
-                            .map(Event::V2025_01_01)
+                        >(bytes, version, options, depth_checked, collect)
+                            .map(|r| r.map(Event::V2025_01_01))
                     }
                     _ => ::std::option::Option::None,
                 }
@@ -2366,7 +2975,26 @@ pub mod shop {
                 });
                 const VALIDATES_DECODED: bool = true;
                 fn is_valid_decoded(&self) -> bool {
-                    super::super::validators::t0_2(self)
+                    super::super::validators::t0_0(
+                        self,
+                        &::eventsmith::validation::Path::Root,
+                        &mut ::eventsmith::Probe,
+                    )
+                }
+                const COLLECTS_DECODED: bool = true;
+                fn validate_decoded(
+                    &self,
+                ) -> ::std::result::Result<(), ::eventsmith::Errors> {
+                    let mut sink = ::eventsmith::Collect::default();
+                    if super::super::validators::t0_0(
+                        self,
+                        &::eventsmith::validation::Path::Root,
+                        &mut sink,
+                    ) {
+                        ::std::result::Result::Ok(())
+                    } else {
+                        ::std::result::Result::Err(::eventsmith::Errors(sink.0))
+                    }
                 }
                 fn validate_at<S: ::eventsmith::validation::Sink>(
                     value: &::eventsmith::__private::serde_json::Value,
@@ -2514,7 +3142,26 @@ pub mod shop {
                 });
                 const VALIDATES_DECODED: bool = true;
                 fn is_valid_decoded(&self) -> bool {
-                    super::super::validators::t14_5(self)
+                    super::super::validators::t14_1(
+                        self,
+                        &::eventsmith::validation::Path::Root,
+                        &mut ::eventsmith::Probe,
+                    )
+                }
+                const COLLECTS_DECODED: bool = true;
+                fn validate_decoded(
+                    &self,
+                ) -> ::std::result::Result<(), ::eventsmith::Errors> {
+                    let mut sink = ::eventsmith::Collect::default();
+                    if super::super::validators::t14_1(
+                        self,
+                        &::eventsmith::validation::Path::Root,
+                        &mut sink,
+                    ) {
+                        ::std::result::Result::Ok(())
+                    } else {
+                        ::std::result::Result::Err(::eventsmith::Errors(sink.0))
+                    }
                 }
                 fn validate_at<S: ::eventsmith::validation::Sink>(
                     value: &::eventsmith::__private::serde_json::Value,
@@ -2592,15 +3239,18 @@ pub mod shop {
                 }
             }
             /// The one-pass decode of a payload of this type at `version`
-            /// (the newest schema that can read it) whose size the caller
-            /// checked, and whose depth it checked when `depth_checked`:
-            /// `Some` only for a valid payload (see `event::decode_fast`).
-            pub fn decode_scanned(
+            /// (see `event::decode_bytes`): `None` when the `Value` path
+            /// must decide.
+            #[doc(hidden)]
+            pub fn decode_bytes(
                 version: &str,
                 bytes: &[u8],
-                limits: ::eventsmith::Limits,
+                options: &::eventsmith::Options,
                 depth_checked: bool,
-            ) -> ::std::option::Option<Self> {
+                collect: bool,
+            ) -> ::std::option::Option<
+                ::std::result::Result<Self, ::eventsmith::EventError>,
+            > {
                 match ::eventsmith::event::choose(
                         ::eventsmith::version::Scheme::Calendar,
                         Self::TYPE,
@@ -2610,10 +3260,10 @@ pub mod shop {
                     .ok()?
                 {
                     0usize => {
-                        ::eventsmith::event::decode_scanned::<
+                        ::eventsmith::event::decode_bytes::<
                             V2024_01_01,
-                        >(bytes, limits, depth_checked)
-                            .map(Event::V2024_01_01)
+                        >(bytes, version, options, depth_checked, collect)
+                            .map(|r| r.map(Event::V2024_01_01))
                     }
                     _ => ::std::option::Option::None,
                 }
@@ -2876,7 +3526,26 @@ pub mod shop {
                 });
                 const VALIDATES_DECODED: bool = true;
                 fn is_valid_decoded(&self) -> bool {
-                    super::super::validators::t21_6(self)
+                    super::super::validators::t21_2(
+                        self,
+                        &::eventsmith::validation::Path::Root,
+                        &mut ::eventsmith::Probe,
+                    )
+                }
+                const COLLECTS_DECODED: bool = true;
+                fn validate_decoded(
+                    &self,
+                ) -> ::std::result::Result<(), ::eventsmith::Errors> {
+                    let mut sink = ::eventsmith::Collect::default();
+                    if super::super::validators::t21_2(
+                        self,
+                        &::eventsmith::validation::Path::Root,
+                        &mut sink,
+                    ) {
+                        ::std::result::Result::Ok(())
+                    } else {
+                        ::std::result::Result::Err(::eventsmith::Errors(sink.0))
+                    }
                 }
                 fn validate_at<S: ::eventsmith::validation::Sink>(
                     value: &::eventsmith::__private::serde_json::Value,
