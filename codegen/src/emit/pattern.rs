@@ -5,12 +5,15 @@
 //!
 //! A simple pattern is `^`, then a sequence of items, each an ASCII literal,
 //! `\d`, `\w` or a non-negated class of ASCII characters and ranges, with an
-//! optional quantifier (`?`, `*`, `+`, `{n}`, `{n,}`, `{n,m}`), then
-//! optionally `$`. Greedy matching without backtracking is exact for it when
-//! every item whose count varies is the last one or is followed by an item
-//! that must match at least once and shares no character with it (so the
-//! run the first one stops at is where the second must start); other patterns are not
-//! simple. ECMA-262 semantics hold byte for byte: the sets are ASCII, so a
+//! optional quantifier (`?`, `*`, `+`, `{n}`, `{n,}`, `{n,m}`), or a group of
+//! alternatives that are such sequences (`(0|[1-9][0-9]*)`, matched once),
+//! then optionally `$`. Greedy matching without backtracking is exact for it
+//! when every item whose count varies is the last one or is followed by an
+//! item that must match at least once and shares no character with it (so the
+//! run the first one stops at is where the second must start), and the
+//! alternatives of a group start with items that must match and share no
+//! first character (so the next byte picks the only one that can match);
+//! other patterns are not simple. ECMA-262 semantics hold byte for byte: the sets are ASCII, so a
 //! string with any non-ASCII character can only match in a part a final
 //! `$`-less pattern leaves unread, where it does not matter; `^` and `$`
 //! (no multiline flag) are the start and end of the string.
@@ -40,12 +43,57 @@ impl Item {
     }
 }
 
+/// One step of a simple pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Part {
+    /// An item.
+    One(Item),
+    /// A group of alternatives, matched once; the first byte picks one.
+    Choice(Vec<Vec<Item>>),
+}
+
+impl Part {
+    /// The bytes this part can start with, and whether it must match one.
+    fn first(&self) -> ([bool; 128], bool) {
+        match self {
+            Part::One(item) => (item.set, item.min > 0),
+            Part::Choice(alts) => {
+                let mut set = [false; 128];
+                for alt in alts {
+                    for (s, a) in set.iter_mut().zip(alt[0].set) {
+                        *s |= a;
+                    }
+                }
+                (set, true)
+            }
+        }
+    }
+
+    /// The items this part can end with.
+    fn last(&self) -> Vec<&Item> {
+        match self {
+            Part::One(item) => vec![item],
+            Part::Choice(alts) => alts.iter().filter_map(|a| a.last()).collect(),
+        }
+    }
+}
+
 /// A pattern the byte loop handles.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Simple {
-    items: Vec<Item>,
+    parts: Vec<Part>,
     /// Ends with `$`: the whole string must be consumed.
     to_end: bool,
+}
+
+fn disjoint(a: &[bool; 128], b: &[bool; 128]) -> bool {
+    (0..128).all(|x| !(a[x] && b[x]))
+}
+
+/// Whether greedy matching of `a` then something starting with `next`
+/// (`must`: which matches at least one byte) never needs to backtrack.
+fn greedy_ok(a: &Item, next: &[bool; 128], must: bool) -> bool {
+    a.max == Some(a.min) || (must && disjoint(&a.set, next))
 }
 
 /// The largest count accepted in `{n,m}` (beyond it, leave it to regress).
@@ -60,92 +108,116 @@ impl Simple {
             return None;
         }
         i += 1;
-        let mut items = Vec::new();
+        let mut parts = Vec::new();
         let mut to_end = false;
         while i < b.len() {
-            let c = b[i];
-            if c == b'$' {
-                if i + 1 != b.len() {
-                    return None;
-                }
-                to_end = true;
-                break;
-            }
-            let mut set = [false; 128];
-            match c {
-                b'\\' => {
-                    i += 1;
-                    escape(*b.get(i)?, &mut set, false)?;
-                    i += 1;
-                }
-                b'[' => {
-                    i += 1;
-                    if b.get(i) == Some(&b'^') {
+            match b[i] {
+                b'$' => {
+                    if i + 1 != b.len() {
                         return None;
                     }
-                    // `[]` is the empty class in ECMA-262, not a literal `]`.
-                    if b.get(i) == Some(&b']') {
-                        return None;
+                    to_end = true;
+                    break;
+                }
+                b'(' => {
+                    i += 1;
+                    if b.get(i) == Some(&b'?') {
+                        // Only the non-capturing group `(?:…)`.
+                        if b.get(i + 1) != Some(&b':') {
+                            return None;
+                        }
+                        i += 2;
                     }
+                    let mut alts = Vec::new();
                     loop {
-                        let c = *b.get(i)?;
-                        if c == b']' {
-                            i += 1;
-                            break;
-                        }
-                        let lo = class_char(b, &mut i, &mut set)?;
-                        let Some(lo) = lo else { continue };
-                        if b.get(i) == Some(&b'-') && b.get(i + 1).is_some_and(|c| *c != b']') {
-                            i += 1;
-                            let hi = class_char(b, &mut i, &mut set)??;
-                            if hi < lo {
-                                return None;
+                        alts.push(items(b, &mut i, true)?);
+                        match b.get(i) {
+                            Some(b'|') => i += 1,
+                            Some(b')') => {
+                                i += 1;
+                                break;
                             }
-                            (lo..=hi).for_each(|x| set[usize::from(x)] = true);
-                        } else {
-                            set[usize::from(lo)] = true;
+                            _ => return None,
+                        }
+                    }
+                    // A quantified group repeats a choice: leave it to regress.
+                    if matches!(b.get(i), Some(b'?' | b'*' | b'+' | b'{')) {
+                        return None;
+                    }
+                    parts.push(Part::Choice(alts));
+                }
+                _ => {
+                    let before = i;
+                    let run = items(b, &mut i, false)?;
+                    if i == before {
+                        return None;
+                    }
+                    parts.extend(run.into_iter().map(Part::One));
+                }
+            }
+        }
+        // Alternatives start with a byte that tells them apart.
+        for part in &parts {
+            if let Part::Choice(alts) = part {
+                for (k, a) in alts.iter().enumerate() {
+                    let first = a.first()?;
+                    if first.min == 0 {
+                        return None;
+                    }
+                    if alts[..k].iter().any(|b| !disjoint(&b[0].set, &first.set)) {
+                        return None;
+                    }
+                    for w in a.windows(2) {
+                        if !greedy_ok(&w[0], &w[1].set, w[1].min > 0) {
+                            return None;
                         }
                     }
                 }
-                b'.' | b'(' | b')' | b'|' | b'*' | b'+' | b'?' | b'{' | b'}' | b']' | b'^' => {
-                    return None;
-                }
-                c if c.is_ascii() && !c.is_ascii_control() => {
-                    set[usize::from(c)] = true;
-                    i += 1;
-                }
-                _ => return None,
             }
-            let (min, max) = quantifier(b, &mut i)?;
-            items.push(Item { set, min, max });
         }
         // Greedy is exact only when a varying item cannot eat what the next needs.
-        for w in items.windows(2) {
-            let (a, next) = (&w[0], &w[1]);
-            if a.max != Some(a.min) {
-                let disjoint = (0..128).all(|x| !(a.set[x] && next.set[x]));
-                if next.min == 0 || !disjoint {
-                    return None;
-                }
+        for w in parts.windows(2) {
+            let (next, must) = w[1].first();
+            if w[0].last().iter().any(|a| !greedy_ok(a, &next, must)) {
+                return None;
             }
         }
-        Some(Simple { items, to_end })
+        Some(Simple { parts, to_end })
     }
 
     /// Runs the pattern (the reference the emitted code transcribes).
     pub fn is_match(&self, text: &str) -> bool {
         let b = text.as_bytes();
         let mut i = 0usize;
-        for item in &self.items {
-            let start = i;
-            while i < b.len()
-                && item.max.is_none_or(|m| ((i - start) as u64) < u64::from(m))
-                && b[i] < 128
-                && item.set[usize::from(b[i])]
-            {
-                i += 1;
+        let run = |items: &[Item], i: &mut usize| {
+            for item in items {
+                let start = *i;
+                while *i < b.len()
+                    && item
+                        .max
+                        .is_none_or(|m| ((*i - start) as u64) < u64::from(m))
+                    && b[*i] < 128
+                    && item.set[usize::from(b[*i])]
+                {
+                    *i += 1;
+                }
+                if ((*i - start) as u64) < u64::from(item.min) {
+                    return false;
+                }
             }
-            if ((i - start) as u64) < u64::from(item.min) {
+            true
+        };
+        for part in &self.parts {
+            let ok = match part {
+                Part::One(item) => run(std::slice::from_ref(item), &mut i),
+                Part::Choice(alts) => {
+                    let picked = b
+                        .get(i)
+                        .and_then(|c| alts.iter().find(|a| *c < 128 && a[0].set[usize::from(*c)]));
+                    picked.is_some_and(|a| run(a, &mut i))
+                }
+            };
+            if !ok {
                 return false;
             }
         }
@@ -154,66 +226,29 @@ impl Simple {
 
     /// The body of `fn is_match(&self, t: &str) -> bool`.
     pub fn emit(&self) -> TokenStream {
-        // Runs of exactly-once literal bytes become one `starts_with`, so a
-        // long literal costs one line, not a loop per character.
-        let mut chunks: Vec<Result<Vec<u8>, &Item>> = Vec::new();
-        for item in &self.items {
-            match (item.literal(), chunks.last_mut()) {
-                (Some(c), Some(Ok(run))) => run.push(c),
-                (Some(c), _) => chunks.push(Ok(vec![c])),
-                (None, _) => chunks.push(Err(item)),
+        // Items between groups run as one sequence (literal runs merge).
+        let mut body = Vec::new();
+        let mut run: Vec<Item> = Vec::new();
+        for part in &self.parts {
+            match part {
+                Part::One(item) => run.push(item.clone()),
+                Part::Choice(alts) => {
+                    body.push(emit_items(&std::mem::take(&mut run)));
+                    let arms = alts.iter().map(|a| {
+                        let test = set_test(&a[0].set);
+                        let items = emit_items(a);
+                        quote! { ::std::option::Option::Some(#test) => { #items } }
+                    });
+                    body.push(quote! {
+                        match b.get(i).copied() {
+                            #(#arms)*
+                            _ => return false,
+                        }
+                    });
+                }
             }
         }
-        let items = chunks.iter().map(|chunk| {
-            let item = match chunk {
-                Ok(run) if run.len() > 1 => {
-                    let lit = proc_macro2::Literal::byte_string(run);
-                    let n = run.len();
-                    return quote! {
-                        if !b[i..].starts_with(#lit) {
-                            return false;
-                        }
-                        i += #n;
-                    };
-                }
-                Ok(run) => {
-                    let c = proc_macro2::Literal::byte_character(run[0]);
-                    return quote! {
-                        if !(i < b.len() && b[i] == #c) {
-                            return false;
-                        }
-                        i += 1;
-                    };
-                }
-                Err(item) => item,
-            };
-            let test = set_test(&item.set);
-            let min = item.min as usize;
-            let bound = match item.max {
-                Some(m) => {
-                    let m = m as usize;
-                    quote! { i - start < #m && }
-                }
-                None => quote! {},
-            };
-            let at_least = if min == 0 {
-                quote! {}
-            } else {
-                quote! { if i - start < #min { return false; } }
-            };
-            let start = if item.max.is_none() && min == 0 {
-                quote! {}
-            } else {
-                quote! { let start = i; }
-            };
-            quote! {
-                #start
-                while #bound i < b.len() && matches!(b[i], #test) {
-                    i += 1;
-                }
-                #at_least
-            }
-        });
+        body.push(emit_items(&run));
         let end = if self.to_end {
             quote! { i == b.len() }
         } else {
@@ -222,11 +257,142 @@ impl Simple {
         quote! {
             let b = t.as_bytes();
             let mut i = 0usize;
-            #(#items)*
+            #(#body)*
             let _ = i;
             #end
         }
     }
+}
+
+/// The byte loops of a sequence of items.
+fn emit_items(items: &[Item]) -> TokenStream {
+    // Runs of exactly-once literal bytes become one `starts_with`, so a
+    // long literal costs one line, not a loop per character.
+    let mut chunks: Vec<Result<Vec<u8>, &Item>> = Vec::new();
+    for item in items {
+        match (item.literal(), chunks.last_mut()) {
+            (Some(c), Some(Ok(run))) => run.push(c),
+            (Some(c), _) => chunks.push(Ok(vec![c])),
+            (None, _) => chunks.push(Err(item)),
+        }
+    }
+    let items = chunks.iter().map(|chunk| {
+        let item = match chunk {
+            Ok(run) if run.len() > 1 => {
+                let lit = proc_macro2::Literal::byte_string(run);
+                let n = run.len();
+                return quote! {
+                    if !b[i..].starts_with(#lit) {
+                        return false;
+                    }
+                    i += #n;
+                };
+            }
+            Ok(run) => {
+                let c = proc_macro2::Literal::byte_character(run[0]);
+                return quote! {
+                    if !(i < b.len() && b[i] == #c) {
+                        return false;
+                    }
+                    i += 1;
+                };
+            }
+            Err(item) => item,
+        };
+        let test = set_test(&item.set);
+        let min = item.min as usize;
+        let bound = match item.max {
+            Some(m) => {
+                let m = m as usize;
+                quote! { i - start < #m && }
+            }
+            None => quote! {},
+        };
+        let at_least = if min == 0 {
+            quote! {}
+        } else {
+            quote! { if i - start < #min { return false; } }
+        };
+        let start = if item.max.is_none() && min == 0 {
+            quote! {}
+        } else {
+            quote! { let start = i; }
+        };
+        quote! {
+            #start
+            while #bound i < b.len() && matches!(b[i], #test) {
+                i += 1;
+            }
+            #at_least
+        }
+    });
+    quote! { #(#items)* }
+}
+
+/// The items of a sequence at `b[*i]`, up to the end, `$`, or (`in_group`)
+/// `|` or `)`; `(` is not an item.
+fn items(b: &[u8], i: &mut usize, in_group: bool) -> Option<Vec<Item>> {
+    let mut items = Vec::new();
+    while *i < b.len() {
+        let c = b[*i];
+        if c == b'$' && !in_group {
+            break;
+        }
+        if c == b'(' || (!in_group && c == b'$') {
+            break;
+        }
+        if in_group && (c == b'|' || c == b')') {
+            break;
+        }
+        let mut set = [false; 128];
+        match c {
+            b'\\' => {
+                *i += 1;
+                escape(*b.get(*i)?, &mut set, false)?;
+                *i += 1;
+            }
+            b'[' => {
+                *i += 1;
+                if b.get(*i) == Some(&b'^') {
+                    return None;
+                }
+                // `[]` is the empty class in ECMA-262, not a literal `]`.
+                if b.get(*i) == Some(&b']') {
+                    return None;
+                }
+                loop {
+                    let c = *b.get(*i)?;
+                    if c == b']' {
+                        *i += 1;
+                        break;
+                    }
+                    let lo = class_char(b, i, &mut set)?;
+                    let Some(lo) = lo else { continue };
+                    if b.get(*i) == Some(&b'-') && b.get(*i + 1).is_some_and(|c| *c != b']') {
+                        *i += 1;
+                        let hi = class_char(b, i, &mut set)??;
+                        if hi < lo {
+                            return None;
+                        }
+                        (lo..=hi).for_each(|x| set[usize::from(x)] = true);
+                    } else {
+                        set[usize::from(lo)] = true;
+                    }
+                }
+            }
+            b'.' | b')' | b'|' | b'*' | b'+' | b'?' | b'{' | b'}' | b']' | b'^' | b'$' => {
+                return None;
+            }
+            c if c.is_ascii() && !c.is_ascii_control() => {
+                set[usize::from(c)] = true;
+                *i += 1;
+            }
+            _ => return None,
+        }
+        let (min, max) = quantifier(b, i)?;
+        items.push(Item { set, min, max });
+    }
+    Some(items)
 }
 
 /// `\x` outside or inside a class: `\d`, `\w` or an escaped ASCII punctuation.
@@ -354,13 +520,26 @@ mod tests {
         "^a*$",
         "^$",
         "^[-+]?[0-9]{1,3}$",
+        "^(a|b)$",
+        "^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$",
+        "^(?:evt|sub)_[a-z0-9]+$",
+        "^x(ab|c[0-9]{2})",
+        "^([a-z]+|[0-9]+)-",
     ];
 
     const NOT_SIMPLE: &[&str] = &[
         "evt_[a-z]+$",
         "^[a-z]+[a-z0-9]$",
-        "^(a|b)$",
         "^a.b$",
+        "^(a|ab)$",
+        "^(a|b)*$",
+        "^(a*|b)$",
+        "^(|b)$",
+        "^([0-9]+|x)[0-9]$",
+        "^[a-z]*(a|b)$",
+        "^((a|b)|c)$",
+        "^(?=a)a$",
+        "^(a|b$",
         "^[^a]$",
         "^a+?$",
         "^\\s$",
@@ -411,6 +590,31 @@ mod tests {
         "2024\n",
         "\u{1F600}",
         "evt_ab\u{1F600}",
+        "a",
+        "b",
+        "ab",
+        "0.0.0",
+        "1.2.3",
+        "10.20.30",
+        "01.2.3",
+        "1.02.3",
+        "1.2",
+        "1.2.3.4",
+        "1.2.3-rc1",
+        "1..3",
+        ".1.2",
+        "1.2.3\n",
+        "evt_a1",
+        "sub_x",
+        "ab_x",
+        "xab",
+        "xc12",
+        "xc1",
+        "xabc",
+        "abc-",
+        "123-",
+        "a1-",
+        "-",
     ];
 
     fn regress_match(pattern: &str, text: &str) -> bool {
@@ -425,6 +629,35 @@ mod tests {
                 assert_eq!(
                     simple.is_match(t),
                     regress_match(p, t),
+                    "pattern {p:?} on {t:?}"
+                );
+            }
+        }
+    }
+
+    /// Every string of up to five characters over an alphabet that hits the
+    /// patterns' classes and boundaries.
+    #[test]
+    fn simple_patterns_agree_with_regress_on_every_short_string() {
+        let alphabet = ['0', '1', '9', '.', 'a', 'b', '-', 'c'];
+        let compiled: Vec<(Simple, regress::Regex)> = SIMPLE
+            .iter()
+            .map(|p| (Simple::parse(p).unwrap(), regress::Regex::new(p).unwrap()))
+            .collect();
+        let mut texts = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = texts
+                .iter()
+                .filter(|t| t.len() == texts.last().map_or(0, String::len))
+                .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            texts.extend(longer);
+        }
+        for (p, (simple, re)) in SIMPLE.iter().zip(&compiled) {
+            for t in &texts {
+                assert_eq!(
+                    simple.is_match(t),
+                    re.find(t).is_some(),
                     "pattern {p:?} on {t:?}"
                 );
             }

@@ -481,7 +481,8 @@ impl Writer<'_, '_> {
                         }
                         TypeKind::StringEnum { .. } => {
                             // A root that is a string enum: its string function.
-                            let c = self.call(node, &ty, quote! { v }, &quote! { at }, &quote! { s });
+                            let c =
+                                self.call(node, &ty, quote! { v }, &quote! { at }, &quote! { s });
                             self.whole = Some(c);
                             quote! {}
                         }
