@@ -49,6 +49,7 @@ fn generate(schema: &str) -> Diagnostics {
         let options = EmitOptions {
             runtime: "::eventsmith".to_owned(),
             json_schema: true,
+            one_pass: true,
             regenerate_with: "test".to_owned(),
         };
         let code = emit::bindings(&compiled, &options)

@@ -25,4 +25,14 @@ fn main() {
         eprintln!("shapes (json_schema): {e}");
         std::process::exit(1);
     }
+    // Without the validators of decoded values: every payload through a Value.
+    let result = eventsmith_codegen::Config::new()
+        .schemas(fixtures.join("versions").join("schemas"))
+        .one_pass(false)
+        .file_name("versions_value_path.rs")
+        .compile();
+    if let Err(e) = result {
+        eprintln!("versions (one_pass off): {e}");
+        std::process::exit(1);
+    }
 }

@@ -22,6 +22,7 @@ pub fn run(a: Args) -> u8 {
     let options = eventsmith_codegen::emit::EmitOptions {
         runtime: "::eventsmith".to_owned(),
         json_schema: true,
+        one_pass: true,
         regenerate_with: "cargo run -p eventsmith-codegen -- generate".to_owned(),
     };
     let code = match eventsmith_codegen::emit::bindings(&compiled, &options) {

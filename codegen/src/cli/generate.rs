@@ -19,6 +19,10 @@ pub struct Args {
     /// Derive schemars::JsonSchema on generated types.
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
     json_schema: bool,
+    /// Write the validators of decoded values that let a payload be decoded
+    /// and validated in one pass (see `Config::one_pass`).
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
+    one_pass: bool,
 }
 
 /// Runs the command.
@@ -29,6 +33,7 @@ pub fn run(a: Args) -> u8 {
         .out_dir(&a.out)
         .runtime_crate(&a.runtime)
         .json_schema(a.json_schema)
+        .one_pass(a.one_pass)
         .cargo_directives(false)
         .regenerate_with("cargo run -p eventsmith-codegen -- generate");
     match config.compile() {

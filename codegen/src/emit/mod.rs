@@ -22,6 +22,8 @@ pub struct EmitOptions {
     pub runtime: String,
     /// Derive `schemars::JsonSchema` on generated types.
     pub json_schema: bool,
+    /// Write the validators of decoded values (the one-pass decode).
+    pub one_pass: bool,
     /// The command that regenerates the output, for the header.
     pub regenerate_with: String,
 }
@@ -82,7 +84,7 @@ pub fn bindings(compiled: &Compiled, o: &EmitOptions) -> Result<String, String> 
     }
     for cs in &compiled.sources {
         let source = &compiled.catalog.sources[cs.source];
-        emit_source(compiled, cs, source, &rt, &topts, &mut tree);
+        emit_source(compiled, cs, source, &rt, &topts, o.one_pass, &mut tree);
     }
     let body = tree.tokens();
     let file = quote! {
@@ -114,6 +116,7 @@ fn emit_source(
     source: &Source,
     rt: &TokenStream,
     topts: &TypeEmitOptions,
+    one_pass: bool,
     tree: &mut ModTree,
 ) {
     let smod = vec![source.module.clone()];
@@ -147,7 +150,7 @@ fn emit_source(
             &cs.graph,
             &(0..cs.graph.nodes.len()).collect::<Vec<_>>(),
             rt,
-            Some(&typed_roots),
+            one_pass.then_some(&typed_roots),
         );
         typed_of.extend(keys.into_iter().zip(typed_roots));
         node.items.push(quote! {
@@ -410,6 +413,33 @@ fn emit_source(
             quote! { Event::#variant(e) => #rt::__private::serde::Serialize::serialize(e, s), },
         );
     }
+    // Without typed validators (`one_pass` off) no payload takes the one
+    // pass: skip the scan.
+    let fast_body = if one_pass {
+        quote! {
+            let limits = options.limits;
+            if bytes.len() > limits.max_bytes {
+                return ::std::option::Option::None;
+            }
+            let scan = #rt::json::scan_envelope(
+                bytes,
+                &[Self::TYPE_FIELD, Self::VERSION_FIELD],
+                limits.max_depth.min(#rt::Limits::MAX_DEPTH),
+            )?;
+            let [::std::option::Option::Some(event_type), ::std::option::Option::Some(version)] = scan.members else {
+                return ::std::option::Option::None;
+            };
+            match event_type {
+                #(#fast_arms)*
+                _ => ::std::option::Option::None,
+            }
+        }
+    } else {
+        quote! {
+            let _ = (bytes, options, collect);
+            ::std::option::Option::None
+        }
+    };
     let source_name = Literal::string(&source.name);
     let sdoc = format!(" Any event of {}: every type, every version.", source.title);
     tree.at(&smod).items.push(quote! {
@@ -462,22 +492,7 @@ fn emit_source(
                 options: &#rt::Options,
                 collect: bool,
             ) -> ::std::option::Option<::std::result::Result<Self, #rt::EventError>> {
-                let limits = options.limits;
-                if bytes.len() > limits.max_bytes {
-                    return ::std::option::Option::None;
-                }
-                let scan = #rt::json::scan_envelope(
-                    bytes,
-                    &[Self::TYPE_FIELD, Self::VERSION_FIELD],
-                    limits.max_depth.min(#rt::Limits::MAX_DEPTH),
-                )?;
-                let [::std::option::Option::Some(event_type), ::std::option::Option::Some(version)] = scan.members else {
-                    return ::std::option::Option::None;
-                };
-                match event_type {
-                    #(#fast_arms)*
-                    _ => ::std::option::Option::None,
-                }
+                #fast_body
             }
 
             /// Parses a payload from text.

@@ -15,6 +15,11 @@ pub mod versions {
     include!(concat!(env!("OUT_DIR"), "/versions.rs"));
 }
 
+/// `codegen/tests/snapshots/versions` with `Config::one_pass(false)`.
+pub mod versions_value_path {
+    include!(concat!(env!("OUT_DIR"), "/versions_value_path.rs"));
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -106,6 +111,34 @@ mod tests {
         let mut bad = v;
         bad["previousData"]["total"] = json!("five");
         assert!(shop::Event::from_value(bad).is_err());
+    }
+
+    #[test]
+    fn without_the_one_pass_every_payload_takes_the_value_path_with_the_same_results() {
+        use super::versions_value_path::shop as by_value;
+        let v = json!({
+            "id": "evt_1", "type": "com.example.order.updated", "version": "2024-06-01",
+            "data": {"id": "ord_1", "status": "paid", "total": 5},
+            "previousData": {"status": "open"}
+        });
+        let bytes = serde_json::to_vec(&v).unwrap();
+        assert!(by_value::Event::decode_fast(&bytes, eventsmith::Limits::DEFAULT).is_none());
+        assert!(shop::Event::decode_fast(&bytes, eventsmith::Limits::DEFAULT).is_some());
+        assert!(!<by_value::order_updated::V2024_01_01 as Schema>::VALIDATES_DECODED);
+        assert_eq!(
+            by_value::Event::from_slice(&bytes).unwrap().to_value(),
+            shop::Event::from_slice(&bytes).unwrap().to_value()
+        );
+        let mut bad = v;
+        bad["previousData"]["total"] = json!("five");
+        let bytes = serde_json::to_vec(&bad).unwrap();
+        let (Err(a), Err(b)) = (
+            by_value::Event::from_slice(&bytes),
+            shop::Event::from_slice(&bytes),
+        ) else {
+            panic!("both must refuse it")
+        };
+        assert_eq!(a.to_string(), b.to_string());
     }
 
     #[test]
