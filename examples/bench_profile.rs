@@ -8,7 +8,8 @@
 //!
 //! Modes: `ours` (bytes → typed), `is_valid`, `validate`, `typed` (plain
 //! serde), `parse` (bytes → `Value` only), `stream` (ours over the mixed
-//! stream; the count is the number of events).
+//! stream; the count is the number of events), `each` (every valid
+//! example: ours ÷ typed by wall clock, a survey of where to profile).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -37,6 +38,29 @@ fn main() {
             .filter(|i| common::ours_event(names[i.source], s.event(i)))
             .count();
         println!("{ok} of {} valid", s.items.len());
+        return;
+    }
+    if mode == "each" {
+        // Every valid example: ours ÷ plain typed decoding, by wall clock
+        // (a survey for where to profile, not a benchmark).
+        let mut rows = Vec::new();
+        for ex in bench.examples.iter().filter(|e| e.valid) {
+            let e = &ENTRIES[ex.entry];
+            let time = |f: &dyn Fn() -> bool| {
+                let start = std::time::Instant::now();
+                for _ in 0..n {
+                    black_box(f());
+                }
+                start.elapsed().as_secs_f64()
+            };
+            let ours = time(&|| (e.ours)(black_box(&ex.bytes)));
+            let typed = time(&|| (e.typed)(black_box(&ex.bytes)));
+            rows.push((ours / typed, ex.name.clone(), ex.bytes.len()));
+        }
+        rows.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (ratio, name, len) in rows {
+            println!("{ratio:.2}  {len:>6} B  {name}");
+        }
         return;
     }
     let ex = bench.example(name);
