@@ -127,7 +127,7 @@ pub fn slot<'de, A: MapAccess<'de>, T: Strict<'de>>(
     if slot.is_some() {
         return Err(de::Error::duplicate_field(name));
     }
-    *slot = Some(map.next_value_seed(StrictSeed(PhantomData))?);
+    *slot = Some(map.next_value_seed(StrictSeed::new())?);
     Ok(())
 }
 
@@ -142,7 +142,7 @@ pub fn slot_some<'de, A: MapAccess<'de>, T: Strict<'de>>(
     if slot.is_some() {
         return Err(de::Error::duplicate_field(name));
     }
-    *slot = Some(Some(map.next_value_seed(StrictSeed(PhantomData))?));
+    *slot = Some(Some(map.next_value_seed(StrictSeed::new())?));
     Ok(())
 }
 
@@ -188,7 +188,7 @@ where
 {
     match key {
         Key::Other(name) => {
-            let value = map.next_value_seed(StrictSeed::<T>(PhantomData))?;
+            let value = map.next_value_seed(StrictSeed::<T>::new())?;
             if extra.insert_new(name, value) {
                 Ok(())
             } else {

@@ -326,10 +326,11 @@ pub fn choose(
 }
 
 /// Parses, validates and decodes `bytes` as a `T`; `version` is the
-/// payload's. A valid payload takes one pass ([`decode_fast`]); anything
-/// else is parsed into a `Value` and judged by [`decode_with`], which gives
-/// the verdict and every error. Both paths agree on every input: the fast
-/// one only ever answers "valid, here is the value".
+/// payload's. A valid payload takes one pass ([`decode_fast`]), and so does
+/// an invalid one that decodes strictly when the typed validators can report
+/// its errors exactly ([`Schema::validate_decoded`]); anything else is parsed
+/// into a `Value` and judged by [`decode_with`]. Both paths give the same
+/// result on every input, errors included.
 pub fn from_slice_with<T: Schema>(
     bytes: &[u8],
     version: &str,
@@ -373,18 +374,11 @@ pub fn decode_fast<T: Schema>(bytes: &[u8], limits: Limits) -> Option<T> {
     if bytes.len() > limits.max_bytes {
         return None;
     }
-    decode_scanned(bytes, limits, false)
-}
-
-/// [`decode_fast`] for a payload whose size a dispatcher already checked,
-/// and whose depth it checked when `depth_checked` (a complete
-/// [`crate::json::scan`]).
-pub fn decode_scanned<T: Schema>(bytes: &[u8], limits: Limits, depth_checked: bool) -> Option<T> {
     let options = Options {
         limits,
         ..Options::default()
     };
-    decode_bytes::<T>(bytes, T::VERSION, &options, depth_checked, false)?.ok()
+    decode_bytes::<T>(bytes, T::VERSION, &options, false, false)?.ok()
 }
 
 /// The one-pass decode with its verdict: `Some(Ok)` for a valid payload;

@@ -2,37 +2,31 @@
 
 use std::path::Path;
 
+use eventsmith_codegen::Config;
+
+/// What a build sets beyond the defaults.
+type Configure = fn(&mut Config) -> &mut Config;
+
 fn main() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../codegen/tests/snapshots");
-    for case in ["shapes", "versions"] {
-        let result = eventsmith_codegen::Config::new()
-            .schemas(fixtures.join(case).join("schemas"))
-            .file_name(&format!("{case}.rs"))
-            .compile();
-        if let Err(e) = result {
-            eprintln!("{case}: {e}");
+    // `(output, fixture, configure)`.
+    let builds: [(&str, &str, Configure); 4] = [
+        ("shapes", "shapes", |c| c),
+        ("versions", "versions", |c| c),
+        // With the schemars derive, as a downstream crate that depends on
+        // eventsmith but not on serde or schemars would generate it.
+        ("shapes_json_schema", "shapes", |c| c.json_schema(true)),
+        // Without the validators of decoded values: every payload through a Value.
+        ("versions_value_path", "versions", |c| c.one_pass(false)),
+    ];
+    for (out, fixture, configure) in builds {
+        let mut config = Config::new();
+        configure(&mut config)
+            .schemas(fixtures.join(fixture).join("schemas"))
+            .file_name(&format!("{out}.rs"));
+        if let Err(e) = config.compile() {
+            eprintln!("{out}: {e}");
             std::process::exit(1);
         }
-    }
-    // With the schemars derive, as a downstream crate that depends on
-    // eventsmith but not on serde or schemars would generate it.
-    let result = eventsmith_codegen::Config::new()
-        .schemas(fixtures.join("shapes").join("schemas"))
-        .json_schema(true)
-        .file_name("shapes_json_schema.rs")
-        .compile();
-    if let Err(e) = result {
-        eprintln!("shapes (json_schema): {e}");
-        std::process::exit(1);
-    }
-    // Without the validators of decoded values: every payload through a Value.
-    let result = eventsmith_codegen::Config::new()
-        .schemas(fixtures.join("versions").join("schemas"))
-        .one_pass(false)
-        .file_name("versions_value_path.rs")
-        .compile();
-    if let Err(e) = result {
-        eprintln!("versions (one_pass off): {e}");
-        std::process::exit(1);
     }
 }

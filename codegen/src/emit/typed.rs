@@ -79,7 +79,7 @@ pub(super) fn emit(
         },
         statics,
         shapes: Vec::new(),
-        done: BTreeMap::new(),
+        done: BTreeSet::new(),
         queue: Vec::new(),
         strings_done: BTreeSet::new(),
         strings_queue: Vec::new(),
@@ -127,7 +127,7 @@ struct Writer<'a, 's> {
     /// The distinct types functions were written for; a function's name
     /// holds the index.
     shapes: Vec<Ty>,
-    done: BTreeMap<(NodeId, usize), proc_macro2::Ident>,
+    done: BTreeSet<(NodeId, usize)>,
     queue: Vec<(NodeId, usize)>,
     strings_done: BTreeSet<NodeId>,
     strings_queue: Vec<NodeId>,
@@ -210,14 +210,10 @@ impl Writer<'_, '_> {
                 self.shapes.len() - 1
             }
         };
-        if let Some(f) = self.done.get(&(node, k)) {
-            let f = f.clone();
-            self.calls(&f);
-            return f;
+        if self.done.insert((node, k)) {
+            self.queue.push((node, k));
         }
         let name = format_ident!("t{}_{}", node, k);
-        self.done.insert((node, k), name.clone());
-        self.queue.push((node, k));
         self.calls(&name);
         name
     }
