@@ -655,6 +655,15 @@ fn the_one_pass_decode_refuses_what_it_cannot_keep() {
             false,
         ),
         (format!("{{\"zz\":{{\"a\":1,\"a\":2}},{object_body}"), false),
+        // The envelope twice, once at each end of the object (the dispatch
+        // reads both ends): refused, the Value path names the duplicate.
+        (
+            format!("{{\"type\":\"com.gigs.sim.deleted\",{object_body}"),
+            false,
+        ),
+        (format!("{{\"version\":\"2024-10-28\",{object_body}"), false),
+        // Whitespace between every token: read from either end alike.
+        (serde_json::to_string_pretty(&base).unwrap(), true),
         // An escaped member name: same member (the scan does not read it,
         // the Value path does).
         (

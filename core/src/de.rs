@@ -49,11 +49,16 @@ pub enum Key {
 }
 
 /// Reads a member name and looks it up in `fields`; only an unknown name of
-/// a struct that keeps unknown members is allocated.
-#[derive(Debug, Clone, Copy)]
+/// a struct that keeps unknown members is allocated. One seed reads all the
+/// names of an object (`map.next_key_seed(&keys)`): members mostly come in
+/// the schema's order, so each lookup first tries the name after the last
+/// one found.
+#[derive(Debug, Clone)]
 pub struct KeySeed {
     fields: &'static [&'static str],
     keep_others: bool,
+    /// Where the next lookup starts.
+    next: Cell<usize>,
 }
 
 impl KeySeed {
@@ -62,6 +67,7 @@ impl KeySeed {
         KeySeed {
             fields,
             keep_others: true,
+            next: Cell::new(0),
         }
     }
 
@@ -70,15 +76,25 @@ impl KeySeed {
         KeySeed {
             fields,
             keep_others: false,
+            next: Cell::new(0),
         }
     }
 
+    /// The index of `name` in `fields` (names are unique there, so trying
+    /// the expected one first changes only the cost).
     fn find(&self, name: &str) -> Option<usize> {
-        self.fields.iter().position(|f| *f == name)
+        let next = self.next.get();
+        let i = if self.fields.get(next).is_some_and(|f| *f == name) {
+            next
+        } else {
+            self.fields.iter().position(|f| *f == name)?
+        };
+        self.next.set(i + 1);
+        Some(i)
     }
 }
 
-impl<'de> DeserializeSeed<'de> for KeySeed {
+impl<'de> DeserializeSeed<'de> for &KeySeed {
     type Value = Key;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
@@ -86,7 +102,7 @@ impl<'de> DeserializeSeed<'de> for KeySeed {
     }
 }
 
-impl<'de> Visitor<'de> for KeySeed {
+impl<'de> Visitor<'de> for &KeySeed {
     type Value = Key;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -548,7 +564,8 @@ mod tests {
                     let mut id = None;
                     let mut name = None;
                     let mut extra = BTreeMap::new();
-                    while let Some(key) = map.next_key_seed(KeySeed::keeping(FIELDS))? {
+                    let keys = KeySeed::keeping(FIELDS);
+                    while let Some(key) = map.next_key_seed(&keys)? {
                         match key {
                             Key::Field(0) => slot(&mut map, &mut id, "id")?,
                             Key::Field(1) => slot(&mut map, &mut name, "name")?,
@@ -566,33 +583,41 @@ mod tests {
         }
     }
 
-    fn key(seed: KeySeed, d: impl Deserializer<'static, Error = Error>) -> Key {
+    fn key(seed: &KeySeed, d: impl Deserializer<'static, Error = Error>) -> Key {
         seed.deserialize(d).unwrap()
     }
 
     #[test]
     fn keys_are_looked_up_from_borrowed_transient_and_owned_names() {
         let keeping = KeySeed::keeping(FIELDS);
-        assert_eq!(key(keeping, StrDeserializer::new("name")), Key::Field(1));
+        assert_eq!(key(&keeping, StrDeserializer::new("name")), Key::Field(1));
         assert_eq!(
-            key(keeping, BorrowedStrDeserializer::new("id")),
+            key(&keeping, BorrowedStrDeserializer::new("id")),
             Key::Field(0)
         );
         assert_eq!(
-            key(keeping, StringDeserializer::new("id".to_owned())),
+            key(&keeping, StringDeserializer::new("id".to_owned())),
             Key::Field(0)
         );
         assert_eq!(
-            key(keeping, StringDeserializer::new("other".to_owned())),
+            key(&keeping, StringDeserializer::new("other".to_owned())),
             Key::Other("other".into())
         );
         assert_eq!(
-            key(keeping, StrDeserializer::new("ID")),
+            key(&keeping, StrDeserializer::new("ID")),
             Key::Other("ID".into())
         );
         let ignoring = KeySeed::ignoring(FIELDS);
-        assert_eq!(key(ignoring, StrDeserializer::new("other")), Key::Ignored);
-        assert_eq!(key(ignoring, StrDeserializer::new("name")), Key::Field(1));
+        assert_eq!(key(&ignoring, StrDeserializer::new("other")), Key::Ignored);
+        assert_eq!(key(&ignoring, StrDeserializer::new("name")), Key::Field(1));
+        // Lookups try the name after the last one found first: any order
+        // finds every name.
+        let seed = KeySeed::ignoring(&["a", "b", "c", "d"]);
+        for (name, i) in [("c", 2), ("d", 3), ("a", 0), ("d", 3), ("b", 1), ("b", 1)] {
+            assert_eq!(key(&seed, StrDeserializer::new(name)), Key::Field(i));
+        }
+        assert_eq!(key(&seed, StrDeserializer::new("e")), Key::Ignored);
+        assert_eq!(key(&seed, StrDeserializer::new("a")), Key::Field(0));
     }
 
     #[test]
@@ -686,7 +711,8 @@ mod tests {
                     }
                     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Closed, A::Error> {
                         let mut id = None;
-                        while let Some(key) = map.next_key_seed(KeySeed::ignoring(&["id"]))? {
+                        let keys = KeySeed::ignoring(&["id"]);
+                        while let Some(key) = map.next_key_seed(&keys)? {
                             match key {
                                 Key::Field(0) => slot(&mut map, &mut id, "id")?,
                                 _ => skip(&mut map)?,

@@ -118,10 +118,22 @@ pub fn parse_slice(bytes: &[u8], limits: Limits) -> Result<Value, ParseError> {
             limit: limits.max_bytes,
         });
     }
-    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let limit = limits.max_depth.min(Limits::MAX_DEPTH);
+    // Text known to be UTF-8 is parsed without a UTF-8 check per string;
+    // anything else as bytes, for the position of the bad sequence.
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse_with(serde_json::Deserializer::from_str(text), limit),
+        Err(_) => parse_with(serde_json::Deserializer::from_slice(bytes), limit),
+    }
+}
+
+fn parse_with<'de, R: serde_json::de::Read<'de>>(
+    mut de: serde_json::Deserializer<R>,
+    limit: usize,
+) -> Result<Value, ParseError> {
     let value = ValueSeed {
         depth: 0,
-        limit: limits.max_depth.min(Limits::MAX_DEPTH),
+        limit,
         plain: false,
     }
     .deserialize(&mut de)
@@ -164,8 +176,230 @@ pub fn scan<'a>(bytes: &'a [u8], names: &[&str], max_depth: usize) -> Option<Sca
 /// `names` ([`Scan::complete`] false then: the rest of the payload, its depth
 /// included, is unchecked). For a dispatcher whose target type bounds the
 /// depth itself (see `event::decode_fast`).
+///
+/// The members are looked for at both ends of the object first (see
+/// [`members_at_the_ends`]): an envelope sits at the front of some payloads
+/// (Impact Stack) and at the back of others (CloudEvents as Gigs writes
+/// them), so either way little of the payload is read.
 pub fn scan_envelope<'a>(bytes: &'a [u8], names: &[&str], max_depth: usize) -> Option<Scan<'a>> {
+    if !names.is_empty()
+        && let Some(members) = members_at_the_ends(bytes, names)
+    {
+        return Some(Scan {
+            members,
+            complete: false,
+        });
+    }
     scan_from(bytes, names, max_depth, !names.is_empty())
+}
+
+/// The string values of the top-level members `names` (up to two), read a
+/// member at a time from both ends of the object, from whichever end has
+/// read fewer bytes so far: the cost is at most twice that of reading from
+/// the better end. `None` unless all of them were found: on text that is
+/// not an object, or that does not read as one, the caller's forward scan
+/// decides. On valid JSON whose object has no duplicate names the answer is
+/// the forward scan's; on anything else it may differ, and the strict parse
+/// that follows refuses the input either way.
+fn members_at_the_ends<'a>(bytes: &'a [u8], names: &[&str]) -> Option<[Option<&'a str>; 2]> {
+    let names = &names[..names.len().min(2)];
+    let open = skip_ws(bytes, 0);
+    let close = last_non_ws(bytes, bytes.len())?;
+    if bytes.get(open) != Some(&b'{') || bytes[close] != b'}' || close <= open {
+        return None;
+    }
+    let mut members = [None; 2];
+    let mut found = 0;
+    // Unread members lie between `front` (just past a `{` or `,`) and
+    // `back` (at a `,` or the closing `}`).
+    let (mut front, mut back) = (open + 1, close);
+    loop {
+        if front > back {
+            return None;
+        }
+        let (member, last) = if front - open <= close - back {
+            let (member, next) = member_forward(bytes, front)?;
+            front = next.map_or(close, |n| n + 1);
+            (member, next.is_none())
+        } else {
+            let (member, before) = member_backward(bytes, back)?;
+            back = before;
+            (member, bytes[before] == b'{')
+        };
+        if let Member {
+            name: Some(name),
+            value: Some(value),
+        } = member
+            && let Some(k) = names.iter().position(|n| n.as_bytes() == name)
+            && members[k].is_none()
+        {
+            members[k] = Some(std::str::from_utf8(value).ok()?);
+            found += 1;
+            if found == names.len() {
+                return Some(members);
+            }
+        }
+        if last {
+            return None;
+        }
+    }
+}
+
+/// A top-level member as [`members_at_the_ends`] reads it: its name, and
+/// its value when that is a string; `None` for text with escape sequences.
+struct Member<'a> {
+    name: Option<&'a [u8]>,
+    value: Option<&'a [u8]>,
+}
+
+/// Reads the member that starts at `i` (whitespace first), and the index
+/// of the `,` after it (`None` for the `}` that ends the object).
+fn member_forward(bytes: &[u8], i: usize) -> Option<(Member<'_>, Option<usize>)> {
+    let i = skip_ws(bytes, i);
+    if bytes.get(i) != Some(&b'"') {
+        return None;
+    }
+    let (end, escaped) = string_end(bytes, i + 1)?;
+    let name = (!escaped).then(|| &bytes[i + 1..end]);
+    let colon = skip_ws(bytes, end + 1);
+    if bytes.get(colon) != Some(&b':') {
+        return None;
+    }
+    let v = skip_ws(bytes, colon + 1);
+    let (value, after) = match *bytes.get(v)? {
+        b'"' => {
+            let (end, escaped) = string_end(bytes, v + 1)?;
+            ((!escaped).then(|| &bytes[v + 1..end]), end + 1)
+        }
+        b'{' | b'[' => (None, nested_end(bytes, v)?),
+        _ => {
+            let len = bytes[v..].iter().take_while(|&&b| is_scalar(b)).count();
+            (len > 0).then_some(())?;
+            (None, v + len)
+        }
+    };
+    let delimiter = skip_ws(bytes, after);
+    let next = match *bytes.get(delimiter)? {
+        b',' => Some(delimiter),
+        b'}' => None,
+        _ => return None,
+    };
+    Some((Member { name, value }, next))
+}
+
+/// Reads the member that ends just before the delimiter at `j`, and the
+/// index of the delimiter before it (a `,`, or the `{` of the object).
+fn member_backward(bytes: &[u8], j: usize) -> Option<(Member<'_>, usize)> {
+    let v_last = last_non_ws(bytes, j)?;
+    let (value, v) = match bytes[v_last] {
+        b'"' => {
+            let (open, escaped) = string_start(bytes, v_last)?;
+            ((!escaped).then(|| &bytes[open + 1..v_last]), open)
+        }
+        b'}' | b']' => (None, nested_start(bytes, v_last)?),
+        b if is_scalar(b) => {
+            let len = bytes[..=v_last]
+                .iter()
+                .rev()
+                .take_while(|&&b| is_scalar(b))
+                .count();
+            (None, v_last + 1 - len)
+        }
+        _ => return None,
+    };
+    let colon = last_non_ws(bytes, v)?;
+    if bytes[colon] != b':' {
+        return None;
+    }
+    let n_last = last_non_ws(bytes, colon)?;
+    if bytes[n_last] != b'"' {
+        return None;
+    }
+    let (open, escaped) = string_start(bytes, n_last)?;
+    let name = (!escaped).then(|| &bytes[open + 1..n_last]);
+    let before = last_non_ws(bytes, open)?;
+    matches!(bytes[before], b',' | b'{').then_some((Member { name, value }, before))
+}
+
+/// Bytes of a number, `true`, `false` or `null` (and of nothing else that
+/// may stand next to them).
+fn is_scalar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')
+}
+
+fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// The index of the first non-whitespace byte at or after `i`.
+fn skip_ws(bytes: &[u8], i: usize) -> usize {
+    i + bytes
+        .get(i..)
+        .map_or(0, |rest| rest.iter().take_while(|&&b| is_ws(b)).count())
+}
+
+/// The index of the last non-whitespace byte before `j`.
+fn last_non_ws(bytes: &[u8], j: usize) -> Option<usize> {
+    bytes.get(..j)?.iter().rposition(|&b| !is_ws(b))
+}
+
+/// The index just past the array or object that opens at `i`.
+fn nested_end(bytes: &[u8], mut i: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    loop {
+        let b = *bytes.get(i)?;
+        i += 1;
+        if !STRUCTURAL[usize::from(b)] {
+            continue;
+        }
+        match b {
+            b'"' => i = string_end(bytes, i)?.0 + 1,
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The index of the bracket that opens the array or object closing at `k`.
+fn nested_start(bytes: &[u8], mut k: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    loop {
+        match bytes[k] {
+            b'"' => k = string_start(bytes, k)?.0,
+            b'}' | b']' => depth += 1,
+            b'{' | b'[' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(k);
+                }
+            }
+            _ => {}
+        }
+        k = k.checked_sub(1)?;
+    }
+}
+
+/// The index of the quote that opens the string whose closing quote is at
+/// `close`, and whether the string holds escape sequences. In JSON text a
+/// quote inside a string is always escaped, so the opening quote is the
+/// nearest one before `close` that an even run of backslashes precedes.
+fn string_start(bytes: &[u8], close: usize) -> Option<(usize, bool)> {
+    let mut end = close;
+    loop {
+        let q = memchr::memrchr(b'"', &bytes[..end])?;
+        let backslashes = bytes[..q].iter().rev().take_while(|&&b| b == b'\\').count();
+        if backslashes % 2 == 0 {
+            let escaped = memchr::memchr(b'\\', &bytes[q + 1..close]).is_some();
+            return Some((q, escaped));
+        }
+        end = q;
+    }
 }
 
 fn scan_from<'a>(
@@ -539,6 +773,117 @@ mod tests {
         assert!(scan(ok.as_bytes(), &[], 64).is_some());
         let over = "[".repeat(65) + &"]".repeat(65);
         assert_eq!(scan(over.as_bytes(), &[], 64), None);
+    }
+
+    #[test]
+    fn the_envelope_is_found_at_either_end() {
+        let names = ["type", "version"];
+        fn at_the_ends(text: &str) -> Option<[Option<&str>; 2]> {
+            members_at_the_ends(text.as_bytes(), &["type", "version"])
+        }
+        // First (Impact Stack), last (Gigs), split between the two ends.
+        let first = r#"{"type":"a","version":"1","data":{"x":[1,{"y":"}"}]}}"#;
+        let last = r#"{"data":{"x":[1,{"y":"{"}]},"n":-1.5e+3,"type":"a","version":"1"}"#;
+        let split = r#"{ "version" : "1" ,"data":[{}],"z":null , "type":"a" }"#;
+        for text in [first, last, split] {
+            assert_eq!(at_the_ends(text), Some([Some("a"), Some("1")]), "{text}");
+            let s = scan_envelope(text.as_bytes(), &names, 64).unwrap();
+            assert_eq!(s.members, [Some("a"), Some("1")]);
+        }
+        // Quotes and backslashes inside strings, read backwards.
+        let tricky = r#"{"x":"\\","y":["\"]\\\"{"],"type":"a\"b","version":"1"}"#;
+        assert_eq!(
+            at_the_ends(tricky),
+            None,
+            "an escaped value is not reported"
+        );
+        let s = scan_envelope(tricky.as_bytes(), &names, 64).unwrap();
+        assert_eq!(s.members, [None, Some("1")]);
+        let tricky = r#"{"x":"\\","y":["\"]\\\"{"],"type":"ab","version":"1"}"#;
+        assert_eq!(at_the_ends(tricky), Some([Some("ab"), Some("1")]));
+        // Not all found, or not an object: the forward scan decides.
+        assert_eq!(at_the_ends(r#"{"type":"a","data":{"version":"1"}}"#), None);
+        assert_eq!(at_the_ends(r#"{"type":"a","version":1}"#), None);
+        assert_eq!(at_the_ends(r#"["type","a","version","1"]"#), None);
+        assert_eq!(at_the_ends("{}"), None);
+        assert_eq!(at_the_ends(r#"{"type":"a","version":"1""#), None);
+        assert_eq!(at_the_ends(r#"{"type":"a" "version":"1"}"#), None);
+        assert_eq!(at_the_ends(""), None);
+        // Escaped names are not matched (as in the forward scan).
+        assert_eq!(at_the_ends(r#"{"t\u0079pe":"a","version":"1"}"#), None);
+    }
+
+    /// Objects of random members, some nested, with the envelope anywhere
+    /// and random whitespace.
+    fn object_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            "[a-z\\\\\"{}\\[\\],: ]{0,8}".prop_map(Value::String),
+        ];
+        let value = leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::btree_map("[a-z\"\\\\]{1,5}", inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        });
+        (
+            prop::collection::vec(("[a-z]{1,6}", value), 0..6),
+            prop::option::of("[a-z.\\\\\"]{0,6}"),
+            prop::option::of("[0-9.]{1,6}"),
+            any::<u64>(),
+            any::<bool>(),
+        )
+            .prop_map(|(members, t, v, seed, pretty)| {
+                let mut members: Vec<(String, Value)> = members
+                    .into_iter()
+                    .filter(|(k, _)| k != "type" && k != "version")
+                    .collect();
+                let mut seed = seed;
+                for (name, x) in [("type", t), ("version", v)] {
+                    if let Some(x) = x {
+                        let at = usize::try_from(seed % (members.len() as u64 + 1)).unwrap_or(0);
+                        seed /= 7;
+                        members.insert(at, (name.to_owned(), Value::String(x)));
+                    }
+                }
+                let mut seen = std::collections::HashSet::new();
+                let map: Map<String, Value> = members
+                    .into_iter()
+                    .filter(|(k, _)| seen.insert(k.clone()))
+                    .collect();
+                let value = Value::Object(map);
+                if pretty {
+                    serde_json::to_string_pretty(&value).unwrap()
+                } else {
+                    serde_json::to_string(&value).unwrap()
+                }
+            })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 512, failure_persistence: None, ..Default::default() })]
+        /// On valid JSON without duplicate names, reading from both ends
+        /// finds what the forward scan finds, or leaves it to the forward scan.
+        #[test]
+        fn the_ends_agree_with_the_forward_scan(text in object_text()) {
+            let names = ["type", "version"];
+            let forward = scan(text.as_bytes(), &names, 64).unwrap();
+            match members_at_the_ends(text.as_bytes(), &names) {
+                Some(members) => proptest::prop_assert_eq!(members, forward.members),
+                None => proptest::prop_assert!(forward.members.iter().any(Option::is_none)),
+            }
+        }
+
+        /// On arbitrary bytes it never panics.
+        #[test]
+        fn the_ends_take_any_bytes(bytes in proptest::collection::vec(proptest::sample::select(b"{}[]\",: \\atyperviosn01".to_vec()), 0..40)) {
+            let _ = members_at_the_ends(&bytes, &["type", "version"]);
+            let _ = scan_envelope(&bytes, &["type", "version"], 8);
+        }
     }
 
     #[test]

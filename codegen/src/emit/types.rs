@@ -300,7 +300,7 @@ fn struct_serde(def: &TypeDef, fields: &[Field], extra: &Extra, rt: &TokenStream
         ),
     };
     let next = quote! {
-        #map.next_key_seed(de::KeySeed::#seed(FIELDS))?
+        #map.next_key_seed(&keys)?
     };
     let read_loop = match (fields.is_empty(), extra) {
         (true, Extra::None) => quote! {
@@ -365,6 +365,7 @@ fn struct_serde(def: &TypeDef, fields: &[Field], extra: &Extra, rt: &TokenStream
                     fn visit_map<A: #serde::de::MapAccess<'de>>(self, mut #map: A) -> ::std::result::Result<#name, A::Error> {
                         use #rt::__private::de;
                         const FIELDS: &[&str] = &[#(#names),*];
+                        let keys = de::KeySeed::#seed(FIELDS);
                         #(#slots)*
                         #extra_slot
                         #read_loop

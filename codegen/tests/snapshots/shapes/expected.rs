@@ -2849,10 +2849,11 @@ pub mod demo {
                     ) -> ::std::result::Result<Price, A::Error> {
                         use ::eventsmith::__private::de;
                         const FIELDS: &[&str] = &["amount", "currency"];
+                        let keys = de::KeySeed::ignoring(FIELDS);
                         let mut amount = ::std::option::Option::None;
                         let mut currency = ::std::option::Option::None;
                         while let ::std::option::Option::Some(key) = map
-                            .next_key_seed(de::KeySeed::ignoring(FIELDS))?
+                            .next_key_seed(&keys)?
                         {
                             match key {
                                 de::Key::Field(0) => {
@@ -3175,6 +3176,7 @@ pub mod demo {
                                 "actor",
                                 "scores",
                             ];
+                            let keys = de::KeySeed::keeping(FIELDS);
                             let mut r#type = ::std::option::Option::None;
                             let mut version = ::std::option::Option::None;
                             let mut id = ::std::option::Option::None;
@@ -3201,7 +3203,7 @@ pub mod demo {
                             let mut scores = ::std::option::Option::None;
                             let mut extra = ::std::default::Default::default();
                             while let ::std::option::Option::Some(key) = map
-                                .next_key_seed(de::KeySeed::keeping(FIELDS))?
+                                .next_key_seed(&keys)?
                             {
                                 match key {
                                     de::Key::Field(0) => {
@@ -3454,11 +3456,12 @@ pub mod demo {
                         >(self, mut map: A) -> ::std::result::Result<Line, A::Error> {
                             use ::eventsmith::__private::de;
                             const FIELDS: &[&str] = &["sku", "qty"];
+                            let keys = de::KeySeed::keeping(FIELDS);
                             let mut sku = ::std::option::Option::None;
                             let mut qty = ::std::option::Option::None;
                             let mut extra = ::std::default::Default::default();
                             while let ::std::option::Option::Some(key) = map
-                                .next_key_seed(de::KeySeed::keeping(FIELDS))?
+                                .next_key_seed(&keys)?
                             {
                                 match key {
                                     de::Key::Field(0) => de::slot(&mut map, &mut sku, "sku")?,
@@ -3541,12 +3544,13 @@ pub mod demo {
                         >(self, mut map: A) -> ::std::result::Result<Node, A::Error> {
                             use ::eventsmith::__private::de;
                             const FIELDS: &[&str] = &["label", "children", "parent"];
+                            let keys = de::KeySeed::keeping(FIELDS);
                             let mut label = ::std::option::Option::None;
                             let mut children = ::std::option::Option::None;
                             let mut parent = ::std::option::Option::None;
                             let mut extra = ::std::default::Default::default();
                             while let ::std::option::Option::Some(key) = map
-                                .next_key_seed(de::KeySeed::keeping(FIELDS))?
+                                .next_key_seed(&keys)?
                             {
                                 match key {
                                     de::Key::Field(0) => {
@@ -3629,11 +3633,12 @@ pub mod demo {
                         ) -> ::std::result::Result<Combined, A::Error> {
                             use ::eventsmith::__private::de;
                             const FIELDS: &[&str] = &["name", "extra_flag"];
+                            let keys = de::KeySeed::keeping(FIELDS);
                             let mut name = ::std::option::Option::None;
                             let mut extra_flag = ::std::option::Option::None;
                             let mut extra = ::std::default::Default::default();
                             while let ::std::option::Option::Some(key) = map
-                                .next_key_seed(de::KeySeed::keeping(FIELDS))?
+                                .next_key_seed(&keys)?
                             {
                                 match key {
                                     de::Key::Field(0) => de::slot(&mut map, &mut name, "name")?,
@@ -3803,11 +3808,12 @@ pub mod demo {
                         ) -> ::std::result::Result<UserActor, A::Error> {
                             use ::eventsmith::__private::de;
                             const FIELDS: &[&str] = &["kind", "user"];
+                            let keys = de::KeySeed::keeping(FIELDS);
                             let mut kind = ::std::option::Option::None;
                             let mut user = ::std::option::Option::None;
                             let mut extra = ::std::default::Default::default();
                             while let ::std::option::Option::Some(key) = map
-                                .next_key_seed(de::KeySeed::keeping(FIELDS))?
+                                .next_key_seed(&keys)?
                             {
                                 match key {
                                     de::Key::Field(0) => de::slot(&mut map, &mut kind, "kind")?,
@@ -3882,10 +3888,11 @@ pub mod demo {
                         ) -> ::std::result::Result<SystemActor, A::Error> {
                             use ::eventsmith::__private::de;
                             const FIELDS: &[&str] = &["kind"];
+                            let keys = de::KeySeed::keeping(FIELDS);
                             let mut kind = ::std::option::Option::None;
                             let mut extra = ::std::default::Default::default();
                             while let ::std::option::Option::Some(key) = map
-                                .next_key_seed(de::KeySeed::keeping(FIELDS))?
+                                .next_key_seed(&keys)?
                             {
                                 match key {
                                     de::Key::Field(0) => de::slot(&mut map, &mut kind, "kind")?,
@@ -3951,10 +3958,11 @@ pub mod demo {
                         >(self, mut map: A) -> ::std::result::Result<Scores, A::Error> {
                             use ::eventsmith::__private::de;
                             const FIELDS: &[&str] = &["best"];
+                            let keys = de::KeySeed::keeping(FIELDS);
                             let mut best = ::std::option::Option::None;
                             let mut extra = ::std::default::Default::default();
                             while let ::std::option::Option::Some(key) = map
-                                .next_key_seed(de::KeySeed::keeping(FIELDS))?
+                                .next_key_seed(&keys)?
                             {
                                 match key {
                                     de::Key::Field(0) => {

@@ -968,12 +968,13 @@ pub mod crm {
                         ) -> ::std::result::Result<ContactCreated, A::Error> {
                             use ::eventsmith::__private::de;
                             const FIELDS: &[&str] = &["type", "version", "email"];
+                            let keys = de::KeySeed::keeping(FIELDS);
                             let mut r#type = ::std::option::Option::None;
                             let mut version = ::std::option::Option::None;
                             let mut email = ::std::option::Option::None;
                             let mut extra = ::std::default::Default::default();
                             while let ::std::option::Option::Some(key) = map
-                                .next_key_seed(de::KeySeed::keeping(FIELDS))?
+                                .next_key_seed(&keys)?
                             {
                                 match key {
                                     de::Key::Field(0) => {
@@ -1111,13 +1112,14 @@ pub mod crm {
                                 "email",
                                 "phone",
                             ];
+                            let keys = de::KeySeed::keeping(FIELDS);
                             let mut r#type = ::std::option::Option::None;
                             let mut version = ::std::option::Option::None;
                             let mut email = ::std::option::Option::None;
                             let mut phone = ::std::option::Option::None;
                             let mut extra = ::std::default::Default::default();
                             while let ::std::option::Option::Some(key) = map
-                                .next_key_seed(de::KeySeed::keeping(FIELDS))?
+                                .next_key_seed(&keys)?
                             {
                                 match key {
                                     de::Key::Field(0) => {
@@ -2574,12 +2576,13 @@ pub mod shop {
                     ) -> ::std::result::Result<Order, A::Error> {
                         use ::eventsmith::__private::de;
                         const FIELDS: &[&str] = &["id", "status", "total"];
+                        let keys = de::KeySeed::keeping(FIELDS);
                         let mut id = ::std::option::Option::None;
                         let mut status = ::std::option::Option::None;
                         let mut total = ::std::option::Option::None;
                         let mut extra = ::std::default::Default::default();
                         while let ::std::option::Option::Some(key) = map
-                            .next_key_seed(de::KeySeed::keeping(FIELDS))?
+                            .next_key_seed(&keys)?
                         {
                             match key {
                                 de::Key::Field(0) => de::slot(&mut map, &mut id, "id")?,
@@ -2919,6 +2922,7 @@ pub mod shop {
                                 "previousData",
                                 "data",
                             ];
+                            let keys = de::KeySeed::keeping(FIELDS);
                             let mut id = ::std::option::Option::None;
                             let mut r#type = ::std::option::Option::None;
                             let mut version = ::std::option::Option::None;
@@ -2926,7 +2930,7 @@ pub mod shop {
                             let mut data = ::std::option::Option::None;
                             let mut extra = ::std::default::Default::default();
                             while let ::std::option::Option::Some(key) = map
-                                .next_key_seed(de::KeySeed::keeping(FIELDS))?
+                                .next_key_seed(&keys)?
                             {
                                 match key {
                                     de::Key::Field(0) => de::slot(&mut map, &mut id, "id")?,
@@ -3081,6 +3085,7 @@ pub mod shop {
                                 "data",
                                 "channel",
                             ];
+                            let keys = de::KeySeed::keeping(FIELDS);
                             let mut id = ::std::option::Option::None;
                             let mut r#type = ::std::option::Option::None;
                             let mut version = ::std::option::Option::None;
@@ -3089,7 +3094,7 @@ pub mod shop {
                             let mut channel = ::std::option::Option::None;
                             let mut extra = ::std::default::Default::default();
                             while let ::std::option::Option::Some(key) = map
-                                .next_key_seed(de::KeySeed::keeping(FIELDS))?
+                                .next_key_seed(&keys)?
                             {
                                 match key {
                                     de::Key::Field(0) => de::slot(&mut map, &mut id, "id")?,
@@ -3375,6 +3380,7 @@ pub mod shop {
                                 "data",
                                 "previousData",
                             ];
+                            let keys = de::KeySeed::keeping(FIELDS);
                             let mut id = ::std::option::Option::None;
                             let mut r#type = ::std::option::Option::None;
                             let mut version = ::std::option::Option::None;
@@ -3382,7 +3388,7 @@ pub mod shop {
                             let mut previous_data = ::std::option::Option::None;
                             let mut extra = ::std::default::Default::default();
                             while let ::std::option::Option::Some(key) = map
-                                .next_key_seed(de::KeySeed::keeping(FIELDS))?
+                                .next_key_seed(&keys)?
                             {
                                 match key {
                                     de::Key::Field(0) => de::slot(&mut map, &mut id, "id")?,
@@ -3478,12 +3484,13 @@ pub mod shop {
                         ) -> ::std::result::Result<OrderPartial, A::Error> {
                             use ::eventsmith::__private::de;
                             const FIELDS: &[&str] = &["id", "status", "total"];
+                            let keys = de::KeySeed::keeping(FIELDS);
                             let mut id = ::std::option::Option::None;
                             let mut status = ::std::option::Option::None;
                             let mut total = ::std::option::Option::None;
                             let mut extra = ::std::default::Default::default();
                             while let ::std::option::Option::Some(key) = map
-                                .next_key_seed(de::KeySeed::keeping(FIELDS))?
+                                .next_key_seed(&keys)?
                             {
                                 match key {
                                     de::Key::Field(0) => de::slot_some(&mut map, &mut id, "id")?,
