@@ -419,6 +419,33 @@ impl<'v> Evaluated<'v> {
     }
 }
 
+/// Objects of up to this many members are searched by comparing names
+/// rather than by hashing the name looked for: payload objects are small,
+/// and hashing a name (SipHash, when `serde_json`'s `preserve_order` is on)
+/// costs more than comparing it with a dozen others.
+const COMPARE_UP_TO: usize = 16;
+
+/// Whether `o` has a member `name` (`Map::contains_key`, faster on small
+/// objects).
+#[inline]
+pub fn has(o: &Map<String, Value>, name: &str) -> bool {
+    if o.len() <= COMPARE_UP_TO {
+        o.keys().any(|k| k == name)
+    } else {
+        o.contains_key(name)
+    }
+}
+
+/// The member `name` of `o` (`Map::get`, faster on small objects).
+#[inline]
+pub fn get<'o>(o: &'o Map<String, Value>, name: &str) -> Option<&'o Value> {
+    if o.len() <= COMPARE_UP_TO {
+        o.iter().find_map(|(k, v)| (k == name).then_some(v))
+    } else {
+        o.get(name)
+    }
+}
+
 /// The members of `o` a `properties` keyword visits: with `collect`, those
 /// of `names` that are present, in that order (so errors come in schema
 /// order); otherwise every member in one pass, without lookups (the caller
@@ -447,9 +474,21 @@ impl<'o> Iterator for Members<'o> {
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         match self {
-            Members::Named(o, names) => names.find_map(|name| o.get_key_value(*name)),
+            Members::Named(o, names) => names.find_map(|name| named(o, name)),
             Members::All(all) => all.next(),
         }
+    }
+}
+
+/// The member `name` of `o` with its name (`Map::get_key_value`, faster on
+/// small objects).
+// Not inlined: keeps `Members::next` small for the probing loop.
+#[inline(never)]
+fn named<'o>(o: &'o Map<String, Value>, name: &str) -> Option<(&'o String, &'o Value)> {
+    if o.len() <= COMPARE_UP_TO {
+        o.iter().find(|(k, _)| *k == name)
+    } else {
+        o.get_key_value(name)
     }
 }
 

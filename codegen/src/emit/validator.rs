@@ -267,7 +267,7 @@ fn eval_fn(graph: &Graph, id: NodeId, rt: &TokenStream, statics: &mut Statics) -
                     let each = deps.iter().map(|(trigger, n)| {
                         let t = Literal::string(trigger);
                         let inc = include(n, false);
-                        quote! { if o.contains_key(#t) { #inc } }
+                        quote! { if validation::has(o, #t) { #inc } }
                     });
                     quote! { if let Some(o) = v.as_object() { #(#each)* } }
                 }
@@ -517,7 +517,7 @@ fn check(
                 if let Some(o) = v.as_object() {
                     #probe_fast {
                         for name in [#(#lits),*] {
-                            if !o.contains_key(name) {
+                            if !validation::has(o, name) {
                                 #f
                                 failed!(ok);
                             }
@@ -531,7 +531,7 @@ fn check(
                 let lit = Literal::string(name);
                 let c = call(id, quote! { m }, quote! { &at.key(#lit) });
                 quote! {
-                    if let Some(m) = o.get(#lit) {
+                    if let Some(m) = validation::get(o, #lit) {
                         if !#c { failed!(ok); }
                     }
                 }
@@ -631,11 +631,11 @@ fn check(
                 let inner = needed.iter().map(|n| {
                     let nl = Literal::string(n);
                     failing(
-                        quote! { o.contains_key(#nl) },
+                        quote! { validation::has(o, #nl) },
                         fail(quote! { DependentRequired(#nl, #t) }),
                     )
                 });
-                quote! { if o.contains_key(#t) { #(#inner)* } }
+                quote! { if validation::has(o, #t) { #(#inner)* } }
             });
             quote! { if let Some(o) = v.as_object() { #(#each)* } }
         }
@@ -643,7 +643,7 @@ fn check(
             let each = deps.iter().map(|(trigger, id)| {
                 let t = Literal::string(trigger);
                 let c = call(id, quote! { v }, quote! { at });
-                quote! { if o.contains_key(#t) && !#c { failed!(ok); } }
+                quote! { if validation::has(o, #t) && !#c { failed!(ok); } }
             });
             quote! { if let Some(o) = v.as_object() { #(#each)* } }
         }

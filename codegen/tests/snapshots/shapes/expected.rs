@@ -90,7 +90,7 @@ pub mod demo {
                         "old_price",
                         "note",
                     ] {
-                        if !o.contains_key(name) {
+                        if !validation::has(o, name) {
                             s.fail(
                                 at,
                                 "demo/thing/1.0.0.json#/required",
@@ -405,7 +405,7 @@ pub mod demo {
                     }
                 } else {
                     for name in ["amount", "currency"] {
-                        if !o.contains_key(name) {
+                        if !validation::has(o, name) {
                             s.fail(
                                 at,
                                 "demo/common/money.json#/required",
@@ -776,7 +776,7 @@ pub mod demo {
                     }
                 } else {
                     for name in ["sku", "qty"] {
-                        if !o.contains_key(name) {
+                        if !validation::has(o, name) {
                             s.fail(
                                 at,
                                 "demo/thing/1.0.0.json#/$defs/line/required",
@@ -1124,7 +1124,7 @@ pub mod demo {
                     }
                 } else {
                     for name in ["name"] {
-                        if !o.contains_key(name) {
+                        if !validation::has(o, name) {
                             s.fail(
                                 at,
                                 "demo/thing/1.0.0.json#/$defs/named/required",
@@ -1196,7 +1196,7 @@ pub mod demo {
                     }
                 } else {
                     for name in ["extra_flag"] {
-                        if !o.contains_key(name) {
+                        if !validation::has(o, name) {
                             s.fail(
                                 at,
                                 "demo/thing/1.0.0.json#/properties/combined/allOf/1/required",
@@ -1294,7 +1294,7 @@ pub mod demo {
                     }
                 } else {
                     for name in ["kind", "user"] {
-                        if !o.contains_key(name) {
+                        if !validation::has(o, name) {
                             s.fail(
                                 at,
                                 "demo/thing/1.0.0.json#/$defs/user_actor/required",
@@ -1384,7 +1384,7 @@ pub mod demo {
                     }
                 } else {
                     for name in ["kind"] {
-                        if !o.contains_key(name) {
+                        if !validation::has(o, name) {
                             s.fail(
                                 at,
                                 "demo/thing/1.0.0.json#/properties/actor/oneOf/1/required",

@@ -53,7 +53,7 @@ pub mod crm {
                     }
                 } else {
                     for name in ["type", "version", "email"] {
-                        if !o.contains_key(name) {
+                        if !validation::has(o, name) {
                             s.fail(
                                 at,
                                 "crm/contact_created/1.0.0.json#/required",
@@ -199,7 +199,7 @@ pub mod crm {
                     }
                 } else {
                     for name in ["type", "version", "email"] {
-                        if !o.contains_key(name) {
+                        if !validation::has(o, name) {
                             s.fail(
                                 at,
                                 "crm/contact_created/1.2.0.json#/required",
@@ -1305,7 +1305,7 @@ pub mod shop {
                     }
                 } else {
                     for name in ["id", "type", "version", "data"] {
-                        if !o.contains_key(name) {
+                        if !validation::has(o, name) {
                             s.fail(
                                 at,
                                 "shop/order.placed/2024-01-01.json#/required",
@@ -1469,7 +1469,7 @@ pub mod shop {
                     }
                 } else {
                     for name in ["id", "status", "total"] {
-                        if !o.contains_key(name) {
+                        if !validation::has(o, name) {
                             s.fail(
                                 at,
                                 "shop/common/order.json#/required",
@@ -1579,7 +1579,7 @@ pub mod shop {
                     }
                 } else {
                     for name in ["id", "type", "version", "data", "channel"] {
-                        if !o.contains_key(name) {
+                        if !validation::has(o, name) {
                             s.fail(
                                 at,
                                 "shop/order.placed/2025-01-01.json#/required",
@@ -1700,7 +1700,7 @@ pub mod shop {
                     }
                 } else {
                     for name in ["id", "type", "version", "data"] {
-                        if !o.contains_key(name) {
+                        if !validation::has(o, name) {
                             s.fail(
                                 at,
                                 "shop/order.updated/2024-01-01.json#/required",
