@@ -1,0 +1,126 @@
+//! The shipped bindings as a downstream crate builds them: this crate has the
+//! generator as a build-dependency only, so built on its own
+//! (`cargo test -p eventsmith-snapshots`, as `.ci/run` does) serde_json keeps
+//! its default `BTreeMap` objects. Every other test binary of the workspace
+//! gets `preserve_order` through its dependency on `eventsmith-codegen`,
+//! which is not what users run. (Inside `cargo test --workspace` features are
+//! unified and this runs with `preserve_order` too, which it also holds for.)
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+
+use eventsmith::{EventError, Limits, NewerVersions, Options, json};
+use serde_json::Value;
+
+/// Every `.json` example of the shipped catalog, valid and invalid (the
+/// YAML ones need the generator's YAML reader; the workspace tests cover
+/// them).
+fn json_examples() -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "json")
+                && path.components().any(|c| c.as_os_str() == "examples")
+            {
+                out.push(path);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas"),
+        &mut out,
+    );
+    out.sort();
+    out
+}
+
+/// What the one-pass decode and the `Value` path say of `bytes`, which
+/// must agree (see `tests/robustness.rs` for the same check with
+/// `preserve_order`): whether it was valid, and whether the one pass took it.
+fn judge<E>(
+    bytes: &[u8],
+    decode_fast: fn(&[u8], Limits) -> Option<E>,
+    from_slice_with: fn(&[u8], &Options) -> Result<E, EventError>,
+    from_value_with: fn(Value, &Options) -> Result<E, EventError>,
+) -> (bool, bool)
+where
+    E: eventsmith::EventSource + PartialEq + std::fmt::Debug,
+{
+    let strict = Options {
+        newer_versions: NewerVersions::Strict,
+        ..Options::default()
+    };
+    let mut verdict = (false, false);
+    for options in [Options::default(), strict] {
+        let slow = match json::parse_slice(bytes, options.limits) {
+            Ok(value) => from_value_with(value, &options),
+            Err(e) => Err(EventError::Parse(e)),
+        };
+        let fast = decode_fast(bytes, options.limits);
+        if let Some(event) = &fast {
+            assert_eq!(
+                slow.as_ref(),
+                Ok(event),
+                "one pass accepts what the Value path does not"
+            );
+        }
+        assert_eq!(from_slice_with(bytes, &options), slow);
+        if let Ok(event) = &slow {
+            // The round trip gives back the payload (as JSON; key order is
+            // the map's).
+            let input: Value = serde_json::from_slice(bytes).unwrap();
+            assert_eq!(serde_json::to_value(event).unwrap(), input);
+        }
+        verdict = (slow.is_ok(), fast.is_some());
+    }
+    verdict
+}
+
+#[test]
+fn both_paths_agree_on_every_example_with_the_default_map() {
+    let sorted = {
+        let v: Value = serde_json::from_str(r#"{"b":1,"a":2}"#).unwrap();
+        v.as_object().unwrap().keys().next().map(String::as_str) == Some("a")
+    };
+    // `.ci/run` says which map the build it runs has; anywhere else either
+    // is fine.
+    if let Ok(expected) = std::env::var("EVENTSMITH_EXPECT_MAP") {
+        let actual = if sorted { "btree" } else { "preserve_order" };
+        assert_eq!(actual, expected, "serde_json's map in this build");
+    }
+    let (mut valid, mut one_pass, mut invalid) = (0, 0, 0);
+    for path in json_examples() {
+        let bytes = std::fs::read(&path).unwrap();
+        let name = path.display().to_string();
+        let (ok, fast) = if name.contains("/impact_stack/") {
+            judge(
+                &bytes,
+                eventsmith::impact_stack::Event::decode_fast,
+                eventsmith::impact_stack::Event::from_slice_with,
+                eventsmith::impact_stack::Event::from_value_with,
+            )
+        } else {
+            judge(
+                &bytes,
+                eventsmith::gigs::Event::decode_fast,
+                eventsmith::gigs::Event::from_slice_with,
+                eventsmith::gigs::Event::from_value_with,
+            )
+        };
+        // Examples under `invalid/` are invalid, the others valid.
+        assert_eq!(ok, !name.contains("/invalid/"), "{name}");
+        valid += usize::from(ok);
+        invalid += usize::from(!ok);
+        one_pass += usize::from(fast);
+    }
+    // Every valid example takes the one pass, with either map.
+    assert_eq!(one_pass, valid);
+    assert!(
+        valid > 100 && invalid > 200,
+        "{valid} valid, {invalid} invalid"
+    );
+}
