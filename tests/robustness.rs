@@ -690,6 +690,41 @@ fn the_one_pass_decode_refuses_what_it_cannot_keep() {
     }
 }
 
+/// Fuzz finding (`payload` run #7): a typed map (`_optins`, a `BTreeMap`)
+/// visits its entries in key order, the `Value` path in the payload's. Two
+/// invalid entries out of key order get the `Value` path's errors, in its
+/// order, on the one pass too.
+#[test]
+fn errors_of_typed_map_entries_come_in_payload_order() {
+    let bytes = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("schemas/impact_stack/form_submission/examples/0.0.0-legacy.json"),
+    )
+    .unwrap();
+    let mut v: Value = serde_json::from_slice(&bytes).unwrap();
+    let mut bad = v["_optins"]
+        .as_object()
+        .unwrap()
+        .values()
+        .next()
+        .unwrap()
+        .clone();
+    bad["operation"] = Value::from("opt-oud");
+    let mut optins = serde_json::Map::new();
+    optins.insert("4".into(), bad.clone());
+    optins.insert("2".into(), bad);
+    v["_optins"] = Value::Object(optins);
+    let bytes = serde_json::to_vec(&v).unwrap();
+    fast_path_agrees(&bytes).unwrap();
+    let Err(EventError::Invalid { errors, .. }) =
+        eventsmith::impact_stack::Event::from_slice(&bytes)
+    else {
+        panic!("invalid");
+    };
+    let paths: Vec<&str> = errors.0.iter().map(|e| e.instance_path.as_str()).collect();
+    assert_eq!(paths, ["/_optins/4/operation", "/_optins/2/operation"]);
+}
+
 /// The one-pass decode bounds depth without a separate pass where the type
 /// bounds its own (`Schema::DEPTH`): a `Value` member nested right up to
 /// the limit and one level past it get the same answers both ways.

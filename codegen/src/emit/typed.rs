@@ -19,9 +19,11 @@
 //! payload's order for `patternProperties`, `additionalProperties`,
 //! `propertyNames` and `unevaluatedProperties`, and render serialized
 //! objects in their member order. A typed value keeps the order of its
-//! unknown members only, so a root whose checks visit named fields in
-//! member order, or serialize objects, is marked as not collecting
-//! ([`TypedRoot::collects`]): its errors come from the `Value` path.
+//! unknown members only when they are `Value`s (a `serde_json::Map`); typed
+//! maps are `BTreeMap`s, in key order. So a root whose checks visit named
+//! fields in member order, visit the entries of a typed map, or serialize
+//! objects, is marked as not collecting ([`TypedRoot::collects`]): its
+//! errors come from the `Value` path.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -168,6 +170,17 @@ impl Writer<'_, '_> {
                 .or_insert_with(|| (true, BTreeSet::new()))
                 .1
                 .insert(callee.to_string());
+        }
+    }
+
+    /// Notes, for a check that visits the unknown members kept as `ty`,
+    /// that a typed map (`BTreeMap`, anything but `Value` members) visits
+    /// them in key order: the `Value` validator visits them in the payload's
+    /// order (with serde_json's `preserve_order`), so errors of two members
+    /// could come the other way round.
+    fn visits_in_key_order(&mut self, ty: &Ty) {
+        if *ty != Ty::Value {
+            self.inexact();
         }
     }
 
@@ -580,6 +593,7 @@ impl Writer<'_, '_> {
                             let pat = self.statics.pattern(p);
                             let call = self.sub(*id, xty, quote! { m }, quote! { &at.key(k) });
                             if call.to_string() != "true" {
+                                self.visits_in_key_order(xty);
                                 each.push(quote! {
                                     for (k, m) in #extra.iter() {
                                         if #pat.is_match(k) && !#call { failed!(ok); }
@@ -662,6 +676,7 @@ impl Writer<'_, '_> {
                             self.sub(*schema, xty, quote! { m }, quote! { &at.key(k) })
                         };
                         if apply.to_string() != "true" {
+                            self.visits_in_key_order(xty);
                             each.push(quote! {
                                 for (k, m) in #extra.iter() {
                                     if #is_known || #by_pattern { continue; }

@@ -4001,21 +4001,6 @@ pub mod demo {
                         &mut ::eventsmith::Probe,
                     )
                 }
-                const COLLECTS_DECODED: bool = true;
-                fn validate_decoded(
-                    &self,
-                ) -> ::std::result::Result<(), ::eventsmith::Errors> {
-                    let mut sink = ::eventsmith::Collect::default();
-                    if super::super::validators::t0_0(
-                        self,
-                        &::eventsmith::validation::Path::Root,
-                        &mut sink,
-                    ) {
-                        ::std::result::Result::Ok(())
-                    } else {
-                        ::std::result::Result::Err(::eventsmith::Errors(sink.0))
-                    }
-                }
                 fn validate_at<S: ::eventsmith::validation::Sink>(
                     value: &::eventsmith::__private::serde_json::Value,
                     at: &::eventsmith::validation::Path<'_>,
