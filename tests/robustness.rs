@@ -723,6 +723,20 @@ fn errors_of_typed_map_entries_come_in_payload_order() {
     };
     let paths: Vec<&str> = errors.0.iter().map(|e| e.instance_path.as_str()).collect();
     assert_eq!(paths, ["/_optins/4/operation", "/_optins/2/operation"]);
+    // Two failing entries: the one pass leaves the errors to the `Value`
+    // path; one failing entry: it reports them itself.
+    type Legacy = eventsmith::impact_stack::form_submission::V0_0_0;
+    let one_pass = |bytes: &[u8]| {
+        eventsmith::event::decode_bytes::<Legacy>(bytes, "0.0.0", &Options::default(), false, true)
+    };
+    assert!(one_pass(&bytes).is_none());
+    v["_optins"].as_object_mut().unwrap().remove("2");
+    let one_bad = serde_json::to_vec(&v).unwrap();
+    fast_path_agrees(&one_bad).unwrap();
+    assert!(matches!(
+        one_pass(&one_bad),
+        Some(Err(EventError::Invalid { errors, .. })) if errors.0.len() == 1
+    ));
 }
 
 /// The one-pass decode bounds depth without a separate pass where the type

@@ -62,7 +62,11 @@ pub trait Schema: Sized + Serialize + DeserializeOwned {
 
     /// Every error of a strictly decoded value, as [`Schema::validate`]
     /// reports them on its JSON: same paths, messages and order. Meaningful
-    /// only when [`Schema::COLLECTS_DECODED`]; the default finds none.
+    /// only when [`Schema::COLLECTS_DECODED`]; the default finds none. An
+    /// `Err` without errors says the value cannot tell their order (two
+    /// entries of a typed map failed, see
+    /// [`Sink::unordered`](crate::validation::Sink::unordered)): ask
+    /// [`Schema::validate`].
     fn validate_decoded(&self) -> Result<(), Errors> {
         Ok(())
     }

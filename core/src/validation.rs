@@ -141,6 +141,14 @@ pub trait Sink {
     /// Records a failure. `message` is rendered to text only by sinks that
     /// keep it.
     fn fail(&mut self, at: &Path<'_>, schema_path: &str, keyword: &str, message: Msg<'_>);
+
+    /// Notes that two entries of a typed map failed. A typed map
+    /// (`BTreeMap`) is visited in key order, the JSON object it was read
+    /// from in its members' order (with serde_json's `preserve_order`), so
+    /// the errors may come in another order than the `Value` validators
+    /// give. Called by the validators of decoded values only.
+    #[inline(always)]
+    fn unordered(&mut self) {}
 }
 
 /// A sink that keeps every error.
@@ -157,6 +165,29 @@ impl Sink for Collect {
             keyword: keyword.to_owned(),
             message: message.to_string(),
         });
+    }
+}
+
+/// The sink of [`Schema::validate_decoded`](crate::event::Schema::validate_decoded):
+/// every error, and whether their order is the `Value` validators' (see
+/// [`Sink::unordered`]).
+#[derive(Debug, Default)]
+pub struct CollectDecoded {
+    /// The errors, in the order the typed value gave them.
+    pub errors: Collect,
+    /// Whether that order may differ from the `Value` validators'.
+    pub unordered: bool,
+}
+
+impl Sink for CollectDecoded {
+    const COLLECT: bool = true;
+
+    fn fail(&mut self, at: &Path<'_>, schema_path: &str, keyword: &str, message: Msg<'_>) {
+        self.errors.fail(at, schema_path, keyword, message);
+    }
+
+    fn unordered(&mut self) {
+        self.unordered = true;
     }
 }
 

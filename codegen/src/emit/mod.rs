@@ -239,11 +239,13 @@ fn emit_source(
                         quote! {
                             const COLLECTS_DECODED: bool = true;
                             fn validate_decoded(&self) -> ::std::result::Result<(), #rt::Errors> {
-                                let mut sink = #rt::Collect::default();
+                                let mut sink = #rt::validation::CollectDecoded::default();
                                 if super::super::validators::#f(self, &#rt::validation::Path::Root, &mut sink) {
                                     ::std::result::Result::Ok(())
+                                } else if sink.unordered {
+                                    ::std::result::Result::Err(#rt::Errors::default())
                                 } else {
-                                    ::std::result::Result::Err(#rt::Errors(sink.0))
+                                    ::std::result::Result::Err(#rt::Errors(sink.errors.0))
                                 }
                             }
                         }

@@ -19,11 +19,12 @@
 //! payload's order for `patternProperties`, `additionalProperties`,
 //! `propertyNames` and `unevaluatedProperties`, and render serialized
 //! objects in their member order. A typed value keeps the order of its
-//! unknown members only when they are `Value`s (a `serde_json::Map`); typed
-//! maps are `BTreeMap`s, in key order. So a root whose checks visit named
-//! fields in member order, visit the entries of a typed map, or serialize
+//! unknown members only when they are `Value`s (a `serde_json::Map`), so a
+//! root whose checks visit named fields in member order, or serialize
 //! objects, is marked as not collecting ([`TypedRoot::collects`]): its
-//! errors come from the `Value` path.
+//! errors come from the `Value` path. Typed maps are `BTreeMap`s, in key
+//! order: when two of their entries fail, the collecting sink is told
+//! (`Sink::unordered`) and those errors come from the `Value` path too.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -170,17 +171,6 @@ impl Writer<'_, '_> {
                 .or_insert_with(|| (true, BTreeSet::new()))
                 .1
                 .insert(callee.to_string());
-        }
-    }
-
-    /// Notes, for a check that visits the unknown members kept as `ty`,
-    /// that a typed map (`BTreeMap`, anything but `Value` members) visits
-    /// them in key order: the `Value` validator visits them in the payload's
-    /// order (with serde_json's `preserve_order`), so errors of two members
-    /// could come the other way round.
-    fn visits_in_key_order(&mut self, ty: &Ty) {
-        if *ty != Ty::Value {
-            self.inexact();
         }
     }
 
@@ -593,10 +583,14 @@ impl Writer<'_, '_> {
                             let pat = self.statics.pattern(p);
                             let call = self.sub(*id, xty, quote! { m }, quote! { &at.key(k) });
                             if call.to_string() != "true" {
-                                self.visits_in_key_order(xty);
+                                let (counter, count) = entry_failures(xty);
                                 each.push(quote! {
+                                    #counter
                                     for (k, m) in #extra.iter() {
-                                        if #pat.is_match(k) && !#call { failed!(ok); }
+                                        if #pat.is_match(k) && !#call {
+                                            #count
+                                            failed!(ok);
+                                        }
                                     }
                                 });
                             }
@@ -676,12 +670,16 @@ impl Writer<'_, '_> {
                             self.sub(*schema, xty, quote! { m }, quote! { &at.key(k) })
                         };
                         if apply.to_string() != "true" {
-                            self.visits_in_key_order(xty);
+                            let (counter, count) = entry_failures(xty);
                             each.push(quote! {
+                                #counter
                                 for (k, m) in #extra.iter() {
                                     if #is_known || #by_pattern { continue; }
                                     let member_ok = { #apply };
-                                    if !member_ok { failed!(ok); }
+                                    if !member_ok {
+                                        #count
+                                        failed!(ok);
+                                    }
                                 }
                             });
                         }
@@ -1053,6 +1051,26 @@ impl Writer<'_, '_> {
             }
         }
     }
+}
+
+/// What a check over the unknown members kept as `ty` does when one of them
+/// fails. A typed map (`BTreeMap`: anything but `Value` members) is visited
+/// in key order, the object it came from in its members' order (under
+/// serde_json's `preserve_order`): once two entries have failed, the errors
+/// may be out of the `Value` validators' order, and the sink is told
+/// (`Sink::unordered`; the caller then asks the `Value` path).
+/// Returns the counter's declaration and what a failure does with it.
+fn entry_failures(ty: &Ty) -> (TokenStream, TokenStream) {
+    if *ty == Ty::Value {
+        return (quote! {}, quote! {});
+    }
+    (
+        quote! { let mut failed_entries = 0usize; },
+        quote! {
+            failed_entries += 1;
+            if failed_entries == 2 { s.unordered(); }
+        },
+    )
 }
 
 /// A type for docs: `Thing`, `an array`, `a map`.

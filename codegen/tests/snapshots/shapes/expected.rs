@@ -1745,6 +1745,7 @@ pub mod demo {
                     failed!(ok);
                 }
             }
+            let mut failed_entries = 0usize;
             for (k, m) in v.extra.iter() {
                 if matches!(k.as_str(), "best") || false {
                     continue;
@@ -1757,6 +1758,10 @@ pub mod demo {
                     )
                 };
                 if !member_ok {
+                    failed_entries += 1;
+                    if failed_entries == 2 {
+                        s.unordered();
+                    }
                     failed!(ok);
                 }
             }
@@ -2053,6 +2058,7 @@ pub mod demo {
         ) -> bool {
             let _ = (v, at, &s);
             let mut ok = true;
+            let mut failed_entries = 0usize;
             for (k, m) in v.iter() {
                 if false || false {
                     continue;
@@ -2065,6 +2071,10 @@ pub mod demo {
                     )
                 };
                 if !member_ok {
+                    failed_entries += 1;
+                    if failed_entries == 2 {
+                        s.unordered();
+                    }
                     failed!(ok);
                 }
             }
@@ -4000,6 +4010,23 @@ pub mod demo {
                         &::eventsmith::validation::Path::Root,
                         &mut ::eventsmith::Probe,
                     )
+                }
+                const COLLECTS_DECODED: bool = true;
+                fn validate_decoded(
+                    &self,
+                ) -> ::std::result::Result<(), ::eventsmith::Errors> {
+                    let mut sink = ::eventsmith::validation::CollectDecoded::default();
+                    if super::super::validators::t0_0(
+                        self,
+                        &::eventsmith::validation::Path::Root,
+                        &mut sink,
+                    ) {
+                        ::std::result::Result::Ok(())
+                    } else if sink.unordered {
+                        ::std::result::Result::Err(::eventsmith::Errors::default())
+                    } else {
+                        ::std::result::Result::Err(::eventsmith::Errors(sink.errors.0))
+                    }
                 }
                 fn validate_at<S: ::eventsmith::validation::Sink>(
                     value: &::eventsmith::__private::serde_json::Value,

@@ -1029,15 +1029,17 @@ pub mod crm {
                 fn validate_decoded(
                     &self,
                 ) -> ::std::result::Result<(), ::eventsmith::Errors> {
-                    let mut sink = ::eventsmith::Collect::default();
+                    let mut sink = ::eventsmith::validation::CollectDecoded::default();
                     if super::super::validators::t0_0(
                         self,
                         &::eventsmith::validation::Path::Root,
                         &mut sink,
                     ) {
                         ::std::result::Result::Ok(())
+                    } else if sink.unordered {
+                        ::std::result::Result::Err(::eventsmith::Errors::default())
                     } else {
-                        ::std::result::Result::Err(::eventsmith::Errors(sink.0))
+                        ::std::result::Result::Err(::eventsmith::Errors(sink.errors.0))
                     }
                 }
                 fn validate_at<S: ::eventsmith::validation::Sink>(
@@ -1178,15 +1180,17 @@ pub mod crm {
                 fn validate_decoded(
                     &self,
                 ) -> ::std::result::Result<(), ::eventsmith::Errors> {
-                    let mut sink = ::eventsmith::Collect::default();
+                    let mut sink = ::eventsmith::validation::CollectDecoded::default();
                     if super::super::validators::t6_1(
                         self,
                         &::eventsmith::validation::Path::Root,
                         &mut sink,
                     ) {
                         ::std::result::Result::Ok(())
+                    } else if sink.unordered {
+                        ::std::result::Result::Err(::eventsmith::Errors::default())
                     } else {
-                        ::std::result::Result::Err(::eventsmith::Errors(sink.0))
+                        ::std::result::Result::Err(::eventsmith::Errors(sink.errors.0))
                     }
                 }
                 fn validate_at<S: ::eventsmith::validation::Sink>(
@@ -2989,15 +2993,17 @@ pub mod shop {
                 fn validate_decoded(
                     &self,
                 ) -> ::std::result::Result<(), ::eventsmith::Errors> {
-                    let mut sink = ::eventsmith::Collect::default();
+                    let mut sink = ::eventsmith::validation::CollectDecoded::default();
                     if super::super::validators::t0_0(
                         self,
                         &::eventsmith::validation::Path::Root,
                         &mut sink,
                     ) {
                         ::std::result::Result::Ok(())
+                    } else if sink.unordered {
+                        ::std::result::Result::Err(::eventsmith::Errors::default())
                     } else {
-                        ::std::result::Result::Err(::eventsmith::Errors(sink.0))
+                        ::std::result::Result::Err(::eventsmith::Errors(sink.errors.0))
                     }
                 }
                 fn validate_at<S: ::eventsmith::validation::Sink>(
@@ -3157,15 +3163,17 @@ pub mod shop {
                 fn validate_decoded(
                     &self,
                 ) -> ::std::result::Result<(), ::eventsmith::Errors> {
-                    let mut sink = ::eventsmith::Collect::default();
+                    let mut sink = ::eventsmith::validation::CollectDecoded::default();
                     if super::super::validators::t14_1(
                         self,
                         &::eventsmith::validation::Path::Root,
                         &mut sink,
                     ) {
                         ::std::result::Result::Ok(())
+                    } else if sink.unordered {
+                        ::std::result::Result::Err(::eventsmith::Errors::default())
                     } else {
-                        ::std::result::Result::Err(::eventsmith::Errors(sink.0))
+                        ::std::result::Result::Err(::eventsmith::Errors(sink.errors.0))
                     }
                 }
                 fn validate_at<S: ::eventsmith::validation::Sink>(
@@ -3543,15 +3551,17 @@ pub mod shop {
                 fn validate_decoded(
                     &self,
                 ) -> ::std::result::Result<(), ::eventsmith::Errors> {
-                    let mut sink = ::eventsmith::Collect::default();
+                    let mut sink = ::eventsmith::validation::CollectDecoded::default();
                     if super::super::validators::t21_2(
                         self,
                         &::eventsmith::validation::Path::Root,
                         &mut sink,
                     ) {
                         ::std::result::Result::Ok(())
+                    } else if sink.unordered {
+                        ::std::result::Result::Err(::eventsmith::Errors::default())
                     } else {
-                        ::std::result::Result::Err(::eventsmith::Errors(sink.0))
+                        ::std::result::Result::Err(::eventsmith::Errors(sink.errors.0))
                     }
                 }
                 fn validate_at<S: ::eventsmith::validation::Sink>(
