@@ -456,25 +456,28 @@ impl<'v> Evaluated<'v> {
 /// costs more than comparing it with a dozen others.
 const COMPARE_UP_TO: usize = 16;
 
+/// The member `name` of `o` with its name (`Map::get_key_value`, faster on
+/// small objects).
+#[inline]
+fn lookup<'o>(o: &'o Map<String, Value>, name: &str) -> Option<(&'o String, &'o Value)> {
+    if o.len() <= COMPARE_UP_TO {
+        o.iter().find(|(k, _)| *k == name)
+    } else {
+        o.get_key_value(name)
+    }
+}
+
 /// Whether `o` has a member `name` (`Map::contains_key`, faster on small
 /// objects).
 #[inline]
 pub fn has(o: &Map<String, Value>, name: &str) -> bool {
-    if o.len() <= COMPARE_UP_TO {
-        o.keys().any(|k| k == name)
-    } else {
-        o.contains_key(name)
-    }
+    lookup(o, name).is_some()
 }
 
 /// The member `name` of `o` (`Map::get`, faster on small objects).
 #[inline]
 pub fn get<'o>(o: &'o Map<String, Value>, name: &str) -> Option<&'o Value> {
-    if o.len() <= COMPARE_UP_TO {
-        o.iter().find_map(|(k, v)| (k == name).then_some(v))
-    } else {
-        o.get(name)
-    }
+    lookup(o, name).map(|(_, v)| v)
 }
 
 /// The members of `o` a `properties` keyword visits: with `collect`, those
@@ -511,16 +514,10 @@ impl<'o> Iterator for Members<'o> {
     }
 }
 
-/// The member `name` of `o` with its name (`Map::get_key_value`, faster on
-/// small objects).
-// Not inlined: keeps `Members::next` small for the probing loop.
+/// [`lookup`], not inlined: keeps `Members::next` small for the probing loop.
 #[inline(never)]
 fn named<'o>(o: &'o Map<String, Value>, name: &str) -> Option<(&'o String, &'o Value)> {
-    if o.len() <= COMPARE_UP_TO {
-        o.iter().find(|(k, _)| *k == name)
-    } else {
-        o.get_key_value(name)
-    }
+    lookup(o, name)
 }
 
 /// A JSON number as written in a schema, exact for every integer serde_json
