@@ -6,7 +6,7 @@ fn main() {
     let result = eventsmith_codegen::Config::new()
         .schemas("schemas")
         .json_schema(json_schema)
-        .regenerate_with("cargo run -p eventsmith-codegen -- generate")
+        .regenerate_with("cargo run -p eventsmith-cli -- generate")
         .compile();
     if let Err(e) = result {
         eprintln!("{e}");

@@ -63,9 +63,11 @@ pub use eventsmith_core::values::Uuid;
 pub use eventsmith_core::{
     __private, Collect, DateTime, Decimal, Duration, Errors, EventError, EventSource, Limits,
     Money, NewerVersions, Num, Options, ParseError, Path, Probe, Received, Schema, Sink,
-    UnknownTypes, ValidationError, event, formats, json, serde_helpers, validation, values,
-    version, webhook,
+    UnknownTypes, ValidationError, event, formats, json, validation, values, version,
 };
-pub use eventsmith_core::{Delivery, ReceiveError, Receiver, receive};
+pub use eventsmith_webhook as webhook;
+
+pub mod receive;
+pub use receive::{Delivery, ReceiveError, Receiver};
 
 include!(concat!(env!("OUT_DIR"), "/eventsmith.rs"));

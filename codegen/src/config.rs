@@ -149,7 +149,7 @@ impl Config {
     /// The command named in the generated file's header.
     ///
     /// ```
-    /// eventsmith_codegen::Config::new().regenerate_with("cargo run -p eventsmith-codegen -- generate");
+    /// eventsmith_codegen::Config::new().regenerate_with("cargo run -p eventsmith-cli -- generate");
     /// ```
     pub fn regenerate_with(&mut self, command: &str) -> &mut Self {
         self.regenerate_with = command.to_owned();

@@ -19,7 +19,7 @@ use jsonschema::Draft;
 use serde_json::Value;
 
 /// The command that refreshes `generated/export/`.
-const REFRESH: &str = "cargo run -p eventsmith-codegen -- export";
+const REFRESH: &str = "cargo run -p eventsmith-cli -- export";
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

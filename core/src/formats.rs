@@ -30,6 +30,21 @@ use std::fmt;
 
 use crate::values;
 
+// A format is written as its name (`"date-time"`), as in a schema.
+impl serde::Serialize for Format {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Format {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Format::from_name(&name)
+            .ok_or_else(|| serde::de::Error::custom(format_args!("unknown format `{name}`")))
+    }
+}
+
 /// A `format` a schema can name; see [`Format::from_name`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Format {

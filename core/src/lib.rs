@@ -10,19 +10,15 @@ mod de;
 pub mod event;
 pub mod formats;
 pub mod json;
-pub mod receive;
 mod ser;
-pub mod serde_helpers;
 pub mod validation;
 pub mod values;
 pub mod version;
-pub mod webhook;
 
 pub use event::{
     Depth, EventError, EventSource, NewerVersions, Options, Received, Schema, UnknownTypes,
 };
 pub use json::{Limits, ParseError};
-pub use receive::{Delivery, ReceiveError, Receiver};
 pub use validation::{Collect, Errors, Num, Path, Probe, Sink, ValidationError};
 pub use values::{DateTime, Decimal, Duration, Money};
 

@@ -51,7 +51,7 @@ summary() {
 }
 
 # --- eventsmith: the export is fresh and the examples' verdicts are eventsmith's
-eventsmith() { cargo run -q -p eventsmith-codegen -- "$@"; }
+eventsmith() { cargo run -q -p eventsmith-cli -- "$@"; }
 run "eventsmith export --check (generated/export/ is fresh)" eventsmith export --check
 run "eventsmith examples (expected verdicts hold in eventsmith)" eventsmith examples
 

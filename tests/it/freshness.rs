@@ -8,7 +8,7 @@ fn generated_bindings_are_fresh() {
     let (code, _warnings) = eventsmith_codegen::Config::new()
         .schemas(root.join("schemas"))
         .json_schema(true)
-        .regenerate_with("cargo run -p eventsmith-codegen -- generate")
+        .regenerate_with("cargo run -p eventsmith-cli -- generate")
         .generate()
         .unwrap();
     let path = root.join("generated/eventsmith.rs");
@@ -17,7 +17,7 @@ fn generated_bindings_are_fresh() {
         std::fs::write(&path, &code).unwrap();
         panic!(
             "generated/eventsmith.rs was stale and has been rewritten; review and commit it \
-             (refresh by hand with `cargo run -p eventsmith-codegen -- generate`)"
+             (refresh by hand with `cargo run -p eventsmith-cli -- generate`)"
         );
     }
 }

@@ -36,7 +36,7 @@ pub fn run(a: Args) -> u8 {
         standard_webhooks: a.standard_webhooks.into_iter().collect(),
         ..ExportOptions::default()
     };
-    let mut compiled = match super::load_catalog(&a.schemas) {
+    let mut compiled = match crate::catalog::load_catalog(&a.schemas) {
         Ok(c) => c,
         Err(code) => return code,
     };

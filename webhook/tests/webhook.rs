@@ -1,4 +1,4 @@
-//! `eventsmith_core::webhook`: Standard Webhooks verification against the
+//! `eventsmith_webhook`: Standard Webhooks verification against the
 //! reference vectors and every rule, shared secrets, and replay protection.
 
 // A test fails by panicking; the workspace lints aim at library code.
@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use eventsmith_core::webhook::{
+use eventsmith_webhook::{
     DEFAULT_TOLERANCE, HeaderSource, InMemorySeenIds, Secret, SecretError, SeenIds, SharedSecret,
     SharedSecretError, TimestampProblem, Verified, Verifier, VerifyError,
     secret_from_last_path_segment, secret_from_query,

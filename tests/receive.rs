@@ -1,4 +1,4 @@
-//! `eventsmith_core::receive`: the one-call pipeline authenticate → parse →
+//! `eventsmith::receive`: the one-call pipeline authenticate → parse →
 //! dispatch → validate → decode → deduplicate, for Standard Webhooks and
 //! shared secrets, with a small hand-written event source.
 
@@ -9,13 +9,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
-use eventsmith_core::event::{choose, envelope};
-use eventsmith_core::receive::{Credentials, Stage};
-use eventsmith_core::version::Scheme;
-use eventsmith_core::webhook::{
+use eventsmith::event::{choose, envelope};
+use eventsmith::receive::{Credentials, Stage};
+use eventsmith::version::Scheme;
+use eventsmith::webhook::{
     InMemorySeenIds, Secret, SeenIds, SharedSecret, SharedSecretError, Verifier, VerifyError,
 };
-use eventsmith_core::{
+use eventsmith::{
     Delivery, Errors, EventError, EventSource, Limits, ParseError, ReceiveError, Receiver,
     ValidationError,
 };

@@ -35,7 +35,7 @@ pub fn run(a: Args) -> u8 {
         .json_schema(a.json_schema)
         .one_pass(a.one_pass)
         .cargo_directives(false)
-        .regenerate_with("cargo run -p eventsmith-codegen -- generate");
+        .regenerate_with("cargo run -p eventsmith-cli -- generate");
     match config.compile() {
         Ok(path) => {
             println!("wrote {}", path.display());

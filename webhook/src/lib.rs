@@ -22,7 +22,7 @@
 //! learns nothing about which check it tripped.
 //!
 //! ```
-//! use eventsmith_core::webhook::{InMemorySeenIds, SeenIds, Secret, Verifier};
+//! use eventsmith_webhook::{InMemorySeenIds, SeenIds, Secret, Verifier};
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let secret: Secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".parse()?;

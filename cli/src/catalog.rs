@@ -1,13 +1,4 @@
-//! Subcommands of the `eventsmith` binary. Each returns its exit code.
-
-pub mod check;
-pub mod diff;
-pub mod examples;
-pub mod export;
-pub mod generate;
-pub mod new;
-pub mod validate;
-pub mod verify;
+//! What several subcommands share: loading the catalog.
 
 use std::path::Path;
 

@@ -31,9 +31,9 @@
 //! hand-written one stands in for `eventsmith::gigs::Event`.
 //!
 //! ```
-//! use eventsmith_core::receive::{ReceiveError, Receiver};
-//! use eventsmith_core::webhook::{InMemorySeenIds, Secret, Verifier};
-//! # use eventsmith_core::{EventError, EventSource};
+//! use eventsmith::receive::{ReceiveError, Receiver};
+//! use eventsmith::webhook::{InMemorySeenIds, Secret, Verifier};
+//! # use eventsmith::{EventError, EventSource};
 //! # #[derive(Debug, serde::Serialize)]
 //! # struct Event { r#type: String }
 //! # impl EventSource for Event {
@@ -79,9 +79,9 @@
 //! # Shared secret (Impact Stack)
 //!
 //! ```
-//! use eventsmith_core::receive::{ReceiveError, Receiver, Stage};
-//! use eventsmith_core::webhook::{InMemorySeenIds, SharedSecret, secret_from_query};
-//! # use eventsmith_core::{EventError, EventSource};
+//! use eventsmith::receive::{ReceiveError, Receiver, Stage};
+//! use eventsmith::webhook::{InMemorySeenIds, SharedSecret, secret_from_query};
+//! # use eventsmith::{EventError, EventSource};
 //! # #[derive(Debug, serde::Serialize)]
 //! # struct Event { id: u64 }
 //! # impl EventSource for Event {
@@ -129,9 +129,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
 
-use crate::event::{EventError, EventSource};
-use crate::json::{Limits, ParseError, parse_slice};
-use crate::webhook::{
+use eventsmith_core::event::{EventError, EventSource};
+use eventsmith_core::json::{Limits, ParseError, parse_slice};
+use eventsmith_webhook::{
     HeaderSource, SeenIds, SharedSecret, SharedSecretError, Verified, Verifier, VerifyError,
 };
 

@@ -14,7 +14,7 @@ pub struct Args {
 
 /// Runs the command: exit 0 when every example behaves, 1 otherwise.
 pub fn run(a: Args) -> u8 {
-    let compiled = match super::load_catalog(&a.schemas) {
+    let compiled = match crate::catalog::load_catalog(&a.schemas) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -23,7 +23,7 @@ pub fn run(a: Args) -> u8 {
         runtime: "::eventsmith".to_owned(),
         json_schema: true,
         one_pass: true,
-        regenerate_with: "cargo run -p eventsmith-codegen -- generate".to_owned(),
+        regenerate_with: "cargo run -p eventsmith-cli -- generate".to_owned(),
     };
     let code = match eventsmith_codegen::emit::bindings(&compiled, &options) {
         Ok(code) => code,

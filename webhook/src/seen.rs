@@ -58,7 +58,7 @@ impl<T: SeenIds + ?Sized> SeenIds for Arc<T> {
 ///
 /// ```
 /// use std::time::Duration;
-/// use eventsmith_core::webhook::{InMemorySeenIds, SeenIds};
+/// use eventsmith_webhook::{InMemorySeenIds, SeenIds};
 ///
 /// let seen = InMemorySeenIds::new(Duration::from_secs(60));
 /// assert!(seen.first_time("msg_1", 1_000));

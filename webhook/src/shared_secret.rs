@@ -25,7 +25,7 @@ const PUBLIC_MESSAGE: &str = "webhook authentication failed";
 /// against the password.
 ///
 /// ```
-/// use eventsmith_core::webhook::{SharedSecret, secret_from_query};
+/// use eventsmith_webhook::{SharedSecret, secret_from_query};
 ///
 /// let secret = SharedSecret::new("s3cr3t").unwrap();
 /// let presented = secret_from_query("/hooks/impact-stack?secret=s3cr3t", "secret");
@@ -193,7 +193,7 @@ impl std::error::Error for SharedSecretError {}
 /// UTF-8.
 ///
 /// ```
-/// use eventsmith_core::webhook::secret_from_query;
+/// use eventsmith_webhook::secret_from_query;
 ///
 /// let secret = secret_from_query("https://example.com/hook?a=1&secret=x%2By", "secret");
 /// assert_eq!(secret.as_deref(), Some("x+y"));
@@ -225,7 +225,7 @@ pub fn secret_from_query<'a>(target: &'a str, name: &str) -> Option<Cow<'a, str>
 /// UTF-8.
 ///
 /// ```
-/// use eventsmith_core::webhook::secret_from_last_path_segment;
+/// use eventsmith_webhook::secret_from_last_path_segment;
 ///
 /// let secret = secret_from_last_path_segment("https://example.com/hooks/s3cr3t?x=1");
 /// assert_eq!(secret.as_deref(), Some("s3cr3t"));

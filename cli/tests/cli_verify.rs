@@ -9,7 +9,7 @@ use std::process::{Command, Output, Stdio};
 
 use eventsmith_codegen::validate::CatalogValidator;
 use eventsmith_codegen::{Compiled, Diagnostics};
-use eventsmith_core::webhook::{Secret, Verifier};
+use eventsmith_webhook::{Secret, Verifier};
 use serde_json::Value;
 
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -130,7 +130,7 @@ struct Vector {
 
 fn vectors() -> Vec<Vector> {
     let text =
-        std::fs::read_to_string(root().join("core/tests/data/standard-webhooks/vectors.json"))
+        std::fs::read_to_string(root().join("webhook/tests/data/standard-webhooks/vectors.json"))
             .unwrap();
     let list: Vec<Value> = serde_json::from_str(&text).unwrap();
     list.iter()

@@ -9,6 +9,8 @@
 use std::cmp::Ordering;
 use std::fmt;
 
+pub mod program;
+
 use serde_json::{Map, Number, Value};
 
 /// Where in the instance a check runs: a stack-allocated linked list of
@@ -522,7 +524,7 @@ fn named<'o>(o: &'o Map<String, Value>, name: &str) -> Option<(&'o String, &'o V
 
 /// A JSON number as written in a schema, exact for every integer serde_json
 /// can hold.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Num {
     /// A negative integer (or any integer that fits `i64`).
     I(i64),

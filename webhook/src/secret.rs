@@ -23,7 +23,7 @@ const PUBLIC_KEY_PREFIX: &str = "whpk_";
 /// key.
 ///
 /// ```
-/// use eventsmith_core::webhook::{Secret, SecretError};
+/// use eventsmith_webhook::{Secret, SecretError};
 ///
 /// let prefixed: Secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".parse().unwrap();
 /// assert_eq!(format!("{prefixed:?}"), "Secret { key_len: 24, .. }");

@@ -4,7 +4,15 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-mod cli;
+mod catalog;
+mod check;
+mod diff;
+mod examples;
+mod export;
+mod generate;
+mod new;
+mod validate;
+mod verify;
 
 /// Typed, validated webhook events from versioned JSON Schemas.
 #[derive(Debug, Parser)]
@@ -17,21 +25,21 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Validate event payloads against the catalog (exit 0 all valid, 1 any invalid, 2 usage/input/catalog error).
-    Validate(cli::validate::Args),
+    Validate(validate::Args),
     /// Write the Rust bindings (what build.rs generates) for inspection.
-    Generate(cli::generate::Args),
+    Generate(generate::Args),
     /// Prove every example of the catalog: valid ones validate, invalid ones fail exactly as recorded.
-    Examples(cli::examples::Args),
+    Examples(examples::Args),
     /// Compare two schema versions: every change with its JSON pointer and the smallest bump it needs (exit 0, 2 unreadable input).
-    Diff(cli::diff::Args),
+    Diff(diff::Args),
     /// Lint the catalog and check every version's bump against its changes (exit 0 clean, 1 violations, 2 unreadable catalog).
-    Check(cli::check::Args),
+    Check(check::Args),
     /// Start the next version of an event type, or a new event type, with a stub example (exit 1 refused, 2 usage error).
-    New(cli::new::Args),
+    New(new::Args),
     /// Export the catalog for other languages: standalone JSON Schemas, catalog.json, openapi.json, asyncapi.json (exit 1 stale with --check, 2 error).
-    Export(cli::export::Args),
+    Export(export::Args),
     /// Check a Standard Webhooks signature over a raw body (exit 0 authentic, 1 not or invalid with --validate, 2 usage error).
-    Verify(cli::verify::Args),
+    Verify(verify::Args),
 }
 
 fn main() -> ExitCode {
@@ -44,14 +52,14 @@ fn main() -> ExitCode {
         }
     };
     let code = match cli.command {
-        Command::Validate(a) => cli::validate::run(a),
-        Command::Generate(a) => cli::generate::run(a),
-        Command::Examples(a) => cli::examples::run(a),
-        Command::Diff(a) => cli::diff::run(a),
-        Command::Check(a) => cli::check::run(a),
-        Command::New(a) => cli::new::run(a),
-        Command::Export(a) => cli::export::run(a),
-        Command::Verify(a) => cli::verify::run(a),
+        Command::Validate(a) => validate::run(a),
+        Command::Generate(a) => generate::run(a),
+        Command::Examples(a) => examples::run(a),
+        Command::Diff(a) => diff::run(a),
+        Command::Check(a) => check::run(a),
+        Command::New(a) => new::run(a),
+        Command::Export(a) => export::run(a),
+        Command::Verify(a) => verify::run(a),
     };
     ExitCode::from(code)
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use eventsmith_codegen::validate::{CatalogValidator, Outcome};
 use eventsmith_core::Limits;
-use eventsmith_core::webhook::{Secret, Verifier, VerifyError};
+use eventsmith_webhook::{Secret, Verifier, VerifyError};
 
 /// Arguments.
 #[derive(Debug, clap::Args)]
@@ -23,7 +23,7 @@ pub struct Args {
     #[arg(long, value_name = "UNIX", allow_negative_numbers = true)]
     now: Option<i64>,
     /// How far the timestamp may be from now, in seconds, either direction.
-    #[arg(long, value_name = "SECONDS", default_value_t = eventsmith_core::webhook::DEFAULT_TOLERANCE.as_secs())]
+    #[arg(long, value_name = "SECONDS", default_value_t = eventsmith_webhook::DEFAULT_TOLERANCE.as_secs())]
     tolerance: u64,
     /// Validate an authentic body as an event, as `validate` does.
     #[arg(long)]
@@ -103,7 +103,7 @@ pub fn run(a: Args) -> u8 {
     };
     // Load the catalog first, so a catalog problem is a usage error whatever the body.
     let compiled = if a.validate {
-        match super::load_catalog(&a.schemas) {
+        match crate::catalog::load_catalog(&a.schemas) {
             Ok(c) => Some(c),
             Err(code) => return code,
         }

@@ -110,7 +110,7 @@ impl Report<'_> {
 
 /// Runs the command.
 pub fn run(a: Args) -> u8 {
-    let compiled = match super::load_catalog(&a.schemas) {
+    let compiled = match crate::catalog::load_catalog(&a.schemas) {
         Ok(c) => c,
         Err(code) => return code,
     };

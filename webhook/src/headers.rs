@@ -30,7 +30,7 @@ pub const SVIX_SIGNATURE: &str = "svix-signature";
 /// For a framework's header map, implement it in a few lines:
 ///
 /// ```
-/// use eventsmith_core::webhook::HeaderSource;
+/// use eventsmith_webhook::HeaderSource;
 ///
 /// struct MyHeaders(Vec<(String, Vec<u8>)>);
 ///

@@ -50,7 +50,7 @@ type ClockFn = dyn Fn() -> i64 + Send + Sync;
 ///
 /// ```
 /// use std::time::Duration;
-/// use eventsmith_core::webhook::{Secret, Verifier, VerifyError};
+/// use eventsmith_webhook::{Secret, Verifier, VerifyError};
 ///
 /// let secret = Secret::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
 /// let verifier = Verifier::new(secret)
