@@ -1,14 +1,28 @@
-//! Generates the bindings of the shipped catalog (`schemas/`) into OUT_DIR.
-//! Cargo reruns this only when something under `schemas/` changes.
+//! Generates the bindings of the shipped catalogs (`schemas/`) into OUT_DIR,
+//! each only when its cargo feature is on; without one this does nothing
+//! and the crate is the runtime alone. Cargo reruns this only when
+//! something under `schemas/` changes.
 
 fn main() {
-    let json_schema = std::env::var_os("CARGO_FEATURE_SCHEMARS").is_some();
-    let result = eventsmith_codegen::Config::new()
+    #[cfg(any(feature = "impact-stack", feature = "gigs"))]
+    shipped_catalogs();
+}
+
+#[cfg(any(feature = "impact-stack", feature = "gigs"))]
+fn shipped_catalogs() {
+    let mut config = eventsmith_codegen::Config::new();
+    config
         .schemas("schemas")
-        .json_schema(json_schema)
-        .regenerate_with("cargo run -p eventsmith-cli -- generate")
-        .compile();
-    if let Err(e) = result {
+        .json_schema(cfg!(feature = "schemars"))
+        .regenerate_with("cargo run -p eventsmith-cli -- generate");
+    if cfg!(feature = "impact-stack") {
+        config.source("impact_stack");
+    }
+    if cfg!(feature = "gigs") {
+        config.source("gigs");
+    }
+    if let Err(e) = config.compile() {
+        // The diagnostics, rendered, are the build's error message.
         eprintln!("{e}");
         std::process::exit(1);
     }

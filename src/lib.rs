@@ -1,8 +1,11 @@
 //! eventsmith: typed, validated webhook events.
 //!
 //! This crate is the runtime every generated binding uses (value types,
-//! validation errors, dispatch, webhook verification) and carries the
-//! bindings of the shipped catalog: [`impact_stack`] and [`gigs`].
+//! validation errors, dispatch, webhook verification) and, behind cargo
+//! features, the bindings of the shipped catalogs: `impact-stack`
+//! ([`impact_stack`]), `gigs` ([`gigs`]), or `catalogs` for all. Without a
+//! feature it is the runtime alone, for crates that generate bindings of
+//! their own catalog in their `build.rs` with `eventsmith-codegen`.
 //!
 //! ```
 //! let body = br#"{"id": 95, "type": "form_submission_confirmed", "version": "1.1.0",
@@ -61,13 +64,14 @@ extern crate self as eventsmith;
 
 pub use eventsmith_core::values::Uuid;
 pub use eventsmith_core::{
-    __private, Collect, DateTime, Decimal, Duration, Errors, EventError, EventSource, Limits,
-    Money, NewerVersions, Num, Options, ParseError, Path, Probe, Received, Schema, Sink,
-    UnknownTypes, ValidationError, event, formats, json, validation, values, version,
+    DateTime, Decimal, Duration, Errors, EventError, EventSource, Limits, Money, NewerVersions,
+    Options, ParseError, Received, Schema, UnknownTypes, ValidationError, __private, decode,
+    event, formats, json, validation, values, version,
 };
 pub use eventsmith_webhook as webhook;
 
 pub mod receive;
 pub use receive::{Delivery, ReceiveError, Receiver};
 
+#[cfg(any(feature = "impact-stack", feature = "gigs"))]
 include!(concat!(env!("OUT_DIR"), "/eventsmith.rs"));

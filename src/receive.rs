@@ -127,10 +127,8 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use serde_json::Value;
-
-use eventsmith_core::event::{EventError, EventSource};
-use eventsmith_core::json::{Limits, ParseError, parse_slice};
+use eventsmith_core::event::{EventError, EventSource, Given, Options};
+use eventsmith_core::json::{Limits, Node, ParseError, Tape};
 use eventsmith_webhook::{
     HeaderSource, SeenIds, SharedSecret, SharedSecretError, Verified, Verifier, VerifyError,
 };
@@ -328,15 +326,19 @@ impl<E: EventSource> Receiver<E> {
         body: &[u8],
     ) -> Result<Delivery<E>, ReceiveError> {
         let verified = self.authenticate(presented, body)?;
-        let value = parse_slice(body, self.limits).map_err(EventError::Parse)?;
+        let tape = Tape::parse(body, self.limits).map_err(EventError::Parse)?;
         let (id, timestamp) = match verified {
             Some(verified) => {
                 let timestamp = verified.timestamp();
                 (Some(verified.into_id()), Some(timestamp))
             }
-            None => (id_of(&value, &self.id_field), None),
+            None => (id_of(tape.root(), &self.id_field), None),
         };
-        let event = E::from_json(value)?;
+        let options = Options {
+            limits: self.limits,
+            ..Options::default()
+        };
+        let event = eventsmith_core::event::from_tape::<E>(&tape, &Given::NOTHING, &options)?;
         let id = id.ok_or_else(|| ReceiveError::MissingId {
             field: self.id_field.clone(),
         })?;
@@ -400,12 +402,13 @@ impl<E: EventSource> Receiver<E> {
 }
 
 /// The id member of an event: a non-empty string, or an integer in decimal.
-fn id_of(value: &Value, field: &str) -> Option<String> {
-    match value.get(field)? {
-        Value::String(id) if !id.is_empty() => Some(id.clone()),
-        Value::Number(id) if id.is_i64() || id.is_u64() => Some(id.to_string()),
-        _ => None,
+fn id_of(root: Node<'_>, field: &str) -> Option<String> {
+    let member = root.get(field)?;
+    if let Some(id) = member.as_str() {
+        return (!id.is_empty()).then(|| id.to_owned());
     }
+    let n = member.as_number()?;
+    (n.is_i64() || n.is_u64()).then(|| n.to_string())
 }
 
 /// Seconds since the Unix epoch (negative before it, saturating).

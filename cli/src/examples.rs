@@ -20,24 +20,25 @@ pub fn run(a: Args) -> u8 {
     };
     // Regenerate the bindings in memory: the proof covers generation too.
     let options = eventsmith_codegen::emit::EmitOptions {
-        runtime: "::eventsmith".to_owned(),
         json_schema: true,
-        one_pass: true,
         regenerate_with: "cargo run -p eventsmith-cli -- generate".to_owned(),
+        ..Default::default()
     };
-    let code = match eventsmith_codegen::emit::bindings(&compiled, &options) {
-        Ok(code) => code,
+    let files = match eventsmith_codegen::emit::generate(&compiled, &options) {
+        Ok(files) => files,
         Err(e) => {
             eprintln!("error: {e}");
             return 2;
         }
     };
-    let validators: usize = compiled.sources.iter().map(|s| s.graph.nodes.len()).sum();
+    let nodes: usize = compiled.sources.iter().map(|s| s.graph.nodes.len()).sum();
+    let lines: usize = files.values().map(|f| f.lines().count()).sum();
     println!(
-        "bindings regenerated: {} types, {} validator functions, {} lines of Rust",
+        "bindings regenerated: {} types, {} validator nodes, {} lines of Rust in {} files",
         compiled.types.types.len(),
-        validators,
-        code.lines().count()
+        nodes,
+        lines,
+        files.len()
     );
     let validator = CatalogValidator::new(&compiled);
     let problems = validator.check_examples();

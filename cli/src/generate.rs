@@ -10,7 +10,7 @@ pub struct Args {
     /// The catalog directory.
     #[arg(long, default_value = "schemas")]
     schemas: PathBuf,
-    /// Where to write `eventsmith.rs`.
+    /// Where to write `eventsmith.rs` and one `eventsmith.<source>.rs` per source.
     #[arg(long, default_value = "generated")]
     out: PathBuf,
     /// Path of the runtime crate in the generated code.
@@ -19,21 +19,21 @@ pub struct Args {
     /// Derive schemars::JsonSchema on generated types.
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
     json_schema: bool,
-    /// Write the validators of decoded values that let a payload be decoded
-    /// and validated in one pass (see `Config::one_pass`).
-    #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
-    one_pass: bool,
+    /// No effect, accepted so existing scripts keep working: validators are
+    /// data the runtime runs, so there is no second set to leave out.
+    #[arg(long, hide = true, action = clap::ArgAction::Set)]
+    one_pass: Option<bool>,
 }
 
 /// Runs the command.
 pub fn run(a: Args) -> u8 {
+    let _ = a.one_pass;
     let mut config = Config::new();
     config
         .schemas(&a.schemas)
         .out_dir(&a.out)
         .runtime_crate(&a.runtime)
         .json_schema(a.json_schema)
-        .one_pass(a.one_pass)
         .cargo_directives(false)
         .regenerate_with("cargo run -p eventsmith-cli -- generate");
     match config.compile() {

@@ -3,12 +3,14 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::compile::Compiled;
 use crate::diagnostic::Diagnostics;
-use crate::emit::{self, EmitOptions};
+use crate::emit::{self, EmitOptions, Files};
+use crate::lower::Compiled;
+use crate::select::Selection;
 
-/// Why generation failed.
-#[derive(Debug)]
+/// Why generation failed. Its `Debug` is its `Display`, so a `build.rs`
+/// can end in `.unwrap()` (or return it) and still print every diagnostic
+/// readably.
 pub enum Error {
     /// The catalog has problems; every one is listed.
     Catalog(Diagnostics),
@@ -33,19 +35,35 @@ impl fmt::Display for Error {
     }
 }
 
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `build.rs` failures print the `Debug` of an unwrapped error: make
+        // that the diagnostics themselves, not a struct dump.
+        write!(f, "\n{self}")
+    }
+}
+
 impl std::error::Error for Error {}
+
+/// The generated files and the warnings that came with them.
+#[derive(Debug)]
+pub struct Generated {
+    /// File name → content; [`Config::file_name`] is the one to `include!`,
+    /// it includes the others (one per source).
+    pub files: Files,
+    /// Warnings about the catalog (nothing that stopped generation).
+    pub warnings: Diagnostics,
+}
 
 /// Configures and runs code generation.
 #[derive(Debug, Clone)]
 pub struct Config {
     schemas: PathBuf,
-    runtime: String,
-    json_schema: bool,
-    one_pass: bool,
+    emit: EmitOptions,
+    selection: Selection,
+    sources: Vec<String>,
     out_dir: Option<PathBuf>,
-    file_name: String,
     cargo_directives: bool,
-    regenerate_with: String,
 }
 
 impl Default for Config {
@@ -55,18 +73,20 @@ impl Default for Config {
 }
 
 impl Config {
-    /// Defaults: catalog `schemas/`, runtime crate `::eventsmith`, no
-    /// `schemars` derive, output `$OUT_DIR/eventsmith.rs`.
+    /// Defaults: catalog `schemas/`, every source, event type and version,
+    /// runtime crate `::eventsmith`, no `schemars` derive, output
+    /// `$OUT_DIR/eventsmith.rs` (and `eventsmith.<source>.rs` beside it).
     pub fn new() -> Config {
         Config {
             schemas: PathBuf::from("schemas"),
-            runtime: "::eventsmith".to_owned(),
-            json_schema: false,
-            one_pass: true,
+            emit: EmitOptions {
+                regenerate_with: "cargo build (build.rs runs eventsmith-codegen)".to_owned(),
+                ..EmitOptions::default()
+            },
+            selection: Selection::default(),
+            sources: Vec::new(),
             out_dir: None,
-            file_name: "eventsmith.rs".to_owned(),
             cargo_directives: true,
-            regenerate_with: "cargo build (build.rs runs eventsmith-codegen)".to_owned(),
         }
     }
 
@@ -80,13 +100,61 @@ impl Config {
         self
     }
 
+    /// Generate only these sources (by directory name); by default every
+    /// source of the catalog. Call once per source.
+    ///
+    /// ```
+    /// eventsmith_codegen::Config::new().source("gigs").source("impact_stack");
+    /// ```
+    pub fn source(&mut self, name: impl Into<String>) -> &mut Self {
+        self.sources.push(name.into());
+        self
+    }
+
+    /// Generate only the event types matching `pattern`, a glob over
+    /// `<source>/<event type directory>` (`gigs/sim.*`); call once per
+    /// pattern. Dispatch reports every other type as unknown. A pattern
+    /// that matches nothing is a warning.
+    ///
+    /// ```
+    /// eventsmith_codegen::Config::new().event_type("gigs/subscription.*").event_type("impact_stack/donation");
+    /// ```
+    pub fn event_type(&mut self, pattern: impl Into<String>) -> &mut Self {
+        self.selection.event_types.push(pattern.into());
+        self
+    }
+
+    /// Generate only the versions matching `pattern`, a glob over the
+    /// version text (`2.*`, `2025-*`); call once per pattern.
+    ///
+    /// ```
+    /// eventsmith_codegen::Config::new().version("2.*");
+    /// ```
+    pub fn version(&mut self, pattern: impl Into<String>) -> &mut Self {
+        self.selection.versions.push(pattern.into());
+        self
+    }
+
+    /// Generate only the newest `n` versions of each major version of each
+    /// event type (semver; the newest `n` under other schemes). An event at
+    /// an older version is then read by the oldest kept one of its major,
+    /// or is an unknown version.
+    ///
+    /// ```
+    /// eventsmith_codegen::Config::new().newest_per_major(1);
+    /// ```
+    pub fn newest_per_major(&mut self, n: usize) -> &mut Self {
+        self.selection.newest_per_major = Some(n);
+        self
+    }
+
     /// The path generated code uses for the runtime crate (default `::eventsmith`).
     ///
     /// ```
     /// eventsmith_codegen::Config::new().runtime_crate("::eventsmith");
     /// ```
-    pub fn runtime_crate(&mut self, path: &str) -> &mut Self {
-        self.runtime = path.to_owned();
+    pub fn runtime_crate(&mut self, path: impl Into<String>) -> &mut Self {
+        self.emit.runtime = path.into();
         self
     }
 
@@ -97,22 +165,21 @@ impl Config {
     /// eventsmith_codegen::Config::new().json_schema(true);
     /// ```
     pub fn json_schema(&mut self, on: bool) -> &mut Self {
-        self.json_schema = on;
+        self.emit.json_schema = on;
         self
     }
 
-    /// Write the validators of decoded values (default: on). They let a
-    /// valid payload be decoded and validated in one pass, and an invalid
-    /// one get its errors without a `serde_json::Value`; without them every
-    /// payload goes through a `Value`, as the results are the same either
-    /// way. Off saves about a third of the generated code and of the memory
-    /// compiling it takes: for very large catalogs.
+    /// Put `attribute` on every generated type whose path matches `pattern`,
+    /// a glob over the type's path in the bindings (`gigs::common::*`,
+    /// `*::Money`), like prost-build's `type_attribute`.
     ///
     /// ```
-    /// eventsmith_codegen::Config::new().one_pass(false);
+    /// eventsmith_codegen::Config::new().type_attribute("gigs::common::*", "#[derive(Hash, Eq)]");
     /// ```
-    pub fn one_pass(&mut self, on: bool) -> &mut Self {
-        self.one_pass = on;
+    pub fn type_attribute(&mut self, pattern: impl Into<String>, attribute: impl Into<String>) -> &mut Self {
+        self.emit
+            .type_attributes
+            .push((pattern.into(), attribute.into()));
         self
     }
 
@@ -126,13 +193,14 @@ impl Config {
         self
     }
 
-    /// The output file name (default `eventsmith.rs`).
+    /// The name of the file to `include!` (default `eventsmith.rs`); each
+    /// source's file is named after it (`eventsmith.gigs.rs`).
     ///
     /// ```
     /// eventsmith_codegen::Config::new().file_name("events.rs");
     /// ```
-    pub fn file_name(&mut self, name: &str) -> &mut Self {
-        self.file_name = name.to_owned();
+    pub fn file_name(&mut self, name: impl Into<String>) -> &mut Self {
+        self.emit.file_name = name.into();
         self
     }
 
@@ -146,49 +214,58 @@ impl Config {
         self
     }
 
-    /// The command named in the generated file's header.
+    /// The command named in the generated files' header.
     ///
     /// ```
     /// eventsmith_codegen::Config::new().regenerate_with("cargo run -p eventsmith-cli -- generate");
     /// ```
-    pub fn regenerate_with(&mut self, command: &str) -> &mut Self {
-        self.regenerate_with = command.to_owned();
+    pub fn regenerate_with(&mut self, command: impl Into<String>) -> &mut Self {
+        self.emit.regenerate_with = command.into();
         self
     }
 
-    /// Loads and lowers the catalog; warnings are returned beside it.
+    /// What the builder selects of the catalog.
+    fn selection(&self) -> Selection {
+        let mut selection = self.selection.clone();
+        if !self.sources.is_empty() && selection.event_types.is_empty() {
+            selection.event_types = self.sources.iter().map(|s| format!("{s}/*")).collect();
+        } else if !self.sources.is_empty() {
+            // Both given: keep the type patterns of the chosen sources.
+            selection
+                .event_types
+                .retain(|p| self.sources.iter().any(|s| p.starts_with(&format!("{s}/"))));
+        }
+        selection
+    }
+
+    /// Loads and lowers the catalog (what is selected of it); warnings are
+    /// returned beside it.
     pub fn load(&self) -> Result<(Compiled, Diagnostics), Error> {
         let mut diags = Diagnostics::default();
-        let compiled = Compiled::load(&self.schemas, &mut diags);
+        let compiled = Compiled::load_selected(&self.schemas, &self.selection(), &mut diags);
         if diags.has_errors() {
             return Err(Error::Catalog(diags));
         }
         Ok((compiled, diags))
     }
 
-    /// Generates the bindings as a string, touching no file.
-    pub fn generate(&self) -> Result<(String, Diagnostics), Error> {
+    /// Generates the bindings as data, touching no file.
+    pub fn generate(&self) -> Result<Generated, Error> {
         let (compiled, warnings) = self.load()?;
-        let options = EmitOptions {
-            runtime: self.runtime.clone(),
-            json_schema: self.json_schema,
-            one_pass: self.one_pass,
-            regenerate_with: self.regenerate_with.clone(),
-        };
-        let code = emit::bindings(&compiled, &options).map_err(Error::Internal)?;
-        Ok((code, warnings))
+        let files = emit::generate(&compiled, &self.emit).map_err(Error::Internal)?;
+        Ok(Generated { files, warnings })
     }
 
-    /// Generates and writes `<out_dir>/<file_name>` when its content changed.
-    /// Returns the path written.
+    /// Generates and writes the files into the output directory, each only
+    /// when its content changed. Returns the path of the file to `include!`.
     pub fn compile(&self) -> Result<PathBuf, Error> {
         if self.cargo_directives {
             // A directory makes cargo rerun when anything below it changes.
             println!("cargo:rerun-if-changed={}", self.schemas.display());
         }
-        let (code, warnings) = self.generate()?;
+        let generated = self.generate()?;
         if self.cargo_directives {
-            for w in &warnings.0 {
+            for w in &generated.warnings.0 {
                 let source = w
                     .file
                     .as_deref()
@@ -204,9 +281,10 @@ impl Config {
                 .map(PathBuf::from)
                 .ok_or(Error::NoOutDir)?,
         };
-        let path = dir.join(&self.file_name);
-        write_if_changed(&path, code.as_bytes())?;
-        Ok(path)
+        for (name, content) in &generated.files {
+            write_if_changed(&dir.join(name), content.as_bytes())?;
+        }
+        Ok(dir.join(&self.emit.file_name))
     }
 }
 

@@ -5,32 +5,32 @@
 //!
 //! ```no_run
 //! // build.rs
-//! if let Err(e) = eventsmith_codegen::Config::new().schemas("schemas").compile() {
-//!     eprintln!("{e}");
-//!     std::process::exit(1);
+//! fn main() -> Result<(), eventsmith_codegen::Error> {
+//!     eventsmith_codegen::Config::new().schemas("schemas").compile()?;
+//!     Ok(())
 //! }
 //! ```
 //!
 //! and include the result: `include!(concat!(env!("OUT_DIR"), "/eventsmith.rs"));`.
-//! The pipeline is load ([`load`]) → lower ([`ir`], via [`compile`]) → emit
+//! The pipeline is load ([`load`]) → lower ([`ir`], via [`lower`]) → emit
 //! ([`emit`]); see ARCHITECTURE.md.
 
 // Diagnostics are the cold path: returning them unboxed keeps call sites plain.
 #![allow(clippy::result_large_err)]
 
 pub mod compat;
-pub mod compile;
 pub mod config;
 pub mod diagnostic;
 pub mod emit;
 pub mod export;
 pub mod ident;
-pub mod interpret;
 pub mod ir;
 pub mod load;
+pub mod lower;
+pub mod select;
 pub mod standalone;
 pub mod validate;
 
-pub use compile::Compiled;
-pub use config::{Config, Error};
+pub use config::{Config, Error, Generated};
+pub use lower::Compiled;
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};

@@ -1,12 +1,14 @@
 //! Validators for standalone JSON Schema documents, outside any catalog.
 //!
-//! Each schema becomes one Rust module exposing
-//! `validate<S: Sink>(&Value, &Path, &mut S) -> bool`, `is_valid(&Value)` and
-//! `errors(&Value)`. Every schema is lowered on its own (its own registry and
-//! graph), so two schemas may use the same `$id` without clashing. A schema
-//! the lowering refuses (an unsupported keyword, an unresolvable `$ref`, …)
-//! is reported with its diagnostics and not emitted. The conformance tests
-//! use this to compile the JSON-Schema-Test-Suite.
+//! Each schema becomes one Rust module holding its validators as data (a
+//! `VALIDATOR` static, exactly as generated bindings embed a source's) and
+//! exposing `is_valid(&Value)` and `errors(&Value)`; or, without emitting,
+//! a [`Validator`] to run directly ([`Lowered::validator`]). Every schema
+//! is lowered on its own (its own registry and graph), so two schemas may
+//! use the same `$id` without clashing. A schema the lowering refuses (an
+//! unsupported keyword, an unresolvable `$ref`, …) is reported with its
+//! diagnostics and not emitted. The conformance tests use this to run the
+//! JSON-Schema-Test-Suite both ways.
 //!
 //! ```
 //! use eventsmith_codegen::standalone::{self, Options};
@@ -27,8 +29,10 @@ use quote::quote;
 use serde_json::Value;
 use url::Url;
 
+use eventsmith_core::validation::Validator;
+
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::emit::validator::{emit, entry_fn_name};
+use crate::emit::program::{node_texts, program};
 use crate::ir::validator::{FormatMode, Graph, LowerOptions, NodeId};
 use crate::load::document::Document;
 use crate::load::registry::{Loc, Registry};
@@ -70,6 +74,14 @@ pub struct Lowered {
     pub graph: Graph,
     /// The node validating the whole schema.
     pub root: NodeId,
+}
+
+impl Lowered {
+    /// The validator the runtime's engine runs; the root is node
+    /// [`Lowered::root`].
+    pub fn validator(&self) -> Result<Validator, String> {
+        Validator::new(program(&self.graph)).map_err(|e| format!("internal error: {e}"))
+    }
 }
 
 /// The base URI of a schema named `name` that has no `$id` of its own.
@@ -220,9 +232,8 @@ pub fn validators(
 }
 
 fn module(ident: &syn::Ident, lowered: &Lowered, rt: &TokenStream) -> TokenStream {
-    let ids: Vec<NodeId> = (0..lowered.graph.nodes.len()).collect();
-    let fns = emit(&lowered.graph, &ids, rt);
-    let root = entry_fn_name(&lowered.graph, lowered.root);
+    let texts = node_texts(&program(&lowered.graph));
+    let root = lowered.root as u32;
     let doc = format!(
         " Validators of `{}`.",
         lowered.graph.node(lowered.root).origin
@@ -230,25 +241,25 @@ fn module(ident: &syn::Ident, lowered: &Lowered, rt: &TokenStream) -> TokenStrea
     let value = quote! { #rt::__private::serde_json::Value };
     quote! {
         #[doc = #doc]
-        #[allow(clippy::all, dead_code, non_snake_case)]
         pub mod #ident {
-            #fns
-
-            /// Validates `v` (found at `at`), reporting every failure into `s`.
-            pub fn validate<S: #rt::validation::Sink>(v: &#value, at: &#rt::validation::Path<'_>, s: &mut S) -> bool {
-                #root(v, at, s)
-            }
+            /// The schema's validators as data.
+            pub static VALIDATOR: #rt::validation::Embedded = #rt::validation::Embedded::new(&[#(#texts),*]);
+            /// The node of the whole schema.
+            pub const ROOT: u32 = #root;
 
             /// True when `v` is valid; stops at the first failure.
             pub fn is_valid(v: &#value) -> bool {
-                validate(v, &#rt::validation::Path::Root, &mut #rt::validation::Probe)
+                let tape = #rt::json::Tape::from_value(v);
+                VALIDATOR.get().is_valid(ROOT, tape.root())
             }
 
             /// Every error `v` has, in the order the checks ran.
             pub fn errors(v: &#value) -> ::std::vec::Vec<#rt::validation::ValidationError> {
-                let mut sink = #rt::validation::Collect::default();
-                validate(v, &#rt::validation::Path::Root, &mut sink);
-                sink.0
+                let tape = #rt::json::Tape::from_value(v);
+                match VALIDATOR.get().errors(ROOT, tape.root()) {
+                    ::std::result::Result::Ok(()) => ::std::vec::Vec::new(),
+                    ::std::result::Result::Err(e) => e.0,
+                }
             }
         }
     }
@@ -298,12 +309,8 @@ mod tests {
         let a = lower("a", &json!({"$id": "http://x/s", "type": "string"}), &o).unwrap();
         let b = lower("b", &json!({"$id": "http://x/s", "type": "integer"}), &o).unwrap();
         let run = |l: &Lowered, v: &Value| {
-            crate::interpret::Interpreter::new(&l.graph).validate(
-                l.root,
-                v,
-                &eventsmith_core::Path::Root,
-                &mut eventsmith_core::Probe,
-            )
+            let tape = eventsmith_core::json::Tape::from_value(v);
+            l.validator().unwrap().is_valid(l.root as u32, tape.root())
         };
         assert!(run(&a, &json!("s")) && !run(&a, &json!(1)));
         assert!(run(&b, &json!(1)) && !run(&b, &json!("s")));

@@ -1,15 +1,18 @@
 //! Validating payloads against a catalog without compiling it: dispatch on
-//! type and version, then run the validator IR through the interpreter.
-//! The CLI's `validate` and the example checks use this.
+//! type and version, then run the source's validators with the runtime's
+//! engine — the very engine and program the generated bindings run, so the
+//! CLI's verdict and errors are the bindings'. The CLI's `validate` and the
+//! example checks use this.
 
 use eventsmith_core::event::{EventError, choose};
-use eventsmith_core::validation::{Collect, Path, ValidationError};
+use eventsmith_core::json::{Node, Tape};
+use eventsmith_core::validation::{ValidationError, Validator};
 use eventsmith_core::version::Scheme;
 use serde_json::Value;
 
-use crate::compile::Compiled;
-use crate::interpret::Interpreter;
+use crate::emit::program::program;
 use crate::load::catalog::{Expectation, Versioning};
+use crate::lower::Compiled;
 
 /// The verdict on one payload.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -31,7 +34,9 @@ pub struct Outcome {
 #[derive(Debug)]
 pub struct CatalogValidator<'c> {
     compiled: &'c Compiled,
-    interpreters: Vec<Interpreter<'c>>,
+    /// Per source; an error only on a generator bug (a program the engine
+    /// refuses), reported on every payload of that source.
+    validators: Vec<Result<Validator, String>>,
 }
 
 fn scheme(v: Versioning) -> Scheme {
@@ -75,19 +80,31 @@ fn dispatch_error(pointer: &str, e: &EventError) -> ValidationError {
 impl<'c> CatalogValidator<'c> {
     /// Prepares every source's validators.
     pub fn new(compiled: &'c Compiled) -> CatalogValidator<'c> {
-        let interpreters = compiled
+        let validators = compiled
             .sources
             .iter()
-            .map(|s| Interpreter::new(&s.graph))
+            .map(|s| {
+                Validator::new(program(&s.graph)).map_err(|e| {
+                    format!("internal error: the validators of source {} do not load: {e}", s.name)
+                })
+            })
             .collect();
         CatalogValidator {
             compiled,
-            interpreters,
+            validators,
         }
     }
 
     /// Finds the source, event type and version of `value` and validates it.
     pub fn validate(&self, value: &Value) -> Outcome {
+        let tape = Tape::from_value(value);
+        self.validate_node(tape.root())
+    }
+
+    /// [`CatalogValidator::validate`] on a parsed payload.
+    pub fn validate_node(&self, root: Node<'_>) -> Outcome {
+        let value = root.to_value();
+        let value = &value;
         let mut outcome = Outcome {
             event_type: None,
             version: None,
@@ -191,7 +208,7 @@ impl<'c> CatalogValidator<'c> {
                 }
             };
             outcome.schema_version = Some(known[vi].clone());
-            outcome.errors = self.validate_version(ci, ei, vi, value);
+            outcome.errors = self.validate_version_node(ci, ei, vi, root);
             outcome.valid = outcome.errors.is_empty();
             return outcome;
         }
@@ -221,10 +238,31 @@ impl<'c> CatalogValidator<'c> {
         version: usize,
         value: &Value,
     ) -> Vec<ValidationError> {
-        let cs = &self.compiled.sources[source];
-        let mut sink = Collect::default();
-        self.interpreters[source].validate(cs.roots[event][version], value, &Path::Root, &mut sink);
-        sink.0
+        let tape = Tape::from_value(value);
+        self.validate_version_node(source, event, version, tape.root())
+    }
+
+    /// [`CatalogValidator::validate_version`] on a parsed payload.
+    pub fn validate_version_node(
+        &self,
+        source: usize,
+        event: usize,
+        version: usize,
+        node: Node<'_>,
+    ) -> Vec<ValidationError> {
+        let root = self.compiled.sources[source].events[event].versions[version].root;
+        match &self.validators[source] {
+            Ok(validator) => match validator.errors(root as u32, node) {
+                Ok(()) => Vec::new(),
+                Err(errors) => errors.0,
+            },
+            Err(bug) => vec![ValidationError {
+                instance_path: String::new(),
+                schema_path: String::new(),
+                keyword: "internal".to_owned(),
+                message: bug.clone(),
+            }],
+        }
     }
 
     /// Checks every example of the catalog; returns one line per example

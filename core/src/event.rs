@@ -1,5 +1,14 @@
-//! From a payload to a typed event: reading the envelope, choosing the
-//! schema version, validating, decoding. Generated dispatch code calls these.
+//! From a payload to a typed event: finding the event's type and version,
+//! choosing the schema that reads it, validating, decoding.
+//!
+//! Every path goes the same way: the payload is parsed once into a
+//! [`Tape`] (limits enforced, duplicate keys refused), the source's
+//! [`SourceTable`] says where the type and version are and which schema
+//! reads them, the schema's validator (a [`Validator`] shared by every
+//! version of the source) checks the tape and reports every error in
+//! payload order, and only a valid payload is decoded into the generated
+//! type ([`Decode`]). A `serde_json::Value` handed in by the caller is read
+//! through a tape built from it, so it gets exactly the same verdict.
 
 use std::fmt;
 
@@ -7,84 +16,212 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::json::{Limits, ParseError};
-use crate::validation::{Collect, Errors, Path, Probe, Sink};
+use crate::decode::{Decode, DecodeError};
+use std::borrow::Cow;
+
+use crate::json::{Kind, Limits, Node, ParseError, Tape};
+use crate::validation::program::NodeId;
+use crate::validation::{Embedded, Errors, ValidationError};
 use crate::version::{Scheme, SelectError, select};
 
+/// Where a schema starts: a source's validator and the node of the schema.
+#[derive(Debug, Clone, Copy)]
+pub struct SchemaRef {
+    /// The validator of the source the schema belongs to.
+    pub validator: &'static Embedded,
+    /// The schema's node in it.
+    pub node: NodeId,
+}
+
+impl SchemaRef {
+    /// Every error of `node` against the schema.
+    pub fn errors(&self, node: Node<'_>) -> Result<(), Errors> {
+        self.validator.get().errors(self.node, node)
+    }
+}
+
 /// A generated type for one version of one event type.
-pub trait Schema: Sized + Serialize + DeserializeOwned {
+pub trait Schema: Decode + Serialize + DeserializeOwned {
     /// The event type this version belongs to (the payload's type value).
     const EVENT_TYPE: &'static str;
-    /// The schema's version.
+    /// The schema's version (`""` for a source whose payloads carry none).
     const VERSION: &'static str;
 
-    /// Runs the compiled validator on `value`, reporting into `sink`.
-    fn validate_at<S: Sink>(value: &Value, at: &Path<'_>, sink: &mut S) -> bool;
+    /// The schema this type was generated from.
+    fn schema() -> SchemaRef;
 
-    /// Every error `value` has against this schema.
+    /// Every error `value` has against this schema, in the order of its
+    /// members and items.
     fn validate(value: &Value) -> Result<(), Errors> {
-        let mut sink = Collect::default();
-        if Self::validate_at(value, &Path::Root, &mut sink) {
-            Ok(())
-        } else {
-            Err(Errors(sink.0))
-        }
+        let tape = Tape::from_value(value);
+        Self::schema().errors(tape.root())
     }
 
-    /// True when `value` is valid; stops at the first failure, allocates
-    /// nothing on valid input.
+    /// True when `value` is valid; stops at the first failure.
     fn is_valid(value: &Value) -> bool {
-        Self::validate_at(value, &Path::Root, &mut Probe)
-    }
-
-    /// How deep the JSON of this type nests, as far as the type says; `None`
-    /// when it cannot say (a recursive type). Lets the one-pass decode skip
-    /// the depth pass (see [`decode_fast`]).
-    const DEPTH: Option<Depth> = None;
-
-    /// Whether [`Schema::is_valid_decoded`] is a real check (generated for
-    /// every struct root); when false, decoding from bytes always goes
-    /// through a `serde_json::Value`.
-    const VALIDATES_DECODED: bool = false;
-
-    /// Validates a value that was decoded strictly (see [`decode_fast`])
-    /// without going back to JSON: the generated code checks the typed
-    /// fields against the same schema. Meaningful only when
-    /// [`Schema::VALIDATES_DECODED`]; the default says false.
-    fn is_valid_decoded(&self) -> bool {
-        false
-    }
-
-    /// Whether [`Schema::validate_decoded`] reports errors exactly as
-    /// [`Schema::validate`] does on the payload (see `emit/typed.rs` of the
-    /// generator for when it cannot).
-    const COLLECTS_DECODED: bool = false;
-
-    /// Every error of a strictly decoded value, as [`Schema::validate`]
-    /// reports them on its JSON: same paths, messages and order. Meaningful
-    /// only when [`Schema::COLLECTS_DECODED`]; the default finds none. An
-    /// `Err` without errors says the value cannot tell their order (two
-    /// entries of a typed map failed, see
-    /// [`Sink::unordered`](crate::validation::Sink::unordered)): ask
-    /// [`Schema::validate`].
-    fn validate_decoded(&self) -> Result<(), Errors> {
-        Ok(())
+        let tape = Tape::from_value(value);
+        let s = Self::schema();
+        s.validator.get().is_valid(s.node, tape.root())
     }
 
     /// Validates `value` and decodes it into this type.
     fn from_value(value: Value) -> Result<Self, EventError> {
-        decode::<Self>(value, Self::VERSION)
+        let tape = Tape::from_value(&value);
+        read_version::<Self>(&tape, Self::VERSION, &Options::default())
     }
 
-    /// Parses, validates and decodes a JSON payload (one pass when it is
-    /// valid, see [`from_slice_with`]).
+    /// Parses, validates and decodes a JSON payload.
     fn from_slice(bytes: &[u8]) -> Result<Self, EventError> {
-        from_slice_with::<Self>(bytes, Self::VERSION, &Options::default())
+        from_slice_version::<Self>(bytes, Self::VERSION, &Options::default())
     }
 
     /// This value as JSON (the payload it was read from, for a round trip).
     fn to_value(&self) -> Value {
         serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
+/// Parses `bytes` and reads them as a `T` whose payload says it is at
+/// `version` (a newer version is judged by [`Options::newer_versions`]).
+pub fn from_slice_version<T: Schema>(
+    bytes: &[u8],
+    version: &str,
+    options: &Options,
+) -> Result<T, EventError> {
+    let tape = Tape::parse(bytes, options.limits)?;
+    read_version::<T>(&tape, version, options)
+}
+
+fn read_version<T: Schema>(tape: &Tape<'_>, version: &str, options: &Options) -> Result<T, EventError> {
+    let root = tape.root();
+    let schema = T::schema();
+    judge(schema, root, T::VERSION, version, options).map_err(|errors| {
+        EventError::Invalid {
+            event_type: T::EVENT_TYPE.to_owned(),
+            version: version.to_owned(),
+            schema_version: T::VERSION,
+            errors,
+        }
+    })?;
+    T::decode(root).map_err(|e| EventError::Decode {
+        event_type: T::EVENT_TYPE.to_owned(),
+        schema_version: T::VERSION,
+        message: e.to_string(),
+    })
+}
+
+/// Validates `root` against `schema`; a payload newer than the schema has
+/// the widenings [`NewerVersions::Tolerate`] allows dropped from its errors.
+fn judge(
+    schema: SchemaRef,
+    root: Node<'_>,
+    schema_version: &str,
+    version: &str,
+    options: &Options,
+) -> Result<(), Errors> {
+    match schema.errors(root) {
+        Ok(()) => Ok(()),
+        Err(mut errors) => {
+            if options.newer_versions == NewerVersions::Tolerate && version != schema_version {
+                errors.0.retain(|e| !tolerated_when_newer(root, e));
+            }
+            if errors.is_empty() { Ok(()) } else { Err(errors) }
+        }
+    }
+}
+
+/// The widenings a newer minor may bring that the generated types absorb:
+/// a string outside an `enum` (the enum's `Unknown` variant holds it) and a
+/// member an `additionalProperties: false` object does not name (dropped).
+fn tolerated_when_newer(root: Node<'_>, e: &ValidationError) -> bool {
+    match e.keyword.as_str() {
+        "enum" => pointer(root, &e.instance_path).is_some_and(|n| n.as_str().is_some()),
+        "additionalProperties" => true,
+        _ => false,
+    }
+}
+
+/// The node at JSON pointer `path` below `root`.
+fn pointer<'t>(root: Node<'t>, path: &str) -> Option<Node<'t>> {
+    let mut at = root;
+    if path.is_empty() {
+        return Some(at);
+    }
+    for raw in path.strip_prefix('/')?.split('/') {
+        let segment = raw.replace("~1", "/").replace("~0", "~");
+        at = match at.get(&segment) {
+            Some(member) => member,
+            None => at.items().nth(segment.parse().ok()?)?,
+        };
+    }
+    Some(at)
+}
+
+/// Where a source's payloads say something (their event type or version).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Locator {
+    /// In this member of the payload object.
+    Member(&'static str),
+    /// Outside the payload: the caller gives it (an HTTP header, the
+    /// endpoint's API version), described here for error messages
+    /// (`the X-GitHub-Event header`).
+    Given(&'static str),
+}
+
+/// How the schema that reads an event is chosen among its type's schemas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selector {
+    /// By version: the newest schema that can read it under `scheme`.
+    Version {
+        /// Where the version is.
+        at: Locator,
+        /// How versions compare.
+        scheme: Scheme,
+    },
+    /// By the value of a member (GitHub's `action`): the schema of that
+    /// name; `absent` names the schema for payloads without the member.
+    Member {
+        /// The member.
+        name: &'static str,
+        /// The schema of payloads that do not have it.
+        absent: Option<&'static str>,
+    },
+    /// Each type has one schema (payloads carry no version).
+    Only,
+}
+
+/// One event type of a source, as dispatch sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct TypeTable {
+    /// The type value payloads carry (or callers give).
+    pub event_type: &'static str,
+    /// Its schemas' keys: versions, oldest first, or member values.
+    pub keys: &'static [&'static str],
+    /// The node of each schema, in the order of `keys`.
+    pub roots: &'static [NodeId],
+}
+
+/// What dispatch needs to know about a source: generated for each one.
+#[derive(Debug, Clone, Copy)]
+pub struct SourceTable {
+    /// The source's name in the catalog.
+    pub source: &'static str,
+    /// The validator of every schema of the source.
+    pub validator: &'static Embedded,
+    /// Where the event type is.
+    pub event_type: Locator,
+    /// How a type's schema is chosen.
+    pub selector: Selector,
+    /// The event types, sorted by type value.
+    pub types: &'static [TypeTable],
+}
+
+impl SourceTable {
+    /// The index of `event_type` in [`SourceTable::types`].
+    pub fn type_index(&self, event_type: &str) -> Option<usize> {
+        self.types
+            .binary_search_by(|t| t.event_type.cmp(event_type))
+            .ok()
     }
 }
 
@@ -94,17 +231,241 @@ pub trait Schema: Sized + Serialize + DeserializeOwned {
 pub trait EventSource: Sized + Serialize {
     /// The source's name in the catalog (`impact_stack`).
     const SOURCE: &'static str;
-    /// Every event type of the source.
+    /// Every event type of the source, sorted.
     const TYPES: &'static [&'static str];
 
-    /// Dispatches a parsed payload on its type and version, validates and decodes it.
-    fn from_json(value: Value) -> Result<Self, EventError>;
+    /// Where type and version are, and every schema.
+    fn table() -> &'static SourceTable;
+
+    /// Decodes a validated payload as schema `schema` of type `event_type`
+    /// (indices into [`SourceTable::types`] and its keys).
+    fn decode(event_type: usize, schema: usize, node: Node<'_>) -> Result<Self, DecodeError>;
 
     /// The event's type value.
     fn event_type(&self) -> &'static str;
 
     /// The schema version the event was read with.
     fn schema_version(&self) -> &'static str;
+
+    /// Dispatches a parsed payload on its type and version, validates and decodes it.
+    fn from_json(value: Value) -> Result<Self, EventError> {
+        from_value(&value, &Given::default(), &Options::default())
+    }
+}
+
+/// What the caller knows about an event from outside its payload: its type
+/// (GitHub's `X-GitHub-Event` header) or its version (an endpoint's API
+/// version). Given values win over what the payload says.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Given<'a> {
+    /// The event type.
+    pub event_type: Option<&'a str>,
+    /// The version.
+    pub version: Option<&'a str>,
+}
+
+impl<'a> Given<'a> {
+    /// Nothing given: the payload says everything.
+    pub const NOTHING: Given<'static> = Given {
+        event_type: None,
+        version: None,
+    };
+
+    /// The event type is given.
+    pub fn event_type(event_type: &'a str) -> Given<'a> {
+        Given {
+            event_type: Some(event_type),
+            version: None,
+        }
+    }
+}
+
+/// Parses, dispatches, validates and decodes a payload of source `E`.
+pub fn from_slice<E: EventSource>(
+    bytes: &[u8],
+    given: &Given<'_>,
+    options: &Options,
+) -> Result<E, EventError> {
+    let tape = Tape::parse(bytes, options.limits)?;
+    from_tape(&tape, given, options)
+}
+
+/// [`from_slice`] for an already parsed payload.
+pub fn from_value<E: EventSource>(
+    value: &Value,
+    given: &Given<'_>,
+    options: &Options,
+) -> Result<E, EventError> {
+    let tape = Tape::from_value(value);
+    from_tape(&tape, given, options)
+}
+
+/// [`from_slice`], but with [`UnknownTypes::Keep`] an event of a type the
+/// source does not know comes back as raw JSON.
+pub fn receive<E: EventSource>(
+    bytes: &[u8],
+    given: &Given<'_>,
+    options: &Options,
+) -> Result<Received<E>, EventError> {
+    let tape = Tape::parse(bytes, options.limits)?;
+    match from_tape(&tape, given, options) {
+        Err(EventError::UnknownType { .. }) if options.unknown_types == UnknownTypes::Keep => {
+            Ok(Received::Unknown(tape.root().to_value()))
+        }
+        other => other.map(Received::Known),
+    }
+}
+
+/// Validates a payload against one schema, named by event type and schema
+/// key (version), without reading the payload's envelope; `None` when the
+/// source has no such schema.
+pub fn validate_exact<E: EventSource>(
+    event_type: &str,
+    key: &str,
+    value: &Value,
+) -> Option<Result<(), Errors>> {
+    let table = E::table();
+    let t = &table.types[table.type_index(event_type)?];
+    let node = t.roots[t.keys.iter().position(|k| *k == key)?];
+    let tape = Tape::from_value(value);
+    Some(table.validator.get().errors(node, tape.root()))
+}
+
+/// Where an event is: its type index and schema index, with the version
+/// the payload says it is at (for [`NewerVersions`]).
+#[derive(Debug, Clone)]
+pub struct Located<'t> {
+    /// Index into [`SourceTable::types`].
+    pub type_index: usize,
+    /// Index into the type's keys.
+    pub schema_index: usize,
+    /// The payload's version (its key when the source has no versions).
+    pub version: Cow<'t, str>,
+}
+
+/// Reads the event's type and version (from the payload or `given`) and
+/// picks the schema that reads it.
+pub fn locate<'t>(
+    table: &SourceTable,
+    root: Node<'t>,
+    given: &Given<'t>,
+) -> Result<Located<'t>, EventError> {
+    let event_type = match (given.event_type, table.event_type) {
+        (Some(t), _) => t,
+        (None, Locator::Member(name)) => member_text(root, name)?,
+        (None, Locator::Given(what)) => return Err(EventError::TypeNotGiven { from: what }),
+    };
+    let type_index = table
+        .type_index(event_type)
+        .ok_or_else(|| EventError::UnknownType {
+            event_type: event_type.to_owned(),
+        })?;
+    let t = &table.types[type_index];
+    let (schema_index, version) = match table.selector {
+        Selector::Only => (0, Cow::Borrowed("")),
+        Selector::Version { at, scheme } => {
+            let version = match (given.version, at) {
+                (Some(v), _) => Cow::Borrowed(v),
+                (None, Locator::Member(name)) => version_text(root, name, scheme)?,
+                (None, Locator::Given(what)) => {
+                    return Err(EventError::VersionNotGiven { from: what });
+                }
+            };
+            (choose(scheme, event_type, t.keys, &version)?, version)
+        }
+        Selector::Member { name, absent } => {
+            let key = match (root_member(root, name)?, absent) {
+                (Some(key), _) => key,
+                (None, Some(default)) => default,
+                (None, None) => {
+                    return Err(EventError::MissingField {
+                        field: name.to_owned(),
+                    });
+                }
+            };
+            let index = t
+                .keys
+                .iter()
+                .position(|k| *k == key)
+                .ok_or_else(|| EventError::UnknownVersion {
+                    event_type: event_type.to_owned(),
+                    version: key.to_owned(),
+                    known: t.keys.to_vec(),
+                })?;
+            (index, Cow::Borrowed(key))
+        }
+    };
+    Ok(Located {
+        type_index,
+        schema_index,
+        version,
+    })
+}
+
+/// Dispatches, validates and decodes an already parsed payload (for
+/// callers that read other things from it too, like a receiver's delivery id).
+pub fn from_tape<E: EventSource>(
+    tape: &Tape<'_>,
+    given: &Given<'_>,
+    options: &Options,
+) -> Result<E, EventError> {
+    let table = E::table();
+    let root = tape.root();
+    let at = locate(table, root, given)?;
+    let t = &table.types[at.type_index];
+    let schema_version = t.keys[at.schema_index];
+    let schema = SchemaRef {
+        validator: table.validator,
+        node: t.roots[at.schema_index],
+    };
+    judge(schema, root, schema_version, &at.version, options).map_err(|errors| {
+        EventError::Invalid {
+            event_type: t.event_type.to_owned(),
+            version: at.version.into_owned(),
+            schema_version,
+            errors,
+        }
+    })?;
+    E::decode(at.type_index, at.schema_index, root).map_err(|e| EventError::Decode {
+        event_type: t.event_type.to_owned(),
+        schema_version,
+        message: e.to_string(),
+    })
+}
+
+/// A member of the payload object, which must be a string when present.
+fn root_member<'t>(root: Node<'t>, name: &str) -> Result<Option<&'t str>, EventError> {
+    if root.kind() != Kind::Object {
+        return Err(EventError::NotAnObject {
+            found: root.type_name(),
+        });
+    }
+    match root.get(name) {
+        None => Ok(None),
+        Some(m) => match m.as_str() {
+            Some(s) => Ok(Some(s)),
+            None => Err(EventError::FieldNotString {
+                field: name.to_owned(),
+                found: m.type_name(),
+            }),
+        },
+    }
+}
+
+fn member_text<'t>(root: Node<'t>, name: &str) -> Result<&'t str, EventError> {
+    root_member(root, name)?.ok_or_else(|| EventError::MissingField {
+        field: name.to_owned(),
+    })
+}
+
+/// The version member; integer versions may be written as JSON numbers.
+fn version_text<'t>(root: Node<'t>, name: &str, scheme: Scheme) -> Result<Cow<'t, str>, EventError> {
+    if scheme == Scheme::Integer
+        && let Some(n) = root.get(name).and_then(|m| m.as_number())
+    {
+        return Ok(Cow::Owned(n.to_string()));
+    }
+    member_text(root, name).map(Cow::Borrowed)
 }
 
 /// What to do with an event whose type the catalog does not know.
@@ -158,7 +519,7 @@ pub enum Received<E> {
 pub enum EventError {
     /// Not JSON, too large, too deep, or duplicate keys.
     Parse(ParseError),
-    /// The payload is not a JSON object.
+    /// The payload is not a JSON object, but its type or version is a member.
     NotAnObject {
         /// The JSON type found.
         found: &'static str,
@@ -175,6 +536,16 @@ pub enum EventError {
         /// The JSON type found.
         found: &'static str,
     },
+    /// The source's event type comes from outside the payload and was not given.
+    TypeNotGiven {
+        /// Where it comes from (`the X-GitHub-Event header`).
+        from: &'static str,
+    },
+    /// The source's version comes from outside the payload and was not given.
+    VersionNotGiven {
+        /// Where it comes from.
+        from: &'static str,
+    },
     /// No event type of this source has this name.
     UnknownType {
         /// The type value.
@@ -189,7 +560,7 @@ pub enum EventError {
         /// Why it does not parse.
         reason: String,
     },
-    /// No known schema can read this version.
+    /// No known schema can read this version (or member value).
     UnknownVersion {
         /// The event type.
         event_type: String,
@@ -209,14 +580,15 @@ pub enum EventError {
         /// Every error.
         errors: Errors,
     },
-    /// Valid, but the typed decoding failed (a value outside what the Rust
-    /// type holds, such as an integer beyond `i64`).
+    /// Valid, but the typed decoding failed. Cannot happen for bindings the
+    /// generator wrote (their schemas bound what the Rust types cannot
+    /// hold); kept so a mismatch is an error, never a panic.
     Decode {
         /// The event type.
         event_type: String,
         /// The schema version.
         schema_version: &'static str,
-        /// serde's message.
+        /// What did not fit.
         message: String,
     },
 }
@@ -231,6 +603,12 @@ impl fmt::Display for EventError {
             EventError::MissingField { field } => write!(f, "the event has no \"{field}\" member"),
             EventError::FieldNotString { field, found } => {
                 write!(f, "the event's \"{field}\" must be a string, found {found}")
+            }
+            EventError::TypeNotGiven { from } => {
+                write!(f, "the event type comes from {from}, and none was given")
+            }
+            EventError::VersionNotGiven { from } => {
+                write!(f, "the event version comes from {from}, and none was given")
             }
             EventError::UnknownType { event_type } => {
                 write!(f, "unknown event type \"{event_type}\"")
@@ -284,30 +662,6 @@ impl From<ParseError> for EventError {
     }
 }
 
-/// Reads the type and version members of a payload.
-pub fn envelope<'v>(
-    value: &'v Value,
-    type_field: &str,
-    version_field: &str,
-) -> Result<(&'v str, &'v str), EventError> {
-    let Value::Object(obj) = value else {
-        return Err(EventError::NotAnObject {
-            found: crate::validation::type_name(value),
-        });
-    };
-    let text = |field: &str| match obj.get(field) {
-        None => Err(EventError::MissingField {
-            field: field.to_owned(),
-        }),
-        Some(Value::String(s)) => Ok(s.as_str()),
-        Some(other) => Err(EventError::FieldNotString {
-            field: field.to_owned(),
-            found: crate::validation::type_name(other),
-        }),
-    };
-    Ok((text(type_field)?, text(version_field)?))
-}
-
 /// Picks the index of the schema version an event at `version` is read with.
 pub fn choose(
     scheme: Scheme,
@@ -327,221 +681,4 @@ pub fn choose(
             known: known.to_vec(),
         },
     })
-}
-
-/// Parses, validates and decodes `bytes` as a `T`; `version` is the
-/// payload's. A valid payload takes one pass ([`decode_fast`]), and so does
-/// an invalid one that decodes strictly when the typed validators can report
-/// its errors exactly ([`Schema::validate_decoded`]); anything else is parsed
-/// into a `Value` and judged by [`decode_with`]. Both paths give the same
-/// result on every input, errors included.
-pub fn from_slice_with<T: Schema>(
-    bytes: &[u8],
-    version: &str,
-    options: &Options,
-) -> Result<T, EventError> {
-    if bytes.len() <= options.limits.max_bytes
-        && let Some(result) = decode_bytes::<T>(bytes, version, options, false, true)
-    {
-        return result;
-    }
-    let value = crate::json::parse_slice(bytes, options.limits)?;
-    decode_judged::<T>(value, version, options, T::VALIDATES_DECODED)
-}
-
-/// How deep a type's JSON nests, known from the type alone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Depth {
-    /// The deepest nesting of the type's own arrays and objects (a struct of
-    /// scalars: 1).
-    pub shape: usize,
-    /// The most arrays and objects around a part of it kept as a
-    /// `serde_json::Value` (a member of a struct at the root: 1), whose own
-    /// depth only the payload says; `None` when it has none.
-    pub around_values: Option<usize>,
-}
-
-/// The one-pass path: `Some` only when `bytes` is within `limits`, decodes
-/// strictly into `T` (no duplicate keys, nothing dropped or normalised, see
-/// `__private::de::strictly`) and the decoded value is valid
-/// ([`Schema::is_valid_decoded`]). `None` says nothing about the payload:
-/// it may be invalid, or valid in a way the strict decode does not take
-/// (an integer written `1.0`, an upper-case UUID); [`from_slice_with`] then
-/// takes the `Value` path.
-///
-/// The depth limit costs no extra pass when the type bounds its own depth
-/// ([`Schema::DEPTH`]): then only the parts kept as `serde_json::Value` can
-/// go deeper, and each is read with the levels the limit leaves it (a
-/// conservative bound: a payload it refuses goes the `Value` path, which
-/// measures exactly). Otherwise [`crate::json::scan`] checks the depth first.
-pub fn decode_fast<T: Schema>(bytes: &[u8], limits: Limits) -> Option<T> {
-    if bytes.len() > limits.max_bytes {
-        return None;
-    }
-    let options = Options {
-        limits,
-        ..Options::default()
-    };
-    decode_bytes::<T>(bytes, T::VERSION, &options, false, false)?.ok()
-}
-
-/// The one-pass decode with its verdict: `Some(Ok)` for a valid payload;
-/// with `collect`, `Some(Err(Invalid))` for a payload that decoded strictly
-/// but breaks the schema, with the errors [`Schema::validate`] would report
-/// (when the type can report them exactly, and the payload is judged like
-/// one of the schema's own version); `None` when the `Value` path must
-/// decide. `version` is the payload's; the size is the caller's to check.
-/// Generated dispatch code calls this.
-#[doc(hidden)]
-pub fn decode_bytes<T: Schema>(
-    bytes: &[u8],
-    version: &str,
-    options: &Options,
-    depth_checked: bool,
-    collect: bool,
-) -> Option<Result<T, EventError>> {
-    if !T::VALIDATES_DECODED {
-        return None;
-    }
-    let max = options.limits.max_depth.min(Limits::MAX_DEPTH);
-    let value_levels = match T::DEPTH {
-        _ if depth_checked => usize::MAX,
-        Some(d) if d.shape <= max && d.around_values.is_none_or(|p| p < max) => {
-            d.around_values.map_or(usize::MAX, |p| max - p)
-        }
-        _ => {
-            crate::json::scan(bytes, &[], max)?;
-            usize::MAX
-        }
-    };
-    // One UTF-8 check of the whole payload lets the parser skip one per
-    // string (an eighth of a decode); invalid UTF-8 is the `Value` path's
-    // to report, with its position.
-    let text = std::str::from_utf8(bytes).ok()?;
-    let t: T = crate::de::strictly_within(value_levels, || serde_json::from_str(text)).ok()?;
-    if t.is_valid_decoded() {
-        return Some(Ok(t));
-    }
-    // A newer payload may be tolerated where its own version's schema is
-    // not: the `Value` path knows which errors to drop.
-    let judged_as_own = options.newer_versions == NewerVersions::Strict || version == T::VERSION;
-    if !(collect && T::COLLECTS_DECODED && judged_as_own) {
-        return None;
-    }
-    match t.validate_decoded() {
-        Err(errors) if !errors.is_empty() => Some(Err(EventError::Invalid {
-            event_type: T::EVENT_TYPE.to_owned(),
-            version: version.to_owned(),
-            schema_version: T::VERSION,
-            errors,
-        })),
-        _ => None,
-    }
-}
-
-/// Validates `value` against `T` and decodes it; `version` is the payload's.
-pub fn decode<T: Schema>(value: Value, version: &str) -> Result<T, EventError> {
-    decode_with(value, version, &Options::default())
-}
-
-/// [`decode`] with explicit options (see [`NewerVersions`]).
-pub fn decode_with<T: Schema>(
-    value: Value,
-    version: &str,
-    options: &Options,
-) -> Result<T, EventError> {
-    decode_judged(value, version, options, false)
-}
-
-/// [`decode_with`] for a payload the one-pass decode already refused
-/// (`likely_invalid`): almost always invalid, so the errors are collected
-/// at once instead of after a probe.
-#[doc(hidden)]
-pub fn decode_judged<T: Schema>(
-    value: Value,
-    version: &str,
-    options: &Options,
-    likely_invalid: bool,
-) -> Result<T, EventError> {
-    if likely_invalid || !T::is_valid(&value) {
-        let mut errors = match T::validate(&value) {
-            Err(e) => e,
-            Ok(()) => Errors::default(),
-        };
-        if options.newer_versions == NewerVersions::Tolerate && version != T::VERSION {
-            errors.0.retain(|e| !tolerated_when_newer(&value, e));
-        }
-        if !errors.is_empty() {
-            return Err(EventError::Invalid {
-                event_type: T::EVENT_TYPE.to_owned(),
-                version: version.to_owned(),
-                schema_version: T::VERSION,
-                errors,
-            });
-        }
-    }
-    // Nothing to retry without integral floats: decode by value, moving the
-    // strings out of `value` instead of copying them.
-    if !has_integral_float(&value) {
-        return serde_json::from_value(value).map_err(|e| decode_error::<T>(&e));
-    }
-    match T::deserialize(&value) {
-        Ok(t) => Ok(t),
-        // JSON Schema counts `1.0` as an integer; serde does not. Retry with
-        // integral floats written as integers (a JSON-equal value).
-        Err(first) if has_integral_float(&value) => {
-            let mut normalized = value;
-            integral_floats_to_integers(&mut normalized);
-            T::deserialize(&normalized).map_err(|_| decode_error::<T>(&first))
-        }
-        Err(e) => Err(decode_error::<T>(&e)),
-    }
-}
-
-/// The widenings a newer minor may bring that the generated types absorb.
-fn tolerated_when_newer(value: &Value, e: &crate::validation::ValidationError) -> bool {
-    match e.keyword.as_str() {
-        "enum" => value
-            .pointer(&e.instance_path)
-            .is_some_and(Value::is_string),
-        "additionalProperties" => true,
-        _ => false,
-    }
-}
-
-fn decode_error<T: Schema>(e: &serde_json::Error) -> EventError {
-    EventError::Decode {
-        event_type: T::EVENT_TYPE.to_owned(),
-        schema_version: T::VERSION,
-        message: e.to_string(),
-    }
-}
-
-fn has_integral_float(v: &Value) -> bool {
-    match v {
-        Value::Number(n) => {
-            n.is_f64()
-                && n.as_f64()
-                    .is_some_and(|f| f.fract() == 0.0 && f.abs() < 9.2e18)
-        }
-        Value::Array(items) => items.iter().any(has_integral_float),
-        Value::Object(map) => map.values().any(has_integral_float),
-        _ => false,
-    }
-}
-
-fn integral_floats_to_integers(v: &mut Value) {
-    match v {
-        Value::Number(n) => {
-            if let Some(f) = n
-                .as_f64()
-                .filter(|f| n.is_f64() && f.fract() == 0.0 && f.abs() < 9.2e18)
-            {
-                *n = serde_json::Number::from(f as i64);
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(integral_floats_to_integers),
-        Value::Object(map) => map.values_mut().for_each(integral_floats_to_integers),
-        _ => {}
-    }
 }

@@ -8,7 +8,11 @@
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Value};
+pub use crate::shim::{Kind, Node, Tape};
+pub use serde_json::{Number, Value};
+
+/// A JSON object.
+pub type Map = serde_json::Map<String, Value>;
 
 /// Limits applied to every payload before any schema sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,6 +6,9 @@
 //! Users normally reach these items through the `eventsmith` crate, which
 //! re-exports them.
 
+#[doc(hidden)]
+pub mod shim;
+pub use shim::decode;
 mod de;
 pub mod event;
 pub mod formats;
@@ -15,9 +18,7 @@ pub mod validation;
 pub mod values;
 pub mod version;
 
-pub use event::{
-    Depth, EventError, EventSource, NewerVersions, Options, Received, Schema, UnknownTypes,
-};
+pub use event::{EventError, EventSource, NewerVersions, Options, Received, Schema, UnknownTypes};
 pub use json::{Limits, ParseError};
 pub use validation::{Collect, Errors, Num, Path, Probe, Sink, ValidationError};
 pub use values::{DateTime, Decimal, Duration, Money};

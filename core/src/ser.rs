@@ -2,7 +2,49 @@
 //! `__private::ser`): a struct writes its fields in declaration order, an
 //! absent optional field not at all, then its `extra` members.
 
+use serde::Serializer;
 use serde::ser::{Serialize, SerializeMap};
+
+/// A struct being written as a JSON object: what a generated `Serialize`
+/// calls, a line per field.
+#[derive(Debug)]
+pub struct Struct<M> {
+    map: M,
+}
+
+impl<M: SerializeMap> Struct<M> {
+    /// Starts the object.
+    pub fn begin<S: Serializer<SerializeMap = M, Error = M::Error>>(s: S) -> Result<Self, M::Error> {
+        Ok(Struct {
+            map: s.serialize_map(None)?,
+        })
+    }
+
+    /// Writes member `name`.
+    pub fn field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), M::Error> {
+        field(&mut self.map, name, value)
+    }
+
+    /// Writes member `name` when `value` is `Some` (an absent optional
+    /// field writes nothing; `Some(None)` of a nullable one writes `null`).
+    pub fn optional<T: Serialize>(&mut self, name: &'static str, value: &Option<T>) -> Result<(), M::Error> {
+        optional(&mut self.map, name, value)
+    }
+
+    /// Writes the members of an `extra` map, in its order.
+    pub fn extra<'a, T, I>(&mut self, members: I) -> Result<(), M::Error>
+    where
+        T: Serialize + 'a,
+        I: IntoIterator<Item = (&'a String, &'a T)>,
+    {
+        extra(&mut self.map, members)
+    }
+
+    /// Ends the object.
+    pub fn end(self) -> Result<M::Ok, M::Error> {
+        self.map.end()
+    }
+}
 
 /// Writes member `name`.
 pub fn field<M: SerializeMap, T: Serialize + ?Sized>(

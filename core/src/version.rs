@@ -137,6 +137,18 @@ pub enum Scheme {
     Semver,
     /// Dates: read with the newest schema dated ≤ D.
     Calendar,
+    /// Whole numbers (`1`, `2`): each version is its own schema, read only
+    /// by a schema of exactly that number (a vendor that numbers versions
+    /// bumps the number for changes an older reader cannot take).
+    Integer,
+}
+
+/// Parses an integer version: digits, no sign, no leading zero.
+pub fn parse_integer(s: &str) -> Result<u64, VersionError> {
+    number(s).ok_or_else(|| VersionError {
+        input: s.to_owned(),
+        reason: "is not a version number (digits, no leading zero)",
+    })
 }
 
 /// Why no schema could be chosen.
@@ -176,6 +188,13 @@ pub fn select(scheme: Scheme, known: &[&str], requested: &str) -> Result<usize, 
                 }
             }
             best.ok_or(SelectError::Unknown)
+        }
+        Scheme::Integer => {
+            let want = parse_integer(requested).map_err(SelectError::Invalid)?;
+            known
+                .iter()
+                .position(|k| parse_integer(k) == Ok(want))
+                .ok_or(SelectError::Unknown)
         }
     }
 }

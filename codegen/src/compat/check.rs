@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use super::differ::{Bump, Change, diff_locs, render_change};
-use crate::compile::Compiled;
+use crate::lower::Compiled;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::catalog::{EventType, Source, Version, Versioning};
 use crate::load::document;

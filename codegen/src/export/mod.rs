@@ -31,7 +31,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use crate::compat::differ::{Bump, diff_locs};
-use crate::compile::Compiled;
+use crate::lower::Compiled;
 use crate::config::{Error, write_if_changed};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::catalog::{Catalog, EventType, EventVersion, Expectation, Source};

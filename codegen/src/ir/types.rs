@@ -116,6 +116,8 @@ pub struct TypeDef {
     pub doc: Option<String>,
     /// `file#/pointer` it came from.
     pub origin: String,
+    /// The schema it came from.
+    pub loc: Loc,
     /// Shape.
     pub kind: TypeKind,
     /// `deprecated: true`.
@@ -437,6 +439,7 @@ impl Lowering<'_> {
             module,
             doc: Self::doc(obj),
             origin: self.reg.display(loc, self.relative_to),
+            loc: loc.clone(),
             kind,
             deprecated: obj.get("deprecated") == Some(&Value::Bool(true)),
         });

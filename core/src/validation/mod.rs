@@ -11,6 +11,8 @@ use std::fmt;
 
 pub mod program;
 
+pub use crate::shim::{Embedded, Validator};
+
 use serde_json::{Map, Number, Value};
 
 /// Where in the instance a check runs: a stack-allocated linked list of

@@ -1,0 +1,262 @@
+//! Load → lower: a catalog with its validator graph and type graph, the
+//! input of every back end (emitter, validator, checks, export).
+//!
+//! What the back ends need of a source is copied here into a record per
+//! source, event type and version ([`SourceIr`], [`EventIr`], [`VersionIr`]),
+//! so the emitter reads the IR alone and never the loader's types.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::diagnostic::Diagnostics;
+use crate::ir::types::{Ty, TypeGraph, TypeId};
+use crate::ir::validator::{FormatMode, Graph, LowerOptions, NodeId};
+use crate::load::catalog::{Catalog, Source, Versioning};
+use crate::load::registry::Registry;
+use crate::select::Selection;
+
+/// Where a source's payloads say their event type or version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Locator {
+    /// In this member of the payload object.
+    Member(String),
+    /// Outside the payload; the text says where (`the X-GitHub-Event header`).
+    Given(String),
+}
+
+/// How the schema that reads an event is chosen among its type's schemas.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selector {
+    /// By version, under a scheme.
+    Version {
+        /// Where the version is.
+        at: Locator,
+        /// How versions compare.
+        scheme: Versioning,
+    },
+    /// By the value of a member; `absent` names the schema of payloads
+    /// without it.
+    Member {
+        /// The member.
+        name: String,
+        /// The schema of payloads that do not have it.
+        absent: Option<String>,
+    },
+    /// One schema per type.
+    Only,
+}
+
+/// One schema of an event type (a version), lowered.
+#[derive(Debug, Clone)]
+pub struct VersionIr {
+    /// Its key as payloads write it: `1.3.0`, `2025-05-22`, `opened`.
+    pub key: String,
+    /// The Rust type alias and enum variant: `V1_3_0`, `Opened`.
+    pub variant: String,
+    /// The Rust module: `v1_3_0`, `opened`.
+    pub module: String,
+    /// The schema file, relative to the catalog (`gigs/sim.updated/2025-05-22.json`).
+    pub file: String,
+    /// `deprecated: true` at the schema's top level.
+    pub deprecated: bool,
+    /// Its validator node.
+    pub root: NodeId,
+    /// Its Rust type.
+    pub root_type: Ty,
+}
+
+/// One event type, lowered.
+#[derive(Debug, Clone)]
+pub struct EventIr {
+    /// The type value payloads carry.
+    pub type_value: String,
+    /// Rust module name (`form_submission`).
+    pub module: String,
+    /// Rust name of the type and its variant in the source's `Event` (`FormSubmission`).
+    pub rust_name: String,
+    /// Its schemas, oldest version first.
+    pub versions: Vec<VersionIr>,
+}
+
+/// One source, lowered.
+#[derive(Debug)]
+pub struct SourceIr {
+    /// Index of the source in the catalog.
+    pub source: usize,
+    /// Its name in the catalog (`impact_stack`).
+    pub name: String,
+    /// Rust module name.
+    pub module: String,
+    /// Human title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// Where the event type is.
+    pub event_type: Locator,
+    /// How a type's schema is chosen.
+    pub selector: Selector,
+    /// Its validators: every schema node of every version.
+    pub graph: Graph,
+    /// The validator node of each named type that lives in this source's
+    /// modules (what its `Deserialize` checks).
+    pub type_nodes: BTreeMap<TypeId, NodeId>,
+    /// Its event types in the catalog's order, which is also the order of
+    /// their type values (every type value is the source's prefix and the
+    /// event type's directory name, and directories are sorted): the order
+    /// dispatch searches.
+    pub events: Vec<EventIr>,
+}
+
+/// A catalog lowered into both IRs.
+#[derive(Debug)]
+pub struct Compiled {
+    /// The catalog, for the back ends that read files and examples
+    /// (checks, export); the emitter does not.
+    pub catalog: Catalog,
+    /// Per source.
+    pub sources: Vec<SourceIr>,
+    /// Every named type.
+    pub types: TypeGraph,
+}
+
+impl Compiled {
+    /// Loads and lowers the catalog at `root`. Diagnostics (errors and
+    /// warnings) go to `diags`; the result is usable only when it has no errors.
+    pub fn load(root: &Path, diags: &mut Diagnostics) -> Compiled {
+        Compiled::load_selected(root, &Selection::default(), diags)
+    }
+
+    /// [`Compiled::load`] keeping only what `selection` selects.
+    pub fn load_selected(root: &Path, selection: &Selection, diags: &mut Diagnostics) -> Compiled {
+        let mut catalog = Catalog::load(root, diags);
+        selection.apply(&mut catalog, diags);
+        Compiled::lower(catalog, diags)
+    }
+
+    /// Lowers an already loaded catalog.
+    pub fn lower(mut catalog: Catalog, diags: &mut Diagnostics) -> Compiled {
+        let opts = LowerOptions {
+            formats: FormatMode::Assert,
+            relative_to: Some(catalog.root.clone()),
+        };
+        let mut types = TypeGraph::new();
+        let mut sources = Vec::new();
+        for si in 0..catalog.sources.len() {
+            let source = catalog.sources[si].clone();
+            reserve_emitted_names(&mut types, &source);
+            let module_of = |_: &Registry, doc: usize| -> Vec<String> {
+                for event in &source.events {
+                    for version in &event.versions {
+                        if version.doc == doc {
+                            return vec![
+                                source.module.clone(),
+                                event.module.clone(),
+                                version.version.module_name(),
+                            ];
+                        }
+                    }
+                }
+                vec![source.module.clone(), "common".to_owned()]
+            };
+            let mut graph = Graph::new();
+            let mut events = Vec::new();
+            for event in &source.events {
+                let mut versions = Vec::new();
+                for version in &event.versions {
+                    let loc = version.root();
+                    let root = graph.lower(&mut catalog.registry, &loc, &opts, diags);
+                    let root_type = types.lower_root(
+                        &mut catalog.registry,
+                        &loc,
+                        &event.rust_name,
+                        &module_of,
+                        Some(&catalog.root),
+                        diags,
+                    );
+                    versions.push(VersionIr {
+                        key: version.version.to_string(),
+                        variant: version.version.type_name(),
+                        module: version.version.module_name(),
+                        file: relative(&catalog.root, &version.file),
+                        deprecated: version.deprecated,
+                        root,
+                        root_type,
+                    });
+                }
+                events.push(EventIr {
+                    type_value: event.type_value.clone(),
+                    module: event.module.clone(),
+                    rust_name: event.rust_name.clone(),
+                    versions,
+                });
+            }
+            sources.push(SourceIr {
+                source: si,
+                name: source.name.clone(),
+                module: source.module.clone(),
+                title: source.title.clone(),
+                description: source.description.clone(),
+                event_type: Locator::Member(source.type_field.clone()),
+                selector: Selector::Version {
+                    at: Locator::Member(source.version_field.clone()),
+                    scheme: source.versioning,
+                },
+                graph,
+                type_nodes: BTreeMap::new(),
+                events,
+            });
+        }
+        // Every named type validates what it deserializes against its own
+        // schema: lower that schema in the graph of the source it lives in
+        // (usually there already, as part of a version).
+        for (id, def) in types.types.iter().enumerate() {
+            if let Some(source) = sources
+                .iter_mut()
+                .find(|s| def.module.first() == Some(&s.module))
+            {
+                let node = source
+                    .graph
+                    .lower(&mut catalog.registry, &def.loc, &opts, diags);
+                source.type_nodes.insert(id, node);
+            }
+        }
+        diags.sort();
+        Compiled {
+            catalog,
+            sources,
+            types,
+        }
+    }
+
+    /// The lowered source named `name`.
+    pub fn source(&self, name: &str) -> Option<&SourceIr> {
+        self.sources.iter().find(|s| s.name == name)
+    }
+}
+
+/// The names the emitter defines itself in each version module (the
+/// version's root type) stay free for it.
+fn reserve_emitted_names(types: &mut TypeGraph, source: &Source) {
+    for event in &source.events {
+        for version in &event.versions {
+            types.reserve(
+                &[
+                    source.module.clone(),
+                    event.module.clone(),
+                    version.version.module_name(),
+                ],
+                &event.rust_name,
+            );
+        }
+    }
+}
+
+/// `path` relative to `root`, with `/` separators.
+fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
