@@ -559,6 +559,8 @@ impl ReceiveError {
                 EventError::NotAnObject { .. }
                 | EventError::MissingField { .. }
                 | EventError::FieldNotString { .. }
+                | EventError::TypeNotGiven { .. }
+                | EventError::VersionNotGiven { .. }
                 | EventError::UnknownType { .. }
                 | EventError::InvalidVersion { .. }
                 | EventError::UnknownVersion { .. } => Stage::Dispatch,

@@ -5,12 +5,13 @@
 //! source, event type and version ([`SourceIr`], [`EventIr`], [`VersionIr`]),
 //! so the emitter reads the IR alone and never the loader's types.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::diagnostic::Diagnostics;
 use crate::ir::types::{Ty, TypeGraph, TypeId};
-use crate::ir::validator::{FormatMode, Graph, LowerOptions, NodeId};
+use crate::ir::share::share_across_versions;
+use crate::ir::validator::{Body, CheckKind, FormatMode, Graph, LowerOptions, NodeId};
 use crate::load::catalog::{Catalog, Source, Versioning};
 use crate::load::registry::Registry;
 use crate::select::Selection;
@@ -220,6 +221,9 @@ impl Compiled {
                 source.type_nodes.insert(id, node);
             }
         }
+        if !diags.has_errors() {
+            share_types(&mut types, &mut sources);
+        }
         diags.sort();
         Compiled {
             catalog,
@@ -231,6 +235,127 @@ impl Compiled {
     /// The lowered source named `name`.
     pub fn source(&self, name: &str) -> Option<&SourceIr> {
         self.sources.iter().find(|s| s.name == name)
+    }
+}
+
+/// Types every version defines alike become one (`ir/share.rs`).
+fn share_types(types: &mut TypeGraph, sources: &mut [SourceIr]) {
+    let roots: BTreeSet<TypeId> = sources
+        .iter()
+        .flat_map(|s| s.events.iter().flat_map(|e| &e.versions))
+        .filter_map(|v| match v.root_type {
+            Ty::Named(id) => Some(id),
+            _ => None,
+        })
+        .collect();
+    let mut keys: BTreeMap<TypeId, String> = BTreeMap::new();
+    for source in sources.iter() {
+        let mut memo = BTreeMap::new();
+        for (&id, &node) in &source.type_nodes {
+            if let Some(key) = canonical(&source.graph, node, &mut memo, 0) {
+                keys.insert(id, key);
+            }
+        }
+    }
+    share_across_versions(types, &roots, |id| keys.get(&id).cloned());
+    for source in sources {
+        source
+            .type_nodes
+            .retain(|id, _| types.types[*id].same_as.is_none());
+    }
+}
+
+/// What a validator node checks, written without where it is: equal texts,
+/// equal checks. `None` beyond a depth (a recursive schema is never shared).
+fn canonical(
+    graph: &Graph,
+    node: NodeId,
+    memo: &mut BTreeMap<NodeId, Option<String>>,
+    depth: usize,
+) -> Option<String> {
+    if let Some(done) = memo.get(&node) {
+        return done.clone();
+    }
+    if depth > 64 {
+        return None;
+    }
+    let text = match &graph.node(node).body {
+        Body::Always(b) => Some(b.to_string()),
+        Body::Checks(checks) => {
+            let mut out = String::from("[");
+            for c in checks {
+                out.push_str(c.keyword);
+                out.push(':');
+                let mut children = Vec::new();
+                let shown = check_text(&c.kind, &mut children);
+                out.push_str(&shown);
+                for child in children {
+                    out.push('(');
+                    out.push_str(&canonical(graph, child, memo, depth + 1)?);
+                    out.push(')');
+                }
+                out.push(';');
+            }
+            out.push(']');
+            Some(out)
+        }
+    };
+    memo.insert(node, text.clone());
+    text
+}
+
+/// A check's own arguments as text, its subschemas collected in order.
+fn check_text(kind: &CheckKind, children: &mut Vec<NodeId>) -> String {
+    let mut named = |list: &[(String, NodeId)]| {
+        list.iter()
+            .map(|(name, n)| {
+                children.push(*n);
+                name.clone()
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    match kind {
+        CheckKind::Properties(p) | CheckKind::PatternProperties(p) | CheckKind::DependentSchemas(p) => named(p),
+        CheckKind::AdditionalProperties {
+            known,
+            patterns,
+            schema,
+        } => {
+            children.push(*schema);
+            format!("{known:?}{patterns:?}")
+        }
+        CheckKind::PropertyNames(n)
+        | CheckKind::Not(n)
+        | CheckKind::Ref(n)
+        | CheckKind::UnevaluatedProperties(n)
+        | CheckKind::UnevaluatedItems(n) => {
+            children.push(*n);
+            String::new()
+        }
+        CheckKind::PrefixItems(ns) | CheckKind::AllOf(ns) | CheckKind::AnyOf(ns) | CheckKind::OneOf(ns) => {
+            children.extend(ns);
+            String::new()
+        }
+        CheckKind::Items { start, schema } => {
+            children.push(*schema);
+            start.to_string()
+        }
+        CheckKind::Contains { schema, min, max } => {
+            children.push(*schema);
+            format!("{min},{max:?}")
+        }
+        CheckKind::IfThenElse {
+            condition,
+            then,
+            otherwise,
+        } => {
+            children.push(*condition);
+            children.extend(*then);
+            children.extend(*otherwise);
+            format!("{},{}", then.is_some(), otherwise.is_some())
+        }
+        other => format!("{other:?}"),
     }
 }
 

@@ -32,7 +32,7 @@ use url::Url;
 use eventsmith_core::validation::Validator;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::emit::program::{node_texts, program};
+use crate::emit::program::{self, node_texts};
 use crate::ir::validator::{FormatMode, Graph, LowerOptions, NodeId};
 use crate::load::document::Document;
 use crate::load::registry::{Loc, Registry};
@@ -77,10 +77,14 @@ pub struct Lowered {
 }
 
 impl Lowered {
-    /// The validator the runtime's engine runs; the root is node
-    /// [`Lowered::root`].
-    pub fn validator(&self) -> Result<Validator, String> {
-        Validator::new(program(&self.graph)).map_err(|e| format!("internal error: {e}"))
+    /// The validator the runtime's engine runs, and the node of the whole
+    /// schema in it.
+    pub fn validator(&self) -> Result<(Validator, u32), String> {
+        let lowered = program::program(&self.graph, [self.root]);
+        let root = lowered.node(self.root);
+        Validator::new(lowered.program)
+            .map(|v| (v, root))
+            .map_err(|e| format!("internal error: {e}"))
     }
 }
 
@@ -232,8 +236,9 @@ pub fn validators(
 }
 
 fn module(ident: &syn::Ident, lowered: &Lowered, rt: &TokenStream) -> TokenStream {
-    let texts = node_texts(&program(&lowered.graph));
-    let root = lowered.root as u32;
+    let program = program::program(&lowered.graph, [lowered.root]);
+    let texts = node_texts(&program.program);
+    let root = program.node(lowered.root);
     let doc = format!(
         " Validators of `{}`.",
         lowered.graph.node(lowered.root).origin
@@ -310,7 +315,8 @@ mod tests {
         let b = lower("b", &json!({"$id": "http://x/s", "type": "integer"}), &o).unwrap();
         let run = |l: &Lowered, v: &Value| {
             let tape = eventsmith_core::json::Tape::from_value(v);
-            l.validator().unwrap().is_valid(l.root as u32, tape.root())
+            let (validator, root) = l.validator().unwrap();
+            validator.is_valid(root, tape.root())
         };
         assert!(run(&a, &json!("s")) && !run(&a, &json!(1)));
         assert!(run(&b, &json!(1)) && !run(&b, &json!("s")));

@@ -10,7 +10,8 @@ use eventsmith_core::validation::{ValidationError, Validator};
 use eventsmith_core::version::Scheme;
 use serde_json::Value;
 
-use crate::emit::program::program;
+use crate::emit::program::Lowered;
+use crate::emit::source_program;
 use crate::load::catalog::{Expectation, Versioning};
 use crate::lower::Compiled;
 
@@ -37,6 +38,8 @@ pub struct CatalogValidator<'c> {
     /// Per source; an error only on a generator bug (a program the engine
     /// refuses), reported on every payload of that source.
     validators: Vec<Result<Validator, String>>,
+    /// Per source, where its graph's nodes are in its program.
+    programs: Vec<Lowered>,
 }
 
 fn scheme(v: Versioning) -> Scheme {
@@ -80,11 +83,13 @@ fn dispatch_error(pointer: &str, e: &EventError) -> ValidationError {
 impl<'c> CatalogValidator<'c> {
     /// Prepares every source's validators.
     pub fn new(compiled: &'c Compiled) -> CatalogValidator<'c> {
+        let programs: Vec<Lowered> = compiled.sources.iter().map(source_program).collect();
         let validators = compiled
             .sources
             .iter()
-            .map(|s| {
-                Validator::new(program(&s.graph)).map_err(|e| {
+            .zip(&programs)
+            .map(|(s, p)| {
+                Validator::new(p.program.clone()).map_err(|e| {
                     format!("internal error: the validators of source {} do not load: {e}", s.name)
                 })
             })
@@ -92,6 +97,7 @@ impl<'c> CatalogValidator<'c> {
         CatalogValidator {
             compiled,
             validators,
+            programs,
         }
     }
 
@@ -251,8 +257,9 @@ impl<'c> CatalogValidator<'c> {
         node: Node<'_>,
     ) -> Vec<ValidationError> {
         let root = self.compiled.sources[source].events[event].versions[version].root;
+        let root = self.programs[source].node(root);
         match &self.validators[source] {
-            Ok(validator) => match validator.errors(root as u32, node) {
+            Ok(validator) => match validator.errors(root, node) {
                 Ok(()) => Vec::new(),
                 Err(errors) => errors.0,
             },

@@ -251,6 +251,11 @@ pub trait EventSource: Sized + Serialize {
     fn from_json(value: Value) -> Result<Self, EventError> {
         from_value(&value, &Given::default(), &Options::default())
     }
+
+    /// The event as JSON: the payload it was read from.
+    fn to_value(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
 }
 
 /// What the caller knows about an event from outside its payload: its type

@@ -9,13 +9,14 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::types::{emit_root_newtype, ident};
+use super::program::Lowered;
 use super::{Context, ModTree, validator_path};
 use crate::ir::types::Ty;
 use crate::load::catalog::Versioning;
 use crate::lower::{EventIr, Locator, Selector, SourceIr, VersionIr};
 
 /// Emits the dispatch of `source` into `tree`.
-pub fn emit_source(cx: &Context<'_>, source: &SourceIr, tree: &mut ModTree) {
+pub fn emit_source(cx: &Context<'_>, source: &SourceIr, program: &Lowered, tree: &mut ModTree) {
     let rt = &cx.rt;
     let serde = quote! { #rt::__private::serde };
     let smod = vec![source.module.clone()];
@@ -30,11 +31,11 @@ pub fn emit_source(cx: &Context<'_>, source: &SourceIr, tree: &mut ModTree) {
     let mut events: Vec<&EventIr> = source.events.iter().collect();
     events.sort_by(|a, b| a.type_value.cmp(&b.type_value));
     for (ti, event) in events.into_iter().enumerate() {
-        emit_event_type(cx, source, event, tree);
+        emit_event_type(cx, source, event, program, tree);
         let variant = ident(&event.rust_name);
         let emod = ident(&event.module);
         let tlit = Literal::string(&event.type_value);
-        let roots = event.versions.iter().map(|v| v.root as u32);
+        let roots = event.versions.iter().map(|v| program.node(v.root));
         let doc = format!(" `{}`", event.type_value);
         variants.push(quote! { #[doc = #doc] #variant(#emod::Event), });
         tables.push(quote! {
@@ -154,7 +155,8 @@ pub fn emit_source(cx: &Context<'_>, source: &SourceIr, tree: &mut ModTree) {
                 }
             }
 
-            /// The event as JSON.
+            /// The event as JSON: the payload it was read from.
+            #[inline]
             pub fn to_value(&self) -> #rt::json::Value {
                 #rt::__private::serde_json::to_value(self).unwrap_or(#rt::json::Value::Null)
             }
@@ -203,7 +205,7 @@ pub fn emit_source(cx: &Context<'_>, source: &SourceIr, tree: &mut ModTree) {
 
 /// The module of one event type: an alias per version, the type's `Event`
 /// enum, and each version's `Schema` impl in its own module.
-fn emit_event_type(cx: &Context<'_>, source: &SourceIr, event: &EventIr, tree: &mut ModTree) {
+fn emit_event_type(cx: &Context<'_>, source: &SourceIr, event: &EventIr, program: &Lowered, tree: &mut ModTree) {
     let rt = &cx.rt;
     let serde = quote! { #rt::__private::serde };
     let emod = vec![source.module.clone(), event.module.clone()];
@@ -214,7 +216,7 @@ fn emit_event_type(cx: &Context<'_>, source: &SourceIr, event: &EventIr, tree: &
     let mut version_arms = Vec::new();
     let mut ser_arms = Vec::new();
     for (vi, version) in event.versions.iter().enumerate() {
-        emit_version(cx, source, event, version, tree);
+        emit_version(cx, source, event, version, program.node(version.root), tree);
         let alias = format_ident!("{}", version.variant);
         let vmod = ident(&version.module);
         let root = root_name(cx, event, version);
@@ -286,7 +288,14 @@ fn root_name(cx: &Context<'_>, event: &EventIr, version: &VersionIr) -> proc_mac
 /// A version's module: its root type's `Schema` impl (the type itself is
 /// emitted with the other named types), or a newtype when the root is not
 /// an object.
-fn emit_version(cx: &Context<'_>, source: &SourceIr, event: &EventIr, version: &VersionIr, tree: &mut ModTree) {
+fn emit_version(
+    cx: &Context<'_>,
+    source: &SourceIr,
+    event: &EventIr,
+    version: &VersionIr,
+    node_id: u32,
+    tree: &mut ModTree,
+) {
     let rt = &cx.rt;
     let vmod = vec![
         source.module.clone(),
@@ -295,7 +304,6 @@ fn emit_version(cx: &Context<'_>, source: &SourceIr, event: &EventIr, version: &
     ];
     let root = root_name(cx, event, version);
     let validator = validator_path(&vmod);
-    let node_id = version.root as u32;
     if !matches!(version.root_type, Ty::Named(_)) {
         let newtype = emit_root_newtype(cx, &event.rust_name, &version.root_type, &vmod, node_id, &validator);
         tree.at(&vmod).items.push(newtype);

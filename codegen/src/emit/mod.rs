@@ -183,19 +183,38 @@ pub fn generate(compiled: &Compiled, o: &EmitOptions) -> Result<Files, String> {
 fn source_file(cx: &Context<'_>, source: &SourceIr) -> Result<String, String> {
     let smod = vec![source.module.clone()];
     let mut tree = ModTree::default();
+    let lowered = source_program(source);
     for (&id, &node) in &source.type_nodes {
         let def = cx.types.get(id);
         let validator = validator_path(&def.module);
         tree.at(&def.module)
             .items
-            .push(types::emit_type(cx, id, node as u32, &validator));
+            .push(types::emit_type(cx, id, lowered.node(node), &validator));
     }
-    events::emit_source(cx, source, &mut tree);
-    let program = program::program(&source.graph);
-    tree.at(&smod).items.push(validator_static(cx, &program));
+    // A type an older version defines alike is that type, re-exported.
+    for def in &cx.types.types {
+        if let Some(keep) = def.same_as
+            && def.module.first() == Some(&source.module)
+        {
+            let path = types::type_path(cx.types, keep, &def.module);
+            tree.at(&def.module).items.push(quote! { pub use #path; });
+        }
+    }
+    events::emit_source(cx, source, &lowered, &mut tree);
+    tree.at(&smod).items.push(validator_static(cx, &lowered.program));
     // The source module itself is opened by the including file.
     let body = tree.at(&smod).tokens();
     format(body)
+}
+
+/// The program of a source: what its versions and named types reach.
+pub fn source_program(source: &SourceIr) -> program::Lowered {
+    let roots = source
+        .events
+        .iter()
+        .flat_map(|e| e.versions.iter().map(|v| v.root))
+        .chain(source.type_nodes.values().copied());
+    program::program(&source.graph, roots)
 }
 
 /// `pub static VALIDATOR`: the source's program, one node per line.

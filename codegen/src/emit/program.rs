@@ -4,18 +4,74 @@
 
 use eventsmith_core::validation::program::{self as rt, NodeId, Program};
 
-use crate::ir::validator::{Body, CheckKind, Graph};
+use crate::ir::validator::{Body, Check, CheckKind, Graph};
 
-/// The program of a source's validator graph: node `i` of the graph is node
-/// `i` of the program.
-pub fn program(graph: &Graph) -> Program {
-    Program {
-        nodes: graph
-            .nodes
-            .iter()
-            .map(|n| rt::Node {
-                at: n.origin.clone(),
-                body: match &n.body {
+/// A source's program and where each graph node went in it.
+#[derive(Debug)]
+pub struct Lowered {
+    /// The program.
+    pub program: Program,
+    /// The program node of each graph node (`None` for nodes no root reaches).
+    ids: Vec<Option<NodeId>>,
+}
+
+impl Lowered {
+    /// The program node that validates what graph node `node` did.
+    pub fn node(&self, node: usize) -> NodeId {
+        self.ids.get(node).copied().flatten().unwrap_or(NodeId::MAX)
+    }
+}
+
+/// The program of a source's validator graph, holding what `roots` reach.
+/// A node that is only a `$ref` is not kept: whatever referred to it refers
+/// to its target (its failures are the target's, and so are its
+/// annotations), which takes a third of the nodes of a typical catalog.
+pub fn program(graph: &Graph, roots: impl IntoIterator<Item = usize>) -> Lowered {
+    let target = |mut n: usize| {
+        // A chain of references, followed at most once around the graph (a
+        // cycle of bare `$ref`s is refused by lowering anyway).
+        for _ in 0..graph.nodes.len() {
+            match ref_only(&graph.nodes[n].body) {
+                Some(next) if next != n => n = next,
+                _ => break,
+            }
+        }
+        n
+    };
+    // Number the kept nodes in the order a walk from the roots meets them.
+    let mut ids: Vec<Option<NodeId>> = vec![None; graph.nodes.len()];
+    let mut order = Vec::new();
+    let mut stack: Vec<usize> = roots.into_iter().collect();
+    stack.reverse();
+    let mut roots_done = Vec::new();
+    while let Some(n) = stack.pop() {
+        let t = target(n);
+        roots_done.push((n, t));
+        if ids[t].is_some() {
+            continue;
+        }
+        ids[t] = Some(id(order.len()));
+        order.push(t);
+        if let Body::Checks(checks) = &graph.nodes[t].body {
+            let mut children = Vec::new();
+            for c in checks {
+                children.extend(subschemas(&c.kind));
+            }
+            stack.extend(children.into_iter().rev());
+        }
+    }
+    // Every node reached, a bare `$ref` or not, maps to its target's id.
+    for (n, t) in roots_done {
+        ids[n] = ids[t];
+    }
+    let map = |n: usize| ids[target(n)].unwrap_or(NodeId::MAX);
+    let nodes = order
+        .iter()
+        .map(|&n| {
+            let node = &graph.nodes[n];
+            rt::Node {
+                at: node.origin.clone(),
+                body: match &node.body {
                     Body::Always(b) => rt::Body::Always(*b),
                     Body::Checks(checks) => rt::Body::Checks(
                         checks
@@ -23,13 +79,57 @@ pub fn program(graph: &Graph) -> Program {
                             .map(|c| rt::Check {
                                 keyword: c.keyword.to_owned(),
                                 path: c.schema_path.clone(),
-                                kind: kind(&c.kind),
+                                kind: kind(&c.kind, &map),
                             })
                             .collect(),
                     ),
                 },
-            })
-            .collect(),
+            }
+        })
+        .collect();
+    Lowered {
+        program: Program { nodes },
+        ids,
+    }
+}
+
+/// The target of a node that is nothing but a `$ref`.
+fn ref_only(body: &Body) -> Option<usize> {
+    match body {
+        Body::Checks(checks) => match checks.as_slice() {
+            [
+                Check {
+                    kind: CheckKind::Ref(t),
+                    ..
+                },
+            ] => Some(*t),
+            _ => None,
+        },
+        Body::Always(_) => None,
+    }
+}
+
+/// The subschemas a check applies.
+fn subschemas(kind: &CheckKind) -> Vec<usize> {
+    match kind {
+        CheckKind::Properties(p) | CheckKind::PatternProperties(p) | CheckKind::DependentSchemas(p) => {
+            p.iter().map(|(_, n)| *n).collect()
+        }
+        CheckKind::AdditionalProperties { schema, .. }
+        | CheckKind::Items { schema, .. }
+        | CheckKind::Contains { schema, .. } => vec![*schema],
+        CheckKind::PropertyNames(n)
+        | CheckKind::Not(n)
+        | CheckKind::Ref(n)
+        | CheckKind::UnevaluatedProperties(n)
+        | CheckKind::UnevaluatedItems(n) => vec![*n],
+        CheckKind::PrefixItems(ns) | CheckKind::AllOf(ns) | CheckKind::AnyOf(ns) | CheckKind::OneOf(ns) => ns.clone(),
+        CheckKind::IfThenElse {
+            condition,
+            then,
+            otherwise,
+        } => std::iter::once(*condition).chain(*then).chain(*otherwise).collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -49,16 +149,15 @@ fn id(n: usize) -> NodeId {
     NodeId::try_from(n).unwrap_or(NodeId::MAX)
 }
 
-fn ids(nodes: &[usize]) -> Vec<NodeId> {
-    nodes.iter().copied().map(id).collect()
-}
-
-fn named(members: &[(String, usize)]) -> Vec<(String, NodeId)> {
-    members.iter().map(|(k, n)| (k.clone(), id(*n))).collect()
-}
-
-fn kind(k: &CheckKind) -> rt::CheckKind {
+fn kind(k: &CheckKind, id: &impl Fn(usize) -> NodeId) -> rt::CheckKind {
     use rt::CheckKind as R;
+    let ids = |nodes: &[usize]| nodes.iter().map(|n| id(*n)).collect::<Vec<_>>();
+    let named = |members: &[(String, usize)]| {
+        members
+            .iter()
+            .map(|(k, n)| (k.clone(), id(*n)))
+            .collect::<Vec<_>>()
+    };
     match k {
         CheckKind::Type(set) => R::Type(rt::TypeSet(set.0)),
         CheckKind::Enum(values) => R::Enum(values.clone()),

@@ -280,31 +280,70 @@ fn schemars_field_attrs(f: &Field, inner: &TokenStream) -> TokenStream {
     quote! { #rename #attrs }
 }
 
-/// `Decode`: one line per field, through `decode::fields`.
+/// `Decode`: one line per field, through `decode::fields`. Each field's
+/// read records its error and gives `None` instead of returning early, and
+/// one `match` builds the struct: an early return per field (`?`) would
+/// give every field its own path dropping the fields before it, which was
+/// most of the compiled code of a large catalog.
 fn struct_decode(cx: &Context<'_>, name: &proc_macro2::Ident, fields: &[Field], extra: &Extra) -> TokenStream {
     let rt = &cx.rt;
     let names = fields.iter().map(|f| Literal::string(&f.json_name));
-    let inits = fields.iter().enumerate().map(|(i, f)| {
-        let fname = ident(&f.rust_name);
-        let i = Literal::usize_unsuffixed(i);
-        match f.presence {
-            Presence::Required => quote! { #fname: f.required(#i)?, },
-            Presence::Optional => quote! { #fname: f.optional(#i)?, },
+    let mut reads: Vec<TokenStream> = fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let i = Literal::usize_unsuffixed(i);
+            match f.presence {
+                Presence::Required => quote! { f.required(#i) },
+                Presence::Optional => quote! { f.optional(#i) },
+            }
+        })
+        .collect();
+    let mut bindings: Vec<proc_macro2::Ident> = fields.iter().map(|f| ident(&f.rust_name)).collect();
+    match extra {
+        Extra::None => {}
+        Extra::Keep(Ty::Value) => {
+            reads.push(quote! { f.extra_map() });
+            bindings.push(format_ident!("extra"));
         }
-    });
-    let extra_init = match extra {
-        Extra::None => quote! {},
-        Extra::Keep(Ty::Value) => quote! { extra: f.extra_map()?, },
-        Extra::Keep(_) => quote! { extra: f.extra()?, },
+        Extra::Keep(_) => {
+            reads.push(quote! { f.extra() });
+            bindings.push(format_ident!("extra"));
+        }
+    }
+    let experiment = std::env::var("ES_DECODE").unwrap_or_default();
+    let body = if experiment == "q" && !reads.is_empty() {
+        quote! {
+            let f = #rt::decode::fields(node, &[#(#names),*])?;
+            ::std::result::Result::Ok(#name { #(#bindings: #reads.ok_or_else(|| f.error_ref())?),* })
+        }
+    } else if experiment == "locals" && !reads.is_empty() {
+        quote! {
+            let f = #rt::decode::fields(node, &[#(#names),*])?;
+            #(let #bindings = #reads;)*
+            if let (#(::std::option::Option::Some(#bindings)),*) = (#(#bindings),*) {
+                return ::std::result::Result::Ok(#name { #(#bindings),* });
+            }
+            ::std::result::Result::Err(f.error())
+        }
+    } else if reads.is_empty() {
+        quote! {
+            let _ = #rt::decode::fields(node, &[])?;
+            ::std::result::Result::Ok(#name {})
+        }
+    } else {
+        quote! {
+            let f = #rt::decode::fields(node, &[#(#names),*])?;
+            match (#(#reads),*) {
+                (#(::std::option::Option::Some(#bindings)),*) => ::std::result::Result::Ok(#name { #(#bindings),* }),
+                _ => ::std::result::Result::Err(f.error()),
+            }
+        }
     };
     quote! {
         impl #rt::decode::Decode for #name {
             fn decode(node: #rt::json::Node<'_>) -> ::std::result::Result<Self, #rt::decode::DecodeError> {
-                let f = #rt::decode::fields(node, &[#(#names),*])?;
-                ::std::result::Result::Ok(#name {
-                    #(#inits)*
-                    #extra_init
-                })
+                #body
             }
         }
     }

@@ -122,6 +122,9 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// `deprecated: true`.
     pub deprecated: bool,
+    /// Another type exactly like this one (an older version's, see
+    /// `ir/share.rs`): this one is a re-export of it.
+    pub same_as: Option<TypeId>,
 }
 
 /// Every named type of one catalog.
@@ -442,6 +445,7 @@ impl Lowering<'_> {
             loc: loc.clone(),
             kind,
             deprecated: obj.get("deprecated") == Some(&Value::Bool(true)),
+            same_as: None,
         });
         self.graph.by_loc.insert(loc.clone(), id);
         id

@@ -73,10 +73,12 @@ pub mod decode {
     pub struct Fields<'t, const N: usize> { n: Node<'t> }
     pub fn fields<'t, const N: usize>(node: Node<'t>, names: &'static [&'static str; N]) -> Result<Fields<'t, N>, DecodeError> { unimplemented!() }
     impl<'t, const N: usize> Fields<'t, N> {
-        pub fn required<T: Decode>(&self, i: usize) -> Result<T, DecodeError> { unimplemented!() }
-        pub fn optional<T: Decode>(&self, i: usize) -> Result<Option<T>, DecodeError> { unimplemented!() }
-        pub fn extra<T: Decode>(&self) -> Result<BTreeMap<String, T>, DecodeError> { unimplemented!() }
-        pub fn extra_map(&self) -> Result<serde_json::Map<String, Value>, DecodeError> { unimplemented!() }
+        pub fn required<T: Decode>(&self, i: usize) -> Option<T> { unimplemented!() }
+        pub fn optional<T: Decode>(&self, i: usize) -> Option<Option<T>> { unimplemented!() }
+        pub fn extra<T: Decode>(&self) -> Option<BTreeMap<String, T>> { unimplemented!() }
+        pub fn extra_map(&self) -> Option<serde_json::Map<String, Value>> { unimplemented!() }
+        pub fn error(self) -> DecodeError { unimplemented!() }
+        pub fn error_ref(&self) -> DecodeError { unimplemented!() }
     }
     pub fn string<'t>(node: Node<'t>) -> Result<&'t str, DecodeError> { unimplemented!() }
     pub fn deserialize<'de, D: serde::Deserializer<'de>, T: Decode>(d: D, validator: &'static Embedded, node: NodeId) -> Result<T, D::Error> { unimplemented!() }
