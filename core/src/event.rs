@@ -7,8 +7,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::json::{Limits, ParseError};
-use crate::validation::{Collect, Errors, Path, Probe, Sink};
+use crate::json::{Limits, ParseError, Tape};
+use crate::validation::program::NodeId;
+use crate::validation::{Errors, Validator};
 use crate::version::{Scheme, SelectError, select};
 
 /// A generated type for one version of one event type.
@@ -18,57 +19,19 @@ pub trait Schema: Sized + Serialize + DeserializeOwned {
     /// The schema's version.
     const VERSION: &'static str;
 
-    /// Runs the compiled validator on `value`, reporting into `sink`.
-    fn validate_at<S: Sink>(value: &Value, at: &Path<'_>, sink: &mut S) -> bool;
+    /// The source's validator and the node of this version's root in it.
+    fn validator() -> (&'static Validator, NodeId);
 
     /// Every error `value` has against this schema.
     fn validate(value: &Value) -> Result<(), Errors> {
-        let mut sink = Collect::default();
-        if Self::validate_at(value, &Path::Root, &mut sink) {
-            Ok(())
-        } else {
-            Err(Errors(sink.0))
-        }
+        let (validator, node) = Self::validator();
+        validator.validate_value(node, value)
     }
 
-    /// True when `value` is valid; stops at the first failure, allocates
-    /// nothing on valid input.
+    /// True when `value` is valid; stops at the first failure.
     fn is_valid(value: &Value) -> bool {
-        Self::validate_at(value, &Path::Root, &mut Probe)
-    }
-
-    /// How deep the JSON of this type nests, as far as the type says; `None`
-    /// when it cannot say (a recursive type). Lets the one-pass decode skip
-    /// the depth pass (see [`decode_fast`]).
-    const DEPTH: Option<Depth> = None;
-
-    /// Whether [`Schema::is_valid_decoded`] is a real check (generated for
-    /// every struct root); when false, decoding from bytes always goes
-    /// through a `serde_json::Value`.
-    const VALIDATES_DECODED: bool = false;
-
-    /// Validates a value that was decoded strictly (see [`decode_fast`])
-    /// without going back to JSON: the generated code checks the typed
-    /// fields against the same schema. Meaningful only when
-    /// [`Schema::VALIDATES_DECODED`]; the default says false.
-    fn is_valid_decoded(&self) -> bool {
-        false
-    }
-
-    /// Whether [`Schema::validate_decoded`] reports errors exactly as
-    /// [`Schema::validate`] does on the payload (see `emit/typed.rs` of the
-    /// generator for when it cannot).
-    const COLLECTS_DECODED: bool = false;
-
-    /// Every error of a strictly decoded value, as [`Schema::validate`]
-    /// reports them on its JSON: same paths, messages and order. Meaningful
-    /// only when [`Schema::COLLECTS_DECODED`]; the default finds none. An
-    /// `Err` without errors says the value cannot tell their order (two
-    /// entries of a typed map failed, see
-    /// [`Sink::unordered`](crate::validation::Sink::unordered)): ask
-    /// [`Schema::validate`].
-    fn validate_decoded(&self) -> Result<(), Errors> {
-        Ok(())
+        let (validator, node) = Self::validator();
+        validator.is_valid(node, Tape::from_value(value).root())
     }
 
     /// Validates `value` and decodes it into this type.
@@ -76,8 +39,7 @@ pub trait Schema: Sized + Serialize + DeserializeOwned {
         decode::<Self>(value, Self::VERSION)
     }
 
-    /// Parses, validates and decodes a JSON payload (one pass when it is
-    /// valid, see [`from_slice_with`]).
+    /// Parses, validates and decodes a JSON payload.
     fn from_slice(bytes: &[u8]) -> Result<Self, EventError> {
         from_slice_with::<Self>(bytes, Self::VERSION, &Options::default())
     }
@@ -330,113 +292,14 @@ pub fn choose(
 }
 
 /// Parses, validates and decodes `bytes` as a `T`; `version` is the
-/// payload's. A valid payload takes one pass ([`decode_fast`]), and so does
-/// an invalid one that decodes strictly when the typed validators can report
-/// its errors exactly ([`Schema::validate_decoded`]); anything else is parsed
-/// into a `Value` and judged by [`decode_with`]. Both paths give the same
-/// result on every input, errors included.
+/// payload's.
 pub fn from_slice_with<T: Schema>(
     bytes: &[u8],
     version: &str,
     options: &Options,
 ) -> Result<T, EventError> {
-    if bytes.len() <= options.limits.max_bytes
-        && let Some(result) = decode_bytes::<T>(bytes, version, options, false, true)
-    {
-        return result;
-    }
     let value = crate::json::parse_slice(bytes, options.limits)?;
-    decode_judged::<T>(value, version, options, T::VALIDATES_DECODED)
-}
-
-/// How deep a type's JSON nests, known from the type alone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Depth {
-    /// The deepest nesting of the type's own arrays and objects (a struct of
-    /// scalars: 1).
-    pub shape: usize,
-    /// The most arrays and objects around a part of it kept as a
-    /// `serde_json::Value` (a member of a struct at the root: 1), whose own
-    /// depth only the payload says; `None` when it has none.
-    pub around_values: Option<usize>,
-}
-
-/// The one-pass path: `Some` only when `bytes` is within `limits`, decodes
-/// strictly into `T` (no duplicate keys, nothing dropped or normalised, see
-/// `__private::de::strictly`) and the decoded value is valid
-/// ([`Schema::is_valid_decoded`]). `None` says nothing about the payload:
-/// it may be invalid, or valid in a way the strict decode does not take
-/// (an integer written `1.0`, an upper-case UUID); [`from_slice_with`] then
-/// takes the `Value` path.
-///
-/// The depth limit costs no extra pass when the type bounds its own depth
-/// ([`Schema::DEPTH`]): then only the parts kept as `serde_json::Value` can
-/// go deeper, and each is read with the levels the limit leaves it (a
-/// conservative bound: a payload it refuses goes the `Value` path, which
-/// measures exactly). Otherwise [`crate::json::scan`] checks the depth first.
-pub fn decode_fast<T: Schema>(bytes: &[u8], limits: Limits) -> Option<T> {
-    if bytes.len() > limits.max_bytes {
-        return None;
-    }
-    let options = Options {
-        limits,
-        ..Options::default()
-    };
-    decode_bytes::<T>(bytes, T::VERSION, &options, false, false)?.ok()
-}
-
-/// The one-pass decode with its verdict: `Some(Ok)` for a valid payload;
-/// with `collect`, `Some(Err(Invalid))` for a payload that decoded strictly
-/// but breaks the schema, with the errors [`Schema::validate`] would report
-/// (when the type can report them exactly, and the payload is judged like
-/// one of the schema's own version); `None` when the `Value` path must
-/// decide. `version` is the payload's; the size is the caller's to check.
-/// Generated dispatch code calls this.
-#[doc(hidden)]
-pub fn decode_bytes<T: Schema>(
-    bytes: &[u8],
-    version: &str,
-    options: &Options,
-    depth_checked: bool,
-    collect: bool,
-) -> Option<Result<T, EventError>> {
-    if !T::VALIDATES_DECODED {
-        return None;
-    }
-    let max = options.limits.max_depth.min(Limits::MAX_DEPTH);
-    let value_levels = match T::DEPTH {
-        _ if depth_checked => usize::MAX,
-        Some(d) if d.shape <= max && d.around_values.is_none_or(|p| p < max) => {
-            d.around_values.map_or(usize::MAX, |p| max - p)
-        }
-        _ => {
-            crate::json::scan(bytes, &[], max)?;
-            usize::MAX
-        }
-    };
-    // One UTF-8 check of the whole payload lets the parser skip one per
-    // string (an eighth of a decode); invalid UTF-8 is the `Value` path's
-    // to report, with its position.
-    let text = std::str::from_utf8(bytes).ok()?;
-    let t: T = crate::de::strictly_within(value_levels, || serde_json::from_str(text)).ok()?;
-    if t.is_valid_decoded() {
-        return Some(Ok(t));
-    }
-    // A newer payload may be tolerated where its own version's schema is
-    // not: the `Value` path knows which errors to drop.
-    let judged_as_own = options.newer_versions == NewerVersions::Strict || version == T::VERSION;
-    if !(collect && T::COLLECTS_DECODED && judged_as_own) {
-        return None;
-    }
-    match t.validate_decoded() {
-        Err(errors) if !errors.is_empty() => Some(Err(EventError::Invalid {
-            event_type: T::EVENT_TYPE.to_owned(),
-            version: version.to_owned(),
-            schema_version: T::VERSION,
-            errors,
-        })),
-        _ => None,
-    }
+    decode_with::<T>(value, version, options)
 }
 
 /// Validates `value` against `T` and decodes it; `version` is the payload's.
@@ -450,20 +313,7 @@ pub fn decode_with<T: Schema>(
     version: &str,
     options: &Options,
 ) -> Result<T, EventError> {
-    decode_judged(value, version, options, false)
-}
-
-/// [`decode_with`] for a payload the one-pass decode already refused
-/// (`likely_invalid`): almost always invalid, so the errors are collected
-/// at once instead of after a probe.
-#[doc(hidden)]
-pub fn decode_judged<T: Schema>(
-    value: Value,
-    version: &str,
-    options: &Options,
-    likely_invalid: bool,
-) -> Result<T, EventError> {
-    if likely_invalid || !T::is_valid(&value) {
+    if !T::is_valid(&value) {
         let mut errors = match T::validate(&value) {
             Err(e) => e,
             Ok(()) => Errors::default(),

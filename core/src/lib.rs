@@ -6,7 +6,7 @@
 //! Users normally reach these items through the `eventsmith` crate, which
 //! re-exports them.
 
-mod de;
+pub mod decode;
 pub mod event;
 pub mod formats;
 pub mod json;
@@ -15,9 +15,7 @@ pub mod validation;
 pub mod values;
 pub mod version;
 
-pub use event::{
-    Depth, EventError, EventSource, NewerVersions, Options, Received, Schema, UnknownTypes,
-};
+pub use event::{EventError, EventSource, NewerVersions, Options, Received, Schema, UnknownTypes};
 pub use json::{Limits, ParseError};
 pub use validation::{Collect, Errors, Num, Path, Probe, Sink, ValidationError};
 pub use values::{DateTime, Decimal, Duration, Money};
@@ -30,11 +28,6 @@ pub mod __private {
     pub use schemars;
     pub use serde;
     pub use serde_json;
-
-    /// Helpers for the generated `Deserialize` impls.
-    pub mod de {
-        pub use crate::de::*;
-    }
 
     /// Helpers for the generated `Serialize` impls.
     pub mod ser {
