@@ -593,10 +593,34 @@ impl Parser<'_> {
             if let Some(b'+' | b'-') = self.b.get(self.i) {
                 self.i += 1;
             }
+            let positive_exp = self.b.get(self.i - 1) != Some(&b'-');
             match self.b.get(self.i) {
                 None => return Err(self.err(Code::EofWhileParsingValue)),
                 Some(b'0'..=b'9') => {
-                    self.digits();
+                    // serde_json refuses a positive exponent beyond `i32`
+                    // (of a non-zero number) at the digit that overflows.
+                    let mut exp: i32 = 0;
+                    while let Some(&c @ b'0'..=b'9') = self.b.get(self.i) {
+                        self.i += 1;
+                        match exp
+                            .checked_mul(10)
+                            .and_then(|e| e.checked_add(i32::from(c - b'0')))
+                        {
+                            Some(e) => exp = e,
+                            None => {
+                                let mantissa = &self.b[start..self.i];
+                                let zero = !mantissa
+                                    .iter()
+                                    .take_while(|c| !matches!(c, b'e' | b'E'))
+                                    .any(|c| matches!(c, b'1'..=b'9'));
+                                if positive_exp && !zero {
+                                    return Err(self.err(Code::NumberOutOfRange));
+                                }
+                                self.digits();
+                                break;
+                            }
+                        }
+                    }
                 }
                 Some(_) => {
                     self.i += 1;
