@@ -381,13 +381,13 @@ fn text_of(v: &Value, seed: &mut u64, out: &mut String) {
                 match c {
                     '"' => out.push_str("\\\""),
                     '\\' => out.push_str("\\\\"),
-                    c if (c as u32) < 0x20 || r % 5 == 0 => {
+                    c if (c as u32) < 0x20 || r.is_multiple_of(5) => {
                         let mut units = [0u16; 2];
                         for u in c.encode_utf16(&mut units) {
                             out.push_str(&format!("\\u{:04X}", u));
                         }
                     }
-                    '/' if r % 2 == 0 => out.push_str("\\/"),
+                    '/' if r.is_multiple_of(2) => out.push_str("\\/"),
                     c => out.push(c),
                 }
             }
@@ -425,7 +425,7 @@ fn text_of(v: &Value, seed: &mut u64, out: &mut String) {
         Value::Number(n) => {
             let r = step(seed);
             match n.as_f64() {
-                Some(f) if n.is_f64() && r % 3 == 0 => out.push_str(&format!("{f:e}")),
+                Some(f) if n.is_f64() && r.is_multiple_of(3) => out.push_str(&format!("{f:e}")),
                 _ => out.push_str(&n.to_string()),
             }
         }

@@ -676,12 +676,10 @@ impl Validator {
                     }
                 }
                 StepKind::Ref(schema) => self.include(*schema, inst, seen, false),
-                StepKind::DependentSchemas(deps) => {
-                    if inst.is_object() {
-                        for (trigger, schema) in deps.iter() {
-                            if inst.get(trigger).is_some() {
-                                self.include(*schema, inst, seen, false);
-                            }
+                StepKind::DependentSchemas(deps) if inst.is_object() => {
+                    for (trigger, schema) in deps.iter() {
+                        if inst.get(trigger).is_some() {
+                            self.include(*schema, inst, seen, false);
                         }
                     }
                 }

@@ -84,7 +84,8 @@ pub(crate) enum StepKind {
     PropertyNames(NodeId),
     MinProperties(u64),
     MaxProperties(u64),
-    DependentRequired(Box<[(Box<str>, Box<[Box<str>]>)]>),
+    /// `(trigger, members required when it is present)`.
+    DependentRequired(Box<[(Box<str>, Names)]>),
     DependentSchemas(Box<[(Box<str>, NodeId)]>),
     PrefixItems(Box<[NodeId]>),
     Items {
@@ -137,6 +138,9 @@ pub(crate) enum StepKind {
         never: bool,
     },
 }
+
+/// A list of member names.
+pub(crate) type Names = Box<[Box<str>]>;
 
 /// A member whose `const` tells the branches of an `anyOf`/`oneOf` apart:
 /// every branch gives it a different value.
