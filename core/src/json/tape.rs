@@ -131,6 +131,9 @@ impl<'s> Tape<'s> {
         let mut text = std::mem::take(&mut buffers.text);
         entries.clear();
         text.clear();
+        // About one entry per eight bytes of typical payloads: most fresh
+        // tapes never grow.
+        entries.reserve(bytes.len() / 8);
         let depth = limits.max_depth.min(Limits::MAX_DEPTH);
         match parse::parse(source, depth, &mut entries, &mut text, &mut buffers.scratch) {
             Ok(()) => Ok(Tape {
