@@ -22,8 +22,9 @@ const COMPARE_UP_TO: usize = 16;
 pub(crate) struct Scratch {
     /// The open containers, innermost last.
     frames: Vec<Frame>,
-    /// The name entries of the open objects' members so far.
-    names: Vec<u32>,
+    /// The names of the open objects' members so far: a fingerprint (see
+    /// [`fingerprint`]) and the name's entry.
+    names: Vec<(u64, u32)>,
     /// For objects of more than [`COMPARE_UP_TO`] members: (object entry,
     /// name hash) → the first name entry with that hash.
     hashed: HashMap<(u32, u64), u32>,
@@ -112,6 +113,9 @@ pub(crate) fn invalid_utf8(bytes: &[u8], valid_up_to: usize) -> ParseError {
     }
 }
 
+/// A parse error, boxed: the `Result`s of the hot paths stay small.
+type Failure = Box<ParseError>;
+
 /// Parses `source` into `entries` (and `text`, for strings with escapes).
 pub(crate) fn parse(
     source: &str,
@@ -132,7 +136,7 @@ pub(crate) fn parse(
         text,
         scratch,
     };
-    parser.run()
+    parser.run().map_err(|e| *e)
 }
 
 struct Parser<'a> {
@@ -146,7 +150,19 @@ struct Parser<'a> {
     scratch: &'a mut Scratch,
 }
 
+/// A name's first eight bytes and its length in one word: names that
+/// differ there (most do) differ without comparing their text.
+#[inline]
+fn fingerprint(name: &str) -> u64 {
+    let b = name.as_bytes();
+    let mut word = [0u8; 8];
+    let n = b.len().min(8);
+    word[..n].copy_from_slice(&b[..n]);
+    u64::from_le_bytes(word) ^ (b.len() as u64).rotate_right(8)
+}
+
 /// The text of a string entry.
+#[inline]
 fn name_text<'t>(source: &'t str, text: &'t str, entries: &[Entry], index: u32) -> &'t str {
     match entries[index as usize] {
         Entry::Borrowed { at, len } => &source[at as usize..(at + len) as usize],
@@ -166,24 +182,24 @@ fn off(n: usize) -> u32 {
 impl Parser<'_> {
     /// An error at the byte just consumed.
     #[cold]
-    fn err(&self, code: Code) -> ParseError {
+    fn err(&self, code: Code) -> Failure {
         let (line, column) = position(self.b, self.i);
-        ParseError::Syntax {
+        Box::new(ParseError::Syntax {
             message: code.message().to_owned(),
             line,
             column,
-        }
+        })
     }
 
     /// An error at the next byte.
     #[cold]
-    fn peek_err(&self, code: Code) -> ParseError {
+    fn peek_err(&self, code: Code) -> Failure {
         let (line, column) = position(self.b, self.i + 1);
-        ParseError::Syntax {
+        Box::new(ParseError::Syntax {
             message: code.message().to_owned(),
             line,
             column,
-        }
+        })
     }
 
     /// Skips whitespace; the next byte, not consumed.
@@ -198,7 +214,7 @@ impl Parser<'_> {
         None
     }
 
-    fn run(&mut self) -> Result<(), ParseError> {
+    fn run(&mut self) -> Result<(), Failure> {
         'value: loop {
             match self.peek() {
                 Some(b'"') => {
@@ -298,14 +314,14 @@ impl Parser<'_> {
     }
 
     /// A container starts (its bracket consumed).
-    fn open(&mut self, object: bool) -> Result<(), ParseError> {
+    fn open(&mut self, object: bool) -> Result<(), Failure> {
         if self.scratch.frames.len() >= self.max_depth {
             let (line, column) = position(self.b, self.i);
-            return Err(ParseError::TooDeep {
+            return Err(Box::new(ParseError::TooDeep {
                 limit: self.max_depth,
                 line,
                 column,
-            });
+            }));
         }
         self.scratch.frames.push(Frame {
             entry: off(self.entries.len()),
@@ -338,7 +354,7 @@ impl Parser<'_> {
     }
 
     /// A member name (at its opening quote) and the colon after it.
-    fn name(&mut self) -> Result<(), ParseError> {
+    fn name(&mut self) -> Result<(), Failure> {
         self.i += 1;
         let entry = self.string()?;
         let index = off(self.entries.len());
@@ -356,7 +372,7 @@ impl Parser<'_> {
 
     /// Refuses the name just read (entry `index`) if its object already
     /// has it; the error points at its closing quote, as serde_json's did.
-    fn check_unique(&mut self, index: u32) -> Result<(), ParseError> {
+    fn check_unique(&mut self, index: u32) -> Result<(), Failure> {
         let (source, text, entries) = (self.source, &*self.text, &*self.entries);
         let name_of = |k: u32| name_text(source, text, entries, k);
         let scratch = &mut *self.scratch;
@@ -367,14 +383,14 @@ impl Parser<'_> {
         let from = frame.names_from as usize;
         let before = scratch.names.len() - from;
         let name = name_of(index);
+        let print = fingerprint(name);
+        let same = |&(p, other): &(u64, u32)| p == print && name_of(other) == name;
         let duplicate = if before < COMPARE_UP_TO {
-            scratch.names[from..]
-                .iter()
-                .any(|&other| name_of(other) == name)
+            scratch.names[from..].iter().any(same)
         } else {
             if before == COMPARE_UP_TO {
                 // The object just outgrew comparing: hash the names so far.
-                for &other in &scratch.names[from..] {
+                for &(_, other) in &scratch.names[from..] {
                     let hash = scratch.hasher.hash_one(name_of(other));
                     scratch.hashed.entry((object, hash)).or_insert(other);
                 }
@@ -387,25 +403,23 @@ impl Parser<'_> {
                 }
                 Some(&other) if name_of(other) == name => true,
                 // Two names with one hash: compare with every one.
-                Some(_) => scratch.names[from..]
-                    .iter()
-                    .any(|&other| name_of(other) == name),
+                Some(_) => scratch.names[from..].iter().any(same),
             }
         };
         if duplicate {
             let (line, column) = position(self.b, self.i);
-            return Err(ParseError::DuplicateKey {
+            return Err(Box::new(ParseError::DuplicateKey {
                 key: name.to_owned(),
                 line,
                 column,
-            });
+            }));
         }
-        scratch.names.push(index);
+        scratch.names.push((print, index));
         Ok(())
     }
 
     /// The rest of `true`, `false` or `null`.
-    fn ident(&mut self, rest: &[u8]) -> Result<(), ParseError> {
+    fn ident(&mut self, rest: &[u8]) -> Result<(), Failure> {
         for &expected in rest {
             let Some(&c) = self.b.get(self.i) else {
                 return Err(self.err(Code::EofWhileParsingValue));
@@ -419,7 +433,7 @@ impl Parser<'_> {
     }
 
     /// A string after its opening quote, up to and including the closing one.
-    fn string(&mut self) -> Result<Entry, ParseError> {
+    fn string(&mut self) -> Result<Entry, Failure> {
         let start = self.i;
         let stop = scan_string(self.b, start);
         match self.b.get(stop) {
@@ -445,7 +459,7 @@ impl Parser<'_> {
     /// A string with escapes: `start` after the opening quote, `stop` at
     /// the first backslash.
     #[cold]
-    fn escaped_string(&mut self, start: usize, mut stop: usize) -> Result<Entry, ParseError> {
+    fn escaped_string(&mut self, start: usize, mut stop: usize) -> Result<Entry, Failure> {
         let at = self.text.len();
         let mut from = start;
         loop {
@@ -477,7 +491,7 @@ impl Parser<'_> {
     }
 
     /// One escape sequence after its backslash.
-    fn escape(&mut self) -> Result<(), ParseError> {
+    fn escape(&mut self) -> Result<(), Failure> {
         let Some(&c) = self.b.get(self.i) else {
             return Err(self.err(Code::EofWhileParsingString));
         };
@@ -499,7 +513,7 @@ impl Parser<'_> {
     }
 
     /// `\uXXXX` after the `u`, with the second half of a surrogate pair.
-    fn unicode_escape(&mut self) -> Result<char, ParseError> {
+    fn unicode_escape(&mut self) -> Result<char, Failure> {
         let n = self.hex4()?;
         if (0xDC00..=0xDFFF).contains(&n) {
             return Err(self.err(Code::LoneLeadingSurrogateInHexEscape));
@@ -526,7 +540,7 @@ impl Parser<'_> {
         Ok(char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER))
     }
 
-    fn hex4(&mut self) -> Result<u16, ParseError> {
+    fn hex4(&mut self) -> Result<u16, Failure> {
         let Some(digits) = self.b.get(self.i..self.i + 4) else {
             self.i = self.b.len();
             return Err(self.err(Code::EofWhileParsingString));
@@ -547,7 +561,7 @@ impl Parser<'_> {
 
     /// A number; `self.i` is at its first digit (past the `-` of a
     /// negative one).
-    fn number(&mut self, positive: bool) -> Result<(), ParseError> {
+    fn number(&mut self, positive: bool) -> Result<(), Failure> {
         let start = if positive { self.i } else { self.i - 1 };
         let mut significand: u64 = 0;
         let mut float = false;
