@@ -15,7 +15,7 @@ use std::fmt;
 
 use serde_json::Value;
 
-mod parse;
+pub(crate) mod parse;
 pub(crate) mod tape;
 #[cfg(test)]
 mod tests;

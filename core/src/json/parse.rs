@@ -153,12 +153,19 @@ struct Parser<'a> {
 /// A name's first eight bytes and its length in one word: names that
 /// differ there (most do) differ without comparing their text.
 #[inline]
-fn fingerprint(name: &str) -> u64 {
+pub(crate) fn fingerprint(name: &str) -> u64 {
     let b = name.as_bytes();
-    let mut word = [0u8; 8];
-    let n = b.len().min(8);
-    word[..n].copy_from_slice(&b[..n]);
-    u64::from_le_bytes(word) ^ (b.len() as u64).rotate_right(8)
+    let word = match b.first_chunk::<8>() {
+        Some(first) => u64::from_le_bytes(*first),
+        None => {
+            let mut w = 0u64;
+            for (i, &c) in b.iter().enumerate() {
+                w |= u64::from(c) << (8 * i);
+            }
+            w
+        }
+    };
+    word ^ (b.len() as u64).rotate_right(8)
 }
 
 /// The text of a string entry.

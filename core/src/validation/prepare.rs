@@ -6,7 +6,6 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use serde_json::Value;
 
@@ -14,6 +13,7 @@ use super::Num;
 use super::pattern::Matcher;
 use super::program::{Body, CheckKind, NodeId, Program, TypeSet};
 use crate::formats::Format;
+use crate::json::parse::fingerprint;
 
 /// Why a [`Program`] cannot be run: the node (and check) at fault.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,17 +176,19 @@ pub(crate) struct Additional {
     pub never: bool,
 }
 
-/// A set of names with their indices: compared on small sets, hashed on
-/// large ones. The names are the schema's; only lookups see instance
-/// names, so a fast non-keyed hash is safe.
+/// A set of names with their indices: an open-addressing table keyed by
+/// each name's fingerprint (its first eight bytes and its length in one
+/// word), so a lookup is a multiply, a probe or two and, only when the
+/// fingerprints are equal, one comparison of text. The names are the
+/// schema's; instance names only look up, so an unkeyed hash is safe.
 #[derive(Debug, Default)]
 pub(crate) struct NameTable {
     names: Vec<Box<str>>,
-    map: Option<HashMap<Box<str>, u32, BuildHasherDefault<FxHasher>>>,
+    prints: Vec<u64>,
+    /// Name index + 1 per slot (0: empty); a power of two, at most half full.
+    slots: Box<[u32]>,
+    shift: u32,
 }
-
-/// Sets of up to this many names are searched by comparing.
-const COMPARE_UP_TO: usize = 8;
 
 impl NameTable {
     pub(crate) fn new<'a>(names: impl IntoIterator<Item = &'a str>) -> NameTable {
@@ -194,28 +196,48 @@ impl NameTable {
         for name in names {
             if table.names.iter().all(|n| **n != *name) {
                 table.names.push(name.into());
+                table.prints.push(fingerprint(name));
             }
         }
-        if table.names.len() > COMPARE_UP_TO {
-            let mut map = HashMap::default();
-            for (i, name) in table.names.iter().enumerate() {
-                map.insert(name.clone(), i as u32);
+        let size = (table.names.len() * 2).next_power_of_two().max(2);
+        table.shift = 64 - size.trailing_zeros();
+        let mut slots = vec![0u32; size];
+        for (i, print) in table.prints.iter().enumerate() {
+            let mut h = table.home(*print);
+            while slots[h] != 0 {
+                h = (h + 1) & (size - 1);
             }
-            table.map = Some(map);
+            slots[h] = i as u32 + 1;
         }
+        table.slots = slots.into_boxed_slice();
         table
+    }
+
+    #[inline]
+    fn home(&self, print: u64) -> usize {
+        (print.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
     }
 
     /// The index of `name`.
     #[inline]
     pub(crate) fn get(&self, name: &str) -> Option<u32> {
-        match &self.map {
-            Some(map) => map.get(name).copied(),
-            None => self
-                .names
-                .iter()
-                .position(|n| n.len() == name.len() && **n == *name)
-                .map(|i| i as u32),
+        if self.names.is_empty() {
+            return None;
+        }
+        let print = fingerprint(name);
+        let mask = self.slots.len() - 1;
+        let mut h = self.home(print);
+        loop {
+            let slot = *self.slots.get(h)?;
+            let i = slot.checked_sub(1)? as usize;
+            // Equal fingerprints of equal lengths up to 8 are equal names.
+            if self.prints[i] == print {
+                let n = &self.names[i];
+                if (name.len() <= 8 && n.len() == name.len()) || **n == *name {
+                    return Some(i as u32);
+                }
+            }
+            h = (h + 1) & mask;
         }
     }
 
@@ -225,43 +247,6 @@ impl NameTable {
 
     fn same_set(&self, other: &NameTable) -> bool {
         self.len() == other.len() && other.names.iter().all(|n| self.get(n).is_some())
-    }
-}
-
-/// The Fx hash (rustc's): a multiply and a rotate per word.
-#[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct FxHasher(u64);
-
-impl FxHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes([
-                c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
-            ]));
-        }
-        let mut last = [0u8; 8];
-        let rest = chunks.remainder();
-        last[..rest.len()].copy_from_slice(rest);
-        self.add(u64::from_le_bytes(last) ^ (rest.len() as u64) << 59);
-    }
-
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.0
     }
 }
 
