@@ -49,7 +49,11 @@ pub(crate) enum Entry {
 
 const _: () = assert!(std::mem::size_of::<Entry>() == 16);
 
-/// A parsed JSON document: see the [module docs](self).
+/// A parsed JSON document: a flat vector of entries in payload order. An
+/// array is its entry followed by its items; an object is its entry
+/// followed by, for each member, the name and the value. A container's
+/// entry holds its length and where its entries end, so skipping a subtree
+/// is one lookup. Read it through [`Tape::root`] and [`Node`].
 ///
 /// Strings without escape sequences borrow the input (`'s`); the others
 /// are decoded into a buffer of the tape's own.

@@ -1,19 +1,5 @@
-//! The engine: runs a prepared [`Program`] on a [`Node`] of a tape.
-//!
-//! Semantics are JSON Schema 2020-12's as the generator lowers them: checks
-//! run in the program's order (a failed `type` ends its node), except that
-//! a node's member keywords (`properties`, `patternProperties`,
-//! `additionalProperties`) run as one pass over the instance's members in
-//! payload order where the first of them stands, so their errors come in
-//! payload order (within one member: `properties`, then
-//! `patternProperties`, then `additionalProperties`). `unevaluatedProperties`
-//! and `unevaluatedItems` read the annotations of the adjacent keywords and
-//! of the in-place subschemas that validated, tracked by member and item
-//! index.
-//!
-//! With a collecting sink, an `anyOf`/`oneOf` that no branch satisfies is
-//! followed by the errors of one branch: the one a discriminating member
-//! selects (see [`Branch`]), or else the one that came closest.
+//! The engine: runs a prepared [`Program`] on a [`Node`] of a tape (see
+//! [`Validator`]).
 
 use serde_json::Value;
 
@@ -26,7 +12,22 @@ use super::program::{NodeId, Program, TypeSet};
 use super::{Collect, Errors, Path, Probe, Sink, ValidationError};
 use crate::json::{Kind, Node, Tape};
 
-/// A [`Program`] ready to run: see the [module docs](self).
+/// A [`Program`] ready to run.
+///
+/// Semantics are JSON Schema 2020-12's as the generator lowers them: checks
+/// run in the program's order (a failed `type` ends its node), except that
+/// a node's member keywords (`properties`, `patternProperties`,
+/// `additionalProperties`) run as one pass over the instance's members in
+/// payload order where the first of them stands, so their errors come in
+/// payload order (within one member: `properties`, then
+/// `patternProperties`, then `additionalProperties`). `unevaluatedProperties`
+/// and `unevaluatedItems` read the annotations of the adjacent keywords and
+/// of the in-place subschemas that validated, tracked by member and item
+/// index.
+///
+/// With a collecting sink, an `anyOf`/`oneOf` that no branch satisfies is
+/// followed by the errors of one branch: the one a discriminating member
+/// selects (see [`Branch`]), or else the one that came closest.
 pub struct Validator {
     program: Program,
     nodes: Box<[Prepared]>,
