@@ -6,10 +6,7 @@
 //! Users normally reach these items through the `eventsmith` crate, which
 //! re-exports them.
 
-#[doc(hidden)]
-pub mod shim;
-pub use shim::decode;
-mod de;
+pub mod decode;
 pub mod event;
 pub mod formats;
 pub mod json;
@@ -31,11 +28,6 @@ pub mod __private {
     pub use schemars;
     pub use serde;
     pub use serde_json;
-
-    /// Helpers for the generated `Deserialize` impls.
-    pub mod de {
-        pub use crate::de::*;
-    }
 
     /// Helpers for the generated `Serialize` impls.
     pub mod ser {

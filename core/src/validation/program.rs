@@ -3,7 +3,7 @@
 //!
 //! The generator lowers every schema it reads into a [`Program`]; generated
 //! bindings embed it (one JSON text per node, parsed once on first use, see
-//! [`Embedded`]) and the CLI builds it in memory from a catalog it has not
+//! [`Embedded`](super::Embedded)) and the CLI builds it in memory from a catalog it has not
 //! compiled. Both run it with the same engine, so a payload gets the same
 //! verdict and the same errors wherever it is checked. Keeping validators
 //! as data rather than as generated functions is also what keeps the
