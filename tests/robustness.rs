@@ -577,30 +577,33 @@ fn agree(value: &Value) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-/// The one-pass decode and the `Value` path agree on `bytes`, for both
-/// sources and both ways of judging newer versions: `from_slice_with`
-/// (which tries the one-pass decode first) returns exactly what parsing
-/// into a `Value` and `from_value_with` return, and the one-pass decode
-/// answers only for payloads that path accepts, with the same event.
-fn fast_path_agrees(bytes: &[u8]) -> Result<(), TestCaseError> {
+/// Bytes and the same payload parsed into a `Value` get the same verdict,
+/// for both sources and both ways of judging newer versions: the same
+/// event, or the same errors (compared as sets: the bytes path reports
+/// them in payload order, the `Value` path in its map's order).
+fn bytes_and_value_agree(bytes: &[u8]) -> Result<(), TestCaseError> {
     macro_rules! check {
         ($event:ty) => {
             for options in [Options::default(), STRICT] {
-                let slow = match eventsmith::json::parse_slice(bytes, options.limits) {
+                let by_value = match eventsmith::json::parse_slice(bytes, options.limits) {
                     Ok(value) => <$event>::from_value_with(value, &options),
                     Err(e) => Err(EventError::Parse(e)),
                 };
-                let fast = <$event>::decode_fast(bytes, options.limits);
-                if let Some(event) = &fast {
-                    prop_assert!(
-                        slow.as_ref() == Ok(event),
-                        "one pass accepts, the Value path says {:?}:\n{}",
-                        slow.as_ref().err(),
-                        String::from_utf8_lossy(bytes)
-                    );
+                let by_bytes = <$event>::from_slice_with(bytes, &options);
+                match (&by_bytes, &by_value) {
+                    (
+                        Err(EventError::Invalid { errors: a, .. }),
+                        Err(EventError::Invalid { errors: b, .. }),
+                    ) => {
+                        let sorted = |e: &eventsmith::Errors| {
+                            let mut v: Vec<String> = e.iter().map(ToString::to_string).collect();
+                            v.sort();
+                            v
+                        };
+                        prop_assert_eq!(sorted(a), sorted(b), "{}", String::from_utf8_lossy(bytes));
+                    }
+                    _ => prop_assert_eq!(&by_bytes, &by_value, "{}", String::from_utf8_lossy(bytes)),
                 }
-                let whole = <$event>::from_slice_with(bytes, &options);
-                prop_assert_eq!(&whole, &slow, "{}", String::from_utf8_lossy(bytes));
             }
         };
     }
@@ -617,36 +620,21 @@ fn example_bytes() -> impl Iterator<Item = Vec<u8>> {
 }
 
 #[test]
-fn every_example_decodes_the_same_in_one_pass() {
-    let mut fast = 0;
+fn every_example_gets_the_same_verdict_from_bytes_and_from_a_value() {
     for bytes in example_bytes() {
-        fast_path_agrees(&bytes).unwrap();
-        fast += usize::from(
-            eventsmith::impact_stack::Event::decode_fast(&bytes, Limits::DEFAULT).is_some()
-                || eventsmith::gigs::Event::decode_fast(&bytes, Limits::DEFAULT).is_some(),
-        );
+        bytes_and_value_agree(&bytes).unwrap();
     }
-    // Every valid example takes the one-pass path (none of them needs the
-    // `Value` path's leniency: `1.0` integers, upper-case UUIDs).
-    let valid = all_examples()
-        .iter()
-        .filter(|v| {
-            eventsmith::impact_stack::Event::from_value(Value::clone(v)).is_ok()
-                || eventsmith::gigs::Event::from_value(Value::clone(v)).is_ok()
-        })
-        .count();
-    assert_eq!(fast, valid);
 }
 
-/// What only text can say, which a `Value` cannot carry: each is either
-/// refused by the one-pass decode or decodes to what the `Value` path says.
+/// What only text can say, which a `Value` cannot carry, gets a verdict
+/// from the text: duplicate keys anywhere, escaped member names, nesting
+/// beyond the limit.
 #[test]
-fn the_one_pass_decode_refuses_what_it_cannot_keep() {
+fn text_only_details_are_judged_on_the_text() {
     let base = example(&SOURCES[1]);
     let text = serde_json::to_string(&base).unwrap();
     let object_body = &text[1..];
     let cases: Vec<(String, bool)> = vec![
-        // As is: valid, one pass.
         (text.clone(), true),
         // A member twice, at the top, in `data`, in an unknown member.
         (format!("{{\"id\":\"x\",{object_body}"), false),
@@ -655,47 +643,36 @@ fn the_one_pass_decode_refuses_what_it_cannot_keep() {
             false,
         ),
         (format!("{{\"zz\":{{\"a\":1,\"a\":2}},{object_body}"), false),
-        // The envelope twice, once at each end of the object (the dispatch
-        // reads both ends): refused, the Value path names the duplicate.
         (
             format!("{{\"type\":\"com.gigs.sim.deleted\",{object_body}"),
             false,
         ),
-        (format!("{{\"version\":\"2024-10-28\",{object_body}"), false),
-        // Whitespace between every token: read from either end alike.
+        // Whitespace between every token.
         (serde_json::to_string_pretty(&base).unwrap(), true),
-        // An escaped member name: same member (the scan does not read it,
-        // the Value path does).
+        // Escaped member names are the members they spell.
         (
             text.replacen("\"type\":\"com.gigs", "\"t\\u0079pe\":\"com.gigs", 1),
-            false,
+            true,
         ),
-        // An escaped member name deeper down: read as any other.
         (text.replacen("\"iccid\"", "\"\\u0069ccid\"", 1), true),
-        // An upper-case UUID-free payload with a member that is not a
-        // string where the schema wants one: invalid, the Value path says why.
         (
             text.replacen("\"provider\":\"p9\"", "\"provider\":9", 1),
             false,
         ),
-        // An integer written 1.0 where the schema says integer is valid JSON
-        // Schema; only the Value path reads it.
         // Too deep for the limit.
         (format!("{{\"zz\":{},{object_body}", nested(70)), false),
     ];
-    for (text, one_pass) in cases {
-        fast_path_agrees(text.as_bytes()).unwrap();
-        let fast = eventsmith::gigs::Event::decode_fast(text.as_bytes(), Limits::DEFAULT);
-        assert_eq!(fast.is_some(), one_pass, "{text}");
+    for (text, valid) in cases {
+        let got = eventsmith::gigs::Event::from_slice(text.as_bytes());
+        assert_eq!(got.is_ok(), valid, "{text}: {got:?}");
+        bytes_and_value_agree(text.as_bytes()).unwrap();
     }
 }
 
-/// Fuzz finding (`payload` run #7): a typed map (`_optins`, a `BTreeMap`)
-/// visits its entries in key order, the `Value` path in the payload's. Two
-/// invalid entries out of key order get the `Value` path's errors, in its
-/// order, on the one pass too.
+/// Errors of the members of a map come in payload order, whatever order
+/// the map's keys sort in.
 #[test]
-fn errors_of_typed_map_entries_come_in_payload_order() {
+fn errors_of_map_entries_come_in_payload_order() {
     let bytes = std::fs::read(
         Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("schemas/impact_stack/form_submission/examples/0.0.0-legacy.json"),
@@ -710,91 +687,16 @@ fn errors_of_typed_map_entries_come_in_payload_order() {
         .unwrap()
         .clone();
     bad["operation"] = Value::from("opt-oud");
-    let mut optins = serde_json::Map::new();
-    optins.insert("4".into(), bad.clone());
-    optins.insert("2".into(), bad);
-    v["_optins"] = Value::Object(optins);
-    let bytes = serde_json::to_vec(&v).unwrap();
-    fast_path_agrees(&bytes).unwrap();
+    let text = serde_json::to_string(&v)
+        .unwrap()
+        .replacen("\"_optins\":", &format!("\"_optins\":{{\"4\":{bad},\"2\":{bad}}},\"_was_optins\":"), 1);
     let Err(EventError::Invalid { errors, .. }) =
-        eventsmith::impact_stack::Event::from_slice(&bytes)
+        eventsmith::impact_stack::Event::from_slice(text.as_bytes())
     else {
         panic!("invalid");
     };
     let paths: Vec<&str> = errors.0.iter().map(|e| e.instance_path.as_str()).collect();
-    assert_eq!(paths, ["/_optins/4/operation", "/_optins/2/operation"]);
-    // Two failing entries: the one pass leaves the errors to the `Value`
-    // path; one failing entry: it reports them itself.
-    type Legacy = eventsmith::impact_stack::form_submission::V0_0_0;
-    let one_pass = |bytes: &[u8]| {
-        eventsmith::event::decode_bytes::<Legacy>(bytes, "0.0.0", &Options::default(), false, true)
-    };
-    assert!(one_pass(&bytes).is_none());
-    v["_optins"].as_object_mut().unwrap().remove("2");
-    let one_bad = serde_json::to_vec(&v).unwrap();
-    fast_path_agrees(&one_bad).unwrap();
-    assert!(matches!(
-        one_pass(&one_bad),
-        Some(Err(EventError::Invalid { errors, .. })) if errors.0.len() == 1
-    ));
-}
-
-/// The one-pass decode bounds depth without a separate pass where the type
-/// bounds its own (`Schema::DEPTH`): a `Value` member nested right up to
-/// the limit and one level past it get the same answers both ways.
-#[test]
-fn the_one_pass_decode_keeps_the_depth_limit() {
-    use eventsmith::Schema;
-    let bytes = std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("schemas/impact_stack/form_submission/examples/1.1.0-with-copies.json"),
-    )
-    .unwrap();
-    let base: Value = serde_json::from_slice(&bytes).unwrap();
-    type Submission = eventsmith::impact_stack::form_submission::V1_1_0;
-    assert!(Submission::DEPTH.is_some_and(|d| d.around_values.is_some()));
-    let depth_ok = |text: &[u8], limit: usize| {
-        let limits = Limits {
-            max_depth: limit,
-            ..Limits::DEFAULT
-        };
-        eventsmith::json::parse_slice(text, limits).is_ok()
-    };
-    let base_depth = (1..64).find(|&l| depth_ok(&bytes, l)).unwrap();
-    for limit in [base_depth, 8, 64] {
-        let options = Options {
-            limits: Limits {
-                max_depth: limit,
-                ..Limits::DEFAULT
-            },
-            ..Options::default()
-        };
-        // `data` is depth 2; its member `deep` adds `extra` levels.
-        for extra in limit.saturating_sub(4).max(1)..=limit {
-            let mut v = base.clone();
-            v["data"]["deep"] = serde_json::from_str(&nested(extra)).unwrap();
-            let text = serde_json::to_vec(&v).unwrap();
-            let deep_enough = base_depth.max(2 + extra) <= limit;
-            assert_eq!(
-                depth_ok(&text, limit),
-                deep_enough,
-                "limit {limit}, extra {extra}"
-            );
-            let fast = eventsmith::event::decode_fast::<Submission>(&text, options.limits);
-            if fast.is_some() {
-                assert!(deep_enough, "limit {limit}, extra {extra}");
-            }
-            let slow = eventsmith::json::parse_slice(&text, options.limits)
-                .map_err(EventError::Parse)
-                .and_then(Submission::from_value);
-            assert_eq!(
-                eventsmith::event::from_slice_with::<Submission>(&text, "1.1.0", &options),
-                slow,
-                "limit {limit}, extra {extra}"
-            );
-            fast_path_agrees(&text).unwrap();
-        }
-    }
+    assert_eq!(paths[..2], ["/_optins/4/operation", "/_optins/2/operation"]);
 }
 
 /// Strings that look like what the format checkers and value parsers read,
@@ -843,7 +745,7 @@ proptest! {
     #[test]
     fn random_json_never_panics_and_agrees(value in arb_json()) {
         agree(&value)?;
-        fast_path_agrees(&serde_json::to_vec(&value).unwrap_or_default())?;
+        bytes_and_value_agree(&serde_json::to_vec(&value).unwrap_or_default())?;
     }
 
     #[test]
@@ -859,6 +761,6 @@ proptest! {
         for s in &SOURCES {
             let _ = (s.from_slice)(&bytes);
         }
-        fast_path_agrees(&bytes)?;
+        bytes_and_value_agree(&bytes)?;
     }
 }

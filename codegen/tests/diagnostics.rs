@@ -87,7 +87,7 @@ fn located(case: &Path, diags: &Diagnostics) -> Vec<String> {
 /// Generates the bindings of an error-free case, checks they parse as Rust,
 /// and lists the fields of the generated structs.
 fn generated_fields(case: &Path) -> String {
-    let (code, _) = Config::new()
+    let generated = Config::new()
         .schemas(case)
         .cargo_directives(false)
         .generate()
@@ -97,10 +97,19 @@ fn generated_fields(case: &Path) -> String {
                 case.display()
             )
         });
-    let file = syn::parse_file(&code)
-        .unwrap_or_else(|e| panic!("{}: generated code does not parse: {e}", case.display()));
     let mut lines = Vec::new();
-    collect_fields(&file.items, &mut Vec::new(), &mut lines);
+    for (name, code) in &generated.files {
+        let file = syn::parse_file(code).unwrap_or_else(|e| {
+            panic!("{}: {name} does not parse: {e}", case.display())
+        });
+        // `eventsmith.<source>.rs` holds the items of module `<source>`.
+        let mut path: Vec<String> = name
+            .strip_prefix("eventsmith.")
+            .and_then(|n| n.strip_suffix(".rs"))
+            .map(|m| vec![m.to_owned()])
+            .unwrap_or_default();
+        collect_fields(&file.items, &mut path, &mut lines);
+    }
     let mut out = String::from("\ngenerated fields:\n");
     for l in lines {
         out.push_str(&format!("  {l}\n"));

@@ -47,15 +47,16 @@ fn generate(schema: &str) -> Diagnostics {
         assert!(rendered.contains("error["), "{rendered}");
     } else {
         let options = EmitOptions {
-            runtime: "::eventsmith".to_owned(),
             json_schema: true,
-            one_pass: true,
             regenerate_with: "test".to_owned(),
+            ..EmitOptions::default()
         };
-        let code = emit::bindings(&compiled, &options)
+        let files = emit::generate(&compiled, &options)
             .unwrap_or_else(|e| panic!("accepted, but: {e}\nschema: {schema}"));
-        if let Err(e) = syn::parse_file(&code) {
-            panic!("generated code does not parse: {e}\nschema: {schema}");
+        for code in files.values() {
+            if let Err(e) = syn::parse_file(code) {
+                panic!("generated code does not parse: {e}\nschema: {schema}");
+            }
         }
         let validator = CatalogValidator::new(&compiled);
         let value: Value = serde_json::from_str(schema).unwrap_or(Value::Null);

@@ -435,8 +435,9 @@ impl<'t, const N: usize> Fields<'t, N> {
 }
 
 /// A generated `impl Deserialize`: reads any serde format into a
-/// `serde_json::Value`, validates it against node `node` of `validator`
-/// (failing with the errors' text), then decodes it.
+/// `serde_json::Value` (refusing a key given twice, which a `Value` would
+/// silently keep the last of), validates it against node `node` of
+/// `validator` (failing with the errors' text), then decodes it.
 pub fn deserialize<'de, D, T>(
     deserializer: D,
     validator: &'static Embedded,
@@ -446,8 +447,8 @@ where
     D: serde::Deserializer<'de>,
     T: Decode,
 {
-    use serde::de::Error as _;
-    let value = <Value as serde::Deserialize>::deserialize(deserializer)?;
+    use serde::de::{DeserializeSeed as _, Error as _};
+    let value = StrictValue.deserialize(deserializer)?;
     let tape = Tape::from_value(&value);
     let validator = validator.get();
     if !validator.is_valid(node, tape.root())
@@ -456,4 +457,84 @@ where
         return Err(D::Error::custom(errors));
     }
     T::decode(tape.root()).map_err(D::Error::custom)
+}
+
+/// Reads any serde value into a `serde_json::Value`, refusing an object
+/// that has a key twice.
+struct StrictValue;
+
+impl<'de> serde::de::DeserializeSeed<'de> for StrictValue {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for StrictValue {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Value, E> {
+        Number::from_f64(v)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom("a number JSON cannot hold"))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        serde::de::DeserializeSeed::deserialize(self, d)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(item) = seq.next_element_seed(StrictValue)? {
+            out.push(item);
+        }
+        Ok(Value::Array(out))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if out.contains_key(&key) {
+                return Err(serde::de::Error::custom(format_args!(
+                    "duplicate key \"{key}\" in an object"
+                )));
+            }
+            let value = map.next_value_seed(StrictValue)?;
+            out.insert(key, value);
+        }
+        Ok(Value::Object(out))
+    }
 }

@@ -321,6 +321,21 @@ pub fn receive<E: EventSource>(
     }
 }
 
+/// [`receive`] for an already parsed payload.
+pub fn receive_value<E: EventSource>(
+    value: Value,
+    given: &Given<'_>,
+    options: &Options,
+) -> Result<Received<E>, EventError> {
+    let tape = Tape::from_value(&value);
+    match from_tape(&tape, given, options) {
+        Err(EventError::UnknownType { .. }) if options.unknown_types == UnknownTypes::Keep => {
+            Ok(Received::Unknown(value))
+        }
+        other => other.map(Received::Known),
+    }
+}
+
 /// Validates a payload against one schema, named by event type and schema
 /// key (version), without reading the payload's envelope; `None` when the
 /// source has no such schema.
@@ -414,8 +429,38 @@ pub fn from_tape<E: EventSource>(
     given: &Given<'_>,
     options: &Options,
 ) -> Result<E, EventError> {
-    let table = E::table();
-    let root = tape.root();
+    read(E::table(), tape.root(), given, options, E::decode)
+}
+
+/// Reads `value` as an event of type `event_type` at `version` of source
+/// `E` (a generated per-type `Event::from_value`): no envelope is read,
+/// the schema is chosen among that type's by the source's rule.
+pub fn type_from_value<E: EventSource, T>(
+    value: &Value,
+    event_type: &str,
+    version: &str,
+    options: &Options,
+    decode: fn(usize, Node<'_>) -> Result<T, DecodeError>,
+) -> Result<T, EventError> {
+    let tape = Tape::from_value(value);
+    let given = Given {
+        event_type: Some(event_type),
+        version: Some(version),
+    };
+    read(E::table(), tape.root(), &given, options, |_, schema, node| {
+        decode(schema, node)
+    })
+}
+
+/// Locates, validates and decodes `root`; `decode` gets the type and
+/// schema indices.
+fn read<T>(
+    table: &SourceTable,
+    root: Node<'_>,
+    given: &Given<'_>,
+    options: &Options,
+    decode: impl FnOnce(usize, usize, Node<'_>) -> Result<T, DecodeError>,
+) -> Result<T, EventError> {
     let at = locate(table, root, given)?;
     let t = &table.types[at.type_index];
     let schema_version = t.keys[at.schema_index];
@@ -431,7 +476,7 @@ pub fn from_tape<E: EventSource>(
             errors,
         }
     })?;
-    E::decode(at.type_index, at.schema_index, root).map_err(|e| EventError::Decode {
+    decode(at.type_index, at.schema_index, root).map_err(|e| EventError::Decode {
         event_type: t.event_type.to_owned(),
         schema_version,
         message: e.to_string(),

@@ -154,12 +154,15 @@ struct Donation {
 impl Decode for Donation {
     fn decode(node: eventsmith_core::json::Node<'_>) -> Result<Self, DecodeError> {
         let f = decode::fields(node, &["id", "note", "tip"])?;
-        Ok(Donation {
-            id: f.required(0)?,
-            note: f.optional(1)?,
-            tip: f.optional(2)?,
-            extra: f.extra()?,
-        })
+        match (f.required(0), f.optional(1), f.optional(2), f.extra()) {
+            (Some(id), Some(note), Some(tip), Some(extra)) => Ok(Donation {
+                id,
+                note,
+                tip,
+                extra,
+            }),
+            _ => Err(f.error()),
+        }
     }
 }
 
@@ -203,7 +206,8 @@ fn structs_read_fields_once() {
     let f = decode::fields(tape.root(), &["id"]).unwrap();
     let map = f.extra_map().unwrap();
     assert_eq!(Value::Object(map), json!({"b": 1, "a": 3}));
-    assert!(f.required::<i64>(5).is_err());
+    assert!(f.required::<i64>(5).is_none());
+    assert_eq!(f.error().to_string(), "at (root): no field 5 (the struct has 1)");
 }
 
 #[test]
@@ -223,8 +227,8 @@ fn enums_and_unions_read_their_strings() {
 }
 
 static PROGRAM: Embedded = Embedded::new(&[
-    r#"{"at":"d.json#","body":{"Checks":[{"keyword":"type","path":"d.json#/type","kind":{"Type":4}},{"keyword":"required","path":"d.json#/required","kind":{"Required":["id"]}},{"keyword":"properties","path":"d.json#/properties","kind":{"Properties":[["id",1]]}}]}}"#,
-    r#"{"at":"d.json#/properties/id","body":{"Checks":[{"keyword":"minimum","path":"d.json#/properties/id/minimum","kind":{"Minimum":{"I":10}}}]}}"#,
+    r#"{"at":"d.json#","checks":[{"type":"object"},{"required":["id"]},{"properties":[["id",1]]}]}"#,
+    r#"{"at":"d.json#/properties/id","checks":[{"minimum":10}]}"#,
 ]);
 
 impl<'de> serde::Deserialize<'de> for Donation {

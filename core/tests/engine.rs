@@ -880,8 +880,8 @@ fn program_errors_name_the_node_and_check() {
 }
 
 static EMBEDDED: Embedded = Embedded::new(&[
-    r#"{"at":"e.json#","body":{"Checks":[{"keyword":"type","path":"e.json#/type","kind":{"Type":4}},{"keyword":"properties","path":"e.json#/properties","kind":{"Properties":[["n",1]]}}]}}"#,
-    r#"{"at":"e.json#/properties/n","body":{"Checks":[{"keyword":"maximum","path":"e.json#/properties/n/maximum","kind":{"Maximum":{"F":2.5}}}]}}"#,
+    r#"{"at":"e.json#","checks":[{"type":"object"},{"properties":[["n",1]]}]}"#,
+    r#"{"at":"e.json#/properties/n","checks":[{"maximum":2.5}]}"#,
 ]);
 
 #[test]
@@ -900,11 +900,11 @@ fn embedded_programs_are_prepared_once() {
 
 const EMBEDDED_TEXTS: [&str; 2] = [
     "",
-    r#"{"at":"e.json#/properties/n","body":{"Checks":[{"keyword":"maximum","path":"e.json#/properties/n/maximum","kind":{"Maximum":{"F":2.5}}}]}}"#,
+    r#"{"at":"e.json#/properties/n","checks":[{"maximum":2.5}]}"#,
 ];
 
 static BROKEN: Embedded = Embedded::new(&[
-    r#"{"at":"x","body":{"Checks":[{"keyword":"$ref","path":"x","kind":{"Ref":3}}]}}"#,
+    r#"{"at":"x","checks":[{"$ref":3}]}"#,
 ]);
 
 #[test]

@@ -130,6 +130,11 @@ pub fn emit_source(cx: &Context<'_>, source: &SourceIr, program: &Lowered, tree:
                 #rt::event::receive(bytes, &#rt::event::Given::NOTHING, options)
             }
 
+            /// [`Event::receive`] for an already parsed payload.
+            pub fn receive_value(value: #rt::json::Value, options: &#rt::Options) -> ::std::result::Result<#rt::Received<Self>, #rt::EventError> {
+                #rt::event::receive_value(value, &#rt::event::Given::NOTHING, options)
+            }
+
             /// Validates `value` against exactly one schema, named by event
             /// type and schema version (no dispatch, no envelope reading);
             /// `None` when the catalog has no such schema.
@@ -249,6 +254,21 @@ fn emit_event_type(cx: &Context<'_>, source: &SourceIr, event: &EventIr, program
             pub const TYPE: &'static str = #tlit;
             /// The schema versions, oldest first.
             pub const VERSIONS: &'static [&'static str] = &[#(#keys),*];
+
+            /// Validates and decodes a payload of this type at `version`,
+            /// reading it with the schema the source's rule picks.
+            pub fn from_value(value: #rt::json::Value, version: &str) -> ::std::result::Result<Self, #rt::EventError> {
+                Self::from_value_with(value, version, &#rt::Options::default())
+            }
+
+            /// [`Event::from_value`] with explicit options.
+            pub fn from_value_with(
+                value: #rt::json::Value,
+                version: &str,
+                options: &#rt::Options,
+            ) -> ::std::result::Result<Self, #rt::EventError> {
+                #rt::event::type_from_value::<super::Event, _>(&value, Self::TYPE, version, options, Self::decode)
+            }
 
             /// The schema version this event was read with.
             pub fn schema_version(&self) -> &'static str {

@@ -14,7 +14,7 @@ use super::program::{Node, Program};
 /// use eventsmith_core::validation::Embedded;
 ///
 /// static PROGRAM: Embedded = Embedded::new(&[
-///     r#"{"at":"s.json#","body":{"Checks":[{"keyword":"type","path":"s.json#/type","kind":{"Type":32}}]}}"#,
+///     r#"{"at":"s.json#","checks":[{"type":"string"}]}"#,
 /// ]);
 ///
 /// let tape = Tape::parse(br#""text""#, Limits::DEFAULT).unwrap();
