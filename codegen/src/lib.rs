@@ -27,6 +27,7 @@ pub mod export;
 pub mod ident;
 pub mod interpret;
 pub mod ir;
+pub mod keywords;
 pub mod load;
 pub mod standalone;
 pub mod validate;

@@ -21,39 +21,19 @@ use serde_json::{Map, Value};
 
 use super::formats;
 use crate::diagnostic::Diagnostics;
+use crate::keywords::{self, Draft, Subschemas};
 use crate::load::catalog::{PARTIAL_OF, Source};
-use crate::load::registry::{
-    Loc, Registry, SCHEMA_ARRAY_KEYWORDS, SCHEMA_KEYWORDS, SCHEMA_MAP_KEYWORDS,
-};
+use crate::load::registry::{Loc, Registry};
 
 /// Prefix of a `$ref` that names definition number N before names exist.
 const PLACEHOLDER: &str = "\u{0}eventsmith-def:";
 
-/// Keywords dropped from exported schemas: identifiers would change how the
-/// rewritten references resolve, nested `$defs` are hoisted, and the
-/// partial marker has been expanded already.
-const DROPPED: &[&str] = &[
-    "$id",
-    "$anchor",
-    "$dynamicAnchor",
-    "$schema",
-    "$defs",
-    "definitions",
-    PARTIAL_OF,
-];
-
-/// Annotation keywords: a `$ref`'s sibling annotation may override the
-/// target's when the two are merged.
-const ANNOTATIONS: &[&str] = &[
-    "title",
-    "description",
-    "examples",
-    "default",
-    "deprecated",
-    "readOnly",
-    "writeOnly",
-    "$comment",
-];
+/// Whether an exported schema drops keyword `k`: identifiers and `$schema`
+/// would change how the rewritten references resolve, nested definitions
+/// are hoisted, and the partial marker has been expanded already.
+fn dropped(k: &str, draft: Draft) -> bool {
+    k == PARTIAL_OF || keywords::is_identifier_or_definitions(k, draft)
+}
 
 /// A shared definition.
 #[derive(Debug, Clone)]
@@ -193,11 +173,12 @@ impl Bundler<'_> {
         let Value::Object(obj) = schema else {
             return schema.clone();
         };
+        let draft = self.reg.draft(at);
         let mut out = Map::new();
         let mut inlined = None;
         for (key, value) in obj {
             let k = key.as_str();
-            if DROPPED.contains(&k) {
+            if dropped(k, draft) {
                 continue;
             }
             if k == "$ref" {
@@ -226,38 +207,11 @@ impl Bundler<'_> {
                         out.insert(key.clone(), value.clone());
                     }
                 }
-            } else if SCHEMA_KEYWORDS.contains(&k) {
-                let v = match value {
-                    Value::Array(items) => Value::Array(
-                        items
-                            .iter()
-                            .enumerate()
-                            .map(|(i, s)| self.transform(s, &at.child(k).index(i), stack, uses))
-                            .collect(),
-                    ),
-                    other => self.transform(other, &at.child(k), stack, uses),
-                };
+            } else if let Some(kw) = keywords::get(k, draft)
+                && kw.subschemas != Subschemas::None
+            {
+                let v = self.subschemas(kw.subschemas, k, value, at, stack, uses);
                 out.insert(key.clone(), v);
-            } else if SCHEMA_MAP_KEYWORDS.contains(&k)
-                && let Value::Object(map) = value
-            {
-                let mut m = Map::new();
-                for (name, sub) in map {
-                    m.insert(
-                        name.clone(),
-                        self.transform(sub, &at.child(k).child(name), stack, uses),
-                    );
-                }
-                out.insert(key.clone(), Value::Object(m));
-            } else if SCHEMA_ARRAY_KEYWORDS.contains(&k)
-                && let Value::Array(items) = value
-            {
-                let v = items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| self.transform(s, &at.child(k).index(i), stack, uses))
-                    .collect();
-                out.insert(key.clone(), Value::Array(v));
             } else {
                 out.insert(key.clone(), value.clone());
             }
@@ -268,6 +222,46 @@ impl Bundler<'_> {
         match inlined {
             None => Value::Object(out),
             Some(inner) => merge(out, inner),
+        }
+    }
+}
+
+impl Bundler<'_> {
+    /// The value of keyword `k` (holding subschemas as `shape` says) with
+    /// each subschema transformed.
+    fn subschemas(
+        &mut self,
+        shape: Subschemas,
+        k: &str,
+        value: &Value,
+        at: &Loc,
+        stack: &mut Vec<Loc>,
+        uses: &mut BTreeSet<usize>,
+    ) -> Value {
+        match (shape, value) {
+            (Subschemas::Array | Subschemas::OneOrArray, Value::Array(items)) => Value::Array(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| self.transform(s, &at.child(k).index(i), stack, uses))
+                    .collect(),
+            ),
+            (Subschemas::Map | Subschemas::MapOfSchemaOrNames, Value::Object(map)) => {
+                let mut m = Map::new();
+                for (name, sub) in map {
+                    let v = if sub.is_array() {
+                        sub.clone()
+                    } else {
+                        self.transform(sub, &at.child(k).child(name), stack, uses)
+                    };
+                    m.insert(name.clone(), v);
+                }
+                Value::Object(m)
+            }
+            (Subschemas::One | Subschemas::OneOrArray, other) => {
+                self.transform(other, &at.child(k), stack, uses)
+            }
+            (_, other) => other.clone(),
         }
     }
 }
@@ -364,7 +358,7 @@ fn merge(siblings: Map<String, Value>, inner: Value) -> Value {
         Value::Bool(true) => Value::Object(siblings),
         Value::Object(mut target)
             if siblings.keys().all(|k| {
-                !target.contains_key(k) || ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-")
+                !target.contains_key(k) || keywords::is_annotation(k, Draft::Draft2020_12)
             }) =>
         {
             for (k, v) in siblings {
@@ -389,27 +383,11 @@ fn merge(siblings: Map<String, Value>, inner: Value) -> Value {
 /// positions (not `examples`, `const`, `enum` or `default` values).
 pub fn for_each_ref(schema: &mut Value, f: &mut dyn FnMut(&mut String)) {
     let Value::Object(obj) = schema else { return };
-    for (key, value) in obj.iter_mut() {
-        let k = key.as_str();
-        if k == "$ref" {
-            if let Value::String(r) = value {
-                f(r);
-            }
-        } else if SCHEMA_KEYWORDS.contains(&k) {
-            match value {
-                Value::Array(items) => items.iter_mut().for_each(|s| for_each_ref(s, f)),
-                other => for_each_ref(other, f),
-            }
-        } else if SCHEMA_MAP_KEYWORDS.contains(&k) {
-            if let Value::Object(map) = value {
-                map.values_mut().for_each(|s| for_each_ref(s, f));
-            }
-        } else if SCHEMA_ARRAY_KEYWORDS.contains(&k)
-            && let Value::Array(items) = value
-        {
-            items.iter_mut().for_each(|s| for_each_ref(s, f));
-        }
+    if let Some(Value::String(r)) = obj.get_mut("$ref") {
+        f(r);
     }
+    // Exports are 2020-12.
+    keywords::for_each_subschema_mut(obj, Draft::Draft2020_12, &mut |s| for_each_ref(s, f));
 }
 
 /// `schema` with every placeholder reference replaced by `target(id)`.
@@ -623,7 +601,7 @@ mod tests {
         let mut schema = json!({
             "$ref": "a",
             "properties": {"x": {"$ref": "b"}, "$ref": {"$ref": "c"}},
-            "items": [{"$ref": "d"}],
+            "prefixItems": [{"$ref": "d"}],
             "anyOf": [{"$ref": "e"}],
             "examples": [{"$ref": "not-a-ref"}],
             "const": {"$ref": "not-a-ref"}
