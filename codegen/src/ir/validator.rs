@@ -961,6 +961,23 @@ pub fn annotating_targets(kind: &CheckKind) -> Vec<NodeId> {
     }
 }
 
+/// Every node `kind` applies, to the instance or to its members and items.
+pub fn targets(kind: &CheckKind) -> Vec<NodeId> {
+    match kind {
+        CheckKind::Properties(ns)
+        | CheckKind::PatternProperties(ns)
+        | CheckKind::DependentSchemas(ns) => ns.iter().map(|(_, n)| *n).collect(),
+        CheckKind::AdditionalProperties { schema, .. }
+        | CheckKind::Items { schema, .. }
+        | CheckKind::Contains { schema, .. } => vec![*schema],
+        CheckKind::PropertyNames(n)
+        | CheckKind::UnevaluatedProperties(n)
+        | CheckKind::UnevaluatedItems(n) => vec![*n],
+        CheckKind::PrefixItems(ns) => ns.clone(),
+        _ => in_place_targets(kind),
+    }
+}
+
 /// The nodes `kind` applies to the same instance it is given (not to a
 /// property or item of it).
 fn in_place_targets(kind: &CheckKind) -> Vec<NodeId> {
