@@ -187,15 +187,18 @@ pub fn check_catalog(root: &Path) -> CheckReport {
         // A schema that failed to load would judge its examples wrongly
         // (an unresolved `$ref` accepts anything): say so once instead.
         let unprovable = validator.unprovable(&diags);
-        if !unprovable.is_empty() {
-            let examples: usize = unprovable
-                .iter()
-                .map(|&(ci, ei, vi)| {
-                    let s = &compiled.catalog.sources[compiled.sources[ci].source];
-                    s.events[ei].versions[vi].examples.len()
-                })
-                .sum();
-            let mut names: Vec<String> = unprovable
+        let examples_of = |&(ci, ei, vi): &(usize, usize, usize)| {
+            let s = &compiled.catalog.sources[compiled.sources[ci].source];
+            s.events[ei].versions[vi].examples.len()
+        };
+        let skipped: Vec<(usize, usize, usize)> = unprovable
+            .iter()
+            .copied()
+            .filter(|v| examples_of(v) > 0)
+            .collect();
+        if !skipped.is_empty() {
+            let examples: usize = skipped.iter().map(examples_of).sum();
+            let mut names: Vec<String> = skipped
                 .iter()
                 .map(|&(ci, ei, vi)| {
                     let s = &compiled.catalog.sources[compiled.sources[ci].source];
