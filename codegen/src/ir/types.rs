@@ -635,10 +635,19 @@ impl Lowering<'_> {
                 .get("x-rust-name")
                 .and_then(Value::as_str)
                 .map(str::to_owned);
-            let rust_name = match explicit
-                .map(Ok)
-                .unwrap_or_else(|| ident::field_name(json_name))
-            {
+            // A chosen name is used as written, so it must be an identifier
+            // (the emitter cannot build one from `"not an ident"`).
+            let chosen = explicit.map(|n| {
+                let is_ident = n.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                    && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    && n != "_";
+                if is_ident {
+                    Ok(ident::escape_keyword(&n))
+                } else {
+                    Err("its \"x-rust-name\" is not a Rust identifier (ASCII letters, digits and `_`, not starting with a digit)")
+                }
+            });
+            let rust_name = match chosen.unwrap_or_else(|| ident::field_name(json_name)) {
                 Ok(n) => n,
                 Err(why) => {
                     self.diags.push(
