@@ -214,6 +214,14 @@ fn github_schemas_need_the_source_root_base() {
     let _ = std::fs::remove_dir_all(&root);
 }
 
+/// An invalid example: the payload, its errors `(instance_path, keyword)`
+/// and why.
+type InvalidExample = (
+    &'static str,
+    &'static [(&'static str, &'static str)],
+    &'static str,
+);
+
 /// One event type, two versions, examples: a small catalog in one draft.
 struct DraftCatalog {
     /// `draft-04`, …
@@ -225,11 +233,7 @@ struct DraftCatalog {
     /// Valid examples of 1.0.0.
     valid: &'static [&'static str],
     /// Invalid examples of 1.0.0: `(payload, [(instance_path, keyword)], reason)`.
-    invalid: &'static [(
-        &'static str,
-        &'static [(&'static str, &'static str)],
-        &'static str,
-    )],
+    invalid: &'static [InvalidExample],
     /// The bump 1.0.0 → the second version needs, and a pointer one of its
     /// changes must name.
     bump: (&'static str, &'static str),
