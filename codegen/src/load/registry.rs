@@ -58,11 +58,11 @@ pub const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
 pub const RECURSIVE_ANCHOR: &str = "$recursiveAnchor";
 
 /// The dynamic scope a schema is evaluated in, as far as `$dynamicRef` and
-/// `$recursiveRef` can see it: for each dynamic anchor name, the outermost
-/// schema resource in scope that declares it. Empty unless schemas use
+/// `$recursiveRef` can see it: for each dynamic anchor name, where the
+/// outermost schema resource in scope declares it. Empty unless schemas use
 /// `$dynamicAnchor` or `$recursiveAnchor`, so other schemas are read once
 /// per location.
-pub type DynamicScope = BTreeMap<String, Url>;
+pub type DynamicScope = BTreeMap<String, Loc>;
 
 /// What a document is resolved against before any `$id` of its own.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -108,7 +108,10 @@ pub struct Registry {
     /// The settings each document is read with (parallel to `docs`).
     settings: Vec<Settings>,
     by_url: HashMap<Url, DocId>,
-    resources: HashMap<Url, Loc>,
+    /// Schema resources by URI. Sibling version files can embed resources
+    /// with the same relative `$id`, so each URI keeps one location per
+    /// document; a reference prefers the one in its own document.
+    resources: HashMap<Url, Vec<Loc>>,
     /// Anchors by (resource URI, name); several documents can share a base
     /// URI under `base_uri: source-root`, so each name keeps every declaration.
     anchors: HashMap<(Url, String), Vec<Loc>>,
@@ -218,7 +221,10 @@ impl Registry {
 
     fn reindex(&mut self, id: DocId) {
         self.scopes.retain(|loc, _| loc.doc != id);
-        self.resources.retain(|_, loc| loc.doc != id);
+        for list in self.resources.values_mut() {
+            list.retain(|loc| loc.doc != id);
+        }
+        self.resources.retain(|_, list| !list.is_empty());
         for list in self.anchors.values_mut() {
             list.retain(|loc| loc.doc != id);
         }
@@ -231,7 +237,7 @@ impl Registry {
             doc: id,
             pointer: String::new(),
         };
-        self.resources.insert(url.clone(), root.clone());
+        self.add_resource(url.clone(), &root);
         let base = match &self.settings[id].base {
             BaseUri::File => url,
             BaseUri::Dir(dir) => dir.clone(),
@@ -239,6 +245,13 @@ impl Registry {
         let draft = self.settings[id].default_draft;
         let value = self.docs[id].1.value.clone();
         self.index(&value, root.clone(), &base, draft, &root);
+    }
+
+    fn add_resource(&mut self, url: Url, loc: &Loc) {
+        let list = self.resources.entry(url).or_default();
+        if !list.iter().any(|l| l.doc == loc.doc) {
+            list.push(loc.clone());
+        }
     }
 
     fn add_anchor(&mut self, resource: Url, name: String, loc: &Loc) {
@@ -277,7 +290,7 @@ impl Registry {
             if !id.starts_with('#') {
                 base = joined.clone();
                 resource = loc.clone();
-                self.resources.insert(joined.clone(), loc.clone());
+                self.add_resource(joined.clone(), &loc);
             }
             // `"$id": "#name"` (or `uri#name`) names an anchor before 2019-09.
             if draft.id_declares_anchor() && !fragment.is_empty() && !fragment.starts_with('/') {
@@ -304,7 +317,10 @@ impl Registry {
         };
         if let Some(anchor) = dynamic {
             let list = self.dynamic_anchors.entry(base.clone()).or_default();
-            if !list.iter().any(|(name, _)| *name == anchor) {
+            if !list
+                .iter()
+                .any(|(name, l)| *name == anchor && l.doc == loc.doc)
+            {
                 list.push((anchor, loc.clone()));
             }
         }
@@ -412,10 +428,10 @@ impl Registry {
     pub fn enter(&self, scope: &DynamicScope, loc: &Loc) -> DynamicScope {
         let mut scope = scope.clone();
         let resource = self.base(loc);
-        for (name, _) in self.dynamic_anchors(&resource) {
-            scope
-                .entry(name.clone())
-                .or_insert_with(|| resource.clone());
+        for (name, anchor) in self.dynamic_anchors(&resource) {
+            if anchor.doc == loc.doc {
+                scope.entry(name.clone()).or_insert_with(|| anchor.clone());
+            }
         }
         scope
     }
@@ -451,14 +467,7 @@ impl Registry {
     }
 
     fn outermost(&self, scope: &DynamicScope, name: &str, fallback: &Loc) -> Loc {
-        scope
-            .get(name)
-            .and_then(|resource| {
-                self.dynamic_anchors(resource)
-                    .iter()
-                    .find(|(n, _)| n == name)
-            })
-            .map_or_else(|| fallback.clone(), |(_, loc)| loc.clone())
+        scope.get(name).unwrap_or(fallback).clone()
     }
 
     /// The `format` behaviour document `doc`'s source asks for, if any.
@@ -525,9 +534,15 @@ impl Registry {
         // A reference to the resource it sits in (`#/definitions/a`, `#foo`):
         // the same document, even when its base is a directory
         // (`base_uri: source-root`) that several documents share.
-        let resource = match self.resources.get(&target) {
+        let registered = self.resources.get(&target).and_then(|list| {
+            list.iter()
+                .find(|l| l.doc == at.doc)
+                .or_else(|| list.first())
+                .cloned()
+        });
+        let resource = match registered {
             _ if target == own => self.resource_root(at),
-            Some(loc) => loc.clone(),
+            Some(loc) => loc,
             None => {
                 let id = self.load_url(&target).map_err(|why| {
                     self.diagnostic(
@@ -711,4 +726,122 @@ fn percent_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+    use serde_json::json;
+
+    fn add(reg: &mut Registry, url: &str, value: Value) -> DocId {
+        reg.add(
+            Url::parse(url).unwrap(),
+            Document {
+                path: PathBuf::from(url),
+                value,
+                positions: Default::default(),
+            },
+        )
+    }
+
+    fn root(doc: DocId) -> Loc {
+        Loc {
+            doc,
+            pointer: String::new(),
+        }
+    }
+
+    /// Two versions of one event type embed a resource with the same
+    /// relative `$id`: each document's references find its own.
+    #[test]
+    fn sibling_documents_keep_their_own_embedded_resources() {
+        let mut reg = Registry::new();
+        let schema = |t: &str| json!({"$defs": {"a": {"$id": "a.json", "$dynamicAnchor": "node", "type": t}}, "$ref": "a.json"});
+        let v1 = add(&mut reg, "file:///s/e/1.0.0.json", schema("string"));
+        let v2 = add(&mut reg, "file:///s/e/1.1.0.json", schema("integer"));
+        for doc in [v1, v2] {
+            let target = reg.resolve("a.json", &root(doc)).unwrap();
+            assert_eq!(target.doc, doc);
+            assert_eq!(target.pointer, "/$defs/a");
+            let scope = reg.enter(&DynamicScope::new(), &target);
+            assert_eq!(scope.get("node").map(|l| l.doc), Some(doc));
+        }
+    }
+
+    /// Drafts 4 to 7: `id`/`$id` fragments are anchors, `$id` beside `$ref`
+    /// is ignored, and the draft follows `$schema` into embedded resources.
+    #[test]
+    fn identifiers_follow_the_draft() {
+        let mut reg = Registry::new();
+        reg.set_default_settings(Settings {
+            default_draft: Draft::Draft4,
+            ..Settings::default()
+        });
+        let doc = add(
+            &mut reg,
+            "http://x/root.json",
+            json!({
+                "definitions": {
+                    "a": {"id": "#a"},
+                    "b": {"$id": "#b"},
+                    "c": {"$schema": "http://json-schema.org/draft-07/schema#", "$id": "c.json", "definitions": {"d": {"$id": "#d"}}},
+                    "e": {"id": "e.json", "$ref": "#/definitions/a"}
+                }
+            }),
+        );
+        let at = root(doc);
+        assert_eq!(reg.resolve("#a", &at).unwrap().pointer, "/definitions/a");
+        assert!(
+            reg.resolve("#b", &at).is_err(),
+            "`$id` means nothing in draft-04"
+        );
+        assert_eq!(
+            reg.resolve("c.json#d", &at).unwrap().pointer,
+            "/definitions/c/definitions/d"
+        );
+        assert!(
+            reg.resolve("e.json", &at).is_err(),
+            "`id` beside `$ref` is ignored"
+        );
+        let c = Loc {
+            doc,
+            pointer: "/definitions/c".to_owned(),
+        };
+        assert_eq!(reg.draft(&c), Draft::Draft7);
+        assert_eq!(reg.draft(&c.child("definitions").child("d")), Draft::Draft7);
+        assert_eq!(reg.draft(&at), Draft::Draft4);
+    }
+
+    /// `base_uri: source-root`: documents resolve against the directory, and
+    /// `#…` references stay in their own document although several share
+    /// that base.
+    #[test]
+    fn a_directory_base_keeps_same_document_references_local() {
+        let mut reg = Registry::new();
+        let dir = Url::parse("file:///src/").unwrap();
+        reg.set_default_settings(Settings {
+            base: BaseUri::Dir(dir),
+            ..Settings::default()
+        });
+        let a = add(
+            &mut reg,
+            "file:///src/e/a.json",
+            json!({"definitions": {"x": {"type": "string"}}, "$ref": "#/definitions/x"}),
+        );
+        let b = add(
+            &mut reg,
+            "file:///src/f/b.json",
+            json!({"definitions": {"x": {"type": "integer"}}, "$ref": "#/definitions/x"}),
+        );
+        let c = add(
+            &mut reg,
+            "file:///src/common/c.json",
+            json!({"$id": "common/c.json"}),
+        );
+        for doc in [a, b] {
+            assert_eq!(reg.resolve("#/definitions/x", &root(doc)).unwrap().doc, doc);
+            assert_eq!(reg.resolve("common/c.json", &root(doc)).unwrap().doc, c);
+        }
+    }
 }
