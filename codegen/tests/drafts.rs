@@ -1,6 +1,7 @@
 //! Catalogs written in every JSON Schema draft, laid out in temporary
 //! directories as a user would write them: loaded, lowered, their examples
-//! judged through the interpreter, their versions diffed; and octokit's
+//! judged through the interpreter, their versions diffed, their export
+//! (2020-12) checked against the original with `jsonschema`; and octokit's
 //! draft-07 GitHub schemas, whose identifiers only resolve against the
 //! source directory (`base_uri: source-root`).
 
@@ -522,9 +523,21 @@ const DRAFT_CATALOGS: &[DraftCatalog] = &[
     },
 ];
 
-/// Lays `c` out as `<dir>/shop/order_placed/…`.
-fn lay_out(c: &DraftCatalog) -> PathBuf {
-    let dir = temp_dir(&format!("catalog-{}", c.name));
+/// The `jsonschema` crate's draft for a catalog's draft name.
+fn jsonschema_draft(name: &str) -> jsonschema::Draft {
+    match name {
+        "draft-04" => jsonschema::Draft::Draft4,
+        "draft-06" => jsonschema::Draft::Draft6,
+        "draft-07" => jsonschema::Draft::Draft7,
+        "2019-09" => jsonschema::Draft::Draft201909,
+        _ => jsonschema::Draft::Draft202012,
+    }
+}
+
+/// Lays `c` out as `<dir>/shop/order_placed/…`, `dir` named after `test`
+/// (tests run in parallel).
+fn lay_out(c: &DraftCatalog, test: &str) -> PathBuf {
+    let dir = temp_dir(&format!("{test}-{}", c.name));
     let mut files: Vec<(String, String)> =
         vec![("shop/source.yaml".to_owned(), c.source_yaml.to_owned())];
     for (version, schema) in &c.versions {
@@ -580,7 +593,7 @@ fn lay_out(c: &DraftCatalog) -> PathBuf {
 #[test]
 fn catalogs_in_every_draft_load_judge_and_diff() {
     for c in DRAFT_CATALOGS {
-        let dir = lay_out(c);
+        let dir = lay_out(c, "judge");
         let mut diags = Diagnostics::default();
         let compiled = eventsmith_codegen::Compiled::load(&dir, &mut diags);
         let unexpected: Vec<String> = diags
@@ -631,6 +644,49 @@ fn catalogs_in_every_draft_load_judge_and_diff() {
             assert_eq!(outcome.valid, expected_valid, "{}: {outcome:?}", c.name);
         }
 
+        // The export (2020-12, translated) gives the verdicts of the
+        // original read as its own draft, on every example.
+        let export = eventsmith_codegen::export::export_dir(
+            &dir,
+            &eventsmith_codegen::export::ExportOptions::default(),
+        )
+        .unwrap_or_else(|d| panic!("{}: {d}", c.name));
+        for (vi, version) in compiled.catalog.sources[0].events[0]
+            .versions
+            .iter()
+            .enumerate()
+        {
+            let reg = &compiled.catalog.registry;
+            let original = jsonschema::options()
+                .with_draft(jsonschema_draft(c.name))
+                .with_base_uri(reg.url(version.doc).to_string())
+                .build(&reg.doc(version.doc).value)
+                .unwrap_or_else(|e| panic!("{}: {e}", c.name));
+            let file = format!("jsonschema/shop/order_placed/{}.json", version.version);
+            let exported: serde_json::Value = serde_json::from_str(&export.files[&file]).unwrap();
+            assert!(
+                !exported.to_string().contains("definitions")
+                    && !exported.to_string().contains("additionalItems"),
+                "{}: {exported}",
+                c.name
+            );
+            let exported = jsonschema::options()
+                .with_draft(jsonschema::Draft::Draft202012)
+                .build(&exported)
+                .unwrap_or_else(|e| panic!("{}: {e}", c.name));
+            let examples = &compiled.catalog.sources[0].events[0].versions[0].examples;
+            for example in examples {
+                assert_eq!(
+                    original.is_valid(&example.value),
+                    exported.is_valid(&example.value),
+                    "{} {} ({vi}): {}",
+                    c.name,
+                    version.version,
+                    example.path.display()
+                );
+            }
+        }
+
         let report = eventsmith_codegen::compat::check_catalog(&dir);
         assert!(
             !report.diagnostics.has_errors(),
@@ -659,6 +715,56 @@ fn catalogs_in_every_draft_load_judge_and_diff() {
             c.bump.1,
             report.render_text()
         );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+/// `diff` and `check` compare drafts as their 2020-12 translations: a schema
+/// and its translation (what `export` writes) diff as equal, while the same
+/// schema misread as 2020-12 does not.
+#[test]
+fn a_schema_and_its_2020_12_translation_diff_as_equal() {
+    use eventsmith_codegen::compat::diff_files;
+    use eventsmith_codegen::load::registry::{Loc, Registry};
+    for c in DRAFT_CATALOGS {
+        let dir = lay_out(c, "translate");
+        let file = dir.join("shop/order_placed/1.0.0.json");
+        let mut diags = Diagnostics::default();
+        let mut reg = Registry::new();
+        let (source, settings) =
+            eventsmith_codegen::load::catalog::enclosing_source(&file, &mut diags).unwrap();
+        reg.configure_dir(&source, settings);
+        let doc = reg.load_file(&file).unwrap();
+        let root = Loc {
+            doc,
+            pointer: String::new(),
+        };
+        let translated =
+            eventsmith_codegen::export::bundle::standalone_2020_12(&mut reg, &root, &mut diags);
+        assert!(!diags.has_errors(), "{}: {}", c.name, diags.render());
+        let translated_file = dir.join("translated.json");
+        std::fs::write(&translated_file, translated.to_string()).unwrap();
+        let diff = diff_files(&file, &translated_file).unwrap();
+        assert!(
+            diff.changes.is_empty(),
+            "{}: {}\ntranslation: {translated}",
+            c.name,
+            diff.render_text()
+        );
+        // The control: the file read as if it were 2020-12.
+        let mut misread: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        misread["$schema"] = "https://json-schema.org/draft/2020-12/schema".into();
+        let misread_file = dir.join("misread.json");
+        std::fs::write(&misread_file, misread.to_string()).unwrap();
+        // (Or does not even load: draft-04's `"id": "#line"` anchors nothing in 2020-12.)
+        if let Ok(diff) = diff_files(&file, &misread_file) {
+            assert!(
+                !diff.changes.is_empty(),
+                "{}: reading as 2020-12 changed nothing",
+                c.name
+            );
+        }
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use crate::diagnostic::Diagnostic;
 use crate::keywords::{self, Draft, Role};
-use crate::load::registry::{Loc, Registry};
+use crate::load::registry::{DynamicScope, Loc, Registry};
 
 /// The JSON type a branch accepts (`Any` when the schema names none).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -324,12 +324,7 @@ impl Branch {
 
 /// Validation keywords the normaliser does not model: a schema using them
 /// is compared by their raw values.
-const NOT_MODELLED: &[&str] = &[
-    "unevaluatedItems",
-    "unevaluatedProperties",
-    "$dynamicRef",
-    "$recursiveRef",
-];
+const NOT_MODELLED: &[&str] = &["unevaluatedItems", "unevaluatedProperties"];
 
 /// How the normaliser reads keyword `k` of a schema translated to 2020-12
 /// from `draft`.
@@ -373,6 +368,8 @@ pub struct Normalizer<'r> {
     root_doc: Option<usize>,
     stack: Vec<Loc>,
     budget: usize,
+    /// The dynamic scope of the schema being normalised.
+    scope: DynamicScope,
     /// `$ref`s that did not resolve.
     pub problems: Vec<Diagnostic>,
 }
@@ -385,6 +382,7 @@ impl<'r> Normalizer<'r> {
             root_doc: None,
             stack: Vec::new(),
             budget: MAX_NODES,
+            scope: DynamicScope::new(),
             problems: Vec::new(),
         }
     }
@@ -392,6 +390,7 @@ impl<'r> Normalizer<'r> {
     /// The normalised schema at `loc`.
     pub fn normalize(&mut self, loc: &Loc) -> Schema {
         self.root_doc = Some(loc.doc);
+        self.scope = self.reg.enter(&DynamicScope::new(), loc);
         self.stack.clear();
         self.budget = MAX_NODES;
         self.stack.push(loc.clone());
@@ -433,7 +432,10 @@ impl<'r> Normalizer<'r> {
 
     fn sub(&mut self, loc: &Loc) -> Schema {
         self.stack.push(loc.clone());
+        let inner = self.reg.enter(&self.scope, loc);
+        let outer = std::mem::replace(&mut self.scope, inner);
         let s = self.schema(loc);
+        self.scope = outer;
         self.stack.pop();
         s
     }
@@ -483,19 +485,39 @@ impl<'r> Normalizer<'r> {
         }
         let default = obj.get("default").cloned();
 
-        if let Some(Value::String(reference)) = obj.get("$ref") {
-            match self.reg.resolve(reference, loc) {
+        // `$dynamicRef` and `$recursiveRef` resolve statically, in the
+        // dynamic scope the schema is reached in, as the validator does.
+        for keyword in ["$ref", "$dynamicRef", "$recursiveRef"] {
+            let Some(Value::String(reference)) = obj.get(keyword) else {
+                continue;
+            };
+            let at = format!("/{keyword}");
+            let target = self
+                .reg
+                .resolve(reference, loc)
+                .map(|initial| match keyword {
+                    "$dynamicRef" => self.reg.dynamic_target(&self.scope, reference, &initial),
+                    "$recursiveRef" => self.reg.recursive_target(&self.scope, &initial),
+                    _ => initial,
+                });
+            match target {
                 Ok(target) => {
                     if self.stack.contains(&target) {
+                        // Named the same whatever the draft: `definitions` is
+                        // `$defs` once translated.
+                        let pointer = match target.pointer.strip_prefix("/definitions/") {
+                            Some(rest) => format!("/$defs/{rest}"),
+                            None => target.pointer.clone(),
+                        };
                         let shown = if Some(target.doc) == self.root_doc {
-                            format!("#{}", target.pointer)
+                            format!("#{pointer}")
                         } else {
                             let path = &self.reg.doc(target.doc).path;
                             let name = path
                                 .file_name()
                                 .map(|n| n.to_string_lossy().into_owned())
                                 .unwrap_or_default();
-                            format!("{name}#{}", target.pointer)
+                            format!("{name}#{pointer}")
                         };
                         schema.conjuncts.push(Conjunct::Opaque {
                             at: "/$ref".to_owned(),
@@ -504,14 +526,14 @@ impl<'r> Normalizer<'r> {
                         });
                     } else {
                         let t = self.sub(&target);
-                        schema = merge_or_keep(schema, t, "/$ref");
+                        schema = merge_or_keep(schema, t, &at);
                     }
                 }
                 Err(d) => {
                     self.problems.push(d);
                     schema.conjuncts.push(Conjunct::Opaque {
-                        at: "/$ref".to_owned(),
-                        what: "a `$ref` that does not resolve".to_owned(),
+                        at,
+                        what: format!("a `{keyword}` that does not resolve"),
                         value: Value::String(reference.clone()),
                     });
                 }

@@ -21,14 +21,17 @@ use serde_json::{Map, Value};
 
 use super::formats;
 use crate::diagnostic::Diagnostics;
-use crate::keywords::{self, Draft, Subschemas};
+use eventsmith_core::formats::Format;
+
+use crate::keywords::{self, Draft, FormatMode};
 use crate::load::catalog::{PARTIAL_OF, Source};
-use crate::load::registry::{Loc, Registry};
+use crate::load::registry::{DynamicScope, Loc, Registry};
 
 /// Prefix of a `$ref` that names definition number N before names exist.
 const PLACEHOLDER: &str = "\u{0}eventsmith-def:";
 
-/// Whether an exported schema drops keyword `k`: identifiers and `$schema`
+/// Whether an exported schema drops keyword `k` (read under `draft`):
+/// identifiers and `$schema`
 /// would change how the rewritten references resolve, nested definitions
 /// are hoisted, and the partial marker has been expanded already.
 fn dropped(k: &str, draft: Draft) -> bool {
@@ -91,6 +94,75 @@ pub fn bundle_source(
     source: &Source,
     diags: &mut Diagnostics,
 ) -> SourceBundle {
+    let locs: Vec<Vec<Loc>> = source
+        .events
+        .iter()
+        .map(|e| e.versions.iter().map(|v| v.root()).collect())
+        .collect();
+    let flat: Vec<Loc> = locs.iter().flatten().cloned().collect();
+    let (mut roots, defs) = bundle_roots(reg, &flat, catalog_root, &source.dir, diags);
+    let roots = locs
+        .iter()
+        .map(|versions| roots.drain(..versions.len()).collect())
+        .collect();
+    SourceBundle { roots, defs }
+}
+
+/// The schema at `loc` (and every schema it reaches) as one standalone
+/// JSON Schema 2020-12 document: whatever draft it was written in,
+/// translated, every reference resolved into its own `$defs` (dynamic ones
+/// included, statically, in the scope they are reached in).
+pub fn standalone_2020_12(reg: &mut Registry, loc: &Loc, diags: &mut Diagnostics) -> Value {
+    let dir = reg
+        .doc(loc.doc)
+        .path
+        .parent()
+        .map(Path::to_owned)
+        .unwrap_or_default();
+    let (roots, defs) = bundle_roots(reg, std::slice::from_ref(loc), &dir, &dir, diags);
+    let Some(root) = roots.into_iter().next() else {
+        return Value::Bool(true);
+    };
+    let bundle = SourceBundle {
+        roots: Vec::new(),
+        defs,
+    };
+    let local = |id: usize| format!("#/$defs/{}", bundle.defs[id].name);
+    let mut doc = Map::new();
+    doc.insert(
+        "$schema".to_owned(),
+        Value::String(crate::load::registry::DRAFT_2020_12.to_owned()),
+    );
+    match render(&root.schema, &local) {
+        Value::Object(body) => doc.extend(body),
+        Value::Bool(false) => {
+            doc.insert("not".to_owned(), Value::Object(Map::new()));
+        }
+        _ => {}
+    }
+    let used = bundle.closure(&root.uses);
+    if !used.is_empty() {
+        let map = used
+            .into_iter()
+            .map(|id| {
+                let d = &bundle.defs[id];
+                (d.name.clone(), render(&d.schema, &local))
+            })
+            .collect();
+        doc.insert("$defs".to_owned(), Value::Object(map));
+    }
+    Value::Object(doc)
+}
+
+/// Bundles the schemas at `locs`: each root transformed, and every
+/// definition they need, named once (see [`name_defs`]).
+fn bundle_roots(
+    reg: &mut Registry,
+    locs: &[Loc],
+    catalog_root: &Path,
+    source_dir: &Path,
+    diags: &mut Diagnostics,
+) -> (Vec<Root>, Vec<Def>) {
     let mut b = Bundler {
         reg,
         ids: BTreeMap::new(),
@@ -98,46 +170,44 @@ pub fn bundle_source(
         diags,
     };
     let mut roots = Vec::new();
-    for event in &source.events {
-        let mut versions = Vec::new();
-        for version in &event.versions {
-            let loc = version.root();
-            let value = b.reg.value(&loc).cloned().unwrap_or(Value::Bool(true));
-            let mut uses = BTreeSet::new();
-            let schema = b.transform(&value, &loc, &mut vec![loc.clone()], &mut uses);
-            versions.push(Root { schema, uses });
-        }
-        roots.push(versions);
+    for loc in locs {
+        let value = b.reg.value(loc).cloned().unwrap_or(Value::Bool(true));
+        let mut uses = BTreeSet::new();
+        let scope = DynamicScope::new();
+        let schema = b.transform(&value, loc, &scope, &mut vec![loc.clone()], &mut uses);
+        roots.push(Root { schema, uses });
     }
     // Definitions found while transforming may reference more definitions.
     let mut defs: Vec<(Value, BTreeSet<usize>)> = Vec::new();
     while defs.len() < b.locs.len() {
-        let loc = b.locs[defs.len()].clone();
+        let (loc, scope) = b.locs[defs.len()].clone();
         let value = b.reg.value(&loc).cloned().unwrap_or(Value::Bool(true));
         let mut uses = BTreeSet::new();
-        let schema = b.transform(&value, &loc, &mut vec![loc.clone()], &mut uses);
+        let schema = b.transform(&value, &loc, &scope, &mut vec![loc.clone()], &mut uses);
         defs.push((schema, uses));
     }
-    let names = name_defs(b.reg, catalog_root, &source.dir, &b.locs);
-    let defs = b
-        .locs
-        .iter()
+    let def_locs: Vec<Loc> = b.locs.iter().map(|(l, _)| l.clone()).collect();
+    let names = name_defs(b.reg, catalog_root, source_dir, &def_locs);
+    let defs = def_locs
+        .into_iter()
         .zip(defs)
         .zip(names)
         .map(|((loc, (schema, uses)), name)| Def {
-            loc: loc.clone(),
+            loc,
             name,
             schema,
             uses,
         })
         .collect();
-    SourceBundle { roots, defs }
+    (roots, defs)
 }
 
 struct Bundler<'a> {
     reg: &'a mut Registry,
-    ids: BTreeMap<Loc, usize>,
-    locs: Vec<Loc>,
+    /// Definitions by location and the dynamic scope they are read in
+    /// (empty unless schemas use `$dynamicAnchor` or `$recursiveAnchor`).
+    ids: BTreeMap<(Loc, DynamicScope), usize>,
+    locs: Vec<(Loc, DynamicScope)>,
     diags: &'a mut Diagnostics,
 }
 
@@ -151,117 +221,114 @@ fn is_definition(pointer: &str) -> bool {
 }
 
 impl Bundler<'_> {
-    fn def(&mut self, loc: Loc) -> usize {
-        if let Some(id) = self.ids.get(&loc) {
+    fn def(&mut self, loc: Loc, scope: DynamicScope) -> usize {
+        let key = (loc, scope);
+        if let Some(id) = self.ids.get(&key) {
             return *id;
         }
         let id = self.locs.len();
-        self.locs.push(loc.clone());
-        self.ids.insert(loc, id);
+        self.locs.push(key.clone());
+        self.ids.insert(key, id);
         id
     }
 
-    /// A copy of `schema` (found at `at`) with every reference resolved.
-    /// `stack` holds the locations being inlined, to stop recursion.
+    /// A 2020-12 copy of `schema` (found at `at`, reached in dynamic scope
+    /// `scope`) with every reference resolved. `stack` holds the locations
+    /// being inlined, to stop recursion.
     fn transform(
         &mut self,
         schema: &Value,
         at: &Loc,
+        scope: &DynamicScope,
         stack: &mut Vec<Loc>,
         uses: &mut BTreeSet<usize>,
     ) -> Value {
-        let Value::Object(obj) = schema else {
+        let Value::Object(written) = schema else {
             return schema.clone();
         };
         let draft = self.reg.draft(at);
+        let scope = self.reg.enter(scope, at);
+        // Identifiers and definitions go (references are rewritten, nested
+        // definitions hoisted) before the rest is translated to 2020-12,
+        // each subschema at its own location and under its own draft.
+        let kept: Map<String, Value> = written
+            .iter()
+            .filter(|(k, _)| !dropped(k, draft))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let translated = keywords::to_2020_12(&kept, draft, &mut |suffix, sub| {
+            let loc = Loc {
+                doc: at.doc,
+                pointer: format!("{}{suffix}", at.pointer),
+            };
+            self.transform(sub, &loc, &scope, stack, uses)
+        });
         let mut out = Map::new();
         let mut inlined = None;
-        for (key, value) in obj {
+        for (key, value) in translated {
             let k = key.as_str();
-            if dropped(k, draft) {
+            if !matches!(k, "$ref" | "$dynamicRef" | "$recursiveRef") {
+                out.insert(key, value);
                 continue;
             }
-            if k == "$ref" {
-                let Value::String(reference) = value else {
-                    out.insert(key.clone(), value.clone());
-                    continue;
-                };
-                match self.reg.resolve(reference, at) {
-                    Ok(target) if is_definition(&target.pointer) || stack.contains(&target) => {
-                        let id = self.def(target);
-                        uses.insert(id);
-                        out.insert(key.clone(), Value::String(format!("{PLACEHOLDER}{id}")));
-                    }
-                    Ok(target) => {
-                        let value = self
-                            .reg
-                            .value(&target)
-                            .cloned()
-                            .unwrap_or(Value::Bool(true));
-                        stack.push(target.clone());
-                        inlined = Some(self.transform(&value, &target, stack, uses));
-                        stack.pop();
-                    }
-                    Err(d) => {
-                        self.diags.push(d);
-                        out.insert(key.clone(), value.clone());
-                    }
+            let Value::String(reference) = &value else {
+                out.insert(key, value);
+                continue;
+            };
+            let target = self.reg.resolve(reference, at).map(|initial| match k {
+                "$dynamicRef" => self.reg.dynamic_target(&scope, reference, &initial),
+                "$recursiveRef" => self.reg.recursive_target(&scope, &initial),
+                _ => initial,
+            });
+            match target {
+                Ok(target) if is_definition(&target.pointer) || stack.contains(&target) => {
+                    let target_scope = self.reg.enter(&scope, &target);
+                    let id = self.def(target, target_scope);
+                    uses.insert(id);
+                    out.insert(
+                        "$ref".to_owned(),
+                        Value::String(format!("{PLACEHOLDER}{id}")),
+                    );
                 }
-            } else if let Some(kw) = keywords::get(k, draft)
-                && kw.subschemas != Subschemas::None
-            {
-                let v = self.subschemas(kw.subschemas, k, value, at, stack, uses);
-                out.insert(key.clone(), v);
-            } else {
-                out.insert(key.clone(), value.clone());
+                Ok(target) => {
+                    let value = self
+                        .reg
+                        .value(&target)
+                        .cloned()
+                        .unwrap_or(Value::Bool(true));
+                    stack.push(target.clone());
+                    let inner = self.transform(&value, &target, &scope, stack, uses);
+                    stack.pop();
+                    // Two references in one schema (`$ref` beside
+                    // `$dynamicRef`): the second joins as an `allOf` member.
+                    inlined = Some(match inlined.take() {
+                        None => inner,
+                        Some(first) => Value::Object(Map::from_iter([(
+                            "allOf".to_owned(),
+                            Value::Array(vec![first, inner]),
+                        )])),
+                    });
+                }
+                Err(d) => {
+                    self.diags.push(d);
+                    out.insert(key, value);
+                }
             }
         }
-        formats::annotate(&mut out);
+        // A pattern makes a format assert everywhere: only where it does.
+        let custom = out
+            .get("format")
+            .and_then(Value::as_str)
+            .and_then(Format::from_name)
+            .is_some_and(Format::is_custom);
+        if custom || self.reg.formats(at.doc) != Some(FormatMode::Annotate) {
+            formats::annotate(&mut out);
+        }
         split_all_of(&mut out);
         split_nullable_enum(&mut out);
         match inlined {
             None => Value::Object(out),
             Some(inner) => merge(out, inner),
-        }
-    }
-}
-
-impl Bundler<'_> {
-    /// The value of keyword `k` (holding subschemas as `shape` says) with
-    /// each subschema transformed.
-    fn subschemas(
-        &mut self,
-        shape: Subschemas,
-        k: &str,
-        value: &Value,
-        at: &Loc,
-        stack: &mut Vec<Loc>,
-        uses: &mut BTreeSet<usize>,
-    ) -> Value {
-        match (shape, value) {
-            (Subschemas::Array | Subschemas::OneOrArray, Value::Array(items)) => Value::Array(
-                items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| self.transform(s, &at.child(k).index(i), stack, uses))
-                    .collect(),
-            ),
-            (Subschemas::Map | Subschemas::MapOfSchemaOrNames, Value::Object(map)) => {
-                let mut m = Map::new();
-                for (name, sub) in map {
-                    let v = if sub.is_array() {
-                        sub.clone()
-                    } else {
-                        self.transform(sub, &at.child(k).child(name), stack, uses)
-                    };
-                    m.insert(name.clone(), v);
-                }
-                Value::Object(m)
-            }
-            (Subschemas::One | Subschemas::OneOrArray, other) => {
-                self.transform(other, &at.child(k), stack, uses)
-            }
-            (_, other) => other.clone(),
         }
     }
 }

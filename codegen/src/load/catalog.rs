@@ -423,14 +423,7 @@ fn load_source(dir: &Path, reg: &mut Registry, diags: &mut Diagnostics) -> Optio
             ),
         );
     }
-    let settings = read_settings(
-        dir,
-        &config,
-        text("default_draft", Some(""), diags),
-        text("formats", Some(""), diags),
-        text("base_uri", Some(""), diags),
-        diags,
-    );
+    let settings = read_settings(dir, &config, diags);
     let versioning = versioning?;
     if diags.0.len() > before && diags.0[before..].iter().any(Diagnostic::is_error) {
         return None;
@@ -528,16 +521,28 @@ fn load_source(dir: &Path, reg: &mut Registry, diags: &mut Diagnostics) -> Optio
     Some(source)
 }
 
-/// The reading settings of a source: `default_draft`, `formats`, `base_uri`
-/// (empty when absent).
-fn read_settings(
-    dir: &Path,
-    config: &document::Document,
-    default_draft: Option<String>,
-    formats: Option<String>,
-    base_uri: Option<String>,
-    diags: &mut Diagnostics,
-) -> Settings {
+/// The reading settings of a source: `default_draft`, `formats`, `base_uri`.
+fn read_settings(dir: &Path, config: &document::Document, diags: &mut Diagnostics) -> Settings {
+    let text = |key: &str, diags: &mut Diagnostics| match config.value.get(key) {
+        None => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(other) => {
+            diags.push(config.diagnostic(
+                Diagnostic::error(
+                    "invalid-source-file",
+                    format!(
+                        "\"{key}\" must be a string, found {}",
+                        eventsmith_core::validation::type_name(other)
+                    ),
+                ),
+                &format!("/{key}"),
+            ));
+            None
+        }
+    };
+    let default_draft = text("default_draft", diags);
+    let formats = text("formats", diags);
+    let base_uri = text("base_uri", diags);
     let mut settings = Settings::default();
     let mut refuse = |key: &str, found: &str, expected: String| {
         diags.push(config.diagnostic(
@@ -549,7 +554,7 @@ fn read_settings(
         ));
     };
     match default_draft.as_deref() {
-        None | Some("") => {}
+        None => {}
         Some(name) => match Draft::from_name(name) {
             Some(d) => settings.default_draft = d,
             None => refuse(
@@ -560,13 +565,13 @@ fn read_settings(
         },
     }
     match formats.as_deref() {
-        None | Some("") => {}
+        None => {}
         Some("assert") => settings.formats = Some(FormatMode::Assert),
         Some("annotate") => settings.formats = Some(FormatMode::Annotate),
         Some(other) => refuse("formats", other, "\"assert\" or \"annotate\"".to_owned()),
     }
     match base_uri.as_deref() {
-        None | Some("") | Some("file") => {}
+        None | Some("file") => {}
         Some("source-root") => match Registry::dir_url(dir) {
             Ok(url) => settings.base = BaseUri::Dir(url),
             Err(d) => diags.push(d),
@@ -574,6 +579,33 @@ fn read_settings(
         Some(other) => refuse("base_uri", other, "\"file\" or \"source-root\"".to_owned()),
     }
     settings
+}
+
+/// The source directory enclosing `file` (the nearest ancestor with a
+/// `source.yaml`) and the settings it reads documents with, so a schema
+/// file diffed on its own is read as its catalog reads it. Problems with
+/// that `source.yaml` go to `diags`.
+pub fn enclosing_source(file: &Path, diags: &mut Diagnostics) -> Option<(PathBuf, Settings)> {
+    let file = std::fs::canonicalize(file).ok()?;
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        let config = ["source.yaml", "source.yml", "source.json"]
+            .iter()
+            .map(|f| d.join(f))
+            .find(|p| p.is_file());
+        if let Some(config) = config {
+            let doc = match document::read(&config) {
+                Ok(doc) => doc,
+                Err(e) => {
+                    diags.push(e);
+                    return None;
+                }
+            };
+            return Some((d.to_owned(), read_settings(d, &doc, diags)));
+        }
+        dir = d.parent();
+    }
+    None
 }
 
 /// Reads `gaps:`/`rollbacks:` lists of `"a b -> c: reason"` / `"a b: reason"` strings.

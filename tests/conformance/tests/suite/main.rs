@@ -12,6 +12,7 @@ mod agreement;
 mod catalog;
 mod drafts;
 mod regressions;
+mod translation;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
