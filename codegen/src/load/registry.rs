@@ -500,10 +500,15 @@ impl Registry {
     fn reference_site(&self, reference: &str, at: &Loc) -> Loc {
         match self.value(at) {
             // Reference keywords first: `$schema` may hold the same URL as `$ref`.
-            Some(Value::Object(obj)) => ["$ref", "$dynamicRef", "$recursiveRef"]
+            Some(Value::Object(obj)) => obj
                 .iter()
-                .copied()
-                .find(|k| obj.get(*k).and_then(Value::as_str) == Some(reference))
+                .find(|(k, v)| {
+                    v.as_str() == Some(reference)
+                        && keywords::KEYWORDS
+                            .iter()
+                            .any(|kw| kw.name == k.as_str() && kw.role == keywords::Role::Reference)
+                })
+                .map(|(k, _)| k.as_str())
                 .or_else(|| {
                     obj.iter()
                         .find(|(_, v)| v.as_str() == Some(reference))
