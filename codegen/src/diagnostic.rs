@@ -29,7 +29,7 @@ use miette::{
 };
 
 /// How bad a problem is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Reported, does not fail the run.
@@ -470,6 +470,13 @@ fn closing_bracket(rest: &str) -> Option<usize> {
     None
 }
 
+/// Repeats of one problem drawn in full before [`Diagnostics::render_with`]
+/// folds them into a count.
+pub const FOLD_AFTER: usize = 3;
+
+/// How many other places a folded problem names.
+const PLACES_SHOWN: usize = 3;
+
 /// Every problem found in one run.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
@@ -498,15 +505,48 @@ impl Diagnostics {
 
     /// Renders all with `options`, each with its snippet (reading the files
     /// from disk), then a summary line.
+    ///
+    /// One root cause can repeat in many files (221 schemas sharing a
+    /// `$schema` eventsmith does not read): a problem that occurs more than
+    /// [`FOLD_AFTER`] times (same severity, code, message and hint) is drawn
+    /// once, followed by its count and the first few other places.
     pub fn render_with(&self, options: &RenderOptions) -> String {
+        let key = |d: &Diagnostic| (d.severity, d.code, d.message.clone(), d.hint.clone());
+        let mut groups: std::collections::HashMap<_, Vec<usize>> = std::collections::HashMap::new();
+        for (i, d) in self.0.iter().enumerate() {
+            groups.entry(key(d)).or_default().push(i);
+        }
         let mut out = String::new();
-        for d in &self.0 {
+        for (i, d) in self.0.iter().enumerate() {
+            let group = groups.get(&key(d)).map_or(&[][..], Vec::as_slice);
+            let folded = group.len() > FOLD_AFTER;
+            if folded && group.first() != Some(&i) {
+                continue;
+            }
             let source = d
                 .file
                 .as_deref()
                 .filter(|p| p.is_file())
                 .and_then(|p| std::fs::read_to_string(p).ok());
             out.push_str(&d.render_with(source.as_deref(), options));
+            if folded {
+                let places: Vec<String> = group[1..]
+                    .iter()
+                    .take(PLACES_SHOWN)
+                    .filter_map(|&j| self.0[j].location(options))
+                    .collect();
+                let more = group.len() - 1 - places.len().min(group.len() - 1);
+                let tail = if more > 0 {
+                    format!(", and {more} more")
+                } else {
+                    String::new()
+                };
+                out.push_str(&format!(
+                    "\n  = the same problem {} times in all; also at {}{tail}",
+                    group.len(),
+                    places.join(", ")
+                ));
+            }
             out.push_str("\n\n");
         }
         let errors = self.errors().count();
@@ -620,6 +660,34 @@ mod tests {
         assert!(
             d.render_with(Some("short"), &plain())
                 .contains("--> f.json:40:3")
+        );
+    }
+
+    #[test]
+    fn repeated_problems_are_drawn_once_with_their_count() {
+        let mut ds = Diagnostics::default();
+        for n in 1..=6 {
+            ds.push(
+                Diagnostic::error("unsupported-dialect", "`$schema` is \"x\"")
+                    .in_file(format!("/cat/s/e{n}/1.0.0.json"))
+                    .at("/$schema")
+                    .at_position(2, 14),
+            );
+        }
+        ds.push(Diagnostic::error("other", "once").in_file("/cat/s/e/1.0.0.json"));
+        let out = ds.render_with(&plain());
+        assert_eq!(out.matches("`$schema` is \"x\"").count(), 1, "{out}");
+        assert!(
+            out.contains("the same problem 6 times in all; also at s/e2/1.0.0.json:2:14, s/e3/1.0.0.json:2:14, s/e4/1.0.0.json:2:14, and 2 more"),
+            "{out}"
+        );
+        assert!(out.contains("once"), "{out}");
+        assert!(out.ends_with("7 errors, 0 warnings\n"), "{out}");
+        // Up to FOLD_AFTER repeats are each drawn.
+        let few = Diagnostics(ds.0[..FOLD_AFTER].to_vec());
+        assert_eq!(
+            few.render_with(&plain()).matches("`$schema` is").count(),
+            FOLD_AFTER
         );
     }
 

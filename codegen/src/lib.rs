@@ -25,6 +25,7 @@ pub mod emit;
 pub mod export;
 pub mod ident;
 pub mod ir;
+pub mod keywords;
 pub mod load;
 pub mod lower;
 pub mod select;

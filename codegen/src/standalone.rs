@@ -138,6 +138,60 @@ pub fn lower(name: &str, schema: &Value, options: &Options) -> Result<Lowered, V
     })
 }
 
+/// Lowers `schema` as [`lower`] does, reading it (and the remote documents
+/// it reaches) as `draft` where they have no `$schema`.
+pub fn lower_as(
+    name: &str,
+    schema: &Value,
+    options: &Options,
+    draft: crate::keywords::Draft,
+) -> Result<Lowered, Vec<Diagnostic>> {
+    let Some(url) = base_uri(name) else {
+        return Err(vec![Diagnostic::error(
+            "invalid-name",
+            format!("\"{name}\" cannot name a schema: it does not form a URI"),
+        )]);
+    };
+    let mut registry = Registry::new();
+    registry.set_default_settings(crate::load::registry::Settings {
+        default_draft: draft,
+        ..Default::default()
+    });
+    for (prefix, dir) in &options.remotes {
+        registry.map_remote(prefix, dir);
+    }
+    let doc = Document {
+        path: PathBuf::from(name),
+        value: schema.clone(),
+        positions: Default::default(),
+    };
+    let id = registry.add(url, doc);
+    let mut graph = Graph::new();
+    let mut diags = Diagnostics::default();
+    let lower_options = LowerOptions {
+        formats: options.formats,
+        relative_to: options.relative_to.clone(),
+    };
+    let root = graph.lower(
+        &mut registry,
+        &Loc {
+            doc: id,
+            pointer: String::new(),
+        },
+        &lower_options,
+        &mut diags,
+    );
+    if diags.has_errors() {
+        diags.sort();
+        return Err(diags.0.into_iter().filter(Diagnostic::is_error).collect());
+    }
+    Ok(Lowered {
+        registry,
+        graph,
+        root,
+    })
+}
+
 /// The keyword (or problem) that made the lowering refuse a schema: the
 /// keyword of the first `unsupported-keyword` diagnostic, `$schema` for a
 /// foreign dialect, else the first diagnostic's keyword and code
@@ -297,7 +351,7 @@ mod tests {
         let o = Options::default();
         let e = lower(
             "x",
-            &json!({"$schema": "http://json-schema.org/draft-07/schema#"}),
+            &json!({"$schema": "http://json-schema.org/draft-03/schema#"}),
             &o,
         )
         .unwrap_err();

@@ -10,8 +10,12 @@ use eventsmith_core::validation::{ValidationError, Validator};
 use eventsmith_core::version::Scheme;
 use serde_json::Value;
 
+use std::collections::BTreeSet;
+
+use crate::diagnostic::Diagnostics;
 use crate::emit::program::Lowered;
 use crate::emit::source_program;
+use crate::ir::validator::{Body, targets};
 use crate::load::catalog::{Expectation, Versioning};
 use crate::lower::Compiled;
 
@@ -275,11 +279,60 @@ impl<'c> CatalogValidator<'c> {
     /// Checks every example of the catalog; returns one line per example
     /// that does not do what it must.
     pub fn check_examples(&self) -> Vec<String> {
+        self.check_examples_except(&BTreeSet::new())
+    }
+
+    /// The versions `(source, event, version)` whose schema, or a schema it
+    /// reaches, has an error in `diags`. Their validators are not what the
+    /// author wrote (an unresolved `$ref` accepts everything), so their
+    /// examples prove nothing.
+    pub fn unprovable(&self, diags: &Diagnostics) -> BTreeSet<(usize, usize, usize)> {
+        let failed: BTreeSet<&std::path::Path> =
+            diags.errors().filter_map(|d| d.file.as_deref()).collect();
+        let mut out = BTreeSet::new();
+        if failed.is_empty() {
+            return out;
+        }
+        let reg = &self.compiled.catalog.registry;
+        for (ci, cs) in self.compiled.sources.iter().enumerate() {
+            for (ei, event) in cs.events.iter().enumerate() {
+                for (vi, version) in event.versions.iter().enumerate() {
+                    let mut seen = BTreeSet::new();
+                    let mut todo = vec![version.root];
+                    let mut broken = false;
+                    while let Some(id) = todo.pop() {
+                        if !seen.insert(id) {
+                            continue;
+                        }
+                        let node = cs.graph.node(id);
+                        if failed.contains(reg.doc(node.loc.doc).path.as_path()) {
+                            broken = true;
+                            break;
+                        }
+                        if let Body::Checks(checks) = &node.body {
+                            todo.extend(checks.iter().flat_map(|c| targets(&c.kind)));
+                        }
+                    }
+                    if broken {
+                        out.insert((ci, ei, vi));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Like [`CatalogValidator::check_examples`], leaving out the versions
+    /// in `skip` (see [`CatalogValidator::unprovable`]).
+    pub fn check_examples_except(&self, skip: &BTreeSet<(usize, usize, usize)>) -> Vec<String> {
         let mut problems = Vec::new();
         for (ci, cs) in self.compiled.sources.iter().enumerate() {
             let source = &self.compiled.catalog.sources[cs.source];
             for (ei, event) in source.events.iter().enumerate() {
                 for (vi, version) in event.versions.iter().enumerate() {
+                    if skip.contains(&(ci, ei, vi)) {
+                        continue;
+                    }
                     for example in &version.examples {
                         let errors = self.validate_version(ci, ei, vi, &example.value);
                         let shown = example

@@ -201,3 +201,117 @@ fn rendering_is_deterministic() {
         assert_eq!(check(&case).0, check(&case).0, "{}", case.display());
     }
 }
+
+fn temp_catalog(name: &str, files: &[(String, String)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "eventsmith-diagnostics-{name}-{}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    for (path, content) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+    dir
+}
+
+/// One root cause in many files (here an unknown `$schema` in twelve event
+/// types) is drawn once, with its count and the first few other places.
+#[test]
+fn a_problem_repeated_in_many_files_is_drawn_once() {
+    let mut files = vec![(
+        "shop/source.yaml".to_owned(),
+        "versioning: semver\n".to_owned(),
+    )];
+    for n in 0..12 {
+        files.push((
+            format!("shop/event_{n:02}/1.0.0.json"),
+            "{\n  \"$schema\": \"http://json-schema.org/draft-08/schema#\",\n  \"type\": \"object\"\n}\n"
+                .to_owned(),
+        ));
+    }
+    let dir = temp_catalog("flood", &files);
+    let mut diags = Diagnostics::default();
+    let _ = Compiled::load(&dir, &mut diags);
+    assert_eq!(diags.errors().count(), 12, "{}", diags.render());
+    let out = diags.render_with(&RenderOptions {
+        style: Style::Plain,
+        relative_to: Some(dir.clone()),
+    });
+    assert_eq!(
+        out.matches("error[unsupported-dialect]").count(),
+        1,
+        "{out}"
+    );
+    assert!(
+        out.contains("the same problem 12 times in all; also at shop/event_01/1.0.0.json:2:14, shop/event_02/1.0.0.json:2:14, shop/event_03/1.0.0.json:2:14, and 8 more"),
+        "{out}"
+    );
+    assert!(out.ends_with("12 errors, 0 warnings\n"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A schema that did not load is not used to judge its examples: its
+/// unresolved `$ref` would accept anything and make a correctly recorded
+/// invalid example look wrong.
+#[test]
+fn examples_are_not_proven_against_a_schema_that_failed_to_load() {
+    let files = [
+        ("shop/source.yaml", "versioning: semver\n"),
+        (
+            "shop/order_placed/1.0.0.json",
+            r#"{"type": "object", "properties": {"total": {"$ref": "../common/money.json"}}}"#,
+        ),
+        (
+            "shop/order_placed/examples/invalid/1.0.0-bad-total.json",
+            r#"{"type": "order_placed", "total": "lots"}"#,
+        ),
+        (
+            "shop/order_placed/examples/invalid/expected.yaml",
+            "1.0.0-bad-total.json:\n  reason: total is not an amount\n  errors:\n    - instance_path: /total\n      keyword: type\n",
+        ),
+        (
+            "shop/refund/1.0.0.json",
+            r#"{"type": "object", "properties": {"id": {"type": "integer"}}}"#,
+        ),
+        (
+            "shop/refund/examples/1.0.0.json",
+            r#"{"type": "refund", "id": "seven"}"#,
+        ),
+    ];
+    let files: Vec<(String, String)> = files
+        .iter()
+        .map(|(p, c)| ((*p).to_owned(), (*c).to_owned()))
+        .collect();
+    let dir = temp_catalog("cascade", &files);
+    let report = eventsmith_codegen::compat::check_catalog(&dir);
+    let codes: Vec<&str> = report.diagnostics.0.iter().map(|d| d.code).collect();
+    assert!(codes.contains(&"unresolved-ref"), "{codes:?}");
+    let skipped: Vec<_> = report
+        .diagnostics
+        .0
+        .iter()
+        .filter(|d| d.code == "examples-not-proven")
+        .collect();
+    assert_eq!(skipped.len(), 1, "{codes:?}");
+    assert!(
+        skipped[0]
+            .message
+            .contains("1 example of 1 version not checked: its schema has errors")
+            && skipped[0].message.contains("shop/order_placed 1.0.0"),
+        "{}",
+        skipped[0].message
+    );
+    // The other event type loaded: its wrong example is still reported.
+    let mismatches: Vec<String> = report
+        .diagnostics
+        .0
+        .iter()
+        .filter(|d| d.code == "example-mismatch")
+        .map(|d| d.message.clone())
+        .collect();
+    assert_eq!(mismatches.len(), 1, "{mismatches:?}");
+    assert!(mismatches[0].contains("expected valid"), "{mismatches:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

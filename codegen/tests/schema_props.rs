@@ -1,6 +1,7 @@
 //! The generator never panics and whatever it accepts is Rust: a bounded
 //! property test (the CI version of `fuzz/fuzz_targets/schema.rs`) feeds
-//! random schemas built from JSON Schema keywords, good values and bad, into
+//! random schemas built from JSON Schema keywords of every draft, good values
+//! and bad, often under a `$schema` other than 2020-12, into
 //! a one-event catalog. Loading must not panic, every diagnostic must name
 //! its file, an accepted schema must generate code that parses with syn, and
 //! the interpreter must run on a few instances. Regressions found by fuzzing
@@ -259,7 +260,7 @@ fn keyword(schema: BoxedStrategy<Value>) -> impl Strategy<Value = (String, Value
         k("else", schema.clone()),
         k(
             "dependentSchemas",
-            prop::collection::btree_map(names(), schema, 0..2)
+            prop::collection::btree_map(names(), schema.clone(), 0..2)
                 .prop_map(|m| Value::Object(m.into_iter().collect()))
                 .boxed()
         ),
@@ -284,6 +285,59 @@ fn keyword(schema: BoxedStrategy<Value>) -> impl Strategy<Value = (String, Value
         ),
         k("unevaluatedProperties", Just(json!(false)).boxed()),
         k("minLenght", Just(json!(3)).boxed()),
+        // Keywords of other drafts, good values and bad.
+        k(
+            "dependencies",
+            prop::collection::btree_map(
+                names(),
+                prop_oneof![
+                    prop::collection::vec(names(), 0..2).prop_map(|n| json!(n)),
+                    schema.clone()
+                ],
+                0..3
+            )
+            .prop_map(|m| Value::Object(m.into_iter().collect()))
+            .boxed()
+        ),
+        k("additionalItems", schema.clone()),
+        k(
+            "exclusiveMaximum",
+            prop_oneof![Just(json!(true)), Just(json!(false)), any_value()].boxed()
+        ),
+        k("maximum", any_value().boxed()),
+        k(
+            "id",
+            prop_oneof![Just(json!("#a")), Just(json!("x.json#b")), any_value()].boxed()
+        ),
+        k(
+            "$id",
+            prop_oneof![Just(json!("#anchor")), Just(json!("y.json")), any_value()].boxed()
+        ),
+        k(
+            "definitions",
+            (schema.clone(), schema.clone())
+                .prop_map(|(a, b)| json!({"a": a, "b": b}))
+                .boxed()
+        ),
+        k(
+            "$recursiveRef",
+            prop_oneof![Just(json!("#")), refs()].boxed()
+        ),
+        k("$recursiveAnchor", any_value().boxed()),
+        k("$schema", dialects().boxed()),
+    ]
+}
+
+/// `$schema` values: every draft, and some eventsmith does not read.
+fn dialects() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(json!("http://json-schema.org/draft-04/schema#")),
+        Just(json!("http://json-schema.org/draft-06/schema#")),
+        Just(json!("http://json-schema.org/draft-07/schema")),
+        Just(json!("https://json-schema.org/draft/2019-09/schema")),
+        Just(json!("https://json-schema.org/draft/2020-12/schema")),
+        Just(json!("http://json-schema.org/draft-03/schema#")),
+        any_value(),
     ]
 }
 
@@ -301,15 +355,28 @@ fn schema() -> impl Strategy<Value = Value> {
     })
 }
 
-/// A root schema: an object, usually with `$defs` the references can reach.
+/// A root schema: an object, usually with `$defs` (or `definitions`) the
+/// references can reach, often in a draft other than 2020-12.
 fn root() -> impl Strategy<Value = Value> {
-    (schema(), prop::option::of((schema(), schema()))).prop_map(|(s, defs)| match (s, defs) {
-        (Value::Object(mut obj), Some((a, b))) => {
-            obj.insert("$defs".to_owned(), json!({"a": a, "b": b}));
-            Value::Object(obj)
-        }
-        (s, _) => s,
-    })
+    (
+        schema(),
+        prop::option::of((schema(), schema())),
+        prop::option::of(dialects()),
+        any::<bool>(),
+    )
+        .prop_map(|(s, defs, dialect, legacy)| match (s, defs) {
+            (Value::Object(mut obj), defs) => {
+                if let Some((a, b)) = defs {
+                    let key = if legacy { "definitions" } else { "$defs" };
+                    obj.insert(key.to_owned(), json!({"a": a, "b": b}));
+                }
+                if let Some(d) = dialect {
+                    obj.insert("$schema".to_owned(), d);
+                }
+                Value::Object(obj)
+            }
+            (s, _) => s,
+        })
 }
 
 proptest! {

@@ -20,7 +20,7 @@ use serde_json::Value;
 use super::normalize::{
     ArrayRules, Bound, Branch, Conjunct, Kind, Normalizer, ObjectRules, Schema,
 };
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::registry::{Loc, Registry};
 
 /// A version bump, smallest first.
@@ -164,11 +164,23 @@ pub fn diff_locs(reg: &mut Registry, old: &Loc, new: &Loc) -> (Vec<Change>, Vec<
 }
 
 /// Reads two schema files (JSON or YAML; `$ref`s resolve relative to each
-/// file) and compares them. Fails when a file cannot be read, is not a
+/// file, or as the `source.yaml` of the catalog source they sit in says)
+/// and compares them. Fails when a file cannot be read, is not a
 /// schema, or has a `$ref` that does not resolve.
 pub fn diff_files(old: &Path, new: &Path) -> Result<Diff, Vec<Diagnostic>> {
     let mut reg = Registry::new();
     let mut errors = Vec::new();
+    // Files of a catalog source are read as the source reads them (its
+    // `default_draft`, `formats` and `base_uri`).
+    let mut settings = Diagnostics::default();
+    for file in [old, new] {
+        if let Some((dir, s)) = crate::load::catalog::enclosing_source(file, &mut settings) {
+            reg.configure_dir(&dir, s);
+        }
+    }
+    if settings.has_errors() {
+        return Err(settings.0);
+    }
     let mut load = |path: &Path, errors: &mut Vec<Diagnostic>| match reg.load_file(path) {
         Ok(id) => {
             let v = &reg.doc(id).value;

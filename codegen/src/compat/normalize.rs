@@ -10,7 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value};
 
 use crate::diagnostic::Diagnostic;
-use crate::load::registry::{Loc, Registry};
+use crate::keywords::{self, Draft, Role};
+use crate::load::registry::{DynamicScope, Loc, Registry};
 
 /// The JSON type a branch accepts (`Any` when the schema names none).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -321,72 +322,39 @@ impl Branch {
     }
 }
 
-/// Keywords that only annotate: their changes are patch-level.
-pub const ANNOTATION_KEYWORDS: &[&str] = &[
-    "title",
-    "description",
-    "examples",
-    "deprecated",
-    "readOnly",
-    "writeOnly",
-    "$comment",
-    "contentMediaType",
-    "contentEncoding",
-    "contentSchema",
-];
+/// Validation keywords the normaliser does not model: a schema using them
+/// is compared by their raw values.
+const NOT_MODELLED: &[&str] = &["unevaluatedItems", "unevaluatedProperties"];
 
-/// Keywords with no bearing on validity or documentation.
-const IGNORED: &[&str] = &[
-    "$schema",
-    "$id",
-    "$anchor",
-    "$dynamicAnchor",
-    "$defs",
-    "definitions",
-    "$vocabulary",
-    "then",
-    "else",
-];
+/// How the normaliser reads keyword `k` of a schema translated to 2020-12
+/// from `draft`.
+fn reading(k: &str, draft: Draft) -> Reading {
+    if k == "default" {
+        return Reading::Default;
+    }
+    if keywords::is_annotation(k, Draft::Draft2020_12) {
+        return Reading::Annotation;
+    }
+    let entry = keywords::get(k, Draft::Draft2020_12).or_else(|| keywords::get(k, draft));
+    match entry.map(|kw| kw.role) {
+        Some(Role::Identifier | Role::Definitions) => Reading::Ignored,
+        Some(_) if !NOT_MODELLED.contains(&k) => Reading::Modelled,
+        _ => Reading::Opaque,
+    }
+}
 
-/// Keywords the normaliser reads.
-const READ: &[&str] = &[
-    "type",
-    "enum",
-    "const",
-    "default",
-    "$ref",
-    "allOf",
-    "anyOf",
-    "oneOf",
-    "not",
-    "if",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "multipleOf",
-    "minLength",
-    "maxLength",
-    "pattern",
-    "format",
-    "properties",
-    "required",
-    "additionalProperties",
-    "patternProperties",
-    "propertyNames",
-    "minProperties",
-    "maxProperties",
-    "dependentRequired",
-    "dependentSchemas",
-    "prefixItems",
-    "items",
-    "contains",
-    "minContains",
-    "maxContains",
-    "minItems",
-    "maxItems",
-    "uniqueItems",
-];
+/// See [`reading`].
+enum Reading {
+    Default,
+    Annotation,
+    Ignored,
+    Modelled,
+    Opaque,
+}
+
+/// Stands for a subschema in a translated object: where it was written,
+/// below the object (see [`keywords::to_2020_12`]).
+const WRITTEN_AT: &str = "\u{0}eventsmith-written-at";
 
 const MAX_DEPTH: usize = 96;
 /// Subschemas one normalisation expands at most: inlining `$ref`s can
@@ -400,6 +368,8 @@ pub struct Normalizer<'r> {
     root_doc: Option<usize>,
     stack: Vec<Loc>,
     budget: usize,
+    /// The dynamic scope of the schema being normalised.
+    scope: DynamicScope,
     /// `$ref`s that did not resolve.
     pub problems: Vec<Diagnostic>,
 }
@@ -412,6 +382,7 @@ impl<'r> Normalizer<'r> {
             root_doc: None,
             stack: Vec::new(),
             budget: MAX_NODES,
+            scope: DynamicScope::new(),
             problems: Vec::new(),
         }
     }
@@ -419,6 +390,7 @@ impl<'r> Normalizer<'r> {
     /// The normalised schema at `loc`.
     pub fn normalize(&mut self, loc: &Loc) -> Schema {
         self.root_doc = Some(loc.doc);
+        self.scope = self.reg.enter(&DynamicScope::new(), loc);
         self.stack.clear();
         self.budget = MAX_NODES;
         self.stack.push(loc.clone());
@@ -460,40 +432,92 @@ impl<'r> Normalizer<'r> {
 
     fn sub(&mut self, loc: &Loc) -> Schema {
         self.stack.push(loc.clone());
+        let inner = self.reg.enter(&self.scope, loc);
+        let outer = std::mem::replace(&mut self.scope, inner);
         let s = self.schema(loc);
+        self.scope = outer;
         self.stack.pop();
         s
     }
 
-    fn object(&mut self, loc: &Loc, obj: &Map<String, Value>) -> Schema {
+    /// The location of the subschema `placeholder` stands for (see
+    /// [`WRITTEN_AT`]) below `loc`.
+    fn written_at(loc: &Loc, placeholder: &Value) -> Loc {
+        let suffix = placeholder
+            .get(WRITTEN_AT)
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        Loc {
+            doc: loc.doc,
+            pointer: format!("{}{suffix}", loc.pointer),
+        }
+    }
+
+    /// The normalised subschema `placeholder` stands for.
+    fn sub_at(&mut self, loc: &Loc, placeholder: &Value) -> Schema {
+        self.sub(&Self::written_at(loc, placeholder))
+    }
+
+    fn object(&mut self, loc: &Loc, written: &Map<String, Value>) -> Schema {
+        // Every draft is compared as its 2020-12 translation.
+        let draft = self.reg.draft(loc);
+        let translated = keywords::to_2020_12(written, draft, &mut |at, _| {
+            Value::Object(Map::from_iter([(
+                WRITTEN_AT.to_owned(),
+                Value::String(at.to_owned()),
+            )]))
+        });
+        let obj = &translated;
         let mut annotations = BTreeMap::new();
         let mut schema = self.local(loc, obj);
         for (k, v) in obj {
-            if ANNOTATION_KEYWORDS.contains(&k.as_str()) || k.starts_with("x-") {
-                annotations.insert(k.clone(), v.clone());
-            } else if !READ.contains(&k.as_str()) && !IGNORED.contains(&k.as_str()) {
-                schema.conjuncts.push(Conjunct::Opaque {
+            match reading(k, draft) {
+                Reading::Annotation => {
+                    annotations.insert(k.clone(), v.clone());
+                }
+                Reading::Opaque => schema.conjuncts.push(Conjunct::Opaque {
                     at: format!("/{}", escape(k)),
                     what: format!("the keyword `{k}`"),
                     value: v.clone(),
-                });
+                }),
+                Reading::Default | Reading::Ignored | Reading::Modelled => {}
             }
         }
         let default = obj.get("default").cloned();
 
-        if let Some(Value::String(reference)) = obj.get("$ref") {
-            match self.reg.resolve(reference, loc) {
+        // `$dynamicRef` and `$recursiveRef` resolve statically, in the
+        // dynamic scope the schema is reached in, as the validator does.
+        for keyword in ["$ref", "$dynamicRef", "$recursiveRef"] {
+            let Some(Value::String(reference)) = obj.get(keyword) else {
+                continue;
+            };
+            let at = format!("/{keyword}");
+            let target = self
+                .reg
+                .resolve(reference, loc)
+                .map(|initial| match keyword {
+                    "$dynamicRef" => self.reg.dynamic_target(&self.scope, reference, &initial),
+                    "$recursiveRef" => self.reg.recursive_target(&self.scope, &initial),
+                    _ => initial,
+                });
+            match target {
                 Ok(target) => {
                     if self.stack.contains(&target) {
+                        // Named the same whatever the draft: `definitions` is
+                        // `$defs` once translated.
+                        let pointer = match target.pointer.strip_prefix("/definitions/") {
+                            Some(rest) => format!("/$defs/{rest}"),
+                            None => target.pointer.clone(),
+                        };
                         let shown = if Some(target.doc) == self.root_doc {
-                            format!("#{}", target.pointer)
+                            format!("#{pointer}")
                         } else {
                             let path = &self.reg.doc(target.doc).path;
                             let name = path
                                 .file_name()
                                 .map(|n| n.to_string_lossy().into_owned())
                                 .unwrap_or_default();
-                            format!("{name}#{}", target.pointer)
+                            format!("{name}#{pointer}")
                         };
                         schema.conjuncts.push(Conjunct::Opaque {
                             at: "/$ref".to_owned(),
@@ -502,45 +526,39 @@ impl<'r> Normalizer<'r> {
                         });
                     } else {
                         let t = self.sub(&target);
-                        schema = merge_or_keep(schema, t, "/$ref");
+                        schema = merge_or_keep(schema, t, &at);
                     }
                 }
                 Err(d) => {
                     self.problems.push(d);
                     schema.conjuncts.push(Conjunct::Opaque {
-                        at: "/$ref".to_owned(),
-                        what: "a `$ref` that does not resolve".to_owned(),
+                        at,
+                        what: format!("a `{keyword}` that does not resolve"),
                         value: Value::String(reference.clone()),
                     });
                 }
             }
         }
         if let Some(Value::Array(members)) = obj.get("allOf") {
-            for i in 0..members.len() {
-                let m = self.sub(&loc.child("allOf").index(i));
+            for (i, member) in members.iter().enumerate() {
+                let m = self.sub_at(loc, member);
                 schema = merge_or_keep(schema, m, &format!("/allOf/{i}"));
             }
         }
         for keyword in ["anyOf", "oneOf"] {
             if let Some(Value::Array(members)) = obj.get(keyword) {
-                let members: Vec<Schema> = (0..members.len())
-                    .map(|i| self.sub(&loc.child(keyword).index(i)))
-                    .collect();
+                let members: Vec<Schema> = members.iter().map(|m| self.sub_at(loc, m)).collect();
                 schema = distribute(schema, members, keyword);
             }
         }
-        if obj.contains_key("not") {
-            let n = self.sub(&loc.child("not"));
+        if let Some(n) = obj.get("not") {
+            let n = self.sub_at(loc, n);
             schema.conjuncts.push(Conjunct::Not(n));
         }
-        if obj.contains_key("if") {
-            let condition = self.sub(&loc.child("if"));
-            let then = obj
-                .contains_key("then")
-                .then(|| self.sub(&loc.child("then")));
-            let otherwise = obj
-                .contains_key("else")
-                .then(|| self.sub(&loc.child("else")));
+        if let Some(condition) = obj.get("if") {
+            let condition = self.sub_at(loc, condition);
+            let then = obj.get("then").map(|t| self.sub_at(loc, t));
+            let otherwise = obj.get("else").map(|e| self.sub_at(loc, e));
             schema.conjuncts.push(Conjunct::If {
                 condition: Box::new(condition),
                 then: then.map(Box::new),
@@ -593,8 +611,8 @@ impl<'r> Normalizer<'r> {
 
         let o = &mut template.object;
         if let Some(Value::Object(props)) = obj.get("properties") {
-            for name in props.keys() {
-                let s = self.sub(&loc.child("properties").child(name));
+            for (name, p) in props {
+                let s = self.sub_at(loc, p);
                 o.properties.insert(name.clone(), s);
             }
         }
@@ -605,17 +623,17 @@ impl<'r> Normalizer<'r> {
                 .map(str::to_owned)
                 .collect();
         }
-        if obj.contains_key("additionalProperties") {
-            o.additional = Some(Box::new(self.sub(&loc.child("additionalProperties"))));
+        if let Some(a) = obj.get("additionalProperties") {
+            o.additional = Some(Box::new(self.sub_at(loc, a)));
         }
         if let Some(Value::Object(pats)) = obj.get("patternProperties") {
-            for pat in pats.keys() {
-                let s = self.sub(&loc.child("patternProperties").child(pat));
+            for (pat, p) in pats {
+                let s = self.sub_at(loc, p);
                 o.pattern_properties.insert(pat.clone(), s);
             }
         }
-        if obj.contains_key("propertyNames") {
-            o.property_names = Some(Box::new(self.sub(&loc.child("propertyNames"))));
+        if let Some(n) = obj.get("propertyNames") {
+            o.property_names = Some(Box::new(self.sub_at(loc, n)));
         }
         o.min_properties = count("minProperties").unwrap_or(0);
         o.max_properties = count("maxProperties");
@@ -634,24 +652,24 @@ impl<'r> Normalizer<'r> {
             }
         }
         if let Some(Value::Object(deps)) = obj.get("dependentSchemas") {
-            for name in deps.keys() {
-                let s = self.sub(&loc.child("dependentSchemas").child(name));
+            for (name, d) in deps {
+                let s = self.sub_at(loc, d);
                 o.dependent_schemas.insert(name.clone(), s);
             }
         }
 
         let a = &mut template.array;
         if let Some(Value::Array(prefix)) = obj.get("prefixItems") {
-            for i in 0..prefix.len() {
-                let s = self.sub(&loc.child("prefixItems").index(i));
+            for p in prefix {
+                let s = self.sub_at(loc, p);
                 a.prefix.push(s);
             }
         }
-        if obj.contains_key("items") {
-            a.items = Some(Box::new(self.sub(&loc.child("items"))));
+        if let Some(items) = obj.get("items") {
+            a.items = Some(Box::new(self.sub_at(loc, items)));
         }
-        if obj.contains_key("contains") {
-            a.contains = Some(Box::new(self.sub(&loc.child("contains"))));
+        if let Some(contains) = obj.get("contains") {
+            a.contains = Some(Box::new(self.sub_at(loc, contains)));
             a.min_contains = count("minContains");
             a.max_contains = count("maxContains");
         }

@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 use super::openapi::{event_description, standard_webhook_headers, versions_note};
 use super::{Bundled, component_schemas, keys};
 use crate::diagnostic::Diagnostic;
-use crate::load::registry::{SCHEMA_ARRAY_KEYWORDS, SCHEMA_KEYWORDS, SCHEMA_MAP_KEYWORDS};
+use crate::keywords::{self, Draft};
 
 const SCHEMAS: &str = "#/components/schemas/";
 const HEADERS: &str = "StandardWebhooksHeaders";
@@ -34,23 +34,12 @@ pub fn to_draft_07(schema: &mut Value) {
     if !dependencies.is_empty() {
         obj.insert("dependencies".to_owned(), Value::Object(dependencies));
     }
-    for (key, value) in obj.iter_mut() {
-        let k = key.as_str();
-        if SCHEMA_KEYWORDS.contains(&k) || k == "additionalItems" {
-            match value {
-                Value::Array(items) => items.iter_mut().for_each(to_draft_07),
-                other => to_draft_07(other),
-            }
-        } else if SCHEMA_MAP_KEYWORDS.contains(&k) || k == "dependencies" {
-            if let Value::Object(map) = value {
-                map.values_mut().for_each(to_draft_07);
-            }
-        } else if SCHEMA_ARRAY_KEYWORDS.contains(&k)
-            && let Value::Array(items) = value
-        {
-            items.iter_mut().for_each(to_draft_07);
-        }
-    }
+    // Now draft-07 keywords, plus the 2020-12 ones draft-07 does not have.
+    keywords::for_each_subschema_mut_with(
+        obj,
+        &|k| keywords::get(k, Draft::Draft7).or_else(|| keywords::get(k, Draft::Draft2020_12)),
+        &mut to_draft_07,
+    );
 }
 
 /// The AsyncAPI document.

@@ -21,39 +21,22 @@ use serde_json::{Map, Value};
 
 use super::formats;
 use crate::diagnostic::Diagnostics;
+use eventsmith_core::formats::Format;
+
+use crate::keywords::{self, Draft, FormatMode};
 use crate::load::catalog::{PARTIAL_OF, Source};
-use crate::load::registry::{
-    Loc, Registry, SCHEMA_ARRAY_KEYWORDS, SCHEMA_KEYWORDS, SCHEMA_MAP_KEYWORDS,
-};
+use crate::load::registry::{DynamicScope, Loc, Registry};
 
 /// Prefix of a `$ref` that names definition number N before names exist.
 const PLACEHOLDER: &str = "\u{0}eventsmith-def:";
 
-/// Keywords dropped from exported schemas: identifiers would change how the
-/// rewritten references resolve, nested `$defs` are hoisted, and the
-/// partial marker has been expanded already.
-const DROPPED: &[&str] = &[
-    "$id",
-    "$anchor",
-    "$dynamicAnchor",
-    "$schema",
-    "$defs",
-    "definitions",
-    PARTIAL_OF,
-];
-
-/// Annotation keywords: a `$ref`'s sibling annotation may override the
-/// target's when the two are merged.
-const ANNOTATIONS: &[&str] = &[
-    "title",
-    "description",
-    "examples",
-    "default",
-    "deprecated",
-    "readOnly",
-    "writeOnly",
-    "$comment",
-];
+/// Whether an exported schema drops keyword `k` (read under `draft`):
+/// identifiers and `$schema`
+/// would change how the rewritten references resolve, nested definitions
+/// are hoisted, and the partial marker has been expanded already.
+fn dropped(k: &str, draft: Draft) -> bool {
+    k == PARTIAL_OF || keywords::is_identifier_or_definitions(k, draft)
+}
 
 /// A shared definition.
 #[derive(Debug, Clone)]
@@ -111,6 +94,75 @@ pub fn bundle_source(
     source: &Source,
     diags: &mut Diagnostics,
 ) -> SourceBundle {
+    let locs: Vec<Vec<Loc>> = source
+        .events
+        .iter()
+        .map(|e| e.versions.iter().map(|v| v.root()).collect())
+        .collect();
+    let flat: Vec<Loc> = locs.iter().flatten().cloned().collect();
+    let (mut roots, defs) = bundle_roots(reg, &flat, catalog_root, &source.dir, diags);
+    let roots = locs
+        .iter()
+        .map(|versions| roots.drain(..versions.len()).collect())
+        .collect();
+    SourceBundle { roots, defs }
+}
+
+/// The schema at `loc` (and every schema it reaches) as one standalone
+/// JSON Schema 2020-12 document: whatever draft it was written in,
+/// translated, every reference resolved into its own `$defs` (dynamic ones
+/// included, statically, in the scope they are reached in).
+pub fn standalone_2020_12(reg: &mut Registry, loc: &Loc, diags: &mut Diagnostics) -> Value {
+    let dir = reg
+        .doc(loc.doc)
+        .path
+        .parent()
+        .map(Path::to_owned)
+        .unwrap_or_default();
+    let (roots, defs) = bundle_roots(reg, std::slice::from_ref(loc), &dir, &dir, diags);
+    let Some(root) = roots.into_iter().next() else {
+        return Value::Bool(true);
+    };
+    let bundle = SourceBundle {
+        roots: Vec::new(),
+        defs,
+    };
+    let local = |id: usize| format!("#/$defs/{}", bundle.defs[id].name);
+    let mut doc = Map::new();
+    doc.insert(
+        "$schema".to_owned(),
+        Value::String(crate::load::registry::DRAFT_2020_12.to_owned()),
+    );
+    match render(&root.schema, &local) {
+        Value::Object(body) => doc.extend(body),
+        Value::Bool(false) => {
+            doc.insert("not".to_owned(), Value::Object(Map::new()));
+        }
+        _ => {}
+    }
+    let used = bundle.closure(&root.uses);
+    if !used.is_empty() {
+        let map = used
+            .into_iter()
+            .map(|id| {
+                let d = &bundle.defs[id];
+                (d.name.clone(), render(&d.schema, &local))
+            })
+            .collect();
+        doc.insert("$defs".to_owned(), Value::Object(map));
+    }
+    Value::Object(doc)
+}
+
+/// Bundles the schemas at `locs`: each root transformed, and every
+/// definition they need, named once (see [`name_defs`]).
+fn bundle_roots(
+    reg: &mut Registry,
+    locs: &[Loc],
+    catalog_root: &Path,
+    source_dir: &Path,
+    diags: &mut Diagnostics,
+) -> (Vec<Root>, Vec<Def>) {
     let mut b = Bundler {
         reg,
         ids: BTreeMap::new(),
@@ -118,46 +170,44 @@ pub fn bundle_source(
         diags,
     };
     let mut roots = Vec::new();
-    for event in &source.events {
-        let mut versions = Vec::new();
-        for version in &event.versions {
-            let loc = version.root();
-            let value = b.reg.value(&loc).cloned().unwrap_or(Value::Bool(true));
-            let mut uses = BTreeSet::new();
-            let schema = b.transform(&value, &loc, &mut vec![loc.clone()], &mut uses);
-            versions.push(Root { schema, uses });
-        }
-        roots.push(versions);
+    for loc in locs {
+        let value = b.reg.value(loc).cloned().unwrap_or(Value::Bool(true));
+        let mut uses = BTreeSet::new();
+        let scope = DynamicScope::new();
+        let schema = b.transform(&value, loc, &scope, &mut vec![loc.clone()], &mut uses);
+        roots.push(Root { schema, uses });
     }
     // Definitions found while transforming may reference more definitions.
     let mut defs: Vec<(Value, BTreeSet<usize>)> = Vec::new();
     while defs.len() < b.locs.len() {
-        let loc = b.locs[defs.len()].clone();
+        let (loc, scope) = b.locs[defs.len()].clone();
         let value = b.reg.value(&loc).cloned().unwrap_or(Value::Bool(true));
         let mut uses = BTreeSet::new();
-        let schema = b.transform(&value, &loc, &mut vec![loc.clone()], &mut uses);
+        let schema = b.transform(&value, &loc, &scope, &mut vec![loc.clone()], &mut uses);
         defs.push((schema, uses));
     }
-    let names = name_defs(b.reg, catalog_root, &source.dir, &b.locs);
-    let defs = b
-        .locs
-        .iter()
+    let def_locs: Vec<Loc> = b.locs.iter().map(|(l, _)| l.clone()).collect();
+    let names = name_defs(b.reg, catalog_root, source_dir, &def_locs);
+    let defs = def_locs
+        .into_iter()
         .zip(defs)
         .zip(names)
         .map(|((loc, (schema, uses)), name)| Def {
-            loc: loc.clone(),
+            loc,
             name,
             schema,
             uses,
         })
         .collect();
-    SourceBundle { roots, defs }
+    (roots, defs)
 }
 
 struct Bundler<'a> {
     reg: &'a mut Registry,
-    ids: BTreeMap<Loc, usize>,
-    locs: Vec<Loc>,
+    /// Definitions by location and the dynamic scope they are read in
+    /// (empty unless schemas use `$dynamicAnchor` or `$recursiveAnchor`).
+    ids: BTreeMap<(Loc, DynamicScope), usize>,
+    locs: Vec<(Loc, DynamicScope)>,
     diags: &'a mut Diagnostics,
 }
 
@@ -171,98 +221,109 @@ fn is_definition(pointer: &str) -> bool {
 }
 
 impl Bundler<'_> {
-    fn def(&mut self, loc: Loc) -> usize {
-        if let Some(id) = self.ids.get(&loc) {
+    fn def(&mut self, loc: Loc, scope: DynamicScope) -> usize {
+        let key = (loc, scope);
+        if let Some(id) = self.ids.get(&key) {
             return *id;
         }
         let id = self.locs.len();
-        self.locs.push(loc.clone());
-        self.ids.insert(loc, id);
+        self.locs.push(key.clone());
+        self.ids.insert(key, id);
         id
     }
 
-    /// A copy of `schema` (found at `at`) with every reference resolved.
-    /// `stack` holds the locations being inlined, to stop recursion.
+    /// A 2020-12 copy of `schema` (found at `at`, reached in dynamic scope
+    /// `scope`) with every reference resolved. `stack` holds the locations
+    /// being inlined, to stop recursion.
     fn transform(
         &mut self,
         schema: &Value,
         at: &Loc,
+        scope: &DynamicScope,
         stack: &mut Vec<Loc>,
         uses: &mut BTreeSet<usize>,
     ) -> Value {
-        let Value::Object(obj) = schema else {
+        let Value::Object(written) = schema else {
             return schema.clone();
         };
+        let draft = self.reg.draft(at);
+        let scope = self.reg.enter(scope, at);
+        // Identifiers and definitions go (references are rewritten, nested
+        // definitions hoisted) before the rest is translated to 2020-12,
+        // each subschema at its own location and under its own draft.
+        let kept: Map<String, Value> = written
+            .iter()
+            .filter(|(k, _)| !dropped(k, draft))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let translated = keywords::to_2020_12(&kept, draft, &mut |suffix, sub| {
+            let loc = Loc {
+                doc: at.doc,
+                pointer: format!("{}{suffix}", at.pointer),
+            };
+            self.transform(sub, &loc, &scope, stack, uses)
+        });
         let mut out = Map::new();
         let mut inlined = None;
-        for (key, value) in obj {
+        for (key, value) in translated {
             let k = key.as_str();
-            if DROPPED.contains(&k) {
+            if !matches!(k, "$ref" | "$dynamicRef" | "$recursiveRef") {
+                out.insert(key, value);
                 continue;
             }
-            if k == "$ref" {
-                let Value::String(reference) = value else {
-                    out.insert(key.clone(), value.clone());
-                    continue;
-                };
-                match self.reg.resolve(reference, at) {
-                    Ok(target) if is_definition(&target.pointer) || stack.contains(&target) => {
-                        let id = self.def(target);
-                        uses.insert(id);
-                        out.insert(key.clone(), Value::String(format!("{PLACEHOLDER}{id}")));
-                    }
-                    Ok(target) => {
-                        let value = self
-                            .reg
-                            .value(&target)
-                            .cloned()
-                            .unwrap_or(Value::Bool(true));
-                        stack.push(target.clone());
-                        inlined = Some(self.transform(&value, &target, stack, uses));
-                        stack.pop();
-                    }
-                    Err(d) => {
-                        self.diags.push(d);
-                        out.insert(key.clone(), value.clone());
-                    }
-                }
-            } else if SCHEMA_KEYWORDS.contains(&k) {
-                let v = match value {
-                    Value::Array(items) => Value::Array(
-                        items
-                            .iter()
-                            .enumerate()
-                            .map(|(i, s)| self.transform(s, &at.child(k).index(i), stack, uses))
-                            .collect(),
-                    ),
-                    other => self.transform(other, &at.child(k), stack, uses),
-                };
-                out.insert(key.clone(), v);
-            } else if SCHEMA_MAP_KEYWORDS.contains(&k)
-                && let Value::Object(map) = value
-            {
-                let mut m = Map::new();
-                for (name, sub) in map {
-                    m.insert(
-                        name.clone(),
-                        self.transform(sub, &at.child(k).child(name), stack, uses),
+            let Value::String(reference) = &value else {
+                out.insert(key, value);
+                continue;
+            };
+            let target = self.reg.resolve(reference, at).map(|initial| match k {
+                "$dynamicRef" => self.reg.dynamic_target(&scope, reference, &initial),
+                "$recursiveRef" => self.reg.recursive_target(&scope, &initial),
+                _ => initial,
+            });
+            match target {
+                Ok(target) if is_definition(&target.pointer) || stack.contains(&target) => {
+                    let target_scope = self.reg.enter(&scope, &target);
+                    let id = self.def(target, target_scope);
+                    uses.insert(id);
+                    out.insert(
+                        "$ref".to_owned(),
+                        Value::String(format!("{PLACEHOLDER}{id}")),
                     );
                 }
-                out.insert(key.clone(), Value::Object(m));
-            } else if SCHEMA_ARRAY_KEYWORDS.contains(&k)
-                && let Value::Array(items) = value
-            {
-                let v = items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| self.transform(s, &at.child(k).index(i), stack, uses))
-                    .collect();
-                out.insert(key.clone(), Value::Array(v));
-            } else {
-                out.insert(key.clone(), value.clone());
+                Ok(target) => {
+                    let value = self
+                        .reg
+                        .value(&target)
+                        .cloned()
+                        .unwrap_or(Value::Bool(true));
+                    stack.push(target.clone());
+                    let inner = self.transform(&value, &target, &scope, stack, uses);
+                    stack.pop();
+                    // Two references in one schema (`$ref` beside
+                    // `$dynamicRef`): the second joins as an `allOf` member.
+                    inlined = Some(match inlined.take() {
+                        None => inner,
+                        Some(first) => Value::Object(Map::from_iter([(
+                            "allOf".to_owned(),
+                            Value::Array(vec![first, inner]),
+                        )])),
+                    });
+                }
+                Err(d) => {
+                    self.diags.push(d);
+                    out.insert(key, value);
+                }
             }
         }
-        formats::annotate(&mut out);
+        // A pattern makes a format assert everywhere: only where it does.
+        let custom = out
+            .get("format")
+            .and_then(Value::as_str)
+            .and_then(Format::from_name)
+            .is_some_and(Format::is_custom);
+        if custom || self.reg.formats(at.doc) != Some(FormatMode::Annotate) {
+            formats::annotate(&mut out);
+        }
         split_all_of(&mut out);
         split_nullable_enum(&mut out);
         match inlined {
@@ -364,7 +425,7 @@ fn merge(siblings: Map<String, Value>, inner: Value) -> Value {
         Value::Bool(true) => Value::Object(siblings),
         Value::Object(mut target)
             if siblings.keys().all(|k| {
-                !target.contains_key(k) || ANNOTATIONS.contains(&k.as_str()) || k.starts_with("x-")
+                !target.contains_key(k) || keywords::is_annotation(k, Draft::Draft2020_12)
             }) =>
         {
             for (k, v) in siblings {
@@ -389,27 +450,11 @@ fn merge(siblings: Map<String, Value>, inner: Value) -> Value {
 /// positions (not `examples`, `const`, `enum` or `default` values).
 pub fn for_each_ref(schema: &mut Value, f: &mut dyn FnMut(&mut String)) {
     let Value::Object(obj) = schema else { return };
-    for (key, value) in obj.iter_mut() {
-        let k = key.as_str();
-        if k == "$ref" {
-            if let Value::String(r) = value {
-                f(r);
-            }
-        } else if SCHEMA_KEYWORDS.contains(&k) {
-            match value {
-                Value::Array(items) => items.iter_mut().for_each(|s| for_each_ref(s, f)),
-                other => for_each_ref(other, f),
-            }
-        } else if SCHEMA_MAP_KEYWORDS.contains(&k) {
-            if let Value::Object(map) = value {
-                map.values_mut().for_each(|s| for_each_ref(s, f));
-            }
-        } else if SCHEMA_ARRAY_KEYWORDS.contains(&k)
-            && let Value::Array(items) = value
-        {
-            items.iter_mut().for_each(|s| for_each_ref(s, f));
-        }
+    if let Some(Value::String(r)) = obj.get_mut("$ref") {
+        f(r);
     }
+    // Exports are 2020-12.
+    keywords::for_each_subschema_mut(obj, Draft::Draft2020_12, &mut |s| for_each_ref(s, f));
 }
 
 /// `schema` with every placeholder reference replaced by `target(id)`.
@@ -623,7 +668,7 @@ mod tests {
         let mut schema = json!({
             "$ref": "a",
             "properties": {"x": {"$ref": "b"}, "$ref": {"$ref": "c"}},
-            "items": [{"$ref": "d"}],
+            "prefixItems": [{"$ref": "d"}],
             "anyOf": [{"$ref": "e"}],
             "examples": [{"$ref": "not-a-ref"}],
             "const": {"$ref": "not-a-ref"}

@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ident;
+use crate::keywords;
 use crate::load::registry::{Loc, Registry};
 
 /// Index of a named type.
@@ -207,38 +208,18 @@ struct Lowering<'a> {
     parents: Vec<String>,
 }
 
-/// Keywords that only annotate: a `$ref` with only these beside it is the
-/// referenced type.
-const ANNOTATION_ONLY: &[&str] = &[
-    "$ref",
-    "$comment",
-    "title",
-    "description",
-    "examples",
-    "default",
-    "deprecated",
-    "readOnly",
-    "writeOnly",
-    "$id",
-    "$anchor",
-    "$defs",
-    "$schema",
-    "const",
-    "enum",
-    "pattern",
-    "format",
-    "minLength",
-    "maxLength",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "multipleOf",
-];
-
 impl Lowering<'_> {
+    /// The schema at `loc` as its draft reads it (a draft 4–7 `$ref`
+    /// without the siblings it overrides).
     fn schema(&self, loc: &Loc) -> Value {
-        self.reg.value(loc).cloned().unwrap_or(Value::Bool(true))
+        match self.reg.value(loc) {
+            Some(Value::Object(obj)) => match keywords::effective(obj, self.reg.draft(loc)) {
+                Some(view) => Value::Object(view),
+                None => Value::Object(obj.clone()),
+            },
+            Some(other) => other.clone(),
+            None => Value::Bool(true),
+        }
     }
 
     fn resolve(&mut self, r: &str, loc: &Loc) -> Option<Loc> {
@@ -269,10 +250,9 @@ impl Lowering<'_> {
             return Ty::Value;
         };
 
+        let draft = self.reg.draft(loc);
         if let Some(Value::String(r)) = obj.get("$ref")
-            && obj
-                .keys()
-                .all(|k| ANNOTATION_ONLY.contains(&k.as_str()) || k.starts_with("x-"))
+            && obj.keys().all(|k| keywords::keeps_ref_type(k, draft))
             && forced.is_none()
         {
             return match self.resolve(r, loc) {
@@ -360,6 +340,9 @@ impl Lowering<'_> {
             [] if types.is_empty() && objectish => self.object(loc, obj, hint, forced),
             ["array"] => {
                 let t = match obj.get("items") {
+                    // A tuple (array-form `items` before 2020-12): no clean
+                    // type; the validator enforces it.
+                    Some(Value::Array(_)) => Ty::Value,
                     Some(_) if !obj.contains_key("prefixItems") => {
                         let item = self.ty(&loc.child("items"), &format!("{hint}Item"), None);
                         Ty::Vec(Box::new(item))
@@ -369,7 +352,12 @@ impl Lowering<'_> {
                 };
                 wrap(t)
             }
-            ["string"] => wrap(string_ty(obj)),
+            ["string"] => {
+                // A format that only annotates promises nothing a value type
+                // could rely on.
+                let asserted = self.reg.formats(loc.doc) != Some(keywords::FormatMode::Annotate);
+                wrap(string_ty(obj, asserted))
+            }
             ["integer"] => {
                 let non_negative = obj
                     .get("minimum")
@@ -654,10 +642,19 @@ impl Lowering<'_> {
                 .get("x-rust-name")
                 .and_then(Value::as_str)
                 .map(str::to_owned);
-            let rust_name = match explicit
-                .map(Ok)
-                .unwrap_or_else(|| ident::field_name(json_name))
-            {
+            // A chosen name is used as written, so it must be an identifier
+            // (the emitter cannot build one from `"not an ident"`).
+            let chosen = explicit.map(|n| {
+                let is_ident = n.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                    && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    && n != "_";
+                if is_ident {
+                    Ok(ident::escape_keyword(&n))
+                } else {
+                    Err("its \"x-rust-name\" is not a Rust identifier (ASCII letters, digits and `_`, not starting with a digit)")
+                }
+            });
+            let rust_name = match chosen.unwrap_or_else(|| ident::field_name(json_name)) {
                 Ok(n) => n,
                 Err(why) => {
                     self.diags.push(
@@ -877,8 +874,13 @@ fn nullable_branch(obj: &Map<String, Value>) -> Option<usize> {
     }
 }
 
-fn string_ty(obj: &Map<String, Value>) -> Ty {
-    match obj.get("format").and_then(Value::as_str) {
+fn string_ty(obj: &Map<String, Value>, formats_assert: bool) -> Ty {
+    let format = obj.get("format").and_then(Value::as_str);
+    let asserted = |f: &str| {
+        formats_assert
+            || eventsmith_core::formats::Format::from_name(f).is_some_and(|f| f.is_custom())
+    };
+    match format.filter(|f| asserted(f)) {
         Some("uuid") => Ty::Runtime("Uuid"),
         Some("date-time" | "lenient-date-time") => Ty::Runtime("DateTime"),
         Some("duration") => Ty::Runtime("Duration"),
@@ -893,7 +895,7 @@ fn ref_hint(r: &str) -> Option<String> {
     let (path, fragment) = r.split_once('#').unwrap_or((r, ""));
     let last = fragment
         .rsplit('/')
-        .find(|s| !s.is_empty() && *s != "properties" && *s != "$defs");
+        .find(|s| !s.is_empty() && !matches!(*s, "properties" | "$defs" | "definitions"));
     let stem = std::path::Path::new(path)
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned());

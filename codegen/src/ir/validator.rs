@@ -6,14 +6,14 @@
 use std::collections::{BTreeMap, HashMap};
 
 use std::path::PathBuf;
-use url::Url;
 
 use eventsmith_core::Num;
 use eventsmith_core::formats::Format;
 use serde_json::{Map, Value};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::load::registry::{Loc, Registry};
+use crate::keywords::{self, Draft, Lookup, Role};
+use crate::load::registry::{DynamicScope, Loc, Registry};
 
 /// Index of a node in a [`Graph`].
 pub type NodeId = usize;
@@ -181,75 +181,25 @@ pub enum Body {
     Checks(Vec<Check>),
 }
 
-/// How `format` behaves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FormatMode {
-    /// Known formats assert (the default for catalogs); unknown ones are refused.
-    Assert,
-    /// Only eventsmith's custom formats assert; others are annotations, as
-    /// 2020-12 specifies by default. Unknown formats are ignored.
-    Annotate,
-}
+pub use crate::keywords::FormatMode;
 
 /// Options for lowering.
 #[derive(Debug, Clone)]
 pub struct LowerOptions {
-    /// Format behaviour.
+    /// Format behaviour where the source does not say (`formats:` in
+    /// source.yaml wins).
     pub formats: FormatMode,
     /// Paths in messages are shown relative to this directory.
     pub relative_to: Option<PathBuf>,
 }
-
-/// The dynamic scope a schema is lowered in, as far as `$dynamicRef` can
-/// see it: for each `$dynamicAnchor` name, the outermost schema resource in
-/// scope that declares it. Empty unless schemas use `$dynamicAnchor`, so
-/// other schemas get one node per location.
-type Scope = BTreeMap<String, Url>;
 
 /// Every compiled subschema reachable from the roots that were lowered.
 #[derive(Debug, Default)]
 pub struct Graph {
     /// The nodes; a node's id is its index.
     pub nodes: Vec<Node>,
-    by_loc: HashMap<(Loc, Scope), NodeId>,
+    by_loc: HashMap<(Loc, DynamicScope), NodeId>,
 }
-
-/// Keywords that carry no assertion: accepted and ignored by validation.
-pub const ANNOTATIONS: &[&str] = &[
-    "$schema",
-    "$id",
-    "$anchor",
-    "$comment",
-    "$defs",
-    "definitions",
-    "$vocabulary",
-    "title",
-    "description",
-    "examples",
-    "default",
-    "deprecated",
-    "readOnly",
-    "writeOnly",
-    "contentMediaType",
-    "contentEncoding",
-    "contentSchema",
-];
-
-/// Keywords eventsmith refuses, with the reason given to the user.
-pub const REFUSED: &[(&str, &str)] = &[
-    (
-        "$recursiveRef",
-        "`$recursiveRef` is draft 2019-09; use `$ref`",
-    ),
-    (
-        "$recursiveAnchor",
-        "`$recursiveAnchor` is draft 2019-09; use `$anchor`",
-    ),
-    (
-        "dependencies",
-        "`dependencies` is draft 7; use `dependentRequired` or `dependentSchemas`",
-    ),
-];
 
 impl Graph {
     /// An empty graph.
@@ -276,7 +226,7 @@ impl Graph {
             reg,
             opts,
             diags,
-            scope: Scope::new(),
+            scope: DynamicScope::new(),
             depth: 0,
         }
         .node(loc);
@@ -291,7 +241,7 @@ struct Lowerer<'a> {
     opts: &'a LowerOptions,
     diags: &'a mut Diagnostics,
     /// The dynamic scope of the node being lowered.
-    scope: Scope,
+    scope: DynamicScope,
     /// How many nodes are being lowered around this one.
     depth: usize,
 }
@@ -335,49 +285,24 @@ impl Lowerer<'_> {
         id
     }
 
-    /// The dynamic scope once the resource holding `loc` is entered: its
-    /// `$dynamicAnchor`s join the scope unless an outer resource declared
-    /// the same name (the outermost wins, 2020-12 §8.2.3.2).
-    fn enter(&self, loc: &Loc) -> Scope {
-        let mut scope = self.scope.clone();
-        let resource = self.reg.base(loc);
-        for (name, _) in self.reg.dynamic_anchors(&resource) {
-            scope
-                .entry(name.clone())
-                .or_insert_with(|| resource.clone());
-        }
-        scope
-    }
-
-    /// Where `$dynamicRef` `reference` (initially resolved to `initial`)
-    /// leads: when `initial` declares the `$dynamicAnchor` the fragment
-    /// names, the outermost resource in scope declaring it; else `initial`.
-    fn dynamic_target(&self, reference: &str, initial: &Loc) -> Loc {
-        let Some((_, fragment)) = reference.split_once('#') else {
-            return initial.clone();
-        };
-        let declared = self
-            .reg
-            .value(initial)
-            .and_then(|v| v.get("$dynamicAnchor"))
-            .and_then(Value::as_str);
-        if fragment.is_empty() || fragment.starts_with('/') || declared != Some(fragment) {
-            return initial.clone();
-        }
-        self.scope
-            .get(fragment)
-            .and_then(|resource| {
-                self.reg
-                    .dynamic_anchors(resource)
-                    .iter()
-                    .find(|(name, _)| name == fragment)
-            })
-            .map_or_else(|| initial.clone(), |(_, loc)| loc.clone())
+    /// The dynamic scope once the resource holding `loc` is entered.
+    fn enter(&self, loc: &Loc) -> DynamicScope {
+        self.reg.enter(&self.scope, loc)
     }
 
     fn body(&mut self, loc: &Loc) -> Body {
         match self.reg.value(loc).cloned() {
-            Some(Value::Bool(b)) => Body::Always(b),
+            Some(Value::Bool(b)) => {
+                if !self.reg.draft(loc).has_boolean_schemas() && !draft4_boolean_allowed(loc) {
+                    self.error_with_hint(
+                        loc,
+                        "invalid-schema",
+                        format!("`{b}` is not a schema in draft-04"),
+                        "boolean schemas came with draft-06: write `{}` for true and `{\"not\": {}}` for false, or declare a later draft",
+                    );
+                }
+                Body::Always(b)
+            }
             Some(Value::Object(obj)) => {
                 let checks = self.checks(loc, &obj);
                 if checks.is_empty() {
@@ -426,27 +351,86 @@ impl Lowerer<'_> {
     }
 
     fn checks(&mut self, loc: &Loc, obj: &Map<String, Value>) -> Vec<Check> {
-        if let Some(Value::String(s)) = obj.get("$schema")
-            && s.trim_end_matches('#') != super::super::load::registry::DRAFT_2020_12
-        {
-            self.error_with_hint(
-                &loc.child("$schema"),
-                "unsupported-dialect",
-                format!("`$schema` is \"{s}\"; eventsmith reads JSON Schema 2020-12 only"),
-                "set `$schema` to https://json-schema.org/draft/2020-12/schema or remove it",
-            );
+        let vocabulary = self.reg.vocabulary(loc);
+        let draft = vocabulary.draft;
+        match obj.get("$schema") {
+            Some(Value::String(s)) if Draft::from_meta_schema(s).is_none() => {
+                // One error for the schema, not one per keyword it holds.
+                self.error_with_hint(
+                    &loc.child("$schema"),
+                    "unsupported-dialect",
+                    format!("`$schema` is \"{s}\", a dialect eventsmith does not know"),
+                    &format!(
+                        "eventsmith reads {}: name one of their meta-schemas (such as {}), or remove `$schema` and set `default_draft` in source.yaml",
+                        Draft::ALL.map(Draft::name).join(", "),
+                        Draft::Draft7.meta_schema()
+                    ),
+                );
+                return Vec::new();
+            }
+            Some(Value::String(_)) | None => {}
+            Some(_) => {
+                self.bad(&loc.child("$schema"), "a string (a meta-schema URI)");
+            }
         }
         let mut out = Vec::new();
+        if let Some(reference) = obj.get("$ref")
+            && draft.ref_overrides_siblings()
+        {
+            // Drafts 4 to 7: the `$ref` alone counts.
+            let ignored = keywords::overridden_siblings(obj, draft);
+            if let Some(first) = ignored.first() {
+                let listed: Vec<String> = ignored.iter().map(|k| format!("`{k}`")).collect();
+                let d = Diagnostic::warning(
+                    "ignored-beside-ref",
+                    format!(
+                        "in {draft} `$ref` overrides the keywords beside it: {} {} ignored",
+                        listed.join(", "),
+                        if ignored.len() == 1 { "is" } else { "are" }
+                    ),
+                )
+                .with_hint("to apply them too, write `\"allOf\": [{\"$ref\": …}, {…}]`, or declare 2019-09 or later, where `$ref` applies beside other keywords");
+                let d = self.reg.diagnostic(d, &loc.child(first));
+                self.diags.push(d);
+            }
+            if let Some(kind) = self.reference(loc, "$ref", reference) {
+                out.push(self.check(loc, "$ref", kind));
+            }
+            return out;
+        }
         for (key, value) in obj {
             let k = key.as_str();
             let at = loc.child(k);
-            if let Some((_, why)) = REFUSED.iter().find(|(name, _)| *name == k) {
-                self.error(
-                    &at,
-                    "unsupported-keyword",
-                    format!("`{k}` is not supported: {why}"),
-                );
-                continue;
+            match vocabulary.lookup(k) {
+                Lookup::Known(_) => {}
+                Lookup::Extension | Lookup::VendorAnnotation => continue,
+                // Annotations and definitions of other drafts assert nothing:
+                // reading them as such is what that draft would do too.
+                Lookup::OtherDrafts(kw)
+                    if matches!(kw.role, Role::Annotation | Role::Definitions) =>
+                {
+                    continue;
+                }
+                Lookup::OtherDrafts(_) => {
+                    self.error_with_hint(
+                        &at,
+                        "unsupported-keyword",
+                        format!(
+                            "`{k}` is not a keyword of {draft}, the draft this schema is read under"
+                        ),
+                        &keywords::other_draft_hint(k, draft),
+                    );
+                    continue;
+                }
+                Lookup::Unknown => {
+                    self.error_with_hint(
+                        &at,
+                        "unsupported-keyword",
+                        format!("unknown keyword `{k}`: eventsmith cannot enforce it and will not ignore it silently"),
+                        "prefix custom annotations with `x-`; check the spelling of JSON Schema keywords",
+                    );
+                    continue;
+                }
             }
             let kind = match k {
                 "type" => self.type_check(&at, value),
@@ -495,48 +479,72 @@ impl Lowerer<'_> {
                 "propertyNames" => Some(CheckKind::PropertyNames(self.node(&at))),
                 "minProperties" => self.count(&at, value).map(CheckKind::MinProperties),
                 "maxProperties" => self.count(&at, value).map(CheckKind::MaxProperties),
-                "dependentRequired" => match value {
-                    Value::Object(map) => {
-                        let mut deps = Vec::new();
-                        for (name, list) in map {
-                            if let Some(l) = self.strings(&at.child(name), list) {
-                                deps.push((name.clone(), l));
-                            }
-                        }
-                        Some(CheckKind::DependentRequired(deps))
-                    }
-                    _ => self.bad(&at, "an object of string arrays"),
-                },
+                "dependentRequired" => self.dependent_required(&at, value),
                 "dependentSchemas" => self.schema_map(&at, value).map(CheckKind::DependentSchemas),
+                // Drafts 4 to 7: names → `dependentRequired`, schemas → `dependentSchemas`.
+                "dependencies" => {
+                    let (names, schemas) = self.dependencies(&at, value);
+                    if let Some(names) = names {
+                        out.push(self.check(loc, "dependencies", names));
+                    }
+                    schemas
+                }
                 "prefixItems" => self.schema_list(&at, value).map(CheckKind::PrefixItems),
-                "items" => {
-                    let start = obj
-                        .get("prefixItems")
-                        .and_then(Value::as_array)
-                        .map_or(0, Vec::len);
-                    if value.is_array() {
+                "items" => match value {
+                    // Before 2020-12 an array of schemas is a tuple: `prefixItems`,
+                    // and `additionalItems` applies to the rest.
+                    Value::Array(_) if draft < Draft::Draft2020_12 => {
+                        let prefix = self.schema_list(&at, value);
+                        if let Some(prefix) = &prefix
+                            && obj.contains_key("additionalItems")
+                        {
+                            let rest = CheckKind::Items {
+                                start: prefix.len(),
+                                schema: self.node(&loc.child("additionalItems")),
+                            };
+                            out.push(self.check(loc, "additionalItems", rest));
+                        }
+                        prefix.map(CheckKind::PrefixItems)
+                    }
+                    Value::Array(_) => {
                         self.error_with_hint(
                             &at,
                             "invalid-schema",
                             "`items` must be a schema in 2020-12, found an array".to_owned(),
-                            "use `prefixItems` for a tuple",
+                            "use `prefixItems` for a tuple (or declare an earlier draft, where `items` may be an array)",
                         );
                         None
-                    } else {
+                    }
+                    _ => {
+                        let start = obj
+                            .get("prefixItems")
+                            .filter(|_| draft >= Draft::Draft2020_12)
+                            .and_then(Value::as_array)
+                            .map_or(0, Vec::len);
                         Some(CheckKind::Items {
                             start,
                             schema: self.node(&at),
                         })
                     }
+                },
+                // Read with an array-form `items`; otherwise it applies to
+                // nothing, but is still compiled so its own errors are reported.
+                "additionalItems" => {
+                    if !obj.get("items").is_some_and(Value::is_array) {
+                        self.node(&at);
+                    }
+                    None
                 }
                 "contains" => {
                     let schema = self.node(&at);
-                    let min = match obj.get("minContains") {
+                    let counted = keywords::get("minContains", draft).is_some();
+                    let min = match obj.get("minContains").filter(|_| counted) {
                         Some(v) => self.count(&loc.child("minContains"), v).unwrap_or(1),
                         None => 1,
                     };
                     let max = obj
                         .get("maxContains")
+                        .filter(|_| counted)
                         .and_then(|v| self.count(&loc.child("maxContains"), v));
                     Some(CheckKind::Contains { schema, min, max })
                 }
@@ -568,8 +576,25 @@ impl Lowerer<'_> {
                     Value::String(name) => self.format(&at, name),
                     _ => self.bad(&at, "a string"),
                 },
+                "minimum" | "maximum" if draft == Draft::Draft4 => self.draft4_bound(loc, obj, k),
+                "exclusiveMinimum" | "exclusiveMaximum" if draft == Draft::Draft4 => {
+                    self.draft4_exclusive(loc, obj, k);
+                    None
+                }
                 "minimum" => self.number(&at, value).map(CheckKind::Minimum),
                 "maximum" => self.number(&at, value).map(CheckKind::Maximum),
+                "exclusiveMinimum" | "exclusiveMaximum" if value.is_boolean() => {
+                    self.error_with_hint(
+                        &at,
+                        "invalid-schema",
+                        format!("`{k}` must be a number in {draft}, found {value}"),
+                        &format!(
+                            "draft-04 wrote a boolean beside `{}`; since draft-06 `{k}` is the bound itself: `\"{k}\": <number>`",
+                            if k == "exclusiveMinimum" { "minimum" } else { "maximum" }
+                        ),
+                    );
+                    None
+                }
                 "exclusiveMinimum" => self.number(&at, value).map(CheckKind::ExclusiveMinimum),
                 "exclusiveMaximum" => self.number(&at, value).map(CheckKind::ExclusiveMaximum),
                 "multipleOf" => match self.number(&at, value) {
@@ -599,29 +624,7 @@ impl Lowerer<'_> {
                     }
                     None
                 }
-                "$ref" => match value {
-                    Value::String(r) => match self.reg.resolve(r, loc) {
-                        Ok(target) => Some(CheckKind::Ref(self.node(&target))),
-                        Err(d) => {
-                            self.diags.push(d);
-                            None
-                        }
-                    },
-                    _ => self.bad(&at, "a string"),
-                },
-                "$dynamicRef" => match value {
-                    Value::String(r) => match self.reg.resolve(r, loc) {
-                        Ok(initial) => {
-                            let target = self.dynamic_target(r, &initial);
-                            Some(CheckKind::Ref(self.node(&target)))
-                        }
-                        Err(d) => {
-                            self.diags.push(d);
-                            None
-                        }
-                    },
-                    _ => self.bad(&at, "a string"),
-                },
+                "$ref" | "$dynamicRef" | "$recursiveRef" => self.reference(loc, k, value),
                 "unevaluatedProperties" => Some(CheckKind::UnevaluatedProperties(self.node(&at))),
                 "unevaluatedItems" => Some(CheckKind::UnevaluatedItems(self.node(&at))),
                 "$defs" | "definitions" => {
@@ -631,32 +634,36 @@ impl Lowerer<'_> {
                     }
                     None
                 }
-                "$id" | "$anchor" | "$dynamicAnchor" | "$comment" | "title" | "description" => {
+                "$id" | "id" | "$anchor" | "$dynamicAnchor" | "$comment" | "title"
+                | "description" | "$schema" => {
                     if !value.is_string() {
                         self.bad(&at, "a string");
                     }
                     None
                 }
-                "deprecated" | "readOnly" | "writeOnly" => {
+                "deprecated" | "readOnly" | "writeOnly" | "$recursiveAnchor" => {
                     if !value.is_boolean() {
                         self.bad(&at, "a boolean");
                     }
                     None
                 }
-                _ if ANNOTATIONS.contains(&k) => None,
-                _ if k.starts_with("x-") => None,
+                // Annotations and `$vocabulary` (meaningful in meta-schemas only).
+                _ if keywords::get(k, draft)
+                    .is_some_and(|kw| matches!(kw.role, Role::Annotation | Role::Identifier)) =>
+                {
+                    None
+                }
                 _ => {
-                    self.error_with_hint(
+                    self.error(
                         &at,
-                        "unsupported-keyword",
-                        format!("unknown keyword `{k}`: eventsmith cannot enforce it and will not ignore it silently"),
-                        "prefix custom annotations with `x-`; check the spelling of JSON Schema keywords",
+                        "internal",
+                        format!("internal error: the keyword table has `{k}` in {draft}, but the validator lowering does not read it"),
                     );
                     None
                 }
             };
             if let Some(kind) = kind {
-                out.push(self.check(loc, keyword_name(k), kind));
+                out.push(self.check(loc, keywords::static_name(k), kind));
             }
         }
         // `type` first, so later checks can assume it and messages stay short.
@@ -667,6 +674,121 @@ impl Lowerer<'_> {
             _ => 1,
         });
         out
+    }
+
+    /// `$ref`, `$dynamicRef` (2020-12) or `$recursiveRef` (2019-09), resolved
+    /// statically: the dynamic ones in the scope the node is lowered in.
+    fn reference(&mut self, loc: &Loc, keyword: &str, value: &Value) -> Option<CheckKind> {
+        let Value::String(r) = value else {
+            return self.bad(&loc.child(keyword), "a string");
+        };
+        match self.reg.resolve(r, loc) {
+            Ok(initial) => {
+                let target = match keyword {
+                    "$dynamicRef" => self.reg.dynamic_target(&self.scope, r, &initial),
+                    "$recursiveRef" => self.reg.recursive_target(&self.scope, &initial),
+                    _ => initial,
+                };
+                Some(CheckKind::Ref(self.node(&target)))
+            }
+            Err(d) => {
+                self.diags.push(d);
+                None
+            }
+        }
+    }
+
+    fn dependent_required(&mut self, at: &Loc, value: &Value) -> Option<CheckKind> {
+        match value {
+            Value::Object(map) => {
+                let mut deps = Vec::new();
+                for (name, list) in map {
+                    if let Some(l) = self.strings(&at.child(name), list) {
+                        deps.push((name.clone(), l));
+                    }
+                }
+                Some(CheckKind::DependentRequired(deps))
+            }
+            _ => self.bad(at, "an object of string arrays"),
+        }
+    }
+
+    /// Draft 4–7 `dependencies`, split into what 2020-12 calls
+    /// `dependentRequired` (arrays of names) and `dependentSchemas`.
+    fn dependencies(&mut self, at: &Loc, value: &Value) -> (Option<CheckKind>, Option<CheckKind>) {
+        let Value::Object(map) = value else {
+            self.bad(
+                at,
+                "an object whose values are schemas or arrays of property names",
+            );
+            return (None, None);
+        };
+        let mut names = Vec::new();
+        let mut schemas = Vec::new();
+        for (name, dependency) in map {
+            match dependency {
+                Value::Array(_) => {
+                    if let Some(list) = self.strings(&at.child(name), dependency) {
+                        names.push((name.clone(), list));
+                    }
+                }
+                _ => schemas.push((name.clone(), self.node(&at.child(name)))),
+            }
+        }
+        (
+            (!names.is_empty()).then_some(CheckKind::DependentRequired(names)),
+            (!schemas.is_empty()).then_some(CheckKind::DependentSchemas(schemas)),
+        )
+    }
+
+    /// Draft-04 `minimum`/`maximum`, exclusive when the boolean
+    /// `exclusiveMinimum`/`exclusiveMaximum` beside it is `true`.
+    fn draft4_bound(&mut self, loc: &Loc, obj: &Map<String, Value>, k: &str) -> Option<CheckKind> {
+        let at = loc.child(k);
+        let bound = self.number(&at, obj.get(k)?)?;
+        let flag = if k == "minimum" {
+            "exclusiveMinimum"
+        } else {
+            "exclusiveMaximum"
+        };
+        let exclusive = obj.get(flag) == Some(&Value::Bool(true));
+        Some(match (k, exclusive) {
+            ("minimum", false) => CheckKind::Minimum(bound),
+            ("minimum", true) => CheckKind::ExclusiveMinimum(bound),
+            (_, false) => CheckKind::Maximum(bound),
+            (_, true) => CheckKind::ExclusiveMaximum(bound),
+        })
+    }
+
+    /// Checks a draft-04 `exclusiveMinimum`/`exclusiveMaximum`: a boolean,
+    /// and `true` only beside the bound it modifies.
+    fn draft4_exclusive(&mut self, loc: &Loc, obj: &Map<String, Value>, k: &str) {
+        let at = loc.child(k);
+        let bound = if k == "exclusiveMinimum" {
+            "minimum"
+        } else {
+            "maximum"
+        };
+        match obj.get(k) {
+            Some(Value::Bool(true)) if !obj.contains_key(bound) => self.error_with_hint(
+                &at,
+                "invalid-schema",
+                format!("`{k}: true` makes `{bound}` exclusive in draft-04, but there is no `{bound}` beside it"),
+                &format!("add `\"{bound}\": <number>`, or remove `{k}`; or, if you meant the draft-06 form `\"{k}\": <number>`, declare draft-06 or later"),
+            ),
+            Some(Value::Bool(_)) => {}
+            Some(Value::Number(_)) => {
+                self.error_with_hint(
+                    &at,
+                    "invalid-schema",
+                    format!("`{k}` must be a boolean in draft-04 (it makes `{bound}` exclusive)"),
+                    &format!("write `\"{bound}\": <number>, \"{k}\": true`, or declare draft-06 or later, where `{k}` is the bound itself"),
+                );
+            }
+            _ => {
+                self.bad(&at, "a boolean");
+            }
+        }
     }
 
     fn bad(&mut self, at: &Loc, expected: &str) -> Option<CheckKind> {
@@ -782,7 +904,8 @@ impl Lowerer<'_> {
     }
 
     fn format(&mut self, at: &Loc, name: &str) -> Option<CheckKind> {
-        match (Format::from_name(name), self.opts.formats) {
+        let mode = self.reg.formats(at.doc).unwrap_or(self.opts.formats);
+        match (Format::from_name(name), mode) {
             (Some(f), FormatMode::Assert) => Some(CheckKind::Format(f)),
             (Some(f), FormatMode::Annotate) if f.is_custom() => Some(CheckKind::Format(f)),
             (Some(_), FormatMode::Annotate) => None,
@@ -801,47 +924,13 @@ impl Lowerer<'_> {
     }
 }
 
-/// The `'static` spelling of a keyword we lowered.
-fn keyword_name(k: &str) -> &'static str {
-    const ALL: &[&str] = &[
-        "type",
-        "enum",
-        "const",
-        "required",
-        "properties",
-        "patternProperties",
-        "additionalProperties",
-        "propertyNames",
-        "minProperties",
-        "maxProperties",
-        "dependentRequired",
-        "dependentSchemas",
-        "prefixItems",
-        "items",
-        "contains",
-        "minItems",
-        "maxItems",
-        "uniqueItems",
-        "minLength",
-        "maxLength",
-        "pattern",
-        "format",
-        "minimum",
-        "maximum",
-        "exclusiveMinimum",
-        "exclusiveMaximum",
-        "multipleOf",
-        "allOf",
-        "anyOf",
-        "oneOf",
-        "not",
-        "if",
-        "$ref",
-        "$dynamicRef",
-        "unevaluatedProperties",
-        "unevaluatedItems",
-    ];
-    ALL.iter().find(|a| **a == k).copied().unwrap_or("unknown")
+/// Whether a draft-04 schema at `loc` may be a boolean: only as the value of
+/// `additionalProperties` or `additionalItems`, which allowed one.
+fn draft4_boolean_allowed(loc: &Loc) -> bool {
+    matches!(
+        loc.pointer.rsplit('/').next(),
+        Some("additionalProperties" | "additionalItems")
+    )
 }
 
 /// Nodes grouped by the document they come from, for emitting in a stable order.
@@ -869,6 +958,23 @@ pub fn annotating_targets(kind: &CheckKind) -> Vec<NodeId> {
             .chain(*otherwise)
             .collect(),
         _ => Vec::new(),
+    }
+}
+
+/// Every node `kind` applies, to the instance or to its members and items.
+pub fn targets(kind: &CheckKind) -> Vec<NodeId> {
+    match kind {
+        CheckKind::Properties(ns)
+        | CheckKind::PatternProperties(ns)
+        | CheckKind::DependentSchemas(ns) => ns.iter().map(|(_, n)| *n).collect(),
+        CheckKind::AdditionalProperties { schema, .. }
+        | CheckKind::Items { schema, .. }
+        | CheckKind::Contains { schema, .. } => vec![*schema],
+        CheckKind::PropertyNames(n)
+        | CheckKind::UnevaluatedProperties(n)
+        | CheckKind::UnevaluatedItems(n) => vec![*n],
+        CheckKind::PrefixItems(ns) => ns.clone(),
+        _ => in_place_targets(kind),
     }
 }
 

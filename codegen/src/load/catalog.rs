@@ -8,9 +8,10 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value, json};
 
 use super::document::{self, Syntax};
-use super::registry::{DocId, Loc, Registry};
+use super::registry::{BaseUri, DocId, Loc, Registry, Settings};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ident;
+use crate::keywords::{self, Draft, FormatMode};
 
 /// How a source numbers its versions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -309,6 +310,9 @@ fn load_source(dir: &Path, reg: &mut Registry, diags: &mut Diagnostics) -> Optio
         "gaps",
         "rollbacks",
         "signing",
+        "default_draft",
+        "formats",
+        "base_uri",
     ];
     for key in obj.keys() {
         if !KNOWN.contains(&key.as_str()) {
@@ -419,10 +423,13 @@ fn load_source(dir: &Path, reg: &mut Registry, diags: &mut Diagnostics) -> Optio
             ),
         );
     }
+    let settings = read_settings(dir, &config, diags);
     let versioning = versioning?;
     if diags.0.len() > before && diags.0[before..].iter().any(Diagnostic::is_error) {
         return None;
     }
+    // Before any document of the source is read.
+    reg.configure_dir(dir, settings);
 
     let envelope_doc = match &envelope {
         Some(path) if !path.is_file() => {
@@ -512,6 +519,93 @@ fn load_source(dir: &Path, reg: &mut Registry, diags: &mut Diagnostics) -> Optio
         }
     }
     Some(source)
+}
+
+/// The reading settings of a source: `default_draft`, `formats`, `base_uri`.
+fn read_settings(dir: &Path, config: &document::Document, diags: &mut Diagnostics) -> Settings {
+    let text = |key: &str, diags: &mut Diagnostics| match config.value.get(key) {
+        None => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(other) => {
+            diags.push(config.diagnostic(
+                Diagnostic::error(
+                    "invalid-source-file",
+                    format!(
+                        "\"{key}\" must be a string, found {}",
+                        eventsmith_core::validation::type_name(other)
+                    ),
+                ),
+                &format!("/{key}"),
+            ));
+            None
+        }
+    };
+    let default_draft = text("default_draft", diags);
+    let formats = text("formats", diags);
+    let base_uri = text("base_uri", diags);
+    let mut settings = Settings::default();
+    let mut refuse = |key: &str, found: &str, expected: String| {
+        diags.push(config.diagnostic(
+            Diagnostic::error(
+                "invalid-source-file",
+                format!("{key} must be {expected}, found \"{found}\""),
+            ),
+            &format!("/{key}"),
+        ));
+    };
+    match default_draft.as_deref() {
+        None => {}
+        Some(name) => match Draft::from_name(name) {
+            Some(d) => settings.default_draft = d,
+            None => refuse(
+                "default_draft",
+                name,
+                "\"draft-04\", \"draft-06\", \"draft-07\", \"2019-09\" or \"2020-12\"".to_owned(),
+            ),
+        },
+    }
+    match formats.as_deref() {
+        None => {}
+        Some("assert") => settings.formats = Some(FormatMode::Assert),
+        Some("annotate") => settings.formats = Some(FormatMode::Annotate),
+        Some(other) => refuse("formats", other, "\"assert\" or \"annotate\"".to_owned()),
+    }
+    match base_uri.as_deref() {
+        None | Some("file") => {}
+        Some("source-root") => match Registry::dir_url(dir) {
+            Ok(url) => settings.base = BaseUri::Dir(url),
+            Err(d) => diags.push(d),
+        },
+        Some(other) => refuse("base_uri", other, "\"file\" or \"source-root\"".to_owned()),
+    }
+    settings
+}
+
+/// The source directory enclosing `file` (the nearest ancestor with a
+/// `source.yaml`) and the settings it reads documents with, so a schema
+/// file diffed on its own is read as its catalog reads it. Problems with
+/// that `source.yaml` go to `diags`.
+pub fn enclosing_source(file: &Path, diags: &mut Diagnostics) -> Option<(PathBuf, Settings)> {
+    let file = std::fs::canonicalize(file).ok()?;
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        let config = ["source.yaml", "source.yml", "source.json"]
+            .iter()
+            .map(|f| d.join(f))
+            .find(|p| p.is_file());
+        if let Some(config) = config {
+            let doc = match document::read(&config) {
+                Ok(doc) => doc,
+                Err(e) => {
+                    diags.push(e);
+                    return None;
+                }
+            };
+            return Some((d.to_owned(), read_settings(d, &doc, diags)));
+        }
+        dir = d.parent();
+    }
+    None
 }
 
 /// Reads `gaps:`/`rollbacks:` lists of `"a b -> c: reason"` / `"a b: reason"` strings.
@@ -703,10 +797,36 @@ fn merge_envelope(
     type_field: &str,
     type_value: &str,
 ) {
+    let root = Loc {
+        doc,
+        pointer: String::new(),
+    };
+    let draft = reg.draft(&root);
     let mut value = reg.doc(doc).value.clone();
     let Some(obj) = value.as_object_mut() else {
         return;
     };
+    // Before 2019-09 a `$ref` at the root would override what is merged in
+    // beside it: the reference becomes an `allOf` member (what it overrode,
+    // its `$id` included, was never read).
+    if let Some(view) = keywords::effective(obj, draft) {
+        let mut kept: Map<String, Value> = obj
+            .iter()
+            .filter(|(k, _)| {
+                view.contains_key(*k) && *k != "$ref"
+                    || matches!(
+                        keywords::get(k, draft).map(|kw| kw.role),
+                        Some(keywords::Role::Definitions)
+                    )
+                    || *k == "$schema"
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if let Some(r) = view.get("$ref") {
+            kept.insert("allOf".to_owned(), json!([{ "$ref": r }]));
+        }
+        *obj = kept;
+    }
     let mut properties = match obj.remove("properties") {
         Some(Value::Object(p)) => p,
         Some(other) => {
@@ -749,12 +869,27 @@ fn merge_envelope(
             }
         }
     }
+    // Draft-04 has no `const`: a one-value `enum` says the same.
+    let (pin, pinned) = if keywords::get("const", draft).is_some() {
+        ("const", Value::String(type_value.to_owned()))
+    } else {
+        ("enum", json!([type_value]))
+    };
     if let Some(Value::Object(field)) = merged.get_mut(type_field)
-        && !field.contains_key("const")
+        && !field.contains_key(pin)
     {
-        field.insert("const".to_owned(), Value::String(type_value.to_owned()));
+        field.insert(pin.to_owned(), pinned);
+    } else if let Some(Value::Object(field)) = merged.get_mut(type_field)
+        && pin == "enum"
+        && field.get("enum") != Some(&pinned)
+    {
+        // Its own `enum` stays; the pin joins it in an `allOf`.
+        let all = field.entry("allOf").or_insert_with(|| json!([]));
+        if let Value::Array(all) = all {
+            all.push(json!({ "enum": pinned }));
+        }
     } else if !merged.contains_key(type_field) {
-        merged.insert(type_field.to_owned(), json!({ "const": type_value }));
+        merged.insert(type_field.to_owned(), json!({ pin: pinned }));
     }
     obj.insert("properties".to_owned(), Value::Object(merged));
     if !required.is_empty() {

@@ -1,5 +1,6 @@
-//! The JSON-Schema-Test-Suite (draft 2020-12, vendored in `suite/`) compiled
-//! by eventsmith's generator. `build.rs` turns every test group's schema into
+//! The JSON-Schema-Test-Suite (vendored in `suite/`) through eventsmith's
+//! generator: 2020-12 compiled, the other drafts interpreted
+//! (`tests/suite/drafts.rs`). `build.rs` turns every 2020-12 group's schema into
 //! a module of [`validators`]; [`GROUPS`] says, per group, whether the
 //! generator compiled it or why it refused. The tests in `tests/` run every
 //! case through the compiled validator and the interpreter, and compare both

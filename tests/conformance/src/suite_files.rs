@@ -1,7 +1,8 @@
-//! Reading the vendored JSON-Schema-Test-Suite (`suite/`): every file of
-//! `tests/draft2020-12/`, its groups and their cases, in a stable order.
-//! Shared by `build.rs` (which compiles the groups) and the tests (which run
-//! the cases), so both agree on names and order.
+//! Reading the vendored JSON-Schema-Test-Suite (`suite/`): every file of a
+//! draft's directory (`tests/draft2020-12/`, `tests/draft7/`, …), its groups
+//! and their cases, in a stable order. Shared by `build.rs` (which compiles
+//! the 2020-12 groups) and the tests (which run the cases), so both agree on
+//! names and order.
 
 use std::path::{Path, PathBuf};
 
@@ -10,11 +11,11 @@ use serde_json::Value;
 /// Which part of the suite a file belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Part {
-    /// `tests/draft2020-12/*.json`: what every implementation must pass.
+    /// `tests/<draft>/*.json`: what every implementation must pass.
     Required,
-    /// `tests/draft2020-12/optional/*.json`.
+    /// `tests/<draft>/optional/*.json`.
     Optional,
-    /// `tests/draft2020-12/optional/format/*.json`: `format` as an assertion.
+    /// `tests/<draft>/optional/format/*.json`: `format` as an assertion.
     Format,
 }
 
@@ -56,7 +57,7 @@ pub struct Group {
 /// One suite file.
 #[derive(Debug, Clone)]
 pub struct File {
-    /// Path relative to `tests/draft2020-12/` (`ref.json`, `optional/format/date.json`).
+    /// Path relative to the draft's directory (`ref.json`, `optional/format/date.json`).
     pub name: String,
     /// Required, optional or format.
     pub part: Part,
@@ -78,9 +79,18 @@ pub fn suite_dir(manifest_dir: &Path) -> PathBuf {
     manifest_dir.join("suite")
 }
 
-/// Reads every file of the suite under `suite`, sorted by part then name.
+/// The suite's draft directories, oldest first.
+pub const DRAFTS: [&str; 5] = ["draft4", "draft6", "draft7", "draft2019-09", "draft2020-12"];
+
+/// Reads every file of the 2020-12 suite under `suite`, sorted by part then name.
 pub fn read(suite: &Path) -> Result<Vec<File>, String> {
-    let root = suite.join("tests").join("draft2020-12");
+    read_draft(suite, "draft2020-12")
+}
+
+/// Reads every file of the suite's `tests/<draft>/` directory, sorted by
+/// part then name.
+pub fn read_draft(suite: &Path, draft: &str) -> Result<Vec<File>, String> {
+    let root = suite.join("tests").join(draft);
     let mut files = Vec::new();
     for (part, dir, rel) in [
         (Part::Required, root.clone(), ""),

@@ -59,7 +59,8 @@ impl Retrieve for Retriever {
 /// - `items: false` (after `prefixItems` or alone): we report one error at
 ///   the array, "expected at most N items, got M"; `jsonschema` reports the
 ///   `false` schema failing at each extra item. We map ours to the paths of
-///   items N..M.
+///   items N..M. Before 2020-12, `additionalItems: false` after an
+///   array-form `items` is reported at the array by both: nothing to map.
 /// - `unevaluatedProperties`/`unevaluatedItems` with a schema: we report the
 ///   members' and items' own errors (`/a/x` minLength), `jsonschema` one
 ///   error at the object or array (`/a`) and nothing below it. We map each
@@ -178,11 +179,21 @@ fn verdict(valid: bool) -> &'static str {
     if valid { "valid" } else { "invalid" }
 }
 
-/// `jsonschema` for a suite group's schema.
+/// `jsonschema` for a suite group's 2020-12 schema.
 pub fn suite_validator(schema: &Value, part: Part) -> Result<jsonschema::Validator, String> {
+    suite_validator_as(schema, part, Draft::Draft202012)
+}
+
+/// `jsonschema` for a suite group's schema, read as `draft` where it has no
+/// `$schema`.
+pub fn suite_validator_as(
+    schema: &Value,
+    part: Part,
+    draft: Draft,
+) -> Result<jsonschema::Validator, String> {
     let remotes = manifest_dir().join("suite").join("remotes");
     jsonschema::options()
-        .with_draft(Draft::Draft202012)
+        .with_draft(draft)
         .with_retriever(Retriever {
             docs: HashMap::new(),
             remotes: Some(remotes),

@@ -450,3 +450,71 @@ fn mutations_change_the_value() {
         json!({"a": [1, 2], "b": null, "c": 1.5})
     );
 }
+
+/// The exported 2020-12 schemas (`eventsmith export`'s
+/// `jsonschema/<source>/<event>/<version>.json`, self-contained) give the
+/// verdicts of the effective schemas they were translated from, on every
+/// example and on the deterministic mutants of each version's first one.
+#[test]
+fn exported_schemas_give_the_original_verdicts() {
+    let root = manifest_dir().join("../../schemas");
+    let export = eventsmith_codegen::export::export_dir(
+        &root,
+        &eventsmith_codegen::export::ExportOptions::default(),
+    )
+    .unwrap_or_else(|d| panic!("the catalog does not export:\n{d}"));
+    let mut problems = Vec::new();
+    let mut compared = 0usize;
+    for t in &FIXTURE.targets {
+        let file = format!(
+            "{}/{}.json",
+            eventsmith_codegen::export::JSONSCHEMA_DIR,
+            t.name
+        );
+        let text = export
+            .files
+            .get(&file)
+            .unwrap_or_else(|| panic!("{file} is not exported"));
+        let schema: Value = serde_json::from_str(text).unwrap();
+        let mut options = jsonschema::options()
+            .with_draft(Draft::Draft202012)
+            .should_validate_formats(true);
+        for f in Format::ALL.iter().copied().filter(|f| f.is_custom()) {
+            options = options.with_format(f.name(), move |s: &str| f.check(s));
+        }
+        let exported = options
+            .build(&schema)
+            .unwrap_or_else(|e| panic!("{file}: jsonschema cannot build it: {e}"));
+        let mut values: Vec<(String, Value)> = t.examples.clone();
+        if let Some((what, example)) = t.examples.first() {
+            let mut ps = Vec::new();
+            pointers(example, String::new(), &mut ps);
+            for p in ps.iter().take(15) {
+                for kind in 0..6u8 {
+                    let value = mutate(example, p, kind, usize::from(kind));
+                    values.push((format!("{what} mutated {kind}@{p}"), value));
+                }
+            }
+        }
+        for (what, value) in &values {
+            compared += 1;
+            let (a, b) = (t.jsonschema.is_valid(value), exported.is_valid(value));
+            if a != b {
+                problems.push(format!(
+                    "{file} {what}: the effective schema says {a}, the export {b}; instance {value}"
+                ));
+            }
+        }
+    }
+    println!(
+        "export agreement: {} exported schemas, {compared} examples and mutants, the same verdicts as the originals",
+        FIXTURE.targets.len()
+    );
+    assert!(compared > FIXTURE.targets.len());
+    assert!(
+        problems.is_empty(),
+        "{} disagreements:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}

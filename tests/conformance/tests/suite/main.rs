@@ -1,6 +1,7 @@
 //! The JSON-Schema-Test-Suite (draft 2020-12) through eventsmith's compiled
-//! validators and its interpreter, and the differential test against the
-//! `jsonschema` crate (`suite/agreement.rs`, `suite/catalog.rs`).
+//! validators and its interpreter, the other drafts through the interpreter
+//! (`suite/drafts.rs`), and the differential test against the `jsonschema`
+//! crate (`suite/agreement.rs`, `suite/catalog.rs`).
 //!
 //! `cargo test -p eventsmith-conformance -- --nocapture` prints the
 //! conformance line and the per-file tables.
@@ -9,7 +10,9 @@
 
 mod agreement;
 mod catalog;
+mod drafts;
 mod regressions;
+mod translation;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -391,6 +394,11 @@ fn vendored_suite_layout() {
         "README.md",
         "remotes/integer.json",
         "tests/draft2020-12/optional/format/date.json",
+        "tests/draft2019-09/recursiveRef.json",
+        "tests/draft7/optional/format/idn-hostname.json",
+        "tests/draft6/definitions.json",
+        "tests/draft4/optional/zeroTerminatedFloats.json",
+        "remotes/draft7/ignore-dependentRequired.json",
     ] {
         assert!(Path::new(&dir).join(p).is_file(), "{p} missing");
     }
