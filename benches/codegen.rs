@@ -32,23 +32,23 @@ fn benches(c: &mut Criterion) {
     for (name, dir) in catalogs() {
         let mut config = Config::new();
         config.schemas(&dir).cargo_directives(false);
-        let Ok((code, _)) = config.generate() else {
+        let Ok(generated) = config.generate() else {
             eprintln!("{name}: {} does not generate; skipped", dir.display());
             continue;
         };
         let (compiled, _) = config.load().unwrap();
         let versions = compiled.catalog.version_count();
-        let lines = code.lines().count();
+        let lines: usize = generated.files.values().map(|f| f.lines().count()).sum();
+        let bytes: usize = generated.files.values().map(String::len).sum();
         eprintln!(
-            "{name}: {versions} event versions, {lines} lines of generated code, {} lines per version, {} bytes",
+            "{name}: {versions} event versions, {lines} lines of generated code, {} lines per version, {bytes} bytes",
             lines / versions.max(1),
-            code.len()
         );
         let mut g = c.benchmark_group(format!("codegen {name} ({versions} versions)"));
         g.sample_size(10);
         g.bench_function("load_lower", |b| b.iter(|| config.load().unwrap()));
         g.bench_function("generate", |b| {
-            b.iter(|| config.generate().unwrap().0.len())
+            b.iter(|| config.generate().unwrap().files.len())
         });
         g.finish();
     }

@@ -64,8 +64,8 @@ extern crate self as eventsmith;
 
 pub use eventsmith_core::values::Uuid;
 pub use eventsmith_core::{
-    DateTime, Decimal, Duration, Errors, EventError, EventSource, Limits, Money, NewerVersions,
-    Options, ParseError, Received, Schema, UnknownTypes, ValidationError, __private, decode,
+    __private, DateTime, Decimal, Duration, Errors, EventError, EventSource, Limits, Money,
+    NewerVersions, Options, ParseError, Received, Schema, UnknownTypes, ValidationError, decode,
     event, formats, json, validation, values, version,
 };
 pub use eventsmith_webhook as webhook;

@@ -27,28 +27,14 @@
 //!
 //! # Standard Webhooks (Gigs)
 //!
-//! The catalog's generated `Event` enums implement [`EventSource`]; here a
-//! hand-written one stands in for `eventsmith::gigs::Event`.
+//! Any generated source's `Event` enum ([`EventSource`]) can be received;
+//! here the shipped Gigs catalog's (cargo feature `gigs`).
 //!
 //! ```
+//! # #[cfg(feature = "gigs")] {
 //! use eventsmith::receive::{ReceiveError, Receiver};
 //! use eventsmith::webhook::{InMemorySeenIds, Secret, Verifier};
-//! # use eventsmith::{EventError, EventSource};
-//! # #[derive(Debug, serde::Serialize)]
-//! # struct Event { r#type: String }
-//! # impl EventSource for Event {
-//! #     const SOURCE: &'static str = "demo";
-//! #     const TYPES: &'static [&'static str] = &["com.gigs.sim.updated"];
-//! #     fn from_json(value: serde_json::Value) -> Result<Self, EventError> {
-//! #         match value.get("type").and_then(|t| t.as_str()) {
-//! #             Some(t) if Self::TYPES.contains(&t) => Ok(Event { r#type: t.to_owned() }),
-//! #             Some(t) => Err(EventError::UnknownType { event_type: t.to_owned() }),
-//! #             None => Err(EventError::MissingField { field: "type".to_owned() }),
-//! #         }
-//! #     }
-//! #     fn event_type(&self) -> &'static str { "com.gigs.sim.updated" }
-//! #     fn schema_version(&self) -> &'static str { "2025-05-22" }
-//! # }
+//! use eventsmith::gigs::Event;
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let verifier = Verifier::new(Secret::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?);
@@ -56,7 +42,7 @@
 //!     .seen_ids(InMemorySeenIds::default());
 //!
 //! // What Svix would send (signed here for the example).
-//! let body = br#"{"type": "com.gigs.sim.updated"}"#;
+//! # let body = br#"{"object":"event","id":"evt_0SNlurA049MEWV5gNTcQ5A07h3Ol","actor":{"type":"member","member":"mbr_0SNlurA020zhzt0CwsIr53"},"data":{"object":"sim","id":"sim_0SNlurA049MEWV1BAAmWZULA4lf6","metadata":{},"iccid":"89883070000007537119","provider":"p9","status":"active","type":"eSIM","createdAt":"2021-01-21T19:38:34Z"},"datacontenttype":"application/json","previousData":{"status":"inactive"},"project":"gigs","source":"https://api.gigs.com","specversion":"1.0","time":"2022-03-16T14:12:42.0Z","type":"com.gigs.sim.updated","version":"2025-05-22"}"#;
 //! let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs();
 //! let headers = [
 //!     ("webhook-id", "msg_2mXb".to_owned()),
@@ -74,33 +60,22 @@
 //! assert_eq!(again.status(), 200);
 //! # Ok(())
 //! # }
+//! # main().unwrap() }
 //! ```
 //!
 //! # Shared secret (Impact Stack)
 //!
 //! ```
+//! # #[cfg(feature = "impact-stack")] {
 //! use eventsmith::receive::{ReceiveError, Receiver, Stage};
 //! use eventsmith::webhook::{InMemorySeenIds, SharedSecret, secret_from_query};
-//! # use eventsmith::{EventError, EventSource};
-//! # #[derive(Debug, serde::Serialize)]
-//! # struct Event { id: u64 }
-//! # impl EventSource for Event {
-//! #     const SOURCE: &'static str = "demo";
-//! #     const TYPES: &'static [&'static str] = &["form_submission_confirmed"];
-//! #     fn from_json(value: serde_json::Value) -> Result<Self, EventError> {
-//! #         match value.get("id").and_then(|i| i.as_u64()) {
-//! #             Some(id) => Ok(Event { id }),
-//! #             None => Err(EventError::MissingField { field: "id".to_owned() }),
-//! #         }
-//! #     }
-//! #     fn event_type(&self) -> &'static str { "form_submission_confirmed" }
-//! #     fn schema_version(&self) -> &'static str { "1.1.0" }
-//! # }
+//! use eventsmith::impact_stack::Event;
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let receiver = Receiver::<Event>::shared_secret(SharedSecret::new("s3cr3t")?)
 //!     .seen_ids(InMemorySeenIds::default());
-//! let body = br#"{"id": 95, "type": "form_submission_confirmed", "version": "1.1.0"}"#;
+//! let body = br#"{"id": 95, "type": "form_submission_confirmed", "version": "1.1.0",
+//!                 "date": "2021-03-31T11:26:34", "uuid": "e9cb75da-efcf-4dd3-9025-f7f1167b5eec"}"#;
 //!
 //! // The secret in the endpoint URL ...
 //! let token = secret_from_query("/hooks/impact-stack?secret=s3cr3t", "secret");
@@ -118,6 +93,7 @@
 //! assert_eq!(wrong.public_message(), "webhook authentication failed");
 //! # Ok(())
 //! # }
+//! # main().unwrap() }
 //! ```
 //!
 //! [Standard Webhooks]: https://www.standardwebhooks.com/

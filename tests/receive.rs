@@ -18,9 +18,7 @@ use eventsmith::version::Scheme;
 use eventsmith::webhook::{
     InMemorySeenIds, Secret, SeenIds, SharedSecret, SharedSecretError, Verifier, VerifyError,
 };
-use eventsmith::{
-    Delivery, EventError, EventSource, Limits, ParseError, ReceiveError, Receiver,
-};
+use eventsmith::{Delivery, EventError, EventSource, Limits, ParseError, ReceiveError, Receiver};
 
 // ------------------------------------------------------------ the source
 

@@ -165,24 +165,55 @@ fn numbers_beyond_the_json_types_are_refused_or_reported() {
         let e = parse_error((s.from_slice)(&with_raw(&without_id, "id", raw)));
         assert!(e.to_string().contains("number out of range"), "{raw}: {e}");
     }
-    // Beyond i64/u64 but within f64: `id` is an integer held in an i64, so the
-    // event is valid JSON Schema-wise but cannot be decoded; the error says so.
-    for raw in ["18446744073709551616", "-9223372036854775809", "1e20"] {
+    // Beyond what the Rust field holds (`id` is an `i64`): the effective
+    // schema bounds every integer to its Rust type, so such a payload is
+    // invalid, with the bound it breaks, on every path (never a decoding
+    // failure; the CLI says the same, see `cli/tests`).
+    for (raw, keyword) in [
+        ("18446744073709551616", "maximum"),
+        ("9223372036854775808", "maximum"),
+        ("-9223372036854777856", "minimum"),
+        ("1e20", "maximum"),
+    ] {
         match (s.from_slice)(&with_raw(&without_id, "id", raw)) {
-            Err(EventError::Decode {
+            Err(EventError::Invalid {
                 event_type,
                 schema_version,
-                message,
+                errors,
+                ..
             }) => {
                 assert_eq!(
                     (event_type.as_str(), schema_version),
                     ("form_submission_confirmed", "1.1.0")
                 );
-                assert!(message.contains("expected i64"), "{raw}: {message}");
+                assert_eq!(errors.0.len(), 1, "{raw}: {errors}");
+                assert_eq!(
+                    (
+                        errors.0[0].instance_path.as_str(),
+                        errors.0[0].keyword.as_str()
+                    ),
+                    ("/id", keyword),
+                    "{raw}"
+                );
             }
             other => panic!("{raw}: {other:?}"),
         }
     }
+    // At the limits themselves: valid and decoded exactly.
+    for raw in ["9223372036854775807", "-9223372036854775808", "1.0"] {
+        assert!(
+            (s.from_slice)(&with_raw(&without_id, "id", raw)).is_ok(),
+            "{raw}"
+        );
+    }
+    // An integer beyond 64 bits is read as a double, as serde_json and
+    // JavaScript read it (docs/catalog-format.md, "Integers"): one that
+    // rounds onto `i64::MIN` is that value.
+    let rounded = <eventsmith::impact_stack::form_submission_confirmed::V1_1_0 as eventsmith::Schema>::from_slice(
+        &with_raw(&without_id, "id", "-9223372036854775809"),
+    )
+    .unwrap();
+    assert_eq!(rounded.id, i64::MIN);
     // A fraction where an integer belongs is a schema error, not a crash.
     match (s.from_slice)(&with(base.clone(), "id", json!(1.5))) {
         Err(EventError::Invalid { errors, .. }) => assert_eq!(errors.0[0].instance_path, "/id"),
@@ -602,7 +633,9 @@ fn bytes_and_value_agree(bytes: &[u8]) -> Result<(), TestCaseError> {
                         };
                         prop_assert_eq!(sorted(a), sorted(b), "{}", String::from_utf8_lossy(bytes));
                     }
-                    _ => prop_assert_eq!(&by_bytes, &by_value, "{}", String::from_utf8_lossy(bytes)),
+                    _ => {
+                        prop_assert_eq!(&by_bytes, &by_value, "{}", String::from_utf8_lossy(bytes))
+                    }
                 }
             }
         };
@@ -678,7 +711,7 @@ fn errors_of_map_entries_come_in_payload_order() {
             .join("schemas/impact_stack/form_submission/examples/0.0.0-legacy.json"),
     )
     .unwrap();
-    let mut v: Value = serde_json::from_slice(&bytes).unwrap();
+    let v: Value = serde_json::from_slice(&bytes).unwrap();
     let mut bad = v["_optins"]
         .as_object()
         .unwrap()
@@ -687,9 +720,11 @@ fn errors_of_map_entries_come_in_payload_order() {
         .unwrap()
         .clone();
     bad["operation"] = Value::from("opt-oud");
-    let text = serde_json::to_string(&v)
-        .unwrap()
-        .replacen("\"_optins\":", &format!("\"_optins\":{{\"4\":{bad},\"2\":{bad}}},\"_was_optins\":"), 1);
+    let text = serde_json::to_string(&v).unwrap().replacen(
+        "\"_optins\":",
+        &format!("\"_optins\":{{\"4\":{bad},\"2\":{bad}}},\"_was_optins\":"),
+        1,
+    );
     let Err(EventError::Invalid { errors, .. }) =
         eventsmith::impact_stack::Event::from_slice(text.as_bytes())
     else {

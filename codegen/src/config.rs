@@ -176,7 +176,11 @@ impl Config {
     /// ```
     /// eventsmith_codegen::Config::new().type_attribute("gigs::common::*", "#[derive(Hash, Eq)]");
     /// ```
-    pub fn type_attribute(&mut self, pattern: impl Into<String>, attribute: impl Into<String>) -> &mut Self {
+    pub fn type_attribute(
+        &mut self,
+        pattern: impl Into<String>,
+        attribute: impl Into<String>,
+    ) -> &mut Self {
         self.emit
             .type_attributes
             .push((pattern.into(), attribute.into()));

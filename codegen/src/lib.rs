@@ -24,6 +24,7 @@ pub mod diagnostic;
 pub mod emit;
 pub mod export;
 pub mod ident;
+pub mod interpret;
 pub mod ir;
 pub mod keywords;
 pub mod load;
@@ -33,5 +34,5 @@ pub mod standalone;
 pub mod validate;
 
 pub use config::{Config, Error, Generated};
-pub use lower::Compiled;
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
+pub use lower::Compiled;

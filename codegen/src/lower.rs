@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::diagnostic::Diagnostics;
-use crate::ir::types::{Ty, TypeGraph, TypeId};
 use crate::ir::share::share_across_versions;
+use crate::ir::types::{Ty, TypeGraph, TypeId};
 use crate::ir::validator::{Body, CheckKind, FormatMode, Graph, LowerOptions, NodeId};
 use crate::load::catalog::{Catalog, Source, Versioning};
 use crate::load::registry::Registry;
@@ -316,7 +316,9 @@ fn check_text(kind: &CheckKind, children: &mut Vec<NodeId>) -> String {
             .join(",")
     };
     match kind {
-        CheckKind::Properties(p) | CheckKind::PatternProperties(p) | CheckKind::DependentSchemas(p) => named(p),
+        CheckKind::Properties(p)
+        | CheckKind::PatternProperties(p)
+        | CheckKind::DependentSchemas(p) => named(p),
         CheckKind::AdditionalProperties {
             known,
             patterns,
@@ -333,7 +335,10 @@ fn check_text(kind: &CheckKind, children: &mut Vec<NodeId>) -> String {
             children.push(*n);
             String::new()
         }
-        CheckKind::PrefixItems(ns) | CheckKind::AllOf(ns) | CheckKind::AnyOf(ns) | CheckKind::OneOf(ns) => {
+        CheckKind::PrefixItems(ns)
+        | CheckKind::AllOf(ns)
+        | CheckKind::AnyOf(ns)
+        | CheckKind::OneOf(ns) => {
             children.extend(ns);
             String::new()
         }

@@ -78,7 +78,9 @@ impl Selection {
                 format!("the {kind} pattern `{pattern}` selects nothing in the catalog"),
             )
             .in_file(&catalog.root)
-            .with_hint("check the spelling; event types are named `<source>/<event type directory>`")
+            .with_hint(
+                "check the spelling; event types are named `<source>/<event type directory>`",
+            )
         };
         for (pattern, hit) in self.event_types.iter().zip(type_hits) {
             if !hit {

@@ -291,7 +291,9 @@ pub fn validators(
 
 fn module(ident: &syn::Ident, lowered: &Lowered, rt: &TokenStream) -> TokenStream {
     let program = program::program(&lowered.graph, [lowered.root]);
-    let texts = node_texts(&program.program);
+    let texts = node_texts(&program.program)
+        .into_iter()
+        .map(|t| crate::emit::raw_string(&t));
     let root = program.node(lowered.root);
     let doc = format!(
         " Validators of `{}`.",

@@ -94,7 +94,10 @@ impl<'c> CatalogValidator<'c> {
             .zip(&programs)
             .map(|(s, p)| {
                 Validator::new(p.program.clone()).map_err(|e| {
-                    format!("internal error: the validators of source {} do not load: {e}", s.name)
+                    format!(
+                        "internal error: the validators of source {} do not load: {e}",
+                        s.name
+                    )
                 })
             })
             .collect();

@@ -99,9 +99,8 @@ fn generated_fields(case: &Path) -> String {
         });
     let mut lines = Vec::new();
     for (name, code) in &generated.files {
-        let file = syn::parse_file(code).unwrap_or_else(|e| {
-            panic!("{}: {name} does not parse: {e}", case.display())
-        });
+        let file = syn::parse_file(code)
+            .unwrap_or_else(|e| panic!("{}: {name} does not parse: {e}", case.display()));
         // `eventsmith.<source>.rs` holds the items of module `<source>`.
         let mut path: Vec<String> = name
             .strip_prefix("eventsmith.")

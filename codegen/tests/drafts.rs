@@ -610,13 +610,13 @@ fn catalogs_in_every_draft_load_judge_and_diff() {
         );
         // Generation succeeds too (the emitter never sees a draft).
         let options = eventsmith_codegen::emit::EmitOptions {
-            runtime: "::eventsmith".to_owned(),
-            json_schema: false,
-            one_pass: true,
             regenerate_with: "test".to_owned(),
+            ..Default::default()
         };
-        let code = eventsmith_codegen::emit::bindings(&compiled, &options).unwrap();
-        syn::parse_file(&code).unwrap();
+        let files = eventsmith_codegen::emit::generate(&compiled, &options).unwrap();
+        for code in files.values() {
+            syn::parse_file(code).unwrap();
+        }
 
         let validator = eventsmith_codegen::validate::CatalogValidator::new(&compiled);
         let problems = validator.check_examples();

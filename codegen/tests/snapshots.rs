@@ -46,7 +46,8 @@ fn check(case: &str) {
     expected_names.sort();
     let names: Vec<String> = files.keys().cloned().collect();
     assert_eq!(
-        names, expected_names,
+        names,
+        expected_names,
         "{case}: the generated files differ from {}; rerun with UPDATE_EXPECT=1 and review the diff",
         expected_dir.display()
     );

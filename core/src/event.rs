@@ -92,16 +92,18 @@ pub fn from_slice_version<T: Schema>(
     read_version::<T>(&tape, version, options)
 }
 
-fn read_version<T: Schema>(tape: &Tape<'_>, version: &str, options: &Options) -> Result<T, EventError> {
+fn read_version<T: Schema>(
+    tape: &Tape<'_>,
+    version: &str,
+    options: &Options,
+) -> Result<T, EventError> {
     let root = tape.root();
     let schema = T::schema();
-    judge(schema, root, T::VERSION, version, options).map_err(|errors| {
-        EventError::Invalid {
-            event_type: T::EVENT_TYPE.to_owned(),
-            version: version.to_owned(),
-            schema_version: T::VERSION,
-            errors,
-        }
+    judge(schema, root, T::VERSION, version, options).map_err(|errors| EventError::Invalid {
+        event_type: T::EVENT_TYPE.to_owned(),
+        version: version.to_owned(),
+        schema_version: T::VERSION,
+        errors,
     })?;
     T::decode(root).map_err(|e| EventError::Decode {
         event_type: T::EVENT_TYPE.to_owned(),
@@ -125,7 +127,11 @@ fn judge(
             if options.newer_versions == NewerVersions::Tolerate && version != schema_version {
                 errors.0.retain(|e| !tolerated_when_newer(root, e));
             }
-            if errors.is_empty() { Ok(()) } else { Err(errors) }
+            if errors.is_empty() {
+                Ok(())
+            } else {
+                Err(errors)
+            }
         }
     }
 }
@@ -403,15 +409,13 @@ pub fn locate<'t>(
                     });
                 }
             };
-            let index = t
-                .keys
-                .iter()
-                .position(|k| *k == key)
-                .ok_or_else(|| EventError::UnknownVersion {
+            let index = t.keys.iter().position(|k| *k == key).ok_or_else(|| {
+                EventError::UnknownVersion {
                     event_type: event_type.to_owned(),
                     version: key.to_owned(),
                     known: t.keys.to_vec(),
-                })?;
+                }
+            })?;
             (index, Cow::Borrowed(key))
         }
     };
@@ -447,9 +451,13 @@ pub fn type_from_value<E: EventSource, T>(
         event_type: Some(event_type),
         version: Some(version),
     };
-    read(E::table(), tape.root(), &given, options, |_, schema, node| {
-        decode(schema, node)
-    })
+    read(
+        E::table(),
+        tape.root(),
+        &given,
+        options,
+        |_, schema, node| decode(schema, node),
+    )
 }
 
 /// Locates, validates and decodes `root`; `decode` gets the type and
@@ -509,7 +517,11 @@ fn member_text<'t>(root: Node<'t>, name: &str) -> Result<&'t str, EventError> {
 }
 
 /// The version member; integer versions may be written as JSON numbers.
-fn version_text<'t>(root: Node<'t>, name: &str, scheme: Scheme) -> Result<Cow<'t, str>, EventError> {
+fn version_text<'t>(
+    root: Node<'t>,
+    name: &str,
+    scheme: Scheme,
+) -> Result<Cow<'t, str>, EventError> {
     if scheme == Scheme::Integer
         && let Some(n) = root.get(name).and_then(|m| m.as_number())
     {

@@ -14,20 +14,30 @@ pub struct Struct<M> {
 
 impl<M: SerializeMap> Struct<M> {
     /// Starts the object.
-    pub fn begin<S: Serializer<SerializeMap = M, Error = M::Error>>(s: S) -> Result<Self, M::Error> {
+    pub fn begin<S: Serializer<SerializeMap = M, Error = M::Error>>(
+        s: S,
+    ) -> Result<Self, M::Error> {
         Ok(Struct {
             map: s.serialize_map(None)?,
         })
     }
 
     /// Writes member `name`.
-    pub fn field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), M::Error> {
+    pub fn field<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+    ) -> Result<(), M::Error> {
         field(&mut self.map, name, value)
     }
 
     /// Writes member `name` when `value` is `Some` (an absent optional
     /// field writes nothing; `Some(None)` of a nullable one writes `null`).
-    pub fn optional<T: Serialize>(&mut self, name: &'static str, value: &Option<T>) -> Result<(), M::Error> {
+    pub fn optional<T: Serialize>(
+        &mut self,
+        name: &'static str,
+        value: &Option<T>,
+    ) -> Result<(), M::Error> {
         optional(&mut self.map, name, value)
     }
 

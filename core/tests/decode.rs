@@ -207,7 +207,10 @@ fn structs_read_fields_once() {
     let map = f.extra_map().unwrap();
     assert_eq!(Value::Object(map), json!({"b": 1, "a": 3}));
     assert!(f.required::<i64>(5).is_none());
-    assert_eq!(f.error().to_string(), "at (root): no field 5 (the struct has 1)");
+    assert_eq!(
+        f.error().to_string(),
+        "at (root): no field 5 (the struct has 1)"
+    );
 }
 
 #[test]

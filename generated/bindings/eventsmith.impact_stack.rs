@@ -280,7 +280,7 @@ impl ::std::str::FromStr for Event {
 pub static VALIDATOR: ::eventsmith::validation::Embedded = ::eventsmith::validation::Embedded::new(
     &[
         r#"{"at":"impact_stack/contact_update/2.1.0.json#","checks":[{"type":"object"},{"required":["id","type","date","version"]},{"properties":[["id",1],["type",2],["date",4],["version",5],["title",6],["first_name",7],["last_name",8],["address",9],["email",17],["phone_number",19],["tags",21],["mp",23]]}]}"#,
-        r#"{"at":"impact_stack/common/envelope.json#/properties/id","checks":[{"type":"integer"}]}"#,
+        r#"{"at":"impact_stack/common/envelope.json#/properties/id","checks":[{"type":"integer"},{"minimum":-9223372036854775808},{"maximum":9223372036854775807}]}"#,
         r#"{"at":"impact_stack/contact_update/2.1.0.json#/properties/type","checks":[{"$ref":3},{"const":"contact_update"}]}"#,
         r#"{"at":"impact_stack/common/envelope.json#/properties/type","checks":[{"type":"string"}]}"#,
         r#"{"at":"impact_stack/common/envelope.json#/properties/date","checks":[{"type":"string"},{"format":"lenient-date-time"}]}"#,

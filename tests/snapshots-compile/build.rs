@@ -21,7 +21,7 @@ fn main() {
         let mut config = Config::new();
         configure(&mut config)
             .schemas(fixtures.join(fixture).join("schemas"))
-            .file_name(&format!("{out}.rs"));
+            .file_name(format!("{out}.rs"));
         if let Err(e) = config.compile() {
             eprintln!("{out}: {e}");
             std::process::exit(1);

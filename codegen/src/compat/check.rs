@@ -22,11 +22,11 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use super::differ::{Bump, Change, diff_locs, render_change};
-use crate::lower::Compiled;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::catalog::{EventType, Source, Version, Versioning};
 use crate::load::document;
 use crate::load::registry::Registry;
+use crate::lower::Compiled;
 use crate::validate::CatalogValidator;
 
 /// The judgement on one version against its predecessor.

@@ -8,8 +8,8 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::types::{emit_root_newtype, ident};
 use super::program::Lowered;
+use super::types::{emit_root_newtype, ident};
 use super::{Context, ModTree, validator_path};
 use crate::ir::types::Ty;
 use crate::load::catalog::Versioning;
@@ -41,7 +41,8 @@ pub fn emit_source(cx: &Context<'_>, source: &SourceIr, program: &Lowered, tree:
         tables.push(quote! {
             #rt::event::TypeTable { event_type: #tlit, keys: #emod::Event::VERSIONS, roots: &[#(#roots),*] },
         });
-        decode_arms.push(quote! { #ti => #emod::Event::decode(schema, node).map(Event::#variant), });
+        decode_arms
+            .push(quote! { #ti => #emod::Event::decode(schema, node).map(Event::#variant), });
         type_arms.push(quote! { Event::#variant(_) => #tlit, });
         version_arms.push(quote! { Event::#variant(e) => e.schema_version(), });
         ser_arms.push(quote! { Event::#variant(e) => #serde::Serialize::serialize(e, s), });
@@ -210,7 +211,13 @@ pub fn emit_source(cx: &Context<'_>, source: &SourceIr, program: &Lowered, tree:
 
 /// The module of one event type: an alias per version, the type's `Event`
 /// enum, and each version's `Schema` impl in its own module.
-fn emit_event_type(cx: &Context<'_>, source: &SourceIr, event: &EventIr, program: &Lowered, tree: &mut ModTree) {
+fn emit_event_type(
+    cx: &Context<'_>,
+    source: &SourceIr,
+    event: &EventIr,
+    program: &Lowered,
+    tree: &mut ModTree,
+) {
     let rt = &cx.rt;
     let serde = quote! { #rt::__private::serde };
     let emod = vec![source.module.clone(), event.module.clone()];
@@ -325,7 +332,14 @@ fn emit_version(
     let root = root_name(cx, event, version);
     let validator = validator_path(&vmod);
     if !matches!(version.root_type, Ty::Named(_)) {
-        let newtype = emit_root_newtype(cx, &event.rust_name, &version.root_type, &vmod, node_id, &validator);
+        let newtype = emit_root_newtype(
+            cx,
+            &event.rust_name,
+            &version.root_type,
+            &vmod,
+            node_id,
+            &validator,
+        );
         tree.at(&vmod).items.push(newtype);
     }
     let tlit = Literal::string(&event.type_value);

@@ -201,7 +201,9 @@ fn source_file(cx: &Context<'_>, source: &SourceIr) -> Result<String, String> {
         }
     }
     events::emit_source(cx, source, &lowered, &mut tree);
-    tree.at(&smod).items.push(validator_static(cx, &lowered.program));
+    tree.at(&smod)
+        .items
+        .push(validator_static(cx, &lowered.program));
     // The source module itself is opened by the including file.
     let body = tree.at(&smod).tokens();
     format(body)
@@ -218,9 +220,14 @@ pub fn source_program(source: &SourceIr) -> program::Lowered {
 }
 
 /// `pub static VALIDATOR`: the source's program, one node per line.
-fn validator_static(cx: &Context<'_>, program: &eventsmith_core::validation::program::Program) -> TokenStream {
+fn validator_static(
+    cx: &Context<'_>,
+    program: &eventsmith_core::validation::program::Program,
+) -> TokenStream {
     let rt = &cx.rt;
-    let texts = program::node_texts(program).into_iter().map(|t| raw_string(&t));
+    let texts = program::node_texts(program)
+        .into_iter()
+        .map(|t| raw_string(&t));
     quote! {
         /// The validators of every schema of this source, as data: one
         /// subschema per line (node `i` is line `i`), run by the runtime's
@@ -233,7 +240,7 @@ fn validator_static(cx: &Context<'_>, program: &eventsmith_core::validation::pro
 }
 
 /// A raw string literal holding `text` (readable JSON, no escapes).
-fn raw_string(text: &str) -> TokenStream {
+pub(crate) fn raw_string(text: &str) -> TokenStream {
     let mut hashes = String::from("#");
     while text.contains(&format!("\"{hashes}")) {
         hashes.push('#');

@@ -112,9 +112,9 @@ fn ref_only(body: &Body) -> Option<usize> {
 /// The subschemas a check applies.
 fn subschemas(kind: &CheckKind) -> Vec<usize> {
     match kind {
-        CheckKind::Properties(p) | CheckKind::PatternProperties(p) | CheckKind::DependentSchemas(p) => {
-            p.iter().map(|(_, n)| *n).collect()
-        }
+        CheckKind::Properties(p)
+        | CheckKind::PatternProperties(p)
+        | CheckKind::DependentSchemas(p) => p.iter().map(|(_, n)| *n).collect(),
         CheckKind::AdditionalProperties { schema, .. }
         | CheckKind::Items { schema, .. }
         | CheckKind::Contains { schema, .. } => vec![*schema],
@@ -123,12 +123,18 @@ fn subschemas(kind: &CheckKind) -> Vec<usize> {
         | CheckKind::Ref(n)
         | CheckKind::UnevaluatedProperties(n)
         | CheckKind::UnevaluatedItems(n) => vec![*n],
-        CheckKind::PrefixItems(ns) | CheckKind::AllOf(ns) | CheckKind::AnyOf(ns) | CheckKind::OneOf(ns) => ns.clone(),
+        CheckKind::PrefixItems(ns)
+        | CheckKind::AllOf(ns)
+        | CheckKind::AnyOf(ns)
+        | CheckKind::OneOf(ns) => ns.clone(),
         CheckKind::IfThenElse {
             condition,
             then,
             otherwise,
-        } => std::iter::once(*condition).chain(*then).chain(*otherwise).collect(),
+        } => std::iter::once(*condition)
+            .chain(*then)
+            .chain(*otherwise)
+            .collect(),
         _ => Vec::new(),
     }
 }

@@ -285,7 +285,12 @@ fn schemars_field_attrs(f: &Field, inner: &TokenStream) -> TokenStream {
 /// one `match` builds the struct: an early return per field (`?`) would
 /// give every field its own path dropping the fields before it, which was
 /// most of the compiled code of a large catalog.
-fn struct_decode(cx: &Context<'_>, name: &proc_macro2::Ident, fields: &[Field], extra: &Extra) -> TokenStream {
+fn struct_decode(
+    cx: &Context<'_>,
+    name: &proc_macro2::Ident,
+    fields: &[Field],
+    extra: &Extra,
+) -> TokenStream {
     let rt = &cx.rt;
     let names = fields.iter().map(|f| Literal::string(&f.json_name));
     let mut reads: Vec<TokenStream> = fields
@@ -299,7 +304,8 @@ fn struct_decode(cx: &Context<'_>, name: &proc_macro2::Ident, fields: &[Field], 
             }
         })
         .collect();
-    let mut bindings: Vec<proc_macro2::Ident> = fields.iter().map(|f| ident(&f.rust_name)).collect();
+    let mut bindings: Vec<proc_macro2::Ident> =
+        fields.iter().map(|f| ident(&f.rust_name)).collect();
     match extra {
         Extra::None => {}
         Extra::Keep(Ty::Value) => {
@@ -351,7 +357,12 @@ fn struct_decode(cx: &Context<'_>, name: &proc_macro2::Ident, fields: &[Field], 
 
 /// `Serialize`: the fields in declaration order (an absent optional field
 /// not at all), then the kept unknown members.
-fn struct_serialize(cx: &Context<'_>, name: &proc_macro2::Ident, fields: &[Field], extra: &Extra) -> TokenStream {
+fn struct_serialize(
+    cx: &Context<'_>,
+    name: &proc_macro2::Ident,
+    fields: &[Field],
+    extra: &Extra,
+) -> TokenStream {
     let rt = &cx.rt;
     let serde = quote! { #rt::__private::serde };
     let members = fields.iter().map(|f| {
@@ -480,7 +491,12 @@ fn emit_enum(cx: &Context<'_>, def: &TypeDef, variants: &[(String, String)]) -> 
     }
 }
 
-fn emit_tagged(cx: &Context<'_>, def: &TypeDef, tag: &str, variants: &[(String, String, Ty)]) -> TokenStream {
+fn emit_tagged(
+    cx: &Context<'_>,
+    def: &TypeDef,
+    tag: &str,
+    variants: &[(String, String, Ty)],
+) -> TokenStream {
     let rt = &cx.rt;
     let serde = quote! { #rt::__private::serde };
     let name = ident(&def.name);

@@ -31,11 +31,11 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use crate::compat::differ::{Bump, diff_locs};
-use crate::lower::Compiled;
 use crate::config::{Error, write_if_changed};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::catalog::{Catalog, EventType, EventVersion, Expectation, Source};
 use crate::load::registry::{DRAFT_2020_12, Registry};
+use crate::lower::Compiled;
 use bundle::SourceBundle;
 
 /// The default base of every exported schema's `$id`.

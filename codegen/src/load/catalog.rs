@@ -246,6 +246,7 @@ impl Catalog {
             );
         }
         expand_partials(&mut catalog.registry, diags);
+        super::integers::bound_integers(&mut catalog.registry);
         catalog
     }
 

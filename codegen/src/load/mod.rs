@@ -2,4 +2,5 @@
 
 pub mod catalog;
 pub mod document;
+pub mod integers;
 pub mod registry;

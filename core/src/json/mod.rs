@@ -13,7 +13,6 @@
 
 use std::fmt;
 
-
 pub(crate) mod parse;
 pub(crate) mod tape;
 #[cfg(test)]

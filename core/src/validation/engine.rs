@@ -576,11 +576,21 @@ impl Validator {
         let n = branches.len();
         let chosen = discriminator
             .and_then(|d| selected(d, inst))
+            .map(|mut branch| {
+                if let Branch::Selected { index, errors, .. } = &mut branch
+                    && let Some(node) = branches.get(*index)
+                {
+                    let mut count = Collect::default();
+                    self.run(*node, inst, at, &mut count);
+                    *errors = count.0.len();
+                }
+                branch
+            })
             .or_else(|| self.closest(branches, inst, at));
         let (message, then) = match chosen {
             Some(branch) => {
                 let index = match branch {
-                    Branch::Selected { index, .. } | Branch::Closest { index } => index,
+                    Branch::Selected { index, .. } | Branch::Closest { index, .. } => index,
                 };
                 let message = if one_of {
                     Msg::OneOfBranch(n, branch)
@@ -624,7 +634,7 @@ impl Validator {
                 best = Some((index, errors.0.len(), depth));
             }
         }
-        best.map(|(index, _, _)| Branch::Closest { index })
+        best.map(|(index, errors, _)| Branch::Closest { index, errors })
     }
 
     /// Adds what node `id`'s own keywords evaluated in `inst` (its
@@ -745,6 +755,8 @@ fn selected<'d>(d: &'d Discriminator, inst: Node<'_>) -> Option<Branch<'d>> {
         index,
         member: &d.member,
         value,
+        // Counted once the branch has run (see `report_branch`).
+        errors: 0,
     })
 }
 

@@ -93,13 +93,26 @@ pub enum Branch<'a> {
         member: &'a str,
         /// Its value in that branch.
         value: &'a Value,
+        /// How many errors of the branch follow.
+        errors: usize,
     },
     /// The branch that came closest: the fewest errors (then the deepest
     /// first error, then the first branch).
     Closest {
         /// 0-based index of the branch.
         index: usize,
+        /// How many errors of the branch follow.
+        errors: usize,
     },
+}
+
+/// "its error follows" / "its 3 errors follow".
+fn follow(errors: usize) -> String {
+    if errors == 1 {
+        "its error follows".to_owned()
+    } else {
+        format!("its {errors} errors follow")
+    }
 }
 
 impl fmt::Display for Branch<'_> {
@@ -109,14 +122,16 @@ impl fmt::Display for Branch<'_> {
                 index,
                 member,
                 value,
+                errors,
             } => write!(
                 f,
-                "; errors of branch {} (the one whose \"{member}\" is {}) follow",
+                "; the branch whose \"{member}\" is {} is branch {}, {}",
+                preview(value),
                 index + 1,
-                preview(value)
+                follow(errors)
             ),
-            Branch::Closest { index } => {
-                write!(f, "; branch {} came closest, its errors follow", index + 1)
+            Branch::Closest { index, errors } => {
+                write!(f, "; branch {} came closest, {}", index + 1, follow(errors))
             }
         }
     }

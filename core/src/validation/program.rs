@@ -318,18 +318,25 @@ mod text {
             CheckKind::Enum(values) => Value::Array(values.clone()),
             CheckKind::Const(value) => value.clone(),
             CheckKind::Required(names) => json!(names),
-            CheckKind::Properties(p) | CheckKind::PatternProperties(p) | CheckKind::DependentSchemas(p) => pairs(p),
+            CheckKind::Properties(p)
+            | CheckKind::PatternProperties(p)
+            | CheckKind::DependentSchemas(p) => pairs(p),
             CheckKind::AdditionalProperties {
                 known,
                 patterns,
                 schema,
             } => json!({"known": known, "patterns": patterns, "schema": schema}),
             CheckKind::DependentRequired(deps) => pairs(deps),
-            CheckKind::PrefixItems(ids) | CheckKind::AllOf(ids) | CheckKind::AnyOf(ids) | CheckKind::OneOf(ids) => {
+            CheckKind::PrefixItems(ids)
+            | CheckKind::AllOf(ids)
+            | CheckKind::AnyOf(ids)
+            | CheckKind::OneOf(ids) => {
                 json!(ids)
             }
             CheckKind::Items { start, schema } => json!({"start": start, "schema": schema}),
-            CheckKind::Contains { schema, min, max } => json!({"schema": schema, "min": min, "max": max}),
+            CheckKind::Contains { schema, min, max } => {
+                json!({"schema": schema, "min": min, "max": max})
+            }
             CheckKind::MinProperties(n)
             | CheckKind::MaxProperties(n)
             | CheckKind::MinItems(n)
@@ -403,7 +410,8 @@ mod text {
     }
 
     fn count(v: &Value) -> R<u64> {
-        v.as_u64().ok_or_else(|| format!("expected a count, found {v}"))
+        v.as_u64()
+            .ok_or_else(|| format!("expected a count, found {v}"))
     }
 
     fn string(v: &Value) -> R<String> {
@@ -502,7 +510,9 @@ mod text {
             "pattern" => CheckKind::Pattern(string(v)?),
             "format" => {
                 let f = string(v)?;
-                CheckKind::Format(Format::from_name(&f).ok_or_else(|| format!("unknown format \"{f}\""))?)
+                CheckKind::Format(
+                    Format::from_name(&f).ok_or_else(|| format!("unknown format \"{f}\""))?,
+                )
             }
             "minimum" => CheckKind::Minimum(number(v)?),
             "maximum" => CheckKind::Maximum(number(v)?),
@@ -535,9 +545,8 @@ mod text {
                     let obj = c
                         .as_object()
                         .ok_or_else(|| format!("expected a check, found {c}"))?;
-                    let Some((name, args)) = obj
-                        .iter()
-                        .find(|(k, _)| *k != "keyword" && *k != "path")
+                    let Some((name, args)) =
+                        obj.iter().find(|(k, _)| *k != "keyword" && *k != "path")
                     else {
                         return Err(format!("a check without a kind: {c}"));
                     };

@@ -68,6 +68,8 @@ impl Retrieve for Retriever {
 ///   `unevaluated*` error, and at a path where it reports nothing, to that
 ///   place.
 pub fn normalise(ours: &[ValidationError], theirs: &[(String, bool)]) -> BTreeSet<String> {
+    let ours = without_branch_details(ours);
+    let ours = ours.as_slice();
     let unevaluated: Vec<&str> = theirs
         .iter()
         .filter(|(_, u)| *u)
@@ -106,6 +108,38 @@ pub fn normalise(ours: &[ValidationError], theirs: &[(String, bool)]) -> BTreeSe
         }
     }
     out
+}
+
+/// Our errors without the ones a failed `oneOf`/`anyOf` adds from the
+/// branch it reports (`jsonschema` reports the applicator alone): the
+/// applicator's message says how many follow it.
+pub fn without_branch_details(ours: &[ValidationError]) -> Vec<ValidationError> {
+    let mut out: Vec<ValidationError> = Vec::new();
+    let mut skip = 0;
+    for e in ours {
+        if skip > 0 {
+            skip -= 1;
+            continue;
+        }
+        if matches!(e.keyword.as_str(), "oneOf" | "anyOf") {
+            skip = following(&e.message);
+        }
+        out.push(e.clone());
+    }
+    out
+}
+
+/// The number of branch errors an applicator's message announces ("its
+/// error follows", "its 3 errors follow"), 0 when it announces none.
+fn following(message: &str) -> usize {
+    if message.ends_with("its error follows") {
+        return 1;
+    }
+    message
+        .strip_suffix(" errors follow")
+        .and_then(|m| m.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
 }
 
 fn parent(pointer: &str) -> String {

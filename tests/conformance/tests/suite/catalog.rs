@@ -94,7 +94,7 @@ fn load() -> Fixture {
                 targets.push(Target {
                     name,
                     source: cs.source,
-                    root: cs.roots[ei][vi],
+                    root: cs.events[ei].versions[vi].root,
                     jsonschema,
                     examples,
                 });

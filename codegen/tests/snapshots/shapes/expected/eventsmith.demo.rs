@@ -104,6 +104,17 @@ impl Event {
             options,
         )
     }
+    /// [`Event::receive`] for an already parsed payload.
+    pub fn receive_value(
+        value: ::eventsmith::json::Value,
+        options: &::eventsmith::Options,
+    ) -> ::std::result::Result<::eventsmith::Received<Self>, ::eventsmith::EventError> {
+        ::eventsmith::event::receive_value(
+            value,
+            &::eventsmith::event::Given::NOTHING,
+            options,
+        )
+    }
     /// Validates `value` against exactly one schema, named by event
     /// type and schema version (no dispatch, no envelope reading);
     /// `None` when the catalog has no such schema.
@@ -185,7 +196,7 @@ pub static VALIDATOR: ::eventsmith::validation::Embedded = ::eventsmith::validat
         r#"{"at":"demo/thing/1.0.0.json#","checks":[{"type":"object"},{"required":["type","version","id","uuid","price","old_price","note"]},{"properties":[["type",1],["version",2],["id",3],["ratio",4],["uuid",5],["at",6],["every",7],["price",8],["old_price",12],["status",14],["mixed",15],["tags",16],["labels",18],["lines",20],["data",24],["counts",25],["tree",27],["self",30],["first-name",31],["first_name",32],["note",33],["combined",34],["actor",39],["scores",45]]}]}"#,
         r#"{"at":"demo/thing/1.0.0.json#/properties/type","checks":[{"const":"thing"}]}"#,
         r#"{"at":"demo/thing/1.0.0.json#/properties/version","checks":[{"type":"string"}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/properties/id","checks":[{"type":"integer"},{"minimum":0}]}"#,
+        r#"{"at":"demo/thing/1.0.0.json#/properties/id","checks":[{"type":"integer"},{"minimum":0},{"maximum":18446744073709551615}]}"#,
         r#"{"at":"demo/thing/1.0.0.json#/properties/ratio","checks":[{"type":"number"},{"exclusiveMaximum":1}]}"#,
         r#"{"at":"demo/thing/1.0.0.json#/properties/uuid","checks":[{"type":"string"},{"format":"uuid"}]}"#,
         r#"{"at":"demo/thing/1.0.0.json#/properties/at","checks":[{"type":"string"},{"format":"date-time"}]}"#,
@@ -205,10 +216,10 @@ pub static VALIDATOR: ::eventsmith::validation::Embedded = ::eventsmith::validat
         r#"{"at":"demo/thing/1.0.0.json#/properties/lines","checks":[{"type":"array"},{"items":{"start":0,"schema":21}}]}"#,
         r#"{"at":"demo/thing/1.0.0.json#/$defs/line","checks":[{"type":"object"},{"properties":[["sku",22],["qty",23]]},{"required":["sku","qty"]}]}"#,
         r#"{"at":"demo/thing/1.0.0.json#/$defs/line/properties/sku","checks":[{"type":"string"},{"minLength":1}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/$defs/line/properties/qty","checks":[{"type":"integer"},{"minimum":1}]}"#,
+        r#"{"at":"demo/thing/1.0.0.json#/$defs/line/properties/qty","checks":[{"type":"integer"},{"minimum":1},{"maximum":18446744073709551615}]}"#,
         r#"{"at":"demo/thing/1.0.0.json#/properties/data","checks":[{"type":"object"}]}"#,
         r#"{"at":"demo/thing/1.0.0.json#/properties/counts","checks":[{"type":"object"},{"additionalProperties":{"known":[],"patterns":[],"schema":26}}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/properties/counts/additionalProperties","checks":[{"type":"integer"}]}"#,
+        r#"{"at":"demo/thing/1.0.0.json#/properties/counts/additionalProperties","checks":[{"type":"integer"},{"minimum":-9223372036854775808},{"maximum":9223372036854775807}]}"#,
         r#"{"at":"demo/thing/1.0.0.json#/$defs/node","checks":[{"type":"object"},{"properties":[["label",28],["children",29],["parent",27]]}]}"#,
         r#"{"at":"demo/thing/1.0.0.json#/$defs/node/properties/label","checks":[{"type":"string"}]}"#,
         r#"{"at":"demo/thing/1.0.0.json#/$defs/node/properties/children","checks":[{"type":"array"},{"items":{"start":0,"schema":27}}]}"#,
@@ -228,8 +239,8 @@ pub static VALIDATOR: ::eventsmith::validation::Embedded = ::eventsmith::validat
         r#"{"at":"demo/thing/1.0.0.json#/properties/actor/oneOf/1","checks":[{"type":"object"},{"properties":[["kind",44]]},{"required":["kind"]}]}"#,
         r#"{"at":"demo/thing/1.0.0.json#/properties/actor/oneOf/1/properties/kind","checks":[{"const":"system"}]}"#,
         r#"{"at":"demo/thing/1.0.0.json#/properties/scores","checks":[{"type":"object"},{"properties":[["best",46]]},{"additionalProperties":{"known":["best"],"patterns":[],"schema":47}}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/properties/scores/properties/best","checks":[{"type":"integer"}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/properties/scores/additionalProperties","checks":[{"type":"integer"}]}"#,
+        r#"{"at":"demo/thing/1.0.0.json#/properties/scores/properties/best","checks":[{"type":"integer"},{"minimum":-9223372036854775808},{"maximum":9223372036854775807}]}"#,
+        r#"{"at":"demo/thing/1.0.0.json#/properties/scores/additionalProperties","checks":[{"type":"integer"},{"minimum":-9223372036854775808},{"maximum":9223372036854775807}]}"#,
     ],
 );
 #[allow(deprecated)]

@@ -104,6 +104,17 @@ impl Event {
             options,
         )
     }
+    /// [`Event::receive`] for an already parsed payload.
+    pub fn receive_value(
+        value: ::eventsmith::json::Value,
+        options: &::eventsmith::Options,
+    ) -> ::std::result::Result<::eventsmith::Received<Self>, ::eventsmith::EventError> {
+        ::eventsmith::event::receive_value(
+            value,
+            &::eventsmith::event::Given::NOTHING,
+            options,
+        )
+    }
     /// Validates `value` against exactly one schema, named by event
     /// type and schema version (no dispatch, no envelope reading);
     /// `None` when the catalog has no such schema.

@@ -114,6 +114,17 @@ impl Event {
             options,
         )
     }
+    /// [`Event::receive`] for an already parsed payload.
+    pub fn receive_value(
+        value: ::eventsmith::json::Value,
+        options: &::eventsmith::Options,
+    ) -> ::std::result::Result<::eventsmith::Received<Self>, ::eventsmith::EventError> {
+        ::eventsmith::event::receive_value(
+            value,
+            &::eventsmith::event::Given::NOTHING,
+            options,
+        )
+    }
     /// Validates `value` against exactly one schema, named by event
     /// type and schema version (no dispatch, no envelope reading);
     /// `None` when the catalog has no such schema.
@@ -209,7 +220,7 @@ pub static VALIDATOR: ::eventsmith::validation::Embedded = ::eventsmith::validat
         r#"{"at":"shop/common/order.json#","checks":[{"type":"object"},{"properties":[["id",7],["status",8],["total",9]]},{"required":["id","status","total"]}]}"#,
         r#"{"at":"shop/common/order.json#/properties/id","checks":[{"type":"string"},{"pattern":"^ord_"}]}"#,
         r#"{"at":"shop/common/order.json#/properties/status","checks":[{"enum":["open","paid"]}]}"#,
-        r#"{"at":"shop/common/order.json#/properties/total","checks":[{"type":["null","integer"]}]}"#,
+        r#"{"at":"shop/common/order.json#/properties/total","checks":[{"type":["null","integer"]},{"minimum":-9223372036854775808},{"maximum":9223372036854775807}]}"#,
         r#"{"at":"shop/order.placed/2025-01-01.json#","checks":[{"type":"object"},{"required":["id","type","version","data","channel"]},{"properties":[["id",1],["type",11],["version",4],["previousData",5],["data",6],["channel",12]]}]}"#,
         r#"{"at":"shop/order.placed/2025-01-01.json#/properties/type","checks":[{"$ref":3},{"const":"com.example.order.placed"}]}"#,
         r#"{"at":"shop/order.placed/2025-01-01.json#/properties/channel","checks":[{"type":"string"}]}"#,
