@@ -38,11 +38,11 @@ debug = false
 [workspace]
 TOML
 echo "" > "$crate/src/lib.rs"
-CARGO_TARGET_DIR="$work/target" cargo build -q --manifest-path "$crate/Cargo.toml" 2>/dev/null
+CARGO_INCREMENTAL=0 CARGO_TARGET_DIR="$work/target" cargo build -q --manifest-path "$crate/Cargo.toml" 2>/dev/null
 main=$(ls "$work"/out/*.rs | head -1)
 for f in "$work"/out/*; do cp "$f" "$crate/src/"; done
 echo "include!(\"$(basename "$main")\");" > "$crate/src/lib.rs"
-/usr/bin/time -f '%e %M' -o "$work/compile.time" env CARGO_TARGET_DIR="$work/target" cargo build -q --manifest-path "$crate/Cargo.toml"
+/usr/bin/time -f '%e %M' -o "$work/compile.time" env CARGO_INCREMENTAL=0 CARGO_TARGET_DIR="$work/target" cargo build -q --manifest-path "$crate/Cargo.toml"
 read -r comp_s comp_kb < "$work/compile.time"
 versions=$((events * 3))
 echo "events=$events versions=$versions generate_s=$gen_s generate_peak_mb=$((gen_kb / 1024)) lines=$lines lines_per_version=$((lines / versions)) compile_s=$comp_s compile_peak_mb=$((comp_kb / 1024)) load=$(cut -d' ' -f1-3 /proc/loadavg)"

@@ -5,90 +5,66 @@
 use serde::Serializer;
 use serde::ser::{Serialize, SerializeMap};
 
-/// A struct being written as a JSON object: what a generated `Serialize`
-/// calls, a line per field.
-#[derive(Debug)]
-pub struct Struct<M> {
-    map: M,
+/// The members of a generated struct, for its `Serialize`: names and
+/// values as trait objects, collected by one plain function per struct
+/// ([`ToMembers`]). A `Serialize` impl is generic over the serializer, so
+/// writing every field in it would compile each struct's code again for
+/// every serializer used; this way each struct compiles one short
+/// function, and [`serialize`] is the one generic part.
+#[derive(Default)]
+pub struct Members<'a> {
+    list: Vec<(&'a str, &'a dyn erased_serde::Serialize)>,
 }
 
-impl<M: SerializeMap> Struct<M> {
-    /// Starts the object.
-    pub fn begin<S: Serializer<SerializeMap = M, Error = M::Error>>(
-        s: S,
-    ) -> Result<Self, M::Error> {
-        Ok(Struct {
-            map: s.serialize_map(None)?,
-        })
+impl std::fmt::Debug for Members<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.list.iter().map(|(k, _)| k))
+            .finish()
+    }
+}
+
+impl<'a> Members<'a> {
+    /// Member `name`.
+    pub fn field<T: Serialize>(&mut self, name: &'static str, value: &'a T) {
+        self.list.push((name, value));
     }
 
-    /// Writes member `name`.
-    pub fn field<T: Serialize + ?Sized>(
-        &mut self,
-        name: &'static str,
-        value: &T,
-    ) -> Result<(), M::Error> {
-        field(&mut self.map, name, value)
+    /// Member `name` when `value` is `Some` (an absent optional field
+    /// writes nothing; `Some(None)` of a nullable one writes `null`).
+    pub fn optional<T: Serialize>(&mut self, name: &'static str, value: &'a Option<T>) {
+        if let Some(v) = value {
+            self.list.push((name, v));
+        }
     }
 
-    /// Writes member `name` when `value` is `Some` (an absent optional
-    /// field writes nothing; `Some(None)` of a nullable one writes `null`).
-    pub fn optional<T: Serialize>(
-        &mut self,
-        name: &'static str,
-        value: &Option<T>,
-    ) -> Result<(), M::Error> {
-        optional(&mut self.map, name, value)
-    }
-
-    /// Writes the members of an `extra` map, in its order.
-    pub fn extra<'a, T, I>(&mut self, members: I) -> Result<(), M::Error>
+    /// The members of an `extra` map, in its order.
+    pub fn extra<T: Serialize + 'a, I>(&mut self, members: I)
     where
-        T: Serialize + 'a,
         I: IntoIterator<Item = (&'a String, &'a T)>,
     {
-        extra(&mut self.map, members)
-    }
-
-    /// Ends the object.
-    pub fn end(self) -> Result<M::Ok, M::Error> {
-        self.map.end()
+        for (name, value) in members {
+            self.list.push((name.as_str(), value));
+        }
     }
 }
 
-/// Writes member `name`.
-pub fn field<M: SerializeMap, T: Serialize + ?Sized>(
-    map: &mut M,
-    name: &'static str,
-    value: &T,
-) -> Result<(), M::Error> {
-    map.serialize_entry(name, value)
+/// What a generated struct implements for its `Serialize`: its members.
+pub trait ToMembers {
+    /// Adds every member to `m`, in declaration order, then the kept
+    /// unknown ones.
+    fn members<'a>(&'a self, m: &mut Members<'a>);
 }
 
-/// Writes member `name` when `value` is `Some` (an absent optional field
-/// writes nothing; `Some(None)` of a nullable one writes `null`).
-pub fn optional<M: SerializeMap, T: Serialize>(
-    map: &mut M,
-    name: &'static str,
-    value: &Option<T>,
-) -> Result<(), M::Error> {
-    match value {
-        Some(v) => map.serialize_entry(name, v),
-        None => Ok(()),
-    }
-}
-
-/// Writes the members of an `extra` map, in its order.
-pub fn extra<'a, M, T, I>(map: &mut M, extra: I) -> Result<(), M::Error>
-where
-    M: SerializeMap,
-    T: Serialize + 'a,
-    I: IntoIterator<Item = (&'a String, &'a T)>,
-{
-    for (name, value) in extra {
+/// A generated struct's `Serialize`: its members as a JSON object.
+pub fn serialize<T: ToMembers + ?Sized, S: Serializer>(value: &T, s: S) -> Result<S::Ok, S::Error> {
+    let mut m = Members::default();
+    value.members(&mut m);
+    let mut map = s.serialize_map(Some(m.list.len()))?;
+    for (name, value) in m.list {
         map.serialize_entry(name, value)?;
     }
-    Ok(())
+    map.end()
 }
 
 #[cfg(test)]
@@ -100,6 +76,9 @@ mod tests {
     use serde::{Serialize, Serializer};
     use serde_json::json;
 
+    use super::{Members, ToMembers};
+
+    /// What the generator writes for a struct.
     struct S {
         id: u32,
         name: Option<Option<String>>,
@@ -107,15 +86,18 @@ mod tests {
         extra: BTreeMap<String, i64>,
     }
 
+    impl ToMembers for S {
+        fn members<'a>(&'a self, m: &mut Members<'a>) {
+            m.field("id", &self.id);
+            m.optional("name", &self.name);
+            m.optional("note", &self.note);
+            m.extra(&self.extra);
+        }
+    }
+
     impl Serialize for S {
         fn serialize<Ser: Serializer>(&self, s: Ser) -> Result<Ser::Ok, Ser::Error> {
-            use serde::ser::SerializeMap as _;
-            let mut map = s.serialize_map(None)?;
-            super::field(&mut map, "id", &self.id)?;
-            super::optional(&mut map, "name", &self.name)?;
-            super::optional(&mut map, "note", &self.note)?;
-            super::extra(&mut map, &self.extra)?;
-            map.end()
+            super::serialize(self, s)
         }
     }
 

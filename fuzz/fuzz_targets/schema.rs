@@ -44,16 +44,18 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     let options = EmitOptions {
-        runtime: "::eventsmith".to_owned(),
         json_schema: true,
         regenerate_with: "fuzz".to_owned(),
+        ..EmitOptions::default()
     };
-    let code = match emit::bindings(&compiled, &options) {
-        Ok(code) => code,
+    let files = match emit::generate(&compiled, &options) {
+        Ok(files) => files,
         Err(e) => panic!("an accepted schema did not emit: {e}"),
     };
-    if let Err(e) = syn::parse_file(&code) {
-        panic!("generated code does not parse: {e}");
+    for code in files.values() {
+        if let Err(e) = syn::parse_file(code) {
+            panic!("generated code does not parse: {e}");
+        }
     }
     let validator = CatalogValidator::new(&compiled);
     let schema: Value = serde_json::from_slice(data).unwrap_or(Value::Null);

@@ -1930,26 +1930,29 @@ pub mod addon_deleted {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for AddonDeleted {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for AddonDeleted {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for AddonDeleted {
@@ -2087,26 +2090,29 @@ pub mod addon_deleted {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for AddonDeleted {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for AddonDeleted {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for AddonDeleted {
@@ -2333,26 +2339,29 @@ pub mod addon_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for AddonUpdated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.optional("previousData", &self.previous_data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for AddonUpdated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for AddonUpdated {
@@ -2559,28 +2568,31 @@ pub mod addon_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for AddonPartial {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.optional("object", &self.object);
+                m.optional("id", &self.id);
+                m.optional("allowances", &self.allowances);
+                m.optional("data", &self.data);
+                m.optional("dataUnit", &self.data_unit);
+                m.optional("description", &self.description);
+                m.optional("name", &self.name);
+                m.optional("price", &self.price);
+                m.optional("provider", &self.provider);
+                m.optional("recurrenceType", &self.recurrence_type);
+                m.optional("createdAt", &self.created_at);
+                m.optional("status", &self.status);
+                m.optional("type", &self.r#type);
+                m.optional("validity", &self.validity);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for AddonPartial {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.optional("object", &self.object)?;
-                m.optional("id", &self.id)?;
-                m.optional("allowances", &self.allowances)?;
-                m.optional("data", &self.data)?;
-                m.optional("dataUnit", &self.data_unit)?;
-                m.optional("description", &self.description)?;
-                m.optional("name", &self.name)?;
-                m.optional("price", &self.price)?;
-                m.optional("provider", &self.provider)?;
-                m.optional("recurrenceType", &self.recurrence_type)?;
-                m.optional("createdAt", &self.created_at)?;
-                m.optional("status", &self.status)?;
-                m.optional("type", &self.r#type)?;
-                m.optional("validity", &self.validity)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for AddonPartial {
@@ -2720,26 +2732,29 @@ pub mod addon_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for AddonUpdated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.optional("previousData", &self.previous_data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for AddonUpdated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for AddonUpdated {
@@ -2965,26 +2980,29 @@ pub mod api_key_created {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for ApiKeyCreated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for ApiKeyCreated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for ApiKeyCreated {
@@ -3122,26 +3140,29 @@ pub mod api_key_created {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for ApiKeyCreated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for ApiKeyCreated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for ApiKeyCreated {
@@ -3299,16 +3320,19 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for UserActor {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("type", &self.r#type);
+            m.field("user", &self.user);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for UserActor {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("type", &self.r#type)?;
-            m.field("user", &self.user)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for UserActor {
@@ -3358,16 +3382,19 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for ApiKeyActor {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("type", &self.r#type);
+            m.field("apiKey", &self.api_key);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for ApiKeyActor {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("type", &self.r#type)?;
-            m.field("apiKey", &self.api_key)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for ApiKeyActor {
@@ -3416,16 +3443,19 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for MemberActor {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("type", &self.r#type);
+            m.field("member", &self.member);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for MemberActor {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("type", &self.r#type)?;
-            m.field("member", &self.member)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for MemberActor {
@@ -3465,15 +3495,18 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for SystemActor {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("type", &self.r#type);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for SystemActor {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("type", &self.r#type)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for SystemActor {
@@ -3639,28 +3672,31 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for Addon {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("id", &self.id);
+            m.field("allowances", &self.allowances);
+            m.field("data", &self.data);
+            m.field("dataUnit", &self.data_unit);
+            m.field("description", &self.description);
+            m.field("name", &self.name);
+            m.field("price", &self.price);
+            m.field("provider", &self.provider);
+            m.field("recurrenceType", &self.recurrence_type);
+            m.optional("createdAt", &self.created_at);
+            m.optional("status", &self.status);
+            m.optional("type", &self.r#type);
+            m.optional("validity", &self.validity);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for Addon {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("id", &self.id)?;
-            m.field("allowances", &self.allowances)?;
-            m.field("data", &self.data)?;
-            m.field("dataUnit", &self.data_unit)?;
-            m.field("description", &self.description)?;
-            m.field("name", &self.name)?;
-            m.field("price", &self.price)?;
-            m.field("provider", &self.provider)?;
-            m.field("recurrenceType", &self.recurrence_type)?;
-            m.optional("createdAt", &self.created_at)?;
-            m.optional("status", &self.status)?;
-            m.optional("type", &self.r#type)?;
-            m.optional("validity", &self.validity)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Addon {
@@ -3719,17 +3755,20 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for Allowances {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("dataBytes", &self.data_bytes);
+            m.field("voiceSeconds", &self.voice_seconds);
+            m.field("smsMessages", &self.sms_messages);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for Allowances {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("dataBytes", &self.data_bytes)?;
-            m.field("voiceSeconds", &self.voice_seconds)?;
-            m.field("smsMessages", &self.sms_messages)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Allowances {
@@ -3772,16 +3811,19 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for Money {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("amount", &self.amount);
+            m.field("currency", &self.currency);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for Money {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("amount", &self.amount)?;
-            m.field("currency", &self.currency)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Money {
@@ -3920,16 +3962,19 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for AddonValidity {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.optional("unit", &self.unit);
+            m.optional("value", &self.value);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for AddonValidity {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.optional("unit", &self.unit)?;
-            m.optional("value", &self.value)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for AddonValidity {
@@ -4009,20 +4054,23 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for ApiKey {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("id", &self.id);
+            m.field("name", &self.name);
+            m.field("token", &self.token);
+            m.field("createdAt", &self.created_at);
+            m.field("expiresAt", &self.expires_at);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for ApiKey {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("id", &self.id)?;
-            m.field("name", &self.name)?;
-            m.field("token", &self.token)?;
-            m.field("createdAt", &self.created_at)?;
-            m.field("expiresAt", &self.expires_at)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for ApiKey {
@@ -4105,20 +4153,23 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for ConnectSession {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("id", &self.id);
+            m.field("callbackUrl", &self.callback_url);
+            m.field("intent", &self.intent);
+            m.field("url", &self.url);
+            m.field("user", &self.user);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for ConnectSession {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("id", &self.id)?;
-            m.field("callbackUrl", &self.callback_url)?;
-            m.field("intent", &self.intent)?;
-            m.field("url", &self.url)?;
-            m.field("user", &self.user)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for ConnectSession {
@@ -4314,24 +4365,27 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for ConnectSessionIntent {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("type", &self.r#type);
+            m.optional("cancelSubscription", &self.cancel_subscription);
+            m.optional("changeSubscription", &self.change_subscription);
+            m.optional("checkoutAddon", &self.checkout_addon);
+            m.optional("checkoutNewSubscription", &self.checkout_new_subscription);
+            m.optional("completePorting", &self.complete_porting);
+            m.optional("confirmPayment", &self.confirm_payment);
+            m.optional("resumeSubscription", &self.resume_subscription);
+            m.optional("viewEsimInstallation", &self.view_esim_installation);
+            m.optional("viewSubscription", &self.view_subscription);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for ConnectSessionIntent {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("type", &self.r#type)?;
-            m.optional("cancelSubscription", &self.cancel_subscription)?;
-            m.optional("changeSubscription", &self.change_subscription)?;
-            m.optional("checkoutAddon", &self.checkout_addon)?;
-            m.optional("checkoutNewSubscription", &self.checkout_new_subscription)?;
-            m.optional("completePorting", &self.complete_porting)?;
-            m.optional("confirmPayment", &self.confirm_payment)?;
-            m.optional("resumeSubscription", &self.resume_subscription)?;
-            m.optional("viewEsimInstallation", &self.view_esim_installation)?;
-            m.optional("viewSubscription", &self.view_subscription)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for ConnectSessionIntent {
@@ -4396,16 +4450,19 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for CheckoutAddonIntent {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.optional("addons", &self.addons);
+            m.optional("subscription", &self.subscription);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for CheckoutAddonIntent {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.optional("addons", &self.addons)?;
-            m.optional("subscription", &self.subscription)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for CheckoutAddonIntent {
@@ -4509,19 +4566,22 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for CheckoutNewSubscriptionIntent {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.optional("device", &self.device);
+            m.optional("plan", &self.plan);
+            m.optional("sim", &self.sim);
+            m.optional("imei", &self.imei);
+            m.optional("voucherCode", &self.voucher_code);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for CheckoutNewSubscriptionIntent {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.optional("device", &self.device)?;
-            m.optional("plan", &self.plan)?;
-            m.optional("sim", &self.sim)?;
-            m.optional("imei", &self.imei)?;
-            m.optional("voucherCode", &self.voucher_code)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -4589,16 +4649,19 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for CompletePortingIntent {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.optional("behavior", &self.behavior);
+            m.optional("subscription", &self.subscription);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for CompletePortingIntent {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.optional("behavior", &self.behavior)?;
-            m.optional("subscription", &self.subscription)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -4665,16 +4728,19 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for CompletePortingBehavior {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.optional("hideIntroPage", &self.hide_intro_page);
+            m.optional("hideOutroPage", &self.hide_outro_page);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for CompletePortingBehavior {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.optional("hideIntroPage", &self.hide_intro_page)?;
-            m.optional("hideOutroPage", &self.hide_outro_page)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -4726,15 +4792,18 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for ConfirmPaymentIntent {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.optional("payment", &self.payment);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for ConfirmPaymentIntent {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.optional("payment", &self.payment)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for ConfirmPaymentIntent {
@@ -4837,23 +4906,26 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for CreditNote {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("id", &self.id);
+            m.field("invoice", &self.invoice);
+            m.field("lineItems", &self.line_items);
+            m.field("status", &self.status);
+            m.field("subtotal", &self.subtotal);
+            m.field("tax", &self.tax);
+            m.field("total", &self.total);
+            m.field("createdAt", &self.created_at);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for CreditNote {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("id", &self.id)?;
-            m.field("invoice", &self.invoice)?;
-            m.field("lineItems", &self.line_items)?;
-            m.field("status", &self.status)?;
-            m.field("subtotal", &self.subtotal)?;
-            m.field("tax", &self.tax)?;
-            m.field("total", &self.total)?;
-            m.field("createdAt", &self.created_at)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for CreditNote {
@@ -4959,19 +5031,22 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for CreditNoteLineItem {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.optional("amount", &self.amount);
+            m.optional("invoiceLineItem", &self.invoice_line_item);
+            m.optional("tax", &self.tax);
+            m.optional("taxes", &self.taxes);
+            m.optional("total", &self.total);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for CreditNoteLineItem {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.optional("amount", &self.amount)?;
-            m.optional("invoiceLineItem", &self.invoice_line_item)?;
-            m.optional("tax", &self.tax)?;
-            m.optional("taxes", &self.taxes)?;
-            m.optional("total", &self.total)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for CreditNoteLineItem {
@@ -5064,18 +5139,21 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for CreditNoteTax {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.optional("amount", &self.amount);
+            m.optional("inclusive", &self.inclusive);
+            m.optional("name", &self.name);
+            m.optional("invoiceTax", &self.invoice_tax);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for CreditNoteTax {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.optional("amount", &self.amount)?;
-            m.optional("inclusive", &self.inclusive)?;
-            m.optional("name", &self.name)?;
-            m.optional("invoiceTax", &self.invoice_tax)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for CreditNoteTax {
@@ -5248,22 +5326,25 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for Device {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("id", &self.id);
+            m.field("imei", &self.imei);
+            m.field("model", &self.model);
+            m.field("name", &self.name);
+            m.field("sims", &self.sims);
+            m.field("user", &self.user);
+            m.field("createdAt", &self.created_at);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for Device {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("id", &self.id)?;
-            m.field("imei", &self.imei)?;
-            m.field("model", &self.model)?;
-            m.field("name", &self.name)?;
-            m.field("sims", &self.sims)?;
-            m.field("user", &self.user)?;
-            m.field("createdAt", &self.created_at)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Device {
@@ -5340,20 +5421,23 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for DeviceModel {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("id", &self.id);
+            m.field("brand", &self.brand);
+            m.field("name", &self.name);
+            m.field("simTypes", &self.sim_types);
+            m.field("type", &self.r#type);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for DeviceModel {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("id", &self.id)?;
-            m.field("brand", &self.brand)?;
-            m.field("name", &self.name)?;
-            m.field("simTypes", &self.sim_types)?;
-            m.field("type", &self.r#type)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for DeviceModel {
@@ -5435,21 +5519,24 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for Sim {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("id", &self.id);
+            m.field("iccid", &self.iccid);
+            m.field("provider", &self.provider);
+            m.field("status", &self.status);
+            m.field("type", &self.r#type);
+            m.field("createdAt", &self.created_at);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for Sim {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("id", &self.id)?;
-            m.field("iccid", &self.iccid)?;
-            m.field("provider", &self.provider)?;
-            m.field("status", &self.status)?;
-            m.field("type", &self.r#type)?;
-            m.field("createdAt", &self.created_at)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Sim {
@@ -5712,22 +5799,25 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for User {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("id", &self.id);
+            m.field("birthday", &self.birthday);
+            m.field("email", &self.email);
+            m.field("emailVerified", &self.email_verified);
+            m.field("fullName", &self.full_name);
+            m.field("preferredLocale", &self.preferred_locale);
+            m.field("createdAt", &self.created_at);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for User {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("id", &self.id)?;
-            m.field("birthday", &self.birthday)?;
-            m.field("email", &self.email)?;
-            m.field("emailVerified", &self.email_verified)?;
-            m.field("fullName", &self.full_name)?;
-            m.field("preferredLocale", &self.preferred_locale)?;
-            m.field("createdAt", &self.created_at)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for User {
@@ -5837,23 +5927,26 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for Device20250522 {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("id", &self.id);
+            m.field("imei", &self.imei);
+            m.field("model", &self.model);
+            m.field("name", &self.name);
+            m.field("sims", &self.sims);
+            m.field("user", &self.user);
+            m.field("createdAt", &self.created_at);
+            m.field("metadata", &self.metadata);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for Device20250522 {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("id", &self.id)?;
-            m.field("imei", &self.imei)?;
-            m.field("model", &self.model)?;
-            m.field("name", &self.name)?;
-            m.field("sims", &self.sims)?;
-            m.field("user", &self.user)?;
-            m.field("createdAt", &self.created_at)?;
-            m.field("metadata", &self.metadata)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Device20250522 {
@@ -5949,22 +6042,25 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for Sim20250522 {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("id", &self.id);
+            m.field("iccid", &self.iccid);
+            m.field("provider", &self.provider);
+            m.field("status", &self.status);
+            m.field("type", &self.r#type);
+            m.field("createdAt", &self.created_at);
+            m.field("metadata", &self.metadata);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for Sim20250522 {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("id", &self.id)?;
-            m.field("iccid", &self.iccid)?;
-            m.field("provider", &self.provider)?;
-            m.field("status", &self.status)?;
-            m.field("type", &self.r#type)?;
-            m.field("createdAt", &self.created_at)?;
-            m.field("metadata", &self.metadata)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Sim20250522 {
@@ -6073,23 +6169,26 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for User20250522 {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("id", &self.id);
+            m.field("birthday", &self.birthday);
+            m.field("email", &self.email);
+            m.field("emailVerified", &self.email_verified);
+            m.field("fullName", &self.full_name);
+            m.field("preferredLocale", &self.preferred_locale);
+            m.field("createdAt", &self.created_at);
+            m.field("metadata", &self.metadata);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for User20250522 {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("id", &self.id)?;
-            m.field("birthday", &self.birthday)?;
-            m.field("email", &self.email)?;
-            m.field("emailVerified", &self.email_verified)?;
-            m.field("fullName", &self.full_name)?;
-            m.field("preferredLocale", &self.preferred_locale)?;
-            m.field("createdAt", &self.created_at)?;
-            m.field("metadata", &self.metadata)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for User20250522 {
@@ -6156,18 +6255,21 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for EsimProfile {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("sim", &self.sim);
+            m.field("status", &self.status);
+            m.field("updatedAt", &self.updated_at);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for EsimProfile {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("sim", &self.sim)?;
-            m.field("status", &self.status)?;
-            m.field("updatedAt", &self.updated_at)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for EsimProfile {
@@ -6331,18 +6433,21 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for EsimProfile20250522 {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("sim", &self.sim);
+            m.field("status", &self.status);
+            m.field("updatedAt", &self.updated_at);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for EsimProfile20250522 {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("sim", &self.sim)?;
-            m.field("status", &self.status)?;
-            m.field("updatedAt", &self.updated_at)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for EsimProfile20250522 {
@@ -6412,18 +6517,21 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for Installation {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("application", &self.application);
+            m.optional("settings", &self.settings);
+            m.field("createdAt", &self.created_at);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for Installation {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("application", &self.application)?;
-            m.optional("settings", &self.settings)?;
-            m.field("createdAt", &self.created_at)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Installation {
@@ -6580,18 +6688,21 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for Installation20250522 {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("application", &self.application);
+            m.field("settings", &self.settings);
+            m.field("createdAt", &self.created_at);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for Installation20250522 {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("application", &self.application)?;
-            m.field("settings", &self.settings)?;
-            m.field("createdAt", &self.created_at)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Installation20250522 {
@@ -6765,31 +6876,34 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for Invoice {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("id", &self.id);
+            m.field("discount", &self.discount);
+            m.field("payment", &self.payment);
+            m.field("period", &self.period);
+            m.field("reason", &self.reason);
+            m.field("status", &self.status);
+            m.field("subscription", &self.subscription);
+            m.field("subtotal", &self.subtotal);
+            m.field("tax", &self.tax);
+            m.field("taxExemptionReason", &self.tax_exemption_reason);
+            m.field("total", &self.total);
+            m.field("createdAt", &self.created_at);
+            m.field("finalizedAt", &self.finalized_at);
+            m.field("paidAt", &self.paid_at);
+            m.optional("fees", &self.fees);
+            m.optional("lineItems", &self.line_items);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for Invoice {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("id", &self.id)?;
-            m.field("discount", &self.discount)?;
-            m.field("payment", &self.payment)?;
-            m.field("period", &self.period)?;
-            m.field("reason", &self.reason)?;
-            m.field("status", &self.status)?;
-            m.field("subscription", &self.subscription)?;
-            m.field("subtotal", &self.subtotal)?;
-            m.field("tax", &self.tax)?;
-            m.field("taxExemptionReason", &self.tax_exemption_reason)?;
-            m.field("total", &self.total)?;
-            m.field("createdAt", &self.created_at)?;
-            m.field("finalizedAt", &self.finalized_at)?;
-            m.field("paidAt", &self.paid_at)?;
-            m.optional("fees", &self.fees)?;
-            m.optional("lineItems", &self.line_items)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Invoice {
@@ -6842,17 +6956,20 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for Period {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("number", &self.number);
+            m.field("start", &self.start);
+            m.field("end", &self.end);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for Period {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("number", &self.number)?;
-            m.field("start", &self.start)?;
-            m.field("end", &self.end)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Period {
@@ -6905,17 +7022,20 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for InvoiceFee {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("amount", &self.amount);
+            m.field("name", &self.name);
+            m.field("type", &self.r#type);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for InvoiceFee {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("amount", &self.amount)?;
-            m.field("name", &self.name)?;
-            m.field("type", &self.r#type)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for InvoiceFee {
@@ -7193,32 +7313,35 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for Payment {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.optional("object", &self.object);
+            m.field("id", &self.id);
+            m.optional("amount", &self.amount);
+            m.optional("discount", &self.discount);
+            m.optional("failedAttempts", &self.failed_attempts);
+            m.optional("failureCode", &self.failure_code);
+            m.optional("failureMessage", &self.failure_message);
+            m.optional("invoiceNumber", &self.invoice_number);
+            m.optional("method", &self.method);
+            m.optional("reason", &self.reason);
+            m.optional("receipt", &self.receipt);
+            m.optional("refunded", &self.refunded);
+            m.optional("status", &self.status);
+            m.optional("attemptedAt", &self.attempted_at);
+            m.optional("createdAt", &self.created_at);
+            m.optional("disputeClosedAt", &self.dispute_closed_at);
+            m.optional("disputeOutcome", &self.dispute_outcome);
+            m.optional("references", &self.references);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for Payment {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.optional("object", &self.object)?;
-            m.field("id", &self.id)?;
-            m.optional("amount", &self.amount)?;
-            m.optional("discount", &self.discount)?;
-            m.optional("failedAttempts", &self.failed_attempts)?;
-            m.optional("failureCode", &self.failure_code)?;
-            m.optional("failureMessage", &self.failure_message)?;
-            m.optional("invoiceNumber", &self.invoice_number)?;
-            m.optional("method", &self.method)?;
-            m.optional("reason", &self.reason)?;
-            m.optional("receipt", &self.receipt)?;
-            m.optional("refunded", &self.refunded)?;
-            m.optional("status", &self.status)?;
-            m.optional("attemptedAt", &self.attempted_at)?;
-            m.optional("createdAt", &self.created_at)?;
-            m.optional("disputeClosedAt", &self.dispute_closed_at)?;
-            m.optional("disputeOutcome", &self.dispute_outcome)?;
-            m.optional("references", &self.references)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Payment {
@@ -7332,23 +7455,26 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for PaymentMethod {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("id", &self.id);
+            m.field("brand", &self.brand);
+            m.optional("clientSecret", &self.client_secret);
+            m.field("last4", &self.last4);
+            m.field("provider", &self.provider);
+            m.field("status", &self.status);
+            m.field("type", &self.r#type);
+            m.field("user", &self.user);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for PaymentMethod {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("id", &self.id)?;
-            m.field("brand", &self.brand)?;
-            m.optional("clientSecret", &self.client_secret)?;
-            m.field("last4", &self.last4)?;
-            m.field("provider", &self.provider)?;
-            m.field("status", &self.status)?;
-            m.field("type", &self.r#type)?;
-            m.field("user", &self.user)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for PaymentMethod {
@@ -7775,26 +7901,29 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for Plan {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("id", &self.id);
+            m.field("allowances", &self.allowances);
+            m.field("coverage", &self.coverage);
+            m.field("data", &self.data);
+            m.field("dataUnit", &self.data_unit);
+            m.field("description", &self.description);
+            m.field("image", &self.image);
+            m.field("limits", &self.limits);
+            m.optional("price", &self.price);
+            m.optional("provider", &self.provider);
+            m.optional("requirements", &self.requirements);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for Plan {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("id", &self.id)?;
-            m.field("allowances", &self.allowances)?;
-            m.field("coverage", &self.coverage)?;
-            m.field("data", &self.data)?;
-            m.field("dataUnit", &self.data_unit)?;
-            m.field("description", &self.description)?;
-            m.field("image", &self.image)?;
-            m.field("limits", &self.limits)?;
-            m.optional("price", &self.price)?;
-            m.optional("provider", &self.provider)?;
-            m.optional("requirements", &self.requirements)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Plan {
@@ -7860,18 +7989,21 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for Coverage {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("id", &self.id);
+            m.field("countries", &self.countries);
+            m.field("name", &self.name);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for Coverage {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("id", &self.id)?;
-            m.field("countries", &self.countries)?;
-            m.field("name", &self.name)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Coverage {
@@ -7933,16 +8065,19 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for PlanLimits {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.optional("dataBytes", &self.data_bytes);
+            m.optional("throttling", &self.throttling);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for PlanLimits {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.optional("dataBytes", &self.data_bytes)?;
-            m.optional("throttling", &self.throttling)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for PlanLimits {
@@ -7996,16 +8131,19 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for Throttling {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("thresholdBytes", &self.threshold_bytes);
+            m.field("bandwidthBitsPerSecond", &self.bandwidth_bits_per_second);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for Throttling {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("thresholdBytes", &self.threshold_bytes)?;
-            m.field("bandwidthBitsPerSecond", &self.bandwidth_bits_per_second)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Throttling {
@@ -8163,27 +8301,30 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for Plan20250522 {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("id", &self.id);
+            m.field("allowances", &self.allowances);
+            m.field("coverage", &self.coverage);
+            m.field("data", &self.data);
+            m.field("dataUnit", &self.data_unit);
+            m.field("description", &self.description);
+            m.field("image", &self.image);
+            m.field("limits", &self.limits);
+            m.optional("price", &self.price);
+            m.optional("provider", &self.provider);
+            m.optional("requirements", &self.requirements);
+            m.field("metadata", &self.metadata);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for Plan20250522 {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("id", &self.id)?;
-            m.field("allowances", &self.allowances)?;
-            m.field("coverage", &self.coverage)?;
-            m.field("data", &self.data)?;
-            m.field("dataUnit", &self.data_unit)?;
-            m.field("description", &self.description)?;
-            m.field("image", &self.image)?;
-            m.field("limits", &self.limits)?;
-            m.optional("price", &self.price)?;
-            m.optional("provider", &self.provider)?;
-            m.optional("requirements", &self.requirements)?;
-            m.field("metadata", &self.metadata)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Plan20250522 {
@@ -8259,19 +8400,22 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for PortOutCredentials {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("accountNumber", &self.account_number);
+            m.field("accountPin", &self.account_pin);
+            m.field("subscription", &self.subscription);
+            m.field("expiresAt", &self.expires_at);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for PortOutCredentials {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("accountNumber", &self.account_number)?;
-            m.field("accountPin", &self.account_pin)?;
-            m.field("subscription", &self.subscription)?;
-            m.field("expiresAt", &self.expires_at)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for PortOutCredentials {
@@ -8492,30 +8636,33 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for Porting {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("id", &self.id);
+            m.field("accountNumber", &self.account_number);
+            m.field("accountPinExists", &self.account_pin_exists);
+            m.field("address", &self.address);
+            m.field("birthday", &self.birthday);
+            m.optional("declinedAttempts", &self.declined_attempts);
+            m.field("declinedCode", &self.declined_code);
+            m.field("declinedMessage", &self.declined_message);
+            m.optional("donorProvider", &self.donor_provider);
+            m.optional("donorProviderApproval", &self.donor_provider_approval);
+            m.optional("firstName", &self.first_name);
+            m.optional("lastName", &self.last_name);
+            m.optional("phoneNumber", &self.phone_number);
+            m.optional("provider", &self.provider);
+            m.optional("recipientProvider", &self.recipient_provider);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for Porting {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("id", &self.id)?;
-            m.field("accountNumber", &self.account_number)?;
-            m.field("accountPinExists", &self.account_pin_exists)?;
-            m.field("address", &self.address)?;
-            m.field("birthday", &self.birthday)?;
-            m.optional("declinedAttempts", &self.declined_attempts)?;
-            m.field("declinedCode", &self.declined_code)?;
-            m.field("declinedMessage", &self.declined_message)?;
-            m.optional("donorProvider", &self.donor_provider)?;
-            m.optional("donorProviderApproval", &self.donor_provider_approval)?;
-            m.optional("firstName", &self.first_name)?;
-            m.optional("lastName", &self.last_name)?;
-            m.optional("phoneNumber", &self.phone_number)?;
-            m.optional("provider", &self.provider)?;
-            m.optional("recipientProvider", &self.recipient_provider)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Porting {
@@ -8598,20 +8745,23 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for Address {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("city", &self.city);
+            m.field("country", &self.country);
+            m.field("line1", &self.line1);
+            m.field("line2", &self.line2);
+            m.field("postalCode", &self.postal_code);
+            m.field("state", &self.state);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for Address {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("city", &self.city)?;
-            m.field("country", &self.country)?;
-            m.field("line1", &self.line1)?;
-            m.field("line2", &self.line2)?;
-            m.field("postalCode", &self.postal_code)?;
-            m.field("state", &self.state)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Address {
@@ -8678,18 +8828,21 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for ServiceProvider {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("id", &self.id);
+            m.field("name", &self.name);
+            m.field("recipientProviders", &self.recipient_providers);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for ServiceProvider {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("id", &self.id)?;
-            m.field("name", &self.name)?;
-            m.field("recipientProviders", &self.recipient_providers)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for ServiceProvider {
@@ -8907,30 +9060,33 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for Porting20250522 {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("id", &self.id);
+            m.field("accountNumber", &self.account_number);
+            m.field("accountPinExists", &self.account_pin_exists);
+            m.field("address", &self.address);
+            m.field("birthday", &self.birthday);
+            m.field("declinedAttempts", &self.declined_attempts);
+            m.field("declinedCode", &self.declined_code);
+            m.field("declinedMessage", &self.declined_message);
+            m.optional("donorProvider", &self.donor_provider);
+            m.optional("donorProviderApproval", &self.donor_provider_approval);
+            m.optional("firstName", &self.first_name);
+            m.optional("lastName", &self.last_name);
+            m.optional("phoneNumber", &self.phone_number);
+            m.optional("provider", &self.provider);
+            m.optional("recipientProvider", &self.recipient_provider);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for Porting20250522 {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("id", &self.id)?;
-            m.field("accountNumber", &self.account_number)?;
-            m.field("accountPinExists", &self.account_pin_exists)?;
-            m.field("address", &self.address)?;
-            m.field("birthday", &self.birthday)?;
-            m.field("declinedAttempts", &self.declined_attempts)?;
-            m.field("declinedCode", &self.declined_code)?;
-            m.field("declinedMessage", &self.declined_message)?;
-            m.optional("donorProvider", &self.donor_provider)?;
-            m.optional("donorProviderApproval", &self.donor_provider_approval)?;
-            m.optional("firstName", &self.first_name)?;
-            m.optional("lastName", &self.last_name)?;
-            m.optional("phoneNumber", &self.phone_number)?;
-            m.optional("provider", &self.provider)?;
-            m.optional("recipientProvider", &self.recipient_provider)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Porting20250522 {
@@ -9053,24 +9209,27 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for Project {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("id", &self.id);
+            m.field("billable", &self.billable);
+            m.field("billing", &self.billing);
+            m.field("consent", &self.consent);
+            m.field("image", &self.image);
+            m.field("legal", &self.legal);
+            m.field("locales", &self.locales);
+            m.field("name", &self.name);
+            m.optional("organization", &self.organization);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for Project {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("id", &self.id)?;
-            m.field("billable", &self.billable)?;
-            m.field("billing", &self.billing)?;
-            m.field("consent", &self.consent)?;
-            m.field("image", &self.image)?;
-            m.field("legal", &self.legal)?;
-            m.field("locales", &self.locales)?;
-            m.field("name", &self.name)?;
-            m.optional("organization", &self.organization)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Project {
@@ -9169,18 +9328,21 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for ProjectBilling {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.optional("advanceInvoicingDays", &self.advance_invoicing_days);
+            m.optional("currency", &self.currency);
+            m.optional("paymentBehavior", &self.payment_behavior);
+            m.optional("taxBehavior", &self.tax_behavior);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for ProjectBilling {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.optional("advanceInvoicingDays", &self.advance_invoicing_days)?;
-            m.optional("currency", &self.currency)?;
-            m.optional("paymentBehavior", &self.payment_behavior)?;
-            m.optional("taxBehavior", &self.tax_behavior)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for ProjectBilling {
@@ -9268,21 +9430,24 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for ProjectLegal {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("city", &self.city);
+            m.field("country", &self.country);
+            m.field("line1", &self.line1);
+            m.field("line2", &self.line2);
+            m.field("postalCode", &self.postal_code);
+            m.field("state", &self.state);
+            m.field("name", &self.name);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for ProjectLegal {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("city", &self.city)?;
-            m.field("country", &self.country)?;
-            m.field("line1", &self.line1)?;
-            m.field("line2", &self.line2)?;
-            m.field("postalCode", &self.postal_code)?;
-            m.field("state", &self.state)?;
-            m.field("name", &self.name)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for ProjectLegal {
@@ -9325,15 +9490,18 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for Organization {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.optional("object", &self.object);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for Organization {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.optional("object", &self.object)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Organization {
@@ -9500,27 +9668,30 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for Subscription {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("id", &self.id);
+            m.field("cancellationDetails", &self.cancellation_details);
+            m.field("currentPeriod", &self.current_period);
+            m.field("phoneNumber", &self.phone_number);
+            m.field("plan", &self.plan);
+            m.field("porting", &self.porting);
+            m.field("sim", &self.sim);
+            m.field("status", &self.status);
+            m.optional("activatedAt", &self.activated_at);
+            m.optional("billing", &self.billing);
+            m.optional("canceledAt", &self.canceled_at);
+            m.optional("user", &self.user);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for Subscription {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("id", &self.id)?;
-            m.field("cancellationDetails", &self.cancellation_details)?;
-            m.field("currentPeriod", &self.current_period)?;
-            m.field("phoneNumber", &self.phone_number)?;
-            m.field("plan", &self.plan)?;
-            m.field("porting", &self.porting)?;
-            m.field("sim", &self.sim)?;
-            m.field("status", &self.status)?;
-            m.optional("activatedAt", &self.activated_at)?;
-            m.optional("billing", &self.billing)?;
-            m.optional("canceledAt", &self.canceled_at)?;
-            m.optional("user", &self.user)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Subscription {
@@ -9602,17 +9773,20 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for CancellationDetails {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.optional("cause", &self.cause);
+            m.optional("userComment", &self.user_comment);
+            m.optional("userReason", &self.user_reason);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for CancellationDetails {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.optional("cause", &self.cause)?;
-            m.optional("userComment", &self.user_comment)?;
-            m.optional("userReason", &self.user_reason)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for CancellationDetails {
@@ -9900,15 +10074,18 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for SubscriptionBilling {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.optional("discount", &self.discount);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for SubscriptionBilling {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.optional("discount", &self.discount)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for SubscriptionBilling {
@@ -10081,28 +10258,31 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for Subscription20250522 {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("id", &self.id);
+            m.field("cancellationDetails", &self.cancellation_details);
+            m.field("currentPeriod", &self.current_period);
+            m.field("phoneNumber", &self.phone_number);
+            m.field("plan", &self.plan);
+            m.field("porting", &self.porting);
+            m.field("sim", &self.sim);
+            m.field("status", &self.status);
+            m.optional("activatedAt", &self.activated_at);
+            m.optional("billing", &self.billing);
+            m.optional("canceledAt", &self.canceled_at);
+            m.optional("user", &self.user);
+            m.field("metadata", &self.metadata);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for Subscription20250522 {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("id", &self.id)?;
-            m.field("cancellationDetails", &self.cancellation_details)?;
-            m.field("currentPeriod", &self.current_period)?;
-            m.field("phoneNumber", &self.phone_number)?;
-            m.field("plan", &self.plan)?;
-            m.field("porting", &self.porting)?;
-            m.field("sim", &self.sim)?;
-            m.field("status", &self.status)?;
-            m.optional("activatedAt", &self.activated_at)?;
-            m.optional("billing", &self.billing)?;
-            m.optional("canceledAt", &self.canceled_at)?;
-            m.optional("user", &self.user)?;
-            m.field("metadata", &self.metadata)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Subscription20250522 {
@@ -10219,24 +10399,27 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for SubscriptionAddon {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("id", &self.id);
+            m.field("addon", &self.addon);
+            m.field("currentPeriod", &self.current_period);
+            m.field("status", &self.status);
+            m.field("subscription", &self.subscription);
+            m.field("user", &self.user);
+            m.field("activatedAt", &self.activated_at);
+            m.field("canceledAt", &self.canceled_at);
+            m.field("createdAt", &self.created_at);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for SubscriptionAddon {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("id", &self.id)?;
-            m.field("addon", &self.addon)?;
-            m.field("currentPeriod", &self.current_period)?;
-            m.field("status", &self.status)?;
-            m.field("subscription", &self.subscription)?;
-            m.field("user", &self.user)?;
-            m.field("activatedAt", &self.activated_at)?;
-            m.field("canceledAt", &self.canceled_at)?;
-            m.field("createdAt", &self.created_at)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for SubscriptionAddon {
@@ -10442,24 +10625,27 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for SubscriptionChange {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("id", &self.id);
+            m.field("failureCode", &self.failure_code);
+            m.field("plan", &self.plan);
+            m.field("sim", &self.sim);
+            m.field("status", &self.status);
+            m.field("subscription", &self.subscription);
+            m.field("appliedAt", &self.applied_at);
+            m.field("createdAt", &self.created_at);
+            m.field("scheduledAt", &self.scheduled_at);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for SubscriptionChange {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("id", &self.id)?;
-            m.field("failureCode", &self.failure_code)?;
-            m.field("plan", &self.plan)?;
-            m.field("sim", &self.sim)?;
-            m.field("status", &self.status)?;
-            m.field("subscription", &self.subscription)?;
-            m.field("appliedAt", &self.applied_at)?;
-            m.field("createdAt", &self.created_at)?;
-            m.field("scheduledAt", &self.scheduled_at)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for SubscriptionChange {
@@ -10665,24 +10851,27 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for SubscriptionChange20250522 {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("id", &self.id);
+            m.field("failureCode", &self.failure_code);
+            m.field("plan", &self.plan);
+            m.field("sim", &self.sim);
+            m.field("status", &self.status);
+            m.field("subscription", &self.subscription);
+            m.field("appliedAt", &self.applied_at);
+            m.field("createdAt", &self.created_at);
+            m.field("scheduledAt", &self.scheduled_at);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for SubscriptionChange20250522 {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("id", &self.id)?;
-            m.field("failureCode", &self.failure_code)?;
-            m.field("plan", &self.plan)?;
-            m.field("sim", &self.sim)?;
-            m.field("status", &self.status)?;
-            m.field("subscription", &self.subscription)?;
-            m.field("appliedAt", &self.applied_at)?;
-            m.field("createdAt", &self.created_at)?;
-            m.field("scheduledAt", &self.scheduled_at)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -10812,27 +11001,30 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for UsageBalance {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("id", &self.id);
+            m.field("allowance", &self.allowance);
+            m.field("subscription", &self.subscription);
+            m.field("source", &self.source);
+            m.field("unit", &self.unit);
+            m.field("used", &self.used);
+            m.field("limit", &self.limit);
+            m.field("remaining", &self.remaining);
+            m.field("usedPercent", &self.used_percent);
+            m.field("remainingPercent", &self.remaining_percent);
+            m.field("usableFrom", &self.usable_from);
+            m.field("usableUntil", &self.usable_until);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for UsageBalance {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("id", &self.id)?;
-            m.field("allowance", &self.allowance)?;
-            m.field("subscription", &self.subscription)?;
-            m.field("source", &self.source)?;
-            m.field("unit", &self.unit)?;
-            m.field("used", &self.used)?;
-            m.field("limit", &self.limit)?;
-            m.field("remaining", &self.remaining)?;
-            m.field("usedPercent", &self.used_percent)?;
-            m.field("remainingPercent", &self.remaining_percent)?;
-            m.field("usableFrom", &self.usable_from)?;
-            m.field("usableUntil", &self.usable_until)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for UsageBalance {
@@ -10908,20 +11100,23 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for UsageBalanceAllowance {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("name", &self.name);
+            m.field("type", &self.r#type);
+            m.field("coverage", &self.coverage);
+            m.field("limit", &self.limit);
+            m.field("unit", &self.unit);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for UsageBalanceAllowance {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("name", &self.name)?;
-            m.field("type", &self.r#type)?;
-            m.field("coverage", &self.coverage)?;
-            m.field("limit", &self.limit)?;
-            m.field("unit", &self.unit)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -10984,17 +11179,20 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for UsageBalanceSource {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("type", &self.r#type);
+            m.field("subscriptionPeriod", &self.subscription_period);
+            m.field("subscriptionAddon", &self.subscription_addon);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for UsageBalanceSource {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("type", &self.r#type)?;
-            m.field("subscriptionPeriod", &self.subscription_period)?;
-            m.field("subscriptionAddon", &self.subscription_addon)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for UsageBalanceSource {
@@ -11080,19 +11278,22 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for UsageNotification {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("subscription", &self.subscription);
+            m.optional("thresholdExceeded", &self.threshold_exceeded);
+            m.optional("throttled", &self.throttled);
+            m.field("type", &self.r#type);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for UsageNotification {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("subscription", &self.subscription)?;
-            m.optional("thresholdExceeded", &self.threshold_exceeded)?;
-            m.optional("throttled", &self.throttled)?;
-            m.field("type", &self.r#type)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for UsageNotification {
@@ -11234,21 +11435,24 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for UsageThresholdExceededDetails {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.optional("type", &self.r#type);
+            m.optional("at", &self.at);
+            m.optional("data", &self.data);
+            m.optional("percentage", &self.percentage);
+            m.optional("sms", &self.sms);
+            m.optional("subscriptionAddons", &self.subscription_addons);
+            m.optional("voice", &self.voice);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for UsageThresholdExceededDetails {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.optional("type", &self.r#type)?;
-            m.optional("at", &self.at)?;
-            m.optional("data", &self.data)?;
-            m.optional("percentage", &self.percentage)?;
-            m.optional("sms", &self.sms)?;
-            m.optional("subscriptionAddons", &self.subscription_addons)?;
-            m.optional("voice", &self.voice)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -11405,16 +11609,19 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for DataUsage {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.optional("allowanceBytes", &self.allowance_bytes);
+            m.optional("usageBytes", &self.usage_bytes);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for DataUsage {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.optional("allowanceBytes", &self.allowance_bytes)?;
-            m.optional("usageBytes", &self.usage_bytes)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for DataUsage {
@@ -11480,16 +11687,19 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for SmsUsage {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.optional("allowanceMessages", &self.allowance_messages);
+            m.optional("usageMessages", &self.usage_messages);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for SmsUsage {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.optional("allowanceMessages", &self.allowance_messages)?;
-            m.optional("usageMessages", &self.usage_messages)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for SmsUsage {
@@ -11541,15 +11751,18 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for VoiceUsage {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.optional("allowanceSeconds", &self.allowance_seconds);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for VoiceUsage {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.optional("allowanceSeconds", &self.allowance_seconds)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for VoiceUsage {
@@ -11607,17 +11820,20 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for UsageThrottled {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("thresholdBytes", &self.threshold_bytes);
+            m.field("bandwidthBitsPerSecond", &self.bandwidth_bits_per_second);
+            m.field("until", &self.until);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for UsageThrottled {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("thresholdBytes", &self.threshold_bytes)?;
-            m.field("bandwidthBitsPerSecond", &self.bandwidth_bits_per_second)?;
-            m.field("until", &self.until)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for UsageThrottled {
@@ -11850,25 +12066,28 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for UsageThresholdExceeded {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.optional("allowance", &self.allowance);
+            m.field("plan", &self.plan);
+            m.field("project", &self.project);
+            m.field("subscription", &self.subscription);
+            m.field("subscriptionAddons", &self.subscription_addons);
+            m.field("thresholdPercentage", &self.threshold_percentage);
+            m.field("type", &self.r#type);
+            m.optional("unit", &self.unit);
+            m.optional("usage", &self.usage);
+            m.optional("usageAt", &self.usage_at);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for UsageThresholdExceeded {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.optional("allowance", &self.allowance)?;
-            m.field("plan", &self.plan)?;
-            m.field("project", &self.project)?;
-            m.field("subscription", &self.subscription)?;
-            m.field("subscriptionAddons", &self.subscription_addons)?;
-            m.field("thresholdPercentage", &self.threshold_percentage)?;
-            m.field("type", &self.r#type)?;
-            m.optional("unit", &self.unit)?;
-            m.optional("usage", &self.usage)?;
-            m.optional("usageAt", &self.usage_at)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -12009,25 +12228,28 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for UsageThresholdExceeded20250522 {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("allowance", &self.allowance);
+            m.field("plan", &self.plan);
+            m.field("project", &self.project);
+            m.field("subscription", &self.subscription);
+            m.field("subscriptionAddons", &self.subscription_addons);
+            m.field("thresholdPercentage", &self.threshold_percentage);
+            m.field("type", &self.r#type);
+            m.optional("unit", &self.unit);
+            m.optional("usage", &self.usage);
+            m.optional("usageAt", &self.usage_at);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for UsageThresholdExceeded20250522 {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("allowance", &self.allowance)?;
-            m.field("plan", &self.plan)?;
-            m.field("project", &self.project)?;
-            m.field("subscription", &self.subscription)?;
-            m.field("subscriptionAddons", &self.subscription_addons)?;
-            m.field("thresholdPercentage", &self.threshold_percentage)?;
-            m.field("type", &self.r#type)?;
-            m.optional("unit", &self.unit)?;
-            m.optional("usage", &self.usage)?;
-            m.optional("usageAt", &self.usage_at)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -12143,24 +12365,27 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for UserAddress {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("id", &self.id);
+            m.field("city", &self.city);
+            m.field("country", &self.country);
+            m.field("line1", &self.line1);
+            m.field("line2", &self.line2);
+            m.field("postalCode", &self.postal_code);
+            m.field("state", &self.state);
+            m.field("user", &self.user);
+            m.field("createdAt", &self.created_at);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for UserAddress {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("id", &self.id)?;
-            m.field("city", &self.city)?;
-            m.field("country", &self.country)?;
-            m.field("line1", &self.line1)?;
-            m.field("line2", &self.line2)?;
-            m.field("postalCode", &self.postal_code)?;
-            m.field("state", &self.state)?;
-            m.field("user", &self.user)?;
-            m.field("createdAt", &self.created_at)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for UserAddress {
@@ -12299,25 +12524,28 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for Voucher {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("id", &self.id);
+            m.field("name", &self.name);
+            m.field("priceDiscount", &self.price_discount);
+            m.field("priceDiscountPercentage", &self.price_discount_percentage);
+            m.field("recurrence", &self.recurrence);
+            m.field("redemptions", &self.redemptions);
+            m.field("restrictions", &self.restrictions);
+            m.field("retiredReason", &self.retired_reason);
+            m.optional("createdAt", &self.created_at);
+            m.optional("status", &self.status);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for Voucher {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("id", &self.id)?;
-            m.field("name", &self.name)?;
-            m.field("priceDiscount", &self.price_discount)?;
-            m.field("priceDiscountPercentage", &self.price_discount_percentage)?;
-            m.field("recurrence", &self.recurrence)?;
-            m.field("redemptions", &self.redemptions)?;
-            m.field("restrictions", &self.restrictions)?;
-            m.field("retiredReason", &self.retired_reason)?;
-            m.optional("createdAt", &self.created_at)?;
-            m.optional("status", &self.status)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Voucher {
@@ -12379,16 +12607,19 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for VoucherRecurrence {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.optional("type", &self.r#type);
+            m.optional("durationInMonths", &self.duration_in_months);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for VoucherRecurrence {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.optional("type", &self.r#type)?;
-            m.optional("durationInMonths", &self.duration_in_months)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for VoucherRecurrence {
@@ -12467,17 +12698,20 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for VoucherRestrictions {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.optional("firstTimeTransaction", &self.first_time_transaction);
+            m.optional("minimumPrice", &self.minimum_price);
+            m.optional("expiresAt", &self.expires_at);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for VoucherRestrictions {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.optional("firstTimeTransaction", &self.first_time_transaction)?;
-            m.optional("minimumPrice", &self.minimum_price)?;
-            m.optional("expiresAt", &self.expires_at)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for VoucherRestrictions {
@@ -12582,23 +12816,26 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for VoucherCode {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("object", &self.object);
+            m.field("id", &self.id);
+            m.field("code", &self.code);
+            m.field("redemptions", &self.redemptions);
+            m.field("restrictions", &self.restrictions);
+            m.field("retiredReason", &self.retired_reason);
+            m.field("status", &self.status);
+            m.field("voucher", &self.voucher);
+            m.field("createdAt", &self.created_at);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for VoucherCode {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("object", &self.object)?;
-            m.field("id", &self.id)?;
-            m.field("code", &self.code)?;
-            m.field("redemptions", &self.redemptions)?;
-            m.field("restrictions", &self.restrictions)?;
-            m.field("retiredReason", &self.retired_reason)?;
-            m.field("status", &self.status)?;
-            m.field("voucher", &self.voucher)?;
-            m.field("createdAt", &self.created_at)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for VoucherCode {
@@ -13012,26 +13249,29 @@ pub mod connect_session_created {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for ConnectSessionCreated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for ConnectSessionCreated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -13170,26 +13410,29 @@ pub mod connect_session_created {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for ConnectSessionCreated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for ConnectSessionCreated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -13417,26 +13660,29 @@ pub mod connect_session_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for ConnectSessionUpdated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.optional("previousData", &self.previous_data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for ConnectSessionUpdated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -13547,20 +13793,23 @@ pub mod connect_session_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for ConnectSessionPartial {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.optional("object", &self.object);
+                m.optional("id", &self.id);
+                m.optional("callbackUrl", &self.callback_url);
+                m.optional("intent", &self.intent);
+                m.optional("url", &self.url);
+                m.optional("user", &self.user);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for ConnectSessionPartial {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.optional("object", &self.object)?;
-                m.optional("id", &self.id)?;
-                m.optional("callbackUrl", &self.callback_url)?;
-                m.optional("intent", &self.intent)?;
-                m.optional("url", &self.url)?;
-                m.optional("user", &self.user)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -13703,26 +13952,29 @@ pub mod connect_session_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for ConnectSessionUpdated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.optional("previousData", &self.previous_data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for ConnectSessionUpdated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -13949,26 +14201,29 @@ pub mod credit_note_created {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for CreditNoteCreated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for CreditNoteCreated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -14107,26 +14362,29 @@ pub mod credit_note_created {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for CreditNoteCreated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for CreditNoteCreated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -14354,26 +14612,29 @@ pub mod credit_note_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for CreditNoteUpdated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.optional("previousData", &self.previous_data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for CreditNoteUpdated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -14506,23 +14767,26 @@ pub mod credit_note_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for CreditNotePartial {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.optional("object", &self.object);
+                m.optional("id", &self.id);
+                m.optional("invoice", &self.invoice);
+                m.optional("lineItems", &self.line_items);
+                m.optional("status", &self.status);
+                m.optional("subtotal", &self.subtotal);
+                m.optional("tax", &self.tax);
+                m.optional("total", &self.total);
+                m.optional("createdAt", &self.created_at);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for CreditNotePartial {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.optional("object", &self.object)?;
-                m.optional("id", &self.id)?;
-                m.optional("invoice", &self.invoice)?;
-                m.optional("lineItems", &self.line_items)?;
-                m.optional("status", &self.status)?;
-                m.optional("subtotal", &self.subtotal)?;
-                m.optional("tax", &self.tax)?;
-                m.optional("total", &self.total)?;
-                m.optional("createdAt", &self.created_at)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -14665,26 +14929,29 @@ pub mod credit_note_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for CreditNoteUpdated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.optional("previousData", &self.previous_data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for CreditNoteUpdated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -14911,26 +15178,29 @@ pub mod device_deleted {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for DeviceDeleted {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for DeviceDeleted {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for DeviceDeleted {
@@ -15068,26 +15338,29 @@ pub mod device_deleted {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for DeviceDeleted {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for DeviceDeleted {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for DeviceDeleted {
@@ -15314,26 +15587,29 @@ pub mod device_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for DeviceUpdated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.optional("previousData", &self.previous_data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for DeviceUpdated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for DeviceUpdated {
@@ -15473,22 +15749,25 @@ pub mod device_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for DevicePartial {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.optional("object", &self.object);
+                m.optional("id", &self.id);
+                m.optional("imei", &self.imei);
+                m.optional("model", &self.model);
+                m.optional("name", &self.name);
+                m.optional("sims", &self.sims);
+                m.optional("user", &self.user);
+                m.optional("createdAt", &self.created_at);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for DevicePartial {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.optional("object", &self.object)?;
-                m.optional("id", &self.id)?;
-                m.optional("imei", &self.imei)?;
-                m.optional("model", &self.model)?;
-                m.optional("name", &self.name)?;
-                m.optional("sims", &self.sims)?;
-                m.optional("user", &self.user)?;
-                m.optional("createdAt", &self.created_at)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for DevicePartial {
@@ -15628,26 +15907,29 @@ pub mod device_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for DeviceUpdated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.optional("previousData", &self.previous_data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for DeviceUpdated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for DeviceUpdated {
@@ -15798,23 +16080,26 @@ pub mod device_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for Device20250522Partial {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.optional("object", &self.object);
+                m.optional("id", &self.id);
+                m.optional("imei", &self.imei);
+                m.optional("model", &self.model);
+                m.optional("name", &self.name);
+                m.optional("sims", &self.sims);
+                m.optional("user", &self.user);
+                m.optional("createdAt", &self.created_at);
+                m.optional("metadata", &self.metadata);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for Device20250522Partial {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.optional("object", &self.object)?;
-                m.optional("id", &self.id)?;
-                m.optional("imei", &self.imei)?;
-                m.optional("model", &self.model)?;
-                m.optional("name", &self.name)?;
-                m.optional("sims", &self.sims)?;
-                m.optional("user", &self.user)?;
-                m.optional("createdAt", &self.created_at)?;
-                m.optional("metadata", &self.metadata)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -16040,26 +16325,29 @@ pub mod e_sim_profile_disabled {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for ESimProfileDisabled {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for ESimProfileDisabled {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -16198,26 +16486,29 @@ pub mod e_sim_profile_disabled {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for ESimProfileDisabled {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for ESimProfileDisabled {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -16443,26 +16734,29 @@ pub mod e_sim_profile_enabled {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for ESimProfileEnabled {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for ESimProfileEnabled {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -16601,26 +16895,29 @@ pub mod e_sim_profile_enabled {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for ESimProfileEnabled {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for ESimProfileEnabled {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -16848,26 +17145,29 @@ pub mod e_sim_profile_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for ESimProfileUpdated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.optional("previousData", &self.previous_data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for ESimProfileUpdated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -16947,18 +17247,21 @@ pub mod e_sim_profile_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for EsimProfilePartial {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.optional("object", &self.object);
+                m.optional("sim", &self.sim);
+                m.optional("status", &self.status);
+                m.optional("updatedAt", &self.updated_at);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for EsimProfilePartial {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.optional("object", &self.object)?;
-                m.optional("sim", &self.sim)?;
-                m.optional("status", &self.status)?;
-                m.optional("updatedAt", &self.updated_at)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -17099,26 +17402,29 @@ pub mod e_sim_profile_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for ESimProfileUpdated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.optional("previousData", &self.previous_data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for ESimProfileUpdated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -17198,18 +17504,21 @@ pub mod e_sim_profile_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for EsimProfile20250522Partial {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.optional("object", &self.object);
+                m.optional("sim", &self.sim);
+                m.optional("status", &self.status);
+                m.optional("updatedAt", &self.updated_at);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for EsimProfile20250522Partial {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.optional("object", &self.object)?;
-                m.optional("sim", &self.sim)?;
-                m.optional("status", &self.status)?;
-                m.optional("updatedAt", &self.updated_at)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -17435,26 +17744,29 @@ pub mod installation_created {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for InstallationCreated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for InstallationCreated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -17593,26 +17905,29 @@ pub mod installation_created {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for InstallationCreated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for InstallationCreated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -17840,26 +18155,29 @@ pub mod installation_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for InstallationUpdated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.optional("previousData", &self.previous_data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for InstallationUpdated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -17941,18 +18259,21 @@ pub mod installation_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for InstallationPartial {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.optional("object", &self.object);
+                m.optional("application", &self.application);
+                m.optional("settings", &self.settings);
+                m.optional("createdAt", &self.created_at);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for InstallationPartial {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.optional("object", &self.object)?;
-                m.optional("application", &self.application)?;
-                m.optional("settings", &self.settings)?;
-                m.optional("createdAt", &self.created_at)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -18093,26 +18414,29 @@ pub mod installation_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for InstallationUpdated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.optional("previousData", &self.previous_data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for InstallationUpdated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -18194,18 +18518,21 @@ pub mod installation_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for Installation20250522Partial {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.optional("object", &self.object);
+                m.optional("application", &self.application);
+                m.optional("settings", &self.settings);
+                m.optional("createdAt", &self.created_at);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for Installation20250522Partial {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.optional("object", &self.object)?;
-                m.optional("application", &self.application)?;
-                m.optional("settings", &self.settings)?;
-                m.optional("createdAt", &self.created_at)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -18431,26 +18758,29 @@ pub mod invoice_created {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for InvoiceCreated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for InvoiceCreated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for InvoiceCreated {
@@ -18588,26 +18918,29 @@ pub mod invoice_created {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for InvoiceCreated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for InvoiceCreated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for InvoiceCreated {
@@ -18832,26 +19165,29 @@ pub mod invoice_finalized {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for InvoiceFinalized {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for InvoiceFinalized {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for InvoiceFinalized {
@@ -18989,26 +19325,29 @@ pub mod invoice_finalized {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for InvoiceFinalized {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for InvoiceFinalized {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for InvoiceFinalized {
@@ -19233,26 +19572,29 @@ pub mod invoice_paid {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for InvoicePaid {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for InvoicePaid {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for InvoicePaid {
@@ -19390,26 +19732,29 @@ pub mod invoice_paid {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for InvoicePaid {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for InvoicePaid {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for InvoicePaid {
@@ -19636,26 +19981,29 @@ pub mod invoice_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for InvoiceUpdated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.optional("previousData", &self.previous_data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for InvoiceUpdated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for InvoiceUpdated {
@@ -19899,31 +20247,34 @@ pub mod invoice_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for InvoicePartial {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.optional("object", &self.object);
+                m.optional("id", &self.id);
+                m.optional("discount", &self.discount);
+                m.optional("payment", &self.payment);
+                m.optional("period", &self.period);
+                m.optional("reason", &self.reason);
+                m.optional("status", &self.status);
+                m.optional("subscription", &self.subscription);
+                m.optional("subtotal", &self.subtotal);
+                m.optional("tax", &self.tax);
+                m.optional("taxExemptionReason", &self.tax_exemption_reason);
+                m.optional("total", &self.total);
+                m.optional("createdAt", &self.created_at);
+                m.optional("finalizedAt", &self.finalized_at);
+                m.optional("paidAt", &self.paid_at);
+                m.optional("fees", &self.fees);
+                m.optional("lineItems", &self.line_items);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for InvoicePartial {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.optional("object", &self.object)?;
-                m.optional("id", &self.id)?;
-                m.optional("discount", &self.discount)?;
-                m.optional("payment", &self.payment)?;
-                m.optional("period", &self.period)?;
-                m.optional("reason", &self.reason)?;
-                m.optional("status", &self.status)?;
-                m.optional("subscription", &self.subscription)?;
-                m.optional("subtotal", &self.subtotal)?;
-                m.optional("tax", &self.tax)?;
-                m.optional("taxExemptionReason", &self.tax_exemption_reason)?;
-                m.optional("total", &self.total)?;
-                m.optional("createdAt", &self.created_at)?;
-                m.optional("finalizedAt", &self.finalized_at)?;
-                m.optional("paidAt", &self.paid_at)?;
-                m.optional("fees", &self.fees)?;
-                m.optional("lineItems", &self.line_items)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for InvoicePartial {
@@ -20063,26 +20414,29 @@ pub mod invoice_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for InvoiceUpdated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.optional("previousData", &self.previous_data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for InvoiceUpdated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for InvoiceUpdated {
@@ -20308,26 +20662,29 @@ pub mod payment_dispute_lost {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for PaymentDisputeLost {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for PaymentDisputeLost {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -20466,26 +20823,29 @@ pub mod payment_dispute_lost {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for PaymentDisputeLost {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for PaymentDisputeLost {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -20711,26 +21071,29 @@ pub mod payment_disputed {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for PaymentDisputed {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for PaymentDisputed {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for PaymentDisputed {
@@ -20868,26 +21231,29 @@ pub mod payment_disputed {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for PaymentDisputed {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for PaymentDisputed {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for PaymentDisputed {
@@ -21112,26 +21478,29 @@ pub mod payment_failed {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for PaymentFailed {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for PaymentFailed {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for PaymentFailed {
@@ -21269,26 +21638,29 @@ pub mod payment_failed {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for PaymentFailed {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for PaymentFailed {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for PaymentFailed {
@@ -21513,26 +21885,29 @@ pub mod payment_method_created {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for PaymentMethodCreated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for PaymentMethodCreated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -21671,26 +22046,29 @@ pub mod payment_method_created {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for PaymentMethodCreated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for PaymentMethodCreated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -21916,26 +22294,29 @@ pub mod plan_published {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for PlanPublished {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for PlanPublished {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for PlanPublished {
@@ -22073,26 +22454,29 @@ pub mod plan_published {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for PlanPublished {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for PlanPublished {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for PlanPublished {
@@ -22319,26 +22703,29 @@ pub mod plan_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for PlanUpdated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.optional("previousData", &self.previous_data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for PlanUpdated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for PlanUpdated {
@@ -22525,26 +22912,29 @@ pub mod plan_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for PlanPartial {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.optional("object", &self.object);
+                m.optional("id", &self.id);
+                m.optional("allowances", &self.allowances);
+                m.optional("coverage", &self.coverage);
+                m.optional("data", &self.data);
+                m.optional("dataUnit", &self.data_unit);
+                m.optional("description", &self.description);
+                m.optional("image", &self.image);
+                m.optional("limits", &self.limits);
+                m.optional("price", &self.price);
+                m.optional("provider", &self.provider);
+                m.optional("requirements", &self.requirements);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for PlanPartial {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.optional("object", &self.object)?;
-                m.optional("id", &self.id)?;
-                m.optional("allowances", &self.allowances)?;
-                m.optional("coverage", &self.coverage)?;
-                m.optional("data", &self.data)?;
-                m.optional("dataUnit", &self.data_unit)?;
-                m.optional("description", &self.description)?;
-                m.optional("image", &self.image)?;
-                m.optional("limits", &self.limits)?;
-                m.optional("price", &self.price)?;
-                m.optional("provider", &self.provider)?;
-                m.optional("requirements", &self.requirements)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for PlanPartial {
@@ -22684,26 +23074,29 @@ pub mod plan_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for PlanUpdated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.optional("previousData", &self.previous_data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for PlanUpdated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for PlanUpdated {
@@ -22899,27 +23292,30 @@ pub mod plan_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for Plan20250522Partial {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.optional("object", &self.object);
+                m.optional("id", &self.id);
+                m.optional("allowances", &self.allowances);
+                m.optional("coverage", &self.coverage);
+                m.optional("data", &self.data);
+                m.optional("dataUnit", &self.data_unit);
+                m.optional("description", &self.description);
+                m.optional("image", &self.image);
+                m.optional("limits", &self.limits);
+                m.optional("price", &self.price);
+                m.optional("provider", &self.provider);
+                m.optional("requirements", &self.requirements);
+                m.optional("metadata", &self.metadata);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for Plan20250522Partial {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.optional("object", &self.object)?;
-                m.optional("id", &self.id)?;
-                m.optional("allowances", &self.allowances)?;
-                m.optional("coverage", &self.coverage)?;
-                m.optional("data", &self.data)?;
-                m.optional("dataUnit", &self.data_unit)?;
-                m.optional("description", &self.description)?;
-                m.optional("image", &self.image)?;
-                m.optional("limits", &self.limits)?;
-                m.optional("price", &self.price)?;
-                m.optional("provider", &self.provider)?;
-                m.optional("requirements", &self.requirements)?;
-                m.optional("metadata", &self.metadata)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -23145,26 +23541,29 @@ pub mod port_out_credentials_issued {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for PortOutCredentialsIssued {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for PortOutCredentialsIssued {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -23303,26 +23702,29 @@ pub mod port_out_credentials_issued {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for PortOutCredentialsIssued {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for PortOutCredentialsIssued {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -23548,26 +23950,29 @@ pub mod porting_canceled {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for PortingCanceled {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for PortingCanceled {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for PortingCanceled {
@@ -23705,26 +24110,29 @@ pub mod porting_canceled {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for PortingCanceled {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for PortingCanceled {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for PortingCanceled {
@@ -23949,26 +24357,29 @@ pub mod porting_completed {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for PortingCompleted {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for PortingCompleted {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for PortingCompleted {
@@ -24106,26 +24517,29 @@ pub mod porting_completed {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for PortingCompleted {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for PortingCompleted {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for PortingCompleted {
@@ -24350,26 +24764,29 @@ pub mod porting_declined {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for PortingDeclined {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for PortingDeclined {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for PortingDeclined {
@@ -24507,26 +24924,29 @@ pub mod porting_declined {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for PortingDeclined {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for PortingDeclined {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for PortingDeclined {
@@ -24751,26 +25171,29 @@ pub mod porting_requested {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for PortingRequested {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for PortingRequested {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for PortingRequested {
@@ -24908,26 +25331,29 @@ pub mod porting_requested {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for PortingRequested {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for PortingRequested {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for PortingRequested {
@@ -25154,26 +25580,29 @@ pub mod porting_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for PortingUpdated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.optional("previousData", &self.previous_data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for PortingUpdated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for PortingUpdated {
@@ -25435,30 +25864,33 @@ pub mod porting_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for PortingPartial {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.optional("object", &self.object);
+                m.optional("id", &self.id);
+                m.optional("accountNumber", &self.account_number);
+                m.optional("accountPinExists", &self.account_pin_exists);
+                m.optional("address", &self.address);
+                m.optional("birthday", &self.birthday);
+                m.optional("declinedAttempts", &self.declined_attempts);
+                m.optional("declinedCode", &self.declined_code);
+                m.optional("declinedMessage", &self.declined_message);
+                m.optional("donorProvider", &self.donor_provider);
+                m.optional("donorProviderApproval", &self.donor_provider_approval);
+                m.optional("firstName", &self.first_name);
+                m.optional("lastName", &self.last_name);
+                m.optional("phoneNumber", &self.phone_number);
+                m.optional("provider", &self.provider);
+                m.optional("recipientProvider", &self.recipient_provider);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for PortingPartial {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.optional("object", &self.object)?;
-                m.optional("id", &self.id)?;
-                m.optional("accountNumber", &self.account_number)?;
-                m.optional("accountPinExists", &self.account_pin_exists)?;
-                m.optional("address", &self.address)?;
-                m.optional("birthday", &self.birthday)?;
-                m.optional("declinedAttempts", &self.declined_attempts)?;
-                m.optional("declinedCode", &self.declined_code)?;
-                m.optional("declinedMessage", &self.declined_message)?;
-                m.optional("donorProvider", &self.donor_provider)?;
-                m.optional("donorProviderApproval", &self.donor_provider_approval)?;
-                m.optional("firstName", &self.first_name)?;
-                m.optional("lastName", &self.last_name)?;
-                m.optional("phoneNumber", &self.phone_number)?;
-                m.optional("provider", &self.provider)?;
-                m.optional("recipientProvider", &self.recipient_provider)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for PortingPartial {
@@ -25598,26 +26030,29 @@ pub mod porting_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for PortingUpdated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.optional("previousData", &self.previous_data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for PortingUpdated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for PortingUpdated {
@@ -25879,30 +26314,33 @@ pub mod porting_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for Porting20250522Partial {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.optional("object", &self.object);
+                m.optional("id", &self.id);
+                m.optional("accountNumber", &self.account_number);
+                m.optional("accountPinExists", &self.account_pin_exists);
+                m.optional("address", &self.address);
+                m.optional("birthday", &self.birthday);
+                m.optional("declinedAttempts", &self.declined_attempts);
+                m.optional("declinedCode", &self.declined_code);
+                m.optional("declinedMessage", &self.declined_message);
+                m.optional("donorProvider", &self.donor_provider);
+                m.optional("donorProviderApproval", &self.donor_provider_approval);
+                m.optional("firstName", &self.first_name);
+                m.optional("lastName", &self.last_name);
+                m.optional("phoneNumber", &self.phone_number);
+                m.optional("provider", &self.provider);
+                m.optional("recipientProvider", &self.recipient_provider);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for Porting20250522Partial {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.optional("object", &self.object)?;
-                m.optional("id", &self.id)?;
-                m.optional("accountNumber", &self.account_number)?;
-                m.optional("accountPinExists", &self.account_pin_exists)?;
-                m.optional("address", &self.address)?;
-                m.optional("birthday", &self.birthday)?;
-                m.optional("declinedAttempts", &self.declined_attempts)?;
-                m.optional("declinedCode", &self.declined_code)?;
-                m.optional("declinedMessage", &self.declined_message)?;
-                m.optional("donorProvider", &self.donor_provider)?;
-                m.optional("donorProviderApproval", &self.donor_provider_approval)?;
-                m.optional("firstName", &self.first_name)?;
-                m.optional("lastName", &self.last_name)?;
-                m.optional("phoneNumber", &self.phone_number)?;
-                m.optional("provider", &self.provider)?;
-                m.optional("recipientProvider", &self.recipient_provider)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -26128,26 +26566,29 @@ pub mod project_deleted {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for ProjectDeleted {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for ProjectDeleted {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for ProjectDeleted {
@@ -26285,26 +26726,29 @@ pub mod project_deleted {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for ProjectDeleted {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for ProjectDeleted {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for ProjectDeleted {
@@ -26531,26 +26975,29 @@ pub mod project_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for ProjectUpdated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.optional("previousData", &self.previous_data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for ProjectUpdated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for ProjectUpdated {
@@ -26714,24 +27161,27 @@ pub mod project_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for ProjectPartial {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.optional("object", &self.object);
+                m.optional("id", &self.id);
+                m.optional("billable", &self.billable);
+                m.optional("billing", &self.billing);
+                m.optional("consent", &self.consent);
+                m.optional("image", &self.image);
+                m.optional("legal", &self.legal);
+                m.optional("locales", &self.locales);
+                m.optional("name", &self.name);
+                m.optional("organization", &self.organization);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for ProjectPartial {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.optional("object", &self.object)?;
-                m.optional("id", &self.id)?;
-                m.optional("billable", &self.billable)?;
-                m.optional("billing", &self.billing)?;
-                m.optional("consent", &self.consent)?;
-                m.optional("image", &self.image)?;
-                m.optional("legal", &self.legal)?;
-                m.optional("locales", &self.locales)?;
-                m.optional("name", &self.name)?;
-                m.optional("organization", &self.organization)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for ProjectPartial {
@@ -26871,26 +27321,29 @@ pub mod project_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for ProjectUpdated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.optional("previousData", &self.previous_data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for ProjectUpdated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for ProjectUpdated {
@@ -27116,26 +27569,29 @@ pub mod sim_deleted {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for SimDeleted {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for SimDeleted {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for SimDeleted {
@@ -27273,26 +27729,29 @@ pub mod sim_deleted {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for SimDeleted {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for SimDeleted {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for SimDeleted {
@@ -27517,26 +27976,29 @@ pub mod sim_retired {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for SimRetired {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for SimRetired {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for SimRetired {
@@ -27674,26 +28136,29 @@ pub mod sim_retired {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for SimRetired {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for SimRetired {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for SimRetired {
@@ -27920,26 +28385,29 @@ pub mod sim_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for SimUpdated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.optional("previousData", &self.previous_data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for SimUpdated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for SimUpdated {
@@ -28042,21 +28510,24 @@ pub mod sim_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for SimPartial {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.optional("object", &self.object);
+                m.optional("id", &self.id);
+                m.optional("iccid", &self.iccid);
+                m.optional("provider", &self.provider);
+                m.optional("status", &self.status);
+                m.optional("type", &self.r#type);
+                m.optional("createdAt", &self.created_at);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for SimPartial {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.optional("object", &self.object)?;
-                m.optional("id", &self.id)?;
-                m.optional("iccid", &self.iccid)?;
-                m.optional("provider", &self.provider)?;
-                m.optional("status", &self.status)?;
-                m.optional("type", &self.r#type)?;
-                m.optional("createdAt", &self.created_at)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for SimPartial {
@@ -28196,26 +28667,29 @@ pub mod sim_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for SimUpdated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.optional("previousData", &self.previous_data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for SimUpdated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for SimUpdated {
@@ -28335,22 +28809,25 @@ pub mod sim_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for Sim20250522Partial {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.optional("object", &self.object);
+                m.optional("id", &self.id);
+                m.optional("iccid", &self.iccid);
+                m.optional("provider", &self.provider);
+                m.optional("status", &self.status);
+                m.optional("type", &self.r#type);
+                m.optional("createdAt", &self.created_at);
+                m.optional("metadata", &self.metadata);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for Sim20250522Partial {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.optional("object", &self.object)?;
-                m.optional("id", &self.id)?;
-                m.optional("iccid", &self.iccid)?;
-                m.optional("provider", &self.provider)?;
-                m.optional("status", &self.status)?;
-                m.optional("type", &self.r#type)?;
-                m.optional("createdAt", &self.created_at)?;
-                m.optional("metadata", &self.metadata)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -28576,26 +29053,29 @@ pub mod subscription_activated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for SubscriptionActivated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for SubscriptionActivated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -28734,26 +29214,29 @@ pub mod subscription_activated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for SubscriptionActivated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for SubscriptionActivated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -28979,26 +29462,29 @@ pub mod subscription_addon_created {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for SubscriptionAddonCreated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for SubscriptionAddonCreated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -29137,26 +29623,29 @@ pub mod subscription_addon_created {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for SubscriptionAddonCreated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for SubscriptionAddonCreated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -29382,26 +29871,29 @@ pub mod subscription_change_applied {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for SubscriptionChangeApplied {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for SubscriptionChangeApplied {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -29540,26 +30032,29 @@ pub mod subscription_change_applied {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for SubscriptionChangeApplied {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for SubscriptionChangeApplied {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -29785,26 +30280,29 @@ pub mod subscription_change_created {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for SubscriptionChangeCreated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for SubscriptionChangeCreated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -29943,26 +30441,29 @@ pub mod subscription_change_created {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for SubscriptionChangeCreated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for SubscriptionChangeCreated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -30188,26 +30689,29 @@ pub mod subscription_change_deleted {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for SubscriptionChangeDeleted {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for SubscriptionChangeDeleted {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -30346,26 +30850,29 @@ pub mod subscription_change_deleted {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for SubscriptionChangeDeleted {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for SubscriptionChangeDeleted {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -30591,26 +31098,29 @@ pub mod subscription_created {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for SubscriptionCreated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for SubscriptionCreated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -30749,26 +31259,29 @@ pub mod subscription_created {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for SubscriptionCreated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for SubscriptionCreated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -30994,26 +31507,29 @@ pub mod subscription_renewed {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for SubscriptionRenewed {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for SubscriptionRenewed {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -31152,26 +31668,29 @@ pub mod subscription_renewed {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for SubscriptionRenewed {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for SubscriptionRenewed {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -31397,26 +31916,29 @@ pub mod usage_balance_threshold_reached {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for UsageBalanceThresholdReached {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for UsageBalanceThresholdReached {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -31555,26 +32077,29 @@ pub mod usage_balance_threshold_reached {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for UsageBalanceThresholdReached {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for UsageBalanceThresholdReached {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -31800,26 +32325,29 @@ pub mod usage_notification_created {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for UsageNotificationCreated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for UsageNotificationCreated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -31958,26 +32486,29 @@ pub mod usage_notification_created {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for UsageNotificationCreated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for UsageNotificationCreated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -32204,26 +32735,29 @@ pub mod usage_threshold_exceeded {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for UsageThresholdExceeded {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for UsageThresholdExceeded {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -32363,26 +32897,29 @@ pub mod usage_threshold_exceeded {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for UsageThresholdExceeded {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for UsageThresholdExceeded {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -32608,26 +33145,29 @@ pub mod user_address_created {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for UserAddressCreated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for UserAddressCreated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -32766,26 +33306,29 @@ pub mod user_address_created {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for UserAddressCreated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for UserAddressCreated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -33011,26 +33554,29 @@ pub mod user_deleted {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for UserDeleted {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for UserDeleted {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for UserDeleted {
@@ -33168,26 +33714,29 @@ pub mod user_deleted {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for UserDeleted {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for UserDeleted {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for UserDeleted {
@@ -33412,26 +33961,29 @@ pub mod voucher_code_created {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for VoucherCodeCreated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for VoucherCodeCreated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -33570,26 +34122,29 @@ pub mod voucher_code_created {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for VoucherCodeCreated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for VoucherCodeCreated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -33817,26 +34372,29 @@ pub mod voucher_code_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for VoucherCodeUpdated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.optional("previousData", &self.previous_data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for VoucherCodeUpdated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -33974,23 +34532,26 @@ pub mod voucher_code_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for VoucherCodePartial {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.optional("object", &self.object);
+                m.optional("id", &self.id);
+                m.optional("code", &self.code);
+                m.optional("redemptions", &self.redemptions);
+                m.optional("restrictions", &self.restrictions);
+                m.optional("retiredReason", &self.retired_reason);
+                m.optional("status", &self.status);
+                m.optional("voucher", &self.voucher);
+                m.optional("createdAt", &self.created_at);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for VoucherCodePartial {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.optional("object", &self.object)?;
-                m.optional("id", &self.id)?;
-                m.optional("code", &self.code)?;
-                m.optional("redemptions", &self.redemptions)?;
-                m.optional("restrictions", &self.restrictions)?;
-                m.optional("retiredReason", &self.retired_reason)?;
-                m.optional("status", &self.status)?;
-                m.optional("voucher", &self.voucher)?;
-                m.optional("createdAt", &self.created_at)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -34133,26 +34694,29 @@ pub mod voucher_code_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for VoucherCodeUpdated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.optional("previousData", &self.previous_data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for VoucherCodeUpdated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -34379,26 +34943,29 @@ pub mod voucher_created {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for VoucherCreated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for VoucherCreated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for VoucherCreated {
@@ -34536,26 +35103,29 @@ pub mod voucher_created {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for VoucherCreated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for VoucherCreated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for VoucherCreated {
@@ -34780,26 +35350,29 @@ pub mod voucher_retired {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for VoucherRetired {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for VoucherRetired {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for VoucherRetired {
@@ -34937,26 +35510,29 @@ pub mod voucher_retired {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for VoucherRetired {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.optional("previousData", &self.previous_data);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for VoucherRetired {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for VoucherRetired {
@@ -35183,26 +35759,29 @@ pub mod voucher_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for VoucherUpdated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.optional("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.optional("previousData", &self.previous_data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for VoucherUpdated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.optional("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for VoucherUpdated {
@@ -35383,25 +35962,28 @@ pub mod voucher_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for VoucherPartial {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.optional("object", &self.object);
+                m.optional("id", &self.id);
+                m.optional("name", &self.name);
+                m.optional("priceDiscount", &self.price_discount);
+                m.optional("priceDiscountPercentage", &self.price_discount_percentage);
+                m.optional("recurrence", &self.recurrence);
+                m.optional("redemptions", &self.redemptions);
+                m.optional("restrictions", &self.restrictions);
+                m.optional("retiredReason", &self.retired_reason);
+                m.optional("createdAt", &self.created_at);
+                m.optional("status", &self.status);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for VoucherPartial {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.optional("object", &self.object)?;
-                m.optional("id", &self.id)?;
-                m.optional("name", &self.name)?;
-                m.optional("priceDiscount", &self.price_discount)?;
-                m.optional("priceDiscountPercentage", &self.price_discount_percentage)?;
-                m.optional("recurrence", &self.recurrence)?;
-                m.optional("redemptions", &self.redemptions)?;
-                m.optional("restrictions", &self.restrictions)?;
-                m.optional("retiredReason", &self.retired_reason)?;
-                m.optional("createdAt", &self.created_at)?;
-                m.optional("status", &self.status)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for VoucherPartial {
@@ -35541,26 +36123,29 @@ pub mod voucher_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for VoucherUpdated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("object", &self.object);
+                m.field("id", &self.id);
+                m.field("actor", &self.actor);
+                m.field("datacontenttype", &self.datacontenttype);
+                m.field("project", &self.project);
+                m.field("source", &self.source);
+                m.field("specversion", &self.specversion);
+                m.field("time", &self.time);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.optional("previousData", &self.previous_data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for VoucherUpdated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("object", &self.object)?;
-                m.field("id", &self.id)?;
-                m.field("actor", &self.actor)?;
-                m.field("datacontenttype", &self.datacontenttype)?;
-                m.field("project", &self.project)?;
-                m.field("source", &self.source)?;
-                m.field("specversion", &self.specversion)?;
-                m.field("time", &self.time)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for VoucherUpdated {

@@ -572,20 +572,23 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for Address {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.optional("thoroughfare", &self.thoroughfare);
+            m.optional("premise", &self.premise);
+            m.optional("postal_code", &self.postal_code);
+            m.optional("locality", &self.locality);
+            m.optional("administrative_area", &self.administrative_area);
+            m.optional("country", &self.country);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for Address {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.optional("thoroughfare", &self.thoroughfare)?;
-            m.optional("premise", &self.premise)?;
-            m.optional("postal_code", &self.postal_code)?;
-            m.optional("locality", &self.locality)?;
-            m.optional("administrative_area", &self.administrative_area)?;
-            m.optional("country", &self.country)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Address {
@@ -663,18 +666,21 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for MemberOfParliament {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.optional("constituency", &self.constituency);
+            m.optional("country", &self.country);
+            m.optional("salutation", &self.salutation);
+            m.optional("political_affiliation", &self.political_affiliation);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for MemberOfParliament {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.optional("constituency", &self.constituency)?;
-            m.optional("country", &self.country)?;
-            m.optional("salutation", &self.salutation)?;
-            m.optional("political_affiliation", &self.political_affiliation)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for MemberOfParliament {
@@ -793,23 +799,26 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for ActionWithId {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("uuid", &self.uuid);
+            m.field("title", &self.title);
+            m.field("type", &self.r#type);
+            m.optional("needs_confirmation", &self.needs_confirmation);
+            m.optional("tags", &self.tags);
+            m.optional("campaign_tags", &self.campaign_tags);
+            m.optional("source_tags", &self.source_tags);
+            m.optional("type_title", &self.type_title);
+            m.field("id", &self.id);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for ActionWithId {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("uuid", &self.uuid)?;
-            m.field("title", &self.title)?;
-            m.field("type", &self.r#type)?;
-            m.optional("needs_confirmation", &self.needs_confirmation)?;
-            m.optional("tags", &self.tags)?;
-            m.optional("campaign_tags", &self.campaign_tags)?;
-            m.optional("source_tags", &self.source_tags)?;
-            m.optional("type_title", &self.type_title)?;
-            m.field("id", &self.id)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for ActionWithId {
@@ -985,28 +994,31 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for Tracking {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.optional("form_url", &self.form_url);
+            m.optional("entry_url", &self.entry_url);
+            m.optional("external_referer", &self.external_referer);
+            m.optional("referer", &self.referer);
+            m.optional("campaign", &self.campaign);
+            m.optional("medium", &self.medium);
+            m.optional("source", &self.source);
+            m.optional("term", &self.term);
+            m.optional("version", &self.version);
+            m.optional("other", &self.other);
+            m.optional("tags", &self.tags);
+            m.optional("refsid", &self.refsid);
+            m.optional("user_id", &self.user_id);
+            m.optional("country", &self.country);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for Tracking {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.optional("form_url", &self.form_url)?;
-            m.optional("entry_url", &self.entry_url)?;
-            m.optional("external_referer", &self.external_referer)?;
-            m.optional("referer", &self.referer)?;
-            m.optional("campaign", &self.campaign)?;
-            m.optional("medium", &self.medium)?;
-            m.optional("source", &self.source)?;
-            m.optional("term", &self.term)?;
-            m.optional("version", &self.version)?;
-            m.optional("other", &self.other)?;
-            m.optional("tags", &self.tags)?;
-            m.optional("refsid", &self.refsid)?;
-            m.optional("user_id", &self.user_id)?;
-            m.optional("country", &self.country)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Tracking {
@@ -1100,20 +1112,23 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for ActionV2 {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.optional("id", &self.id);
+            m.optional("uuid", &self.uuid);
+            m.optional("title", &self.title);
+            m.optional("type", &self.r#type);
+            m.optional("needs_confirmation", &self.needs_confirmation);
+            m.optional("tags", &self.tags);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for ActionV2 {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.optional("id", &self.id)?;
-            m.optional("uuid", &self.uuid)?;
-            m.optional("title", &self.title)?;
-            m.optional("type", &self.r#type)?;
-            m.optional("needs_confirmation", &self.needs_confirmation)?;
-            m.optional("tags", &self.tags)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for ActionV2 {
@@ -1277,27 +1292,30 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for TrackingV2 {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.optional("form_url", &self.form_url);
+            m.optional("entry_url", &self.entry_url);
+            m.optional("external_referer", &self.external_referer);
+            m.optional("referer", &self.referer);
+            m.optional("campaign", &self.campaign);
+            m.optional("medium", &self.medium);
+            m.optional("source", &self.source);
+            m.optional("term", &self.term);
+            m.optional("version", &self.version);
+            m.optional("other", &self.other);
+            m.optional("tags", &self.tags);
+            m.optional("user_id", &self.user_id);
+            m.optional("country", &self.country);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for TrackingV2 {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.optional("form_url", &self.form_url)?;
-            m.optional("entry_url", &self.entry_url)?;
-            m.optional("external_referer", &self.external_referer)?;
-            m.optional("referer", &self.referer)?;
-            m.optional("campaign", &self.campaign)?;
-            m.optional("medium", &self.medium)?;
-            m.optional("source", &self.source)?;
-            m.optional("term", &self.term)?;
-            m.optional("version", &self.version)?;
-            m.optional("other", &self.other)?;
-            m.optional("tags", &self.tags)?;
-            m.optional("user_id", &self.user_id)?;
-            m.optional("country", &self.country)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for TrackingV2 {
@@ -1340,16 +1358,19 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for Links {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("action", &self.action);
+            m.field("submission", &self.submission);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for Links {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("action", &self.action)?;
-            m.field("submission", &self.submission)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Links {
@@ -1483,25 +1504,28 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for Optin {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("channel", &self.channel);
+            m.field("operation", &self.operation);
+            m.field("statement", &self.statement);
+            m.field("value", &self.value);
+            m.optional("address", &self.address);
+            m.optional("ip_address", &self.ip_address);
+            m.optional("lists", &self.lists);
+            m.optional("trigger_opt_in_email", &self.trigger_opt_in_email);
+            m.optional("trigger_welcome_email", &self.trigger_welcome_email);
+            m.optional("unsubscribe_all", &self.unsubscribe_all);
+            m.optional("unsubscribe_unknown", &self.unsubscribe_unknown);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for Optin {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("channel", &self.channel)?;
-            m.field("operation", &self.operation)?;
-            m.field("statement", &self.statement)?;
-            m.field("value", &self.value)?;
-            m.optional("address", &self.address)?;
-            m.optional("ip_address", &self.ip_address)?;
-            m.optional("lists", &self.lists)?;
-            m.optional("trigger_opt_in_email", &self.trigger_opt_in_email)?;
-            m.optional("trigger_welcome_email", &self.trigger_welcome_email)?;
-            m.optional("unsubscribe_all", &self.unsubscribe_all)?;
-            m.optional("unsubscribe_unknown", &self.unsubscribe_unknown)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Optin {
@@ -1696,22 +1720,25 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for Action {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("uuid", &self.uuid);
+            m.field("title", &self.title);
+            m.field("type", &self.r#type);
+            m.optional("needs_confirmation", &self.needs_confirmation);
+            m.optional("tags", &self.tags);
+            m.optional("campaign_tags", &self.campaign_tags);
+            m.optional("source_tags", &self.source_tags);
+            m.optional("type_title", &self.type_title);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for Action {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("uuid", &self.uuid)?;
-            m.field("title", &self.title)?;
-            m.field("type", &self.r#type)?;
-            m.optional("needs_confirmation", &self.needs_confirmation)?;
-            m.optional("tags", &self.tags)?;
-            m.optional("campaign_tags", &self.campaign_tags)?;
-            m.optional("source_tags", &self.source_tags)?;
-            m.optional("type_title", &self.type_title)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Action {
@@ -1784,19 +1811,22 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for LineItem {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("name", &self.name);
+            m.field("amount", &self.amount);
+            m.field("quantity", &self.quantity);
+            m.field("tax_rate", &self.tax_rate);
+            m.field("recurrence_interval", &self.recurrence_interval);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for LineItem {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("name", &self.name)?;
-            m.field("amount", &self.amount)?;
-            m.field("quantity", &self.quantity)?;
-            m.field("tax_rate", &self.tax_rate)?;
-            m.field("recurrence_interval", &self.recurrence_interval)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for LineItem {
@@ -2016,26 +2046,29 @@ pub mod contact_update {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for ContactUpdate {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("id", &self.id);
+                m.field("type", &self.r#type);
+                m.field("date", &self.date);
+                m.field("version", &self.version);
+                m.optional("title", &self.title);
+                m.optional("first_name", &self.first_name);
+                m.optional("last_name", &self.last_name);
+                m.optional("address", &self.address);
+                m.optional("email", &self.email);
+                m.optional("phone_number", &self.phone_number);
+                m.optional("tags", &self.tags);
+                m.optional("mp", &self.mp);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for ContactUpdate {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("id", &self.id)?;
-                m.field("type", &self.r#type)?;
-                m.field("date", &self.date)?;
-                m.field("version", &self.version)?;
-                m.optional("title", &self.title)?;
-                m.optional("first_name", &self.first_name)?;
-                m.optional("last_name", &self.last_name)?;
-                m.optional("address", &self.address)?;
-                m.optional("email", &self.email)?;
-                m.optional("phone_number", &self.phone_number)?;
-                m.optional("tags", &self.tags)?;
-                m.optional("mp", &self.mp)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for ContactUpdate {
@@ -2237,24 +2270,27 @@ pub mod donation {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for Donation {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("id", &self.id);
+                m.field("type", &self.r#type);
+                m.field("date", &self.date);
+                m.field("version", &self.version);
+                m.field("pid", &self.pid);
+                m.field("amount", &self.amount);
+                m.field("recurrence_interval", &self.recurrence_interval);
+                m.field("data", &self.data);
+                m.field("action", &self.action);
+                m.field("tracking", &self.tracking);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for Donation {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("id", &self.id)?;
-                m.field("type", &self.r#type)?;
-                m.field("date", &self.date)?;
-                m.field("version", &self.version)?;
-                m.field("pid", &self.pid)?;
-                m.field("amount", &self.amount)?;
-                m.field("recurrence_interval", &self.recurrence_interval)?;
-                m.field("data", &self.data)?;
-                m.field("action", &self.action)?;
-                m.field("tracking", &self.tracking)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Donation {
@@ -2376,24 +2412,27 @@ pub mod donation {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for Donation {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("id", &self.id);
+                m.field("type", &self.r#type);
+                m.field("date", &self.date);
+                m.field("version", &self.version);
+                m.field("pid", &self.pid);
+                m.field("amount", &self.amount);
+                m.field("recurrence_interval", &self.recurrence_interval);
+                m.field("data", &self.data);
+                m.field("action", &self.action);
+                m.field("tracking", &self.tracking);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for Donation {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("id", &self.id)?;
-                m.field("type", &self.r#type)?;
-                m.field("date", &self.date)?;
-                m.field("version", &self.version)?;
-                m.field("pid", &self.pid)?;
-                m.field("amount", &self.amount)?;
-                m.field("recurrence_interval", &self.recurrence_interval)?;
-                m.field("data", &self.data)?;
-                m.field("action", &self.action)?;
-                m.field("tracking", &self.tracking)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Donation {
@@ -2636,24 +2675,27 @@ pub mod form_submission {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for FormSubmission {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("id", &self.id);
+                m.field("type", &self.r#type);
+                m.field("date", &self.date);
+                m.field("version", &self.version);
+                m.field("uuid", &self.uuid);
+                m.optional("is_draft", &self.is_draft);
+                m.optional("_links", &self._links);
+                m.optional("_optins", &self._optins);
+                m.optional("action", &self.action);
+                m.optional("tracking", &self.tracking);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for FormSubmission {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("id", &self.id)?;
-                m.field("type", &self.r#type)?;
-                m.field("date", &self.date)?;
-                m.field("version", &self.version)?;
-                m.field("uuid", &self.uuid)?;
-                m.optional("is_draft", &self.is_draft)?;
-                m.optional("_links", &self._links)?;
-                m.optional("_optins", &self._optins)?;
-                m.optional("action", &self.action)?;
-                m.optional("tracking", &self.tracking)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for FormSubmission {
@@ -2818,27 +2860,30 @@ pub mod form_submission {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for FormSubmission {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("id", &self.id);
+                m.field("type", &self.r#type);
+                m.field("date", &self.date);
+                m.field("version", &self.version);
+                m.field("uuid", &self.uuid);
+                m.field("is_draft", &self.is_draft);
+                m.field("data", &self.data);
+                m.field("action", &self.action);
+                m.field("links", &self.links);
+                m.optional("_links", &self._links);
+                m.field("optins", &self.optins);
+                m.optional("_optins", &self._optins);
+                m.field("tracking", &self.tracking);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for FormSubmission {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("id", &self.id)?;
-                m.field("type", &self.r#type)?;
-                m.field("date", &self.date)?;
-                m.field("version", &self.version)?;
-                m.field("uuid", &self.uuid)?;
-                m.field("is_draft", &self.is_draft)?;
-                m.field("data", &self.data)?;
-                m.field("action", &self.action)?;
-                m.field("links", &self.links)?;
-                m.optional("_links", &self._links)?;
-                m.field("optins", &self.optins)?;
-                m.optional("_optins", &self._optins)?;
-                m.field("tracking", &self.tracking)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for FormSubmission {
@@ -3003,27 +3048,30 @@ pub mod form_submission {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for FormSubmission {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("id", &self.id);
+                m.field("type", &self.r#type);
+                m.field("date", &self.date);
+                m.field("version", &self.version);
+                m.field("uuid", &self.uuid);
+                m.field("is_draft", &self.is_draft);
+                m.field("data", &self.data);
+                m.field("action", &self.action);
+                m.field("links", &self.links);
+                m.optional("_links", &self._links);
+                m.field("optins", &self.optins);
+                m.optional("_optins", &self._optins);
+                m.field("tracking", &self.tracking);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for FormSubmission {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("id", &self.id)?;
-                m.field("type", &self.r#type)?;
-                m.field("date", &self.date)?;
-                m.field("version", &self.version)?;
-                m.field("uuid", &self.uuid)?;
-                m.field("is_draft", &self.is_draft)?;
-                m.field("data", &self.data)?;
-                m.field("action", &self.action)?;
-                m.field("links", &self.links)?;
-                m.optional("_links", &self._links)?;
-                m.field("optins", &self.optins)?;
-                m.optional("_optins", &self._optins)?;
-                m.field("tracking", &self.tracking)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for FormSubmission {
@@ -3146,24 +3194,27 @@ pub mod form_submission {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for FormSubmission {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("id", &self.id);
+                m.field("type", &self.r#type);
+                m.field("date", &self.date);
+                m.field("version", &self.version);
+                m.field("uuid", &self.uuid);
+                m.field("is_draft", &self.is_draft);
+                m.field("data", &self.data);
+                m.field("action", &self.action);
+                m.field("optins", &self.optins);
+                m.field("tracking", &self.tracking);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for FormSubmission {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("id", &self.id)?;
-                m.field("type", &self.r#type)?;
-                m.field("date", &self.date)?;
-                m.field("version", &self.version)?;
-                m.field("uuid", &self.uuid)?;
-                m.field("is_draft", &self.is_draft)?;
-                m.field("data", &self.data)?;
-                m.field("action", &self.action)?;
-                m.field("optins", &self.optins)?;
-                m.field("tracking", &self.tracking)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for FormSubmission {
@@ -3318,19 +3369,22 @@ pub mod form_submission_confirmed {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for FormSubmissionConfirmed {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("id", &self.id);
+                m.field("type", &self.r#type);
+                m.field("date", &self.date);
+                m.field("version", &self.version);
+                m.field("uuid", &self.uuid);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for FormSubmissionConfirmed {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("id", &self.id)?;
-                m.field("type", &self.r#type)?;
-                m.field("date", &self.date)?;
-                m.field("version", &self.version)?;
-                m.field("uuid", &self.uuid)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -3555,28 +3609,31 @@ pub mod payment_status_change {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for PaymentStatusChange {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("id", &self.id);
+                m.field("type", &self.r#type);
+                m.field("date", &self.date);
+                m.field("version", &self.version);
+                m.field("pid", &self.pid);
+                m.field("uuid", &self.uuid);
+                m.field("controller", &self.controller);
+                m.field("method_generic", &self.method_generic);
+                m.field("method_specific", &self.method_specific);
+                m.field("status", &self.status);
+                m.field("previous_status", &self.previous_status);
+                m.field("total_amount", &self.total_amount);
+                m.field("currency_code", &self.currency_code);
+                m.field("payment_data", &self.payment_data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for PaymentStatusChange {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("id", &self.id)?;
-                m.field("type", &self.r#type)?;
-                m.field("date", &self.date)?;
-                m.field("version", &self.version)?;
-                m.field("pid", &self.pid)?;
-                m.field("uuid", &self.uuid)?;
-                m.field("controller", &self.controller)?;
-                m.field("method_generic", &self.method_generic)?;
-                m.field("method_specific", &self.method_specific)?;
-                m.field("status", &self.status)?;
-                m.field("previous_status", &self.previous_status)?;
-                m.field("total_amount", &self.total_amount)?;
-                m.field("currency_code", &self.currency_code)?;
-                m.field("payment_data", &self.payment_data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -3727,29 +3784,32 @@ pub mod payment_status_change {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for PaymentStatusChange {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("id", &self.id);
+                m.field("type", &self.r#type);
+                m.field("date", &self.date);
+                m.field("version", &self.version);
+                m.field("pid", &self.pid);
+                m.field("uuid", &self.uuid);
+                m.field("controller", &self.controller);
+                m.field("method_generic", &self.method_generic);
+                m.field("method_specific", &self.method_specific);
+                m.field("status", &self.status);
+                m.field("previous_status", &self.previous_status);
+                m.field("total_amount", &self.total_amount);
+                m.field("currency_code", &self.currency_code);
+                m.field("payment_data", &self.payment_data);
+                m.field("line_items", &self.line_items);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for PaymentStatusChange {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("id", &self.id)?;
-                m.field("type", &self.r#type)?;
-                m.field("date", &self.date)?;
-                m.field("version", &self.version)?;
-                m.field("pid", &self.pid)?;
-                m.field("uuid", &self.uuid)?;
-                m.field("controller", &self.controller)?;
-                m.field("method_generic", &self.method_generic)?;
-                m.field("method_specific", &self.method_specific)?;
-                m.field("status", &self.status)?;
-                m.field("previous_status", &self.previous_status)?;
-                m.field("total_amount", &self.total_amount)?;
-                m.field("currency_code", &self.currency_code)?;
-                m.field("payment_data", &self.payment_data)?;
-                m.field("line_items", &self.line_items)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de>
@@ -3969,28 +4029,31 @@ pub mod payment_success {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for PaymentSuccess {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("id", &self.id);
+                m.field("type", &self.r#type);
+                m.field("date", &self.date);
+                m.field("version", &self.version);
+                m.field("uuid", &self.uuid);
+                m.field("action", &self.action);
+                m.field("pid", &self.pid);
+                m.field("method_generic", &self.method_generic);
+                m.field("method_specific", &self.method_specific);
+                m.field("controller", &self.controller);
+                m.field("currency_code", &self.currency_code);
+                m.field("total_amount", &self.total_amount);
+                m.field("status", &self.status);
+                m.optional("account", &self.account);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for PaymentSuccess {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("id", &self.id)?;
-                m.field("type", &self.r#type)?;
-                m.field("date", &self.date)?;
-                m.field("version", &self.version)?;
-                m.field("uuid", &self.uuid)?;
-                m.field("action", &self.action)?;
-                m.field("pid", &self.pid)?;
-                m.field("method_generic", &self.method_generic)?;
-                m.field("method_specific", &self.method_specific)?;
-                m.field("controller", &self.controller)?;
-                m.field("currency_code", &self.currency_code)?;
-                m.field("total_amount", &self.total_amount)?;
-                m.field("status", &self.status)?;
-                m.optional("account", &self.account)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for PaymentSuccess {
@@ -4066,18 +4129,21 @@ pub mod payment_success {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for Account {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.optional("holder", &self.holder);
+                m.optional("number", &self.number);
+                m.optional("sort_code", &self.sort_code);
+                m.optional("payment_date", &self.payment_date);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for Account {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.optional("holder", &self.holder)?;
-                m.optional("number", &self.number)?;
-                m.optional("sort_code", &self.sort_code)?;
-                m.optional("payment_date", &self.payment_date)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Account {

@@ -317,22 +317,7 @@ fn struct_decode(
             bindings.push(format_ident!("extra"));
         }
     }
-    let experiment = std::env::var("ES_DECODE").unwrap_or_default();
-    let body = if experiment == "q" && !reads.is_empty() {
-        quote! {
-            let f = #rt::decode::fields(node, &[#(#names),*])?;
-            ::std::result::Result::Ok(#name { #(#bindings: #reads.ok_or_else(|| f.error_ref())?),* })
-        }
-    } else if experiment == "locals" && !reads.is_empty() {
-        quote! {
-            let f = #rt::decode::fields(node, &[#(#names),*])?;
-            #(let #bindings = #reads;)*
-            if let (#(::std::option::Option::Some(#bindings)),*) = (#(#bindings),*) {
-                return ::std::result::Result::Ok(#name { #(#bindings),* });
-            }
-            ::std::result::Result::Err(f.error())
-        }
-    } else if reads.is_empty() {
+    let body = if reads.is_empty() {
         quote! {
             let _ = #rt::decode::fields(node, &[])?;
             ::std::result::Result::Ok(#name {})
@@ -356,7 +341,8 @@ fn struct_decode(
 }
 
 /// `Serialize`: the fields in declaration order (an absent optional field
-/// not at all), then the kept unknown members.
+/// not at all), then the kept unknown members, collected by one plain
+/// function (`ToMembers`) so the generic `serialize` stays one line.
 fn struct_serialize(
     cx: &Context<'_>,
     name: &proc_macro2::Ident,
@@ -369,21 +355,25 @@ fn struct_serialize(
         let fname = ident(&f.rust_name);
         let j = Literal::string(&f.json_name);
         match f.presence {
-            Presence::Required => quote! { m.field(#j, &self.#fname)?; },
-            Presence::Optional => quote! { m.optional(#j, &self.#fname)?; },
+            Presence::Required => quote! { m.field(#j, &self.#fname); },
+            Presence::Optional => quote! { m.optional(#j, &self.#fname); },
         }
     });
     let extra = match extra {
         Extra::None => quote! {},
-        Extra::Keep(_) => quote! { m.extra(&self.extra)?; },
+        Extra::Keep(_) => quote! { m.extra(&self.extra); },
     };
     quote! {
-        impl #serde::Serialize for #name {
-            fn serialize<S: #serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = #rt::__private::ser::Struct::begin(s)?;
+        impl #rt::__private::ser::ToMembers for #name {
+            fn members<'a>(&'a self, m: &mut #rt::__private::ser::Members<'a>) {
                 #(#members)*
                 #extra
-                m.end()
+            }
+        }
+
+        impl #serde::Serialize for #name {
+            fn serialize<S: #serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                #rt::__private::ser::serialize(self, s)
             }
         }
     }

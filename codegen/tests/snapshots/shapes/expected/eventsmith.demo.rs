@@ -269,15 +269,18 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for Price {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("amount", &self.amount);
+            m.field("currency", &self.currency);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for Price {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("amount", &self.amount)?;
-            m.field("currency", &self.currency)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Price {
@@ -547,38 +550,41 @@ pub mod thing {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for Thing {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("id", &self.id);
+                m.optional("ratio", &self.ratio);
+                m.field("uuid", &self.uuid);
+                m.optional("at", &self.at);
+                m.optional("every", &self.every);
+                m.field("price", &self.price);
+                m.field("old_price", &self.old_price);
+                m.optional("status", &self.status);
+                m.optional("mixed", &self.mixed);
+                m.optional("tags", &self.tags);
+                m.optional("labels", &self.labels);
+                m.optional("lines", &self.lines);
+                m.optional("data", &self.data);
+                m.optional("counts", &self.counts);
+                m.optional("tree", &self.tree);
+                m.optional("self", &self.self_);
+                m.optional("first-name", &self.first_name_dashed);
+                m.optional("first_name", &self.first_name);
+                m.field("note", &self.note);
+                m.optional("combined", &self.combined);
+                m.optional("actor", &self.actor);
+                m.optional("scores", &self.scores);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for Thing {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("id", &self.id)?;
-                m.optional("ratio", &self.ratio)?;
-                m.field("uuid", &self.uuid)?;
-                m.optional("at", &self.at)?;
-                m.optional("every", &self.every)?;
-                m.field("price", &self.price)?;
-                m.field("old_price", &self.old_price)?;
-                m.optional("status", &self.status)?;
-                m.optional("mixed", &self.mixed)?;
-                m.optional("tags", &self.tags)?;
-                m.optional("labels", &self.labels)?;
-                m.optional("lines", &self.lines)?;
-                m.optional("data", &self.data)?;
-                m.optional("counts", &self.counts)?;
-                m.optional("tree", &self.tree)?;
-                m.optional("self", &self.self_)?;
-                m.optional("first-name", &self.first_name_dashed)?;
-                m.optional("first_name", &self.first_name)?;
-                m.field("note", &self.note)?;
-                m.optional("combined", &self.combined)?;
-                m.optional("actor", &self.actor)?;
-                m.optional("scores", &self.scores)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Thing {
@@ -689,16 +695,19 @@ pub mod thing {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for Line {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("sku", &self.sku);
+                m.field("qty", &self.qty);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for Line {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("sku", &self.sku)?;
-                m.field("qty", &self.qty)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Line {
@@ -753,17 +762,20 @@ pub mod thing {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for Node {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.optional("label", &self.label);
+                m.optional("children", &self.children);
+                m.optional("parent", &self.parent);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for Node {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.optional("label", &self.label)?;
-                m.optional("children", &self.children)?;
-                m.optional("parent", &self.parent)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Node {
@@ -803,16 +815,19 @@ pub mod thing {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for Combined {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("name", &self.name);
+                m.field("extra_flag", &self.extra_flag);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for Combined {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("name", &self.name)?;
-                m.field("extra_flag", &self.extra_flag)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Combined {
@@ -913,16 +928,19 @@ pub mod thing {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for UserActor {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("kind", &self.kind);
+                m.field("user", &self.user);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for UserActor {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("kind", &self.kind)?;
-                m.field("user", &self.user)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for UserActor {
@@ -956,15 +974,18 @@ pub mod thing {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for SystemActor {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("kind", &self.kind);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for SystemActor {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("kind", &self.kind)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for SystemActor {
@@ -997,15 +1018,18 @@ pub mod thing {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for Scores {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.optional("best", &self.best);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for Scores {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.optional("best", &self.best)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Scores {

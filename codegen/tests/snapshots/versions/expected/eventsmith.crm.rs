@@ -327,17 +327,20 @@ pub mod contact_created {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for ContactCreated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("email", &self.email);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for ContactCreated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("email", &self.email)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for ContactCreated {
@@ -408,18 +411,21 @@ pub mod contact_created {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for ContactCreated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("email", &self.email);
+                m.optional("phone", &self.phone);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for ContactCreated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("email", &self.email)?;
-                m.optional("phone", &self.phone)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for ContactCreated {

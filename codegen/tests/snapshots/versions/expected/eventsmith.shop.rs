@@ -262,17 +262,20 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for Order {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("id", &self.id);
+            m.field("status", &self.status);
+            m.field("total", &self.total);
+            m.extra(&self.extra);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for Order {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("id", &self.id)?;
-            m.field("status", &self.status)?;
-            m.field("total", &self.total)?;
-            m.extra(&self.extra)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Order {
@@ -487,19 +490,22 @@ pub mod order_placed {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for OrderPlaced {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("id", &self.id);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.optional("previousData", &self.previous_data);
+                m.field("data", &self.data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for OrderPlaced {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("id", &self.id)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("data", &self.data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for OrderPlaced {
@@ -581,20 +587,23 @@ pub mod order_placed {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for OrderPlaced {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("id", &self.id);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.optional("previousData", &self.previous_data);
+                m.field("data", &self.data);
+                m.field("channel", &self.channel);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for OrderPlaced {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("id", &self.id)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.field("data", &self.data)?;
-                m.field("channel", &self.channel)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for OrderPlaced {
@@ -749,19 +758,22 @@ pub mod order_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for OrderUpdated {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("id", &self.id);
+                m.field("type", &self.r#type);
+                m.field("version", &self.version);
+                m.field("data", &self.data);
+                m.optional("previousData", &self.previous_data);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for OrderUpdated {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("id", &self.id)?;
-                m.field("type", &self.r#type)?;
-                m.field("version", &self.version)?;
-                m.field("data", &self.data)?;
-                m.optional("previousData", &self.previous_data)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for OrderUpdated {
@@ -811,17 +823,20 @@ pub mod order_updated {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for OrderPartial {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.optional("id", &self.id);
+                m.optional("status", &self.status);
+                m.optional("total", &self.total);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for OrderPartial {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.optional("id", &self.id)?;
-                m.optional("status", &self.status)?;
-                m.optional("total", &self.total)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for OrderPartial {
