@@ -104,21 +104,27 @@ impl ModTree {
 
     fn tokens(&self) -> TokenStream {
         let items = &self.items;
-        let children = self.children.iter().map(|(name, child)| {
-            let n = ident(name);
-            let docs = child.doc.iter().map(|d| quote! { #[doc = #d] });
-            let body = child.tokens();
-            quote! {
-                #(#docs)*
-                #[allow(deprecated)]
-                pub mod #n {
-                    #body
-                }
-            }
-        });
+        let children = self
+            .children
+            .iter()
+            .map(|(name, child)| child.module_tokens(name));
         quote! {
             #(#items)*
             #(#children)*
+        }
+    }
+
+    /// `pub mod <name> { … }` holding this tree.
+    fn module_tokens(&self, name: &str) -> TokenStream {
+        let n = ident(name);
+        let docs = self.doc.iter().map(|d| quote! { #[doc = #d] });
+        let body = self.tokens();
+        quote! {
+            #(#docs)*
+            #[allow(deprecated)]
+            pub mod #n {
+                #body
+            }
         }
     }
 }
@@ -201,12 +207,17 @@ fn source_file(cx: &Context<'_>, source: &SourceIr) -> Result<String, String> {
         }
     }
     events::emit_source(cx, source, &lowered, &mut tree);
-    tree.at(&smod)
-        .items
-        .push(validator_static(cx, &lowered.program));
-    // The source module itself is opened by the including file.
-    let body = tree.at(&smod).tokens();
-    format(body)
+    // The source module itself is opened by the including file. Its items
+    // and each child module are formatted on their own, so formatting
+    // never holds the syntax tree of a whole large catalog at once.
+    let module = std::mem::take(tree.at(&smod));
+    let items = &module.items;
+    let mut out = format(quote! { #(#items)* })?;
+    for (name, child) in &module.children {
+        out.push_str(&format(child.module_tokens(name))?);
+    }
+    out.push_str(&validator_static(cx, &lowered.program));
+    Ok(out)
 }
 
 /// The program of a source: what its versions and named types reach.
@@ -219,24 +230,28 @@ pub fn source_program(source: &SourceIr) -> program::Lowered {
     program::program(&source.graph, roots)
 }
 
-/// `pub static VALIDATOR`: the source's program, one node per line.
+/// `pub static VALIDATOR`: the source's program, one node per line,
+/// written as text (the one item of a source too long to be worth a pass
+/// through the formatter: it is formatted as written).
 fn validator_static(
     cx: &Context<'_>,
     program: &eventsmith_core::validation::program::Program,
-) -> TokenStream {
-    let rt = &cx.rt;
-    let texts = program::node_texts(program)
-        .into_iter()
-        .map(|t| raw_string(&t));
-    quote! {
-        /// The validators of every schema of this source, as data: one
-        /// subschema per line (node `i` is line `i`), run by the runtime's
-        /// engine. Generated from the schemas; what each checks is the
-        /// schema at its `at`.
-        pub static VALIDATOR: #rt::validation::Embedded = #rt::validation::Embedded::new(&[
-            #(#texts),*
-        ]);
+) -> String {
+    let rt = cx.rt.to_string().replace(' ', "");
+    let mut out = format!(
+        "/// The validators of every schema of this source, as data: one\n\
+         /// subschema per line (node `i` is line `i`), run by the runtime's\n\
+         /// engine. Generated from the schemas; what each checks is the\n\
+         /// schema at its `at`.\n\
+         pub static VALIDATOR: {rt}::validation::Embedded = {rt}::validation::Embedded::new(&[\n"
+    );
+    for text in program::node_texts(program) {
+        out.push_str("    ");
+        out.push_str(&raw_string(&text).to_string());
+        out.push_str(",\n");
     }
+    out.push_str("]);\n");
+    out
 }
 
 /// A raw string literal holding `text` (readable JSON, no escapes).

@@ -101,6 +101,15 @@ struct Scope {
     resource: Loc,
 }
 
+/// The index keys one document added.
+#[derive(Debug, Default)]
+struct Indexed {
+    scopes: Vec<Loc>,
+    resources: Vec<Url>,
+    anchors: Vec<(Url, String)>,
+    dynamic_anchors: Vec<Url>,
+}
+
 /// All loaded documents and their identifiers.
 #[derive(Debug, Default)]
 pub struct Registry {
@@ -119,6 +128,10 @@ pub struct Registry {
     /// [`RECURSIVE_ANCHOR`]) by schema resource, in document order (first wins).
     dynamic_anchors: HashMap<Url, Vec<(String, Loc)>>,
     scopes: HashMap<Loc, Scope>,
+    /// What each document put in the indexes above, so re-indexing one
+    /// document touches its own entries only (not every document's: a
+    /// catalog of thousands of files re-indexes each once or twice).
+    indexed: Vec<Indexed>,
     /// Remote URL prefixes served from local directories (`http://localhost:1234/` → `remotes/`).
     remotes: Vec<(String, PathBuf)>,
     /// Settings of documents below a directory; the longest match wins.
@@ -220,17 +233,33 @@ impl Registry {
     }
 
     fn reindex(&mut self, id: DocId) {
-        self.scopes.retain(|loc, _| loc.doc != id);
-        for list in self.resources.values_mut() {
-            list.retain(|loc| loc.doc != id);
+        if self.indexed.len() <= id {
+            self.indexed.resize_with(id + 1, Indexed::default);
         }
-        self.resources.retain(|_, list| !list.is_empty());
-        for list in self.anchors.values_mut() {
-            list.retain(|loc| loc.doc != id);
+        let old = std::mem::take(&mut self.indexed[id]);
+        for loc in &old.scopes {
+            self.scopes.remove(loc);
         }
-        self.anchors.retain(|_, list| !list.is_empty());
-        for list in self.dynamic_anchors.values_mut() {
-            list.retain(|(_, loc)| loc.doc != id);
+        for url in &old.resources {
+            if let Some(list) = self.resources.get_mut(url) {
+                list.retain(|loc| loc.doc != id);
+                if list.is_empty() {
+                    self.resources.remove(url);
+                }
+            }
+        }
+        for key in &old.anchors {
+            if let Some(list) = self.anchors.get_mut(key) {
+                list.retain(|loc| loc.doc != id);
+                if list.is_empty() {
+                    self.anchors.remove(key);
+                }
+            }
+        }
+        for url in &old.dynamic_anchors {
+            if let Some(list) = self.dynamic_anchors.get_mut(url) {
+                list.retain(|(_, loc)| loc.doc != id);
+            }
         }
         let url = self.docs[id].0.clone();
         let root = Loc {
@@ -248,22 +277,30 @@ impl Registry {
     }
 
     fn add_resource(&mut self, url: Url, loc: &Loc) {
-        let list = self.resources.entry(url).or_default();
+        let list = self.resources.entry(url.clone()).or_default();
         if !list.iter().any(|l| l.doc == loc.doc) {
             list.push(loc.clone());
+            self.indexed[loc.doc].resources.push(url);
         }
     }
 
     fn add_anchor(&mut self, resource: Url, name: String, loc: &Loc) {
-        let list = self.anchors.entry((resource, name)).or_default();
+        let key = (resource, name);
+        let list = self.anchors.entry(key.clone()).or_default();
         if !list.iter().any(|l| l.doc == loc.doc) {
             list.push(loc.clone());
+            self.indexed[loc.doc].anchors.push(key);
         }
+    }
+
+    fn add_scope(&mut self, loc: Loc, scope: Scope) {
+        self.indexed[loc.doc].scopes.push(loc.clone());
+        self.scopes.insert(loc, scope);
     }
 
     fn index(&mut self, schema: &Value, loc: Loc, base: &Url, draft: Draft, resource: &Loc) {
         let Value::Object(obj) = schema else {
-            self.scopes.insert(
+            self.add_scope(
                 loc,
                 Scope {
                     base: base.clone(),
@@ -322,9 +359,10 @@ impl Registry {
                 .any(|(name, l)| *name == anchor && l.doc == loc.doc)
             {
                 list.push((anchor, loc.clone()));
+                self.indexed[loc.doc].dynamic_anchors.push(base.clone());
             }
         }
-        self.scopes.insert(
+        self.add_scope(
             loc.clone(),
             Scope {
                 base: base.clone(),

@@ -187,62 +187,6 @@ impl ::std::str::FromStr for Event {
         Self::from_slice(text.as_bytes())
     }
 }
-/// The validators of every schema of this source, as data: one
-/// subschema per line (node `i` is line `i`), run by the runtime's
-/// engine. Generated from the schemas; what each checks is the
-/// schema at its `at`.
-pub static VALIDATOR: ::eventsmith::validation::Embedded = ::eventsmith::validation::Embedded::new(
-    &[
-        r#"{"at":"demo/thing/1.0.0.json#","checks":[{"type":"object"},{"required":["type","version","id","uuid","price","old_price","note"]},{"properties":[["type",1],["version",2],["id",3],["ratio",4],["uuid",5],["at",6],["every",7],["price",8],["old_price",12],["status",14],["mixed",15],["tags",16],["labels",18],["lines",20],["data",24],["counts",25],["tree",27],["self",30],["first-name",31],["first_name",32],["note",33],["combined",34],["actor",39],["scores",45]]}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/properties/type","checks":[{"const":"thing"}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/properties/version","checks":[{"type":"string"}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/properties/id","checks":[{"type":"integer"},{"minimum":0},{"maximum":18446744073709551615}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/properties/ratio","checks":[{"type":"number"},{"exclusiveMaximum":1}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/properties/uuid","checks":[{"type":"string"},{"format":"uuid"}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/properties/at","checks":[{"type":"string"},{"format":"date-time"}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/properties/every","checks":[{"type":["null","string"]},{"format":"duration"}]}"#,
-        r#"{"at":"demo/common/money.json#","checks":[{"type":"object"},{"properties":[["amount",9],["currency",10]]},{"required":["amount","currency"]},{"additionalProperties":{"known":["amount","currency"],"patterns":[],"schema":11}}]}"#,
-        r#"{"at":"demo/common/money.json#/properties/amount","checks":[{"type":"string"},{"format":"decimal"}]}"#,
-        r#"{"at":"demo/common/money.json#/properties/currency","checks":[{"type":"string"},{"pattern":"^[A-Z]{3}$"}]}"#,
-        r#"{"at":"demo/common/money.json#/additionalProperties","always":false}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/properties/old_price","checks":[{"anyOf":[8,13]}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/properties/old_price/anyOf/1","checks":[{"type":"null"}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/properties/status","checks":[{"enum":["opt-in","no-change","","opt-out"]}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/properties/mixed","checks":[{"enum":["a",1,true]}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/properties/tags","checks":[{"type":"array"},{"items":{"start":0,"schema":17}},{"uniqueItems":true}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/properties/tags/items","checks":[{"type":"string"}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/properties/labels","checks":[{"type":["null","array"]},{"items":{"start":0,"schema":19}},{"maxItems":10}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/properties/labels/items","checks":[{"type":"string"},{"maxLength":20}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/properties/lines","checks":[{"type":"array"},{"items":{"start":0,"schema":21}}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/$defs/line","checks":[{"type":"object"},{"properties":[["sku",22],["qty",23]]},{"required":["sku","qty"]}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/$defs/line/properties/sku","checks":[{"type":"string"},{"minLength":1}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/$defs/line/properties/qty","checks":[{"type":"integer"},{"minimum":1},{"maximum":18446744073709551615}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/properties/data","checks":[{"type":"object"}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/properties/counts","checks":[{"type":"object"},{"additionalProperties":{"known":[],"patterns":[],"schema":26}}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/properties/counts/additionalProperties","checks":[{"type":"integer"},{"minimum":-9223372036854775808},{"maximum":9223372036854775807}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/$defs/node","checks":[{"type":"object"},{"properties":[["label",28],["children",29],["parent",27]]}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/$defs/node/properties/label","checks":[{"type":"string"}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/$defs/node/properties/children","checks":[{"type":"array"},{"items":{"start":0,"schema":27}}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/properties/self","checks":[{"type":"boolean"}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/properties/first-name","checks":[{"type":"string"}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/properties/first_name","checks":[{"type":"string"}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/properties/note","checks":[{"type":["null","string"]}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/properties/combined","checks":[{"allOf":[35,37]}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/$defs/named","checks":[{"type":"object"},{"properties":[["name",36]]},{"required":["name"]}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/$defs/named/properties/name","checks":[{"type":"string"}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/properties/combined/allOf/1","checks":[{"type":"object"},{"properties":[["extra_flag",38]]},{"required":["extra_flag"]}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/properties/combined/allOf/1/properties/extra_flag","checks":[{"type":"boolean"}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/properties/actor","checks":[{"oneOf":[40,43]}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/$defs/user_actor","checks":[{"type":"object"},{"properties":[["kind",41],["user",42]]},{"required":["kind","user"]}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/$defs/user_actor/properties/kind","checks":[{"const":"user"}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/$defs/user_actor/properties/user","checks":[{"type":"string"}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/properties/actor/oneOf/1","checks":[{"type":"object"},{"properties":[["kind",44]]},{"required":["kind"]}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/properties/actor/oneOf/1/properties/kind","checks":[{"const":"system"}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/properties/scores","checks":[{"type":"object"},{"properties":[["best",46]]},{"additionalProperties":{"known":["best"],"patterns":[],"schema":47}}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/properties/scores/properties/best","checks":[{"type":"integer"},{"minimum":-9223372036854775808},{"maximum":9223372036854775807}]}"#,
-        r#"{"at":"demo/thing/1.0.0.json#/properties/scores/additionalProperties","checks":[{"type":"integer"},{"minimum":-9223372036854775808},{"maximum":9223372036854775807}]}"#,
-    ],
-);
 #[allow(deprecated)]
 pub mod common {
     /// Price
@@ -1051,3 +995,57 @@ pub mod thing {
         }
     }
 }
+/// The validators of every schema of this source, as data: one
+/// subschema per line (node `i` is line `i`), run by the runtime's
+/// engine. Generated from the schemas; what each checks is the
+/// schema at its `at`.
+pub static VALIDATOR: ::eventsmith::validation::Embedded = ::eventsmith::validation::Embedded::new(&[
+    r#"{"at":"demo/thing/1.0.0.json#","checks":[{"type":"object"},{"required":["type","version","id","uuid","price","old_price","note"]},{"properties":[["type",1],["version",2],["id",3],["ratio",4],["uuid",5],["at",6],["every",7],["price",8],["old_price",12],["status",14],["mixed",15],["tags",16],["labels",18],["lines",20],["data",24],["counts",25],["tree",27],["self",30],["first-name",31],["first_name",32],["note",33],["combined",34],["actor",39],["scores",45]]}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/properties/type","checks":[{"const":"thing"}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/properties/version","checks":[{"type":"string"}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/properties/id","checks":[{"type":"integer"},{"minimum":0},{"maximum":18446744073709551615}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/properties/ratio","checks":[{"type":"number"},{"exclusiveMaximum":1}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/properties/uuid","checks":[{"type":"string"},{"format":"uuid"}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/properties/at","checks":[{"type":"string"},{"format":"date-time"}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/properties/every","checks":[{"type":["null","string"]},{"format":"duration"}]}"#,
+    r#"{"at":"demo/common/money.json#","checks":[{"type":"object"},{"properties":[["amount",9],["currency",10]]},{"required":["amount","currency"]},{"additionalProperties":{"known":["amount","currency"],"patterns":[],"schema":11}}]}"#,
+    r#"{"at":"demo/common/money.json#/properties/amount","checks":[{"type":"string"},{"format":"decimal"}]}"#,
+    r#"{"at":"demo/common/money.json#/properties/currency","checks":[{"type":"string"},{"pattern":"^[A-Z]{3}$"}]}"#,
+    r#"{"at":"demo/common/money.json#/additionalProperties","always":false}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/properties/old_price","checks":[{"anyOf":[8,13]}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/properties/old_price/anyOf/1","checks":[{"type":"null"}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/properties/status","checks":[{"enum":["opt-in","no-change","","opt-out"]}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/properties/mixed","checks":[{"enum":["a",1,true]}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/properties/tags","checks":[{"type":"array"},{"items":{"start":0,"schema":17}},{"uniqueItems":true}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/properties/tags/items","checks":[{"type":"string"}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/properties/labels","checks":[{"type":["null","array"]},{"items":{"start":0,"schema":19}},{"maxItems":10}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/properties/labels/items","checks":[{"type":"string"},{"maxLength":20}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/properties/lines","checks":[{"type":"array"},{"items":{"start":0,"schema":21}}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/$defs/line","checks":[{"type":"object"},{"properties":[["sku",22],["qty",23]]},{"required":["sku","qty"]}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/$defs/line/properties/sku","checks":[{"type":"string"},{"minLength":1}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/$defs/line/properties/qty","checks":[{"type":"integer"},{"minimum":1},{"maximum":18446744073709551615}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/properties/data","checks":[{"type":"object"}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/properties/counts","checks":[{"type":"object"},{"additionalProperties":{"known":[],"patterns":[],"schema":26}}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/properties/counts/additionalProperties","checks":[{"type":"integer"},{"minimum":-9223372036854775808},{"maximum":9223372036854775807}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/$defs/node","checks":[{"type":"object"},{"properties":[["label",28],["children",29],["parent",27]]}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/$defs/node/properties/label","checks":[{"type":"string"}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/$defs/node/properties/children","checks":[{"type":"array"},{"items":{"start":0,"schema":27}}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/properties/self","checks":[{"type":"boolean"}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/properties/first-name","checks":[{"type":"string"}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/properties/first_name","checks":[{"type":"string"}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/properties/note","checks":[{"type":["null","string"]}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/properties/combined","checks":[{"allOf":[35,37]}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/$defs/named","checks":[{"type":"object"},{"properties":[["name",36]]},{"required":["name"]}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/$defs/named/properties/name","checks":[{"type":"string"}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/properties/combined/allOf/1","checks":[{"type":"object"},{"properties":[["extra_flag",38]]},{"required":["extra_flag"]}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/properties/combined/allOf/1/properties/extra_flag","checks":[{"type":"boolean"}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/properties/actor","checks":[{"oneOf":[40,43]}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/$defs/user_actor","checks":[{"type":"object"},{"properties":[["kind",41],["user",42]]},{"required":["kind","user"]}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/$defs/user_actor/properties/kind","checks":[{"const":"user"}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/$defs/user_actor/properties/user","checks":[{"type":"string"}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/properties/actor/oneOf/1","checks":[{"type":"object"},{"properties":[["kind",44]]},{"required":["kind"]}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/properties/actor/oneOf/1/properties/kind","checks":[{"const":"system"}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/properties/scores","checks":[{"type":"object"},{"properties":[["best",46]]},{"additionalProperties":{"known":["best"],"patterns":[],"schema":47}}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/properties/scores/properties/best","checks":[{"type":"integer"},{"minimum":-9223372036854775808},{"maximum":9223372036854775807}]}"#,
+    r#"{"at":"demo/thing/1.0.0.json#/properties/scores/additionalProperties","checks":[{"type":"integer"},{"minimum":-9223372036854775808},{"maximum":9223372036854775807}]}"#,
+]);

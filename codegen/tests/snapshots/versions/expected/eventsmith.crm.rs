@@ -191,23 +191,6 @@ impl ::std::str::FromStr for Event {
         Self::from_slice(text.as_bytes())
     }
 }
-/// The validators of every schema of this source, as data: one
-/// subschema per line (node `i` is line `i`), run by the runtime's
-/// engine. Generated from the schemas; what each checks is the
-/// schema at its `at`.
-pub static VALIDATOR: ::eventsmith::validation::Embedded = ::eventsmith::validation::Embedded::new(
-    &[
-        r#"{"at":"crm/contact_created/1.0.0.json#","checks":[{"type":"object"},{"required":["type","version","email"]},{"properties":[["type",1],["version",3],["email",4]]}]}"#,
-        r#"{"at":"crm/contact_created/1.0.0.json#/properties/type","checks":[{"$ref":2},{"const":"contact_created"}]}"#,
-        r#"{"at":"crm/common/envelope.json#/properties/type","checks":[{"type":"string"}]}"#,
-        r#"{"at":"crm/common/envelope.json#/properties/version","checks":[{"type":"string"}]}"#,
-        r#"{"at":"crm/contact_created/1.0.0.json#/properties/email","checks":[{"type":"string"},{"format":"email"}]}"#,
-        r#"{"at":"crm/contact_created/1.2.0.json#","checks":[{"type":"object"},{"required":["type","version","email"]},{"properties":[["type",6],["version",3],["email",7],["phone",8]]}]}"#,
-        r#"{"at":"crm/contact_created/1.2.0.json#/properties/type","checks":[{"$ref":2},{"const":"contact_created"}]}"#,
-        r#"{"at":"crm/contact_created/1.2.0.json#/properties/email","checks":[{"type":"string"},{"format":"email"}]}"#,
-        r#"{"at":"crm/contact_created/1.2.0.json#/properties/phone","checks":[{"type":"string"}]}"#,
-    ],
-);
 /// The `contact_created` event.
 #[allow(deprecated)]
 pub mod contact_created {
@@ -447,3 +430,18 @@ pub mod contact_created {
         }
     }
 }
+/// The validators of every schema of this source, as data: one
+/// subschema per line (node `i` is line `i`), run by the runtime's
+/// engine. Generated from the schemas; what each checks is the
+/// schema at its `at`.
+pub static VALIDATOR: ::eventsmith::validation::Embedded = ::eventsmith::validation::Embedded::new(&[
+    r#"{"at":"crm/contact_created/1.0.0.json#","checks":[{"type":"object"},{"required":["type","version","email"]},{"properties":[["type",1],["version",3],["email",4]]}]}"#,
+    r#"{"at":"crm/contact_created/1.0.0.json#/properties/type","checks":[{"$ref":2},{"const":"contact_created"}]}"#,
+    r#"{"at":"crm/common/envelope.json#/properties/type","checks":[{"type":"string"}]}"#,
+    r#"{"at":"crm/common/envelope.json#/properties/version","checks":[{"type":"string"}]}"#,
+    r#"{"at":"crm/contact_created/1.0.0.json#/properties/email","checks":[{"type":"string"},{"format":"email"}]}"#,
+    r#"{"at":"crm/contact_created/1.2.0.json#","checks":[{"type":"object"},{"required":["type","version","email"]},{"properties":[["type",6],["version",3],["email",7],["phone",8]]}]}"#,
+    r#"{"at":"crm/contact_created/1.2.0.json#/properties/type","checks":[{"$ref":2},{"const":"contact_created"}]}"#,
+    r#"{"at":"crm/contact_created/1.2.0.json#/properties/email","checks":[{"type":"string"},{"format":"email"}]}"#,
+    r#"{"at":"crm/contact_created/1.2.0.json#/properties/phone","checks":[{"type":"string"}]}"#,
+]);

@@ -205,30 +205,6 @@ impl ::std::str::FromStr for Event {
         Self::from_slice(text.as_bytes())
     }
 }
-/// The validators of every schema of this source, as data: one
-/// subschema per line (node `i` is line `i`), run by the runtime's
-/// engine. Generated from the schemas; what each checks is the
-/// schema at its `at`.
-pub static VALIDATOR: ::eventsmith::validation::Embedded = ::eventsmith::validation::Embedded::new(
-    &[
-        r#"{"at":"shop/order.placed/2024-01-01.json#","checks":[{"type":"object"},{"properties":[["id",1],["type",2],["version",4],["previousData",5],["data",6]]},{"required":["id","type","version","data"]}]}"#,
-        r#"{"at":"shop/common/envelope.json#/properties/id","checks":[{"type":"string"},{"pattern":"^evt_"}]}"#,
-        r#"{"at":"shop/order.placed/2024-01-01.json#/properties/type","checks":[{"$ref":3},{"const":"com.example.order.placed"}]}"#,
-        r#"{"at":"shop/common/envelope.json#/properties/type","checks":[{"type":"string"}]}"#,
-        r#"{"at":"shop/common/envelope.json#/properties/version","checks":[{"type":"string"}]}"#,
-        r#"{"at":"shop/common/envelope.json#/properties/previousData","checks":[{"type":"object"}]}"#,
-        r#"{"at":"shop/common/order.json#","checks":[{"type":"object"},{"properties":[["id",7],["status",8],["total",9]]},{"required":["id","status","total"]}]}"#,
-        r#"{"at":"shop/common/order.json#/properties/id","checks":[{"type":"string"},{"pattern":"^ord_"}]}"#,
-        r#"{"at":"shop/common/order.json#/properties/status","checks":[{"enum":["open","paid"]}]}"#,
-        r#"{"at":"shop/common/order.json#/properties/total","checks":[{"type":["null","integer"]},{"minimum":-9223372036854775808},{"maximum":9223372036854775807}]}"#,
-        r#"{"at":"shop/order.placed/2025-01-01.json#","checks":[{"type":"object"},{"required":["id","type","version","data","channel"]},{"properties":[["id",1],["type",11],["version",4],["previousData",5],["data",6],["channel",12]]}]}"#,
-        r#"{"at":"shop/order.placed/2025-01-01.json#/properties/type","checks":[{"$ref":3},{"const":"com.example.order.placed"}]}"#,
-        r#"{"at":"shop/order.placed/2025-01-01.json#/properties/channel","checks":[{"type":"string"}]}"#,
-        r#"{"at":"shop/order.updated/2024-01-01.json#","checks":[{"type":"object"},{"properties":[["id",1],["type",14],["version",4],["data",6],["previousData",15]]},{"required":["id","type","version","data"]}]}"#,
-        r#"{"at":"shop/order.updated/2024-01-01.json#/properties/type","checks":[{"$ref":3},{"const":"com.example.order.updated"}]}"#,
-        r#"{"at":"shop/order.updated/2024-01-01.json#/properties/previousData","checks":[{"type":"object"},{"properties":[["id",7],["status",8],["total",9]]}]}"#,
-    ],
-);
 #[allow(deprecated)]
 pub mod common {
     /// Order
@@ -858,3 +834,25 @@ pub mod order_updated {
         }
     }
 }
+/// The validators of every schema of this source, as data: one
+/// subschema per line (node `i` is line `i`), run by the runtime's
+/// engine. Generated from the schemas; what each checks is the
+/// schema at its `at`.
+pub static VALIDATOR: ::eventsmith::validation::Embedded = ::eventsmith::validation::Embedded::new(&[
+    r#"{"at":"shop/order.placed/2024-01-01.json#","checks":[{"type":"object"},{"properties":[["id",1],["type",2],["version",4],["previousData",5],["data",6]]},{"required":["id","type","version","data"]}]}"#,
+    r#"{"at":"shop/common/envelope.json#/properties/id","checks":[{"type":"string"},{"pattern":"^evt_"}]}"#,
+    r#"{"at":"shop/order.placed/2024-01-01.json#/properties/type","checks":[{"$ref":3},{"const":"com.example.order.placed"}]}"#,
+    r#"{"at":"shop/common/envelope.json#/properties/type","checks":[{"type":"string"}]}"#,
+    r#"{"at":"shop/common/envelope.json#/properties/version","checks":[{"type":"string"}]}"#,
+    r#"{"at":"shop/common/envelope.json#/properties/previousData","checks":[{"type":"object"}]}"#,
+    r#"{"at":"shop/common/order.json#","checks":[{"type":"object"},{"properties":[["id",7],["status",8],["total",9]]},{"required":["id","status","total"]}]}"#,
+    r#"{"at":"shop/common/order.json#/properties/id","checks":[{"type":"string"},{"pattern":"^ord_"}]}"#,
+    r#"{"at":"shop/common/order.json#/properties/status","checks":[{"enum":["open","paid"]}]}"#,
+    r#"{"at":"shop/common/order.json#/properties/total","checks":[{"type":["null","integer"]},{"minimum":-9223372036854775808},{"maximum":9223372036854775807}]}"#,
+    r#"{"at":"shop/order.placed/2025-01-01.json#","checks":[{"type":"object"},{"required":["id","type","version","data","channel"]},{"properties":[["id",1],["type",11],["version",4],["previousData",5],["data",6],["channel",12]]}]}"#,
+    r#"{"at":"shop/order.placed/2025-01-01.json#/properties/type","checks":[{"$ref":3},{"const":"com.example.order.placed"}]}"#,
+    r#"{"at":"shop/order.placed/2025-01-01.json#/properties/channel","checks":[{"type":"string"}]}"#,
+    r#"{"at":"shop/order.updated/2024-01-01.json#","checks":[{"type":"object"},{"properties":[["id",1],["type",14],["version",4],["data",6],["previousData",15]]},{"required":["id","type","version","data"]}]}"#,
+    r#"{"at":"shop/order.updated/2024-01-01.json#/properties/type","checks":[{"$ref":3},{"const":"com.example.order.updated"}]}"#,
+    r#"{"at":"shop/order.updated/2024-01-01.json#/properties/previousData","checks":[{"type":"object"},{"properties":[["id",7],["status",8],["total",9]]}]}"#,
+]);
