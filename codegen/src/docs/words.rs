@@ -178,17 +178,21 @@ pub struct Reads {
     pub versions: String,
 }
 
-/// How a source's events find their schema, in one sentence.
+/// What the runtime does by default (`NewerVersions::Tolerate`) with an
+/// event newer than the schema that reads it.
+const NEWER: &str = "An event newer than the schema that reads it is tolerated where the Rust types can hold the difference (a string outside an enum decodes as `Unknown`, a member a closed object does not name is dropped); any other error still fails.";
+
+/// How a source's events find their schema, in words.
 pub fn dispatch_rule(selector: &Selector) -> String {
     match selector {
         Selector::Version { at, scheme } => {
             let at = locator(at);
             match scheme_of(*scheme) {
                 Scheme::Semver => format!(
-                    "The version is {at}, a semantic version. An event of version V is read with the newest schema of the same major version that is not newer than V: a consumer keeps reading the minor and patch releases that follow its schemas. An event older than every schema of its major, or of a major with no schema, is refused (`EventError::UnknownVersion`)."
+                    "The version is {at}, a semantic version. An event of version V is read with the newest schema of the same major version that is not newer than V: a consumer keeps reading the minor and patch releases that follow its schemas. An event older than every schema of its major, or of a major with no schema, is refused (`EventError::UnknownVersion`). {NEWER}"
                 ),
                 Scheme::Calendar => format!(
-                    "The version is {at}, a date (YYYY-MM-DD). An event of version D is read with the newest schema dated on or before D. An event dated before the first schema is refused (`EventError::UnknownVersion`)."
+                    "The version is {at}, a date (YYYY-MM-DD). An event of version D is read with the newest schema dated on or before D. An event dated before the first schema is refused (`EventError::UnknownVersion`). {NEWER}"
                 ),
                 Scheme::Integer => format!(
                     "The version is {at}, a whole number. An event is read only with the schema of exactly its version; any other version is refused (`EventError::UnknownVersion`)."

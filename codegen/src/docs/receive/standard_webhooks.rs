@@ -1,3 +1,4 @@
+use eventsmith::EventSource;
 use eventsmith::receive::Receiver;
 use eventsmith::webhook::{InMemorySeenIds, Secret, Verifier};
 
