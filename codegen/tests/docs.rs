@@ -594,7 +594,7 @@ fn pages_show_what_check_and_the_validator_say() {
     assert!(impact.contains("Receiver::&lt;Event&gt;::shared_secret"));
     // A shared type lists where it is used.
     let sim = text(site, "gigs/types/Sim.html");
-    assert!(sim.contains("com.gigs.sim.updated 2024-10-28"));
+    assert!(sim.contains("<code>com.gigs.sim.updated</code></a>: <a href=\"../sim.updated/2024-10-28.html\">2024-10-28</a>"));
 }
 
 // ------------------------------------------------------------ untrusted text

@@ -357,10 +357,20 @@ impl<'c> Fields<'c> {
                     CheckKind::Enum(vs) => values = vs.iter().map(json_text).collect(),
                     CheckKind::Const(v) => values = vec![json_text(v)],
                     CheckKind::OneOf(_) | CheckKind::AnyOf(_) if alternatives_shown => {}
-                    CheckKind::AdditionalProperties { schema, .. }
-                        if matches!(self.graph().node(*schema).body, Body::Always(false)) =>
-                    {
-                        push_unique(&mut constraints, "no other members".to_owned());
+                    CheckKind::AdditionalProperties { schema, .. } => {
+                        let said = match &self.graph().node(*schema).body {
+                            Body::Always(false) => Some("no other members".to_owned()),
+                            Body::Always(true) => None,
+                            // A map's values have a row of their own.
+                            Body::Checks(_) if map_values_have_rows(ty) => None,
+                            Body::Checks(_) => Some(match self.type_set(&[*schema]) {
+                                Some(t) => format!("other members: {}", t.describe()),
+                                None => "other members checked by a schema".to_owned(),
+                            }),
+                        };
+                        if let Some(said) = said {
+                            push_unique(&mut constraints, said);
+                        }
                     }
                     other => {
                         if let Some(c) = constraint(other) {
@@ -629,6 +639,15 @@ fn named(ty: &Ty) -> Option<TypeId> {
     }
 }
 
+/// True for a map (maybe nullable) whose values get rows of their own.
+fn map_values_have_rows(ty: &Ty) -> bool {
+    match ty {
+        Ty::Map(value) => has_rows(value),
+        Ty::Nullable(inner) => map_values_have_rows(inner),
+        _ => false,
+    }
+}
+
 /// True when a field of this type has rows below it (an object, or
 /// a collection of something that has).
 fn has_rows(ty: &Ty) -> bool {
@@ -696,7 +715,6 @@ fn constraint(kind: &CheckKind) -> Option<String> {
             })
             .collect::<Vec<_>>()
             .join("; "),
-        CheckKind::AdditionalProperties { .. } => "other members checked by a schema".to_owned(),
         CheckKind::PropertyNames(_) => "member names checked by a schema".to_owned(),
         CheckKind::Not(_) => "must not match a schema".to_owned(),
         CheckKind::IfThenElse { .. } => "conditional rules (if/then/else)".to_owned(),

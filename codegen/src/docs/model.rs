@@ -268,7 +268,17 @@ fn shared_types(
             name: def.name.clone(),
             id,
             module: def.module.join("::"),
-            doc: def.doc.clone(),
+            doc: {
+                let schema = compiled.catalog.registry.value(&def.loc);
+                let say = |k: &str| {
+                    schema
+                        .and_then(|v| v.get(k))
+                        .and_then(Value::as_str)
+                        .map(str::to_owned)
+                };
+                // The title is the type's name already; say it only when it is all there is.
+                say("description").or_else(|| say("title").filter(|t| *t != def.name))
+            },
             origin: def.origin.clone(),
             body: fields.type_body(id),
             used_by: Vec::new(),

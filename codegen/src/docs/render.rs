@@ -565,7 +565,7 @@ pub fn version(site: &str, source: &SourceDoc, event: &EventDoc, vi: usize) -> (
     neighbours(&mut p, source, event, vi);
 
     p.h.raw("<h2 id=\"fields\">Fields</h2>");
-    p.h.raw("<p>Nested members are indented under their object; <code>[]</code> stands for each item of an array. Linked types are shared definitions with their own page.</p>");
+    p.h.raw("<p>Nested members are indented under their object; <code>[]</code> stands for each item of an array, <code>*</code> for each member of a map. Linked types are shared definitions with their own page.</p>");
     field_table(
         &mut p,
         &source.name,
@@ -851,14 +851,31 @@ pub fn type_page(site: &str, source: &SourceDoc, ty: &TypeDoc) -> (String, Vec<u
         p.h.raw("<p>No event version names it directly.</p>");
     } else {
         p.h.raw("<ul class=\"used-by\">");
+        let mut by_event: Vec<(usize, Vec<&String>)> = Vec::new();
         for (ei, key) in &ty.used_by {
-            let Some(event) = source.events.get(*ei) else {
+            match by_event.last_mut() {
+                Some((e, keys)) if e == ei => keys.push(key),
+                _ => by_event.push((*ei, vec![key])),
+            }
+        }
+        for (ei, keys) in by_event {
+            let Some(event) = source.events.get(ei) else {
                 continue;
             };
-            let url = p.to(&paths::version(&source.name, &event.dir, key));
+            let url = p.to(&paths::event(&source.name, &event.dir));
             p.h.raw("<li>")
-                .link(&url, &format!("{} {key}", event.type_value))
-                .raw("</li>");
+                .open("a", &[("href", &url)])
+                .elem("code", &[], &event.type_value)
+                .close("a")
+                .raw(": ");
+            for (i, key) in keys.iter().enumerate() {
+                if i > 0 {
+                    p.h.raw(", ");
+                }
+                let url = p.to(&paths::version(&source.name, &event.dir, key));
+                p.h.link(&url, key);
+            }
+            p.h.raw("</li>");
         }
         p.h.raw("</ul>");
     }
