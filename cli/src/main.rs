@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 mod catalog;
 mod check;
 mod diff;
+mod docs;
 mod examples;
 mod export;
 mod generate;
@@ -38,6 +39,8 @@ enum Command {
     New(new::Args),
     /// Export the catalog for other languages: standalone JSON Schemas, catalog.json, openapi.json, asyncapi.json (exit 1 stale with --check, 2 error).
     Export(export::Args),
+    /// Write the catalog as a static website: event types, versions, fields, changes, examples (exit 2 on error).
+    Docs(docs::Args),
     /// Check a Standard Webhooks signature over a raw body (exit 0 authentic, 1 not or invalid with --validate, 2 usage error).
     Verify(verify::Args),
 }
@@ -59,6 +62,7 @@ fn main() -> ExitCode {
         Command::Check(a) => check::run(a),
         Command::New(a) => new::run(a),
         Command::Export(a) => export::run(a),
+        Command::Docs(a) => docs::run(a),
         Command::Verify(a) => verify::run(a),
     };
     ExitCode::from(code)

@@ -265,3 +265,103 @@ fn generate_writes_the_bindings_and_examples_proves_the_catalog() {
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(stdout(&out).contains(", 0 failing"));
 }
+
+// ------------------------------------------------------------------ docs
+
+fn hostile_catalog() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../codegen/tests/docs/hostile")
+}
+
+#[test]
+fn docs_writes_the_site_says_where_and_rewrites_only_what_changed() {
+    let out = temp_dir("docs");
+    let args = |title: &'static str| {
+        let c = hostile_catalog();
+        let o = out.clone();
+        move || {
+            eventsmith(
+                &[
+                    "docs",
+                    "--schemas",
+                    c.to_str().unwrap(),
+                    "--out",
+                    o.to_str().unwrap(),
+                    "--title",
+                    title,
+                ],
+                None,
+            )
+        }
+    };
+    let first = args("Vendor events")();
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let text = stdout(&first);
+    assert!(
+        text.contains("wrote ") && text.contains("12 files"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("open {}", out.join("index.html").display())),
+        "{text}"
+    );
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(index.contains("<title>Vendor events</title>"));
+    assert!(out.join("evil/x_event/1.1.0.schema.json").is_file());
+    let again = stdout(&args("Vendor events")());
+    assert!(
+        again.contains("(0 changed, 12 unchanged, 0 stale removed)"),
+        "{again}"
+    );
+    let _ = std::fs::remove_dir_all(&out);
+}
+
+#[test]
+fn docs_on_a_missing_or_broken_catalog_exits_2() {
+    let out = temp_dir("docs-broken");
+    let missing = eventsmith(
+        &[
+            "docs",
+            "--schemas",
+            "/nonexistent/catalog",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("does not exist"));
+    let broken = temp_dir("docs-broken-catalog");
+    std::fs::create_dir_all(broken.join("acme/thing")).unwrap();
+    std::fs::write(
+        broken.join("acme/source.yaml"),
+        "title: Acme\nversioning: semver\ntype_field: type\nversion_field: version\n",
+    )
+    .unwrap();
+    std::fs::write(
+        broken.join("acme/thing/1.0.0.json"),
+        r#"{"type": "object", "properties": {"a": {"$ref": "missing.json"}}}"#,
+    )
+    .unwrap();
+    let o = eventsmith(
+        &[
+            "docs",
+            "--schemas",
+            broken.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(
+        !out.join("index.html").exists(),
+        "nothing is written for a broken catalog"
+    );
+    let _ = std::fs::remove_dir_all(&out);
+    let _ = std::fs::remove_dir_all(&broken);
+}

@@ -21,6 +21,7 @@
 pub mod compat;
 pub mod config;
 pub mod diagnostic;
+pub mod docs;
 pub mod emit;
 pub mod export;
 pub mod ident;

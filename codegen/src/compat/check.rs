@@ -23,7 +23,7 @@ use serde_json::{Value, json};
 
 use super::differ::{Bump, Change, diff_locs, render_change};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::load::catalog::{EventType, Source, Version, Versioning};
+use crate::load::catalog::{Catalog, EventType, Source, Version, Versioning};
 use crate::load::document;
 use crate::load::registry::Registry;
 use crate::lower::Compiled;
@@ -242,12 +242,20 @@ pub fn check_catalog(root: &Path) -> CheckReport {
             diags.push(d);
         }
     }
-    let catalog = &mut compiled.catalog;
-    for source in &catalog.sources {
-        check_source(source, &mut catalog.registry, &mut diags, &mut report.pairs);
-    }
+    report.pairs = compare_versions(&mut compiled.catalog, &mut diags);
     report.diagnostics = diags;
     report
+}
+
+/// Every version of every event type compared with its predecessor, as
+/// `check` judges it (the docs site shows the same pairs). Violations go
+/// to `diags`; each pair carries its verdict and notes.
+pub fn compare_versions(catalog: &mut Catalog, diags: &mut Diagnostics) -> Vec<VersionPair> {
+    let mut pairs = Vec::new();
+    for source in &catalog.sources {
+        check_source(source, &mut catalog.registry, diags, &mut pairs);
+    }
+    pairs
 }
 
 /// `1 example`, `3 examples`.

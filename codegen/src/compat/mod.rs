@@ -12,5 +12,5 @@ pub mod differ;
 pub mod normalize;
 pub mod scaffold;
 
-pub use check::{CheckReport, Verdict, VersionPair, check_catalog};
+pub use check::{CheckReport, Verdict, VersionPair, check_catalog, compare_versions};
 pub use differ::{Bump, Change, Diff, diff_files, diff_locs, diff_schemas};

@@ -347,17 +347,11 @@ pub fn to_json(value: &Value) -> String {
 /// be resolved or names collide.
 pub fn export(compiled: &mut Compiled, options: &ExportOptions) -> Result<Export, Diagnostics> {
     let mut diags = Diagnostics::default();
+    let sources = bundle_sources(&mut compiled.catalog, &mut diags);
     let catalog = &mut compiled.catalog;
     let root = catalog.root.clone();
-    let mut sources = Vec::new();
     let mut bumps = Vec::new();
     for source in &catalog.sources {
-        sources.push(bundle::bundle_source(
-            &mut catalog.registry,
-            &root,
-            source,
-            &mut diags,
-        ));
         let events = source.events.iter();
         bumps.push(
             events
@@ -414,6 +408,40 @@ pub fn export(compiled: &mut Compiled, options: &ExportOptions) -> Result<Export
         return Err(diags);
     }
     Ok(Export { files })
+}
+
+/// Every source bundled, in catalog order.
+fn bundle_sources(catalog: &mut Catalog, diags: &mut Diagnostics) -> Vec<SourceBundle> {
+    let root = catalog.root.clone();
+    catalog
+        .sources
+        .iter()
+        .map(|source| bundle::bundle_source(&mut catalog.registry, &root, source, diags))
+        .collect()
+}
+
+/// The standalone schema of every event version alone (what `export`
+/// writes under `jsonschema/`), keyed by `(source, event, version)`
+/// indexes into the catalog; the docs site offers them for download.
+pub fn standalone_schemas(
+    compiled: &mut Compiled,
+    options: &ExportOptions,
+) -> Result<BTreeMap<(usize, usize, usize), String>, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let sources = bundle_sources(&mut compiled.catalog, &mut diags);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let bundled = Bundled {
+        catalog: &compiled.catalog,
+        options,
+        sources,
+        bumps: Vec::new(),
+    };
+    Ok(bundled
+        .versions()
+        .map(|at| (at, to_json(&bundled.standalone(at.0, at.1, at.2))))
+        .collect())
 }
 
 /// The bump each version of `event` needs over its predecessor, from the
