@@ -72,6 +72,19 @@ pub fn ty_tokens(cx: &Context<'_>, ty: &Ty, from: &[String]) -> TokenStream {
             let i = ty_tokens(cx, inner, from);
             quote! { ::std::boxed::Box<#i> }
         }
+        // Checked to be a path when source.yaml was read.
+        Ty::Replaced(path) => path.parse().unwrap_or_else(|_| quote! { #rt::json::Value }),
+    }
+}
+
+/// The expression decoding `node` into `ty`: `Decode`, or serde for a
+/// type that holds a replaced (user) type.
+fn decode_expr(cx: &Context<'_>, ty: &Ty) -> TokenStream {
+    let rt = &cx.rt;
+    if ty.has_replaced() {
+        quote! { #rt::decode::via_serde(node) }
+    } else {
+        quote! { #rt::decode::Decode::decode(node) }
     }
 }
 
@@ -132,6 +145,7 @@ pub fn emit_root_newtype(
     let rt = &cx.rt;
     let serde = quote! { #rt::__private::serde };
     let name = ident(name);
+    let decode = decode_expr(cx, inner);
     let inner = ty_tokens(cx, inner, module);
     let deserialize = deserialize_impl(cx, &name, node, validator);
     quote! {
@@ -141,7 +155,7 @@ pub fn emit_root_newtype(
 
         impl #rt::decode::Decode for #name {
             fn decode(node: #rt::json::Node<'_>) -> ::std::result::Result<Self, #rt::decode::DecodeError> {
-                #rt::decode::Decode::decode(node).map(#name)
+                #decode.map(#name)
             }
         }
 
@@ -298,9 +312,11 @@ fn struct_decode(
         .enumerate()
         .map(|(i, f)| {
             let i = Literal::usize_unsuffixed(i);
-            match f.presence {
-                Presence::Required => quote! { f.required(#i) },
-                Presence::Optional => quote! { f.optional(#i) },
+            match (f.presence, f.ty.has_replaced()) {
+                (Presence::Required, false) => quote! { f.required(#i) },
+                (Presence::Optional, false) => quote! { f.optional(#i) },
+                (Presence::Required, true) => quote! { f.required_serde(#i) },
+                (Presence::Optional, true) => quote! { f.optional_serde(#i) },
             }
         })
         .collect();
@@ -514,10 +530,11 @@ fn emit_tagged(
         );
         quote! { #[doc = #d] #vi(#t), }
     });
-    let decode_arms = variants.iter().map(|(v, value, _)| {
+    let decode_arms = variants.iter().map(|(v, value, ty)| {
         let vi = ident(v);
         let lit = Literal::string(value);
-        quote! { ::std::option::Option::Some(#lit) => #name::#vi(#rt::decode::Decode::decode(node)?), }
+        let decode = decode_expr(cx, ty);
+        quote! { ::std::option::Option::Some(#lit) => #name::#vi(#decode?), }
     });
     let ser_arms = variants.iter().map(|(v, _, _)| {
         let vi = ident(v);

@@ -13,6 +13,10 @@ fn selection(source: &Source) -> &'static str {
             "An event at version V is read with the newest schema of the same major version whose version is <= V."
         }
         Versioning::Calendar => "An event dated D is read with the newest schema dated <= D.",
+        Versioning::Integer => "An event at version N is read with the schema numbered N.",
+        Versioning::None => {
+            "Events carry no version: each type has one schema, or one per value of a member."
+        }
     }
 }
 

@@ -104,6 +104,9 @@ struct Scope {
 /// All loaded documents and their identifiers.
 #[derive(Debug, Default)]
 pub struct Registry {
+    /// What the sources' `source.yaml` say about locations (names,
+    /// replacements, attributes), read by lowering.
+    pub overrides: super::overrides::Overrides,
     docs: Vec<(Url, Document)>,
     /// The settings each document is read with (parallel to `docs`).
     settings: Vec<Settings>,
