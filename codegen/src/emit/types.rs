@@ -353,6 +353,15 @@ fn struct_decode(
             let _ = #rt::decode::fields(node, &[])?;
             ::std::result::Result::Ok(#name {})
         }
+    } else if reads.len() == 1 {
+        // One read: no tuple (`match (x)` would be needless parentheses).
+        quote! {
+            let f = #rt::decode::fields(node, &[#(#names),*])?;
+            match #(#reads)* {
+                #(::std::option::Option::Some(#bindings))* => ::std::result::Result::Ok(#name { #(#bindings),* }),
+                _ => ::std::result::Result::Err(f.error()),
+            }
+        }
     } else {
         quote! {
             let f = #rt::decode::fields(node, &[#(#names),*])?;

@@ -335,10 +335,13 @@ def run() -> tuple[str, str]:
 
     examples: dict[str, Any] = {}
     no_schema: list[str] = []
-    for path in sorted(SOURCE.glob("*/examples/*.json")):
+    # Payloads recorded as expected-invalid sit in examples/invalid/.
+    found = [*SOURCE.glob("*/examples/*.json"), *SOURCE.glob("*/examples/invalid/*.json")]
+    for path in sorted(found):
         name = str(path.relative_to(SOURCE))
         payload = json.loads(path.read_bytes())
-        schema = schema_for(path.parent.parent, payload)
+        event_dir = path.parent.parent.parent if path.parent.name == "invalid" else path.parent.parent
+        schema = schema_for(event_dir, payload)
         entry: dict[str, Any] = {"upstream": upstream.get(name)}
         if schema is None:
             no_schema.append(name)

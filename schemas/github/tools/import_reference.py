@@ -76,6 +76,15 @@ def example_name(upstream_name: str, stem: str) -> str:
     return f"{stem}-{variant}.json" if variant else f"{stem}.json"
 
 
+def recorded_invalid(event_dir: Path) -> set[str]:
+    """The file names `examples/invalid/expected.yaml` lists (its top-level keys)."""
+    expected = event_dir / "examples" / "invalid" / "expected.yaml"
+    if not expected.is_file():
+        return set()
+    lines = expected.read_text(encoding="utf-8").splitlines()
+    return {line.split(":", 1)[0] for line in lines if line.endswith(".json:")}
+
+
 def plan(reference: Path) -> tuple[dict[Path, Path], dict[str, str]]:
     """(destination -> upstream file, our example path -> upstream path)."""
     copies: dict[Path, Path] = {SOURCE / "LICENSE": reference / "LICENSE"}
@@ -87,6 +96,10 @@ def plan(reference: Path) -> tuple[dict[Path, Path], dict[str, str]]:
         payload = json.loads(path.read_bytes())
         stem = schema_stem(reference / SCHEMAS / event, payload)
         dest = SOURCE / event / "examples" / example_name(path.name, stem)
+        # A payload recorded as expected-invalid (listed in its event's
+        # examples/invalid/expected.yaml, with the reason) lives there.
+        if dest.name in recorded_invalid(SOURCE / event):
+            dest = dest.parent / "invalid" / dest.name
         if dest in copies:
             sys.exit(f"two upstream payloads map to {dest.relative_to(REPO)}")
         copies[dest] = path
@@ -116,7 +129,7 @@ def generated(mapping: dict[str, str]) -> dict[Path, str]:
     out = {MAPPING: json.dumps(mapping, indent=2) + "\n"}
     by_event: dict[str, list[tuple[str, str]]] = {}
     for ours, theirs in mapping.items():
-        event, _, name = ours.split("/")
+        event, _, name = ours.split("/", 2)
         by_event.setdefault(event, []).append((name, theirs))
     for event, rows in by_event.items():
         out[SOURCE / event / "examples" / "SOURCES.md"] = sources_md(event, rows)

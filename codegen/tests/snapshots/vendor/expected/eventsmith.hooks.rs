@@ -36,7 +36,7 @@ pub static TABLE: ::eventsmith::event::SourceTable = ::eventsmith::event::Source
         ::eventsmith::event::TypeTable {
             event_type: "issue",
             keys: issue::Event::VERSIONS,
-            roots: &[5u32, 12u32],
+            roots: &[5u32, 15u32],
         },
     ],
 };
@@ -230,17 +230,20 @@ pub static VALIDATOR: ::eventsmith::validation::Embedded = ::eventsmith::validat
         r#"{"at":"hooks/dispatch/event.schema.json#","checks":[{"type":"object"},{"required":["action"]},{"properties":[["action",3],["client_payload",4]]}]}"#,
         r#"{"at":"hooks/dispatch/event.schema.json#/properties/action","checks":[{"type":"string"}]}"#,
         r#"{"at":"hooks/dispatch/event.schema.json#/properties/client_payload","checks":[{"type":"object"}]}"#,
-        r#"{"at":"hooks/issue/closed.schema.json#","checks":[{"type":"object"},{"required":["action","sender"]},{"properties":[["action",6],["sender",7]]},{"allOf":[11]}]}"#,
+        r#"{"at":"hooks/issue/closed.schema.json#","checks":[{"type":"object"},{"required":["action","sender"]},{"properties":[["action",6],["sender",7],["label",11]]},{"allOf":[14]}]}"#,
         r#"{"at":"hooks/issue/closed.schema.json#/properties/action","checks":[{"type":"string"},{"enum":["closed"]}]}"#,
         r#"{"at":"hooks/common/user.schema.json#","checks":[{"type":"object"},{"required":["login","id"]},{"properties":[["login",8],["id",9]]},{"additionalProperties":{"known":["login","id"],"patterns":[],"schema":10}}]}"#,
         r#"{"at":"hooks/common/user.schema.json#/properties/login","checks":[{"type":"string"}]}"#,
         r#"{"at":"hooks/common/user.schema.json#/properties/id","checks":[{"type":"integer"},{"minimum":-9223372036854775808},{"maximum":9223372036854775807}]}"#,
         r#"{"at":"hooks/common/user.schema.json#/additionalProperties","always":false}"#,
+        r#"{"at":"hooks/issue/closed.schema.json#/properties/label","checks":[{"type":"object"},{"required":["name"]},{"properties":[["name",12]]},{"additionalProperties":{"known":["name"],"patterns":[],"schema":13}}]}"#,
+        r#"{"at":"hooks/issue/closed.schema.json#/properties/label/properties/name","checks":[{"type":"string"}]}"#,
+        r#"{"at":"hooks/issue/closed.schema.json#/properties/label/additionalProperties","always":false}"#,
         r#"{"at":"hooks/issue/closed.schema.json#/allOf/0","always":true}"#,
-        r#"{"at":"hooks/issue/opened.schema.json#","checks":[{"type":"object"},{"required":["action","sender","reactions","state"]},{"properties":[["action",13],["sender",7],["assignees",14],["reactions",15],["state",21],["first-name",22],["first_name",23]]},{"additionalProperties":{"known":["action","sender","assignees","reactions","state","first-name","first_name"],"patterns":[],"schema":24}}]}"#,
+        r#"{"at":"hooks/issue/opened.schema.json#","checks":[{"type":"object"},{"required":["action","sender","reactions","state"]},{"properties":[["action",16],["sender",7],["assignees",17],["reactions",18],["state",24],["first-name",25],["first_name",26]]},{"additionalProperties":{"known":["action","sender","assignees","reactions","state","first-name","first_name"],"patterns":[],"schema":27}}]}"#,
         r#"{"at":"hooks/issue/opened.schema.json#/properties/action","checks":[{"type":"string"},{"enum":["opened"]}]}"#,
         r#"{"at":"hooks/issue/opened.schema.json#/properties/assignees","checks":[{"type":"array"},{"items":{"start":0,"schema":7}}]}"#,
-        r#"{"at":"hooks/common/reactions.schema.json#","checks":[{"type":"object"},{"required":["+1","-1","total"]},{"properties":[["+1",16],["-1",17],["@type",18],["total",19]]},{"additionalProperties":{"known":["+1","-1","@type","total"],"patterns":[],"schema":20}}]}"#,
+        r#"{"at":"hooks/common/reactions.schema.json#","checks":[{"type":"object"},{"required":["+1","-1","total"]},{"properties":[["+1",19],["-1",20],["@type",21],["total",22]]},{"additionalProperties":{"known":["+1","-1","@type","total"],"patterns":[],"schema":23}}]}"#,
         r#"{"at":"hooks/common/reactions.schema.json#/properties/+1","checks":[{"type":"integer"},{"minimum":-9223372036854775808},{"maximum":9223372036854775807}]}"#,
         r#"{"at":"hooks/common/reactions.schema.json#/properties/-1","checks":[{"type":"integer"},{"minimum":-9223372036854775808},{"maximum":9223372036854775807}]}"#,
         r#"{"at":"hooks/common/reactions.schema.json#/properties/@type","checks":[{"type":"string"}]}"#,
@@ -417,7 +420,7 @@ pub mod common {
         fn deserialize<D: ::eventsmith::__private::serde::Deserializer<'de>>(
             d: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            ::eventsmith::decode::deserialize(d, &super::VALIDATOR, 15u32)
+            ::eventsmith::decode::deserialize(d, &super::VALIDATOR, 18u32)
         }
     }
     /// Schema: `hooks/common/state.schema.json#`
@@ -494,7 +497,7 @@ pub mod common {
         fn deserialize<D: ::eventsmith::__private::serde::Deserializer<'de>>(
             d: D,
         ) -> ::std::result::Result<Self, D::Error> {
-            ::eventsmith::decode::deserialize(d, &super::VALIDATOR, 21u32)
+            ::eventsmith::decode::deserialize(d, &super::VALIDATOR, 24u32)
         }
     }
 }
@@ -725,6 +728,12 @@ pub mod issue {
             pub action: IssueAction,
             /// User
             pub sender: crate::vendor_types::User,
+            /// Label
+            ///
+            /// One member, no others: decoded without a tuple.
+            ///
+            /// `None` when absent.
+            pub label: ::std::option::Option<Label>,
             /// Members the schema does not name, kept so the value
             /// serializes back to the same JSON.
             pub extra: ::eventsmith::json::Map,
@@ -733,13 +742,29 @@ pub mod issue {
             fn decode(
                 node: ::eventsmith::json::Node<'_>,
             ) -> ::std::result::Result<Self, ::eventsmith::decode::DecodeError> {
-                let f = ::eventsmith::decode::fields(node, &["action", "sender"])?;
-                match (f.required(0), f.required_serde(1), f.extra_map()) {
+                let f = ::eventsmith::decode::fields(
+                    node,
+                    &["action", "sender", "label"],
+                )?;
+                match (
+                    f.required(0),
+                    f.required_serde(1),
+                    f.optional(2),
+                    f.extra_map(),
+                ) {
                     (
                         ::std::option::Option::Some(action),
                         ::std::option::Option::Some(sender),
+                        ::std::option::Option::Some(label),
                         ::std::option::Option::Some(extra),
-                    ) => ::std::result::Result::Ok(Issue { action, sender, extra }),
+                    ) => {
+                        ::std::result::Result::Ok(Issue {
+                            action,
+                            sender,
+                            label,
+                            extra,
+                        })
+                    }
                     _ => ::std::result::Result::Err(f.error()),
                 }
             }
@@ -752,6 +777,7 @@ pub mod issue {
                 let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
                 m.field("action", &self.action)?;
                 m.field("sender", &self.sender)?;
+                m.optional("label", &self.label)?;
                 m.extra(&self.extra)?;
                 m.end()
             }
@@ -821,6 +847,45 @@ pub mod issue {
                 d: D,
             ) -> ::std::result::Result<Self, D::Error> {
                 ::eventsmith::decode::deserialize(d, &super::super::VALIDATOR, 6u32)
+            }
+        }
+        /// Label
+        ///
+        /// One member, no others: decoded without a tuple.
+        ///
+        /// Schema: `hooks/issue/closed.schema.json#/properties/label`
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct Label {
+            pub name: ::std::string::String,
+        }
+        impl ::eventsmith::decode::Decode for Label {
+            fn decode(
+                node: ::eventsmith::json::Node<'_>,
+            ) -> ::std::result::Result<Self, ::eventsmith::decode::DecodeError> {
+                let f = ::eventsmith::decode::fields(node, &["name"])?;
+                match f.required(0) {
+                    ::std::option::Option::Some(name) => {
+                        ::std::result::Result::Ok(Label { name })
+                    }
+                    _ => ::std::result::Result::Err(f.error()),
+                }
+            }
+        }
+        impl ::eventsmith::__private::serde::Serialize for Label {
+            fn serialize<S: ::eventsmith::__private::serde::Serializer>(
+                &self,
+                s: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
+                m.field("name", &self.name)?;
+                m.end()
+            }
+        }
+        impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Label {
+            fn deserialize<D: ::eventsmith::__private::serde::Deserializer<'de>>(
+                d: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                ::eventsmith::decode::deserialize(d, &super::super::VALIDATOR, 11u32)
             }
         }
         impl ::eventsmith::Schema for Issue {
@@ -924,7 +989,7 @@ pub mod issue {
             fn deserialize<D: ::eventsmith::__private::serde::Deserializer<'de>>(
                 d: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                ::eventsmith::decode::deserialize(d, &super::super::VALIDATOR, 12u32)
+                ::eventsmith::decode::deserialize(d, &super::super::VALIDATOR, 15u32)
             }
         }
         /// Schema: `hooks/issue/opened.schema.json#/properties/action`
@@ -984,7 +1049,7 @@ pub mod issue {
             fn deserialize<D: ::eventsmith::__private::serde::Deserializer<'de>>(
                 d: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                ::eventsmith::decode::deserialize(d, &super::super::VALIDATOR, 13u32)
+                ::eventsmith::decode::deserialize(d, &super::super::VALIDATOR, 16u32)
             }
         }
         impl ::eventsmith::Schema for Issue {
@@ -993,7 +1058,7 @@ pub mod issue {
             fn schema() -> ::eventsmith::event::SchemaRef {
                 ::eventsmith::event::SchemaRef {
                     validator: &super::super::VALIDATOR,
-                    node: 12u32,
+                    node: 15u32,
                 }
             }
         }
