@@ -148,9 +148,11 @@ pub fn emit_root_newtype(
     let decode = decode_expr(cx, inner);
     let inner = ty_tokens(cx, inner, module);
     let deserialize = deserialize_impl(cx, &name, node, validator);
+    let derive_schema = schemars_derive(cx);
     quote! {
         /// The whole event, as the JSON type its schema describes.
         #[derive(Debug, Clone, PartialEq)]
+        #derive_schema
         pub struct #name(pub #inner);
 
         impl #rt::decode::Decode for #name {
@@ -189,12 +191,10 @@ fn deserialize_impl(
     }
 }
 
-fn emit_struct(cx: &Context<'_>, def: &TypeDef, fields: &[Field], extra: &Extra) -> TokenStream {
+/// `#[derive(JsonSchema)]` through the runtime's re-export, when asked for.
+fn schemars_derive(cx: &Context<'_>) -> TokenStream {
     let rt = &cx.rt;
-    let name = ident(&def.name);
-    let docs = doc_attrs(def.doc.as_deref(), Some(&def.origin));
-    let deprecated = deprecated_attr(def.deprecated);
-    let derive_schema = if cx.json_schema {
+    if cx.json_schema {
         let schemars_crate = format!("{rt}::__private::schemars").replace(' ', "");
         quote! {
             #[derive(#rt::__private::schemars::JsonSchema)]
@@ -202,7 +202,14 @@ fn emit_struct(cx: &Context<'_>, def: &TypeDef, fields: &[Field], extra: &Extra)
         }
     } else {
         quote! {}
-    };
+    }
+}
+
+fn emit_struct(cx: &Context<'_>, def: &TypeDef, fields: &[Field], extra: &Extra) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc_attrs(def.doc.as_deref(), Some(&def.origin));
+    let deprecated = deprecated_attr(def.deprecated);
+    let derive_schema = schemars_derive(cx);
     let extra_attrs = cx.type_attributes(def);
     let field_tokens = fields.iter().map(|f| {
         let fname = ident(&f.rust_name);
