@@ -4,11 +4,11 @@
 //! something under `schemas/` changes.
 
 fn main() {
-    #[cfg(any(feature = "impact-stack", feature = "gigs"))]
+    #[cfg(any(feature = "impact-stack", feature = "gigs", feature = "github"))]
     shipped_catalogs();
 }
 
-#[cfg(any(feature = "impact-stack", feature = "gigs"))]
+#[cfg(any(feature = "impact-stack", feature = "gigs", feature = "github"))]
 fn shipped_catalogs() {
     let mut config = eventsmith_codegen::Config::new();
     config
@@ -20,6 +20,9 @@ fn shipped_catalogs() {
     }
     if cfg!(feature = "gigs") {
         config.source("gigs");
+    }
+    if cfg!(feature = "github") {
+        config.source("github");
     }
     if let Err(e) = config.compile() {
         // The diagnostics, rendered, are the build's error message.

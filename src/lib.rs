@@ -3,7 +3,8 @@
 //! This crate is the runtime every generated binding uses (value types,
 //! validation errors, dispatch, webhook verification) and, behind cargo
 //! features, the bindings of the shipped catalogs: `impact-stack`
-//! ([`impact_stack`]), `gigs` ([`gigs`]), or `catalogs` for all. Without a
+//! ([`impact_stack`]), `gigs` ([`gigs`]), `github` ([`github`]), or
+//! `catalogs` for all. Without a
 //! feature it is the runtime alone, for crates that generate bindings of
 //! their own catalog in their `build.rs` with `eventsmith-codegen`.
 //!
@@ -73,5 +74,5 @@ pub use eventsmith_webhook as webhook;
 pub mod receive;
 pub use receive::{Delivery, ReceiveError, Receiver};
 
-#[cfg(any(feature = "impact-stack", feature = "gigs"))]
+#[cfg(any(feature = "impact-stack", feature = "gigs", feature = "github"))]
 include!(concat!(env!("OUT_DIR"), "/eventsmith.rs"));

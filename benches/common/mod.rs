@@ -22,7 +22,7 @@ use eventsmith::formats::Format;
 use eventsmith::version::Scheme;
 use eventsmith_codegen::Compiled;
 use eventsmith_codegen::diagnostic::Diagnostics;
-use eventsmith_codegen::load::catalog::{Expectation, Versioning};
+use eventsmith_codegen::load::catalog::Expectation;
 use jsonschema::{Draft, Retrieve, Uri};
 use serde_json::Value;
 
@@ -239,9 +239,9 @@ impl Bench {
             else {
                 continue;
             };
-            let scheme = match source.versioning {
-                Versioning::Semver => Scheme::Semver,
-                Versioning::Calendar => Scheme::Calendar,
+            // The benchmarks dispatch on a version in the payload.
+            let Some(scheme) = source.versioning.scheme() else {
+                continue;
             };
             let mut types: HashMap<String, (Scheme, Vec<&'static str>, Vec<usize>)> =
                 HashMap::new();

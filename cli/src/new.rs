@@ -112,7 +112,7 @@ pub fn run(a: Args) -> u8 {
             return 1;
         }
     }
-    let _ = match plan.from {
+    let _ = match &plan.from {
         Some(from) => writeln!(
             out,
             "created {} (a copy of {from})",

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use eventsmith_codegen::load::document::{self, Syntax};
 use eventsmith_codegen::validate::{CatalogValidator, Outcome};
 use eventsmith_core::Limits;
+use eventsmith_core::event::Given;
 use eventsmith_core::validation::ValidationError;
 use serde_json::{Value, json};
 
@@ -33,6 +34,14 @@ pub struct Args {
     /// Deepest accepted nesting.
     #[arg(long, default_value_t = Limits::DEFAULT.max_depth)]
     max_depth: usize,
+    /// The event type of every payload, for a source whose payloads do not
+    /// carry it (GitHub's `X-GitHub-Event` header): `--type pull_request`.
+    #[arg(long = "type", value_name = "EVENT_TYPE")]
+    event_type: Option<String>,
+    /// The version of every payload, for a source whose version is given
+    /// outside the payload (an endpoint's API version).
+    #[arg(long, value_name = "VERSION")]
+    version: Option<String>,
     /// Files: .json/.yaml/.yml hold one event, .ndjson/.jsonl one per line;
     /// none or `-` reads NDJSON from standard input.
     paths: Vec<PathBuf>,
@@ -126,6 +135,10 @@ pub fn run(a: Args) -> u8 {
         invalid: 0,
         out: std::io::BufWriter::new(stdout.lock()),
     };
+    let given = Given {
+        event_type: a.event_type.as_deref(),
+        version: a.version.as_deref(),
+    };
     let mut usage_error = false;
     let paths = if a.paths.is_empty() {
         vec![PathBuf::from("-")]
@@ -136,7 +149,7 @@ pub fn run(a: Args) -> u8 {
         let shown = path.display().to_string();
         if shown == "-" {
             let stdin = std::io::stdin();
-            ndjson(&validator, "-", stdin.lock(), limits, &mut report);
+            ndjson(&validator, &given, "-", stdin.lock(), limits, &mut report);
             continue;
         }
         let ext = path
@@ -145,7 +158,14 @@ pub fn run(a: Args) -> u8 {
             .unwrap_or_default();
         match ext {
             "ndjson" | "jsonl" => match std::fs::File::open(path) {
-                Ok(f) => ndjson(&validator, &shown, BufReader::new(f), limits, &mut report),
+                Ok(f) => ndjson(
+                    &validator,
+                    &given,
+                    &shown,
+                    BufReader::new(f),
+                    limits,
+                    &mut report,
+                ),
                 Err(e) => {
                     eprintln!("error: cannot read {shown}: {e}");
                     usage_error = true;
@@ -153,7 +173,7 @@ pub fn run(a: Args) -> u8 {
             },
             "json" | "yaml" | "yml" => match single(path, limits) {
                 Ok(value) => {
-                    let outcome = validator.validate(&value);
+                    let outcome = validator.validate_given(&value, &given);
                     report.event(&shown, None, &outcome);
                 }
                 Err(Unreadable::Io(e)) => {
@@ -230,6 +250,7 @@ fn single(path: &Path, limits: Limits) -> Result<Value, Unreadable> {
 /// Reads one event per line without holding the stream in memory.
 fn ndjson(
     validator: &CatalogValidator<'_>,
+    given: &Given<'_>,
     shown: &str,
     mut input: impl BufRead,
     limits: Limits,
@@ -288,7 +309,7 @@ fn ndjson(
         }
         match eventsmith_core::json::parse_slice(trimmed, limits) {
             Ok(value) => {
-                let outcome = validator.validate(&value);
+                let outcome = validator.validate_given(&value, given);
                 report.event(shown, Some(number), &outcome);
             }
             Err(e) => report.unreadable(shown, Some(number), e.to_string()),

@@ -365,3 +365,83 @@ fn docs_on_a_missing_or_broken_catalog_exits_2() {
     let _ = std::fs::remove_dir_all(&out);
     let _ = std::fs::remove_dir_all(&broken);
 }
+
+/// GitHub's payloads do not say their event type: `--type` gives it, as the
+/// `X-GitHub-Event` header does; the payload's `action` picks the schema.
+#[test]
+fn validate_takes_the_event_type_from_the_command_line() {
+    let s = catalog();
+    let file = s.join("github/pull_request/examples/opened.json");
+    let run = |extra: &[&str]| {
+        let mut a = vec![
+            "validate",
+            "--format",
+            "json",
+            "--schemas",
+            s.to_str().unwrap(),
+        ];
+        a.extend_from_slice(extra);
+        a.push(file.to_str().unwrap());
+        eventsmith(&a, None)
+    };
+    let out = run(&["--type", "pull_request"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let line: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(line["type"], "pull_request");
+    assert_eq!(line["schema_version"], "opened");
+    assert_eq!(line["valid"], true);
+    // Without it, dispatch says where the type comes from.
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(1));
+    let line: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(line["errors"][0]["keyword"], "dispatch");
+    let message = line["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("the X-GitHub-Event header"), "{message}");
+    // A type of the wrong event: the `action` names no schema of it.
+    let out = run(&["--type", "star"]);
+    assert_eq!(out.status.code(), Some(1));
+    let line: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(line["errors"][0]["instance_path"], "/action");
+}
+
+/// A version given outside the payload (an endpoint's API version).
+#[test]
+fn validate_takes_the_version_from_the_command_line() {
+    let dir = temp_dir("given-version");
+    let source = dir.join("api");
+    std::fs::create_dir_all(source.join("charge")).unwrap();
+    std::fs::write(
+        source.join("source.yaml"),
+        "title: API\nversioning: integer\ntype_field: kind\nversion_from: { header: Api-Version }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        source.join("charge/1.json"),
+        r#"{"type": "object", "required": ["kind"]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        source.join("charge/2.json"),
+        r#"{"type": "object", "required": ["kind", "amount"]}"#,
+    )
+    .unwrap();
+    let payload = dir.join("charge.json");
+    std::fs::write(&payload, r#"{"kind": "charge"}"#).unwrap();
+    let run = |version: &str| {
+        eventsmith(
+            &[
+                "validate",
+                "--schemas",
+                dir.to_str().unwrap(),
+                "--version",
+                version,
+                payload.to_str().unwrap(),
+            ],
+            None,
+        )
+    };
+    assert_eq!(run("1").status.code(), Some(0), "{}", stdout(&run("1")));
+    let two = run("2");
+    assert_eq!(two.status.code(), Some(1));
+    assert!(stdout(&two).contains("charge@2: /: "), "{}", stdout(&two));
+}

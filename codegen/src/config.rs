@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostics;
 use crate::emit::{self, EmitOptions, Files};
+use crate::load::catalog::Catalog;
+use crate::load::overrides;
 use crate::lower::Compiled;
 use crate::select::Selection;
 
@@ -64,6 +66,8 @@ pub struct Config {
     sources: Vec<String>,
     out_dir: Option<PathBuf>,
     cargo_directives: bool,
+    /// `(address, Rust type)` pairs of [`Config::replace`].
+    replace: Vec<(String, String)>,
 }
 
 impl Default for Config {
@@ -87,6 +91,7 @@ impl Config {
             sources: Vec::new(),
             out_dir: None,
             cargo_directives: true,
+            replace: Vec::new(),
         }
     }
 
@@ -187,6 +192,26 @@ impl Config {
         self
     }
 
+    /// Use your own Rust type for a schema instead of generating one, like
+    /// typify's `replace`: `address` is `<source>/<file>#<JSON pointer>`
+    /// (relative to the catalog), `rust_type` a path. The type must
+    /// implement serde's `Serialize` and `DeserializeOwned` (and
+    /// `schemars::JsonSchema` with [`Config::json_schema`]); payloads are
+    /// still validated against the schema, then the value is read through
+    /// serde. `replace:` in `source.yaml` says the same beside the schemas.
+    ///
+    /// ```
+    /// eventsmith_codegen::Config::new().replace("github/common/user.schema.json#", "crate::GithubUser");
+    /// ```
+    pub fn replace(
+        &mut self,
+        address: impl Into<String>,
+        rust_type: impl Into<String>,
+    ) -> &mut Self {
+        self.replace.push((address.into(), rust_type.into()));
+        self
+    }
+
     /// Where [`Config::compile`] writes (default `$OUT_DIR`).
     ///
     /// ```
@@ -246,7 +271,17 @@ impl Config {
     /// returned beside it.
     pub fn load(&self) -> Result<(Compiled, Diagnostics), Error> {
         let mut diags = Diagnostics::default();
-        let compiled = Compiled::load_selected(&self.schemas, &self.selection(), &mut diags);
+        let mut catalog = Catalog::load(&self.schemas, &mut diags);
+        self.selection().apply(&mut catalog, &mut diags);
+        for (address, rust_type) in &self.replace {
+            let root = catalog.root.clone();
+            if let Err(d) =
+                overrides::replace_from_config(&root, &mut catalog.registry, address, rust_type)
+            {
+                diags.push(d);
+            }
+        }
+        let compiled = Compiled::lower(catalog, &mut diags);
         if diags.has_errors() {
             return Err(Error::Catalog(diags));
         }

@@ -32,6 +32,8 @@ use miette::{
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Information worth seeing (a patch applied to a vendor's schema).
+    Note,
     /// Reported, does not fail the run.
     Warning,
     /// Fails the run.
@@ -182,6 +184,14 @@ impl Diagnostic {
         }
     }
 
+    /// A note of kind `code`: information, neither a warning nor an error.
+    pub fn note(code: &'static str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Note,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
     /// Sets the file.
     pub fn in_file(mut self, file: impl Into<PathBuf>) -> Diagnostic {
         self.file = Some(file.into());
@@ -273,6 +283,7 @@ fn level(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
+        Severity::Note => "note",
     }
 }
 
@@ -328,6 +339,7 @@ impl Report {
             severity: match d.severity {
                 Severity::Error => miette::Severity::Error,
                 Severity::Warning => miette::Severity::Warning,
+                Severity::Note => miette::Severity::Advice,
             },
             hint: d.hint.as_deref().map(|h| options.show_in_text(h)),
             source,
@@ -492,7 +504,12 @@ impl Diagnostics {
         self.0.iter().any(Diagnostic::is_error)
     }
 
-    /// The errors only.
+    /// The warnings only.
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| d.severity == Severity::Warning)
+    }
+
+    /// The errors.
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter().filter(|d| d.is_error())
     }
@@ -550,12 +567,22 @@ impl Diagnostics {
             out.push_str("\n\n");
         }
         let errors = self.errors().count();
-        let warnings = self.0.len() - errors;
-        out.push_str(&format!(
-            "{}, {}\n",
-            plural(errors, "error"),
-            plural(warnings, "warning")
-        ));
+        let warnings = self.warnings().count();
+        let notes = self.0.len() - errors - warnings;
+        if notes > 0 {
+            out.push_str(&format!(
+                "{}, {}, {}\n",
+                plural(errors, "error"),
+                plural(warnings, "warning"),
+                plural(notes, "note")
+            ));
+        } else {
+            out.push_str(&format!(
+                "{}, {}\n",
+                plural(errors, "error"),
+                plural(warnings, "warning")
+            ));
+        }
         out
     }
 

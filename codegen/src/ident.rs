@@ -12,7 +12,8 @@ const KEYWORDS: &[&str] = &[
 
 /// Splits a name into words at `_`, `-`, `.`, spaces, other punctuation and
 /// lower→upper case changes (`firstName` → `first`, `Name`; `eSIMProfile` →
-/// `e`, `SIM`, `Profile`).
+/// `e`, `SIM`, `Profile`); `+`, a leading `-` before a digit and `@`
+/// become the words `plus`, `minus` and `at`.
 pub fn words(name: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut current = String::new();
@@ -21,6 +22,17 @@ pub fn words(name: &str) -> Vec<String> {
         if !c.is_ascii_alphanumeric() {
             if !current.is_empty() {
                 out.push(std::mem::take(&mut current));
+            }
+            // Signs and `@` carry meaning a separator would lose: `+1` and
+            // `-1` are different names (`plus_1`, `minus_1`), `@type` is
+            // not `type` (`at_type`). A `-` is a sign only before a digit
+            // at the start; elsewhere it separates words (`first-name`).
+            let next_is_digit = chars.get(i + 1).is_some_and(char::is_ascii_digit);
+            match c {
+                '+' => out.push("plus".to_owned()),
+                '-' if i == 0 && next_is_digit => out.push("minus".to_owned()),
+                '@' => out.push("at".to_owned()),
+                _ => {}
             }
             continue;
         }
@@ -196,5 +208,18 @@ mod tests {
         assert!(field_name("--").is_err());
         assert_eq!(variant_name(""), "Empty");
         assert_eq!(variant_name("1"), "_1");
+    }
+
+    #[test]
+    fn signs_and_at_are_words() {
+        assert_eq!(field_name("+1").as_deref(), Ok("plus_1"));
+        assert_eq!(field_name("-1").as_deref(), Ok("minus_1"));
+        assert_eq!(field_name("@type").as_deref(), Ok("at_type"));
+        assert_eq!(field_name("user@host").as_deref(), Ok("user_at_host"));
+        assert_eq!(field_name("first-name").as_deref(), Ok("first_name"));
+        assert_eq!(field_name("a-1").as_deref(), Ok("a_1"));
+        assert_eq!(variant_name("+1"), "Plus1");
+        assert_eq!(variant_name("-1"), "Minus1");
+        assert_eq!(variant_name("won't fix"), "WonTFix");
     }
 }

@@ -12,9 +12,10 @@ use crate::diagnostic::Diagnostics;
 use crate::ir::share::share_across_versions;
 use crate::ir::types::{Ty, TypeGraph, TypeId};
 use crate::ir::validator::{Body, CheckKind, FormatMode, Graph, LowerOptions, NodeId};
-use crate::load::catalog::{Catalog, Source, Versioning};
+use crate::load::catalog::{Catalog, Origin, Source};
 use crate::load::registry::Registry;
 use crate::select::Selection;
+use eventsmith_core::version::Scheme;
 
 /// Where a source's payloads say their event type or version.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,7 +34,7 @@ pub enum Selector {
         /// Where the version is.
         at: Locator,
         /// How versions compare.
-        scheme: Versioning,
+        scheme: Scheme,
     },
     /// By the value of a member; `absent` names the schema of payloads
     /// without it.
@@ -45,6 +46,17 @@ pub enum Selector {
     },
     /// One schema per type.
     Only,
+}
+
+/// The HTTP headers a source's deliveries carry what dispatch needs in.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Headers {
+    /// The event type's (`type_from: {header: …}`).
+    pub event_type: Option<String>,
+    /// The version's (`version_from: {header: …}`).
+    pub version: Option<String>,
+    /// The delivery id's (`delivery_id_header`).
+    pub delivery_id: Option<String>,
 }
 
 /// One schema of an event type (a version), lowered.
@@ -96,6 +108,8 @@ pub struct SourceIr {
     pub event_type: Locator,
     /// How a type's schema is chosen.
     pub selector: Selector,
+    /// The HTTP headers of a delivery that carry what dispatch needs.
+    pub headers: Headers,
     /// Its validators: every schema node of every version.
     pub graph: Graph,
     /// The validator node of each named type that lives in this source's
@@ -197,10 +211,15 @@ impl Compiled {
                 module: source.module.clone(),
                 title: source.title.clone(),
                 description: source.description.clone(),
-                event_type: Locator::Member(source.type_field.clone()),
-                selector: Selector::Version {
-                    at: Locator::Member(source.version_field.clone()),
-                    scheme: source.versioning,
+                event_type: locator(&source.type_from),
+                selector: selector(&source),
+                headers: Headers {
+                    event_type: header(&source.type_from),
+                    version: source
+                        .versioning
+                        .scheme()
+                        .and_then(|_| header(&source.version_from)),
+                    delivery_id: source.delivery_id_header.clone(),
                 },
                 graph,
                 type_nodes: BTreeMap::new(),
@@ -378,6 +397,38 @@ fn reserve_emitted_names(types: &mut TypeGraph, source: &Source) {
                 &event.rust_name,
             );
         }
+    }
+}
+
+/// Where `source.yaml` says a value is, as dispatch reads it.
+fn locator(origin: &Origin) -> Locator {
+    match origin {
+        Origin::Member(m) => Locator::Member(m.clone()),
+        Origin::Header(_) | Origin::Given(_) => Locator::Given(origin.describe()),
+    }
+}
+
+/// The header an origin names, if it is one.
+fn header(origin: &Origin) -> Option<String> {
+    match origin {
+        Origin::Header(h) => Some(h.clone()),
+        _ => None,
+    }
+}
+
+/// How a source's schema is chosen within a type: by version, by a member
+/// (`schema_from`), or the type's one schema.
+fn selector(source: &Source) -> Selector {
+    match (source.versioning.scheme(), &source.schema_from) {
+        (Some(scheme), _) => Selector::Version {
+            at: locator(&source.version_from),
+            scheme,
+        },
+        (None, Some(from)) => Selector::Member {
+            name: from.member.clone(),
+            absent: from.default.clone(),
+        },
+        (None, None) => Selector::Only,
     }
 }
 

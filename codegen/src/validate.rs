@@ -4,10 +4,9 @@
 //! CLI's verdict and errors are the bindings'. The CLI's `validate` and the
 //! example checks use this.
 
-use eventsmith_core::event::{EventError, choose};
+use eventsmith_core::event::{self, EventError, Given, SourceTable, TypeTable};
 use eventsmith_core::json::{Node, Tape};
-use eventsmith_core::validation::{ValidationError, Validator};
-use eventsmith_core::version::Scheme;
+use eventsmith_core::validation::{Embedded, ValidationError, Validator};
 use serde_json::Value;
 
 use std::collections::BTreeSet;
@@ -16,8 +15,8 @@ use crate::diagnostic::Diagnostics;
 use crate::emit::program::Lowered;
 use crate::emit::source_program;
 use crate::ir::validator::{Body, targets};
-use crate::load::catalog::{Expectation, Versioning};
-use crate::lower::Compiled;
+use crate::load::catalog::Expectation;
+use crate::lower::{Compiled, Locator, Selector, SourceIr};
 
 /// The verdict on one payload.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -44,13 +43,60 @@ pub struct CatalogValidator<'c> {
     validators: Vec<Result<Validator, String>>,
     /// Per source, where its graph's nodes are in its program.
     programs: Vec<Lowered>,
+    /// Per source, its dispatch table (types sorted by type value) and,
+    /// per entry, the index of the event type in the source.
+    tables: Vec<(&'static SourceTable, Vec<usize>)>,
 }
 
-fn scheme(v: Versioning) -> Scheme {
-    match v {
-        Versioning::Semver => Scheme::Semver,
-        Versioning::Calendar => Scheme::Calendar,
-    }
+/// The dispatch table of a lowered source, as generated code has it (the
+/// runtime's `locate` reads it), leaked once per source of a validator:
+/// `SourceTable` holds `'static` data. Its validator is never used (the
+/// CLI runs its own), so it is an empty program.
+fn dispatch_table(source: &SourceIr) -> &'static SourceTable {
+    static NO_PROGRAM: Embedded = Embedded::new(&[]);
+    let leak = |s: &str| -> &'static str { Box::leak(s.to_owned().into_boxed_str()) };
+    let locator = |l: &Locator| match l {
+        Locator::Member(m) => event::Locator::Member(leak(m)),
+        Locator::Given(what) => event::Locator::Given(leak(what)),
+    };
+    let selector = match &source.selector {
+        Selector::Version { at, scheme } => event::Selector::Version {
+            at: locator(at),
+            scheme: *scheme,
+        },
+        Selector::Member { name, absent } => event::Selector::Member {
+            name: leak(name),
+            absent: absent.as_deref().map(leak),
+        },
+        Selector::Only => event::Selector::Only,
+    };
+    let mut events: Vec<(usize, &crate::lower::EventIr)> =
+        source.events.iter().enumerate().collect();
+    events.sort_by(|a, b| a.1.type_value.cmp(&b.1.type_value));
+    let types: Vec<TypeTable> = events
+        .iter()
+        .map(|(i, e)| {
+            let keys: Vec<String> = e.versions.iter().map(|v| v.key.clone()).collect();
+            // The root "node" of each schema is its index: `locate` only
+            // reads keys, and the caller maps indices back.
+            let roots: Vec<u32> = (0..keys.len())
+                .map(|k| u32::try_from(k).unwrap_or(u32::MAX))
+                .collect();
+            let _ = i;
+            TypeTable {
+                event_type: leak(&e.type_value),
+                keys: static_versions(&keys),
+                roots: Box::leak(roots.into_boxed_slice()),
+            }
+        })
+        .collect();
+    Box::leak(Box::new(SourceTable {
+        source: leak(&source.name),
+        validator: &NO_PROGRAM,
+        event_type: locator(&source.event_type),
+        selector,
+        types: Box::leak(types.into_boxed_slice()),
+    }))
 }
 
 /// `known` as the `'static` list `choose` takes (generated code has one per
@@ -73,6 +119,48 @@ fn static_versions(known: &[String]) -> &'static [&'static str] {
     let list: &'static [&'static str] = Box::leak(list.into_boxed_slice());
     interned.insert(known.to_vec(), list);
     list
+}
+
+/// True when `e` is about a payload whose type this source located (its
+/// version or schema member failed), so no other source should be tried.
+fn type_located(source: &SourceIr, e: &EventError) -> bool {
+    let field = match e {
+        EventError::MissingField { field } | EventError::FieldNotString { field, .. } => field,
+        _ => return false,
+    };
+    !matches!(&source.event_type, Locator::Member(m) if m == field)
+}
+
+/// The member a locator names, when the payload has it as a string.
+fn member(root: Node<'_>, at: &Locator) -> Option<String> {
+    match at {
+        Locator::Member(m) => root.get(m).and_then(|v| v.as_str()).map(str::to_owned),
+        Locator::Given(_) => None,
+    }
+}
+
+/// The payload pointer a dispatch error is about: the member it names, or
+/// the root.
+fn error_pointer(source: &SourceIr, e: &EventError) -> String {
+    let version_member = match &source.selector {
+        Selector::Version {
+            at: Locator::Member(m),
+            ..
+        } => Some(m.as_str()),
+        Selector::Member { name, .. } => Some(name.as_str()),
+        _ => None,
+    };
+    match e {
+        EventError::FieldNotString { field, .. } => format!("/{field}"),
+        EventError::UnknownType { .. } => match &source.event_type {
+            Locator::Member(m) => format!("/{m}"),
+            Locator::Given(_) => String::new(),
+        },
+        EventError::InvalidVersion { .. } | EventError::UnknownVersion { .. } => {
+            version_member.map(|m| format!("/{m}")).unwrap_or_default()
+        }
+        _ => String::new(),
+    }
 }
 
 fn dispatch_error(pointer: &str, e: &EventError) -> ValidationError {
@@ -101,144 +189,103 @@ impl<'c> CatalogValidator<'c> {
                 })
             })
             .collect();
+        let tables = compiled
+            .sources
+            .iter()
+            .map(|s| {
+                let mut order: Vec<usize> = (0..s.events.len()).collect();
+                order.sort_by(|a, b| s.events[*a].type_value.cmp(&s.events[*b].type_value));
+                (dispatch_table(s), order)
+            })
+            .collect();
         CatalogValidator {
             compiled,
             validators,
             programs,
+            tables,
         }
     }
 
     /// Finds the source, event type and version of `value` and validates it.
     pub fn validate(&self, value: &Value) -> Outcome {
+        self.validate_given(value, &Given::NOTHING)
+    }
+
+    /// [`CatalogValidator::validate`] for a payload whose type or version
+    /// is given outside it (a header, an endpoint's API version).
+    pub fn validate_given(&self, value: &Value, given: &Given<'_>) -> Outcome {
         let tape = Tape::from_value(value);
-        self.validate_node(tape.root())
+        self.validate_node_given(tape.root(), given)
     }
 
     /// [`CatalogValidator::validate`] on a parsed payload.
     pub fn validate_node(&self, root: Node<'_>) -> Outcome {
-        let value = root.to_value();
-        let value = &value;
+        self.validate_node_given(root, &Given::NOTHING)
+    }
+
+    /// Dispatches `root` as the generated `Event::from_slice_given` does
+    /// (the runtime's `locate` on each source's table), trying the sources
+    /// in order: the first that knows the payload's type reads it.
+    pub fn validate_node_given(&self, root: Node<'_>, given: &Given<'_>) -> Outcome {
         let mut outcome = Outcome {
-            event_type: None,
-            version: None,
+            event_type: given.event_type.map(str::to_owned),
+            version: given.version.map(str::to_owned),
             schema_version: None,
             valid: false,
             errors: vec![],
         };
-        let Value::Object(obj) = value else {
-            let e = EventError::NotAnObject {
-                found: eventsmith_core::validation::type_name(value),
-            };
-            outcome.errors.push(dispatch_error("", &e));
-            return outcome;
-        };
-        // The first source whose type member names one of its event types.
         let mut first_error = None;
         for (ci, cs) in self.compiled.sources.iter().enumerate() {
-            let source = &self.compiled.catalog.sources[cs.source];
-            let event_type = match obj.get(&source.type_field) {
-                Some(Value::String(t)) => t,
-                Some(other) => {
-                    first_error.get_or_insert_with(|| {
-                        let e = EventError::FieldNotString {
-                            field: source.type_field.clone(),
-                            found: eventsmith_core::validation::type_name(other),
-                        };
-                        dispatch_error(&format!("/{}", source.type_field), &e)
-                    });
-                    continue;
-                }
-                None => {
-                    first_error.get_or_insert_with(|| {
-                        dispatch_error(
-                            "",
-                            &EventError::MissingField {
-                                field: source.type_field.clone(),
-                            },
-                        )
-                    });
-                    continue;
-                }
+            let (table, order) = &self.tables[ci];
+            // `locate` borrows `given` for the node's lifetime.
+            let given = Given {
+                event_type: given.event_type,
+                version: given.version,
             };
-            let Some(ei) = source
-                .events
-                .iter()
-                .position(|e| &e.type_value == event_type)
-            else {
-                first_error.get_or_insert_with(|| {
-                    dispatch_error(
-                        &format!("/{}", source.type_field),
-                        &EventError::UnknownType {
-                            event_type: event_type.clone(),
-                        },
-                    )
-                });
-                continue;
-            };
-            outcome.event_type = Some(event_type.clone());
-            let event = &source.events[ei];
-            let version = match obj.get(&source.version_field) {
-                Some(Value::String(v)) => v.clone(),
-                Some(other) => {
-                    let e = EventError::FieldNotString {
-                        field: source.version_field.clone(),
-                        found: eventsmith_core::validation::type_name(other),
-                    };
-                    outcome
-                        .errors
-                        .push(dispatch_error(&format!("/{}", source.version_field), &e));
+            match event::locate(table, root, &given) {
+                Ok(at) => {
+                    let ei = order[at.type_index];
+                    let event = &cs.events[ei];
+                    outcome.event_type = Some(event.type_value.clone());
+                    outcome.version =
+                        Some(at.version.clone().into_owned()).filter(|v| !v.is_empty());
+                    outcome.schema_version = Some(event.versions[at.schema_index].key.clone());
+                    outcome.errors = self.validate_version_node(ci, ei, at.schema_index, root);
+                    outcome.valid = outcome.errors.is_empty();
                     return outcome;
                 }
-                None => {
-                    outcome.errors.push(dispatch_error(
-                        "",
-                        &EventError::MissingField {
-                            field: source.version_field.clone(),
-                        },
-                    ));
-                    return outcome;
+                // Not this source's event: the next source may know it.
+                Err(
+                    e @ (EventError::UnknownType { .. }
+                    | EventError::MissingField { .. }
+                    | EventError::FieldNotString { .. }
+                    | EventError::NotAnObject { .. }
+                    | EventError::TypeNotGiven { .. }),
+                ) if !type_located(cs, &e) => {
+                    first_error.get_or_insert_with(|| dispatch_error(&error_pointer(cs, &e), &e));
                 }
-            };
-            outcome.version = Some(version.clone());
-            let known: Vec<String> = event
-                .versions
-                .iter()
-                .map(|v| v.version.to_string())
-                .collect();
-            let known_static = static_versions(&known);
-            let vi = match choose(
-                scheme(source.versioning),
-                event_type,
-                known_static,
-                &version,
-            ) {
-                Ok(i) => i,
                 Err(e) => {
+                    outcome.event_type =
+                        outcome.event_type.or_else(|| member(root, &cs.event_type));
+                    if let Selector::Version { at, .. } = &cs.selector {
+                        outcome.version = outcome.version.or_else(|| member(root, at));
+                    }
                     outcome
                         .errors
-                        .push(dispatch_error(&format!("/{}", source.version_field), &e));
+                        .push(dispatch_error(&error_pointer(cs, &e), &e));
                     return outcome;
                 }
-            };
-            outcome.schema_version = Some(known[vi].clone());
-            outcome.errors = self.validate_version_node(ci, ei, vi, root);
-            outcome.valid = outcome.errors.is_empty();
-            return outcome;
+            }
         }
         if let Some(e) = first_error {
             outcome.errors.push(e);
         }
         // Name what the payload claims, even when no source knows it.
         if let Some(cs) = self.compiled.sources.first() {
-            let source = &self.compiled.catalog.sources[cs.source];
-            outcome.event_type = obj
-                .get(&source.type_field)
-                .and_then(Value::as_str)
-                .map(str::to_owned);
-            outcome.version = obj
-                .get(&source.version_field)
-                .and_then(Value::as_str)
-                .map(str::to_owned);
+            outcome.event_type = outcome.event_type.or_else(|| member(root, &cs.event_type));
+            if let Selector::Version { at, .. } = &cs.selector {
+                outcome.version = outcome.version.or_else(|| member(root, at));
+            }
         }
         outcome
     }

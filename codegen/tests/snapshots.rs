@@ -69,3 +69,12 @@ fn shapes() {
 fn versions() {
     check("versions");
 }
+
+/// A vendor's catalog used unedited: type from a header, schema from
+/// `action`, no versions, vendor keywords, names, a replaced type,
+/// attributes and a patch, all in `source.yaml`; and integer versions
+/// given by a header.
+#[test]
+fn vendor() {
+    check("vendor");
+}

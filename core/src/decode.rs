@@ -280,6 +280,13 @@ impl Decode for uuid::Uuid {
     }
 }
 
+/// A type that is not generated (a `replace`d definition: the user's own
+/// type), read from `node` through its serde `Deserialize`. The node was
+/// validated against the schema already; serde only builds the value.
+pub fn via_serde<T: serde::de::DeserializeOwned>(node: Node<'_>) -> Result<T, DecodeError> {
+    serde_json::from_value(node.to_value()).map_err(|e| DecodeError::new(e.to_string()))
+}
+
 /// The string of a node (a string enum reads its variant from it).
 pub fn string(node: Node<'_>) -> Result<&str, DecodeError> {
     node.as_str()
@@ -393,6 +400,27 @@ impl<'t, const N: usize> Fields<'t, N> {
     /// absent `None`, `null` `Some(None)`.
     pub fn optional<T: Decode>(&self, i: usize) -> Option<Option<T>> {
         self.keep(self.read_optional(i))
+    }
+
+    /// [`Fields::required`] for a field whose type holds a replaced
+    /// (user-provided) type, read through serde ([`via_serde`]).
+    pub fn required_serde<T: serde::de::DeserializeOwned>(&self, i: usize) -> Option<T> {
+        let read = match self.slot(i) {
+            Ok((Some(value), name)) => via_serde(value).map_err(|e| e.in_member(name)),
+            Ok((None, name)) => Err(DecodeError::new(format!("missing member \"{name}\""))),
+            Err(e) => Err(e),
+        };
+        self.keep(read)
+    }
+
+    /// [`Fields::optional`] for a field whose type holds a replaced type.
+    pub fn optional_serde<T: serde::de::DeserializeOwned>(&self, i: usize) -> Option<Option<T>> {
+        let read = match self.slot(i) {
+            Ok((Some(value), name)) => via_serde(value).map(Some).map_err(|e| e.in_member(name)),
+            Ok((None, _)) => Ok(None),
+            Err(e) => Err(e),
+        };
+        self.keep(read)
     }
 
     /// The members no field names, in payload order; `None` when one does

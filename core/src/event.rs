@@ -239,6 +239,15 @@ pub trait EventSource: Sized + Serialize {
     const SOURCE: &'static str;
     /// Every event type of the source, sorted.
     const TYPES: &'static [&'static str];
+    /// The HTTP header that names the event type, for a source whose
+    /// payloads do not (`X-GitHub-Event`); see [`Given::from_headers`].
+    const TYPE_HEADER: Option<&'static str> = None;
+    /// The HTTP header that gives the version, for a source whose payloads
+    /// do not carry it.
+    const VERSION_HEADER: Option<&'static str> = None;
+    /// The HTTP header holding a delivery's unique id, kept across
+    /// redeliveries (`X-GitHub-Delivery`): the key to deduplicate on.
+    const DELIVERY_ID_HEADER: Option<&'static str> = None;
 
     /// Where type and version are, and every schema.
     fn table() -> &'static SourceTable;
@@ -287,6 +296,27 @@ impl<'a> Given<'a> {
         Given {
             event_type: Some(event_type),
             version: None,
+        }
+    }
+
+    /// What a delivery's headers give for source `E`: the type from
+    /// [`EventSource::TYPE_HEADER`], the version from
+    /// [`EventSource::VERSION_HEADER`]. `header` looks a header up by
+    /// name (case-insensitively, as HTTP names are).
+    ///
+    /// ```
+    /// # use eventsmith_core::event::Given;
+    /// # fn demo<E: eventsmith_core::event::EventSource>() {
+    /// let headers = [("x-github-event", "pull_request")];
+    /// let given = Given::from_headers::<E>(|name| {
+    ///     headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| *v)
+    /// });
+    /// # }
+    /// ```
+    pub fn from_headers<E: EventSource>(header: impl Fn(&str) -> Option<&'a str>) -> Given<'a> {
+        Given {
+            event_type: E::TYPE_HEADER.and_then(&header),
+            version: E::VERSION_HEADER.and_then(&header),
         }
     }
 }
@@ -399,6 +429,13 @@ pub fn locate<'t>(
             };
             (choose(scheme, event_type, t.keys, &version)?, version)
         }
+        // A type whose only schema is the default one reads every payload
+        // with it, whatever the member says (GitHub's `repository_dispatch`
+        // has a free-form `action` and one `event` schema).
+        Selector::Member {
+            absent: Some(default),
+            ..
+        } if t.keys == [default] => (0, Cow::Borrowed(default)),
         Selector::Member { name, absent } => {
             let key = match (root_member(root, name)?, absent) {
                 (Some(key), _) => key,

@@ -8,6 +8,13 @@
 pub mod gigs {
     include!("eventsmith.gigs.rs");
 }
+/// GitHub
+///
+/// GitHub webhook events (octokit/webhooks schemas, draft-07), one schema per event and action, delivered with X-Hub-Signature-256. The event type is the X-GitHub-Event header; the payload's `action` names the schema.
+#[allow(deprecated)]
+pub mod github {
+    include!("eventsmith.github.rs");
+}
 /// Impact Stack
 ///
 /// Webhook events of Impact Stack: form submissions and their confirmations, donations, contact updates and payment status changes. Every event is a JSON object with the common properties `id`, `type`, `date` and `version`; `version` is a semantic version (0.0.0 for legacy events, 1.x.x from Impact Stack 1.0, 2.x.x from Impact Stack 2.0).

@@ -10,9 +10,10 @@ type Configure = fn(&mut Config) -> &mut Config;
 fn main() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../codegen/tests/snapshots");
     // `(output, fixture, configure)`.
-    let builds: [(&str, &str, Configure); 3] = [
+    let builds: [(&str, &str, Configure); 4] = [
         ("shapes", "shapes", |c| c),
         ("versions", "versions", |c| c),
+        ("vendor", "vendor", |c| c),
         // With the schemars derive, as a downstream crate that depends on
         // eventsmith but not on serde or schemars would generate it.
         ("shapes_json_schema", "shapes", |c| c.json_schema(true)),

@@ -97,7 +97,7 @@ impl CheckReport {
         json!({
             "catalog": self.catalog.display().to_string(),
             "errors": errors,
-            "warnings": self.diagnostics.0.len() - errors,
+            "warnings": self.diagnostics.warnings().count(),
             "diagnostics": self.diagnostics.0,
             "versions": self.pairs,
         })
@@ -176,6 +176,15 @@ pub fn check_catalog(root: &Path) -> CheckReport {
     }
     let mut diags = Diagnostics::default();
     let mut compiled = Compiled::load(root, &mut diags);
+    // What source.yaml changed in, or says about, schemas it cannot edit.
+    for source in &compiled.catalog.sources {
+        for patch in &source.patches {
+            diags.push(patch.note(&compiled.catalog.registry));
+        }
+    }
+    for unused in compiled.catalog.registry.overrides.unused() {
+        diags.push(unused);
+    }
     if diags.0.iter().any(|d| d.code == "unreadable-catalog") {
         report.unreadable = true;
         report.diagnostics = diags;
@@ -268,9 +277,9 @@ fn count(n: usize, word: &str) -> String {
 }
 
 /// The bump from `a` to `b` as the version numbers declare it.
-fn declared(a: Version, b: Version) -> Option<Bump> {
+fn declared(a: &Version, b: &Version) -> Option<Bump> {
     match (a, b) {
-        (Version::Semver(x, y, _), Version::Semver(p, q, _)) => Some(if x != p {
+        (&Version::Semver(x, y, _), &Version::Semver(p, q, _)) => Some(if x != p {
             Bump::Major
         } else if y != q {
             Bump::Minor
@@ -282,9 +291,9 @@ fn declared(a: Version, b: Version) -> Option<Bump> {
 }
 
 /// True when `b` directly follows `a`.
-fn consecutive(a: Version, b: Version) -> bool {
+fn consecutive(a: &Version, b: &Version) -> bool {
     match (a, b) {
-        (Version::Semver(x, y, z), Version::Semver(p, q, r)) => {
+        (&Version::Semver(x, y, z), &Version::Semver(p, q, r)) => {
             (p == x && q == y && r == z + 1)
                 || (p == x && q == y + 1 && r == 0)
                 || (p == x + 1 && q == 0 && r == 0)
@@ -293,7 +302,7 @@ fn consecutive(a: Version, b: Version) -> bool {
     }
 }
 
-fn first_bump(v: Version) -> Bump {
+fn first_bump(v: &Version) -> Bump {
     match v {
         Version::Semver(_, 0, 0) => Bump::Major,
         Version::Semver(_, _, 0) => Bump::Minor,
@@ -332,7 +341,7 @@ fn check_source(
             event_type: event.dir.clone(),
             from: None,
             to: Some(first.version.to_string()),
-            declared_bump: semver.then(|| first_bump(first.version)),
+            declared_bump: semver.then(|| first_bump(&first.version)),
             required_bump: Bump::Minor,
             verdict: if semver {
                 Verdict::Ok
@@ -347,7 +356,7 @@ fn check_source(
                 bump: Bump::Minor,
             }],
         };
-        if semver && first_bump(first.version) == Bump::Patch {
+        if semver && first_bump(&first.version) == Bump::Patch {
             pair.verdict = Verdict::Error;
             diags.push(
                 Diagnostic::error(
@@ -383,7 +392,7 @@ fn check_source(
                 pairs.push(pair);
                 continue;
             }
-            let declared = declared(prev.version, cur.version).unwrap_or(Bump::Major);
+            let declared = declared(&prev.version, &cur.version).unwrap_or(Bump::Major);
             pair.declared_bump = Some(declared);
             pair.verdict = Verdict::Ok;
             for c in pair.changes.iter().filter(|c| c.is_warning()) {
@@ -405,7 +414,7 @@ fn check_source(
                     .in_file(&cur.file),
                 );
             }
-            if !consecutive(prev.version, cur.version) {
+            if !consecutive(&prev.version, &cur.version) {
                 let key = (
                     event.dir.clone(),
                     prev.version.to_string(),
@@ -646,7 +655,7 @@ fn stale_entries(
                     }
                     Some(i) => {
                         let (prev, cur) = (&e.versions[i - 1], &e.versions[i]);
-                        if declared(prev.version, cur.version) != Some(Bump::Patch) {
+                        if declared(&prev.version, &cur.version) != Some(Bump::Patch) {
                             format!("{version} is not a patch release after {}", prev.version)
                         } else {
                             let (changes, _) = diff_locs(reg, &prev.root(), &cur.root());

@@ -8,7 +8,9 @@ use serde_json::{Map, Value, json};
 use super::differ::Bump;
 use super::normalize::{Kind, Normalizer, Schema};
 use crate::ident;
-use crate::load::catalog::{Catalog, EventType, Example, Expectation, Source, Version, Versioning};
+use crate::load::catalog::{
+    Catalog, EventType, Example, Expectation, SchemaFrom, Source, Version, Versioning,
+};
 use crate::load::document;
 use crate::load::registry::{Loc, Registry};
 
@@ -44,6 +46,10 @@ pub fn next_version(v: Version, bump: Bump, today: Version) -> Result<Version, S
             Bump::Patch => Version::Semver(a, b, c + 1),
             Bump::None => return Err("the bump must be major, minor or patch".to_owned()),
         }),
+        Version::Integer(n) => Ok(Version::Integer(n + 1)),
+        Version::Name(_) => Err(
+            "this source has no versions: a type's schemas are named, not numbered; add the schema file yourself".to_owned(),
+        ),
         Version::Date(..) => {
             if today <= v {
                 Err(format!(
@@ -118,7 +124,7 @@ fn next_of_existing(
     let Some(newest) = event.versions.last() else {
         return Err(format!("{} has no version to start from", event.dir));
     };
-    let version = next_version(newest.version, bump, today)?;
+    let version = next_version(newest.version.clone(), bump, today)?;
     let old = newest.version.to_string();
     let new = version.to_string();
     let ext = newest
@@ -203,7 +209,7 @@ fn next_of_existing(
     });
     Ok(Scaffold {
         version,
-        from: Some(newest.version),
+        from: Some(newest.version.clone()),
         new_event_dir: None,
         schema_path,
         schema_text,
@@ -223,6 +229,14 @@ fn first_of_new(
     let version = match source.versioning {
         Versioning::Semver => Version::Semver(1, 0, 0),
         Versioning::Calendar => today,
+        Versioning::Integer => Version::Integer(1),
+        Versioning::None => match &source.schema_from {
+            Some(SchemaFrom {
+                default: Some(name),
+                ..
+            }) => Version::Name(name.clone()),
+            _ => Version::Name("schema".to_owned()),
+        },
     };
     let v = version.to_string();
     let dir = source.dir.join(event_dir);

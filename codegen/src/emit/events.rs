@@ -12,8 +12,8 @@ use super::program::Lowered;
 use super::types::{emit_root_newtype, ident};
 use super::{Context, ModTree, validator_path};
 use crate::ir::types::Ty;
-use crate::load::catalog::Versioning;
 use crate::lower::{EventIr, Locator, Selector, SourceIr, VersionIr};
+use eventsmith_core::version::Scheme;
 
 /// Emits the dispatch of `source` into `tree`.
 pub fn emit_source(cx: &Context<'_>, source: &SourceIr, program: &Lowered, tree: &mut ModTree) {
@@ -52,6 +52,18 @@ pub fn emit_source(cx: &Context<'_>, source: &SourceIr, program: &Lowered, tree:
     let event_type = locator(rt, &source.event_type);
     let selector = selector(rt, &source.selector);
     let doc = format!(" Any event of {}: every type, every version.", source.title);
+    let header_const = |name: &str, value: &Option<String>| match value {
+        Some(h) => {
+            let n = format_ident!("{}", name);
+            quote! { const #n: ::std::option::Option<&'static str> = ::std::option::Option::Some(#h); }
+        }
+        None => quote! {},
+    };
+    let headers = [
+        header_const("TYPE_HEADER", &source.headers.event_type),
+        header_const("VERSION_HEADER", &source.headers.version),
+        header_const("DELIVERY_ID_HEADER", &source.headers.delivery_id),
+    ];
     let given_type = match &source.event_type {
         Locator::Given(from) => {
             let d = format!(" The event type comes from {from}: pass it as `event_type`.");
@@ -179,6 +191,7 @@ pub fn emit_source(cx: &Context<'_>, source: &SourceIr, program: &Lowered, tree:
         impl #rt::EventSource for Event {
             const SOURCE: &'static str = #source_name;
             const TYPES: &'static [&'static str] = Event::TYPES;
+            #(#headers)*
             fn table() -> &'static #rt::event::SourceTable {
                 &TABLE
             }
@@ -367,8 +380,9 @@ fn selector(rt: &TokenStream, s: &Selector) -> TokenStream {
         Selector::Version { at, scheme } => {
             let at = locator(rt, at);
             let scheme = match scheme {
-                Versioning::Semver => quote! { #rt::version::Scheme::Semver },
-                Versioning::Calendar => quote! { #rt::version::Scheme::Calendar },
+                Scheme::Semver => quote! { #rt::version::Scheme::Semver },
+                Scheme::Calendar => quote! { #rt::version::Scheme::Calendar },
+                Scheme::Integer => quote! { #rt::version::Scheme::Integer },
             };
             quote! { #rt::event::Selector::Version { at: #at, scheme: #scheme } }
         }

@@ -80,7 +80,13 @@ impl Context<'_> {
             .attributes
             .iter()
             .filter(|(pattern, _)| glob(pattern, &path))
-            .map(|(_, attr)| attr);
+            .map(|(_, attr)| attr.clone());
+        // source.yaml's `attributes:`, checked to be tokens when read.
+        let own = def
+            .attributes
+            .iter()
+            .filter_map(|a| a.parse::<TokenStream>().ok());
+        let attrs = attrs.chain(own);
         quote! { #(#attrs)* }
     }
 }

@@ -72,6 +72,19 @@ pub fn ty_tokens(cx: &Context<'_>, ty: &Ty, from: &[String]) -> TokenStream {
             let i = ty_tokens(cx, inner, from);
             quote! { ::std::boxed::Box<#i> }
         }
+        // Checked to be a path when source.yaml was read.
+        Ty::Replaced(path) => path.parse().unwrap_or_else(|_| quote! { #rt::json::Value }),
+    }
+}
+
+/// The expression decoding `node` into `ty`: `Decode`, or serde for a
+/// type that holds a replaced (user) type.
+fn decode_expr(cx: &Context<'_>, ty: &Ty) -> TokenStream {
+    let rt = &cx.rt;
+    if ty.has_replaced() {
+        quote! { #rt::decode::via_serde(node) }
+    } else {
+        quote! { #rt::decode::Decode::decode(node) }
     }
 }
 
@@ -132,16 +145,19 @@ pub fn emit_root_newtype(
     let rt = &cx.rt;
     let serde = quote! { #rt::__private::serde };
     let name = ident(name);
+    let decode = decode_expr(cx, inner);
     let inner = ty_tokens(cx, inner, module);
     let deserialize = deserialize_impl(cx, &name, node, validator);
+    let derive_schema = schemars_derive(cx);
     quote! {
         /// The whole event, as the JSON type its schema describes.
         #[derive(Debug, Clone, PartialEq)]
+        #derive_schema
         pub struct #name(pub #inner);
 
         impl #rt::decode::Decode for #name {
             fn decode(node: #rt::json::Node<'_>) -> ::std::result::Result<Self, #rt::decode::DecodeError> {
-                #rt::decode::Decode::decode(node).map(#name)
+                #decode.map(#name)
             }
         }
 
@@ -175,12 +191,10 @@ fn deserialize_impl(
     }
 }
 
-fn emit_struct(cx: &Context<'_>, def: &TypeDef, fields: &[Field], extra: &Extra) -> TokenStream {
+/// `#[derive(JsonSchema)]` through the runtime's re-export, when asked for.
+fn schemars_derive(cx: &Context<'_>) -> TokenStream {
     let rt = &cx.rt;
-    let name = ident(&def.name);
-    let docs = doc_attrs(def.doc.as_deref(), Some(&def.origin));
-    let deprecated = deprecated_attr(def.deprecated);
-    let derive_schema = if cx.json_schema {
+    if cx.json_schema {
         let schemars_crate = format!("{rt}::__private::schemars").replace(' ', "");
         quote! {
             #[derive(#rt::__private::schemars::JsonSchema)]
@@ -188,7 +202,14 @@ fn emit_struct(cx: &Context<'_>, def: &TypeDef, fields: &[Field], extra: &Extra)
         }
     } else {
         quote! {}
-    };
+    }
+}
+
+fn emit_struct(cx: &Context<'_>, def: &TypeDef, fields: &[Field], extra: &Extra) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc_attrs(def.doc.as_deref(), Some(&def.origin));
+    let deprecated = deprecated_attr(def.deprecated);
+    let derive_schema = schemars_derive(cx);
     let extra_attrs = cx.type_attributes(def);
     let field_tokens = fields.iter().map(|f| {
         let fname = ident(&f.rust_name);
@@ -298,9 +319,11 @@ fn struct_decode(
         .enumerate()
         .map(|(i, f)| {
             let i = Literal::usize_unsuffixed(i);
-            match f.presence {
-                Presence::Required => quote! { f.required(#i) },
-                Presence::Optional => quote! { f.optional(#i) },
+            match (f.presence, f.ty.has_replaced()) {
+                (Presence::Required, false) => quote! { f.required(#i) },
+                (Presence::Optional, false) => quote! { f.optional(#i) },
+                (Presence::Required, true) => quote! { f.required_serde(#i) },
+                (Presence::Optional, true) => quote! { f.optional_serde(#i) },
             }
         })
         .collect();
@@ -321,6 +344,15 @@ fn struct_decode(
         quote! {
             let _ = #rt::decode::fields(node, &[])?;
             ::std::result::Result::Ok(#name {})
+        }
+    } else if reads.len() == 1 {
+        // One read: no tuple (`match (x)` would be needless parentheses).
+        quote! {
+            let f = #rt::decode::fields(node, &[#(#names),*])?;
+            match #(#reads)* {
+                #(::std::option::Option::Some(#bindings))* => ::std::result::Result::Ok(#name { #(#bindings),* }),
+                _ => ::std::result::Result::Err(f.error()),
+            }
         }
     } else {
         quote! {
@@ -504,10 +536,11 @@ fn emit_tagged(
         );
         quote! { #[doc = #d] #vi(#t), }
     });
-    let decode_arms = variants.iter().map(|(v, value, _)| {
+    let decode_arms = variants.iter().map(|(v, value, ty)| {
         let vi = ident(v);
         let lit = Literal::string(value);
-        quote! { ::std::option::Option::Some(#lit) => #name::#vi(#rt::decode::Decode::decode(node)?), }
+        let decode = decode_expr(cx, ty);
+        quote! { ::std::option::Option::Some(#lit) => #name::#vi(#decode?), }
     });
     let ser_arms = variants.iter().map(|(v, _, _)| {
         let vi = ident(v);

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value, json};
 
 use super::{Bundled, JSONSCHEMA_DIR, schema_file, source_file};
-use crate::load::catalog::{Source, Versioning};
+use crate::load::catalog::{Origin, Source, Versioning};
 
 /// How a source picks the schema of an event.
 fn selection(source: &Source) -> &'static str {
@@ -13,6 +13,20 @@ fn selection(source: &Source) -> &'static str {
             "An event at version V is read with the newest schema of the same major version whose version is <= V."
         }
         Versioning::Calendar => "An event dated D is read with the newest schema dated <= D.",
+        Versioning::Integer => "An event at version N is read with the schema numbered N.",
+        Versioning::None => {
+            "Events carry no version: each type has one schema, or one per value of a member."
+        }
+    }
+}
+
+/// Where a value is, as `source.yaml` says it: `{"member": "type"}`,
+/// `{"header": "X-GitHub-Event"}`, `{"given": "…"}`.
+fn origin(o: &Origin) -> Value {
+    match o {
+        Origin::Member(m) => json!({ "member": m }),
+        Origin::Header(h) => json!({ "header": h }),
+        Origin::Given(what) => json!({ "given": what }),
     }
 }
 
@@ -79,6 +93,9 @@ pub fn document(bundled: &Bundled<'_>) -> Value {
             "version_selection": selection(source),
             "type_field": source.type_field,
             "version_field": source.version_field,
+            "type_from": origin(&source.type_from),
+            "version_from": source.versioning.scheme().map(|_| origin(&source.version_from)),
+            "schema_from": source.schema_from.as_ref().map(|f| json!({"member": f.member, "default": f.default})),
             "type_prefix": source.type_prefix,
             "standard_webhooks": source.signing == crate::load::catalog::Signing::StandardWebhooks
                 || options.standard_webhooks.contains(&source.name),

@@ -40,11 +40,34 @@ pub fn versions_note(source: &Source, event: &EventType) -> String {
         .iter()
         .map(|v| v.version.to_string())
         .collect();
-    format!(
-        "Versions: {}. `{}` names the version; a version without a schema of its own is read with the schema the source's selection rule picks (see catalog.json).",
-        list.join(", "),
-        source.version_field
-    )
+    match (source.versioning.scheme(), &source.schema_from) {
+        (Some(_), _) => format!(
+            "Versions: {}. {} names the version; a version without a schema of its own is read with the schema the source's selection rule picks (see catalog.json).",
+            list.join(", "),
+            source.version_from.describe()
+        ),
+        (None, Some(from)) => format!(
+            "Schemas: {}. The `{}` member names the schema (see catalog.json).",
+            list.join(", "),
+            from.member
+        ),
+        (None, None) => "One schema; payloads carry no version.".to_owned(),
+    }
+}
+
+/// The member whose value names an event's schema, when one does: the
+/// version member, or `schema_from`'s member in a type with schemas
+/// besides the default.
+fn discriminator(source: &Source, event: &EventType) -> Option<String> {
+    match (source.versioning.scheme(), &source.schema_from) {
+        (Some(_), _) => source.version_from.member().map(str::to_owned),
+        (None, Some(from)) => {
+            let only_default = event.versions.len() == 1
+                && from.default.as_deref() == Some(&event.versions[0].version.to_string());
+            (!only_default).then(|| from.member.clone())
+        }
+        (None, None) => None,
+    }
 }
 
 /// The event's description: its newest version's.
@@ -90,10 +113,13 @@ pub fn document(bundled: &Bundled<'_>) -> Result<Value, Diagnostic> {
                     json!(format!("{SCHEMAS}{}", keys::version(source, event, v))),
                 );
             }
-            let body_schema = json!({
-                "oneOf": refs,
-                "discriminator": {"propertyName": source.version_field, "mapping": mapping},
-            });
+            let body_schema = match discriminator(source, event) {
+                Some(member) => json!({
+                    "oneOf": refs,
+                    "discriminator": {"propertyName": member, "mapping": mapping},
+                }),
+                None => json!({ "oneOf": refs }),
+            };
             let mut description = event_description(bundled, event).unwrap_or_default();
             if !description.is_empty() {
                 description.push_str("\n\n");

@@ -44,6 +44,21 @@ pub enum Ty {
     Named(TypeId),
     /// `Box<T>`, breaking a recursive cycle.
     Boxed(Box<Ty>),
+    /// The user's own type, by path (`replace:` in source.yaml or
+    /// `Config::replace`): serde reads it, the schema still validates it.
+    Replaced(String),
+}
+
+impl Ty {
+    /// True when a replaced (user) type appears in this type expression:
+    /// such a value is decoded through serde, not `Decode`.
+    pub fn has_replaced(&self) -> bool {
+        match self {
+            Ty::Replaced(_) => true,
+            Ty::Map(t) | Ty::Vec(t) | Ty::Nullable(t) | Ty::Boxed(t) => t.has_replaced(),
+            _ => false,
+        }
+    }
 }
 
 /// Whether a field may be absent.
@@ -126,6 +141,8 @@ pub struct TypeDef {
     /// Another type exactly like this one (an older version's, see
     /// `ir/share.rs`): this one is a re-export of it.
     pub same_as: Option<TypeId>,
+    /// Attributes `source.yaml` puts on it (`attributes:`), as written.
+    pub attributes: Vec<String>,
 }
 
 /// Every named type of one catalog.
@@ -235,6 +252,9 @@ impl Lowering<'_> {
         // is boxed): `{"$ref": "#"}` or an array whose `items` is the array.
         // It stays a `serde_json::Value`; the validator enforces it, or refuses
         // an endless cycle. The depth cap keeps long `$ref` chains off the stack.
+        if let Some(path) = self.reg.overrides.replacement(loc) {
+            return Ty::Replaced(path);
+        }
         if self.graph.active.contains(loc) || self.graph.active.len() > MAX_TYPE_NESTING {
             return self.existing(loc).unwrap_or(Ty::Value);
         }
@@ -380,9 +400,12 @@ impl Lowering<'_> {
         forced: Option<&str>,
     ) -> (Vec<String>, String) {
         let module = self.modules.module_of(self.reg, loc.doc);
-        let base = match forced {
-            Some(f) => f.to_owned(),
-            None => obj
+        // `names:` in source.yaml wins, even over an event's root name.
+        let chosen = self.reg.overrides.name(loc);
+        let base = match (forced, chosen) {
+            (_, Some(chosen)) => chosen,
+            (Some(f), None) => f.to_owned(),
+            (None, None) => obj
                 .get("title")
                 .and_then(Value::as_str)
                 .and_then(ident::pascal)
@@ -424,6 +447,7 @@ impl Lowering<'_> {
         kind: TypeKind,
     ) -> TypeId {
         let (module, name) = self.name_for(loc, obj, hint, forced);
+        let attributes = self.reg.overrides.attributes(loc);
         let id = self.graph.types.len();
         self.graph.types.push(TypeDef {
             name,
@@ -434,6 +458,7 @@ impl Lowering<'_> {
             kind,
             deprecated: obj.get("deprecated") == Some(&Value::Bool(true)),
             same_as: None,
+            attributes,
         });
         self.graph.by_loc.insert(loc.clone(), id);
         id
@@ -459,16 +484,55 @@ impl Lowering<'_> {
         if let Some(t) = self.existing(loc) {
             return t;
         }
-        let mut variants: Vec<(String, String)> = Vec::new();
-        let mut used = BTreeSet::new();
+        // Variant names: `names:` overrides at `…/enum/<i>`, else the
+        // value's PascalCase; values that collide once converted (`a-b`,
+        // `a_b`) are numbered in schema order, with a warning.
+        let enum_loc = loc.child("enum");
+        let all = obj.get("enum").and_then(Value::as_array);
+        let chosen: Vec<Option<String>> = values
+            .iter()
+            .map(|v| {
+                let i = all.and_then(|a| a.iter().position(|x| x.as_str() == Some(*v)))?;
+                self.reg.overrides.name(&enum_loc.index(i))
+            })
+            .collect();
+        let mut used: BTreeSet<String> = chosen.iter().flatten().cloned().collect();
         used.insert("Unknown".to_owned());
-        for v in values {
+        let natural: BTreeSet<String> = values.iter().map(|v| ident::variant_name(v)).collect();
+        let mut variants: Vec<(String, String)> = Vec::new();
+        for (v, chosen) in values.iter().zip(chosen) {
+            if let Some(name) = chosen {
+                variants.push((name, (*v).to_owned()));
+                continue;
+            }
             let base = ident::variant_name(v);
             let mut name = base.clone();
             let mut n = 2;
-            while used.contains(&name) {
+            while used.contains(&name) || (n > 2 && natural.contains(&name)) {
                 name = format!("{base}{n}");
                 n += 1;
+            }
+            // `Unknown` holds unlisted values: a value "unknown" quietly
+            // becomes `Unknown2`, as it always has.
+            if name != base && base != "Unknown" {
+                let first = variants
+                    .iter()
+                    .find(|(existing, _)| *existing == base)
+                    .map_or_else(|| base.clone(), |(_, value)| format!("\"{value}\""));
+                let i = all
+                    .and_then(|a| a.iter().position(|x| x.as_str() == Some(*v)))
+                    .unwrap_or(0);
+                self.diags.push(
+                    self.reg
+                        .diagnostic(
+                            Diagnostic::warning(
+                                "name-collision",
+                                format!("enum values {first} and \"{v}\" both become the variant `{base}`; \"{v}\" is `{name}`"),
+                            ),
+                            &enum_loc.index(i),
+                        )
+                        .with_hint(format!("to choose the name, add `names: {{\"<file>#{}/{i}\": <Variant>}}` to source.yaml", enum_loc.pointer)),
+                );
             }
             used.insert(name.clone());
             variants.push((name, (*v).to_owned()));
@@ -481,7 +545,7 @@ impl Lowering<'_> {
                     && !obj.contains_key("title")
                     && !hint.starts_with(parent.as_str()) =>
             {
-                format!("{parent}{hint}")
+                format!("{parent}{}", ident::type_name(hint))
             }
             _ => hint.to_owned(),
         };
@@ -635,50 +699,11 @@ impl Lowering<'_> {
         self.parents.push(self.graph.types[id].name.clone());
         let type_name = self.graph.types[id].name.clone();
         let mut fields = Vec::new();
-        let mut rust_names: HashMap<String, String> = HashMap::new();
-        for (json_name, ploc) in &props {
-            let pschema = self.schema(ploc);
-            let explicit = pschema
-                .get("x-rust-name")
-                .and_then(Value::as_str)
-                .map(str::to_owned);
-            // A chosen name is used as written, so it must be an identifier
-            // (the emitter cannot build one from `"not an ident"`).
-            let chosen = explicit.map(|n| {
-                let is_ident = n.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-                    && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                    && n != "_";
-                if is_ident {
-                    Ok(ident::escape_keyword(&n))
-                } else {
-                    Err("its \"x-rust-name\" is not a Rust identifier (ASCII letters, digits and `_`, not starting with a digit)")
-                }
-            });
-            let rust_name = match chosen.unwrap_or_else(|| ident::field_name(json_name)) {
-                Ok(n) => n,
-                Err(why) => {
-                    self.diags.push(
-                        self.reg
-                            .diagnostic(Diagnostic::error("invalid-property-name", format!("property \"{json_name}\": {why}")), ploc)
-                            .with_hint("set \"x-rust-name\" on the property schema to choose the field name"),
-                    );
-                    continue;
-                }
-            };
-            if let Some(other) = rust_names.insert(rust_name.clone(), json_name.clone()) {
-                self.diags.push(
-                    self.reg
-                        .diagnostic(
-                            Diagnostic::error(
-                                "name-collision",
-                                format!("properties \"{other}\" and \"{json_name}\" both become the Rust field `{rust_name}`"),
-                            ),
-                            ploc,
-                        )
-                        .with_hint("set \"x-rust-name\" on one of the property schemas"),
-                );
+        let names = self.field_names(&props);
+        for ((json_name, ploc), rust_name) in props.iter().zip(names) {
+            let Some(rust_name) = rust_name else {
                 continue;
-            }
+            };
             let hint = ident::type_name(json_name);
             let mut ty = self.ty(ploc, &hint, None);
             if ty == Ty::Named(id) {
@@ -736,6 +761,109 @@ impl Lowering<'_> {
         self.graph.in_progress.remove(&id);
         self.parents.pop();
         Ty::Named(id)
+    }
+
+    /// The Rust field name of each property, in order (`None` when it has
+    /// none: a diagnostic says why). A name chosen by `names:` in
+    /// source.yaml or `x-rust-name` is used as written (two alike is an
+    /// error); automatic names that collide (`first-name`, `first_name`)
+    /// are numbered in schema order (`first_name_2`), with a warning.
+    fn field_names(&mut self, props: &[(String, Loc)]) -> Vec<Option<String>> {
+        let mut chosen: Vec<Result<(String, bool), ()>> = Vec::new();
+        for (json_name, ploc) in props {
+            let by_source = self.reg.overrides.name(ploc);
+            let explicit = by_source.or_else(|| {
+                self.schema(ploc)
+                    .get("x-rust-name")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            });
+            // A chosen name is used as written, so it must be an identifier
+            // (the emitter cannot build one from `"not an ident"`).
+            let name = match explicit {
+                Some(n) => {
+                    let is_ident = n.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                        && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                        && n != "_";
+                    if is_ident {
+                        Ok((ident::escape_keyword(&n), true))
+                    } else {
+                        Err(
+                            "its \"x-rust-name\" is not a Rust identifier (ASCII letters, digits and `_`, not starting with a digit)",
+                        )
+                    }
+                }
+                None => ident::field_name(json_name).map(|n| (n, false)),
+            };
+            match name {
+                Ok(n) => chosen.push(Ok(n)),
+                Err(why) => {
+                    self.diags.push(
+                        self.reg
+                            .diagnostic(Diagnostic::error("invalid-property-name", format!("property \"{json_name}\": {why}")), ploc)
+                            .with_hint("choose the field name with `names: {\"<file>#<pointer to the property>\": <name>}` in source.yaml, or \"x-rust-name\" on the property schema"),
+                    );
+                    chosen.push(Err(()));
+                }
+            }
+        }
+        let mut taken: HashMap<String, String> = HashMap::new();
+        for ((json_name, ploc), c) in props.iter().zip(&chosen) {
+            if let Ok((name, true)) = c
+                && let Some(other) = taken.insert(name.clone(), json_name.clone())
+            {
+                self.diags.push(
+                    self.reg
+                        .diagnostic(
+                            Diagnostic::error(
+                                "name-collision",
+                                format!("properties \"{other}\" and \"{json_name}\" are both given the Rust field name `{name}`"),
+                            ),
+                            ploc,
+                        )
+                        .with_hint("choose different names"),
+                );
+            }
+        }
+        let natural: HashSet<&str> = chosen
+            .iter()
+            .filter_map(|c| c.as_ref().ok().map(|(n, _)| n.as_str()))
+            .collect();
+        let mut out = Vec::new();
+        for ((json_name, ploc), c) in props.iter().zip(&chosen) {
+            let Ok((base, explicit)) = c else {
+                out.push(None);
+                continue;
+            };
+            if *explicit {
+                out.push(Some(base.clone()));
+                continue;
+            }
+            let stem = base.trim_start_matches("r#");
+            let mut name = base.clone();
+            let mut n = 2;
+            while taken.contains_key(&name) || (n > 2 && natural.contains(name.as_str())) {
+                name = format!("{stem}_{n}");
+                n += 1;
+            }
+            if name != *base {
+                let other = taken.get(base).cloned().unwrap_or_default();
+                self.diags.push(
+                    self.reg
+                        .diagnostic(
+                            Diagnostic::warning(
+                                "name-collision",
+                                format!("properties \"{other}\" and \"{json_name}\" both become the Rust field `{base}`; \"{json_name}\" is `{name}`"),
+                            ),
+                            ploc,
+                        )
+                        .with_hint("to choose the name, add `names: {\"<file>#<pointer to the property>\": <name>}` to source.yaml (or \"x-rust-name\" on a schema you own)"),
+                );
+            }
+            taken.insert(name.clone(), json_name.clone());
+            out.push(Some(name));
+        }
+        out
     }
 
     fn is_deprecated(&mut self, loc: &Loc) -> bool {
@@ -896,8 +1024,13 @@ fn ref_hint(r: &str) -> Option<String> {
     let last = fragment
         .rsplit('/')
         .find(|s| !s.is_empty() && !matches!(*s, "properties" | "$defs" | "definitions"));
-    let stem = std::path::Path::new(path)
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned());
+    // `state.schema.json` names a `State`.
+    let stem = std::path::Path::new(path).file_name().map(|s| {
+        s.to_string_lossy()
+            .split('.')
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    });
     last.map(str::to_owned).or(stem).filter(|s| !s.is_empty())
 }

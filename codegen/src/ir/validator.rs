@@ -427,7 +427,7 @@ impl Lowerer<'_> {
                         &at,
                         "unsupported-keyword",
                         format!("unknown keyword `{k}`: eventsmith cannot enforce it and will not ignore it silently"),
-                        "prefix custom annotations with `x-`; check the spelling of JSON Schema keywords",
+                        &format!("a vendor's keyword in a schema you cannot edit: read it as an annotation with `annotations: [{k}]` in source.yaml; your own: prefix it with `x-`; else check the spelling of JSON Schema keywords"),
                     );
                     continue;
                 }

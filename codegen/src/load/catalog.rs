@@ -21,6 +21,67 @@ pub enum Versioning {
     Semver,
     /// `YYYY-MM-DD`
     Calendar,
+    /// Whole numbers `1`, `2`: each read only by the schema of that number.
+    Integer,
+    /// No version: one schema per event type, or one per value of a
+    /// member (`schema_from`), each named by its file.
+    None,
+}
+
+impl Versioning {
+    /// The runtime's scheme, for sources whose payloads carry versions.
+    pub fn scheme(self) -> Option<eventsmith_core::version::Scheme> {
+        use eventsmith_core::version::Scheme;
+        match self {
+            Versioning::Semver => Some(Scheme::Semver),
+            Versioning::Calendar => Some(Scheme::Calendar),
+            Versioning::Integer => Some(Scheme::Integer),
+            Versioning::None => None,
+        }
+    }
+}
+
+/// Where a source's payloads say something (their event type or version),
+/// as `source.yaml` declares it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A member of the payload object.
+    Member(String),
+    /// An HTTP header of the delivery, which the caller passes on.
+    Header(String),
+    /// Given by the caller from elsewhere (an endpoint's API version),
+    /// described for error messages.
+    Given(String),
+}
+
+impl Origin {
+    /// The member, when it is one.
+    pub fn member(&self) -> Option<&str> {
+        match self {
+            Origin::Member(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// Where it comes from, for messages: `the X-GitHub-Event header`.
+    pub fn describe(&self) -> String {
+        match self {
+            Origin::Member(m) => format!("the \"{m}\" member"),
+            Origin::Header(h) => format!("the {h} header"),
+            Origin::Given(what) => what.clone(),
+        }
+    }
+}
+
+/// How a type's schema is chosen by a member other than the version
+/// (`schema_from:`; GitHub's `action`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaFrom {
+    /// The member whose value names the schema file.
+    pub member: String,
+    /// The schema of payloads without the member; a type whose only
+    /// schema is this one reads every payload with it, whatever the member.
+    pub default: Option<String>,
 }
 
 /// How deliveries of a source are authenticated.
@@ -29,6 +90,9 @@ pub enum Versioning {
 pub enum Signing {
     /// Not declared.
     None,
+    /// GitHub's `X-Hub-Signature-256` (HMAC-SHA256 of the body), the
+    /// delivery id in `X-GitHub-Delivery`.
+    Github,
     /// Standard Webhooks signatures (`webhook-id`, `webhook-timestamp`,
     /// `webhook-signature`), as Svix sends them.
     StandardWebhooks,
@@ -36,14 +100,23 @@ pub enum Signing {
     SharedSecret,
 }
 
-/// A version of an event type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// A version of an event type: the key its schema is chosen by.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Version {
     /// A semantic version.
     Semver(u64, u64, u64),
     /// A date.
     Date(u16, u8, u8),
+    /// A whole number.
+    Integer(u64),
+    /// A schema named by its file, in a source without versions (`event`,
+    /// or the `action` value `opened`).
+    Name(String),
 }
+
+/// The names the emitter gives items of an event type's module itself:
+/// a schema alias must not take them.
+const TYPE_MODULE_ITEMS: &[&str] = &["Event"];
 
 impl Version {
     /// Parses a version file stem under `scheme`.
@@ -55,20 +128,45 @@ impl Version {
             Versioning::Calendar => eventsmith_core::version::Date::parse(text)
                 .map(|d| Version::Date(d.year, d.month, d.day))
                 .map_err(|e| e.to_string()),
+            Versioning::Integer => eventsmith_core::version::parse_integer(text)
+                .map(Version::Integer)
+                .map_err(|e| e.to_string()),
+            Versioning::None => {
+                if ident::module_name(text).is_some() {
+                    Ok(Version::Name(text.to_owned()))
+                } else {
+                    Err(format!(
+                        "\"{text}\" cannot become a Rust module name (ASCII letters, digits, `-`, `_` and `.`, starting with a letter)"
+                    ))
+                }
+            }
         }
     }
 
-    /// The Rust type-name form: `V1_3_0`, `V2024_10_28`.
+    /// The Rust type-name form: `V1_3_0`, `V2024_10_28`, `V2`, `Opened`
+    /// (`EventSchema` for a schema named `event`: `Event` is the type's enum).
     pub fn type_name(&self) -> String {
         match self {
             Version::Semver(a, b, c) => format!("V{a}_{b}_{c}"),
             Version::Date(y, m, d) => format!("V{y:04}_{m:02}_{d:02}"),
+            Version::Integer(n) => format!("V{n}"),
+            Version::Name(name) => {
+                let pascal = ident::type_name(name);
+                if TYPE_MODULE_ITEMS.contains(&pascal.as_str()) {
+                    format!("{pascal}Schema")
+                } else {
+                    pascal
+                }
+            }
         }
     }
 
-    /// The Rust module form: `v1_3_0`.
+    /// The Rust module form: `v1_3_0`, `opened`.
     pub fn module_name(&self) -> String {
-        self.type_name().to_lowercase()
+        match self {
+            Version::Name(name) => ident::module_name(name).unwrap_or_else(|| name.clone()),
+            _ => self.type_name().to_lowercase(),
+        }
     }
 }
 
@@ -77,6 +175,8 @@ impl fmt::Display for Version {
         match self {
             Version::Semver(a, b, c) => write!(f, "{a}.{b}.{c}"),
             Version::Date(y, m, d) => write!(f, "{y:04}-{m:02}-{d:02}"),
+            Version::Integer(n) => write!(f, "{n}"),
+            Version::Name(name) => f.write_str(name),
         }
     }
 }
@@ -163,10 +263,26 @@ pub struct Source {
     pub description: String,
     /// Version scheme.
     pub versioning: Versioning,
-    /// Member holding the event type.
+    /// Member holding the event type (`type_from`'s member, `type` by
+    /// default; unused when the type comes from outside the payload).
     pub type_field: String,
-    /// Member holding the version.
+    /// Member holding the version (likewise).
     pub version_field: String,
+    /// Where the event type is (`type_field`, or `type_from:`).
+    pub type_from: Origin,
+    /// Where the version is (`version_field`, or `version_from:`); unused
+    /// for `versioning: none`.
+    pub version_from: Origin,
+    /// Schemas chosen by a member (`schema_from:`), for `versioning: none`.
+    pub schema_from: Option<SchemaFrom>,
+    /// The end of every schema file's name (`.schema.json`); empty: the
+    /// extension alone (`.json`, `.yaml`, `.yml`).
+    pub schema_suffix: String,
+    /// Directories of the source that are not event types (`tools`).
+    pub ignore: Vec<String>,
+    /// The header holding a delivery's unique id (`X-GitHub-Delivery`),
+    /// for deduplication.
+    pub delivery_id_header: Option<String>,
     /// Prefix of every type value.
     pub type_prefix: String,
     /// The envelope schema file, if any.
@@ -177,6 +293,8 @@ pub struct Source {
     pub gaps: BTreeMap<(String, String, String), String>,
     /// Declared rollbacks: `(event type dir, version)` → reason.
     pub rollbacks: BTreeMap<(String, String), String>,
+    /// The patches `source.yaml` applies to its schemas (`patches:`).
+    pub patches: Vec<super::overrides::Patch>,
     /// Event types, sorted by directory name.
     pub events: Vec<EventType>,
 }
@@ -314,6 +432,17 @@ fn load_source(dir: &Path, reg: &mut Registry, diags: &mut Diagnostics) -> Optio
         "default_draft",
         "formats",
         "base_uri",
+        "type_from",
+        "version_from",
+        "schema_from",
+        "schema_file_suffix",
+        "ignore",
+        "delivery_id_header",
+        "annotations",
+        "names",
+        "replace",
+        "attributes",
+        "patches",
     ];
     for key in obj.keys() {
         if !KNOWN.contains(&key.as_str()) {
@@ -367,12 +496,13 @@ fn load_source(dir: &Path, reg: &mut Registry, diags: &mut Diagnostics) -> Optio
     let signing = match text("signing", Some("none"), diags).as_deref() {
         Some("standard-webhooks") => Signing::StandardWebhooks,
         Some("shared-secret") => Signing::SharedSecret,
+        Some("github") => Signing::Github,
         Some("none") | None => Signing::None,
         Some(other) => {
             diags.push(config.diagnostic(
                 Diagnostic::error(
                     "invalid-source-file",
-                    format!("signing must be \"standard-webhooks\", \"shared-secret\" or \"none\", found \"{other}\""),
+                    format!("signing must be \"standard-webhooks\", \"shared-secret\", \"github\" or \"none\", found \"{other}\""),
                 ),
                 "/signing",
             ));
@@ -382,11 +512,13 @@ fn load_source(dir: &Path, reg: &mut Registry, diags: &mut Diagnostics) -> Optio
     let versioning = match text("versioning", None, diags).as_deref() {
         Some("semver") => Some(Versioning::Semver),
         Some("calendar") => Some(Versioning::Calendar),
+        Some("integer") => Some(Versioning::Integer),
+        Some("none") => Some(Versioning::None),
         Some(other) => {
             diags.push(config.diagnostic(
                 Diagnostic::error(
                     "invalid-source-file",
-                    format!("versioning must be \"semver\" or \"calendar\", found \"{other}\""),
+                    format!("versioning must be \"semver\", \"calendar\", \"integer\" or \"none\", found \"{other}\""),
                 ),
                 "/versioning",
             ));
@@ -396,6 +528,29 @@ fn load_source(dir: &Path, reg: &mut Registry, diags: &mut Diagnostics) -> Optio
     };
     let type_field = text("type_field", Some("type"), diags).unwrap_or_default();
     let version_field = text("version_field", Some("version"), diags).unwrap_or_default();
+    let type_from = read_origin(&config, "type_from", "type_field", &type_field, diags);
+    let version_from = read_origin(
+        &config,
+        "version_from",
+        "version_field",
+        &version_field,
+        diags,
+    );
+    let type_field = type_from.member().unwrap_or_default().to_owned();
+    let version_field = version_from.member().unwrap_or_default().to_owned();
+    let schema_from = read_schema_from(&config, versioning, diags);
+    let schema_suffix = text("schema_file_suffix", Some(""), diags).unwrap_or_default();
+    if !schema_suffix.is_empty() && Syntax::of(Path::new(&format!("x{schema_suffix}"))).is_none() {
+        diags.push(config.diagnostic(
+            Diagnostic::error(
+                "invalid-source-file",
+                format!("schema_file_suffix \"{schema_suffix}\" must end in .json, .yaml or .yml"),
+            ),
+            "/schema_file_suffix",
+        ));
+    }
+    let ignore = read_names(&config, "ignore", diags);
+    let delivery_id_header = text("delivery_id_header", Some(""), diags).filter(|s| !s.is_empty());
     let type_prefix = text("type_prefix", Some(""), diags).unwrap_or_default();
     let title = text("title", Some(&name), diags).unwrap_or_default();
     let description = text("description", Some(""), diags).unwrap_or_default();
@@ -431,6 +586,13 @@ fn load_source(dir: &Path, reg: &mut Registry, diags: &mut Diagnostics) -> Optio
     }
     // Before any document of the source is read.
     reg.configure_dir(dir, settings);
+    // Before the envelope merge reads them: patches change the effective
+    // schema, and names, replacements and attributes are kept by location.
+    let before = diags.0.len();
+    let patches = super::overrides::read(&config, dir, reg, diags);
+    if diags.0[before..].iter().any(Diagnostic::is_error) {
+        return None;
+    }
 
     let envelope_doc = match &envelope {
         Some(path) if !path.is_file() => {
@@ -462,11 +624,18 @@ fn load_source(dir: &Path, reg: &mut Registry, diags: &mut Diagnostics) -> Optio
         versioning,
         type_field,
         version_field,
+        type_from,
+        version_from,
+        schema_from,
+        schema_suffix,
+        ignore,
+        delivery_id_header,
         type_prefix,
         envelope,
         signing,
         gaps,
         rollbacks,
+        patches,
         events: Vec::new(),
     };
     let entries = match sorted_entries(dir) {
@@ -482,7 +651,7 @@ fn load_source(dir: &Path, reg: &mut Registry, diags: &mut Diagnostics) -> Optio
     let mut modules: BTreeMap<String, String> = BTreeMap::new();
     for event_dir in entries.into_iter().filter(|p| p.is_dir()) {
         let dir_name = file_name(&event_dir);
-        if dir_name == "common" || dir_name.starts_with('.') {
+        if dir_name == "common" || dir_name.starts_with('.') || source.ignore.contains(&dir_name) {
             continue;
         }
         let Some(module) = ident::module_name(&dir_name) else {
@@ -542,9 +711,13 @@ fn read_settings(dir: &Path, config: &document::Document, diags: &mut Diagnostic
         }
     };
     let default_draft = text("default_draft", diags);
+    let annotations = read_names(config, "annotations", diags);
     let formats = text("formats", diags);
     let base_uri = text("base_uri", diags);
-    let mut settings = Settings::default();
+    let mut settings = Settings {
+        vendor_annotations: annotations,
+        ..Settings::default()
+    };
     let mut refuse = |key: &str, found: &str, expected: String| {
         diags.push(config.diagnostic(
             Diagnostic::error(
@@ -580,6 +753,121 @@ fn read_settings(dir: &Path, config: &document::Document, diags: &mut Diagnostic
         Some(other) => refuse("base_uri", other, "\"file\" or \"source-root\"".to_owned()),
     }
     settings
+}
+
+/// `type_from:` / `version_from:` (`{member: m}`, `{header: H}` or
+/// `{given: "what"}`), else the member `field_key` names.
+fn read_origin(
+    config: &document::Document,
+    key: &str,
+    field_key: &str,
+    field: &str,
+    diags: &mut Diagnostics,
+) -> Origin {
+    let Some(value) = config.value.get(key) else {
+        return Origin::Member(field.to_owned());
+    };
+    let one = value.as_object().filter(|o| o.len() == 1).and_then(|o| {
+        let (k, v) = o.iter().next()?;
+        Some((k.as_str(), v.as_str()?))
+    });
+    match one {
+        Some(("member", m)) if !m.is_empty() => {
+            if config.value.get(field_key).is_some() {
+                diags.push(
+                    config.diagnostic(
+                        Diagnostic::error(
+                            "invalid-source-file",
+                            format!("`{key}` and `{field_key}` both say where the member is"),
+                        )
+                        .with_hint(format!("keep one of them")),
+                        &format!("/{key}"),
+                    ),
+                );
+            }
+            Origin::Member(m.to_owned())
+        }
+        Some(("header", h)) if !h.is_empty() => Origin::Header(h.to_owned()),
+        Some(("given", what)) if !what.is_empty() => Origin::Given(what.to_owned()),
+        _ => {
+            diags.push(config.diagnostic(
+                Diagnostic::error(
+                    "invalid-source-file",
+                    format!("`{key}` must be one of `{{member: <name>}}`, `{{header: <HTTP header>}}` or `{{given: <where the caller finds it>}}`"),
+                ),
+                &format!("/{key}"),
+            ));
+            Origin::Member(field.to_owned())
+        }
+    }
+}
+
+/// `schema_from: {member: action, default: event}` (sources without versions only).
+fn read_schema_from(
+    config: &document::Document,
+    versioning: Option<Versioning>,
+    diags: &mut Diagnostics,
+) -> Option<SchemaFrom> {
+    let value = config.value.get("schema_from")?;
+    let obj = value.as_object();
+    let member = obj
+        .and_then(|o| o.get("member"))
+        .and_then(Value::as_str)
+        .filter(|m| !m.is_empty());
+    let default = obj.and_then(|o| o.get("default"));
+    let bad_key = obj.and_then(|o| o.keys().find(|k| *k != "member" && *k != "default"));
+    let default_ok =
+        default.is_none_or(|d| d.as_str().is_some_and(|d| ident::module_name(d).is_some()));
+    let Some(member) = member.filter(|_| default_ok && bad_key.is_none()) else {
+        diags.push(config.diagnostic(
+            Diagnostic::error(
+                "invalid-source-file",
+                "`schema_from` must read `{member: <name>}` or `{member: <name>, default: <schema file stem>}`",
+            ),
+            "/schema_from",
+        ));
+        return None;
+    };
+    if versioning.is_some_and(|v| v != Versioning::None) {
+        diags.push(
+            config.diagnostic(
+                Diagnostic::error(
+                    "invalid-source-file",
+                    "`schema_from` chooses a schema by a member instead of a version: it needs `versioning: none`",
+                )
+                .with_hint("set `versioning: none`, or remove `schema_from`"),
+                "/schema_from",
+            ),
+        );
+        return None;
+    }
+    Some(SchemaFrom {
+        member: member.to_owned(),
+        default: default.and_then(Value::as_str).map(str::to_owned),
+    })
+}
+
+/// A list of plain names (`ignore: [tools]`).
+fn read_names(config: &document::Document, key: &str, diags: &mut Diagnostics) -> Vec<String> {
+    let Some(value) = config.value.get(key) else {
+        return Vec::new();
+    };
+    match value
+        .as_array()
+        .map(|a| a.iter().map(Value::as_str).collect::<Option<Vec<_>>>())
+    {
+        Some(Some(names)) => names.into_iter().map(str::to_owned).collect(),
+        _ => {
+            diags.push(config.diagnostic(
+                Diagnostic::error(
+                    "invalid-source-file",
+                    format!("`{key}` must be a list of names"),
+                ),
+                &format!("/{key}"),
+            ));
+            Vec::new()
+        }
+    }
 }
 
 /// The source directory enclosing `file` (the nearest ancestor with a
@@ -673,26 +961,44 @@ fn load_event_type(
     let mut by_version: BTreeMap<Version, PathBuf> = BTreeMap::new();
     let entries = sorted_entries(dir).unwrap_or_default();
     for path in entries.iter().filter(|p| p.is_file()) {
-        let Some(_) = Syntax::of(path) else {
-            if !file_name(path).starts_with('.') && file_name(path) != "README.md" {
-                diags.push(
-                    Diagnostic::error(
-                        "unexpected-file",
-                        format!("\"{}\" is not a .json or .yaml schema", file_name(path)),
+        let name = file_name(path);
+        let stem = if source.schema_suffix.is_empty() {
+            Syntax::of(path).map(|_| {
+                path.file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            })
+        } else {
+            name.strip_suffix(&source.schema_suffix).map(str::to_owned)
+        };
+        let Some(stem) = stem else {
+            if !name.starts_with('.') && name != "README.md" {
+                let expected = if source.schema_suffix.is_empty() {
+                    "a .json or .yaml schema".to_owned()
+                } else {
+                    format!(
+                        "a schema file: its name does not end in \"{}\" (schema_file_suffix)",
+                        source.schema_suffix
                     )
-                    .in_file(path)
-                    .with_hint("version files are named <version>.json or <version>.yaml"),
+                };
+                diags.push(
+                    Diagnostic::error("unexpected-file", format!("\"{name}\" is not {expected}"))
+                        .in_file(path)
+                        .with_hint(format!(
+                            "schema files are named <version>{}",
+                            if source.schema_suffix.is_empty() {
+                                ".json or <version>.yaml"
+                            } else {
+                                &source.schema_suffix
+                            }
+                        )),
                 );
             }
             continue;
         };
-        let stem = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
         match Version::parse(&stem, source.versioning) {
             Ok(version) => {
-                if let Some(previous) = by_version.insert(version, path.clone()) {
+                if let Some(previous) = by_version.insert(version.clone(), path.clone()) {
                     diags.push(
                         Diagnostic::error(
                             "duplicate-version",
@@ -711,12 +1017,14 @@ fn load_event_type(
                 let expected = match source.versioning {
                     Versioning::Semver => "MAJOR.MINOR.PATCH, e.g. 1.3.0.json",
                     Versioning::Calendar => "a date YYYY-MM-DD, e.g. 2024-12-20.json",
+                    Versioning::Integer => "a whole number, e.g. 2.json",
+                    Versioning::None => "a Rust-friendly name, e.g. opened.json",
                 };
                 let hint = match stem
                     .strip_prefix(['v', 'V'])
                     .map(|rest| Version::parse(rest, source.versioning))
                 {
-                    Some(Ok(v)) => format!(
+                    Some(Ok(v)) if source.versioning != Versioning::None => format!(
                         "drop the leading `v`: {v}.{}",
                         path.extension().unwrap_or_default().to_string_lossy()
                     ),
@@ -740,7 +1048,31 @@ fn load_event_type(
                 format!("event type \"{dir_name}\" has no version file"),
             )
             .in_file(dir)
-            .with_hint("add <version>.json"),
+            .with_hint(format!(
+                "add <version>{}",
+                if source.schema_suffix.is_empty() {
+                    ".json"
+                } else {
+                    &source.schema_suffix
+                }
+            )),
+        );
+        return None;
+    }
+    if source.versioning == Versioning::None && source.schema_from.is_none() && by_version.len() > 1
+    {
+        let names: Vec<String> = by_version.keys().map(Version::to_string).collect();
+        diags.push(
+            Diagnostic::error(
+                "several-schemas",
+                format!(
+                    "event type \"{dir_name}\" has {} schemas ({}), but payloads of this source carry no version",
+                    names.len(),
+                    names.join(", ")
+                ),
+            )
+            .in_file(dir)
+            .with_hint("keep one schema per event type, or say which member chooses among them with `schema_from: {member: <name>}`"),
         );
         return None;
     }
@@ -764,7 +1096,14 @@ fn load_event_type(
             ));
             continue;
         }
-        merge_envelope(reg, doc, envelope, &source.type_field, &type_value);
+        merge_envelope(
+            reg,
+            doc,
+            envelope,
+            source.type_from.member(),
+            &type_value,
+            diags,
+        );
         let deprecated = reg.doc(doc).value.get("deprecated") == Some(&Value::Bool(true));
         let examples = examples
             .iter()
@@ -790,14 +1129,22 @@ fn load_event_type(
 
 /// Merges the envelope's top-level `properties` and `required` into a version
 /// document (as `$ref`s to the envelope, so their docs and types are shared)
-/// and pins the type field to the event's type value.
+/// and pins the type member, when there is one, to the event's type value.
+/// Nothing is merged into a source with neither, and nothing the authors
+/// did not write is added: the root's `type` is the version's, else the
+/// envelope's, else none (a root that is not an object where members must
+/// be merged is a diagnostic).
 fn merge_envelope(
     reg: &mut Registry,
     doc: DocId,
     envelope: Option<DocId>,
-    type_field: &str,
+    type_field: Option<&str>,
     type_value: &str,
+    diags: &mut Diagnostics,
 ) {
+    if envelope.is_none() && type_field.is_none() {
+        return;
+    }
     let root = Loc {
         doc,
         pointer: String::new(),
@@ -807,6 +1154,35 @@ fn merge_envelope(
     let Some(obj) = value.as_object_mut() else {
         return;
     };
+    let envelope_type = envelope.and_then(|env| reg.doc(env).value.get("type").cloned());
+    let declared = obj.get("type").or(envelope_type.as_ref());
+    let allows_object = match declared {
+        None => true,
+        Some(Value::String(t)) => t == "object",
+        Some(Value::Array(ts)) => ts.iter().any(|t| t == "object"),
+        Some(_) => true,
+    };
+    if !allows_object {
+        let why = match (envelope.is_some(), type_field) {
+            (true, _) => "the source's envelope merges members into it".to_owned(),
+            (false, Some(field)) => format!("the event type is its \"{field}\" member"),
+            (false, None) => String::new(),
+        };
+        let at = if obj.contains_key("type") {
+            "/type"
+        } else {
+            ""
+        };
+        diags.push(reg.doc(doc).diagnostic(
+            Diagnostic::error(
+                "envelope-needs-object",
+                format!("this schema's root is not an object, but {why}"),
+            )
+            .with_hint("a source whose payloads are not objects gives the event type from outside: `type_from: {header: <name>}` or `{given: <where>}`, and no envelope"),
+            at,
+        ));
+        return;
+    }
     // Before 2019-09 a `$ref` at the root would override what is merged in
     // beside it: the reference becomes an `allOf` member (what it overrode,
     // its `$id` included, was never read).
@@ -870,6 +1246,17 @@ fn merge_envelope(
             }
         }
     }
+    let Some(type_field) = type_field else {
+        obj.insert("properties".to_owned(), Value::Object(merged));
+        if !required.is_empty() {
+            obj.insert("required".to_owned(), Value::Array(required));
+        }
+        if let Some(t) = envelope_type {
+            obj.entry("type").or_insert(t);
+        }
+        reg.replace_value(doc, value);
+        return;
+    };
     // Draft-04 has no `const`: a one-value `enum` says the same.
     let (pin, pinned) = if keywords::get("const", draft).is_some() {
         ("const", Value::String(type_value.to_owned()))
@@ -896,9 +1283,8 @@ fn merge_envelope(
     if !required.is_empty() {
         obj.insert("required".to_owned(), Value::Array(required));
     }
-    if envelope.is_some() || obj.get("type").is_none() {
-        obj.entry("type")
-            .or_insert_with(|| Value::String("object".to_owned()));
+    if let Some(t) = envelope_type {
+        obj.entry("type").or_insert(t);
     }
     reg.replace_value(doc, value);
 }
@@ -943,8 +1329,7 @@ fn load_examples(
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let version_text = version_prefix(&stem, source.versioning);
-            let version = match Version::parse(version_text, source.versioning) {
+            let version = match example_version(&stem, source, versions) {
                 Ok(v) => v,
                 Err(why) => {
                     diags.push(
@@ -985,7 +1370,7 @@ fn load_examples(
                     continue;
                 }
             };
-            let declared = doc.value.get(&source.version_field).and_then(Value::as_str);
+            let (said_by, declared) = declared_key(&doc.value, source, versions);
             if let Some(declared) = declared
                 && declared != version.to_string()
                 && !invalid
@@ -995,7 +1380,7 @@ fn load_examples(
                         "example-version-mismatch",
                         format!("example \"{name}\" says version \"{declared}\" but its file name says {version}"),
                     ),
-                    &format!("/{}", source.version_field),
+                    &format!("/{said_by}"),
                 ));
                 continue;
             }
@@ -1036,18 +1421,88 @@ fn load_examples(
     out
 }
 
-fn version_prefix(stem: &str, scheme: Versioning) -> &str {
-    match scheme {
+/// The version (schema key) an example's file name declares.
+fn example_version(
+    stem: &str,
+    source: &Source,
+    versions: &BTreeMap<Version, PathBuf>,
+) -> Result<Version, String> {
+    match source.versioning {
         // A semver never contains '-' in our file names; a name follows it.
-        Versioning::Semver => stem.split_once('-').map_or(stem, |(v, _)| v),
+        Versioning::Semver | Versioning::Integer => Version::parse(
+            stem.split_once('-').map_or(stem, |(v, _)| v),
+            source.versioning,
+        ),
         // A date has two '-'; the name follows a third.
         Versioning::Calendar => {
-            if stem.len() > 10 && stem.as_bytes().get(10) == Some(&b'-') {
+            let text = if stem.len() > 10 && stem.as_bytes().get(10) == Some(&b'-') {
                 &stem[..10]
             } else {
                 stem
-            }
+            };
+            Version::parse(text, source.versioning)
         }
+        // The one schema of a type reads every example; among named
+        // schemas, the longest name the file name starts with.
+        Versioning::None if source.schema_from.is_none() => versions
+            .keys()
+            .next()
+            .cloned()
+            .ok_or_else(|| "the event type has no schema".to_owned()),
+        Versioning::None => versions
+            .keys()
+            .filter(|k| {
+                let k = k.to_string();
+                stem == k
+                    || stem
+                        .strip_prefix(&k)
+                        .is_some_and(|rest| rest.starts_with('-'))
+            })
+            .max_by_key(|k| k.to_string().len())
+            .cloned()
+            .ok_or_else(|| {
+                format!(
+                    "it names none of the type's schemas ({})",
+                    versions
+                        .keys()
+                        .map(Version::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }),
+    }
+}
+
+/// The schema key an example says it is for, and the member that says it:
+/// its version member, or (without versions) the member that chooses
+/// among named schemas when it names one of them.
+fn declared_key<'v>(
+    value: &'v Value,
+    source: &'v Source,
+    versions: &BTreeMap<Version, PathBuf>,
+) -> (&'v str, Option<String>) {
+    match (&source.schema_from, source.versioning) {
+        (Some(from), Versioning::None) => {
+            let named = value
+                .get(&from.member)
+                .and_then(Value::as_str)
+                .filter(|k| versions.contains_key(&Version::Name((*k).to_owned())));
+            (&from.member, named.map(str::to_owned))
+        }
+        (None, Versioning::None) => ("", None),
+        _ => match source.version_from.member() {
+            Some(field) => {
+                let said = match value.get(field) {
+                    Some(Value::String(s)) => Some(s.clone()),
+                    Some(Value::Number(n)) if source.versioning == Versioning::Integer => {
+                        Some(n.to_string())
+                    }
+                    _ => None,
+                };
+                (field, said)
+            }
+            None => ("", None),
+        },
     }
 }
 

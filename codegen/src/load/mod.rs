@@ -3,4 +3,5 @@
 pub mod catalog;
 pub mod document;
 pub mod integers;
+pub mod overrides;
 pub mod registry;

@@ -113,6 +113,9 @@ struct Indexed {
 /// All loaded documents and their identifiers.
 #[derive(Debug, Default)]
 pub struct Registry {
+    /// What the sources' `source.yaml` say about locations (names,
+    /// replacements, attributes), read by lowering.
+    pub overrides: super::overrides::Overrides,
     docs: Vec<(Url, Document)>,
     /// The settings each document is read with (parallel to `docs`).
     settings: Vec<Settings>,

@@ -15,6 +15,187 @@ pub mod versions {
     include!(concat!(env!("OUT_DIR"), "/versions.rs"));
 }
 
+/// `codegen/tests/snapshots/vendor`: a vendor's catalog decided entirely
+/// in `source.yaml` (`hooks`), and integer versions given by a header
+/// (`ledger`).
+pub mod vendor {
+    include!(concat!(env!("OUT_DIR"), "/vendor.rs"));
+}
+
+/// The user's own types that `vendor`'s `replace:` puts in place of
+/// generated ones.
+pub mod vendor_types {
+    /// Replaces `hooks/common/user.schema.json` (`replace:` in its source.yaml).
+    #[derive(
+        Debug,
+        Clone,
+        PartialEq,
+        eventsmith::__private::serde::Serialize,
+        eventsmith::__private::serde::Deserialize,
+    )]
+    #[serde(crate = "eventsmith::__private::serde")]
+    pub struct User {
+        /// The login.
+        pub login: String,
+        /// The id.
+        pub id: u64,
+    }
+}
+
+#[cfg(test)]
+mod vendor_tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use eventsmith::event::{EventError, EventSource, Given, Options};
+
+    use super::vendor::{hooks, ledger};
+    use super::vendor_types::User;
+
+    fn example(path: &str) -> Vec<u8> {
+        let root = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../codegen/tests/snapshots/vendor/schemas/"
+        );
+        std::fs::read(format!("{root}{path}")).unwrap()
+    }
+
+    #[test]
+    fn the_type_comes_from_the_header_and_the_schema_from_action() {
+        let body = example("hooks/issue/examples/opened.json");
+        let event = hooks::Event::from_slice_as("issue", &body).unwrap();
+        assert_eq!(
+            (event.event_type(), event.schema_version()),
+            ("issue", "opened")
+        );
+        let hooks::Event::Issue(hooks::issue::Event::Opened(opened)) = &event else {
+            panic!("{event:?}")
+        };
+        // The replaced type, read through serde.
+        assert_eq!(
+            opened.sender,
+            User {
+                login: "octocat".into(),
+                id: 1
+            }
+        );
+        assert_eq!(opened.assignees.as_deref().unwrap()[0].login, "hubot");
+        // Names: an override, a sign word, `@`, a numbered collision, a variant override.
+        assert_eq!(
+            (opened.reactions.thumbs_up, opened.reactions.minus_1),
+            (3, 1)
+        );
+        assert_eq!(opened.reactions.at_type.as_deref(), Some("reactions"));
+        assert_eq!(
+            (opened.first_name.as_deref(), opened.first_name_2.as_deref()),
+            (Some("Mona"), Some("Lisa"))
+        );
+        assert_eq!(opened.state, hooks::common::IssueState::WontFix);
+        assert_eq!(hooks::common::IssueState::WontFix2.as_str(), "wont-fix");
+        // `attributes:` derived Hash and Eq on Reactions.
+        let mut set = std::collections::HashSet::new();
+        set.insert(opened.reactions.clone());
+        // Round trip: the payload it was read from.
+        let back: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(event.to_value(), back);
+    }
+
+    #[test]
+    fn the_headers_are_known_to_generic_code() {
+        assert_eq!(hooks::Event::TYPE_HEADER, Some("X-Hook-Event"));
+        assert_eq!(hooks::Event::DELIVERY_ID_HEADER, Some("X-Hook-Delivery"));
+        assert_eq!(ledger::Event::VERSION_HEADER, Some("Ledger-Version"));
+        let headers = [("x-hook-event", "dispatch")];
+        let given = Given::from_headers::<hooks::Event>(|name| {
+            headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                .map(|(_, v)| *v)
+        });
+        assert_eq!(given, Given::event_type("dispatch"));
+    }
+
+    #[test]
+    fn a_type_with_only_its_default_schema_reads_any_action() {
+        let body = example("hooks/dispatch/examples/event.json");
+        let event = hooks::Event::from_slice_as("dispatch", &body).unwrap();
+        assert_eq!(event.schema_version(), "event");
+        // Without the header the type is unknown, and says where it comes from.
+        let e = hooks::Event::from_slice(&body).unwrap_err();
+        assert_eq!(
+            e,
+            EventError::TypeNotGiven {
+                from: "the X-Hook-Event header"
+            }
+        );
+        // An action the type has no schema for is refused, naming the known ones.
+        let e = hooks::Event::from_slice_as("issue", br#"{"action": "deleted"}"#).unwrap_err();
+        assert!(
+            matches!(&e, EventError::UnknownVersion { known, .. } if known == &["closed", "opened"]),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_payload_that_is_an_array_is_read_when_its_type_is_given() {
+        let event = hooks::Event::from_slice_as("batch", b"[1, 2, 3]").unwrap();
+        assert_eq!(event.to_value(), serde_json::json!([1, 2, 3]));
+        let e = hooks::Event::from_slice_as("batch", b"[]").unwrap_err();
+        assert!(
+            matches!(&e, EventError::Invalid { errors, .. } if errors.0[0].keyword == "minItems"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn vendor_keywords_are_annotations_and_patches_apply() {
+        // `closed` says `tsAdditionalProperties: false`: read as an
+        // annotation, so an extra member is fine.
+        let event = hooks::Event::from_slice_as(
+            "issue",
+            &example("hooks/issue/examples/closed-by-bot.json"),
+        );
+        assert!(event.is_ok(), "{event:?}");
+        // The patch removed `format: int32` from `total`.
+        let body = br#"{"action": "opened", "sender": {"login": "a", "id": 1}, "state": "open",
+            "reactions": {"+1": 0, "-1": 0, "total": 99999999999}}"#;
+        assert!(hooks::Event::from_slice_as("issue", body).is_ok());
+    }
+
+    #[test]
+    fn integer_versions_are_given_by_a_header_or_written_in_the_payload() {
+        let v1 = br#"{"kind": "entry", "amount": 5}"#;
+        let given = Given {
+            event_type: None,
+            version: Some("1"),
+        };
+        let event = ledger::Event::from_slice_given(v1, &given, &Options::default()).unwrap();
+        assert_eq!(event.schema_version(), "1");
+        // Version 2 needs a currency; version 3 has no schema.
+        let two = Given {
+            event_type: None,
+            version: Some("2"),
+        };
+        assert!(matches!(
+            ledger::Event::from_slice_given(v1, &two, &Options::default()),
+            Err(EventError::Invalid { .. })
+        ));
+        let three = Given {
+            event_type: None,
+            version: Some("3"),
+        };
+        assert!(matches!(
+            ledger::Event::from_slice_given(v1, &three, &Options::default()),
+            Err(EventError::UnknownVersion { .. })
+        ));
+        assert_eq!(
+            ledger::Event::from_slice(v1).unwrap_err(),
+            EventError::VersionNotGiven {
+                from: "the Ledger-Version header"
+            }
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
