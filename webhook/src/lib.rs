@@ -54,6 +54,7 @@
 //! [Standard Webhooks]: https://www.standardwebhooks.com/
 
 mod headers;
+mod percent;
 mod secret;
 mod seen;
 mod shared_secret;

@@ -9,6 +9,8 @@ use base64::engine::general_purpose::STANDARD;
 use sha2::{Digest, Sha256};
 use subtle::{Choice, ConstantTimeEq};
 
+use super::percent;
+
 /// The one text to show callers whatever check failed.
 const PUBLIC_MESSAGE: &str = "webhook authentication failed";
 
@@ -206,7 +208,7 @@ pub fn secret_from_query<'a>(target: &'a str, name: &str) -> Option<Cow<'a, str>
     let mut found = None;
     for pair in query.split('&') {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        if percent_decode(key, true).is_none_or(|key| key != name) {
+        if percent::decode_str(key, true).is_none_or(|key| key != name) {
             continue;
         }
         if found.is_some() {
@@ -214,7 +216,7 @@ pub fn secret_from_query<'a>(target: &'a str, name: &str) -> Option<Cow<'a, str>
         }
         found = Some(value);
     }
-    let value = percent_decode(found?, true)?;
+    let value = percent::decode_str(found?, true)?;
     (!value.is_empty()).then_some(value)
 }
 
@@ -242,50 +244,10 @@ pub fn secret_from_last_path_segment(target: &str) -> Option<Cow<'_, str>> {
     };
     let path = path.strip_suffix('/').unwrap_or(path);
     let segment = path.rsplit('/').next().unwrap_or(path);
-    let segment = percent_decode(segment, false)?;
+    let segment = percent::decode_str(segment, false)?;
     (!segment.is_empty()).then_some(segment)
 }
 
 fn strip_fragment(target: &str) -> &str {
     target.split_once('#').map_or(target, |(before, _)| before)
-}
-
-/// Decodes `%XX` escapes (and `+` as a space in a query); `None` for a
-/// malformed escape or invalid UTF-8.
-fn percent_decode(text: &str, plus_is_space: bool) -> Option<Cow<'_, str>> {
-    let escaped = text.contains('%') || (plus_is_space && text.contains('+'));
-    if !escaped {
-        return Some(Cow::Borrowed(text));
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&byte) = bytes.get(i) {
-        match byte {
-            b'%' => {
-                let high = hex_value(*bytes.get(i + 1)?)?;
-                let low = hex_value(*bytes.get(i + 2)?)?;
-                out.push(high << 4 | low);
-                i += 3;
-            }
-            b'+' if plus_is_space => {
-                out.push(b' ');
-                i += 1;
-            }
-            _ => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).ok().map(Cow::Owned)
-}
-
-fn hex_value(digit: u8) -> Option<u8> {
-    match digit {
-        b'0'..=b'9' => Some(digit - b'0'),
-        b'a'..=b'f' => Some(digit - b'a' + 10),
-        b'A'..=b'F' => Some(digit - b'A' + 10),
-        _ => None,
-    }
 }
