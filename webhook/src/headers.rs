@@ -15,6 +15,14 @@ pub const SVIX_ID: &str = "svix-id";
 pub const SVIX_TIMESTAMP: &str = "svix-timestamp";
 /// Svix's alias of [`WEBHOOK_SIGNATURE`].
 pub const SVIX_SIGNATURE: &str = "svix-signature";
+/// GitHub's signature header: `sha256=<lowercase hex HMAC-SHA256 of the body>`.
+pub const X_HUB_SIGNATURE_256: &str = "x-hub-signature-256";
+/// GitHub's legacy SHA-1 signature header (`sha1=…`), not supported.
+pub const X_HUB_SIGNATURE: &str = "x-hub-signature";
+/// GitHub's event name header (`pull_request`, `ping`, …).
+pub const X_GITHUB_EVENT: &str = "x-github-event";
+/// GitHub's delivery GUID header, kept across redeliveries.
+pub const X_GITHUB_DELIVERY: &str = "x-github-delivery";
 
 /// Where a verifier reads request headers from.
 ///

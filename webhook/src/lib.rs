@@ -6,7 +6,12 @@
 //!   headers (or their `svix-*` aliases), a timestamp within a tolerance of
 //!   now, and an HMAC-SHA256 over `id.timestamp.body` compared in constant
 //!   time. [`Secret`] parses the `whsec_…` signing secret.
-//! - [`HeaderSource`] is how the verifier reads headers; it is implemented
+//! - [`GitHubVerifier`] checks GitHub's `X-Hub-Signature-256` (HMAC-SHA256
+//!   of the raw body, lowercase hex, constant-time compare) against one or
+//!   more active secrets, and hands back the `X-GitHub-Event` and
+//!   `X-GitHub-Delivery` headers; [`github_payload`] takes the JSON out of a
+//!   form-encoded delivery.
+//! - [`HeaderSource`] is how the verifiers read headers; it is implemented
 //!   for slices, arrays and `Vec`s of name/value pairs and for `HashMap` and
 //!   `BTreeMap`, and is a one-method trait to implement for a framework's
 //!   header map.
@@ -53,6 +58,7 @@
 //!
 //! [Standard Webhooks]: https://www.standardwebhooks.com/
 
+mod github;
 mod headers;
 mod percent;
 mod secret;
@@ -60,9 +66,13 @@ mod seen;
 mod shared_secret;
 mod verify;
 
+pub use github::{
+    GitHubDelivery, GitHubError, GitHubPayloadError, GitHubSecretError, GitHubSignatureProblem,
+    GitHubVerifier, github_payload,
+};
 pub use headers::{
     HeaderSource, SVIX_ID, SVIX_SIGNATURE, SVIX_TIMESTAMP, WEBHOOK_ID, WEBHOOK_SIGNATURE,
-    WEBHOOK_TIMESTAMP,
+    WEBHOOK_TIMESTAMP, X_GITHUB_DELIVERY, X_GITHUB_EVENT, X_HUB_SIGNATURE, X_HUB_SIGNATURE_256,
 };
 pub use secret::{Secret, SecretError};
 pub use seen::{DEFAULT_SEEN_EXPIRY, InMemorySeenIds, SeenIds};

@@ -1,16 +1,20 @@
 //! `eventsmith_webhook`: Standard Webhooks verification against the
-//! reference vectors and every rule, shared secrets, and replay protection.
+//! reference vectors and every rule, GitHub signatures and form-encoded
+//! deliveries, shared secrets, and replay protection.
 
 // A test fails by panicking; the workspace lints aim at library code.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use eventsmith_webhook::{
-    DEFAULT_TOLERANCE, HeaderSource, InMemorySeenIds, Secret, SecretError, SeenIds, SharedSecret,
-    SharedSecretError, TimestampProblem, Verified, Verifier, VerifyError,
+    DEFAULT_TOLERANCE, GitHubDelivery, GitHubError, GitHubPayloadError, GitHubSecretError,
+    GitHubSignatureProblem, GitHubVerifier, HeaderSource, InMemorySeenIds, Secret, SecretError,
+    SeenIds, SharedSecret, SharedSecretError, TimestampProblem, Verified, Verifier, VerifyError,
+    X_GITHUB_DELIVERY, X_GITHUB_EVENT, X_HUB_SIGNATURE_256, github_payload,
     secret_from_last_path_segment, secret_from_query,
 };
 
@@ -1176,4 +1180,464 @@ fn seen_ids_are_thread_safe() {
     );
     let as_trait: Arc<dyn SeenIds + Send + Sync> = seen;
     assert!(!as_trait.first_time("msg_0", 1));
+}
+
+// ----------------------------------------------------------------- github
+
+// GitHub's documented test vector (docs "Validating webhook deliveries").
+const GH_SECRET: &str = "It's a Secret to Everybody";
+const GH_BODY: &[u8] = b"Hello, World!";
+const GH_SIG: &str = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
+const GH_DELIVERY: &str = "72d3162e-cc78-11e3-81ab-4c9367dc0958";
+
+fn gh_headers(signature: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("X-GitHub-Event", "pull_request".to_owned()),
+        ("X-GitHub-Delivery", GH_DELIVERY.to_owned()),
+        ("X-Hub-Signature-256", signature.to_owned()),
+    ]
+}
+
+fn gh_verify(signature: &str) -> Result<GitHubDelivery, GitHubError> {
+    GitHubVerifier::new(GH_SECRET)
+        .unwrap()
+        .verify(&gh_headers(signature), GH_BODY)
+}
+
+fn malformed(problem: GitHubSignatureProblem) -> Result<GitHubDelivery, GitHubError> {
+    Err(GitHubError::MalformedSignature(problem))
+}
+
+#[test]
+fn github_documented_vector_signs_and_verifies() {
+    let verifier = GitHubVerifier::new(GH_SECRET).unwrap();
+    assert_eq!(verifier.sign(GH_BODY), GH_SIG);
+    let delivery = gh_verify(GH_SIG).unwrap();
+    assert_eq!(delivery.id(), GH_DELIVERY);
+    assert_eq!(delivery.event(), "pull_request");
+    assert_eq!(delivery.secret_index(), 0);
+    // The secret's bytes are the key: the same secret given as bytes.
+    let from_bytes = GitHubVerifier::new(GH_SECRET.as_bytes()).unwrap();
+    assert_eq!(from_bytes.sign(GH_BODY), GH_SIG);
+}
+
+#[test]
+fn github_tampered_body_and_wrong_secret_are_rejected() {
+    let verifier = GitHubVerifier::new(GH_SECRET).unwrap();
+    let headers = gh_headers(GH_SIG);
+    for body in [
+        &b"Hello, World?"[..],
+        b"Hello, World! ",
+        b"",
+        b"hello, world!",
+    ] {
+        assert_eq!(
+            verifier.verify(&headers, body),
+            Err(GitHubError::SignatureMismatch { secrets: 1 }),
+            "{body:?}"
+        );
+    }
+    let wrong = GitHubVerifier::new("It's a secret to everybody").unwrap();
+    assert_eq!(
+        wrong.verify(&headers, GH_BODY),
+        Err(GitHubError::SignatureMismatch { secrets: 1 })
+    );
+    // Every single changed digit is caught.
+    for i in "sha256=".len()..GH_SIG.len() {
+        let mut changed = GH_SIG.as_bytes().to_vec();
+        changed[i] = if changed[i] == b'0' { b'1' } else { b'0' };
+        let changed = String::from_utf8(changed).unwrap();
+        assert_eq!(
+            gh_verify(&changed),
+            Err(GitHubError::SignatureMismatch { secrets: 1 })
+        );
+    }
+}
+
+#[test]
+fn github_missing_and_empty_headers_are_named() {
+    let verifier = GitHubVerifier::new(GH_SECRET).unwrap();
+    for (dropped, expected) in [
+        ("X-Hub-Signature-256", X_HUB_SIGNATURE_256),
+        ("X-GitHub-Event", X_GITHUB_EVENT),
+        ("X-GitHub-Delivery", X_GITHUB_DELIVERY),
+    ] {
+        let mut headers = gh_headers(GH_SIG);
+        headers.retain(|(name, _)| *name != dropped);
+        let error = verifier.verify(&headers, GH_BODY).unwrap_err();
+        assert_eq!(error, GitHubError::MissingHeader(expected));
+        assert_eq!(error.to_string(), format!("missing header `{expected}`"));
+    }
+    for (emptied, expected) in [
+        ("X-GitHub-Event", X_GITHUB_EVENT),
+        ("X-GitHub-Delivery", X_GITHUB_DELIVERY),
+    ] {
+        let mut headers = gh_headers(GH_SIG);
+        for (name, value) in &mut headers {
+            if *name == emptied {
+                " \t".clone_into(value);
+            }
+        }
+        assert_eq!(
+            verifier.verify(&headers, GH_BODY),
+            Err(GitHubError::EmptyHeader(expected))
+        );
+    }
+    let none: [(&str, &str); 0] = [];
+    assert_eq!(
+        verifier.verify(&none, GH_BODY),
+        Err(GitHubError::MissingHeader(X_HUB_SIGNATURE_256))
+    );
+}
+
+#[test]
+fn github_legacy_sha1_is_not_supported() {
+    let verifier = GitHubVerifier::new(GH_SECRET).unwrap();
+    // HMAC-SHA1 of the vector, as GitHub would send it; never accepted alone.
+    let sha1 = (
+        "X-Hub-Signature",
+        "sha1=01dc10d0c83e72ed246219cdd91669667fe2ca59".to_owned(),
+    );
+    let mut legacy_only = gh_headers(GH_SIG);
+    legacy_only.retain(|(name, _)| *name != "X-Hub-Signature-256");
+    legacy_only.push(sha1.clone());
+    let error = verifier.verify(&legacy_only, GH_BODY).unwrap_err();
+    assert_eq!(error, GitHubError::LegacySignatureOnly);
+    assert!(error.to_string().contains("not supported"), "{error}");
+    // Beside a SHA-256 signature it is ignored, valid or not.
+    let mut both = gh_headers(GH_SIG);
+    both.push(("X-Hub-Signature", "sha1=0000".to_owned()));
+    assert!(verifier.verify(&both, GH_BODY).is_ok());
+    // A `sha1=` value in the SHA-256 header is just malformed.
+    assert_eq!(
+        gh_verify(&sha1.1),
+        malformed(GitHubSignatureProblem::NotSha256)
+    );
+}
+
+#[test]
+fn github_malformed_signatures_say_what_is_wrong() {
+    let hex = &GH_SIG["sha256=".len()..];
+    let cases: Vec<(String, GitHubSignatureProblem)> = vec![
+        (hex.to_owned(), GitHubSignatureProblem::NotSha256),
+        (String::new(), GitHubSignatureProblem::NotSha256),
+        (format!("SHA256={hex}"), GitHubSignatureProblem::NotSha256),
+        (format!("sha256:{hex}"), GitHubSignatureProblem::NotSha256),
+        (format!("sha512={hex}"), GitHubSignatureProblem::NotSha256),
+        (
+            "sha256=".to_owned(),
+            GitHubSignatureProblem::WrongLength { len: 0 },
+        ),
+        (
+            format!("sha256={}", &hex[..63]),
+            GitHubSignatureProblem::WrongLength { len: 63 },
+        ),
+        (
+            format!("sha256={hex}0"),
+            GitHubSignatureProblem::WrongLength { len: 65 },
+        ),
+        (
+            format!("sha256={hex} {hex}"),
+            GitHubSignatureProblem::WrongLength { len: 129 },
+        ),
+        (
+            format!("sha256={}g", &hex[..63]),
+            GitHubSignatureProblem::NotHex,
+        ),
+        (
+            format!("sha256=+{}", &hex[1..]),
+            GitHubSignatureProblem::NotHex,
+        ),
+        // 62 hex digits and a two-byte character: 64 bytes, not a panic.
+        (
+            format!("sha256={}é", &hex[..62]),
+            GitHubSignatureProblem::NotHex,
+        ),
+        (
+            format!("sha256={}", "z".repeat(64)),
+            GitHubSignatureProblem::NotHex,
+        ),
+    ];
+    for (signature, problem) in cases {
+        let error = gh_verify(&signature).unwrap_err();
+        assert_eq!(
+            error,
+            GitHubError::MalformedSignature(problem),
+            "{signature:?}"
+        );
+        assert!(
+            error.to_string().starts_with(
+                "header `x-hub-signature-256` is not `sha256=<64 lowercase hex digits>`: "
+            ),
+            "{error}"
+        );
+    }
+}
+
+#[test]
+fn github_uppercase_hex_is_refused() {
+    // GitHub sends lowercase; accepting one spelling only means a signature
+    // is a canonical string (as octokit's string comparison also demands).
+    let upper = format!("sha256={}", GH_SIG["sha256=".len()..].to_ascii_uppercase());
+    assert_eq!(
+        gh_verify(&upper),
+        malformed(GitHubSignatureProblem::UppercaseHex)
+    );
+    let one_upper = GH_SIG.replacen('e', "E", 1);
+    assert_eq!(
+        gh_verify(&one_upper),
+        malformed(GitHubSignatureProblem::UppercaseHex)
+    );
+    assert!(
+        GitHubError::MalformedSignature(GitHubSignatureProblem::UppercaseHex)
+            .to_string()
+            .ends_with("the digest holds uppercase hex digits; GitHub sends lowercase")
+    );
+}
+
+#[test]
+fn github_surrounding_whitespace_is_not_part_of_a_header_value() {
+    let verifier = GitHubVerifier::new(GH_SECRET).unwrap();
+    let headers = [
+        ("x-github-event", " ping\t"),
+        ("x-github-delivery", "\tabc "),
+        ("x-hub-signature-256", &format!(" {GH_SIG} ")[..]),
+    ];
+    let delivery = verifier.verify(&headers, GH_BODY).unwrap();
+    assert_eq!((delivery.event(), delivery.id()), ("ping", "abc"));
+}
+
+#[test]
+fn github_headers_match_in_any_case_through_every_source() {
+    let verifier = GitHubVerifier::new(GH_SECRET).unwrap();
+    let pairs = [
+        ("x-github-event", "push"),
+        ("X-GITHUB-DELIVERY", "d-1"),
+        ("X-Hub-Signature-256", GH_SIG),
+    ];
+    let hash: HashMap<&str, &str> = pairs.into_iter().collect();
+    let tree: BTreeMap<String, String> = pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    for delivery in [
+        verifier.verify(&pairs, GH_BODY),
+        verifier.verify(&pairs[..], GH_BODY),
+        verifier.verify(&pairs.to_vec(), GH_BODY),
+        verifier.verify(&hash, GH_BODY),
+        verifier.verify(&tree, GH_BODY),
+    ] {
+        let delivery = delivery.unwrap();
+        assert_eq!((delivery.event(), delivery.id()), ("push", "d-1"));
+    }
+}
+
+#[test]
+fn github_rotation_reports_which_secret_matched() {
+    let old = GitHubVerifier::new("old secret").unwrap();
+    let new = GitHubVerifier::new("new secret").unwrap();
+    let both = GitHubVerifier::with_secrets(["new secret", "old secret"]).unwrap();
+    assert_eq!(both.secret_count(), 2);
+    assert_eq!(both.sign(GH_BODY), new.sign(GH_BODY), "sign uses the first");
+    let by_new = both
+        .verify(&gh_headers(&new.sign(GH_BODY)), GH_BODY)
+        .unwrap();
+    let by_old = both
+        .verify(&gh_headers(&old.sign(GH_BODY)), GH_BODY)
+        .unwrap();
+    assert_eq!((by_new.secret_index(), by_old.secret_index()), (0, 1));
+    // Owned strings work too; a repeated secret reports its first place.
+    let repeated = GitHubVerifier::with_secrets(vec![
+        "a".to_owned(),
+        GH_SECRET.to_owned(),
+        GH_SECRET.to_owned(),
+    ])
+    .unwrap();
+    assert_eq!(
+        repeated
+            .verify(&gh_headers(GH_SIG), GH_BODY)
+            .unwrap()
+            .secret_index(),
+        1
+    );
+    assert_eq!(
+        both.verify(&gh_headers(GH_SIG), GH_BODY),
+        Err(GitHubError::SignatureMismatch { secrets: 2 })
+    );
+}
+
+#[test]
+fn github_secrets_must_be_present_and_not_empty() {
+    assert_eq!(
+        GitHubVerifier::new("").unwrap_err(),
+        GitHubSecretError::Empty { index: 0 }
+    );
+    assert_eq!(
+        GitHubVerifier::with_secrets(Vec::<&str>::new()).unwrap_err(),
+        GitHubSecretError::NoSecrets
+    );
+    let error = GitHubVerifier::with_secrets(["s3cr3t", ""]).unwrap_err();
+    assert_eq!(error, GitHubSecretError::Empty { index: 1 });
+    assert_eq!(
+        error.to_string(),
+        "GitHub webhook secret 1 is empty, which would let anyone sign"
+    );
+}
+
+#[test]
+fn github_nothing_prints_a_secret_and_callers_learn_nothing() {
+    let verifier = GitHubVerifier::with_secrets([GH_SECRET, "other"]).unwrap();
+    let debug = format!("{verifier:?}");
+    assert_eq!(debug, "GitHubVerifier { secrets: 2, .. }");
+    let errors = [
+        GitHubError::MissingHeader(X_GITHUB_EVENT),
+        GitHubError::EmptyHeader(X_GITHUB_DELIVERY),
+        GitHubError::LegacySignatureOnly,
+        GitHubError::MalformedSignature(GitHubSignatureProblem::NotHex),
+        GitHubError::SignatureMismatch { secrets: 2 },
+    ];
+    for error in errors {
+        assert_eq!(error.public_message(), "webhook verification failed");
+        assert!(!error.to_string().contains("Secret to Everybody"));
+    }
+}
+
+/// Form-encodes `value` as browsers and GitHub do: unreserved bytes as is,
+/// space as `+`, everything else as `%XX`.
+fn form_encode(value: &[u8]) -> String {
+    value
+        .iter()
+        .map(|&byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'*' => {
+                char::from(byte).to_string()
+            }
+            b' ' => "+".to_owned(),
+            _ => format!("%{byte:02X}"),
+        })
+        .collect()
+}
+
+const FORM: &str = "application/x-www-form-urlencoded";
+
+#[test]
+fn github_form_delivery_is_signed_over_the_form_and_yields_the_json() {
+    // JSON with every character the encoding touches: spaces, `+`, `&`, `=`,
+    // `%`, quotes, non-ASCII.
+    let json = r#"{"zen":"Keep it logically awesome.","expr":"a+b=c & 100%","name":"Zoë 🐙"}"#;
+    let form = format!("payload={}", form_encode(json.as_bytes()));
+    let verifier = GitHubVerifier::new(GH_SECRET).unwrap();
+    // GitHub signs what it sends: the form body.
+    let signature = verifier.sign(form.as_bytes());
+    let delivery = verifier
+        .verify(&gh_headers(&signature), form.as_bytes())
+        .unwrap();
+    assert_eq!(delivery.event(), "pull_request");
+    let payload = github_payload(Some(FORM), form.as_bytes()).unwrap();
+    assert_eq!(&*payload, json.as_bytes());
+    assert!(serde_json::from_slice::<serde_json::Value>(&payload).is_ok());
+    // A signature over the JSON inside does not authenticate the form.
+    let over_json = verifier.sign(json.as_bytes());
+    assert_eq!(
+        verifier.verify(&gh_headers(&over_json), form.as_bytes()),
+        Err(GitHubError::SignatureMismatch { secrets: 1 })
+    );
+}
+
+#[test]
+fn github_json_delivery_is_passed_through_borrowed() {
+    let body = br#"{"zen":"x"}"#;
+    for content_type in [
+        "application/json",
+        "Application/JSON",
+        "application/json; charset=utf-8",
+        " application/json ;charset=UTF-8",
+    ] {
+        let payload = github_payload(Some(content_type), body).unwrap();
+        assert!(
+            matches!(payload, Cow::Borrowed(b) if b == body),
+            "{content_type}"
+        );
+    }
+}
+
+#[test]
+fn github_form_fields_are_found_and_decoded() {
+    let cases: [(&str, &[u8]); 8] = [
+        ("payload=%7B%7D", b"{}"),
+        ("payload=%7b%7d", b"{}"),
+        ("a=1&payload=%7B%7D&b=2", b"{}"),
+        ("pay%6Coad=1", b"1"),
+        ("payload=a+b%2Bc", b"a b+c"),
+        ("payload=x=y", b"x=y"),
+        ("payload=", b""),
+        ("payload", b""),
+    ];
+    for (form, expected) in cases {
+        let payload = github_payload(Some(FORM), form.as_bytes()).unwrap();
+        assert_eq!(&*payload, expected, "{form}");
+    }
+    // Undecoded values are borrowed from the body, not copied.
+    let plain = github_payload(
+        Some("application/x-www-form-urlencoded; charset=utf-8"),
+        b"payload=1",
+    )
+    .unwrap();
+    assert!(matches!(plain, Cow::Borrowed(b"1")));
+}
+
+#[test]
+fn github_forms_without_exactly_one_payload_are_refused() {
+    let cases: [(&str, GitHubPayloadError); 8] = [
+        ("", GitHubPayloadError::MissingPayloadField),
+        (
+            "payloads=1&Payload=2&x=payload",
+            GitHubPayloadError::MissingPayloadField,
+        ),
+        (
+            "payload=1&payload=2",
+            GitHubPayloadError::DuplicatePayloadField,
+        ),
+        (
+            "payload=1&pay%6coad=2",
+            GitHubPayloadError::DuplicatePayloadField,
+        ),
+        ("payload=%7", GitHubPayloadError::MalformedEncoding),
+        ("payload=%zz", GitHubPayloadError::MalformedEncoding),
+        ("%zz=1&payload=1", GitHubPayloadError::MalformedEncoding),
+        ("&&payload=%", GitHubPayloadError::MalformedEncoding),
+    ];
+    for (form, expected) in cases {
+        assert_eq!(
+            github_payload(Some(FORM), form.as_bytes()),
+            Err(expected),
+            "{form}"
+        );
+    }
+}
+
+#[test]
+fn github_payload_needs_a_supported_content_type() {
+    assert_eq!(
+        github_payload(None, b"{}"),
+        Err(GitHubPayloadError::MissingContentType)
+    );
+    for content_type in [
+        "",
+        "text/plain",
+        "application/jsonx",
+        "multipart/form-data",
+        "json",
+    ] {
+        assert_eq!(
+            github_payload(Some(content_type), b"payload=1"),
+            Err(GitHubPayloadError::UnsupportedContentType),
+            "{content_type}"
+        );
+    }
+    let error = GitHubPayloadError::DuplicatePayloadField;
+    assert_eq!(
+        error.to_string(),
+        "the form-encoded delivery has more than one `payload` field"
+    );
+    assert_eq!(error.public_message(), "unsupported webhook body");
 }
