@@ -1,0 +1,314 @@
+//! A durable [`SeenIds`]: delivery ids in an embedded SQLite database.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+
+use super::seen::{Claim, DEFAULT_CLAIM_LEASE, DEFAULT_SEEN_EXPIRY, SeenIds, SeenIdsError};
+
+/// The table, created on first open. One row per id: claimed (`committed =
+/// 0`, until the lease ends) or committed (`committed = 1`, until the
+/// expiry window ends); `deadline` is the Unix second the row lapses at.
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS eventsmith_seen_ids (
+    id TEXT PRIMARY KEY NOT NULL,
+    committed INTEGER NOT NULL,
+    deadline INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS eventsmith_seen_ids_deadline ON eventsmith_seen_ids (deadline);
+";
+
+/// Lapsed rows are deleted once every this many claims.
+const SWEEP_EVERY: u32 = 512;
+
+/// Waiting for another process's write lock, before giving up with an error.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A [`SeenIds`] kept in an SQLite database file, so a delivery committed
+/// before a restart is still recognised after it.
+///
+/// **Guarantees.** A commit returns only once it is durable: the database
+/// runs in WAL mode with `synchronous = FULL`, so a committed id survives a
+/// killed process and a power cut alike. A claim is a row too, so processes
+/// sharing the file (on one host: SQLite's locking needs a local file
+/// system) never both get [`Claim::New`] for one id; every claim runs in an
+/// `IMMEDIATE` transaction, waiting up to 5 s for another writer. A claim
+/// whose process died lapses after its lease ([`claim_lease`](Self::claim_lease),
+/// default 60 s) — or at once with [`release_claims`](Self::release_claims),
+/// which a server that is the file's only user calls when it starts.
+/// Committed ids lapse after the expiry window ([`expiry`](Self::expiry),
+/// default 24 h, restarted by each repeat); lapsed rows are deleted every
+/// few hundred claims.
+///
+/// **Exactly-once effects.** A handler whose effect is written elsewhere
+/// and then committed here can be interrupted between the two, and the
+/// retry runs it again: at-least-once. Write the effect in the same SQLite
+/// transaction as the commit with [`commit_with`](Self::commit_with) (an
+/// inbox table beside this one), and it happens exactly once.
+///
+/// ```
+/// use eventsmith_webhook::{Claim, SeenIds, SqliteSeenIds};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let dir = std::env::temp_dir().join(format!("eventsmith-doc-{}", std::process::id()));
+/// # std::fs::create_dir_all(&dir)?;
+/// let path = dir.join("seen.db");
+/// let seen = SqliteSeenIds::open(&path)?;
+/// assert_eq!(seen.claim("msg_1", 1_000)?, Claim::New);
+/// seen.commit("msg_1", 1_000)?;
+/// drop(seen); // the process restarts
+///
+/// let seen = SqliteSeenIds::open(&path)?;
+/// assert_eq!(seen.claim("msg_1", 1_010)?, Claim::Seen);
+/// # drop(seen);
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok(())
+/// # }
+/// ```
+pub struct SqliteSeenIds {
+    connection: Mutex<Store>,
+    path: Option<PathBuf>,
+    expiry_secs: i64,
+    lease_secs: i64,
+}
+
+struct Store {
+    connection: Connection,
+    claims_since_sweep: u32,
+}
+
+impl SqliteSeenIds {
+    /// Opens (or creates) the database at `path` and its table.
+    ///
+    /// # Errors
+    /// The file cannot be opened or created, is not an SQLite database, or
+    /// WAL mode cannot be set.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, SeenIdsError> {
+        let path = path.as_ref();
+        let connection = Connection::open(path)
+            .map_err(|error| SeenIdsError::new("cannot open the seen-id database", error))?;
+        Self::with_connection(connection, Some(path.to_owned()))
+    }
+
+    /// A database in memory: nothing survives the store; for tests.
+    ///
+    /// # Errors
+    /// SQLite could not set it up.
+    pub fn in_memory() -> Result<Self, SeenIdsError> {
+        let connection = Connection::open_in_memory()
+            .map_err(|error| SeenIdsError::new("cannot open the seen-id database", error))?;
+        Self::with_connection(connection, None)
+    }
+
+    fn with_connection(connection: Connection, path: Option<PathBuf>) -> Result<Self, SeenIdsError> {
+        let setup = |connection: &Connection| -> rusqlite::Result<()> {
+            connection.busy_timeout(BUSY_TIMEOUT)?;
+            // In-memory databases answer "memory"; both are fine.
+            let _mode: String =
+                connection.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+            connection.pragma_update(None, "synchronous", "FULL")?;
+            connection.execute_batch(SCHEMA)
+        };
+        setup(&connection)
+            .map_err(|error| SeenIdsError::new("cannot set up the seen-id database", error))?;
+        Ok(Self {
+            connection: Mutex::new(Store {
+                connection,
+                claims_since_sweep: 0,
+            }),
+            path,
+            expiry_secs: secs(DEFAULT_SEEN_EXPIRY),
+            lease_secs: secs(DEFAULT_CLAIM_LEASE),
+        })
+    }
+
+    /// How long a committed id is remembered after it was last seen (whole
+    /// seconds; default [`DEFAULT_SEEN_EXPIRY`], 24 h).
+    #[must_use]
+    pub fn expiry(mut self, expiry: Duration) -> Self {
+        self.expiry_secs = secs(expiry);
+        self
+    }
+
+    /// How long a claim holds an id before it lapses (whole seconds, at
+    /// least one; default [`DEFAULT_CLAIM_LEASE`], 60 s): longer than the
+    /// slowest handling.
+    #[must_use]
+    pub fn claim_lease(mut self, lease: Duration) -> Self {
+        self.lease_secs = secs(lease).max(1);
+        self
+    }
+
+    /// Drops every claim (not the committed ids), so deliveries whose
+    /// handling was interrupted by a crash are handled on their next retry
+    /// instead of after the lease. Call it when a server starts, and only
+    /// when no other process uses the file: their handlings in progress
+    /// would lose their claims. Returns how many claims were dropped.
+    ///
+    /// # Errors
+    /// The database could not be written.
+    pub fn release_claims(&self) -> Result<usize, SeenIdsError> {
+        self.lock()
+            .connection
+            .execute("DELETE FROM eventsmith_seen_ids WHERE committed = 0", [])
+            .map_err(|error| SeenIdsError::new("cannot release the claims", error))
+    }
+
+    /// How many ids are held, claimed or committed, including lapsed rows
+    /// not yet deleted.
+    ///
+    /// # Errors
+    /// The database could not be read.
+    pub fn len(&self) -> Result<usize, SeenIdsError> {
+        let count: i64 = self
+            .lock()
+            .connection
+            .query_row("SELECT count(*) FROM eventsmith_seen_ids", [], |row| {
+                row.get(0)
+            })
+            .map_err(|error| SeenIdsError::new("cannot count the seen ids", error))?;
+        Ok(usize::try_from(count).unwrap_or(0))
+    }
+
+    /// Whether no id is held.
+    ///
+    /// # Errors
+    /// The database could not be read.
+    pub fn is_empty(&self) -> Result<bool, SeenIdsError> {
+        self.len().map(|len| len == 0)
+    }
+
+    /// Commits `id` and runs `effect` in the same transaction: both happen
+    /// or neither does. `effect` writes the handler's result (to tables of
+    /// its own in this database), so a delivery's effect happens exactly
+    /// once even when the process dies at any point.
+    ///
+    /// # Errors
+    /// `effect`'s error, or the database's, with nothing committed.
+    pub fn commit_with<T>(
+        &self,
+        id: &str,
+        now_unix: i64,
+        effect: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<T>,
+    ) -> Result<T, SeenIdsError> {
+        let mut store = self.lock();
+        let run = |connection: &mut Connection| -> rusqlite::Result<T> {
+            let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let value = effect(&transaction)?;
+            self.mark_committed(&transaction, id, now_unix)?;
+            transaction.commit()?;
+            Ok(value)
+        };
+        run(&mut store.connection)
+            .map_err(|error| SeenIdsError::new("cannot commit the delivery", error))
+    }
+
+    fn mark_committed(
+        &self,
+        transaction: &Transaction<'_>,
+        id: &str,
+        now_unix: i64,
+    ) -> rusqlite::Result<()> {
+        transaction.execute(
+            "INSERT INTO eventsmith_seen_ids (id, committed, deadline) VALUES (?1, 1, ?2)
+             ON CONFLICT (id) DO UPDATE SET
+                 deadline = CASE WHEN committed = 1 THEN max(deadline, excluded.deadline)
+                                 ELSE excluded.deadline END,
+                 committed = 1",
+            params![id, now_unix.saturating_add(self.expiry_secs)],
+        )?;
+        Ok(())
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Store> {
+        // A panic inside rusqlite leaves the connection usable: SQLite rolls
+        // back an unfinished transaction when the next one begins.
+        self.connection
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl SeenIds for SqliteSeenIds {
+    fn claim(&self, id: &str, now_unix: i64) -> Result<Claim, SeenIdsError> {
+        let mut store = self.lock();
+        let claim = |connection: &mut Connection| -> rusqlite::Result<Claim> {
+            let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let row: Option<(bool, i64)> = transaction
+                .query_row(
+                    "SELECT committed, deadline FROM eventsmith_seen_ids WHERE id = ?1",
+                    [id],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()?;
+            let claim = match row {
+                Some((true, deadline)) if deadline > now_unix => {
+                    // A repeat: restart the window, never moving it backwards.
+                    let renewed = deadline.max(now_unix.saturating_add(self.expiry_secs));
+                    if renewed != deadline {
+                        transaction.execute(
+                            "UPDATE eventsmith_seen_ids SET deadline = ?2 WHERE id = ?1",
+                            params![id, renewed],
+                        )?;
+                    }
+                    Claim::Seen
+                }
+                Some((false, deadline)) if deadline > now_unix => Claim::InFlight,
+                // Absent or lapsed: claim it.
+                _ => {
+                    transaction.execute(
+                        "INSERT OR REPLACE INTO eventsmith_seen_ids (id, committed, deadline)
+                         VALUES (?1, 0, ?2)",
+                        params![id, now_unix.saturating_add(self.lease_secs)],
+                    )?;
+                    Claim::New
+                }
+            };
+            transaction.commit()?;
+            Ok(claim)
+        };
+        let result = claim(&mut store.connection)
+            .map_err(|error| SeenIdsError::new("cannot claim the delivery id", error))?;
+        store.claims_since_sweep += 1;
+        if store.claims_since_sweep >= SWEEP_EVERY {
+            store.claims_since_sweep = 0;
+            // Lapsed rows are already ignored; deleting them only bounds the
+            // file, so a failure here is not the claim's.
+            let _ = store.connection.execute(
+                "DELETE FROM eventsmith_seen_ids WHERE deadline <= ?1",
+                [now_unix],
+            );
+        }
+        Ok(result)
+    }
+
+    fn commit(&self, id: &str, now_unix: i64) -> Result<(), SeenIdsError> {
+        self.commit_with(id, now_unix, |_| Ok(()))
+    }
+
+    fn forget(&self, id: &str) -> Result<(), SeenIdsError> {
+        self.lock()
+            .connection
+            .execute("DELETE FROM eventsmith_seen_ids WHERE id = ?1", [id])
+            .map(|_| ())
+            .map_err(|error| SeenIdsError::new("cannot forget the delivery id", error))
+    }
+}
+
+impl fmt::Debug for SqliteSeenIds {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SqliteSeenIds")
+            .field("path", &self.path)
+            .field("expiry_secs", &self.expiry_secs)
+            .field("lease_secs", &self.lease_secs)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Whole seconds of `duration`, saturating at `i64::MAX`.
+fn secs(duration: Duration) -> i64 {
+    i64::try_from(duration.as_secs()).unwrap_or(i64::MAX)
+}
