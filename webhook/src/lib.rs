@@ -83,6 +83,10 @@ pub use headers::{
     HeaderSource, SVIX_ID, SVIX_SIGNATURE, SVIX_TIMESTAMP, WEBHOOK_ID, WEBHOOK_SIGNATURE,
     WEBHOOK_TIMESTAMP, X_GITHUB_DELIVERY, X_GITHUB_EVENT, X_HUB_SIGNATURE, X_HUB_SIGNATURE_256,
 };
+/// The SQLite binding [`SqliteSeenIds::commit_with`] hands its transaction
+/// from, for writing a handler's effect in the commit's transaction.
+#[cfg(feature = "sqlite")]
+pub use rusqlite;
 pub use secret::{Secret, SecretError};
 pub use seen::{
     Claim, DEFAULT_CLAIM_LEASE, DEFAULT_SEEN_EXPIRY, InMemorySeenIds, SeenIds, SeenIdsError,
@@ -92,5 +96,5 @@ pub use shared_secret::{
     secret_from_query,
 };
 #[cfg(feature = "sqlite")]
-pub use sqlite::SqliteSeenIds;
+pub use sqlite::{DEFAULT_TABLE, SqliteSeenIds};
 pub use verify::{DEFAULT_TOLERANCE, TimestampProblem, Verified, Verifier, VerifyError};

@@ -341,8 +341,7 @@ impl State {
     fn insert(&mut self, id: Arc<str>, deadline: i128, committed: bool) {
         let key = (deadline, self.next_sequence);
         self.next_sequence = self.next_sequence.wrapping_add(1);
-        self.by_id
-            .insert(Arc::clone(&id), Entry { key, committed });
+        self.by_id.insert(Arc::clone(&id), Entry { key, committed });
         self.by_deadline.insert(key, id);
     }
 

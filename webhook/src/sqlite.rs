@@ -9,17 +9,66 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 
 use super::seen::{Claim, DEFAULT_CLAIM_LEASE, DEFAULT_SEEN_EXPIRY, SeenIds, SeenIdsError};
 
+/// The table [`SqliteSeenIds::open`] uses.
+pub const DEFAULT_TABLE: &str = "eventsmith_seen_ids";
+
 /// The table, created on first open. One row per id: claimed (`committed =
 /// 0`, until the lease ends) or committed (`committed = 1`, until the
 /// expiry window ends); `deadline` is the Unix second the row lapses at.
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS eventsmith_seen_ids (
-    id TEXT PRIMARY KEY NOT NULL,
-    committed INTEGER NOT NULL,
-    deadline INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS eventsmith_seen_ids_deadline ON eventsmith_seen_ids (deadline);
-";
+fn schema(table: &str) -> String {
+    format!(
+        "CREATE TABLE IF NOT EXISTS {table} (
+             id TEXT PRIMARY KEY NOT NULL,
+             committed INTEGER NOT NULL,
+             deadline INTEGER NOT NULL
+         ) WITHOUT ROWID;
+         CREATE INDEX IF NOT EXISTS {table}_deadline ON {table} (deadline);"
+    )
+}
+
+/// Whether `table` can be spliced into SQL as is: an ASCII identifier.
+fn is_identifier(table: &str) -> bool {
+    let mut chars = table.chars();
+    chars
+        .next()
+        .is_some_and(|first| first.is_ascii_alphabetic() || first == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// The statements, with the table name in.
+struct Sql {
+    select: String,
+    renew: String,
+    claim: String,
+    commit: String,
+    forget: String,
+    sweep: String,
+    release: String,
+    count: String,
+}
+
+impl Sql {
+    fn new(table: &str) -> Self {
+        Self {
+            select: format!("SELECT committed, deadline FROM {table} WHERE id = ?1"),
+            renew: format!("UPDATE {table} SET deadline = ?2 WHERE id = ?1"),
+            claim: format!(
+                "INSERT OR REPLACE INTO {table} (id, committed, deadline) VALUES (?1, 0, ?2)"
+            ),
+            commit: format!(
+                "INSERT INTO {table} (id, committed, deadline) VALUES (?1, 1, ?2)
+                 ON CONFLICT (id) DO UPDATE SET
+                     deadline = CASE WHEN committed = 1 THEN max(deadline, excluded.deadline)
+                                     ELSE excluded.deadline END,
+                     committed = 1"
+            ),
+            forget: format!("DELETE FROM {table} WHERE id = ?1"),
+            sweep: format!("DELETE FROM {table} WHERE deadline <= ?1"),
+            release: format!("DELETE FROM {table} WHERE committed = 0"),
+            count: format!("SELECT count(*) FROM {table}"),
+        }
+    }
+}
 
 /// Lapsed rows are deleted once every this many claims.
 const SWEEP_EVERY: u32 = 512;
@@ -70,6 +119,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// ```
 pub struct SqliteSeenIds {
     connection: Mutex<Store>,
+    sql: Sql,
+    table: String,
     path: Option<PathBuf>,
     expiry_secs: i64,
     lease_secs: i64,
@@ -87,10 +138,21 @@ impl SqliteSeenIds {
     /// The file cannot be opened or created, is not an SQLite database, or
     /// WAL mode cannot be set.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, SeenIdsError> {
+        Self::open_table(path, DEFAULT_TABLE)
+    }
+
+    /// Opens (or creates) the database at `path` with the ids in `table`
+    /// (an ASCII identifier), so several stores (one per event source, say)
+    /// can share one file and each keep its own ids.
+    ///
+    /// # Errors
+    /// As [`open`](Self::open), and for a table name that is not an
+    /// identifier.
+    pub fn open_table(path: impl AsRef<Path>, table: &str) -> Result<Self, SeenIdsError> {
         let path = path.as_ref();
         let connection = Connection::open(path)
             .map_err(|error| SeenIdsError::new("cannot open the seen-id database", error))?;
-        Self::with_connection(connection, Some(path.to_owned()))
+        Self::with_connection(connection, table, Some(path.to_owned()))
     }
 
     /// A database in memory: nothing survives the store; for tests.
@@ -100,17 +162,26 @@ impl SqliteSeenIds {
     pub fn in_memory() -> Result<Self, SeenIdsError> {
         let connection = Connection::open_in_memory()
             .map_err(|error| SeenIdsError::new("cannot open the seen-id database", error))?;
-        Self::with_connection(connection, None)
+        Self::with_connection(connection, DEFAULT_TABLE, None)
     }
 
-    fn with_connection(connection: Connection, path: Option<PathBuf>) -> Result<Self, SeenIdsError> {
+    fn with_connection(
+        connection: Connection,
+        table: &str,
+        path: Option<PathBuf>,
+    ) -> Result<Self, SeenIdsError> {
+        if !is_identifier(table) {
+            return Err(SeenIdsError::msg(format!(
+                "the seen-id table name {table:?} is not an identifier (ASCII letters, digits, _)"
+            )));
+        }
         let setup = |connection: &Connection| -> rusqlite::Result<()> {
             connection.busy_timeout(BUSY_TIMEOUT)?;
             // In-memory databases answer "memory"; both are fine.
             let _mode: String =
                 connection.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
             connection.pragma_update(None, "synchronous", "FULL")?;
-            connection.execute_batch(SCHEMA)
+            connection.execute_batch(&schema(table))
         };
         setup(&connection)
             .map_err(|error| SeenIdsError::new("cannot set up the seen-id database", error))?;
@@ -119,6 +190,8 @@ impl SqliteSeenIds {
                 connection,
                 claims_since_sweep: 0,
             }),
+            sql: Sql::new(table),
+            table: table.to_owned(),
             path,
             expiry_secs: secs(DEFAULT_SEEN_EXPIRY),
             lease_secs: secs(DEFAULT_CLAIM_LEASE),
@@ -153,7 +226,7 @@ impl SqliteSeenIds {
     pub fn release_claims(&self) -> Result<usize, SeenIdsError> {
         self.lock()
             .connection
-            .execute("DELETE FROM eventsmith_seen_ids WHERE committed = 0", [])
+            .execute(&self.sql.release, [])
             .map_err(|error| SeenIdsError::new("cannot release the claims", error))
     }
 
@@ -166,9 +239,7 @@ impl SqliteSeenIds {
         let count: i64 = self
             .lock()
             .connection
-            .query_row("SELECT count(*) FROM eventsmith_seen_ids", [], |row| {
-                row.get(0)
-            })
+            .query_row(&self.sql.count, [], |row| row.get(0))
             .map_err(|error| SeenIdsError::new("cannot count the seen ids", error))?;
         Ok(usize::try_from(count).unwrap_or(0))
     }
@@ -196,7 +267,8 @@ impl SqliteSeenIds {
     ) -> Result<T, SeenIdsError> {
         let mut store = self.lock();
         let run = |connection: &mut Connection| -> rusqlite::Result<T> {
-            let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let transaction =
+                connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let value = effect(&transaction)?;
             self.mark_committed(&transaction, id, now_unix)?;
             transaction.commit()?;
@@ -213,11 +285,7 @@ impl SqliteSeenIds {
         now_unix: i64,
     ) -> rusqlite::Result<()> {
         transaction.execute(
-            "INSERT INTO eventsmith_seen_ids (id, committed, deadline) VALUES (?1, 1, ?2)
-             ON CONFLICT (id) DO UPDATE SET
-                 deadline = CASE WHEN committed = 1 THEN max(deadline, excluded.deadline)
-                                 ELSE excluded.deadline END,
-                 committed = 1",
+            &self.sql.commit,
             params![id, now_unix.saturating_add(self.expiry_secs)],
         )?;
         Ok(())
@@ -236,23 +304,17 @@ impl SeenIds for SqliteSeenIds {
     fn claim(&self, id: &str, now_unix: i64) -> Result<Claim, SeenIdsError> {
         let mut store = self.lock();
         let claim = |connection: &mut Connection| -> rusqlite::Result<Claim> {
-            let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let transaction =
+                connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let row: Option<(bool, i64)> = transaction
-                .query_row(
-                    "SELECT committed, deadline FROM eventsmith_seen_ids WHERE id = ?1",
-                    [id],
-                    |row| Ok((row.get(0)?, row.get(1)?)),
-                )
+                .query_row(&self.sql.select, [id], |row| Ok((row.get(0)?, row.get(1)?)))
                 .optional()?;
             let claim = match row {
                 Some((true, deadline)) if deadline > now_unix => {
                     // A repeat: restart the window, never moving it backwards.
                     let renewed = deadline.max(now_unix.saturating_add(self.expiry_secs));
                     if renewed != deadline {
-                        transaction.execute(
-                            "UPDATE eventsmith_seen_ids SET deadline = ?2 WHERE id = ?1",
-                            params![id, renewed],
-                        )?;
+                        transaction.execute(&self.sql.renew, params![id, renewed])?;
                     }
                     Claim::Seen
                 }
@@ -260,8 +322,7 @@ impl SeenIds for SqliteSeenIds {
                 // Absent or lapsed: claim it.
                 _ => {
                     transaction.execute(
-                        "INSERT OR REPLACE INTO eventsmith_seen_ids (id, committed, deadline)
-                         VALUES (?1, 0, ?2)",
+                        &self.sql.claim,
                         params![id, now_unix.saturating_add(self.lease_secs)],
                     )?;
                     Claim::New
@@ -277,10 +338,7 @@ impl SeenIds for SqliteSeenIds {
             store.claims_since_sweep = 0;
             // Lapsed rows are already ignored; deleting them only bounds the
             // file, so a failure here is not the claim's.
-            let _ = store.connection.execute(
-                "DELETE FROM eventsmith_seen_ids WHERE deadline <= ?1",
-                [now_unix],
-            );
+            let _ = store.connection.execute(&self.sql.sweep, [now_unix]);
         }
         Ok(result)
     }
@@ -292,7 +350,7 @@ impl SeenIds for SqliteSeenIds {
     fn forget(&self, id: &str) -> Result<(), SeenIdsError> {
         self.lock()
             .connection
-            .execute("DELETE FROM eventsmith_seen_ids WHERE id = ?1", [id])
+            .execute(&self.sql.forget, [id])
             .map(|_| ())
             .map_err(|error| SeenIdsError::new("cannot forget the delivery id", error))
     }
@@ -302,6 +360,7 @@ impl fmt::Debug for SqliteSeenIds {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SqliteSeenIds")
             .field("path", &self.path)
+            .field("table", &self.table)
             .field("expiry_secs", &self.expiry_secs)
             .field("lease_secs", &self.lease_secs)
             .finish_non_exhaustive()

@@ -14,9 +14,8 @@ use eventsmith_webhook::{
     Claim, DEFAULT_TOLERANCE, GitHubDelivery, GitHubError, GitHubPayloadError, GitHubSecretError,
     GitHubSignatureProblem, GitHubVerifier, HeaderSource, InMemorySeenIds, Secret, SecretError,
     SeenIds, SeenIdsError, SharedSecret, SharedSecretError, SharedSecrets, SqliteSeenIds,
-    TimestampProblem, Verified, Verifier, VerifyError,
-    X_GITHUB_DELIVERY, X_GITHUB_EVENT, X_HUB_SIGNATURE_256, github_payload,
-    secret_from_last_path_segment, secret_from_query,
+    TimestampProblem, Verified, Verifier, VerifyError, X_GITHUB_DELIVERY, X_GITHUB_EVENT,
+    X_HUB_SIGNATURE_256, github_payload, secret_from_last_path_segment, secret_from_query,
 };
 
 // The canonical vector shared by the reference libraries and Svix's docs.
@@ -1105,7 +1104,10 @@ fn capacity_bounds_memory_by_dropping_the_oldest() {
     assert_eq!(seen.len(), 3);
     assert!(!seen.first_time("d", 10).unwrap());
     assert!(!seen.first_time("b", 11).unwrap(), "b, seen at 1, is kept");
-    assert!(seen.first_time("a", 12).unwrap(), "a, the oldest, was dropped");
+    assert!(
+        seen.first_time("a", 12).unwrap(),
+        "a, the oldest, was dropped"
+    );
     assert!(
         seen.first_time("c", 13).unwrap(),
         "adding a dropped c, now the oldest"
@@ -1149,14 +1151,20 @@ fn extreme_times_do_not_overflow() {
     assert!(seen.first_time("a", i64::MIN).unwrap());
     assert!(!seen.first_time("a", i64::MAX - 1).unwrap());
     assert!(seen.first_time("b", i64::MIN).unwrap());
-    assert!(seen.first_time("b", i64::MAX).unwrap(), "u64::MAX seconds later");
+    assert!(
+        seen.first_time("b", i64::MAX).unwrap(),
+        "u64::MAX seconds later"
+    );
     let short = InMemorySeenIds::new(Duration::from_secs(1));
     assert!(short.first_time("a", i64::MIN).unwrap());
     assert!(short.first_time("a", i64::MAX).unwrap());
     assert!(!short.first_time("a", i64::MAX).unwrap());
     let zero = InMemorySeenIds::new(Duration::ZERO);
     assert!(zero.first_time("a", 5).unwrap());
-    assert!(zero.first_time("a", 5).unwrap(), "a zero window remembers nothing");
+    assert!(
+        zero.first_time("a", 5).unwrap(),
+        "a zero window remembers nothing"
+    );
 }
 
 #[test]
@@ -1659,9 +1667,7 @@ fn a_verifier_with_several_secrets_reports_which_one_matched() {
         .clock(|| TS);
     assert_eq!(rotating.secret_count(), 2);
     // The canonical vector is signed with the old secret: position 1.
-    let verified = rotating
-        .verify(&headers(ID, TS_STR, SIG), BODY)
-        .unwrap();
+    let verified = rotating.verify(&headers(ID, TS_STR, SIG), BODY).unwrap();
     assert_eq!(verified.secret_index(), 1);
     // A sender already on the new secret: position 0.
     let signature = rotating.sign(ID, TS, BODY);
@@ -1693,7 +1699,10 @@ fn a_verifier_with_several_secrets_reports_which_one_matched() {
         SecretError::NoSecrets
     );
     let debug = format!("{rotating:?}");
-    assert!(!debug.contains("MfKQ9r8") && !debug.contains("c2VjcmV0"), "{debug}");
+    assert!(
+        !debug.contains("MfKQ9r8") && !debug.contains("c2VjcmV0"),
+        "{debug}"
+    );
 }
 
 #[test]
@@ -1755,7 +1764,8 @@ fn a_claim_is_in_flight_until_committed_or_forgotten() {
 
 #[test]
 fn an_abandoned_claim_lapses_after_its_lease() {
-    let seen = InMemorySeenIds::new(Duration::from_secs(3_600)).claim_lease(Duration::from_secs(30));
+    let seen =
+        InMemorySeenIds::new(Duration::from_secs(3_600)).claim_lease(Duration::from_secs(30));
     assert_eq!(seen.claim("a", 1_000).unwrap(), Claim::New);
     assert_eq!(seen.claim("a", 1_029).unwrap(), Claim::InFlight);
     assert_eq!(seen.claim("a", 1_030).unwrap(), Claim::New);
@@ -1798,12 +1808,20 @@ fn sqlite_commits_survive_a_reopen_and_claims_do_not_outlive_their_lease() {
         .claim_lease(Duration::from_secs(60));
     assert_eq!(seen.claim("done", 1_010).unwrap(), Claim::Seen);
     assert_eq!(seen.claim("crashed", 1_010).unwrap(), Claim::InFlight);
-    assert_eq!(seen.claim("crashed", 1_060).unwrap(), Claim::New, "lease lapsed");
+    assert_eq!(
+        seen.claim("crashed", 1_060).unwrap(),
+        Claim::New,
+        "lease lapsed"
+    );
     // A server that is the file's only user releases the claims at start.
     assert_eq!(seen.claim("crashed-too", 1_060).unwrap(), Claim::New);
     assert_eq!(seen.release_claims().unwrap(), 2);
     assert_eq!(seen.claim("crashed-too", 1_061).unwrap(), Claim::New);
-    assert_eq!(seen.claim("done", 1_061).unwrap(), Claim::Seen, "commits stay");
+    assert_eq!(
+        seen.claim("done", 1_061).unwrap(),
+        Claim::Seen,
+        "commits stay"
+    );
     drop(seen);
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -1890,9 +1908,16 @@ fn sqlite_commit_with_writes_the_effect_and_the_commit_together() {
             tx.execute("INSERT INTO missing_table VALUES (1)", [])
         })
         .unwrap_err();
-    assert!(error.to_string().starts_with("cannot commit the delivery"), "{error}");
+    assert!(
+        error.to_string().starts_with("cannot commit the delivery"),
+        "{error}"
+    );
     assert!(std::error::Error::source(&error).is_some());
-    assert_eq!(seen.claim("b", 3).unwrap(), Claim::InFlight, "still only claimed");
+    assert_eq!(
+        seen.claim("b", 3).unwrap(),
+        Claim::InFlight,
+        "still only claimed"
+    );
     let rows = seen
         .commit_with("count", 3, |tx| {
             tx.query_row("SELECT count(*) FROM inbox", [], |row| row.get::<_, i64>(0))
@@ -1908,5 +1933,23 @@ fn sqlite_open_reports_a_file_that_is_not_a_database() {
     std::fs::write(&path, vec![b'x'; 4096]).unwrap();
     let error = SqliteSeenIds::open(&path).unwrap_err();
     assert!(error.to_string().contains("seen-id database"), "{error}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn sqlite_stores_in_one_file_keep_their_own_tables() {
+    let dir = temp_dir("tables");
+    let path = dir.join("hooks.db");
+    let gigs = SqliteSeenIds::open_table(&path, "seen_gigs").unwrap();
+    let impact = SqliteSeenIds::open_table(&path, "seen_impact_stack").unwrap();
+    gigs.commit("95", 1_000).unwrap();
+    assert_eq!(impact.claim("95", 1_000).unwrap(), Claim::New);
+    assert_eq!(gigs.claim("95", 1_000).unwrap(), Claim::Seen);
+    for bad in ["", "1abc", "seen ids", "x; DROP TABLE y"] {
+        let error = SqliteSeenIds::open_table(&path, bad).unwrap_err();
+        assert!(error.to_string().contains("not an identifier"), "{error}");
+    }
+    assert!(format!("{gigs:?}").contains("seen_gigs"));
+    drop((gigs, impact));
     std::fs::remove_dir_all(&dir).unwrap();
 }
