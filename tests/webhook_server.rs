@@ -1041,7 +1041,8 @@ async fn a_server_killed_mid_stream_loses_no_acknowledged_delivery_and_handles_n
     }
 
     // Repeats of deliveries acknowledged before the kills: still known.
-    let mut http = Connection::open(*addr.lock().unwrap()).await.unwrap();
+    let last = *addr.lock().unwrap();
+    let mut http = Connection::open(last).await.unwrap();
     for i in (0..DELIVERIES).step_by(10) {
         let id = format!("msg_{i}");
         let reply = http

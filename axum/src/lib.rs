@@ -391,3 +391,165 @@ async fn complete(mut request: Request, next: Next) -> Response {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use std::fmt::Write as _;
+    use std::sync::{Arc, Mutex};
+
+    use axum::Router;
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use eventsmith::impact_stack;
+    use eventsmith::webhook::{Claim, InMemorySeenIds, SeenIds, SeenIdsError, SharedSecret};
+    use eventsmith::{EventError, ReceiveError, Receiver};
+    use tower::ServiceExt as _;
+
+    use super::{Webhook, problem, webhook};
+
+    async fn body_of(response: axum::response::Response) -> serde_json::Value {
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        serde_json::from_slice(&bytes).unwrap()
+    }
+
+    #[tokio::test]
+    async fn problems_carry_status_detail_stage_and_retry_hints() {
+        let in_flight = problem(&ReceiveError::InFlight { id: "a".into() });
+        assert_eq!(in_flight.status(), StatusCode::CONFLICT);
+        assert_eq!(in_flight.headers()["retry-after"], "1");
+        assert_eq!(
+            in_flight.headers()["content-type"],
+            "application/problem+json"
+        );
+        let body = body_of(in_flight).await;
+        assert_eq!(body["title"], "Conflict");
+        assert_eq!(body["stage"], "deduplicate");
+
+        let store = problem(&ReceiveError::Store(SeenIdsError::msg("disk full")));
+        assert_eq!(store.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(store.headers()["retry-after"], "5");
+        let body = body_of(store).await;
+        assert!(!body.to_string().contains("disk full"), "{body}");
+
+        let unknown = ReceiveError::Event(EventError::UnknownType {
+            event_type: "x".into(),
+        });
+        let response = problem(&unknown);
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(response.headers().get("retry-after").is_none());
+        assert_eq!(
+            body_of(response).await["detail"],
+            "unknown webhook event type"
+        );
+
+        let duplicate = problem(&ReceiveError::Duplicate { id: "a".into() });
+        assert_eq!(duplicate.status(), StatusCode::OK);
+        assert_eq!(duplicate.headers()["content-type"], "application/json");
+        assert_eq!(body_of(duplicate).await["duplicate"], true);
+    }
+
+    /// Collects every event's fields as text.
+    #[derive(Clone, Default)]
+    struct Logs(Arc<Mutex<String>>);
+
+    impl tracing::field::Visit for Logs {
+        fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+            let mut logs = self.0.lock().unwrap();
+            let _ = write!(logs, " {}={value:?}", field.name());
+        }
+    }
+
+    impl tracing::Subscriber for Logs {
+        fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+            tracing::span::Id::from_u64(1)
+        }
+        fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+        fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+        fn event(&self, event: &tracing::Event<'_>) {
+            event.record(&mut self.clone());
+            self.0.lock().unwrap().push('\n');
+        }
+        fn enter(&self, _: &tracing::span::Id) {}
+        fn exit(&self, _: &tracing::span::Id) {}
+    }
+
+    async fn ok(_: Webhook<impact_stack::Event>) -> StatusCode {
+        StatusCode::NO_CONTENT
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn failures_are_logged_without_any_secret() {
+        let logs = Logs::default();
+        let _guard = tracing::subscriber::set_default(logs.clone());
+        let receiver = Receiver::<impact_stack::Event>::shared_secret(
+            SharedSecret::new("the-real-secret").unwrap(),
+        )
+        .seen_ids(InMemorySeenIds::default());
+        let router: Router = Router::new()
+            .route("/hook", webhook(ok))
+            .with_state(receiver);
+        let valid = br#"{"id": 95, "type": "form_submission_confirmed", "version": "1.1.0",
+                         "date": "2021-03-31T11:26:34", "uuid": "e9cb75da-efcf-4dd3-9025-f7f1167b5eec"}"#;
+        let invalid = br#"{"id": 96, "type": "form_submission_confirmed", "version": "1.1.0",
+                           "date": "never", "uuid": "e9cb75da-efcf-4dd3-9025-f7f1167b5eec"}"#;
+        for (target, body, status) in [
+            ("/hook?secret=guessed-secret", &valid[..], 401),
+            ("/hook?secret=the-real-secret", &invalid[..], 422),
+            ("/hook?secret=the-real-secret", &valid[..], 204),
+            ("/hook?secret=the-real-secret", &valid[..], 200),
+        ] {
+            let request = Request::post(target).body(Body::from(body)).unwrap();
+            let response = router.clone().oneshot(request).await.unwrap();
+            assert_eq!(response.status().as_u16(), status, "{target}");
+        }
+        let logs = logs.0.lock().unwrap().clone();
+        assert!(logs.contains("webhook rejected"), "{logs}");
+        assert!(logs.contains("status=422"), "{logs}");
+        assert!(logs.contains("webhook repeat acknowledged"), "{logs}");
+        for secret in ["the-real-secret", "guessed-secret"] {
+            assert!(!logs.contains(secret), "{secret} logged: {logs}");
+        }
+    }
+
+    /// Claims, never commits: a handler's 2xx cannot be recorded.
+    struct ReadOnly(InMemorySeenIds);
+
+    impl SeenIds for ReadOnly {
+        fn claim(&self, id: &str, now: i64) -> Result<Claim, SeenIdsError> {
+            self.0.claim(id, now)
+        }
+        fn commit(&self, _: &str, _: i64) -> Result<(), SeenIdsError> {
+            Err(SeenIdsError::msg("read-only"))
+        }
+        fn forget(&self, id: &str) -> Result<(), SeenIdsError> {
+            self.0.forget(id)
+        }
+    }
+
+    #[tokio::test]
+    async fn a_commit_that_fails_turns_the_answer_into_503_and_the_retry_is_handled() {
+        let receiver =
+            Receiver::<impact_stack::Event>::shared_secret(SharedSecret::new("s").unwrap())
+                .seen_ids(ReadOnly(InMemorySeenIds::default()));
+        let router: Router = Router::new()
+            .route("/hook", webhook(ok))
+            .with_state(receiver);
+        let valid = br#"{"id": 95, "type": "form_submission_confirmed", "version": "1.1.0",
+                         "date": "2021-03-31T11:26:34", "uuid": "e9cb75da-efcf-4dd3-9025-f7f1167b5eec"}"#;
+        for _ in 0..2 {
+            let request = Request::post("/hook?secret=s")
+                .body(Body::from(&valid[..]))
+                .unwrap();
+            let response = router.clone().oneshot(request).await.unwrap();
+            assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(response.headers()["retry-after"], "5");
+        }
+    }
+}
