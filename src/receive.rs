@@ -390,8 +390,8 @@ impl<E: EventSource> Receiver<E> {
     }
 
     /// Runs every step on a delivery whose shared secret came in the URL
-    /// (see [`secret_from_query`](crate::webhook::secret_from_query) and
-    /// [`secret_from_last_path_segment`](crate::webhook::secret_from_last_path_segment));
+    /// (see [`secret_from_query`] and
+    /// [`secret_from_last_path_segment`]);
     /// `None` when the request carried none.
     ///
     /// A signing receiver authenticates by signature only and rejects every

@@ -66,7 +66,7 @@ use std::fmt;
 use std::ops::Deref;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{FromRef, FromRequest, Request};
 use axum::handler::Handler;
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
@@ -148,7 +148,7 @@ async fn read_body(
     headers: &HeaderMap,
     body: Body,
     limit: usize,
-) -> Result<Vec<u8>, WebhookRejection> {
+) -> Result<Bytes, WebhookRejection> {
     let too_large =
         |size: usize| ReceiveError::Event(EventError::Parse(ParseError::TooLarge { size, limit }));
     let declared = headers
@@ -159,7 +159,7 @@ async fn read_body(
         return Err(WebhookRejection::Receive(too_large(size)));
     }
     match Limited::new(body, limit).collect().await {
-        Ok(collected) => Ok(collected.to_bytes().to_vec()),
+        Ok(collected) => Ok(collected.to_bytes()),
         Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => Err(
             WebhookRejection::Receive(too_large(limit.saturating_add(1))),
         ),
