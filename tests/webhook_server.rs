@@ -737,9 +737,10 @@ async fn a_handler_that_fails_or_panics_leaves_the_delivery_retryable() {
 
 /// Runs `deliveries` signed Gigs deliveries, a tenth of them repeats of
 /// earlier ones, over `connections` connections against the example
-/// server; returns (wall time, per-request latencies, 204s, 200s).
-async fn load(deliveries: usize, connections: usize) -> LoadReport {
-    let (addr, inbox) = example_server(None).await;
+/// server (its seen ids and inbox in `db`, or in memory); checks that every
+/// unique delivery was handled exactly once and every one acknowledged.
+async fn load(deliveries: usize, connections: usize, db: Option<&Path>) -> LoadReport {
+    let (addr, inbox) = example_server(db).await;
     let body = Arc::new(gigs_body());
     // Job j delivers id `msg_{target(j)}`: every tenth job repeats a
     // delivery a few jobs back, which is often still being handled on
@@ -868,7 +869,7 @@ impl LoadReport {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn load_20000_deliveries_over_32_connections_with_10_percent_repeats() {
-    let report = load(20_000, 32).await;
+    let report = load(20_000, 32, None).await;
     report.print(32);
 }
 
@@ -881,8 +882,29 @@ async fn load_big() {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(200_000);
-    let report = load(deliveries, 32).await;
+    let report = load(deliveries, 32, None).await;
     report.print(32);
+}
+
+/// The same load on the durable store (`--db`: every claim and commit a
+/// durable SQLite transaction): `EVENTSMITH_LOAD_DELIVERIES` (default
+/// 20 000) deliveries.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "disk-bound; see BENCHMARKS.md"]
+async fn load_durable() {
+    let deliveries = std::env::var("EVENTSMITH_LOAD_DELIVERIES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(20_000);
+    let dir = std::env::temp_dir().join(format!(
+        "eventsmith-load-{}-{}",
+        std::process::id(),
+        unix_now()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let report = load(deliveries, 32, Some(&dir.join("hooks.db"))).await;
+    report.print(32);
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 // ------------------------------------------- killed and restarted mid-stream

@@ -80,8 +80,10 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// before a restart is still recognised after it.
 ///
 /// **Guarantees.** A commit returns only once it is durable: the database
-/// runs in WAL mode with `synchronous = FULL`, so a committed id survives a
-/// killed process and a power cut alike. A claim is a row too, so processes
+/// runs in WAL mode and commits with `synchronous = FULL`, so a committed
+/// id survives a killed process and a power cut alike (claims and releases
+/// run with `NORMAL`: they survive a killed process, and losing one with
+/// the machine only lets a retry be handled, as a restart does anyway). A claim is a row too, so processes
 /// sharing the file (on one host: SQLite's locking needs a local file
 /// system) never both get [`Claim::New`] for one id; every claim runs in an
 /// `IMMEDIATE` transaction, waiting up to 5 s for another writer. A claim
@@ -129,6 +131,25 @@ pub struct SqliteSeenIds {
 struct Store {
     connection: Connection,
     claims_since_sweep: u32,
+    /// Whether the connection runs with `synchronous = FULL` (commits) or
+    /// `NORMAL` (claims and releases).
+    full_sync: bool,
+}
+
+impl Store {
+    /// Sets how durable the next transactions are. Commits must survive a
+    /// power cut (`FULL`: the WAL is synced at each commit); claims and
+    /// releases need not (`NORMAL`: durable against a killed process, and
+    /// a claim lost with the machine only lets a retry be handled, which a
+    /// restart allows anyway), which saves a sync per delivery.
+    fn sync(&mut self, full: bool) -> rusqlite::Result<()> {
+        if self.full_sync != full {
+            let level = if full { "FULL" } else { "NORMAL" };
+            self.connection.pragma_update(None, "synchronous", level)?;
+            self.full_sync = full;
+        }
+        Ok(())
+    }
 }
 
 impl SqliteSeenIds {
@@ -189,6 +210,7 @@ impl SqliteSeenIds {
             connection: Mutex::new(Store {
                 connection,
                 claims_since_sweep: 0,
+                full_sync: true,
             }),
             sql: Sql::new(table),
             table: table.to_owned(),
@@ -266,16 +288,17 @@ impl SqliteSeenIds {
         effect: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<T>,
     ) -> Result<T, SeenIdsError> {
         let mut store = self.lock();
-        let run = |connection: &mut Connection| -> rusqlite::Result<T> {
-            let transaction =
-                connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let run = |store: &mut Store| -> rusqlite::Result<T> {
+            store.sync(true)?;
+            let transaction = store
+                .connection
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
             let value = effect(&transaction)?;
             self.mark_committed(&transaction, id, now_unix)?;
             transaction.commit()?;
             Ok(value)
         };
-        run(&mut store.connection)
-            .map_err(|error| SeenIdsError::new("cannot commit the delivery", error))
+        run(&mut store).map_err(|error| SeenIdsError::new("cannot commit the delivery", error))
     }
 
     fn mark_committed(
@@ -284,10 +307,16 @@ impl SqliteSeenIds {
         id: &str,
         now_unix: i64,
     ) -> rusqlite::Result<()> {
-        transaction.execute(
-            &self.sql.commit,
-            params![id, now_unix.saturating_add(self.expiry_secs)],
-        )?;
+        let deadline = now_unix.saturating_add(self.expiry_secs);
+        let row: Option<(bool, i64)> = transaction
+            .query_row(&self.sql.select, [id], |row| Ok((row.get(0)?, row.get(1)?)))
+            .optional()?;
+        // Already committed this far (a handler's `commit_with`, then the
+        // integration's `commit`): nothing to write, nothing to sync.
+        if matches!(row, Some((true, until)) if until >= deadline) {
+            return Ok(());
+        }
+        transaction.execute(&self.sql.commit, params![id, deadline])?;
         Ok(())
     }
 
@@ -303,9 +332,11 @@ impl SqliteSeenIds {
 impl SeenIds for SqliteSeenIds {
     fn claim(&self, id: &str, now_unix: i64) -> Result<Claim, SeenIdsError> {
         let mut store = self.lock();
-        let claim = |connection: &mut Connection| -> rusqlite::Result<Claim> {
-            let transaction =
-                connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let claim = |store: &mut Store| -> rusqlite::Result<Claim> {
+            store.sync(false)?;
+            let transaction = store
+                .connection
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
             let row: Option<(bool, i64)> = transaction
                 .query_row(&self.sql.select, [id], |row| Ok((row.get(0)?, row.get(1)?)))
                 .optional()?;
@@ -331,7 +362,7 @@ impl SeenIds for SqliteSeenIds {
             transaction.commit()?;
             Ok(claim)
         };
-        let result = claim(&mut store.connection)
+        let result = claim(&mut store)
             .map_err(|error| SeenIdsError::new("cannot claim the delivery id", error))?;
         store.claims_since_sweep += 1;
         if store.claims_since_sweep >= SWEEP_EVERY {
@@ -348,9 +379,10 @@ impl SeenIds for SqliteSeenIds {
     }
 
     fn forget(&self, id: &str) -> Result<(), SeenIdsError> {
-        self.lock()
-            .connection
-            .execute(&self.sql.forget, [id])
+        let mut store = self.lock();
+        store
+            .sync(false)
+            .and_then(|()| store.connection.execute(&self.sql.forget, [id]))
             .map(|_| ())
             .map_err(|error| SeenIdsError::new("cannot forget the delivery id", error))
     }
