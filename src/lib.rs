@@ -40,10 +40,14 @@
 //! # ];
 //! // `headers` and the raw `body` bytes come from the HTTP request.
 //! match gigs_hook.receive(&headers, body) {
-//!     Ok(delivery) => {
+//!     Ok(pending) => {
+//!         // The id is claimed until the delivery is committed (handled) or
+//!         // released (dropped: the sender's retry is handled again).
+//!         let (delivery, ticket) = pending.into_parts();
 //!         if let gigs::Event::SimUpdated(gigs::sim_updated::Event::V2025_05_22(update)) = delivery.event {
 //!             assert_eq!(update.data.iccid, "89883070000007537119");
 //!         }
+//!         ticket.commit()?;
 //!     }
 //!     // Log `error`; answer `error.status()` with `error.public_message()`.
 //!     Err(error) => panic!("{error}"),
@@ -54,7 +58,7 @@
 //! let body = br#"{"id": 95, "type": "form_submission_confirmed", "version": "1.1.0",
 //!                 "date": "2021-03-31T11:26:34", "uuid": "e9cb75da-efcf-4dd3-9025-f7f1167b5eec"}"#;
 //! let token = secret_from_query("/hooks/impact-stack?secret=s3cr3t", "secret");
-//! let delivery = impact_hook.receive_token(token.as_deref(), body)?;
+//! let delivery = impact_hook.receive_token(token.as_deref(), body)?.commit()?;
 //! assert_eq!((delivery.id.as_str(), delivery.event.event_type()), ("95", "form_submission_confirmed"));
 //! # Ok(())
 //! # }
@@ -72,7 +76,7 @@ pub use eventsmith_core::{
 pub use eventsmith_webhook as webhook;
 
 pub mod receive;
-pub use receive::{Delivery, ReceiveError, Receiver};
+pub use receive::{Delivery, Pending, ReceiveError, Receiver};
 
 #[cfg(any(feature = "impact-stack", feature = "gigs", feature = "github"))]
 include!(concat!(env!("OUT_DIR"), "/eventsmith.rs"));

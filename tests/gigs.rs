@@ -573,7 +573,7 @@ fn a_signed_gigs_delivery_becomes_a_typed_event() {
         ("svix-timestamp", now.to_string()),
         ("svix-signature", verifier.sign("msg_2x", now, &body)),
     ];
-    let delivery = receiver.receive(&headers, &body).unwrap();
+    let delivery = receiver.receive(&headers, &body).unwrap().commit().unwrap();
     assert!(matches!(
         delivery.event,
         Event::SimUpdated(gigs::sim_updated::Event::V2025_05_22(_))
@@ -606,13 +606,13 @@ fn a_signed_gigs_delivery_becomes_a_typed_event() {
         matches!(&error, ReceiveError::Event(EventError::Invalid { .. })),
         "{error:?}"
     );
-    assert_eq!(error.status(), 400);
+    assert_eq!(error.status(), 422);
     let headers = [
         ("webhook-id", "msg_3x".to_owned()),
         ("webhook-timestamp", now.to_string()),
         ("webhook-signature", verifier.sign("msg_3x", now, &body)),
     ];
-    receiver.receive(&headers, &body).unwrap();
+    receiver.receive(&headers, &body).unwrap().commit().unwrap();
 }
 
 #[test]
@@ -624,7 +624,11 @@ fn an_impact_stack_delivery_with_a_shared_secret_becomes_a_typed_event() {
     let body = br#"{"id": 95, "type": "form_submission_confirmed", "version": "1.1.0",
                     "date": "2021-03-31T11:26:34", "uuid": "e9cb75da-efcf-4dd3-9025-f7f1167b5eec"}"#;
     let token = eventsmith::webhook::secret_from_query("/hooks?secret=s3cr3t", "secret");
-    let delivery = receiver.receive_token(token.as_deref(), body).unwrap();
+    let delivery = receiver
+        .receive_token(token.as_deref(), body)
+        .unwrap()
+        .commit()
+        .unwrap();
     assert_eq!(delivery.id, "95");
     assert_eq!(delivery.event.event_type(), "form_submission_confirmed");
     assert_eq!(

@@ -12,11 +12,13 @@ use std::time::Duration;
 use eventsmith::decode::{Decode, DecodeError};
 use eventsmith::event::{Locator, Selector, SourceTable, TypeTable};
 use eventsmith::json::Node;
+use eventsmith::receive::TokenIn;
 use eventsmith::receive::{Credentials, Stage};
 use eventsmith::validation::Embedded;
 use eventsmith::version::Scheme;
 use eventsmith::webhook::{
-    InMemorySeenIds, Secret, SeenIds, SharedSecret, SharedSecretError, Verifier, VerifyError,
+    Claim, InMemorySeenIds, Secret, SeenIds, SeenIdsError, SharedSecret, SharedSecretError,
+    SharedSecrets, Verifier, VerifyError,
 };
 use eventsmith::{Delivery, EventError, EventSource, Limits, ParseError, ReceiveError, Receiver};
 
@@ -108,7 +110,8 @@ fn authentic_delivery_becomes_a_typed_event() {
     assert_eq!(delivery.event, Ping { n: 7 });
     assert_eq!(delivery.id, "msg_1");
     assert_eq!(delivery.timestamp, Some(NOW));
-    assert_eq!(delivery.into_event(), Ping { n: 7 });
+    assert_eq!(delivery.secret_index, 0);
+    assert_eq!(delivery.commit().unwrap().into_event(), Ping { n: 7 });
 }
 
 #[test]
@@ -183,7 +186,7 @@ fn a_token_cannot_authenticate_a_signed_delivery() {
 fn a_repeated_delivery_is_a_duplicate_answered_with_200() {
     let receiver = receiver();
     let headers = signed("msg_dup", NOW, PING);
-    receiver.receive(&headers, PING).unwrap();
+    receiver.receive(&headers, PING).unwrap().commit().unwrap();
     let error = receiver.receive(&headers, PING).unwrap_err();
     assert_eq!(
         error,
@@ -201,6 +204,8 @@ fn a_repeated_delivery_is_a_duplicate_answered_with_200() {
     // Another id is not affected.
     receiver
         .receive(&signed("msg_other", NOW, PING), PING)
+        .unwrap()
+        .commit()
         .unwrap();
 }
 
@@ -208,8 +213,8 @@ fn a_repeated_delivery_is_a_duplicate_answered_with_200() {
 fn without_a_seen_id_store_every_delivery_is_handed_out() {
     let receiver = Receiver::<Ping>::standard_webhooks(verifier());
     let headers = signed("msg_1", NOW, PING);
-    receiver.receive(&headers, PING).unwrap();
-    receiver.receive(&headers, PING).unwrap();
+    receiver.receive(&headers, PING).unwrap().commit().unwrap();
+    receiver.receive(&headers, PING).unwrap().commit().unwrap();
 }
 
 /// Each failure after authentication, then the corrected delivery with the
@@ -217,32 +222,52 @@ fn without_a_seen_id_store_every_delivery_is_handed_out() {
 #[test]
 fn a_failed_payload_never_marks_its_id_as_seen() {
     let receiver = receiver();
-    let failures: [(&[u8], Stage); 5] = [
-        (b"{\"type\": \"ping\",", Stage::Parse),
+    let failures: [(&[u8], Stage, u16, &str); 6] = [
+        (
+            b"{\"type\": \"ping\",",
+            Stage::Parse,
+            400,
+            "webhook payload is not valid JSON",
+        ),
         (
             br#"{"type": "pong", "version": "1.0.0", "n": 1}"#,
             Stage::Dispatch,
+            422,
+            "unknown webhook event type",
         ),
         (
             br#"{"type": "ping", "version": "0.9.0", "n": 1}"#,
             Stage::Dispatch,
+            422,
+            "unsupported webhook event version",
+        ),
+        (
+            br#"{"version": "1.0.0", "n": 1}"#,
+            Stage::Dispatch,
+            422,
+            "invalid webhook payload",
         ),
         (
             br#"{"type": "ping", "version": "1.0.0", "n": -1}"#,
             Stage::Validate,
+            422,
+            "invalid webhook payload",
         ),
         (
             br#"{"type": "ping", "version": "1.0.0", "n": 256}"#,
             Stage::Decode,
+            422,
+            "invalid webhook payload",
         ),
     ];
-    for (i, (body, stage)) in failures.into_iter().enumerate() {
+    for (i, (body, stage, status, public)) in failures.into_iter().enumerate() {
         let id = format!("msg_fail_{i}");
         let error = receiver.receive(&signed(&id, NOW, body), body).unwrap_err();
         assert!(matches!(error, ReceiveError::Event(_)), "{error:?}");
         assert_eq!(error.stage(), stage, "{error}");
-        assert_eq!(error.status(), 400);
-        assert_eq!(error.public_message(), "invalid webhook payload");
+        assert_eq!(error.status(), status, "{error}");
+        assert_eq!(error.public_message(), public, "{error}");
+        assert_eq!(error.retry_after_secs(), None);
         let delivery = receiver.receive(&signed(&id, NOW, PING), PING).unwrap();
         assert_eq!(delivery.id, id);
     }
@@ -273,10 +298,10 @@ fn the_payload_error_is_precise() {
 fn forget_lets_the_retry_of_a_failed_handling_through() {
     let receiver = receiver();
     let headers = signed("msg_1", NOW, PING);
-    let delivery = receiver.receive(&headers, PING).unwrap();
-    // Handling failed: give the id back.
-    receiver.forget(&delivery.id);
-    receiver.receive(&headers, PING).unwrap();
+    let delivery = receiver.receive(&headers, PING).unwrap().commit().unwrap();
+    // Handling failed after the commit: give the id back.
+    receiver.forget(&delivery.id).unwrap();
+    receiver.receive(&headers, PING).unwrap().commit().unwrap();
     assert!(receiver.receive(&headers, PING).unwrap_err().is_duplicate());
 }
 
@@ -346,7 +371,11 @@ fn the_receiver_clock_replaces_the_verifiers() {
     // The verifier's own clock says NOW; the receiver's says otherwise.
     let (time, clock) = manual_clock(NOW + 300);
     let receiver = Receiver::<Ping>::standard_webhooks(verifier()).clock(clock);
-    receiver.receive(&signed("msg_1", NOW, PING), PING).unwrap();
+    receiver
+        .receive(&signed("msg_1", NOW, PING), PING)
+        .unwrap()
+        .commit()
+        .unwrap();
     time.store(NOW + 301, Ordering::SeqCst);
     let error = receiver
         .receive(&signed("msg_1", NOW, PING), PING)
@@ -365,7 +394,11 @@ fn the_receiver_clock_replaces_the_verifiers() {
 fn without_a_receiver_clock_the_verifier_keeps_its_own() {
     // verifier() is pinned to NOW, far in the past of the system clock.
     let receiver = Receiver::<Ping>::standard_webhooks(verifier());
-    receiver.receive(&signed("msg_1", NOW, PING), PING).unwrap();
+    receiver
+        .receive(&signed("msg_1", NOW, PING), PING)
+        .unwrap()
+        .commit()
+        .unwrap();
     let error = receiver
         .receive(&signed("msg_1", NOW - 301, PING), PING)
         .unwrap_err();
@@ -386,12 +419,12 @@ fn the_seen_id_window_follows_the_receiver_clock() {
         .seen_ids(InMemorySeenIds::new(Duration::from_secs(60)))
         .clock(clock);
     let headers = signed("msg_1", NOW, PING);
-    receiver.receive(&headers, PING).unwrap();
+    receiver.receive(&headers, PING).unwrap().commit().unwrap();
     time.store(NOW + 59, Ordering::SeqCst);
     assert!(receiver.receive(&headers, PING).unwrap_err().is_duplicate());
     // 60 s after it was last seen (at NOW + 59) the id has expired.
     time.store(NOW + 119, Ordering::SeqCst);
-    receiver.receive(&headers, PING).unwrap();
+    receiver.receive(&headers, PING).unwrap().commit().unwrap();
 }
 
 #[test]
@@ -400,10 +433,10 @@ fn clones_share_the_seen_id_store_and_callers_can_keep_a_handle() {
     let receiver = Receiver::<Ping>::standard_webhooks(verifier()).seen_ids(Arc::clone(&store));
     let clone = receiver.clone();
     let headers = signed("msg_1", NOW, PING);
-    receiver.receive(&headers, PING).unwrap();
+    receiver.receive(&headers, PING).unwrap().commit().unwrap();
     assert!(clone.receive(&headers, PING).unwrap_err().is_duplicate());
     assert_eq!(store.len(), 1);
-    assert!(!store.first_time("msg_1", NOW));
+    assert!(!store.first_time("msg_1", NOW).unwrap());
 
     fn send_sync<T: Send + Sync + 'static>(_: &T) {}
     send_sync(&receiver);
@@ -432,7 +465,11 @@ fn basic(user_password: &str) -> String {
 
 #[test]
 fn a_url_token_authenticates_and_the_event_id_identifies_the_delivery() {
-    let delivery: Delivery<Ping> = impact().receive_token(Some("s3cr3t"), EVENT_95).unwrap();
+    let delivery: Delivery<Ping> = impact()
+        .receive_token(Some("s3cr3t"), EVENT_95)
+        .unwrap()
+        .commit()
+        .unwrap();
     assert_eq!(delivery.event, Ping { n: 3 });
     assert_eq!(delivery.id, "95");
     assert_eq!(delivery.timestamp, None);
@@ -490,6 +527,8 @@ fn basic_credentials_check_the_user_name_too() {
         Receiver::<Ping>::shared_secret(SharedSecret::basic("impact", "s3cr3t").unwrap());
     receiver
         .receive(&[("authorization", basic("impact:s3cr3t"))], EVENT_95)
+        .unwrap()
+        .commit()
         .unwrap();
     assert_eq!(
         receiver
@@ -502,7 +541,11 @@ fn basic_credentials_check_the_user_name_too() {
 #[test]
 fn shared_secret_deliveries_are_deduplicated_by_event_id() {
     let receiver = impact();
-    receiver.receive_token(Some("s3cr3t"), EVENT_95).unwrap();
+    receiver
+        .receive_token(Some("s3cr3t"), EVENT_95)
+        .unwrap()
+        .commit()
+        .unwrap();
     // The same event again, by the other route: still a duplicate.
     let error = receiver
         .receive(&[("authorization", basic("x:s3cr3t"))], EVENT_95)
@@ -527,7 +570,11 @@ fn an_invalid_shared_secret_event_does_not_mark_its_id() {
     let invalid = br#"{"id": 95, "type": "ping", "version": "1.0.0", "n": "x"}"#;
     let error = receiver.receive_token(Some("s3cr3t"), invalid).unwrap_err();
     assert_eq!(error.stage(), Stage::Validate);
-    receiver.receive_token(Some("s3cr3t"), EVENT_95).unwrap();
+    receiver
+        .receive_token(Some("s3cr3t"), EVENT_95)
+        .unwrap()
+        .commit()
+        .unwrap();
 }
 
 #[test]
@@ -547,7 +594,7 @@ fn a_shared_secret_event_without_a_usable_id_is_refused() {
             }
         );
         assert_eq!(error.stage(), Stage::Identify);
-        assert_eq!(error.status(), 400);
+        assert_eq!(error.status(), 422);
         assert_eq!(error.public_message(), "invalid webhook payload");
     }
     // An invalid event without an id reports the payload problem first.
@@ -561,10 +608,9 @@ fn a_shared_secret_event_without_a_usable_id_is_refused() {
 fn the_id_field_is_configurable_and_strings_are_used_as_is() {
     let receiver = impact().id_field("uuid");
     let body = br#"{"uuid": "e9cb75da", "id": 1, "type": "ping", "version": "1.0.0", "n": 3}"#;
-    assert_eq!(
-        receiver.receive_token(Some("s3cr3t"), body).unwrap().id,
-        "e9cb75da"
-    );
+    let pending = receiver.receive_token(Some("s3cr3t"), body).unwrap();
+    assert_eq!(pending.id, "e9cb75da");
+    pending.commit().unwrap();
     assert!(
         receiver
             .receive_token(Some("s3cr3t"), body)
@@ -668,4 +714,495 @@ fn the_docs_unsigned_example_reads_valid_events_only() {
     assert_eq!(docs_unsigned::handle(PING), 200);
     assert_eq!(docs_unsigned::handle(b"{}"), 400);
     assert_eq!(docs_unsigned::handle(b"not json"), 400);
+}
+
+// ------------------------------------------ two steps: claim, then commit
+
+#[test]
+fn a_pending_delivery_is_in_flight_until_committed() {
+    let receiver = receiver();
+    let headers = signed("msg_1", NOW, PING);
+    let pending = receiver.receive(&headers, PING).unwrap();
+    // A repeat while the first is being handled: neither handled nor
+    // acknowledged, the sender is asked to retry.
+    let error = receiver.receive(&headers, PING).unwrap_err();
+    assert_eq!(
+        error,
+        ReceiveError::InFlight {
+            id: "msg_1".to_owned()
+        }
+    );
+    assert_eq!(error.stage(), Stage::Deduplicate);
+    assert_eq!(error.status(), 409);
+    assert_eq!(error.retry_after_secs(), Some(1));
+    assert_eq!(
+        error.public_message(),
+        "webhook delivery is being processed; retry later"
+    );
+    assert!(!error.is_duplicate());
+    let delivery = pending.commit().unwrap();
+    assert_eq!(delivery.event, Ping { n: 7 });
+    assert!(receiver.receive(&headers, PING).unwrap_err().is_duplicate());
+}
+
+#[test]
+fn a_dropped_or_released_delivery_is_handled_again_on_retry() {
+    let receiver = receiver();
+    let headers = signed("msg_1", NOW, PING);
+    // The handler failed (or panicked): the pending delivery is dropped.
+    drop(receiver.receive(&headers, PING).unwrap());
+    let delivery = receiver.receive(&headers, PING).unwrap().release().unwrap();
+    assert_eq!(delivery.id, "msg_1");
+    // Moving the event out while keeping the claim.
+    let (delivery, ticket) = receiver.receive(&headers, PING).unwrap().into_parts();
+    assert_eq!(ticket.id(), "msg_1");
+    assert_eq!(delivery.into_event(), Ping { n: 7 });
+    ticket.commit().unwrap();
+    assert!(receiver.receive(&headers, PING).unwrap_err().is_duplicate());
+}
+
+/// A store whose disk is gone.
+struct BrokenStore;
+
+impl SeenIds for BrokenStore {
+    fn claim(&self, _: &str, _: i64) -> Result<Claim, SeenIdsError> {
+        Err(SeenIdsError::msg("disk I/O error"))
+    }
+
+    fn commit(&self, _: &str, _: i64) -> Result<(), SeenIdsError> {
+        Err(SeenIdsError::msg("disk I/O error"))
+    }
+
+    fn forget(&self, _: &str) -> Result<(), SeenIdsError> {
+        Err(SeenIdsError::msg("disk I/O error"))
+    }
+}
+
+#[test]
+fn a_failing_store_answers_503_and_never_hands_the_delivery_out() {
+    let receiver = Receiver::<Ping>::standard_webhooks(verifier()).seen_ids(BrokenStore);
+    let error = receiver
+        .receive(&signed("msg_1", NOW, PING), PING)
+        .unwrap_err();
+    assert_eq!(
+        error,
+        ReceiveError::Store(SeenIdsError::msg("disk I/O error"))
+    );
+    assert_eq!(error.stage(), Stage::Deduplicate);
+    assert_eq!(error.status(), 503);
+    assert_eq!(error.retry_after_secs(), Some(5));
+    assert!(error.to_string().contains("disk I/O error"), "{error}");
+    assert!(receiver.forget("msg_1").is_err());
+}
+
+#[test]
+fn a_commit_that_fails_is_reported() {
+    /// Claims work, commits do not.
+    struct NoCommit(InMemorySeenIds);
+    impl SeenIds for NoCommit {
+        fn claim(&self, id: &str, now: i64) -> Result<Claim, SeenIdsError> {
+            self.0.claim(id, now)
+        }
+        fn commit(&self, _: &str, _: i64) -> Result<(), SeenIdsError> {
+            Err(SeenIdsError::msg("read-only database"))
+        }
+        fn forget(&self, id: &str) -> Result<(), SeenIdsError> {
+            self.0.forget(id)
+        }
+    }
+    let receiver = Receiver::<Ping>::standard_webhooks(verifier())
+        .seen_ids(NoCommit(InMemorySeenIds::default()));
+    let headers = signed("msg_1", NOW, PING);
+    let error = receiver
+        .receive(&headers, PING)
+        .unwrap()
+        .commit()
+        .unwrap_err();
+    assert_eq!(error.status(), 503);
+    // Not committed, and the claim was given back: the retry is handled.
+    receiver.receive(&headers, PING).unwrap().release().unwrap();
+}
+
+// ------------------------------------------------------- secret rotation
+
+#[test]
+fn rotated_secrets_are_all_accepted_and_the_match_is_reported() {
+    let new = Secret::new("whsec_c2VjcmV0LW51bWJlci10d28tZm9yLXJvdGF0aW9u").unwrap();
+    let rotating = Verifier::with_secrets([new, Secret::new(SECRET).unwrap()])
+        .unwrap()
+        .clock(|| NOW);
+    let receiver = Receiver::<Ping>::standard_webhooks(rotating);
+    // `signed` signs with the old secret, second in the list.
+    let delivery = receiver.receive(&signed("msg_1", NOW, PING), PING).unwrap();
+    assert_eq!(delivery.secret_index, 1);
+
+    let impact = Receiver::<Ping>::shared_secret(
+        SharedSecrets::new([
+            SharedSecret::new("new").unwrap(),
+            SharedSecret::new("s3cr3t").unwrap(),
+        ])
+        .unwrap(),
+    );
+    assert_eq!(
+        impact
+            .receive_token(Some("new"), EVENT_95)
+            .unwrap()
+            .secret_index,
+        0
+    );
+    let basic_old = [("authorization", basic("x:s3cr3t"))];
+    assert_eq!(
+        impact.receive(&basic_old, EVENT_95).unwrap().secret_index,
+        1
+    );
+    assert_eq!(
+        impact.receive_token(Some("old"), EVENT_95).unwrap_err(),
+        ReceiveError::SharedSecret(SharedSecretError::Mismatch)
+    );
+}
+
+// ------------------------------------------- the request as a server sees it
+
+#[test]
+fn receive_request_reads_basic_auth_or_the_token_in_the_target() {
+    let receiver = impact();
+    let pending = receiver
+        .receive_request("/hooks/impact?secret=s3cr3t", &[("x", "y")], EVENT_95)
+        .unwrap();
+    assert_eq!(pending.id, "95");
+    drop(pending);
+    // An Authorization header wins over the target.
+    let headers = [("Authorization", basic("x:wrong"))];
+    assert_eq!(
+        receiver
+            .receive_request("/hooks/impact?secret=s3cr3t", &headers, EVENT_95)
+            .unwrap_err(),
+        ReceiveError::SharedSecret(SharedSecretError::Mismatch)
+    );
+    let none: [(&str, &str); 0] = [];
+    assert_eq!(
+        receiver
+            .receive_request("/hooks/impact", &none, EVENT_95)
+            .unwrap_err(),
+        ReceiveError::MissingCredentials(Credentials::Token)
+    );
+    let by_path = impact().token_in(TokenIn::LastPathSegment);
+    by_path
+        .receive_request("/hooks/impact/s3cr3t", &none, EVENT_95)
+        .unwrap()
+        .commit()
+        .unwrap();
+    let by_param = impact().token_in(TokenIn::Query("key".to_owned()));
+    assert!(
+        by_param
+            .receive_request("/hooks/impact?key=s3cr3t&secret=nope", &none, EVENT_95)
+            .is_ok()
+    );
+    // A signing receiver ignores the target.
+    let signing = receiver_without_store();
+    assert_eq!(
+        signing
+            .receive_request("/hooks?secret=s3cr3t", &signed("msg_1", NOW, PING), PING)
+            .unwrap()
+            .id,
+        "msg_1"
+    );
+}
+
+fn receiver_without_store() -> Receiver<Ping> {
+    Receiver::standard_webhooks(verifier())
+}
+
+#[test]
+fn the_body_limit_is_the_payload_limit() {
+    assert_eq!(receiver().body_limit(), Limits::DEFAULT.max_bytes);
+    let small = receiver().limits(Limits {
+        max_bytes: 100,
+        max_depth: 8,
+    });
+    assert_eq!(small.body_limit(), 100);
+}
+
+// ------------------------------------------------------------------ GitHub
+
+#[path = "support/hub.rs"]
+mod hub;
+
+/// GitHub deliveries, with the hand-written header-typed `Hub` source.
+mod github {
+    use super::*;
+
+    use super::hub::Hub;
+    use eventsmith::webhook::{GitHubError, GitHubPayloadError, GitHubVerifier};
+
+    const HUB_SECRET: &str = "It's a Secret to Everybody";
+    const PING_BODY: &[u8] = br#"{"zen": "Design for failure.", "hook_id": 42}"#;
+    const OPENED: &[u8] = br#"{"action": "opened", "number": 7}"#;
+
+    fn verifier() -> GitHubVerifier {
+        GitHubVerifier::new(HUB_SECRET).unwrap()
+    }
+
+    fn hub() -> Receiver<Hub> {
+        Receiver::github(verifier()).seen_ids(InMemorySeenIds::default())
+    }
+
+    /// The headers GitHub sends for `body`, signed with `signer`.
+    fn delivery(
+        signer: &GitHubVerifier,
+        event: &str,
+        id: &str,
+        content_type: &str,
+        body: &[u8],
+    ) -> Vec<(String, String)> {
+        vec![
+            ("X-GitHub-Event".to_owned(), event.to_owned()),
+            ("X-GitHub-Delivery".to_owned(), id.to_owned()),
+            ("X-Hub-Signature-256".to_owned(), signer.sign(body)),
+            ("Content-Type".to_owned(), content_type.to_owned()),
+        ]
+    }
+
+    fn json(event: &str, id: &str, body: &[u8]) -> Vec<(String, String)> {
+        delivery(&verifier(), event, id, "application/json", body)
+    }
+
+    #[test]
+    fn the_event_type_comes_from_the_header_and_the_schema_from_the_action() {
+        let receiver = hub();
+        let ping = receiver
+            .receive(&json("ping", "d-1", PING_BODY), PING_BODY)
+            .unwrap()
+            .commit()
+            .unwrap();
+        assert_eq!(
+            ping.event,
+            Hub::Ping {
+                zen: "Design for failure.".to_owned()
+            }
+        );
+        assert_eq!(ping.id, "d-1");
+        assert_eq!((ping.timestamp, ping.secret_index), (None, 0));
+        assert_eq!(ping.event.schema_version(), "event");
+
+        let opened = receiver
+            .receive(&json("issues", "d-2", OPENED), OPENED)
+            .unwrap();
+        assert_eq!(opened.event, Hub::IssueOpened { number: 7 });
+        let closed = br#"{"action": "closed", "number": 7}"#;
+        let closed = receiver
+            .receive(&json("issues", "d-3", closed), closed)
+            .unwrap();
+        assert_eq!(closed.event, Hub::IssueClosed { number: 7 });
+    }
+
+    #[test]
+    fn the_header_type_is_checked_against_the_payload() {
+        let receiver = hub();
+        // A ping body under the `issues` header: no action, and no
+        // `event` schema for issues.
+        let error = receiver
+            .receive(&json("issues", "d-1", PING_BODY), PING_BODY)
+            .unwrap_err();
+        assert_eq!(error.stage(), Stage::Dispatch);
+        assert_eq!(error.status(), 422);
+        // An action the catalog does not have.
+        let reopened = br#"{"action": "reopened", "number": 7}"#;
+        let error = receiver
+            .receive(&json("issues", "d-2", reopened), reopened)
+            .unwrap_err();
+        assert_eq!(error.public_message(), "unsupported webhook event version");
+        assert_eq!(error.status(), 422);
+        // An event the catalog does not have.
+        let error = receiver
+            .receive(&json("star", "d-3", OPENED), OPENED)
+            .unwrap_err();
+        assert_eq!(
+            error,
+            ReceiveError::Event(EventError::UnknownType {
+                event_type: "star".to_owned()
+            })
+        );
+        assert_eq!(error.status(), 422);
+        assert_eq!(error.public_message(), "unknown webhook event type");
+        // Schema-invalid.
+        let zero = br#"{"action": "opened", "number": 0}"#;
+        let error = receiver
+            .receive(&json("issues", "d-4", zero), zero)
+            .unwrap_err();
+        assert_eq!((error.stage(), error.status()), (Stage::Validate, 422));
+        // None of these marked its delivery id.
+        receiver
+            .receive(&json("issues", "d-4", OPENED), OPENED)
+            .unwrap()
+            .commit()
+            .unwrap();
+    }
+
+    #[test]
+    fn form_encoded_deliveries_are_verified_over_the_form_and_read_as_json() {
+        let form = b"payload=%7B%22action%22%3A%22opened%22%2C%22number%22%3A9%7D";
+        let headers = delivery(
+            &verifier(),
+            "issues",
+            "d-1",
+            "application/x-www-form-urlencoded",
+            form,
+        );
+        let received = hub().receive(&headers, form).unwrap();
+        assert_eq!(received.event, Hub::IssueOpened { number: 9 });
+
+        // Signed over the JSON instead of the form body: refused.
+        let mut wrong = headers.clone();
+        wrong[2].1 = verifier().sign(br#"{"action":"opened","number":9}"#);
+        assert!(matches!(
+            hub().receive(&wrong, form).unwrap_err(),
+            ReceiveError::GitHub(GitHubError::SignatureMismatch { .. })
+        ));
+    }
+
+    #[test]
+    fn bodies_without_json_are_refused_after_authentication() {
+        let receiver = hub();
+        let text = delivery(&verifier(), "ping", "d-1", "text/plain", PING_BODY);
+        let error = receiver.receive(&text, PING_BODY).unwrap_err();
+        assert_eq!(
+            error,
+            ReceiveError::Body(GitHubPayloadError::UnsupportedContentType)
+        );
+        assert_eq!((error.stage(), error.status()), (Stage::Parse, 415));
+        assert_eq!(error.public_message(), "unsupported webhook body");
+
+        let form = b"zen=nothing";
+        let headers = delivery(
+            &verifier(),
+            "ping",
+            "d-2",
+            "application/x-www-form-urlencoded",
+            form,
+        );
+        let error = receiver.receive(&headers, form).unwrap_err();
+        assert_eq!(
+            error,
+            ReceiveError::Body(GitHubPayloadError::MissingPayloadField)
+        );
+        assert_eq!(error.status(), 400);
+
+        let not_json = b"{\"zen\": ";
+        let error = receiver
+            .receive(&json("ping", "d-3", not_json), not_json)
+            .unwrap_err();
+        assert_eq!((error.stage(), error.status()), (Stage::Parse, 400));
+    }
+
+    #[test]
+    fn tampered_wrong_secret_and_missing_headers_fail_authentication() {
+        let receiver = hub();
+        let headers = json("ping", "d-1", PING_BODY);
+        let tampered = br#"{"zen": "Design for success.", "hook_id": 42}"#;
+        let error = receiver.receive(&headers, tampered).unwrap_err();
+        assert_eq!(
+            error,
+            ReceiveError::GitHub(GitHubError::SignatureMismatch { secrets: 1 })
+        );
+        assert_eq!((error.stage(), error.status()), (Stage::Authenticate, 401));
+        assert_eq!(error.public_message(), "webhook verification failed");
+
+        let other = GitHubVerifier::new("another secret").unwrap();
+        let wrong = delivery(&other, "ping", "d-1", "application/json", PING_BODY);
+        assert_eq!(
+            receiver.receive(&wrong, PING_BODY).unwrap_err().status(),
+            401
+        );
+
+        for missing in ["X-GitHub-Event", "X-GitHub-Delivery", "X-Hub-Signature-256"] {
+            let headers: Vec<(String, String)> = json("ping", "d-1", PING_BODY)
+                .into_iter()
+                .filter(|(name, _)| name != missing)
+                .collect();
+            let error = receiver.receive(&headers, PING_BODY).unwrap_err();
+            assert_eq!(
+                error,
+                ReceiveError::GitHub(GitHubError::MissingHeader(match missing {
+                    "X-GitHub-Event" => "x-github-event",
+                    "X-GitHub-Delivery" => "x-github-delivery",
+                    _ => "x-hub-signature-256",
+                })),
+                "{missing}"
+            );
+        }
+        assert_eq!(
+            receiver
+                .receive_token(Some(HUB_SECRET), PING_BODY)
+                .unwrap_err(),
+            ReceiveError::MissingCredentials(Credentials::SignatureHeaders)
+        );
+    }
+
+    #[test]
+    fn redeliveries_are_deduplicated_by_the_delivery_header() {
+        let receiver = hub();
+        let headers = json("ping", "72d3162e-cc78-11e3-81ab-4c9367dc0958", PING_BODY);
+        receiver
+            .receive(&headers, PING_BODY)
+            .unwrap()
+            .commit()
+            .unwrap();
+        let error = receiver.receive(&headers, PING_BODY).unwrap_err();
+        assert!(error.is_duplicate(), "{error}");
+        assert_eq!(error.status(), 200);
+        // The same body under another delivery id is another delivery.
+        receiver
+            .receive(&json("ping", "another", PING_BODY), PING_BODY)
+            .unwrap()
+            .commit()
+            .unwrap();
+    }
+
+    #[test]
+    fn rotated_github_secrets_report_the_match_and_the_body_limit_allows_forms() {
+        let rotating = GitHubVerifier::with_secrets(["new secret", HUB_SECRET]).unwrap();
+        let receiver = Receiver::<Hub>::github(rotating).limits(Limits {
+            max_bytes: 1_000,
+            max_depth: 16,
+        });
+        let received = receiver
+            .receive(&json("ping", "d-1", PING_BODY), PING_BODY)
+            .unwrap();
+        assert_eq!(received.secret_index, 1);
+        // Percent-encoding triples a payload at most.
+        assert_eq!(receiver.body_limit(), 3_000 + "payload=".len());
+    }
+
+    /// Where the real GitHub catalog plugs in: with the root crate's
+    /// `github` feature (the shipped `schemas/github/` catalog), the same
+    /// receiver reads GitHub's own example payloads into
+    /// `eventsmith::github::Event`.
+    #[cfg(feature = "github")]
+    mod real_catalog {
+        use super::*;
+
+        #[test]
+        fn github_examples_are_received_as_github_events() {
+            let receiver = Receiver::<eventsmith::github::Event>::github(verifier())
+                .seen_ids(InMemorySeenIds::default());
+            for (event, body) in [
+                (
+                    "ping",
+                    &include_bytes!("../schemas/github/ping/examples/event.json")[..],
+                ),
+                (
+                    "issues",
+                    include_bytes!("../schemas/github/issues/examples/opened.json"),
+                ),
+            ] {
+                let delivery = receiver
+                    .receive(&json(event, event, body), body)
+                    .unwrap()
+                    .commit()
+                    .unwrap();
+                assert_eq!(delivery.event.event_type(), event);
+            }
+        }
+    }
 }

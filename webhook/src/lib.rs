@@ -19,15 +19,21 @@
 //!   secret in the URL or in HTTP basic auth, compared in constant time.
 //!   [`secret_from_query`] and [`secret_from_last_path_segment`] pull it out
 //!   of a request target.
-//! - [`SeenIds`] / [`InMemorySeenIds`] deduplicate deliveries by id: senders
-//!   retry, so the same event can arrive more than once.
+//! - Every scheme accepts several active secrets, for rotation
+//!   ([`Verifier::with_secrets`], [`GitHubVerifier::with_secrets`],
+//!   [`SharedSecrets`]), and reports which one matched.
+//! - [`SeenIds`] deduplicates deliveries by id (senders retry, so the same
+//!   event can arrive more than once) in two steps, claim then commit, so
+//!   that a delivery whose handling failed is handled again on retry:
+//!   [`InMemorySeenIds`] for one process, `SqliteSeenIds` (feature
+//!   `sqlite`) durable across restarts.
 //!
 //! Every check returns an error that says which rule failed, for logs; answer
 //! the HTTP request with the error's `public_message()` only, so a caller
 //! learns nothing about which check it tripped.
 //!
 //! ```
-//! use eventsmith_webhook::{InMemorySeenIds, SeenIds, Secret, Verifier};
+//! use eventsmith_webhook::{Claim, InMemorySeenIds, SeenIds, Secret, Verifier};
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let secret: Secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".parse()?;
@@ -42,8 +48,9 @@
 //! ];
 //! match verifier.verify(&headers, body) {
 //!     Ok(delivery) => {
-//!         if seen.first_time(delivery.id(), delivery.timestamp()) {
-//!             // parse and handle `body` here
+//!         if seen.claim(delivery.id(), delivery.timestamp())? == Claim::New {
+//!             // parse and handle `body` here, then:
+//!             seen.commit(delivery.id(), delivery.timestamp())?;
 //!         }
 //!     }
 //!     Err(error) => {
@@ -64,6 +71,8 @@ mod percent;
 mod secret;
 mod seen;
 mod shared_secret;
+#[cfg(feature = "sqlite")]
+mod sqlite;
 mod verify;
 
 pub use github::{
@@ -74,9 +83,18 @@ pub use headers::{
     HeaderSource, SVIX_ID, SVIX_SIGNATURE, SVIX_TIMESTAMP, WEBHOOK_ID, WEBHOOK_SIGNATURE,
     WEBHOOK_TIMESTAMP, X_GITHUB_DELIVERY, X_GITHUB_EVENT, X_HUB_SIGNATURE, X_HUB_SIGNATURE_256,
 };
+/// The SQLite binding [`SqliteSeenIds::commit_with`] hands its transaction
+/// from, for writing a handler's effect in the commit's transaction.
+#[cfg(feature = "sqlite")]
+pub use rusqlite;
 pub use secret::{Secret, SecretError};
-pub use seen::{DEFAULT_SEEN_EXPIRY, InMemorySeenIds, SeenIds};
-pub use shared_secret::{
-    SharedSecret, SharedSecretError, secret_from_last_path_segment, secret_from_query,
+pub use seen::{
+    Claim, DEFAULT_CLAIM_LEASE, DEFAULT_SEEN_EXPIRY, InMemorySeenIds, SeenIds, SeenIdsError,
 };
+pub use shared_secret::{
+    SharedSecret, SharedSecretError, SharedSecrets, secret_from_last_path_segment,
+    secret_from_query,
+};
+#[cfg(feature = "sqlite")]
+pub use sqlite::{DEFAULT_TABLE, SqliteSeenIds};
 pub use verify::{DEFAULT_TOLERANCE, TimestampProblem, Verified, Verifier, VerifyError};

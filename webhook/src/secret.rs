@@ -135,6 +135,8 @@ pub enum SecretError {
     /// The secret decodes to zero bytes; an empty HMAC key would let anyone
     /// forge signatures.
     EmptyKey,
+    /// A verifier was given no secret at all.
+    NoSecrets,
 }
 
 impl SecretError {
@@ -186,6 +188,7 @@ impl fmt::Display for SecretError {
             Self::EmptyKey => f.write_str(
                 "webhook secret decodes to an empty key, which would let anyone forge signatures",
             ),
+            Self::NoSecrets => f.write_str("no webhook secret given"),
         }
     }
 }

@@ -95,6 +95,38 @@ impl SharedSecret {
     /// or [`SharedSecretError::MissingColon`] for a malformed value, and
     /// [`SharedSecretError::Mismatch`] for wrong credentials.
     pub fn verify_basic_auth(&self, authorization: &str) -> Result<(), SharedSecretError> {
+        let credentials = BasicCredentials::parse(authorization)?;
+        if bool::from(self.matches_basic(&credentials)) {
+            Ok(())
+        } else {
+            Err(SharedSecretError::Mismatch)
+        }
+    }
+
+    fn matches_secret(&self, presented: &[u8]) -> Choice {
+        digest(presented).ct_eq(&self.secret)
+    }
+
+    fn matches_basic(&self, credentials: &BasicCredentials) -> Choice {
+        let user_ok = match &self.user {
+            Some(expected) => credentials.user.ct_eq(expected),
+            None => Choice::from(1),
+        };
+        user_ok & credentials.password.ct_eq(&self.secret)
+    }
+}
+
+/// Digests of the user name and password of a basic-auth header.
+struct BasicCredentials {
+    user: [u8; 32],
+    password: [u8; 32],
+}
+
+impl BasicCredentials {
+    /// Reads `Basic <base64(user:password)>` (scheme case-insensitive,
+    /// padded standard base64; the password is everything after the first
+    /// `:`).
+    fn parse(authorization: &str) -> Result<Self, SharedSecretError> {
         let authorization = authorization.trim_matches(is_http_whitespace);
         let (scheme, credentials) = authorization
             .split_once(is_http_whitespace)
@@ -109,21 +141,109 @@ impl SharedSecret {
             .iter()
             .position(|&byte| byte == b':')
             .ok_or(SharedSecretError::MissingColon)?;
-        let (user, password) = (&decoded[..colon], &decoded[colon + 1..]);
-        let user_ok = match &self.user {
-            Some(expected) => digest(user).ct_eq(expected),
-            None => Choice::from(1),
-        };
-        if bool::from(user_ok & self.matches_secret(password)) {
-            Ok(())
-        } else {
-            Err(SharedSecretError::Mismatch)
+        Ok(Self {
+            user: digest(&decoded[..colon]),
+            password: digest(&decoded[colon + 1..]),
+        })
+    }
+}
+
+/// Several shared secrets accepted at once, for rotation: give the sender
+/// the new secret while the old one still works, then drop the old one.
+/// Every secret is compared, in constant time, whichever matches; the
+/// verifying methods say which one did, as a position in the list.
+///
+/// ```
+/// use eventsmith_webhook::{SharedSecret, SharedSecrets};
+///
+/// let secrets = SharedSecrets::new([
+///     SharedSecret::new("new-s3cr3t").unwrap(),
+///     SharedSecret::new("old-s3cr3t").unwrap(),
+/// ])
+/// .unwrap();
+/// assert_eq!(secrets.verify_token("old-s3cr3t"), Some(1));
+/// assert_eq!(secrets.verify_token("guess"), None);
+/// ```
+#[derive(Clone)]
+pub struct SharedSecrets {
+    /// Never empty.
+    secrets: Vec<SharedSecret>,
+}
+
+impl SharedSecrets {
+    /// Accepts any of `secrets`.
+    ///
+    /// # Errors
+    /// [`SharedSecretError::NoSecrets`] when there are none.
+    pub fn new(secrets: impl IntoIterator<Item = SharedSecret>) -> Result<Self, SharedSecretError> {
+        let secrets: Vec<SharedSecret> = secrets.into_iter().collect();
+        if secrets.is_empty() {
+            return Err(SharedSecretError::NoSecrets);
         }
+        Ok(Self { secrets })
     }
 
-    fn matches_secret(&self, presented: &[u8]) -> Choice {
-        digest(presented).ct_eq(&self.secret)
+    /// How many secrets are active.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.secrets.len()
     }
+
+    /// Always `false`: a set holds at least one secret.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.secrets.is_empty()
+    }
+
+    /// The position of the first secret `presented` equals (see
+    /// [`SharedSecret::verify_token`]), every secret compared.
+    #[must_use]
+    pub fn verify_token(&self, presented: &str) -> Option<usize> {
+        let presented = digest(presented.as_bytes());
+        first_match(
+            self.secrets
+                .iter()
+                .map(|secret| presented.ct_eq(&secret.secret)),
+        )
+    }
+
+    /// The position of the first secret whose credentials an
+    /// `Authorization` header carries (see
+    /// [`SharedSecret::verify_basic_auth`]), every secret compared.
+    ///
+    /// # Errors
+    /// As [`SharedSecret::verify_basic_auth`].
+    pub fn verify_basic_auth(&self, authorization: &str) -> Result<usize, SharedSecretError> {
+        let credentials = BasicCredentials::parse(authorization)?;
+        first_match(
+            self.secrets
+                .iter()
+                .map(|secret| secret.matches_basic(&credentials)),
+        )
+        .ok_or(SharedSecretError::Mismatch)
+    }
+}
+
+impl From<SharedSecret> for SharedSecrets {
+    fn from(secret: SharedSecret) -> Self {
+        Self {
+            secrets: vec![secret],
+        }
+    }
+}
+
+impl fmt::Debug for SharedSecrets {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SharedSecrets")
+            .field("secrets", &self.secrets)
+            .finish()
+    }
+}
+
+/// The first position whose comparison succeeded, after making every one.
+fn first_match(comparisons: impl Iterator<Item = Choice>) -> Option<usize> {
+    let results: Vec<Choice> = comparisons.collect();
+    results.iter().position(|matched| bool::from(*matched))
 }
 
 impl fmt::Debug for SharedSecret {
@@ -160,6 +280,8 @@ pub enum SharedSecretError {
     MissingColon,
     /// The credentials are well-formed but wrong.
     Mismatch,
+    /// A [`SharedSecrets`] was given no secret at all.
+    NoSecrets,
 }
 
 impl SharedSecretError {
@@ -179,6 +301,7 @@ impl fmt::Display for SharedSecretError {
             Self::InvalidBase64 => "basic-auth credentials are not standard padded base64",
             Self::MissingColon => "basic-auth credentials have no `:` between user and password",
             Self::Mismatch => "basic-auth credentials do not match",
+            Self::NoSecrets => "no shared webhook secret given",
         })
     }
 }

@@ -12,7 +12,7 @@ use super::headers::{
     HeaderSource, SVIX_ID, SVIX_SIGNATURE, SVIX_TIMESTAMP, WEBHOOK_ID, WEBHOOK_SIGNATURE,
     WEBHOOK_TIMESTAMP, lookup,
 };
-use super::secret::Secret;
+use super::secret::{Secret, SecretError};
 
 /// How far a `webhook-timestamp` may be from now, in either direction, by
 /// default: 300 s, as in every reference library and Svix.
@@ -38,10 +38,17 @@ type ClockFn = dyn Fn() -> i64 + Send + Sync;
 ///    no more than the tolerance (default 300 s, inclusive) before or after
 ///    now;
 /// 3. one of the signature header's space-delimited `v1,<base64>` entries
-///    decodes to the HMAC-SHA256, keyed by the secret, of
-///    `<id>.<timestamp>.<body>`, compared in constant time. Entries of other
-///    versions (`v1a`, `v2`, …) are skipped; empty, truncated, non-base64 or
-///    wrong-length entries never match.
+///    decodes to the HMAC-SHA256, keyed by one of the secrets, of
+///    `<id>.<timestamp>.<body>`, compared in constant time (every entry
+///    with every secret). Entries of other versions (`v1a`, `v2`, …) are
+///    skipped; empty, truncated, non-base64 or wrong-length entries never
+///    match.
+///
+/// Several secrets can be active, for rotation
+/// ([`with_secrets`](Self::with_secrets)): a sender rotating its secret
+/// signs with both for a while (one `v1` entry each), and a receiver
+/// rotating first accepts both; [`Verified::secret_index`] says which one
+/// matched.
 ///
 /// `body` must be the bytes exactly as received; any re-serialisation of the
 /// JSON breaks the signature. After a successful check, use
@@ -72,7 +79,8 @@ type ClockFn = dyn Fn() -> i64 + Send + Sync;
 /// ```
 #[derive(Clone)]
 pub struct Verifier {
-    secret: Secret,
+    /// Never empty; the first signs.
+    secrets: Vec<Secret>,
     tolerance: Duration,
     /// `None` reads the system clock.
     clock: Option<Arc<ClockFn>>,
@@ -84,10 +92,34 @@ impl Verifier {
     #[must_use]
     pub fn new(secret: Secret) -> Self {
         Self {
-            secret,
+            secrets: vec![secret],
             tolerance: DEFAULT_TOLERANCE,
             clock: None,
         }
+    }
+
+    /// A verifier accepting a signature by any of `secrets` (rotation: the
+    /// new secret and the old one), with the default tolerance and the
+    /// system clock; [`sign`](Self::sign) uses the first.
+    ///
+    /// # Errors
+    /// [`SecretError::NoSecrets`] when `secrets` is empty.
+    pub fn with_secrets(secrets: impl IntoIterator<Item = Secret>) -> Result<Self, SecretError> {
+        let secrets: Vec<Secret> = secrets.into_iter().collect();
+        if secrets.is_empty() {
+            return Err(SecretError::NoSecrets);
+        }
+        Ok(Self {
+            secrets,
+            tolerance: DEFAULT_TOLERANCE,
+            clock: None,
+        })
+    }
+
+    /// How many secrets are active.
+    #[must_use]
+    pub fn secret_count(&self) -> usize {
+        self.secrets.len()
     }
 
     /// How far the timestamp may be from now, in either direction
@@ -141,12 +173,17 @@ impl Verifier {
         let timestamp = parse_timestamp(raw_timestamp).map_err(VerifyError::InvalidTimestamp)?;
         self.check_age(timestamp, now)?;
 
-        let expected = self.secret.mac(id, raw_timestamp, body);
-        check_signatures(signatures, &expected)?;
+        let expected: Vec<[u8; 32]> = self
+            .secrets
+            .iter()
+            .map(|secret| secret.mac(id, raw_timestamp, body))
+            .collect();
+        let secret_index = check_signatures(signatures, &expected)?;
 
         Ok(Verified {
             id: id.to_owned(),
             timestamp,
+            secret_index,
         })
     }
 
@@ -156,7 +193,12 @@ impl Verifier {
     /// [`verify`](Self::verify).
     #[must_use]
     pub fn sign(&self, id: &str, timestamp: i64, body: &[u8]) -> String {
-        let mac = self.secret.mac(id, &timestamp.to_string(), body);
+        // Construction guarantees a first secret.
+        let mac = self
+            .secrets
+            .first()
+            .map(|secret| secret.mac(id, &timestamp.to_string(), body))
+            .unwrap_or_default();
         format!("{VERSION},{}", STANDARD.encode(mac))
     }
 
@@ -192,7 +234,7 @@ impl Verifier {
 impl fmt::Debug for Verifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Verifier")
-            .field("secret", &self.secret)
+            .field("secrets", &self.secrets)
             .field("tolerance", &self.tolerance)
             .field(
                 "clock",
@@ -226,11 +268,12 @@ fn parse_timestamp(raw: &str) -> Result<i64, TimestampProblem> {
     raw.parse().map_err(|_| TimestampProblem::OutOfRange)
 }
 
-/// Succeeds when any `v1` entry of `header` matches `expected`.
-fn check_signatures(header: &str, expected: &[u8; 32]) -> Result<(), VerifyError> {
+/// The index of the first secret whose MAC (`expected`, one per secret)
+/// some `v1` entry of `header` matches.
+fn check_signatures(header: &str, expected: &[[u8; 32]]) -> Result<usize, VerifyError> {
     let mut entries = 0_usize;
     let mut v1_entries = 0_usize;
-    let mut matched = Choice::from(0);
+    let mut matched = vec![Choice::from(0); expected.len()];
     for entry in header.split(' ').filter(|entry| !entry.is_empty()) {
         entries += 1;
         let Some((version, encoded)) = entry.split_once(',') else {
@@ -240,11 +283,18 @@ fn check_signatures(header: &str, expected: &[u8; 32]) -> Result<(), VerifyError
             continue;
         }
         v1_entries += 1;
-        // Every v1 entry is compared, so timing does not reveal which matched.
-        matched |= entry_matches(encoded, expected);
+        // Every v1 entry is compared with every secret, so timing does not
+        // reveal which matched.
+        let decoded = decode_entry(encoded);
+        for (matched, expected) in matched.iter_mut().zip(expected) {
+            *matched |= match &decoded {
+                Some(decoded) => decoded.as_slice().ct_eq(expected.as_slice()),
+                None => Choice::from(0),
+            };
+        }
     }
-    if bool::from(matched) {
-        Ok(())
+    if let Some(index) = matched.iter().position(|matched| bool::from(*matched)) {
+        Ok(index)
     } else if entries == 0 {
         Err(VerifyError::NoSignatures)
     } else if v1_entries == 0 {
@@ -254,16 +304,14 @@ fn check_signatures(header: &str, expected: &[u8; 32]) -> Result<(), VerifyError
     }
 }
 
-fn entry_matches(encoded: &str, expected: &[u8; 32]) -> Choice {
+/// The 32 bytes of an entry, `None` for one that cannot be a MAC.
+fn decode_entry(encoded: &str) -> Option<[u8; 32]> {
     // The length is public (it is in the request); rejecting early on it
     // reveals nothing about the key.
     if encoded.len() != ENCODED_MAC_LEN {
-        return Choice::from(0);
+        return None;
     }
-    match STANDARD.decode(encoded) {
-        Ok(decoded) if decoded.len() == expected.len() => decoded.as_slice().ct_eq(expected),
-        _ => Choice::from(0),
-    }
+    STANDARD.decode(encoded).ok()?.try_into().ok()
 }
 
 /// A delivery whose signature and timestamp checked out.
@@ -271,6 +319,7 @@ fn entry_matches(encoded: &str, expected: &[u8; 32]) -> Choice {
 pub struct Verified {
     id: String,
     timestamp: i64,
+    secret_index: usize,
 }
 
 impl Verified {
@@ -286,6 +335,14 @@ impl Verified {
     #[must_use]
     pub fn timestamp(&self) -> i64 {
         self.timestamp
+    }
+
+    /// Which secret matched, as a position in the list the verifier was
+    /// built with; anything but 0 during a rotation means the sender still
+    /// signs with an older secret only.
+    #[must_use]
+    pub fn secret_index(&self) -> usize {
+        self.secret_index
     }
 
     /// The id, owned.

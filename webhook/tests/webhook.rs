@@ -11,11 +11,11 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use eventsmith_webhook::{
-    DEFAULT_TOLERANCE, GitHubDelivery, GitHubError, GitHubPayloadError, GitHubSecretError,
+    Claim, DEFAULT_TOLERANCE, GitHubDelivery, GitHubError, GitHubPayloadError, GitHubSecretError,
     GitHubSignatureProblem, GitHubVerifier, HeaderSource, InMemorySeenIds, Secret, SecretError,
-    SeenIds, SharedSecret, SharedSecretError, TimestampProblem, Verified, Verifier, VerifyError,
-    X_GITHUB_DELIVERY, X_GITHUB_EVENT, X_HUB_SIGNATURE_256, github_payload,
-    secret_from_last_path_segment, secret_from_query,
+    SeenIds, SeenIdsError, SharedSecret, SharedSecretError, SharedSecrets, SqliteSeenIds,
+    TimestampProblem, Verified, Verifier, VerifyError, X_GITHUB_DELIVERY, X_GITHUB_EVENT,
+    X_HUB_SIGNATURE_256, github_payload, secret_from_last_path_segment, secret_from_query,
 };
 
 // The canonical vector shared by the reference libraries and Svix's docs.
@@ -822,13 +822,13 @@ fn a_retry_verifies_but_is_not_handled_twice() {
     let v = verifier();
     let seen = InMemorySeenIds::default();
     let first = v.verify(&headers(ID, TS_STR, SIG), BODY).unwrap();
-    assert!(seen.first_time(first.id(), first.timestamp()));
+    assert!(seen.first_time(first.id(), first.timestamp()).unwrap());
     // Svix retries with the same id, a new timestamp and a new signature.
     let later = TS + 120;
     let retry_headers = headers(ID, &later.to_string(), &v.sign(ID, later, BODY));
     let retry = v.verify_at(&retry_headers, BODY, later).unwrap();
     assert_eq!(retry.id(), first.id());
-    assert!(!seen.first_time(retry.id(), retry.timestamp()));
+    assert!(!seen.first_time(retry.id(), retry.timestamp()).unwrap());
     assert_eq!(retry.into_id(), ID);
 }
 
@@ -1058,39 +1058,39 @@ fn extracted_secrets_feed_verify_token() {
 #[test]
 fn an_id_is_new_again_once_its_window_expires() {
     let seen = InMemorySeenIds::new(Duration::from_secs(60));
-    assert!(seen.first_time("a", 1_000));
-    assert!(!seen.first_time("a", 1_000));
-    assert!(seen.first_time("b", 1_030));
-    assert!(!seen.first_time("a", 1_059));
+    assert!(seen.first_time("a", 1_000).unwrap());
+    assert!(!seen.first_time("a", 1_000).unwrap());
+    assert!(seen.first_time("b", 1_030).unwrap());
+    assert!(!seen.first_time("a", 1_059).unwrap());
     // The repeat at 1 059 restarted the window.
-    assert!(!seen.first_time("a", 1_118));
-    assert!(seen.first_time("a", 1_178));
+    assert!(!seen.first_time("a", 1_118).unwrap());
+    assert!(seen.first_time("a", 1_178).unwrap());
     // Exactly `expiry` after the last sighting counts as expired.
-    assert!(seen.first_time("b", 1_090));
+    assert!(seen.first_time("b", 1_090).unwrap());
 }
 
 #[test]
 fn default_expiry_is_a_day() {
     let seen = InMemorySeenIds::default();
-    assert!(seen.first_time("msg", 0));
-    assert!(!seen.first_time("msg", 86_399));
-    assert!(seen.first_time("msg", 86_399 + 86_400));
+    assert!(seen.first_time("msg", 0).unwrap());
+    assert!(!seen.first_time("msg", 86_399).unwrap());
+    assert!(seen.first_time("msg", 86_399 + 86_400).unwrap());
 }
 
 #[test]
 fn expired_ids_are_evicted() {
     let seen = InMemorySeenIds::new(Duration::from_secs(10));
     for i in 0..1_000 {
-        assert!(seen.first_time(&format!("msg_{i}"), i % 5));
+        assert!(seen.first_time(&format!("msg_{i}"), i % 5).unwrap());
     }
     assert_eq!(seen.len(), 1_000);
-    assert!(seen.first_time("late", 13));
+    assert!(seen.first_time("late", 13).unwrap());
     assert_eq!(
         seen.len(),
         1 + 200,
         "only ids seen at 4 are still in their window"
     );
-    assert!(seen.first_time("later", 1_000));
+    assert!(seen.first_time("later", 1_000).unwrap());
     assert_eq!(seen.len(), 1);
     assert!(!seen.is_empty());
 }
@@ -1099,36 +1099,39 @@ fn expired_ids_are_evicted() {
 fn capacity_bounds_memory_by_dropping_the_oldest() {
     let seen = InMemorySeenIds::new(Duration::from_secs(3_600)).max_entries(3);
     for (i, id) in ["a", "b", "c", "d"].into_iter().enumerate() {
-        assert!(seen.first_time(id, i64::try_from(i).unwrap()));
+        assert!(seen.first_time(id, i64::try_from(i).unwrap()).unwrap());
     }
     assert_eq!(seen.len(), 3);
-    assert!(!seen.first_time("d", 10));
-    assert!(!seen.first_time("b", 11), "b, seen at 1, is kept");
-    assert!(seen.first_time("a", 12), "a, the oldest, was dropped");
+    assert!(!seen.first_time("d", 10).unwrap());
+    assert!(!seen.first_time("b", 11).unwrap(), "b, seen at 1, is kept");
     assert!(
-        seen.first_time("c", 13),
+        seen.first_time("a", 12).unwrap(),
+        "a, the oldest, was dropped"
+    );
+    assert!(
+        seen.first_time("c", 13).unwrap(),
         "adding a dropped c, now the oldest"
     );
     assert_eq!(seen.len(), 3);
 
     let tiny = InMemorySeenIds::new(Duration::from_secs(3_600)).max_entries(0);
-    assert!(tiny.first_time("x", 0));
-    assert!(!tiny.first_time("x", 1), "0 is treated as 1");
-    assert!(tiny.first_time("y", 2));
+    assert!(tiny.first_time("x", 0).unwrap());
+    assert!(!tiny.first_time("x", 1).unwrap(), "0 is treated as 1");
+    assert!(tiny.first_time("y", 2).unwrap());
     assert_eq!(tiny.len(), 1);
 }
 
 #[test]
 fn forget_lets_a_retry_through() {
     let seen = InMemorySeenIds::new(Duration::from_secs(60));
-    assert!(seen.first_time("a", 0));
-    seen.forget("a");
-    seen.forget("never-seen");
+    assert!(seen.first_time("a", 0).unwrap());
+    seen.forget("a").unwrap();
+    seen.forget("never-seen").unwrap();
     assert!(seen.is_empty());
-    assert!(seen.first_time("a", 1));
+    assert!(seen.first_time("a", 1).unwrap());
     // Through the blanket impl for references.
     fn repeat(seen: impl SeenIds) -> bool {
-        seen.first_time("a", 2)
+        seen.first_time("a", 2).unwrap()
     }
     assert!(!repeat(&seen));
 }
@@ -1136,26 +1139,32 @@ fn forget_lets_a_retry_through() {
 #[test]
 fn a_clock_going_back_keeps_ids() {
     let seen = InMemorySeenIds::new(Duration::from_secs(60));
-    assert!(seen.first_time("a", 1_000));
-    assert!(!seen.first_time("a", 900));
+    assert!(seen.first_time("a", 1_000).unwrap());
+    assert!(!seen.first_time("a", 900).unwrap());
     // The window was not moved backwards by the earlier sighting.
-    assert!(!seen.first_time("a", 1_059));
+    assert!(!seen.first_time("a", 1_059).unwrap());
 }
 
 #[test]
 fn extreme_times_do_not_overflow() {
     let seen = InMemorySeenIds::new(Duration::MAX);
-    assert!(seen.first_time("a", i64::MIN));
-    assert!(!seen.first_time("a", i64::MAX - 1));
-    assert!(seen.first_time("b", i64::MIN));
-    assert!(seen.first_time("b", i64::MAX), "u64::MAX seconds later");
+    assert!(seen.first_time("a", i64::MIN).unwrap());
+    assert!(!seen.first_time("a", i64::MAX - 1).unwrap());
+    assert!(seen.first_time("b", i64::MIN).unwrap());
+    assert!(
+        seen.first_time("b", i64::MAX).unwrap(),
+        "u64::MAX seconds later"
+    );
     let short = InMemorySeenIds::new(Duration::from_secs(1));
-    assert!(short.first_time("a", i64::MIN));
-    assert!(short.first_time("a", i64::MAX));
-    assert!(!short.first_time("a", i64::MAX));
+    assert!(short.first_time("a", i64::MIN).unwrap());
+    assert!(short.first_time("a", i64::MAX).unwrap());
+    assert!(!short.first_time("a", i64::MAX).unwrap());
     let zero = InMemorySeenIds::new(Duration::ZERO);
-    assert!(zero.first_time("a", 5));
-    assert!(zero.first_time("a", 5), "a zero window remembers nothing");
+    assert!(zero.first_time("a", 5).unwrap());
+    assert!(
+        zero.first_time("a", 5).unwrap(),
+        "a zero window remembers nothing"
+    );
 }
 
 #[test]
@@ -1166,7 +1175,7 @@ fn seen_ids_are_thread_safe() {
             let seen = Arc::clone(&seen);
             std::thread::spawn(move || {
                 (0..200)
-                    .filter(|i| seen.first_time(&format!("msg_{i}"), 0))
+                    .filter(|i| seen.first_time(&format!("msg_{i}"), 0).unwrap())
                     .count()
             })
         })
@@ -1176,10 +1185,10 @@ fn seen_ids_are_thread_safe() {
     assert_eq!(seen.len(), 200);
     assert_eq!(
         format!("{seen:?}"),
-        "InMemorySeenIds { expiry_secs: 86400, max_entries: None, len: 200 }"
+        "InMemorySeenIds { expiry_secs: 86400, lease_secs: 60, max_entries: None, len: 200 }"
     );
     let as_trait: Arc<dyn SeenIds + Send + Sync> = seen;
-    assert!(!as_trait.first_time("msg_0", 1));
+    assert!(!as_trait.first_time("msg_0", 1).unwrap());
 }
 
 // ----------------------------------------------------------------- github
@@ -1640,4 +1649,307 @@ fn github_payload_needs_a_supported_content_type() {
         "the form-encoded delivery has more than one `payload` field"
     );
     assert_eq!(error.public_message(), "unsupported webhook body");
+}
+
+// ------------------------------------------------------- secret rotation
+
+fn secret(text: &str) -> Secret {
+    Secret::new(text).unwrap()
+}
+
+const OLD_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const NEW_SECRET: &str = "whsec_c2VjcmV0LW51bWJlci10d28tZm9yLXJvdGF0aW9u";
+
+#[test]
+fn a_verifier_with_several_secrets_reports_which_one_matched() {
+    let rotating = Verifier::with_secrets([secret(NEW_SECRET), secret(OLD_SECRET)])
+        .unwrap()
+        .clock(|| TS);
+    assert_eq!(rotating.secret_count(), 2);
+    // The canonical vector is signed with the old secret: position 1.
+    let verified = rotating.verify(&headers(ID, TS_STR, SIG), BODY).unwrap();
+    assert_eq!(verified.secret_index(), 1);
+    // A sender already on the new secret: position 0.
+    let signature = rotating.sign(ID, TS, BODY);
+    let verified = rotating
+        .verify(&headers(ID, TS_STR, &signature), BODY)
+        .unwrap();
+    assert_eq!(verified.secret_index(), 0);
+    // A sender signing with both (one `v1` entry each), in either order.
+    let both = format!("{SIG} {signature}");
+    let verified = rotating.verify(&headers(ID, TS_STR, &both), BODY).unwrap();
+    assert_eq!(verified.secret_index(), 0);
+    // The old secret alone no longer accepts the new signature.
+    assert_eq!(
+        verifier()
+            .verify(&headers(ID, TS_STR, &signature), BODY)
+            .unwrap_err(),
+        VerifyError::SignatureMismatch { v1_entries: 1 }
+    );
+    // A third, unrelated secret matches nothing.
+    let other = Verifier::with_secrets([secret("whsec_b3RoZXItc2VjcmV0")])
+        .unwrap()
+        .clock(|| TS);
+    assert_eq!(
+        other.verify(&headers(ID, TS_STR, &both), BODY).unwrap_err(),
+        VerifyError::SignatureMismatch { v1_entries: 2 }
+    );
+    assert_eq!(
+        Verifier::with_secrets([]).unwrap_err(),
+        SecretError::NoSecrets
+    );
+    let debug = format!("{rotating:?}");
+    assert!(
+        !debug.contains("MfKQ9r8") && !debug.contains("c2VjcmV0"),
+        "{debug}"
+    );
+}
+
+#[test]
+fn shared_secrets_try_each_secret_and_report_the_match() {
+    let secrets = SharedSecrets::new([
+        SharedSecret::new("new-s3cr3t").unwrap(),
+        SharedSecret::basic("impact", "old-s3cr3t").unwrap(),
+    ])
+    .unwrap();
+    assert_eq!(secrets.len(), 2);
+    assert!(!secrets.is_empty());
+    assert_eq!(secrets.verify_token("new-s3cr3t"), Some(0));
+    assert_eq!(secrets.verify_token("old-s3cr3t"), Some(1));
+    assert_eq!(secrets.verify_token("s3cr3t"), None);
+    // base64("x:new-s3cr3t"), base64("impact:old-s3cr3t"), base64("x:old-s3cr3t")
+    assert_eq!(secrets.verify_basic_auth("Basic eDpuZXctczNjcjN0"), Ok(0));
+    assert_eq!(
+        secrets.verify_basic_auth("Basic aW1wYWN0Om9sZC1zM2NyM3Q="),
+        Ok(1)
+    );
+    assert_eq!(
+        secrets.verify_basic_auth("Basic eDpvbGQtczNjcjN0"),
+        Err(SharedSecretError::Mismatch),
+        "the old secret also checks its user name"
+    );
+    assert_eq!(
+        secrets.verify_basic_auth("Bearer x"),
+        Err(SharedSecretError::NotBasic)
+    );
+    assert_eq!(
+        SharedSecrets::new([]).unwrap_err(),
+        SharedSecretError::NoSecrets
+    );
+    let single = SharedSecrets::from(SharedSecret::new("s").unwrap());
+    assert_eq!(single.verify_token("s"), Some(0));
+    assert!(!format!("{secrets:?}").contains("s3cr3t"));
+}
+
+// ------------------------------------------------ claims: two-step dedup
+
+#[test]
+fn a_claim_is_in_flight_until_committed_or_forgotten() {
+    let seen = InMemorySeenIds::new(Duration::from_secs(60));
+    assert_eq!(seen.claim("a", 1_000).unwrap(), Claim::New);
+    assert_eq!(seen.claim("a", 1_001).unwrap(), Claim::InFlight);
+    seen.commit("a", 1_002).unwrap();
+    assert_eq!(seen.claim("a", 1_003).unwrap(), Claim::Seen);
+    // Handling failed after a commit: forget gives the id back.
+    seen.forget("a").unwrap();
+    assert_eq!(seen.claim("a", 1_004).unwrap(), Claim::New);
+    // A claim that is forgotten (the handler failed) is new again.
+    seen.forget("a").unwrap();
+    assert_eq!(seen.claim("a", 1_005).unwrap(), Claim::New);
+    // Commit is idempotent and needs no claim.
+    seen.commit("b", 1_005).unwrap();
+    seen.commit("b", 1_006).unwrap();
+    assert_eq!(seen.claim("b", 1_007).unwrap(), Claim::Seen);
+}
+
+#[test]
+fn an_abandoned_claim_lapses_after_its_lease() {
+    let seen =
+        InMemorySeenIds::new(Duration::from_secs(3_600)).claim_lease(Duration::from_secs(30));
+    assert_eq!(seen.claim("a", 1_000).unwrap(), Claim::New);
+    assert_eq!(seen.claim("a", 1_029).unwrap(), Claim::InFlight);
+    assert_eq!(seen.claim("a", 1_030).unwrap(), Claim::New);
+    // The committed window is the expiry, not the lease.
+    seen.commit("a", 1_030).unwrap();
+    assert_eq!(seen.claim("a", 4_629).unwrap(), Claim::Seen);
+    let debug = format!("{seen:?}");
+    assert!(debug.contains("lease_secs: 30"), "{debug}");
+}
+
+/// A fresh temporary directory for one test.
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    let dir = std::env::temp_dir().join(format!(
+        "eventsmith-webhook-{name}-{}-{nanos}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn sqlite_commits_survive_a_reopen_and_claims_do_not_outlive_their_lease() {
+    let dir = temp_dir("reopen");
+    let path = dir.join("seen.db");
+    {
+        let seen = SqliteSeenIds::open(&path).unwrap();
+        assert!(seen.is_empty().unwrap());
+        assert_eq!(seen.claim("done", 1_000).unwrap(), Claim::New);
+        seen.commit("done", 1_000).unwrap();
+        assert_eq!(seen.claim("crashed", 1_000).unwrap(), Claim::New);
+        assert_eq!(seen.len().unwrap(), 2);
+        // The process dies here: "crashed" is neither committed nor released.
+    }
+    let seen = SqliteSeenIds::open(&path)
+        .unwrap()
+        .claim_lease(Duration::from_secs(60));
+    assert_eq!(seen.claim("done", 1_010).unwrap(), Claim::Seen);
+    assert_eq!(seen.claim("crashed", 1_010).unwrap(), Claim::InFlight);
+    assert_eq!(
+        seen.claim("crashed", 1_060).unwrap(),
+        Claim::New,
+        "lease lapsed"
+    );
+    // A server that is the file's only user releases the claims at start.
+    assert_eq!(seen.claim("crashed-too", 1_060).unwrap(), Claim::New);
+    assert_eq!(seen.release_claims().unwrap(), 2);
+    assert_eq!(seen.claim("crashed-too", 1_061).unwrap(), Claim::New);
+    assert_eq!(
+        seen.claim("done", 1_061).unwrap(),
+        Claim::Seen,
+        "commits stay"
+    );
+    drop(seen);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn sqlite_expiry_forget_and_the_window_restart_match_the_in_memory_store() {
+    let sqlite = SqliteSeenIds::in_memory()
+        .unwrap()
+        .expiry(Duration::from_secs(60));
+    let memory = InMemorySeenIds::new(Duration::from_secs(60));
+    let stores: [&dyn SeenIds; 2] = [&sqlite, &memory];
+    for seen in stores {
+        assert!(seen.first_time("a", 1_000).unwrap());
+        assert!(!seen.first_time("a", 1_059).unwrap());
+        // The repeat at 1 059 restarted the window.
+        assert!(!seen.first_time("a", 1_118).unwrap());
+        assert!(seen.first_time("a", 1_178).unwrap());
+        seen.forget("a").unwrap();
+        assert_eq!(seen.claim("a", 1_179).unwrap(), Claim::New);
+        seen.forget("a").unwrap();
+        assert_eq!(seen.claim("a", 1_180).unwrap(), Claim::New);
+        assert_eq!(seen.claim("a", 1_181).unwrap(), Claim::InFlight);
+    }
+    assert!(format!("{sqlite:?}").contains("expiry_secs: 60"));
+}
+
+#[test]
+fn sqlite_lapsed_rows_are_swept() {
+    let seen = SqliteSeenIds::in_memory()
+        .unwrap()
+        .expiry(Duration::from_secs(10));
+    for i in 0..600 {
+        seen.commit(&format!("old_{i}"), 0).unwrap();
+    }
+    // Past their window, and enough claims to trigger a sweep.
+    for i in 0..512 {
+        assert_eq!(seen.claim(&format!("new_{i}"), 100).unwrap(), Claim::New);
+    }
+    assert_eq!(seen.len().unwrap(), 512, "the 600 lapsed rows were deleted");
+}
+
+#[test]
+fn sqlite_processes_sharing_a_file_never_both_claim_an_id() {
+    let dir = temp_dir("shared");
+    let path = dir.join("seen.db");
+    let stores: Vec<Arc<SqliteSeenIds>> = (0..4)
+        .map(|_| Arc::new(SqliteSeenIds::open(&path).unwrap()))
+        .collect();
+    let threads: Vec<_> = stores
+        .iter()
+        .map(|store| {
+            let store = Arc::clone(store);
+            std::thread::spawn(move || {
+                (0..50)
+                    .filter(|i| store.claim(&format!("msg_{i}"), 1_000).unwrap() == Claim::New)
+                    .count()
+            })
+        })
+        .collect();
+    let won: usize = threads.into_iter().map(|t| t.join().unwrap()).sum();
+    assert_eq!(won, 50, "each id claimed by exactly one connection");
+    drop(stores);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn sqlite_commit_with_writes_the_effect_and_the_commit_together() {
+    let seen = SqliteSeenIds::in_memory().unwrap();
+    let setup = seen.commit_with("setup", 0, |tx| {
+        tx.execute("CREATE TABLE inbox (id TEXT NOT NULL)", [])
+    });
+    assert_eq!(setup.unwrap(), 0);
+    assert_eq!(seen.claim("a", 1).unwrap(), Claim::New);
+    seen.commit_with("a", 1, |tx| {
+        tx.execute("INSERT INTO inbox (id) VALUES ('a')", [])
+    })
+    .unwrap();
+    assert_eq!(seen.claim("a", 2).unwrap(), Claim::Seen);
+    // An effect that fails leaves no commit (and no effect) behind.
+    assert_eq!(seen.claim("b", 2).unwrap(), Claim::New);
+    let error: SeenIdsError = seen
+        .commit_with("b", 2, |tx| {
+            tx.execute("INSERT INTO inbox (id) VALUES ('b')", [])?;
+            tx.execute("INSERT INTO missing_table VALUES (1)", [])
+        })
+        .unwrap_err();
+    assert!(
+        error.to_string().starts_with("cannot commit the delivery"),
+        "{error}"
+    );
+    assert!(std::error::Error::source(&error).is_some());
+    assert_eq!(
+        seen.claim("b", 3).unwrap(),
+        Claim::InFlight,
+        "still only claimed"
+    );
+    let rows = seen
+        .commit_with("count", 3, |tx| {
+            tx.query_row("SELECT count(*) FROM inbox", [], |row| row.get::<_, i64>(0))
+        })
+        .unwrap();
+    assert_eq!(rows, 1, "only a's effect");
+}
+
+#[test]
+fn sqlite_open_reports_a_file_that_is_not_a_database() {
+    let dir = temp_dir("garbage");
+    let path = dir.join("not.db");
+    std::fs::write(&path, vec![b'x'; 4096]).unwrap();
+    let error = SqliteSeenIds::open(&path).unwrap_err();
+    assert!(error.to_string().contains("seen-id database"), "{error}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn sqlite_stores_in_one_file_keep_their_own_tables() {
+    let dir = temp_dir("tables");
+    let path = dir.join("hooks.db");
+    let gigs = SqliteSeenIds::open_table(&path, "seen_gigs").unwrap();
+    let impact = SqliteSeenIds::open_table(&path, "seen_impact_stack").unwrap();
+    gigs.commit("95", 1_000).unwrap();
+    assert_eq!(impact.claim("95", 1_000).unwrap(), Claim::New);
+    assert_eq!(gigs.claim("95", 1_000).unwrap(), Claim::Seen);
+    for bad in ["", "1abc", "seen ids", "x; DROP TABLE y"] {
+        let error = SqliteSeenIds::open_table(&path, bad).unwrap_err();
+        assert!(error.to_string().contains("not an identifier"), "{error}");
+    }
+    assert!(format!("{gigs:?}").contains("seen_gigs"));
+    drop((gigs, impact));
+    std::fs::remove_dir_all(&dir).unwrap();
 }
