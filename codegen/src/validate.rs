@@ -4,9 +4,10 @@
 //! CLI's verdict and errors are the bindings'. The CLI's `validate` and the
 //! example checks use this.
 
-use eventsmith_core::event::{EventError, choose};
+use eventsmith_core::event::{self, Dispatch, EventError, Given, Locator, NewerVersions, Selector};
 use eventsmith_core::json::{Node, Tape};
-use eventsmith_core::validation::{ValidationError, Validator};
+use eventsmith_core::validation::program::NodeId;
+use eventsmith_core::validation::{Errors, ValidationError, Validator};
 use eventsmith_core::version::Scheme;
 use serde_json::Value;
 
@@ -17,7 +18,7 @@ use crate::emit::program::Lowered;
 use crate::emit::source_program;
 use crate::ir::validator::{Body, targets};
 use crate::load::catalog::{Expectation, Versioning};
-use crate::lower::Compiled;
+use crate::lower::{self, Compiled, SourceIr};
 
 /// The verdict on one payload.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -44,6 +45,110 @@ pub struct CatalogValidator<'c> {
     validators: Vec<Result<Validator, String>>,
     /// Per source, where its graph's nodes are in its program.
     programs: Vec<Lowered>,
+    /// Per source, what dispatch reads (the generated `SourceTable`'s
+    /// content).
+    tables: Vec<SourceDispatch>,
+    /// How payloads newer than their schema are judged.
+    newer_versions: NewerVersions,
+}
+
+/// One source as [`event::locate`] reads it: the same data the generated
+/// `SourceTable` holds, built from the lowered catalog.
+#[derive(Debug)]
+struct SourceDispatch {
+    event_type: Locator,
+    selector: Selector,
+    /// (type value, index into the source's events), sorted by type value.
+    types: Vec<(&'static str, usize)>,
+    /// Per event (the source's order), its schema keys.
+    keys: Vec<&'static [&'static str]>,
+}
+
+impl Dispatch for SourceDispatch {
+    fn event_type_at(&self) -> Locator {
+        self.event_type
+    }
+
+    fn selector(&self) -> Selector {
+        self.selector
+    }
+
+    fn type_index(&self, event_type: &str) -> Option<usize> {
+        self.types
+            .binary_search_by(|(t, _)| (*t).cmp(event_type))
+            .ok()
+            .map(|i| self.types[i].1)
+    }
+
+    fn keys(&self, type_index: usize) -> &'static [&'static str] {
+        self.keys.get(type_index).copied().unwrap_or(&[])
+    }
+}
+
+impl SourceDispatch {
+    fn new(source: &SourceIr) -> SourceDispatch {
+        let mut types: Vec<(&'static str, usize)> = source
+            .events
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (intern(&e.type_value), i))
+            .collect();
+        types.sort_unstable();
+        let keys = source
+            .events
+            .iter()
+            .map(|e| {
+                let keys: Vec<String> = e.versions.iter().map(|v| v.key.clone()).collect();
+                intern_list(&keys)
+            })
+            .collect();
+        SourceDispatch {
+            event_type: locator(&source.event_type),
+            selector: selector(&source.selector),
+            types,
+            keys,
+        }
+    }
+
+    /// The payload member an error of dispatch points at.
+    fn pointer(&self, e: &EventError) -> String {
+        let member = match e {
+            EventError::FieldNotString { field, .. } => Some(field.as_str()),
+            EventError::UnknownType { .. } => match self.event_type {
+                Locator::Member(name) => Some(name),
+                Locator::Given(_) => None,
+            },
+            EventError::InvalidVersion { .. } | EventError::UnknownVersion { .. } => {
+                match self.selector {
+                    Selector::Version {
+                        at: Locator::Member(name),
+                        ..
+                    }
+                    | Selector::Member { name, .. } => Some(name),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        member.map_or_else(String::new, |m| {
+            format!(
+                "/{}",
+                eventsmith_core::validation::escape_pointer_segment(m)
+            )
+        })
+    }
+
+    /// The member a payload's version is in, if any.
+    fn version_member(&self) -> Option<&'static str> {
+        match self.selector {
+            Selector::Version {
+                at: Locator::Member(name),
+                ..
+            }
+            | Selector::Member { name, .. } => Some(name),
+            _ => None,
+        }
+    }
 }
 
 fn scheme(v: Versioning) -> Scheme {
@@ -53,10 +158,47 @@ fn scheme(v: Versioning) -> Scheme {
     }
 }
 
-/// `known` as the `'static` list `choose` takes (generated code has one per
-/// event type). Interned: each distinct list is leaked once per process, not
-/// once per payload (a long NDJSON stream used to grow without bound).
-fn static_versions(known: &[String]) -> &'static [&'static str] {
+fn locator(l: &lower::Locator) -> Locator {
+    match l {
+        lower::Locator::Member(name) => Locator::Member(intern(name)),
+        lower::Locator::Given(what) => Locator::Given(intern(what)),
+    }
+}
+
+fn selector(s: &lower::Selector) -> Selector {
+    match s {
+        lower::Selector::Version { at, scheme: v } => Selector::Version {
+            at: locator(at),
+            scheme: scheme(*v),
+        },
+        lower::Selector::Member { name, absent } => Selector::Member {
+            name: intern(name),
+            absent: absent.as_deref().map(intern),
+        },
+        lower::Selector::Only => Selector::Only,
+    }
+}
+
+/// Texts and lists as the `'static` values dispatch tables hold (generated
+/// code has them as literals). Interned: each distinct one is leaked once
+/// per process, however many validators are built (a fuzz target builds
+/// one per input).
+fn intern(text: &str) -> &'static str {
+    static INTERNED: std::sync::Mutex<BTreeSet<&'static str>> =
+        std::sync::Mutex::new(BTreeSet::new());
+    let mut interned = INTERNED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(s) = interned.get(text) {
+        return s;
+    }
+    let s: &'static str = Box::leak(text.to_owned().into_boxed_str());
+    interned.insert(s);
+    s
+}
+
+/// See [`intern`].
+fn intern_list(known: &[String]) -> &'static [&'static str] {
     static INTERNED: std::sync::Mutex<
         std::collections::BTreeMap<Vec<String>, &'static [&'static str]>,
     > = std::sync::Mutex::new(std::collections::BTreeMap::new());
@@ -66,18 +208,15 @@ fn static_versions(known: &[String]) -> &'static [&'static str] {
     if let Some(list) = interned.get(known) {
         return list;
     }
-    let list: Vec<&'static str> = known
-        .iter()
-        .map(|s| &*Box::leak(s.clone().into_boxed_str()))
-        .collect();
+    let list: Vec<&'static str> = known.iter().map(|s| intern(s)).collect();
     let list: &'static [&'static str] = Box::leak(list.into_boxed_slice());
     interned.insert(known.to_vec(), list);
     list
 }
 
-fn dispatch_error(pointer: &str, e: &EventError) -> ValidationError {
+fn dispatch_error(pointer: String, e: &EventError) -> ValidationError {
     ValidationError {
-        instance_path: pointer.to_owned(),
+        instance_path: pointer,
         schema_path: String::new(),
         keyword: "dispatch".to_owned(),
         message: e.to_string(),
@@ -85,7 +224,9 @@ fn dispatch_error(pointer: &str, e: &EventError) -> ValidationError {
 }
 
 impl<'c> CatalogValidator<'c> {
-    /// Prepares every source's validators.
+    /// Prepares every source's validators. Payloads newer than their
+    /// schema are judged strictly (see
+    /// [`CatalogValidator::newer_versions`]).
     pub fn new(compiled: &'c Compiled) -> CatalogValidator<'c> {
         let programs: Vec<Lowered> = compiled.sources.iter().map(source_program).collect();
         let validators = compiled
@@ -101,11 +242,22 @@ impl<'c> CatalogValidator<'c> {
                 })
             })
             .collect();
+        let tables = compiled.sources.iter().map(SourceDispatch::new).collect();
         CatalogValidator {
             compiled,
             validators,
             programs,
+            tables,
+            newer_versions: NewerVersions::Strict,
         }
+    }
+
+    /// How a payload newer than the schema that reads it is judged: the
+    /// bindings' rule ([`NewerVersions`]; they tolerate by default, this
+    /// validator is strict unless told otherwise).
+    pub fn newer_versions(mut self, newer_versions: NewerVersions) -> CatalogValidator<'c> {
+        self.newer_versions = newer_versions;
+        self
     }
 
     /// Finds the source, event type and version of `value` and validates it.
@@ -114,10 +266,11 @@ impl<'c> CatalogValidator<'c> {
         self.validate_node(tape.root())
     }
 
-    /// [`CatalogValidator::validate`] on a parsed payload.
+    /// [`CatalogValidator::validate`] on a parsed payload. Dispatch is the
+    /// bindings' ([`event::locate_type`], [`event::locate_schema`]), tried
+    /// on each source in turn: the first source that knows the payload's
+    /// type decides.
     pub fn validate_node(&self, root: Node<'_>) -> Outcome {
-        let value = root.to_value();
-        let value = &value;
         let mut outcome = Outcome {
             event_type: None,
             version: None,
@@ -125,103 +278,33 @@ impl<'c> CatalogValidator<'c> {
             valid: false,
             errors: vec![],
         };
-        let Value::Object(obj) = value else {
-            let e = EventError::NotAnObject {
-                found: eventsmith_core::validation::type_name(value),
-            };
-            outcome.errors.push(dispatch_error("", &e));
-            return outcome;
-        };
-        // The first source whose type member names one of its event types.
         let mut first_error = None;
-        for (ci, cs) in self.compiled.sources.iter().enumerate() {
-            let source = &self.compiled.catalog.sources[cs.source];
-            let event_type = match obj.get(&source.type_field) {
-                Some(Value::String(t)) => t,
-                Some(other) => {
-                    first_error.get_or_insert_with(|| {
-                        let e = EventError::FieldNotString {
-                            field: source.type_field.clone(),
-                            found: eventsmith_core::validation::type_name(other),
-                        };
-                        dispatch_error(&format!("/{}", source.type_field), &e)
-                    });
-                    continue;
-                }
-                None => {
-                    first_error.get_or_insert_with(|| {
-                        dispatch_error(
-                            "",
-                            &EventError::MissingField {
-                                field: source.type_field.clone(),
-                            },
-                        )
-                    });
-                    continue;
-                }
-            };
-            let Some(ei) = source
-                .events
-                .iter()
-                .position(|e| &e.type_value == event_type)
-            else {
-                first_error.get_or_insert_with(|| {
-                    dispatch_error(
-                        &format!("/{}", source.type_field),
-                        &EventError::UnknownType {
-                            event_type: event_type.clone(),
-                        },
-                    )
-                });
-                continue;
-            };
-            outcome.event_type = Some(event_type.clone());
-            let event = &source.events[ei];
-            let version = match obj.get(&source.version_field) {
-                Some(Value::String(v)) => v.clone(),
-                Some(other) => {
-                    let e = EventError::FieldNotString {
-                        field: source.version_field.clone(),
-                        found: eventsmith_core::validation::type_name(other),
-                    };
-                    outcome
-                        .errors
-                        .push(dispatch_error(&format!("/{}", source.version_field), &e));
-                    return outcome;
-                }
-                None => {
-                    outcome.errors.push(dispatch_error(
-                        "",
-                        &EventError::MissingField {
-                            field: source.version_field.clone(),
-                        },
-                    ));
-                    return outcome;
-                }
-            };
-            outcome.version = Some(version.clone());
-            let known: Vec<String> = event
-                .versions
-                .iter()
-                .map(|v| v.version.to_string())
-                .collect();
-            let known_static = static_versions(&known);
-            let vi = match choose(
-                scheme(source.versioning),
-                event_type,
-                known_static,
-                &version,
-            ) {
-                Ok(i) => i,
+        for (ci, table) in self.tables.iter().enumerate() {
+            let (ei, event_type) = match event::locate_type(table, root, &Given::NOTHING) {
+                Ok(found) => found,
                 Err(e) => {
-                    outcome
-                        .errors
-                        .push(dispatch_error(&format!("/{}", source.version_field), &e));
-                    return outcome;
+                    first_error.get_or_insert_with(|| dispatch_error(table.pointer(&e), &e));
+                    continue;
                 }
             };
-            outcome.schema_version = Some(known[vi].clone());
-            outcome.errors = self.validate_version_node(ci, ei, vi, root);
+            outcome.event_type = Some(event_type.to_owned());
+            let (vi, version) =
+                match event::locate_schema(table, ei, event_type, root, &Given::NOTHING) {
+                    Ok(found) => found,
+                    Err(e) => {
+                        if let EventError::InvalidVersion { version, .. }
+                        | EventError::UnknownVersion { version, .. } = &e
+                        {
+                            outcome.version = Some(version.clone());
+                        }
+                        outcome.errors.push(dispatch_error(table.pointer(&e), &e));
+                        return outcome;
+                    }
+                };
+            let key = table.keys(ei).get(vi).copied().unwrap_or_default();
+            outcome.schema_version = Some(key.to_owned());
+            outcome.errors = self.judge(ci, ei, vi, root, key, &version);
+            outcome.version = Some(version.into_owned());
             outcome.valid = outcome.errors.is_empty();
             return outcome;
         }
@@ -229,18 +312,58 @@ impl<'c> CatalogValidator<'c> {
             outcome.errors.push(e);
         }
         // Name what the payload claims, even when no source knows it.
-        if let Some(cs) = self.compiled.sources.first() {
-            let source = &self.compiled.catalog.sources[cs.source];
-            outcome.event_type = obj
-                .get(&source.type_field)
-                .and_then(Value::as_str)
-                .map(str::to_owned);
-            outcome.version = obj
-                .get(&source.version_field)
-                .and_then(Value::as_str)
-                .map(str::to_owned);
+        if let Some(table) = self.tables.first() {
+            let text = |name: Option<&str>| {
+                name.and_then(|n| root.get(n))
+                    .and_then(Node::as_str)
+                    .map(str::to_owned)
+            };
+            let type_member = match table.event_type {
+                Locator::Member(name) => Some(name),
+                Locator::Given(_) => None,
+            };
+            outcome.event_type = text(type_member);
+            outcome.version = text(table.version_member());
         }
         outcome
+    }
+
+    /// The errors of `root` against version `version` of event `event` of
+    /// source `source`, for a payload that says it is at `payload_version`
+    /// (the schema's is `schema_version`): a probe first, which answers
+    /// valid payloads without building anything, then every error.
+    fn judge(
+        &self,
+        source: usize,
+        event: usize,
+        version: usize,
+        root: Node<'_>,
+        schema_version: &str,
+        payload_version: &str,
+    ) -> Vec<ValidationError> {
+        let Ok(validator) = &self.validators[source] else {
+            return self.validate_version_node(source, event, version, root);
+        };
+        let node = self.root_node(source, event, version);
+        if validator.is_valid(node, root) {
+            return Vec::new();
+        }
+        let result = validator.errors(node, root);
+        match event::tolerate(
+            result,
+            root,
+            schema_version,
+            payload_version,
+            self.newer_versions,
+        ) {
+            Ok(()) => Vec::new(),
+            Err(Errors(errors)) => errors,
+        }
+    }
+
+    fn root_node(&self, source: usize, event: usize, version: usize) -> NodeId {
+        let root = self.compiled.sources[source].events[event].versions[version].root;
+        self.programs[source].node(root)
     }
 
     /// Validates `value` against one specific version.
@@ -263,8 +386,7 @@ impl<'c> CatalogValidator<'c> {
         version: usize,
         node: Node<'_>,
     ) -> Vec<ValidationError> {
-        let root = self.compiled.sources[source].events[event].versions[version].root;
-        let root = self.programs[source].node(root);
+        let root = self.root_node(source, event, version);
         match &self.validators[source] {
             Ok(validator) => match validator.errors(root, node) {
                 Ok(()) => Vec::new(),
@@ -381,15 +503,17 @@ mod tests {
     use super::*;
 
     /// Found by the payload fuzz target (LeakSanitizer): every validated
-    /// payload leaked its event type's version list.
+    /// payload leaked its event type's version list. Lists are now interned
+    /// once per distinct list, whatever the number of validators.
     #[test]
-    fn version_lists_are_leaked_once_not_per_payload() {
+    fn version_lists_are_leaked_once_not_per_validator() {
         let known = vec!["1.0.0".to_owned(), "1.1.0".to_owned()];
-        let first = static_versions(&known);
+        let first = intern_list(&known);
         assert_eq!(first, ["1.0.0", "1.1.0"]);
         for _ in 0..100 {
-            assert!(std::ptr::eq(first, static_versions(&known.clone())));
+            assert!(std::ptr::eq(first, intern_list(&known.clone())));
         }
-        assert!(!std::ptr::eq(first, static_versions(&["2.0.0".to_owned()])));
+        assert!(!std::ptr::eq(first, intern_list(&["2.0.0".to_owned()])));
+        assert!(std::ptr::eq(intern("1.0.0"), first[0]));
     }
 }
