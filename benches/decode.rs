@@ -1,10 +1,15 @@
-//! Bytes → typed, validated event (BENCHMARKS.md, rows 1): ours against
+//! Bytes → typed, validated event (BENCHMARKS.md, rows 1): ours (bytes →
+//! tape → dispatch → the engine on the embedded program → decode) against
 //! (a) `serde_json` `Value` + `jsonschema` runtime validator, (b) the
 //! `jsonschema` compile-time macro, (c) plain `serde_json::from_slice::<T>`,
 //! all in the same run, on a representative subset of the catalog examples
 //! (both sources, the largest payloads, invalid ones), on every example at
 //! once, and on the mixed stream (`EVENTSMITH_BENCH_STREAM` events, default
 //! 100,000).
+//!
+//! Inside the workspace serde_json has `preserve_order` (an `IndexMap` per
+//! object for (a), (b) and (c)); `benches/baseline/` measures the same
+//! table as users build it.
 //!
 //! `cargo bench --bench decode -- --warm-up-time 1 --measurement-time 3`
 

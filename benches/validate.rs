@@ -1,5 +1,7 @@
 //! Validation alone on an already parsed `Value` (BENCHMARKS.md, rows 2):
-//! the generated `Schema::is_valid`/`validate` against the `jsonschema`
+//! the generated `Schema::is_valid`/`validate` (which read the `Value`
+//! through a tape built from it, `Tape::from_value`, then run the source's
+//! embedded program with the runtime engine) against the `jsonschema`
 //! runtime validator and the `jsonschema` compile-time macro, per schema
 //! (a valid and, where the catalog has one, an invalid example of each
 //! chosen version) and over every example of the catalog.

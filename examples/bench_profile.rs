@@ -6,7 +6,8 @@
 //! valgrind --tool=callgrind target/release/examples/bench_profile is_valid impact_stack/form_submission/1.1.0-with-copies.json 10000
 //! ```
 //!
-//! Modes: `ours` (bytes → typed), `is_valid`, `validate`, `typed` (plain
+//! Modes: `ours` (bytes → tape → validated → decoded), `is_valid`,
+//! `validate` (on a `Value`: a tape built from it, then the engine), `typed` (plain
 //! serde), `parse` (bytes → `Value` only), `stream` (ours over the mixed
 //! stream; the count is the number of events), `each` (every valid
 //! example: ours ÷ typed by wall clock, a survey of where to profile).

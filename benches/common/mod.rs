@@ -4,13 +4,21 @@
 //! and the deterministic mixed event stream.
 //!
 //! The contenders, as `BENCHMARKS.md` names them:
-//! - ours: the generated bindings (`Schema::from_slice`, `Event::from_slice`,
-//!   `Schema::is_valid`/`validate`);
+//! - ours: the generated bindings. `Schema::from_slice`/`Event::from_slice`
+//!   parse the bytes once into a `Tape`, dispatch on it (`Event`), run the
+//!   source's embedded program with the runtime engine (every error, in
+//!   payload order) and decode a valid tape into the generated type
+//!   (`Decode`); `Schema::is_valid`/`validate` take a `serde_json::Value`,
+//!   so they first build a tape from it (`Tape::from_value`);
 //! - (a) `serde_json::from_slice::<Value>` + the `jsonschema` runtime
 //!   validator built once from the effective schema;
 //! - (b) the `jsonschema` compile-time `validator` macro on the bundled
 //!   schema (`benches/schemas/`);
 //! - (c) `serde_json::from_slice::<T>` into the generated type, no validation.
+//!
+//! Built inside the workspace, serde_json has `preserve_order` here (the
+//! generator turns it on): (a) and (b) pay an `IndexMap` per object. The
+//! same table built as users build it is `benches/baseline/benches/library.rs`.
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 

@@ -6,6 +6,16 @@ use eventsmith_codegen::{Compiled, Diagnostics};
 
 /// Loads the catalog or prints why not (exit code 2).
 pub fn load_catalog(dir: &Path) -> Result<Compiled, u8> {
+    load_with(dir, Compiled::load)
+}
+
+/// [`load_catalog`] for commands that only validate: the validators are
+/// lowered, the Rust types are not ([`Compiled::load_validators`]).
+pub fn load_validators(dir: &Path) -> Result<Compiled, u8> {
+    load_with(dir, Compiled::load_validators)
+}
+
+fn load_with(dir: &Path, load: fn(&Path, &mut Diagnostics) -> Compiled) -> Result<Compiled, u8> {
     if !dir.is_dir() {
         eprintln!(
             "error: the catalog directory {} does not exist (use --schemas DIR)",
@@ -14,7 +24,7 @@ pub fn load_catalog(dir: &Path) -> Result<Compiled, u8> {
         return Err(2);
     }
     let mut diags = Diagnostics::default();
-    let compiled = Compiled::load(dir, &mut diags);
+    let compiled = load(dir, &mut diags);
     if diags.has_errors() {
         eprint!(
             "{}",

@@ -148,8 +148,25 @@ impl Compiled {
         Compiled::lower(catalog, diags)
     }
 
+    /// Loads the catalog at `root` and lowers its validators only: no type
+    /// IR (`types` is empty and every version's `root_type` is
+    /// [`Ty::Value`]), so none of its diagnostics either. For back ends
+    /// that validate and never emit (`eventsmith validate`): the type IR is
+    /// half the cost of lowering. Every version's validator is the one
+    /// [`Compiled::load`] lowers (versions are lowered first, in the same
+    /// order, either way).
+    pub fn load_validators(root: &Path, diags: &mut Diagnostics) -> Compiled {
+        let catalog = Catalog::load(root, diags);
+        Compiled::lower_with(catalog, false, diags)
+    }
+
     /// Lowers an already loaded catalog.
-    pub fn lower(mut catalog: Catalog, diags: &mut Diagnostics) -> Compiled {
+    pub fn lower(catalog: Catalog, diags: &mut Diagnostics) -> Compiled {
+        Compiled::lower_with(catalog, true, diags)
+    }
+
+    /// [`Compiled::lower`], with or without the type IR.
+    fn lower_with(mut catalog: Catalog, with_types: bool, diags: &mut Diagnostics) -> Compiled {
         let opts = LowerOptions {
             formats: FormatMode::Assert,
             relative_to: Some(catalog.root.clone()),
@@ -158,7 +175,9 @@ impl Compiled {
         let mut sources = Vec::new();
         for si in 0..catalog.sources.len() {
             let source = catalog.sources[si].clone();
-            reserve_emitted_names(&mut types, &source);
+            if with_types {
+                reserve_emitted_names(&mut types, &source);
+            }
             let module_of = |_: &Registry, doc: usize| -> Vec<String> {
                 for event in &source.events {
                     for version in &event.versions {
@@ -180,14 +199,18 @@ impl Compiled {
                 for version in &event.versions {
                     let loc = version.root();
                     let root = graph.lower(&mut catalog.registry, &loc, &opts, diags);
-                    let root_type = types.lower_root(
-                        &mut catalog.registry,
-                        &loc,
-                        &event.rust_name,
-                        &module_of,
-                        Some(&catalog.root),
-                        diags,
-                    );
+                    let root_type = if with_types {
+                        types.lower_root(
+                            &mut catalog.registry,
+                            &loc,
+                            &event.rust_name,
+                            &module_of,
+                            Some(&catalog.root),
+                            diags,
+                        )
+                    } else {
+                        Ty::Value
+                    };
                     versions.push(VersionIr {
                         key: version.version.to_string(),
                         variant: version.version.type_name(),
@@ -229,6 +252,7 @@ impl Compiled {
         // Every named type validates what it deserializes against its own
         // schema: lower that schema in the graph of the source it lives in
         // (usually there already, as part of a version).
+        // (Without the type IR there are no named types.)
         for (id, def) in types.types.iter().enumerate() {
             if let Some(source) = sources
                 .iter_mut()
@@ -240,7 +264,7 @@ impl Compiled {
                 source.type_nodes.insert(id, node);
             }
         }
-        if !diags.has_errors() {
+        if with_types && !diags.has_errors() {
             share_types(&mut types, &mut sources);
         }
         diags.sort();

@@ -121,10 +121,32 @@ fn judge(
     version: &str,
     options: &Options,
 ) -> Result<(), Errors> {
-    match schema.errors(root) {
+    let result = schema.errors(root);
+    tolerate(
+        result,
+        root,
+        schema_version,
+        version,
+        options.newer_versions,
+    )
+}
+
+/// What [`NewerVersions`] makes of the errors of `root` against the schema
+/// of `schema_version`, for a payload at `version`: with
+/// [`NewerVersions::Tolerate`] and a newer payload, the widenings a newer
+/// version may bring are dropped. Every path that judges a payload (the
+/// bindings, the CLI) goes through here.
+pub fn tolerate(
+    result: Result<(), Errors>,
+    root: Node<'_>,
+    schema_version: &str,
+    version: &str,
+    newer_versions: NewerVersions,
+) -> Result<(), Errors> {
+    match result {
         Ok(()) => Ok(()),
         Err(mut errors) => {
-            if options.newer_versions == NewerVersions::Tolerate && version != schema_version {
+            if newer_versions == NewerVersions::Tolerate && version != schema_version {
                 errors.0.retain(|e| !tolerated_when_newer(root, e));
             }
             if errors.is_empty() {
@@ -228,6 +250,40 @@ impl SourceTable {
         self.types
             .binary_search_by(|t| t.event_type.cmp(event_type))
             .ok()
+    }
+}
+
+/// What dispatch reads of a source: where the type is, how a schema is
+/// chosen, and each type's schema keys. The generated [`SourceTable`]s
+/// implement it; so does the CLI's catalog compiled in memory, so both
+/// find the same schema (or the same error) for every payload.
+pub trait Dispatch {
+    /// Where the event type is.
+    fn event_type_at(&self) -> Locator;
+    /// How a type's schema is chosen.
+    fn selector(&self) -> Selector;
+    /// The index of the type whose type value is `event_type`.
+    fn type_index(&self, event_type: &str) -> Option<usize>;
+    /// The schema keys of type `type_index` (versions oldest first, or
+    /// member values).
+    fn keys(&self, type_index: usize) -> &'static [&'static str];
+}
+
+impl Dispatch for SourceTable {
+    fn event_type_at(&self) -> Locator {
+        self.event_type
+    }
+
+    fn selector(&self) -> Selector {
+        self.selector
+    }
+
+    fn type_index(&self, event_type: &str) -> Option<usize> {
+        SourceTable::type_index(self, event_type)
+    }
+
+    fn keys(&self, type_index: usize) -> &'static [&'static str] {
+        self.types.get(type_index).map_or(&[], |t| t.keys)
     }
 }
 
@@ -402,11 +458,27 @@ pub struct Located<'t> {
 /// Reads the event's type and version (from the payload or `given`) and
 /// picks the schema that reads it.
 pub fn locate<'t>(
-    table: &SourceTable,
+    table: &(impl Dispatch + ?Sized),
     root: Node<'t>,
     given: &Given<'t>,
 ) -> Result<Located<'t>, EventError> {
-    let event_type = match (given.event_type, table.event_type) {
+    let (type_index, event_type) = locate_type(table, root, given)?;
+    let (schema_index, version) = locate_schema(table, type_index, event_type, root, given)?;
+    Ok(Located {
+        type_index,
+        schema_index,
+        version,
+    })
+}
+
+/// The first half of [`locate`]: the event's type (from the payload or
+/// `given`) and its index.
+pub fn locate_type<'t>(
+    table: &(impl Dispatch + ?Sized),
+    root: Node<'t>,
+    given: &Given<'t>,
+) -> Result<(usize, &'t str), EventError> {
+    let event_type = match (given.event_type, table.event_type_at()) {
         (Some(t), _) => t,
         (None, Locator::Member(name)) => member_text(root, name)?,
         (None, Locator::Given(what)) => return Err(EventError::TypeNotGiven { from: what }),
@@ -416,9 +488,21 @@ pub fn locate<'t>(
         .ok_or_else(|| EventError::UnknownType {
             event_type: event_type.to_owned(),
         })?;
-    let t = &table.types[type_index];
-    let (schema_index, version) = match table.selector {
-        Selector::Only => (0, Cow::Borrowed("")),
+    Ok((type_index, event_type))
+}
+
+/// The second half of [`locate`]: the schema index of an event of type
+/// `type_index` (named `event_type`) and the version the payload says.
+pub fn locate_schema<'t>(
+    table: &(impl Dispatch + ?Sized),
+    type_index: usize,
+    event_type: &str,
+    root: Node<'t>,
+    given: &Given<'t>,
+) -> Result<(usize, Cow<'t, str>), EventError> {
+    let keys = table.keys(type_index);
+    match table.selector() {
+        Selector::Only => Ok((0, Cow::Borrowed(""))),
         Selector::Version { at, scheme } => {
             let version = match (given.version, at) {
                 (Some(v), _) => Cow::Borrowed(v),
@@ -427,7 +511,7 @@ pub fn locate<'t>(
                     return Err(EventError::VersionNotGiven { from: what });
                 }
             };
-            (choose(scheme, event_type, t.keys, &version)?, version)
+            Ok((choose(scheme, event_type, keys, &version)?, version))
         }
         // A type whose only schema is the default one reads every payload
         // with it, whatever the member says (GitHub's `repository_dispatch`
@@ -446,21 +530,17 @@ pub fn locate<'t>(
                     });
                 }
             };
-            let index = t.keys.iter().position(|k| *k == key).ok_or_else(|| {
-                EventError::UnknownVersion {
-                    event_type: event_type.to_owned(),
-                    version: key.to_owned(),
-                    known: t.keys.to_vec(),
-                }
-            })?;
-            (index, Cow::Borrowed(key))
+            let index =
+                keys.iter()
+                    .position(|k| *k == key)
+                    .ok_or_else(|| EventError::UnknownVersion {
+                        event_type: event_type.to_owned(),
+                        version: key.to_owned(),
+                        known: keys.to_vec(),
+                    })?;
+            Ok((index, Cow::Borrowed(key)))
         }
-    };
-    Ok(Located {
-        type_index,
-        schema_index,
-        version,
-    })
+    }
 }
 
 /// Dispatches, validates and decodes an already parsed payload (for

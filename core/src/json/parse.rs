@@ -154,28 +154,35 @@ struct Parser<'a> {
 /// differ there (most do) differ without comparing their text.
 #[inline]
 pub(crate) fn fingerprint(name: &str) -> u64 {
-    let b = name.as_bytes();
+    fingerprint_bytes(name.as_bytes())
+}
+
+/// [`fingerprint`] of a name's bytes.
+#[inline]
+pub(crate) fn fingerprint_bytes(b: &[u8]) -> u64 {
     let word = match b.first_chunk::<8>() {
         Some(first) => u64::from_le_bytes(*first),
         None => {
-            let mut w = 0u64;
-            for (i, &c) in b.iter().enumerate() {
-                w |= u64::from(c) << (8 * i);
-            }
-            w
+            // Shorter names: their bytes, zero-padded (one copy, no loop).
+            let mut first = [0u8; 8];
+            first[..b.len()].copy_from_slice(b);
+            u64::from_le_bytes(first)
         }
     };
     word ^ (b.len() as u64).rotate_right(8)
 }
 
-/// The text of a string entry.
+/// The bytes of a string entry (a byte slice: its ends are known to be
+/// character boundaries, and comparing bytes is comparing text).
 #[inline]
-fn name_text<'t>(source: &'t str, text: &'t str, entries: &[Entry], index: u32) -> &'t str {
-    match entries[index as usize] {
-        Entry::Borrowed { at, len } => &source[at as usize..(at + len) as usize],
-        Entry::Owned { at, len } => &text[at as usize..(at + len) as usize],
-        _ => "",
-    }
+fn name_bytes<'t>(source: &'t [u8], text: &'t [u8], entries: &[Entry], index: u32) -> &'t [u8] {
+    let (from, at, len) = match entries[index as usize] {
+        Entry::Borrowed { at, len } => (source, at, len),
+        Entry::Owned { at, len } => (text, at, len),
+        _ => return &[],
+    };
+    from.get(at as usize..(at + len) as usize)
+        .unwrap_or_default()
 }
 
 /// Tape offsets: the input is at most `u32::MAX` bytes (the size limit), and
@@ -380,8 +387,8 @@ impl Parser<'_> {
     /// Refuses the name just read (entry `index`) if its object already
     /// has it; the error points at its closing quote, as serde_json's did.
     fn check_unique(&mut self, index: u32) -> Result<(), Failure> {
-        let (source, text, entries) = (self.source, &*self.text, &*self.entries);
-        let name_of = |k: u32| name_text(source, text, entries, k);
+        let (source, text, entries) = (self.b, self.text.as_bytes(), &*self.entries);
+        let name_of = |k: u32| name_bytes(source, text, entries, k);
         let scratch = &mut *self.scratch;
         let Some(frame) = scratch.frames.last() else {
             return Ok(());
@@ -390,7 +397,7 @@ impl Parser<'_> {
         let from = frame.names_from as usize;
         let before = scratch.names.len() - from;
         let name = name_of(index);
-        let print = fingerprint(name);
+        let print = fingerprint_bytes(name);
         let same = |&(p, other): &(u64, u32)| p == print && name_of(other) == name;
         let duplicate = if before < COMPARE_UP_TO {
             scratch.names[from..].iter().any(same)
@@ -416,7 +423,7 @@ impl Parser<'_> {
         if duplicate {
             let (line, column) = position(self.b, self.i);
             return Err(Box::new(ParseError::DuplicateKey {
-                key: name.to_owned(),
+                key: String::from_utf8_lossy(name).into_owned(),
                 line,
                 column,
             }));

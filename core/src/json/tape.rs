@@ -489,7 +489,33 @@ impl<'t> Node<'t> {
 
     /// Member `name` of an object.
     pub fn get(self, name: &str) -> Option<Node<'t>> {
-        self.members().find(|(n, _)| *n == name).map(|(_, v)| v)
+        let want = name.as_bytes();
+        let Entry::Object { len, .. } = self.entry() else {
+            return None;
+        };
+        // Names compared as bytes, length first: no `&str` is made of the
+        // names that do not match.
+        let mut at = self.at + 1;
+        for _ in 0..len {
+            let value = self.node_at(at + 1);
+            if self.node_at(at).bytes_are(want) {
+                return Some(value);
+            }
+            at = value.end();
+        }
+        None
+    }
+
+    /// True when this is a string whose bytes are `want`.
+    #[inline]
+    fn bytes_are(self, want: &[u8]) -> bool {
+        let tape = self.tape;
+        let (from, at, len) = match tape.entries[self.at as usize] {
+            Entry::Borrowed { at, len } => (tape.source.as_bytes(), at, len),
+            Entry::Owned { at, len } => (tape.text.as_bytes(), at, len),
+            _ => return false,
+        };
+        len as usize == want.len() && from.get(at as usize..(at + len) as usize) == Some(want)
     }
 
     /// Item `index` of an array.
