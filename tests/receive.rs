@@ -635,6 +635,39 @@ mod docs_shared_secret {
     include!("../codegen/src/docs/receive/shared_secret.rs");
 }
 
+mod docs_github {
+    use super::hub::Hub as Event;
+    include!("../codegen/src/docs/receive/github.rs");
+}
+
+#[test]
+fn the_docs_github_example_answers_each_delivery() {
+    use eventsmith::webhook::GitHubVerifier;
+    let secret = "It's a Secret to Everybody";
+    let receiver = docs_github::receiver(secret).unwrap();
+    let signer = GitHubVerifier::new(secret).unwrap();
+    let headers = |event: &'static str, id: &'static str, body: &[u8]| {
+        vec![
+            ("X-GitHub-Event", event.to_owned()),
+            ("X-GitHub-Delivery", id.to_owned()),
+            ("X-Hub-Signature-256", signer.sign(body)),
+            ("Content-Type", "application/json".to_owned()),
+        ]
+    };
+    let handle = |h: &[(&str, String)], body: &[u8]| {
+        let h: Vec<(&str, &str)> = h.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        docs_github::handle(&receiver, &h, body)
+    };
+    let opened = br#"{"action": "opened", "number": 7}"#;
+    let good = headers("issues", "d-1", opened);
+    assert_eq!(handle(&good, opened), 200);
+    assert_eq!(handle(&good, opened), 200, "a redelivery is answered 200");
+    let tampered = br#"{"action": "opened", "number": 8}"#;
+    assert_eq!(handle(&good, tampered), 401);
+    let invalid = br#"{"action": "opened", "number": "seven"}"#;
+    assert_eq!(handle(&headers("issues", "d-2", invalid), invalid), 422);
+}
+
 mod docs_unsigned {
     use super::Ping as Event;
     include!("../codegen/src/docs/receive/unsigned.rs");
@@ -672,7 +705,7 @@ fn the_docs_standard_webhooks_example_answers_each_delivery() {
         401
     );
     let invalid = br#"{"type": "ping", "version": "1.0.0", "n": -1}"#;
-    assert_eq!(handle(&headers("msg_bad", invalid), invalid), 400);
+    assert_eq!(handle(&headers("msg_bad", invalid), invalid), 422);
     assert!(docs_standard_webhooks::receiver("not a secret").is_err());
 }
 
@@ -704,7 +737,7 @@ fn the_docs_shared_secret_example_answers_each_delivery() {
     let invalid = br#"{"id": 97, "type": "ping", "version": "1.0.0", "n": "x"}"#;
     assert_eq!(
         docs_shared_secret::handle_url(&receiver, "/hooks?secret=s3cr3t", invalid),
-        400
+        422
     );
     assert!(docs_shared_secret::receiver("").is_err());
 }

@@ -288,7 +288,17 @@ impl<'c> CatalogValidator<'c> {
             let (ei, event_type) = match event::locate_type(table, root, given) {
                 Ok(found) => found,
                 Err(e) => {
-                    first_error.get_or_insert_with(|| dispatch_error(table.pointer(&e), &e));
+                    // A source that wants its type given outside the payload
+                    // explains a payload without a type member best.
+                    let given_wanted = matches!(e, EventError::TypeNotGiven { .. });
+                    let keep = match &first_error {
+                        None => true,
+                        Some((missing, _)) => given_wanted && *missing,
+                    };
+                    if keep {
+                        let missing = matches!(e, EventError::MissingField { .. });
+                        first_error = Some((missing, dispatch_error(table.pointer(&e), &e)));
+                    }
                     continue;
                 }
             };
@@ -309,11 +319,11 @@ impl<'c> CatalogValidator<'c> {
             let key = table.keys(ei).get(vi).copied().unwrap_or_default();
             outcome.schema_version = Some(key.to_owned());
             outcome.errors = self.judge(ci, ei, vi, root, key, &version);
-            outcome.version = Some(version.into_owned());
+            outcome.version = Some(version.into_owned()).filter(|v| !v.is_empty());
             outcome.valid = outcome.errors.is_empty();
             return outcome;
         }
-        if let Some(e) = first_error {
+        if let Some((_, e)) = first_error {
             outcome.errors.push(e);
         }
         // Name what the payload claims, even when no source knows it.

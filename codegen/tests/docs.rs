@@ -216,14 +216,17 @@ fn the_shipped_catalog_builds_in_seconds_and_is_small() {
     );
     // Unoptimised test builds are several times slower than the release CLI.
     assert!(*took < Duration::from_secs(30), "took {took:?}");
-    assert!(size < 8 * 1024 * 1024, "{size} bytes");
+    // GitHub's 224 schemas are most of it (about 23 MB, a third of it
+    // standalone schemas).
+    assert!(size < 32 * 1024 * 1024, "{size} bytes");
     // One page per source, event type, version and shared type.
     let versions = site
         .files
         .keys()
         .filter(|p| p.ends_with(".schema.json"))
         .count();
-    assert_eq!(versions, 115);
+    // Impact Stack and Gigs: 115 versions; GitHub: 224 schemas.
+    assert_eq!(versions, 115 + 224);
     for page in [
         "index.html",
         "gigs/index.html",
@@ -483,6 +486,10 @@ fn dispatch_tables_say_what_the_runtime_selects() {
         let scheme = match source.versioning {
             eventsmith_codegen::load::catalog::Versioning::Semver => Scheme::Semver,
             eventsmith_codegen::load::catalog::Versioning::Calendar => Scheme::Calendar,
+            // One schema per type or exact versions: nothing to read later
+            // (the GitHub catalog; `words.rs`' own tests cover the words).
+            eventsmith_codegen::load::catalog::Versioning::Integer
+            | eventsmith_codegen::load::catalog::Versioning::None => continue,
         };
         for event in &source.events {
             let keys: Vec<String> = event

@@ -283,7 +283,7 @@ fn catalog_json_describes_sources_events_and_versions() {
         .iter()
         .map(|s| s["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["gigs", "impact_stack"]);
+    assert_eq!(names, ["gigs", "github", "impact_stack"]);
     for (s, loaded) in sources.iter().zip(&COMPILED.catalog.sources) {
         assert_eq!(s["type_field"], Value::String(loaded.type_field.clone()));
         assert_eq!(
@@ -339,7 +339,10 @@ fn catalog_json_describes_sources_events_and_versions() {
     }
     assert!(compared > 0, "no consecutive versions compared");
     assert_eq!(sources[0]["versioning"], "calendar");
-    assert_eq!(sources[1]["versioning"], "semver");
+    assert_eq!(sources[1]["versioning"], "none");
+    assert_eq!(sources[1]["type_from"]["header"], "X-GitHub-Event");
+    assert_eq!(sources[1]["schema_from"]["member"], "action");
+    assert_eq!(sources[2]["versioning"], "semver");
 }
 
 #[test]
@@ -360,10 +363,22 @@ fn openapi_has_a_webhook_per_event_type_with_standard_webhook_headers_on_gigs() 
             let body = &op["requestBody"]["content"]["application/json"]["schema"];
             let one_of = body["oneOf"].as_array().unwrap();
             assert_eq!(one_of.len(), event.versions.len(), "{}", event.type_value);
-            assert_eq!(
-                body["discriminator"]["propertyName"],
-                Value::String(source.version_field.clone())
-            );
+            // The member that picks the schema: the version, or the
+            // member a versionless source chooses by (GitHub's `action`).
+            let picks = source
+                .schema_from
+                .as_ref()
+                .map_or(&source.version_field, |from| &from.member);
+            let discriminator = &body["discriminator"]["propertyName"];
+            if one_of.len() > 1 || source.schema_from.is_none() {
+                assert_eq!(discriminator, &Value::String(picks.clone()), "{}", event.type_value);
+            } else {
+                assert!(
+                    discriminator.is_null() || discriminator == &Value::String(picks.clone()),
+                    "{}",
+                    event.type_value
+                );
+            }
             for r in one_of {
                 let target = r["$ref"].as_str().unwrap().strip_prefix('#').unwrap();
                 assert!(doc.pointer(target).is_some(), "{target}");

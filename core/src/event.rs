@@ -519,7 +519,7 @@ pub fn locate_schema<'t>(
         Selector::Member {
             absent: Some(default),
             ..
-        } if t.keys == [default] => (0, Cow::Borrowed(default)),
+        } if keys == [default] => Ok((0, Cow::Borrowed(default))),
         Selector::Member { name, absent } => {
             let key = match (root_member(root, name)?, absent) {
                 (Some(key), _) => key,

@@ -592,6 +592,7 @@ impl<'c> Fields<'c> {
             Ty::String => text(out, "String"),
             Ty::Unit => text(out, "()"),
             Ty::Runtime(name) => text(out, name),
+            Ty::Replaced(path) => text(out, path),
             Ty::Value => text(out, "json::Value"),
             Ty::Map(inner) if **inner == Ty::Value => text(out, "json::Map"),
             Ty::Map(inner) => wrap(out, "BTreeMap<String, ", inner),

@@ -3,8 +3,7 @@
 //!
 //! The receivers are real Rust (`receive/*.rs`); `tests/receive.rs` in the
 //! root package compiles and runs each against a hand-written event source,
-//! so what the site shows is code that works. A new `Signing` (GitHub's
-//! `X-Hub-Signature-256`) adds its arm to [`signing_doc`] and its file
+//! so what the site shows is code that works. A new `Signing` adds its arm to [`signing_doc`] and its file
 //! under `receive/`; the match is exhaustive, so the compiler points here.
 
 use crate::load::catalog::Signing;
@@ -28,6 +27,11 @@ pub fn signing_doc(signing: Signing) -> SigningDoc {
             name: "Standard Webhooks signatures",
             explanation: "Every delivery is signed per Standard Webhooks (as Svix sends them): the headers `webhook-id`, `webhook-timestamp` and `webhook-signature` carry an HMAC-SHA256 of the id, the timestamp and the raw body, made with the endpoint's signing secret (`whsec_…`). A receiver checks the signature over the bytes exactly as received, refuses timestamps more than five minutes away, and drops a `webhook-id` it has already handled (the sender retries).",
             code: include_str!("receive/standard_webhooks.rs"),
+        },
+        Signing::Github => SigningDoc {
+            name: "GitHub webhook signatures",
+            explanation: "Every delivery is signed by GitHub: the `X-Hub-Signature-256` header is `sha256=` and the hex HMAC-SHA256 of the raw body, made with the webhook's secret; `X-GitHub-Event` names the event type (payloads do not), `X-GitHub-Delivery` is the delivery's id, the same on a redelivery. A receiver checks the signature over the bytes exactly as received (a form-encoded delivery is signed as sent, before its `payload` field is decoded), compares it in constant time, and drops a delivery id it has already handled.",
+            code: include_str!("receive/github.rs"),
         },
         Signing::SharedSecret => SigningDoc {
             name: "Shared secret",

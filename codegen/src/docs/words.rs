@@ -5,7 +5,6 @@
 use eventsmith_core::version::{self, Scheme};
 
 use crate::compat::differ::{Bump, Change};
-use crate::load::catalog::Versioning;
 use crate::lower::{Locator, Selector};
 
 /// One change of a step, for a reader who does not know JSON Pointer.
@@ -187,7 +186,7 @@ pub fn dispatch_rule(selector: &Selector) -> String {
     match selector {
         Selector::Version { at, scheme } => {
             let at = locator(at);
-            match scheme_of(*scheme) {
+            match scheme {
                 Scheme::Semver => format!(
                     "The version is {at}, a semantic version. An event of version V is read with the newest schema of the same major version that is not newer than V: a consumer keeps reading the minor and patch releases that follow its schemas. An event older than every schema of its major, or of a major with no schema, is refused (`EventError::UnknownVersion`). {NEWER}"
                 ),
@@ -224,14 +223,6 @@ fn locator(at: &Locator) -> String {
     }
 }
 
-/// The core scheme a catalog's versioning dispatches with.
-pub fn scheme_of(versioning: Versioning) -> Scheme {
-    match versioning {
-        Versioning::Semver => Scheme::Semver,
-        Versioning::Calendar => Scheme::Calendar,
-    }
-}
-
 /// For each schema of an event type (keys oldest first), which event
 /// versions it reads, under `selector`.
 pub fn dispatch_table(selector: &Selector, keys: &[String]) -> Vec<Reads> {
@@ -240,7 +231,7 @@ pub fn dispatch_table(selector: &Selector, keys: &[String]) -> Vec<Reads> {
         versions,
     };
     match selector {
-        Selector::Version { scheme, .. } => match scheme_of(*scheme) {
+        Selector::Version { scheme, .. } => match scheme {
             Scheme::Semver => {
                 let parsed: Vec<Option<version::SemVer>> = keys
                     .iter()
@@ -389,7 +380,7 @@ mod tests {
     fn dispatch_tables_say_the_rule_of_each_scheme() {
         let semver = Selector::Version {
             at: Locator::Member("version".to_owned()),
-            scheme: Versioning::Semver,
+            scheme: Scheme::Semver,
         };
         assert_eq!(
             table(&semver, &["1.1.0", "1.3.0", "2.1.0"]),
@@ -404,7 +395,7 @@ mod tests {
         );
         let calendar = Selector::Version {
             at: Locator::Member("version".to_owned()),
-            scheme: Versioning::Calendar,
+            scheme: Scheme::Calendar,
         };
         assert_eq!(
             table(&calendar, &["2024-10-28", "2025-05-22"])[0].1,

@@ -21,14 +21,19 @@ pub fn handle_url(receiver: &Receiver<Event>, path_and_query: &str, body: &[u8])
     answer(receiver.receive_token(token.as_deref(), body))
 }
 
-fn answer(received: Result<eventsmith::Delivery<Event>, eventsmith::ReceiveError>) -> u16 {
+fn answer(received: Result<eventsmith::receive::Pending<Event>, eventsmith::ReceiveError>) -> u16 {
     match received {
-        Ok(delivery) => {
-            // `delivery.event` is the typed event: match on its variants.
-            println!("{} {}", delivery.id, delivery.event.event_type());
-            200
+        Ok(pending) => {
+            // `pending.event` is the typed event: match on its variants.
+            println!("{} {}", pending.id, pending.event.event_type());
+            // Handled: from now on a retry of it is a duplicate. (Drop
+            // `pending` instead when handling fails: the retry is handled.)
+            match pending.commit() {
+                Ok(_) => 200,
+                Err(error) => error.status(),
+            }
         }
-        // A duplicate answers 200, a wrong secret 401, an invalid payload 400.
+        // A duplicate answers 200, a wrong secret 401, an invalid payload 422.
         Err(error) => error.status(),
     }
 }

@@ -15,12 +15,17 @@ pub fn handle(receiver: &Receiver<Event>, headers: &[(&str, &str)], body: &[u8])
     // Checks the webhook-signature header over the raw body, parses,
     // validates, decodes, and drops a webhook-id it has seen before.
     match receiver.receive(headers, body) {
-        Ok(delivery) => {
-            // `delivery.event` is the typed event: match on its variants.
-            println!("{} {}", delivery.id, delivery.event.event_type());
-            200
+        Ok(pending) => {
+            // `pending.event` is the typed event: match on its variants.
+            println!("{} {}", pending.id, pending.event.event_type());
+            // Handled: from now on a retry of it is a duplicate. (Drop
+            // `pending` instead when handling fails: the retry is handled.)
+            match pending.commit() {
+                Ok(_) => 200,
+                Err(error) => error.status(),
+            }
         }
-        // A duplicate answers 200, a bad signature 401, an invalid payload 400.
+        // A duplicate answers 200, a bad signature 401, an invalid payload 422.
         Err(error) => error.status(),
     }
 }

@@ -219,42 +219,6 @@ impl ::std::str::FromStr for Event {
         Self::from_slice(text.as_bytes())
     }
 }
-/// The validators of every schema of this source, as data: one
-/// subschema per line (node `i` is line `i`), run by the runtime's
-/// engine. Generated from the schemas; what each checks is the
-/// schema at its `at`.
-pub static VALIDATOR: ::eventsmith::validation::Embedded = ::eventsmith::validation::Embedded::new(
-    &[
-        r#"{"at":"hooks/batch/event.schema.json#","checks":[{"items":{"start":0,"schema":1}},{"minItems":1}]}"#,
-        r#"{"at":"hooks/batch/event.schema.json#/items","checks":[{"type":"integer"},{"minimum":-9223372036854775808},{"maximum":9223372036854775807}]}"#,
-        r#"{"at":"hooks/dispatch/event.schema.json#","checks":[{"type":"object"},{"required":["action"]},{"properties":[["action",3],["client_payload",4]]}]}"#,
-        r#"{"at":"hooks/dispatch/event.schema.json#/properties/action","checks":[{"type":"string"}]}"#,
-        r#"{"at":"hooks/dispatch/event.schema.json#/properties/client_payload","checks":[{"type":"object"}]}"#,
-        r#"{"at":"hooks/issue/closed.schema.json#","checks":[{"type":"object"},{"required":["action","sender"]},{"properties":[["action",6],["sender",7],["label",11]]},{"allOf":[14]}]}"#,
-        r#"{"at":"hooks/issue/closed.schema.json#/properties/action","checks":[{"type":"string"},{"enum":["closed"]}]}"#,
-        r#"{"at":"hooks/common/user.schema.json#","checks":[{"type":"object"},{"required":["login","id"]},{"properties":[["login",8],["id",9]]},{"additionalProperties":{"known":["login","id"],"patterns":[],"schema":10}}]}"#,
-        r#"{"at":"hooks/common/user.schema.json#/properties/login","checks":[{"type":"string"}]}"#,
-        r#"{"at":"hooks/common/user.schema.json#/properties/id","checks":[{"type":"integer"},{"minimum":-9223372036854775808},{"maximum":9223372036854775807}]}"#,
-        r#"{"at":"hooks/common/user.schema.json#/additionalProperties","always":false}"#,
-        r#"{"at":"hooks/issue/closed.schema.json#/properties/label","checks":[{"type":"object"},{"required":["name"]},{"properties":[["name",12]]},{"additionalProperties":{"known":["name"],"patterns":[],"schema":13}}]}"#,
-        r#"{"at":"hooks/issue/closed.schema.json#/properties/label/properties/name","checks":[{"type":"string"}]}"#,
-        r#"{"at":"hooks/issue/closed.schema.json#/properties/label/additionalProperties","always":false}"#,
-        r#"{"at":"hooks/issue/closed.schema.json#/allOf/0","always":true}"#,
-        r#"{"at":"hooks/issue/opened.schema.json#","checks":[{"type":"object"},{"required":["action","sender","reactions","state"]},{"properties":[["action",16],["sender",7],["assignees",17],["reactions",18],["state",24],["first-name",25],["first_name",26]]},{"additionalProperties":{"known":["action","sender","assignees","reactions","state","first-name","first_name"],"patterns":[],"schema":27}}]}"#,
-        r#"{"at":"hooks/issue/opened.schema.json#/properties/action","checks":[{"type":"string"},{"enum":["opened"]}]}"#,
-        r#"{"at":"hooks/issue/opened.schema.json#/properties/assignees","checks":[{"type":"array"},{"items":{"start":0,"schema":7}}]}"#,
-        r#"{"at":"hooks/common/reactions.schema.json#","checks":[{"type":"object"},{"required":["+1","-1","total"]},{"properties":[["+1",19],["-1",20],["@type",21],["total",22]]},{"additionalProperties":{"known":["+1","-1","@type","total"],"patterns":[],"schema":23}}]}"#,
-        r#"{"at":"hooks/common/reactions.schema.json#/properties/+1","checks":[{"type":"integer"},{"minimum":-9223372036854775808},{"maximum":9223372036854775807}]}"#,
-        r#"{"at":"hooks/common/reactions.schema.json#/properties/-1","checks":[{"type":"integer"},{"minimum":-9223372036854775808},{"maximum":9223372036854775807}]}"#,
-        r#"{"at":"hooks/common/reactions.schema.json#/properties/@type","checks":[{"type":"string"}]}"#,
-        r#"{"at":"hooks/common/reactions.schema.json#/properties/total","checks":[{"type":"integer"},{"minimum":-9223372036854775808},{"maximum":9223372036854775807}]}"#,
-        r#"{"at":"hooks/common/reactions.schema.json#/additionalProperties","always":false}"#,
-        r#"{"at":"hooks/common/state.schema.json#","checks":[{"type":"string"},{"enum":["open","closed","won't fix","wont-fix"]}]}"#,
-        r#"{"at":"hooks/issue/opened.schema.json#/properties/first-name","checks":[{"type":"string"}]}"#,
-        r#"{"at":"hooks/issue/opened.schema.json#/properties/first_name","checks":[{"type":"string"}]}"#,
-        r#"{"at":"hooks/issue/opened.schema.json#/additionalProperties","always":false}"#,
-    ],
-);
 /// The `batch` event.
 #[allow(deprecated)]
 pub mod batch {
@@ -403,17 +367,20 @@ pub mod common {
             }
         }
     }
+    impl ::eventsmith::__private::ser::ToMembers for Reactions {
+        fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+            m.field("+1", &self.thumbs_up);
+            m.field("-1", &self.minus_1);
+            m.optional("@type", &self.at_type);
+            m.field("total", &self.total);
+        }
+    }
     impl ::eventsmith::__private::serde::Serialize for Reactions {
         fn serialize<S: ::eventsmith::__private::serde::Serializer>(
             &self,
             s: S,
         ) -> ::std::result::Result<S::Ok, S::Error> {
-            let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-            m.field("+1", &self.thumbs_up)?;
-            m.field("-1", &self.minus_1)?;
-            m.optional("@type", &self.at_type)?;
-            m.field("total", &self.total)?;
-            m.end()
+            ::eventsmith::__private::ser::serialize(self, s)
         }
     }
     impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Reactions {
@@ -610,16 +577,19 @@ pub mod dispatch {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for Dispatch {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("action", &self.action);
+                m.optional("client_payload", &self.client_payload);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for Dispatch {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("action", &self.action)?;
-                m.optional("client_payload", &self.client_payload)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Dispatch {
@@ -769,17 +739,20 @@ pub mod issue {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for Issue {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("action", &self.action);
+                m.field("sender", &self.sender);
+                m.optional("label", &self.label);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for Issue {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("action", &self.action)?;
-                m.field("sender", &self.sender)?;
-                m.optional("label", &self.label)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Issue {
@@ -871,14 +844,17 @@ pub mod issue {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for Label {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("name", &self.name);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for Label {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("name", &self.name)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Label {
@@ -969,20 +945,23 @@ pub mod issue {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for Issue {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("action", &self.action);
+                m.field("sender", &self.sender);
+                m.optional("assignees", &self.assignees);
+                m.field("reactions", &self.reactions);
+                m.field("state", &self.state);
+                m.optional("first-name", &self.first_name);
+                m.optional("first_name", &self.first_name_2);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for Issue {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("action", &self.action)?;
-                m.field("sender", &self.sender)?;
-                m.optional("assignees", &self.assignees)?;
-                m.field("reactions", &self.reactions)?;
-                m.field("state", &self.state)?;
-                m.optional("first-name", &self.first_name)?;
-                m.optional("first_name", &self.first_name_2)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Issue {
@@ -1064,3 +1043,37 @@ pub mod issue {
         }
     }
 }
+/// The validators of every schema of this source, as data: one
+/// subschema per line (node `i` is line `i`), run by the runtime's
+/// engine. Generated from the schemas; what each checks is the
+/// schema at its `at`.
+pub static VALIDATOR: ::eventsmith::validation::Embedded = ::eventsmith::validation::Embedded::new(&[
+    r#"{"at":"hooks/batch/event.schema.json#","checks":[{"items":{"start":0,"schema":1}},{"minItems":1}]}"#,
+    r#"{"at":"hooks/batch/event.schema.json#/items","checks":[{"type":"integer"},{"minimum":-9223372036854775808},{"maximum":9223372036854775807}]}"#,
+    r#"{"at":"hooks/dispatch/event.schema.json#","checks":[{"type":"object"},{"required":["action"]},{"properties":[["action",3],["client_payload",4]]}]}"#,
+    r#"{"at":"hooks/dispatch/event.schema.json#/properties/action","checks":[{"type":"string"}]}"#,
+    r#"{"at":"hooks/dispatch/event.schema.json#/properties/client_payload","checks":[{"type":"object"}]}"#,
+    r#"{"at":"hooks/issue/closed.schema.json#","checks":[{"type":"object"},{"required":["action","sender"]},{"properties":[["action",6],["sender",7],["label",11]]},{"allOf":[14]}]}"#,
+    r#"{"at":"hooks/issue/closed.schema.json#/properties/action","checks":[{"type":"string"},{"enum":["closed"]}]}"#,
+    r#"{"at":"hooks/common/user.schema.json#","checks":[{"type":"object"},{"required":["login","id"]},{"properties":[["login",8],["id",9]]},{"additionalProperties":{"known":["login","id"],"patterns":[],"schema":10}}]}"#,
+    r#"{"at":"hooks/common/user.schema.json#/properties/login","checks":[{"type":"string"}]}"#,
+    r#"{"at":"hooks/common/user.schema.json#/properties/id","checks":[{"type":"integer"},{"minimum":-9223372036854775808},{"maximum":9223372036854775807}]}"#,
+    r#"{"at":"hooks/common/user.schema.json#/additionalProperties","always":false}"#,
+    r#"{"at":"hooks/issue/closed.schema.json#/properties/label","checks":[{"type":"object"},{"required":["name"]},{"properties":[["name",12]]},{"additionalProperties":{"known":["name"],"patterns":[],"schema":13}}]}"#,
+    r#"{"at":"hooks/issue/closed.schema.json#/properties/label/properties/name","checks":[{"type":"string"}]}"#,
+    r#"{"at":"hooks/issue/closed.schema.json#/properties/label/additionalProperties","always":false}"#,
+    r#"{"at":"hooks/issue/closed.schema.json#/allOf/0","always":true}"#,
+    r#"{"at":"hooks/issue/opened.schema.json#","checks":[{"type":"object"},{"required":["action","sender","reactions","state"]},{"properties":[["action",16],["sender",7],["assignees",17],["reactions",18],["state",24],["first-name",25],["first_name",26]]},{"additionalProperties":{"known":["action","sender","assignees","reactions","state","first-name","first_name"],"patterns":[],"schema":27}}]}"#,
+    r#"{"at":"hooks/issue/opened.schema.json#/properties/action","checks":[{"type":"string"},{"enum":["opened"]}]}"#,
+    r#"{"at":"hooks/issue/opened.schema.json#/properties/assignees","checks":[{"type":"array"},{"items":{"start":0,"schema":7}}]}"#,
+    r#"{"at":"hooks/common/reactions.schema.json#","checks":[{"type":"object"},{"required":["+1","-1","total"]},{"properties":[["+1",19],["-1",20],["@type",21],["total",22]]},{"additionalProperties":{"known":["+1","-1","@type","total"],"patterns":[],"schema":23}}]}"#,
+    r#"{"at":"hooks/common/reactions.schema.json#/properties/+1","checks":[{"type":"integer"},{"minimum":-9223372036854775808},{"maximum":9223372036854775807}]}"#,
+    r#"{"at":"hooks/common/reactions.schema.json#/properties/-1","checks":[{"type":"integer"},{"minimum":-9223372036854775808},{"maximum":9223372036854775807}]}"#,
+    r#"{"at":"hooks/common/reactions.schema.json#/properties/@type","checks":[{"type":"string"}]}"#,
+    r#"{"at":"hooks/common/reactions.schema.json#/properties/total","checks":[{"type":"integer"},{"minimum":-9223372036854775808},{"maximum":9223372036854775807}]}"#,
+    r#"{"at":"hooks/common/reactions.schema.json#/additionalProperties","always":false}"#,
+    r#"{"at":"hooks/common/state.schema.json#","checks":[{"type":"string"},{"enum":["open","closed","won't fix","wont-fix"]}]}"#,
+    r#"{"at":"hooks/issue/opened.schema.json#/properties/first-name","checks":[{"type":"string"}]}"#,
+    r#"{"at":"hooks/issue/opened.schema.json#/properties/first_name","checks":[{"type":"string"}]}"#,
+    r#"{"at":"hooks/issue/opened.schema.json#/additionalProperties","always":false}"#,
+]);

@@ -190,21 +190,6 @@ impl ::std::str::FromStr for Event {
         Self::from_slice(text.as_bytes())
     }
 }
-/// The validators of every schema of this source, as data: one
-/// subschema per line (node `i` is line `i`), run by the runtime's
-/// engine. Generated from the schemas; what each checks is the
-/// schema at its `at`.
-pub static VALIDATOR: ::eventsmith::validation::Embedded = ::eventsmith::validation::Embedded::new(
-    &[
-        r#"{"at":"ledger/entry/1.json#","checks":[{"type":"object"},{"required":["kind","amount"]},{"properties":[["kind",1],["amount",2]]}]}"#,
-        r#"{"at":"ledger/entry/1.json#/properties/kind","checks":[{"type":"string"},{"const":"entry"}]}"#,
-        r#"{"at":"ledger/entry/1.json#/properties/amount","checks":[{"type":"integer"},{"minimum":-9223372036854775808},{"maximum":9223372036854775807}]}"#,
-        r#"{"at":"ledger/entry/2.json#","checks":[{"type":"object"},{"required":["kind","amount","currency"]},{"properties":[["kind",4],["amount",5],["currency",6]]}]}"#,
-        r#"{"at":"ledger/entry/2.json#/properties/kind","checks":[{"type":"string"},{"const":"entry"}]}"#,
-        r#"{"at":"ledger/entry/2.json#/properties/amount","checks":[{"type":"integer"},{"minimum":-9223372036854775808},{"maximum":9223372036854775807}]}"#,
-        r#"{"at":"ledger/entry/2.json#/properties/currency","checks":[{"type":"string"},{"minLength":3},{"maxLength":3}]}"#,
-    ],
-);
 /// The `entry` event.
 #[allow(deprecated)]
 pub mod entry {
@@ -310,16 +295,19 @@ pub mod entry {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for Entry {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("kind", &self.kind);
+                m.field("amount", &self.amount);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for Entry {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("kind", &self.kind)?;
-                m.field("amount", &self.amount)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Entry {
@@ -378,17 +366,20 @@ pub mod entry {
                 }
             }
         }
+        impl ::eventsmith::__private::ser::ToMembers for Entry {
+            fn members<'a>(&'a self, m: &mut ::eventsmith::__private::ser::Members<'a>) {
+                m.field("kind", &self.kind);
+                m.field("amount", &self.amount);
+                m.field("currency", &self.currency);
+                m.extra(&self.extra);
+            }
+        }
         impl ::eventsmith::__private::serde::Serialize for Entry {
             fn serialize<S: ::eventsmith::__private::serde::Serializer>(
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                let mut m = ::eventsmith::__private::ser::Struct::begin(s)?;
-                m.field("kind", &self.kind)?;
-                m.field("amount", &self.amount)?;
-                m.field("currency", &self.currency)?;
-                m.extra(&self.extra)?;
-                m.end()
+                ::eventsmith::__private::ser::serialize(self, s)
             }
         }
         impl<'de> ::eventsmith::__private::serde::Deserialize<'de> for Entry {
@@ -410,3 +401,16 @@ pub mod entry {
         }
     }
 }
+/// The validators of every schema of this source, as data: one
+/// subschema per line (node `i` is line `i`), run by the runtime's
+/// engine. Generated from the schemas; what each checks is the
+/// schema at its `at`.
+pub static VALIDATOR: ::eventsmith::validation::Embedded = ::eventsmith::validation::Embedded::new(&[
+    r#"{"at":"ledger/entry/1.json#","checks":[{"type":"object"},{"required":["kind","amount"]},{"properties":[["kind",1],["amount",2]]}]}"#,
+    r#"{"at":"ledger/entry/1.json#/properties/kind","checks":[{"type":"string"},{"const":"entry"}]}"#,
+    r#"{"at":"ledger/entry/1.json#/properties/amount","checks":[{"type":"integer"},{"minimum":-9223372036854775808},{"maximum":9223372036854775807}]}"#,
+    r#"{"at":"ledger/entry/2.json#","checks":[{"type":"object"},{"required":["kind","amount","currency"]},{"properties":[["kind",4],["amount",5],["currency",6]]}]}"#,
+    r#"{"at":"ledger/entry/2.json#/properties/kind","checks":[{"type":"string"},{"const":"entry"}]}"#,
+    r#"{"at":"ledger/entry/2.json#/properties/amount","checks":[{"type":"integer"},{"minimum":-9223372036854775808},{"maximum":9223372036854775807}]}"#,
+    r#"{"at":"ledger/entry/2.json#/properties/currency","checks":[{"type":"string"},{"minLength":3},{"maxLength":3}]}"#,
+]);
