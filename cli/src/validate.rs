@@ -231,7 +231,8 @@ pub fn run(a: Args) -> u8 {
                 match single(path, settings.limits) {
                     Ok(Single::Json(bytes)) => match Tape::parse(&bytes, settings.limits) {
                         Ok(tape) => {
-                            let outcome = validator.validate_node_given(tape.root(), &settings.given);
+                            let outcome =
+                                validator.validate_node_given(tape.root(), &settings.given);
                             tally.event(&mut text, a.format, &shown, None, &outcome);
                         }
                         Err(e) => {

@@ -303,19 +303,18 @@ impl<'c> CatalogValidator<'c> {
                 }
             };
             outcome.event_type = Some(event_type.to_owned());
-            let (vi, version) =
-                match event::locate_schema(table, ei, event_type, root, given) {
-                    Ok(found) => found,
-                    Err(e) => {
-                        if let EventError::InvalidVersion { version, .. }
-                        | EventError::UnknownVersion { version, .. } = &e
-                        {
-                            outcome.version = Some(version.clone());
-                        }
-                        outcome.errors.push(dispatch_error(table.pointer(&e), &e));
-                        return outcome;
+            let (vi, version) = match event::locate_schema(table, ei, event_type, root, given) {
+                Ok(found) => found,
+                Err(e) => {
+                    if let EventError::InvalidVersion { version, .. }
+                    | EventError::UnknownVersion { version, .. } = &e
+                    {
+                        outcome.version = Some(version.clone());
                     }
-                };
+                    outcome.errors.push(dispatch_error(table.pointer(&e), &e));
+                    return outcome;
+                }
+            };
             let key = table.keys(ei).get(vi).copied().unwrap_or_default();
             outcome.schema_version = Some(key.to_owned());
             outcome.errors = self.judge(ci, ei, vi, root, key, &version);

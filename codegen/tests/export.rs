@@ -371,7 +371,12 @@ fn openapi_has_a_webhook_per_event_type_with_standard_webhook_headers_on_gigs() 
                 .map_or(&source.version_field, |from| &from.member);
             let discriminator = &body["discriminator"]["propertyName"];
             if one_of.len() > 1 || source.schema_from.is_none() {
-                assert_eq!(discriminator, &Value::String(picks.clone()), "{}", event.type_value);
+                assert_eq!(
+                    discriminator,
+                    &Value::String(picks.clone()),
+                    "{}",
+                    event.type_value
+                );
             } else {
                 assert!(
                     discriminator.is_null() || discriminator == &Value::String(picks.clone()),

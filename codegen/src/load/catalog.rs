@@ -780,7 +780,7 @@ fn read_origin(
                             "invalid-source-file",
                             format!("`{key}` and `{field_key}` both say where the member is"),
                         )
-                        .with_hint(format!("keep one of them")),
+                        .with_hint("keep one of them"),
                         &format!("/{key}"),
                     ),
                 );

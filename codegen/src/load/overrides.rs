@@ -25,10 +25,14 @@ pub struct Overrides {
     pub attributes: BTreeMap<Loc, Vec<String>>,
     /// Where each entry was written (`source.yaml` and its pointer there),
     /// for diagnostics about entries nothing used.
-    written: BTreeMap<(Kind, Loc), (PathBuf, String, Option<(usize, usize)>)>,
+    written: BTreeMap<(Kind, Loc), WrittenAt>,
     /// The entries lowering used.
     used: BTreeSet<(Kind, Loc)>,
 }
+
+/// Where a setting was written: the file, the pointer in it, and the line
+/// and column when known.
+type WrittenAt = (PathBuf, String, Option<(usize, usize)>);
 
 /// Which setting an override belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

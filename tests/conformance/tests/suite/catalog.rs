@@ -26,7 +26,9 @@ use proptest::prelude::*;
 use serde_json::{Map, Number, Value, json};
 
 use super::agreement::{Retriever, disagreement};
+use super::drafts::jsonschema_draft;
 use super::manifest_dir;
+use eventsmith_codegen::load::registry::{BaseUri, Loc};
 
 /// One event version of the catalog, with both validators.
 struct Target {
@@ -62,16 +64,22 @@ fn load() -> Fixture {
     assert!(!diags.has_errors(), "the catalog does not load:\n{diags}");
     let reg = &compiled.catalog.registry;
     let docs: HashMap<String, Value> = (0..reg.len())
-        .map(|id| (reg.url(id).to_string(), reg.doc(id).value.clone()))
+        .map(|id| (reg.url(id).to_string(), served(reg, id)))
         .collect();
     let mut targets = Vec::new();
     for cs in &compiled.sources {
         let source = &compiled.catalog.sources[cs.source];
         for (ei, event) in source.events.iter().enumerate() {
             for (vi, version) in event.versions.iter().enumerate() {
+                // Each document under its own draft and base URI (GitHub's
+                // are draft-07, resolved against the source directory).
+                let at = Loc {
+                    doc: version.doc,
+                    pointer: String::new(),
+                };
                 let mut options = jsonschema::options()
-                    .with_draft(Draft::Draft202012)
-                    .with_base_uri(reg.url(version.doc).to_string())
+                    .with_draft(jsonschema_draft(reg.draft(&at)))
+                    .with_base_uri(reg.base(&at).to_string())
                     .with_retriever(Retriever {
                         docs: docs.clone(),
                         remotes: None,
@@ -82,7 +90,7 @@ fn load() -> Fixture {
                 }
                 let name = format!("{}/{}/{}", source.name, event.dir, version.version);
                 let jsonschema = options
-                    .build(&reg.doc(version.doc).value)
+                    .build(&served(reg, version.doc))
                     .unwrap_or_else(|e| {
                         panic!("{name}: jsonschema cannot build the effective schema: {e}")
                     });
@@ -102,6 +110,33 @@ fn load() -> Fixture {
         }
     }
     Fixture { compiled, targets }
+}
+
+/// Document `id` as `jsonschema` must read it to resolve what eventsmith
+/// resolves. Under `base_uri: source-root` (GitHub's), a document is read
+/// as if it sat in the source directory: its relative `$id` resolves there,
+/// not beside its file. `jsonschema` knows only the retrieval URL, so the
+/// document is served with its effective base as an absolute `$id` (for one
+/// without `$id`, a name of its own in that directory: several share it).
+fn served(reg: &eventsmith_codegen::load::registry::Registry, id: usize) -> Value {
+    let mut value = reg.doc(id).value.clone();
+    if let BaseUri::Dir(dir) = &reg.settings(id).base {
+        let root = Loc {
+            doc: id,
+            pointer: String::new(),
+        };
+        let own = match value.get("$id") {
+            Some(_) => reg.base(&root),
+            None => {
+                let name = reg.url(id).path().replace('/', "$");
+                dir.join(&name).unwrap_or_else(|_| reg.base(&root))
+            }
+        };
+        if let Value::Object(map) = &mut value {
+            map.insert("$id".to_owned(), Value::String(own.to_string()));
+        }
+    }
+    value
 }
 
 /// Our errors for `value` against `t` (interpreter, collect), after checking
