@@ -1,11 +1,19 @@
 //! Integration tests of the runtime and the shipped catalog's bindings, in
-//! one binary to keep link times down.
+//! one binary to keep link times down: each file is a module, and the
+//! bindings of the shipped catalogs are linked once.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod dispatch;
 mod examples;
 mod freshness;
+mod gigs;
+mod hub;
+mod receive;
+mod robustness;
+#[cfg(feature = "schemars")]
+mod schemars;
 mod semantics;
+mod webhook_server;
 
 use std::path::{Path, PathBuf};
 

@@ -1,7 +1,7 @@
 //! How a source's deliveries are authenticated (`signing:` in
 //! `source.yaml`), in words, and a minimal receiver in Rust for each way.
 //!
-//! The receivers are real Rust (`receive/*.rs`); `tests/receive.rs` in the
+//! The receivers are real Rust (`receive/*.rs`); `tests/it/receive.rs` in the
 //! root package compiles and runs each against a hand-written event source,
 //! so what the site shows is code that works. A new `Signing` adds its arm to [`signing_doc`] and its file
 //! under `receive/`; the match is exhaustive, so the compiler points here.

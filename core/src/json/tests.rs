@@ -1,5 +1,5 @@
 //! Unit tests of the parser's helpers (the parser itself is tested against
-//! serde_json in `core/tests/json.rs`).
+//! serde_json in `core/tests/it/json.rs`).
 
 #![allow(clippy::unwrap_used)]
 

@@ -1,4 +1,4 @@
-//! The codegen snapshot fixtures, compiled. See codegen/tests/snapshots.rs.
+//! The codegen snapshot fixtures, compiled. See codegen/tests/it/snapshots.rs.
 
 /// `codegen/tests/snapshots/shapes`.
 pub mod shapes {

@@ -6,7 +6,6 @@
 //! its file, an accepted schema must generate code that parses with syn, and
 //! the interpreter must run on a few instances. Regressions found by fuzzing
 //! are pinned below.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -3,10 +3,8 @@
 //! broken catalogs (`tests/compat/catalogs/<name>/`) and on the shipped one,
 //! `new`, and the promise generated code keeps to consumers.
 //!
-//! `UPDATE_EXPECT=1 cargo test -p eventsmith-cli --test compat` rewrites
+//! `UPDATE_EXPECT=1 cargo test -p eventsmith-cli --test it compat::` rewrites
 //! the pair snapshots; review the diff before committing it.
-
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -2,8 +2,6 @@
 //! of everything serde_json refuses, and serde_json's wording and position
 //! for syntax errors.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use eventsmith_core::json::{Kind, Limits, ParseError, Tape, TapeBuffers, parse_slice, parse_str};
 use proptest::prelude::*;
 use serde_json::{Value, json};

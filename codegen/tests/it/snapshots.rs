@@ -1,9 +1,8 @@
 //! Snapshot tests of the generated code for small fixture catalogs under
 //! `tests/snapshots/<case>/schemas`, compared with the files in
 //! `<case>/expected/`. `UPDATE_EXPECT=1 cargo test -p eventsmith-codegen
-//! --test snapshots` rewrites them. The `eventsmith-snapshots` crate
+//! --test it snapshots::` rewrites them. The `eventsmith-snapshots` crate
 //! compiles them.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::Path;
 
@@ -13,7 +12,7 @@ fn check(case: &str) {
         .join(case);
     let generated = eventsmith_codegen::Config::new()
         .schemas(dir.join("schemas"))
-        .regenerate_with("UPDATE_EXPECT=1 cargo test -p eventsmith-codegen --test snapshots")
+        .regenerate_with("UPDATE_EXPECT=1 cargo test -p eventsmith-codegen --test it snapshots::")
         .generate()
         .unwrap_or_else(|e| panic!("{case}: {e}"));
     let mut files = generated.files;

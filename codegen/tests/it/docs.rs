@@ -5,7 +5,6 @@
 //! what the check and the validator say; and a hostile catalog (HTML and
 //! JavaScript in every text it controls) produces no element, attribute or
 //! script of its own. The browser test is `tests/docs-site/run.sh`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -18,12 +17,7 @@ use eventsmith_codegen::docs::{self, DocsOptions, Site};
 use eventsmith_core::version::{self, Scheme};
 use serde_json::Value;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_owned()
-}
+use crate::workspace;
 
 fn hostile_catalog() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/docs/hostile")

@@ -5,8 +5,6 @@
 //! draft-07 GitHub schemas, whose identifiers only resolve against the
 //! source directory (`base_uri: source-root`).
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use std::path::{Path, PathBuf};
 
 use eventsmith_codegen::diagnostic::Diagnostics;

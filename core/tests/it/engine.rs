@@ -2,8 +2,6 @@
 //! messages, paths and order; `anyOf`/`oneOf` branch reporting;
 //! `unevaluated*` through in-place applicators; program errors.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use eventsmith_core::formats::Format;
 use eventsmith_core::json::{Limits, Tape};
 use eventsmith_core::validation::program::{

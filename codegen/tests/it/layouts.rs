@@ -5,8 +5,6 @@
 //! `eventsmith-snapshots` crate compiles and runs one such catalog
 //! (`codegen/tests/snapshots/vendor`).
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use std::path::{Path, PathBuf};
 
 use eventsmith_codegen::diagnostic::Diagnostics;

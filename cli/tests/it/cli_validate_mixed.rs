@@ -1,37 +1,11 @@
 //! `eventsmith validate` on streams and files that mix Impact Stack and Gigs
 //! events, valid and invalid: text lines, `--format json` fields, exit codes.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 
 use eventsmith_codegen::validate::CatalogValidator;
 use eventsmith_codegen::{Compiled, Diagnostics};
 use serde_json::{Value, json};
 
-fn catalog() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas")
-}
-
-fn eventsmith(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_eventsmith"));
-    cmd.args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    let mut input = child.stdin.take().unwrap();
-    if let Some(text) = stdin {
-        input.write_all(text.as_bytes()).unwrap();
-    }
-    drop(input);
-    child.wait_with_output().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
+use crate::{catalog, eventsmith, stdout};
 
 /// A catalog example, compact.
 fn example(relative: &str) -> Value {

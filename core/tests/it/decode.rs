@@ -1,7 +1,5 @@
 //! `decode`: every impl, its failures and their paths.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
 use std::collections::BTreeMap;
 
 use eventsmith_core::decode::{self, Decode, DecodeError};

@@ -3,26 +3,15 @@
 //! versions dispatch to the newest schema dated on or before them, typed
 //! `previousData` partials, required-but-nullable fields, and the receiver
 //! from signed delivery to typed event.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-use std::path::Path;
 
 use eventsmith::gigs::{self, Event};
 use eventsmith::webhook::{InMemorySeenIds, Secret, Verifier};
 use eventsmith::{EventError, EventSource, ReceiveError, Receiver};
+use eventsmith_codegen::Compiled;
 use eventsmith_codegen::load::catalog::{Example, Expectation, Source};
-use eventsmith_codegen::{Compiled, Diagnostics};
 use serde_json::{Value, json};
 
-fn compiled() -> Compiled {
-    let mut diags = Diagnostics::default();
-    let compiled = Compiled::load(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas"),
-        &mut diags,
-    );
-    assert!(!diags.has_errors(), "{}", diags.render());
-    compiled
-}
+use crate::compiled;
 
 fn gigs_source(compiled: &Compiled) -> &Source {
     compiled

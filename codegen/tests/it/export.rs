@@ -4,10 +4,9 @@
 //! `jsonschema` crate, so `cargo test` needs no node or python; the
 //! cross-language proof is `tests/cross-language/run.sh`), and writing
 //! refreshes only what changed and removes stale files.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::LazyLock;
 
 use eventsmith_codegen::Compiled;
@@ -18,15 +17,10 @@ use eventsmith_core::formats::Format;
 use jsonschema::Draft;
 use serde_json::Value;
 
+use crate::workspace;
+
 /// The command that refreshes `generated/export/`.
 const REFRESH: &str = "cargo run -p eventsmith-cli -- export";
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_owned()
-}
 
 static EXPORT: LazyLock<Export> = LazyLock::new(|| {
     export::export_dir(&workspace().join("schemas"), &ExportOptions::default())

@@ -9,10 +9,8 @@
 //! Payloads newer than their schema are compared both ways: strict (the
 //! CLI's default, `Options::newer_versions = Strict`) and tolerant (the
 //! bindings' default, `--newer-versions tolerate`).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
@@ -24,9 +22,7 @@ use eventsmith_core::json::Tape;
 use eventsmith_core::validation::ValidationError;
 use serde_json::{Value, json};
 
-fn catalog() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas")
-}
+use crate::catalog;
 
 fn compiled() -> &'static Compiled {
     static COMPILED: OnceLock<Compiled> = OnceLock::new();

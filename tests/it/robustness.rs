@@ -3,7 +3,6 @@
 //! same inputs. A bounded property test (the CI version of the `fuzz/`
 //! targets) throws random bytes and mutated examples at both and checks
 //! that the compiled validators agree with the interpreter.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::Path;
 use std::sync::OnceLock;
@@ -471,15 +470,7 @@ fn newer_versions_are_tolerated_by_default_and_strict_on_request() {
 
 fn compiled() -> &'static Compiled {
     static COMPILED: OnceLock<Compiled> = OnceLock::new();
-    COMPILED.get_or_init(|| {
-        let mut diags = eventsmith_codegen::Diagnostics::default();
-        let compiled = Compiled::load(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas"),
-            &mut diags,
-        );
-        assert!(!diags.has_errors(), "{}", diags.render());
-        compiled
-    })
+    COMPILED.get_or_init(crate::compiled)
 }
 
 /// A random JSON value, small enough to keep cases fast.

@@ -1,7 +1,6 @@
 //! The `eventsmith verify` contract: exit 0 authentic, 1 not (naming the
 //! rule that failed), 2 usage errors; `--validate` checks an authentic body
 //! as an event with `validate`'s output shape.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -12,15 +11,13 @@ use eventsmith_codegen::{Compiled, Diagnostics};
 use eventsmith_webhook::{Secret, Verifier};
 use serde_json::Value;
 
+use crate::{catalog, stdout};
+
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const NOW: i64 = 1_614_265_330;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn catalog() -> PathBuf {
-    root().join("schemas")
 }
 
 fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
@@ -37,10 +34,6 @@ fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
     }
     drop(input);
     child.wait_with_output().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 fn stderr(o: &Output) -> String {

@@ -4,10 +4,8 @@
 //! directory. A case without errors must also generate code that parses as
 //! Rust; its snapshot then lists the generated fields.
 //!
-//! `UPDATE_EXPECT=1 cargo test -p eventsmith-codegen --test diagnostics`
+//! `UPDATE_EXPECT=1 cargo test -p eventsmith-codegen --test it diagnostics::`
 //! rewrites the snapshots that differ.
-
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 

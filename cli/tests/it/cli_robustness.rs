@@ -1,7 +1,6 @@
 //! `eventsmith validate` under hostile input: every bad event is reported
 //! with its line, the stream goes on, the limits (`--max-bytes`,
 //! `--max-depth`) hold, and nothing crashes.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
