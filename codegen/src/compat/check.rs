@@ -1,7 +1,8 @@
 //! The catalog check behind `eventsmith check`: everything loading reports
 //! (meta-schema, `$ref`s, unsupported keywords, naming collisions, version
-//! file names), every example doing what it must, and, for every semver
-//! source, each version against its predecessor:
+//! file names), every `default` valid against its own schema, every example
+//! doing what it must, and, for every semver source, each version against
+//! its predecessor:
 //!
 //! * the bump the version numbers declare must be at least the bump the
 //!   changes need (error); a larger one is a warning;
@@ -23,6 +24,7 @@ use serde_json::{Value, json};
 
 use super::differ::{Bump, Change, diff_locs, render_change};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::interpret::Interpreter;
 use crate::load::catalog::{Catalog, EventType, Source, Version, Versioning};
 use crate::load::document;
 use crate::load::registry::Registry;
@@ -192,6 +194,7 @@ pub fn check_catalog(root: &Path) -> CheckReport {
     }
     // A schema that applies itself in place would never finish validating.
     if !diags.0.iter().any(|d| d.code == "ref-cycle") {
+        check_defaults(&compiled, &mut diags);
         let validator = CatalogValidator::new(&compiled);
         // A schema that failed to load would judge its examples wrongly
         // (an unresolved `$ref` accepts anything): say so once instead.
@@ -254,6 +257,59 @@ pub fn check_catalog(root: &Path) -> CheckReport {
     report.pairs = compare_versions(&mut compiled.catalog, &mut diags);
     report.diagnostics = diags;
     report
+}
+
+/// Every `default` that its own schema rejects is an error: it is only an
+/// annotation, but the docs site shows it and OpenAPI tools refuse the
+/// exported document for it (GitHub's `repository/archived` has `default:
+/// false` beside `enum: [true]`). Judged as payloads are, formats included.
+fn check_defaults(compiled: &Compiled, diags: &mut Diagnostics) {
+    let registry = &compiled.catalog.registry;
+    let mut seen = BTreeSet::new();
+    for source in &compiled.sources {
+        let source_dir = &compiled.catalog.sources[source.source].dir;
+        let interpreter = Interpreter::new(&source.graph);
+        for (id, node) in source.graph.nodes.iter().enumerate() {
+            let Some(default) = registry.value(&node.loc).and_then(|v| v.get("default")) else {
+                continue;
+            };
+            if !seen.insert((node.loc.doc, node.loc.pointer.clone())) {
+                continue;
+            }
+            let errors = interpreter.errors(id, default);
+            let Some(first) = errors.first() else {
+                continue;
+            };
+            let doc = registry.doc(node.loc.doc);
+            let pointer = format!("{}/default", node.loc.pointer);
+            let at = if first.instance_path.is_empty() {
+                String::new()
+            } else {
+                format!(" at {}", first.instance_path)
+            };
+            let mut d = Diagnostic::error(
+                "default-rejected",
+                format!(
+                    "the `default` {default} fails its own schema{at}: {}",
+                    first.message
+                ),
+            )
+            .in_file(&doc.path)
+            .at(pointer.clone())
+            .with_hint(format!(
+                "correct the schema, or, if you cannot edit it, patch it in source.yaml: \
+                 `patches: [{{at: \"{}#{pointer}\", remove: true, reason: ...}}]`",
+                doc.path
+                    .strip_prefix(source_dir)
+                    .unwrap_or(&doc.path)
+                    .display()
+            ));
+            if let Some((line, column)) = doc.position(&pointer) {
+                d = d.at_position(line, column);
+            }
+            diags.push(d);
+        }
+    }
 }
 
 /// Every version of every event type compared with its predecessor, as

@@ -604,3 +604,64 @@ fn patches_change_the_effective_schema_and_check_reports_them() {
         "{text}"
     );
 }
+
+#[test]
+fn a_default_its_own_schema_rejects_is_an_error_until_patched() {
+    let schema = r#"{"type": "object", "properties": {
+        "kind": {"type": "string"},
+        "archived": {"type": "boolean", "enum": [true], "default": false},
+        "when": {"type": "string", "format": "date", "default": "yesterday"},
+        "size": {"type": "integer", "minimum": 1, "default": 3}}}"#;
+    let yaml = "title: D\nversioning: none\ntype_field: kind\n";
+    let files = [
+        ("d/source.yaml", yaml),
+        ("d/thing/schema.json", schema),
+        ("d/thing/examples/one.json", r#"{"kind": "thing"}"#),
+    ];
+    let dir = catalog("defaults", &files);
+    let report = eventsmith_codegen::compat::check_catalog(&dir);
+    let rejected: Vec<_> = report
+        .diagnostics
+        .0
+        .iter()
+        .filter(|d| d.code == "default-rejected")
+        .collect();
+    // `size`'s default fits; `archived`'s breaks `enum`, `when`'s `format`.
+    let mut pointers: Vec<_> = rejected
+        .iter()
+        .map(|d| d.pointer.clone().unwrap())
+        .collect();
+    pointers.sort();
+    assert_eq!(
+        pointers,
+        ["/properties/archived/default", "/properties/when/default"]
+    );
+    for d in &rejected {
+        assert_eq!(
+            d.file.as_deref(),
+            Some(dir.join("d/thing/schema.json").as_path())
+        );
+        assert!(d.line.is_some(), "{d}");
+        assert!(
+            d.hint.as_deref().unwrap().contains(&format!(
+                "thing/schema.json#{}",
+                d.pointer.as_deref().unwrap()
+            )),
+            "{d:?}"
+        );
+    }
+    assert_eq!(report.exit_code(), 1, "{}", report.render_text());
+
+    // The fix the hint gives, beside the schema.
+    let patched = format!(
+        "{yaml}patches:\n  - at: \"thing/schema.json#/properties/archived/default\"\n    remove: true\n    reason: contradicts enum\n  - at: \"thing/schema.json#/properties/when/default\"\n    value: \"2024-01-31\"\n    reason: not a date\n"
+    );
+    let files = [
+        ("d/source.yaml", patched.as_str()),
+        ("d/thing/schema.json", schema),
+        ("d/thing/examples/one.json", r#"{"kind": "thing"}"#),
+    ];
+    let dir = catalog("defaults-patched", &files);
+    let report = eventsmith_codegen::compat::check_catalog(&dir);
+    assert_eq!(report.exit_code(), 0, "{}", report.render_text());
+}
