@@ -400,9 +400,26 @@ impl<'c> CatalogValidator<'c> {
         version: usize,
         node: Node<'_>,
     ) -> Vec<ValidationError> {
-        let root = self.root_node(source, event, version);
+        self.errors_at(source, self.root_node(source, event, version), node)
+    }
+
+    /// Every error of `value` against graph node `node` of source `source`
+    /// (any subschema, not only a version's root); `None` when no version
+    /// or type reaches it.
+    pub fn validate_graph_node(
+        &self,
+        source: usize,
+        node: usize,
+        value: &Value,
+    ) -> Option<Vec<ValidationError>> {
+        let at = self.programs[source].reached(node)?;
+        let tape = Tape::from_value(value);
+        Some(self.errors_at(source, at, tape.root()))
+    }
+
+    fn errors_at(&self, source: usize, at: NodeId, node: Node<'_>) -> Vec<ValidationError> {
         match &self.validators[source] {
-            Ok(validator) => match validator.errors(root, node) {
+            Ok(validator) => match validator.errors(at, node) {
                 Ok(()) => Vec::new(),
                 Err(errors) => errors.0,
             },

@@ -249,15 +249,14 @@ def is_allof_null_narrowing(root: dict, value, loc: tuple) -> bool:
             instance = instance[part]
         except (KeyError, IndexError, TypeError):
             return False
-        key = "items" if isinstance(part, int) else None
         schemas = [
             sub
             for s in schemas
             for parent in _applying(root, s)
-            for sub in ([parent.get("items")] if key else [parent.get("properties", {}).get(part)])
-            if sub is not None
+            if (sub := parent.get("items") if isinstance(part, int) else parent.get("properties", {}).get(part))
+            is not None
         ]
-    if not isinstance(instance, dict) or instance.get(loc[-1], 0) is not None:
+    if not isinstance(instance, dict) or loc[-1] not in instance or instance[loc[-1]] is not None:
         return False
     declared = [
         _resolve(root, parent["properties"][loc[-1]])

@@ -24,7 +24,6 @@ use serde_json::{Value, json};
 
 use super::differ::{Bump, Change, diff_locs, render_change};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::interpret::Interpreter;
 use crate::load::catalog::{Catalog, EventType, Source, Version, Versioning};
 use crate::load::document;
 use crate::load::registry::Registry;
@@ -194,8 +193,8 @@ pub fn check_catalog(root: &Path) -> CheckReport {
     }
     // A schema that applies itself in place would never finish validating.
     if !diags.0.iter().any(|d| d.code == "ref-cycle") {
-        check_defaults(&compiled, &mut diags);
         let validator = CatalogValidator::new(&compiled);
+        check_defaults(&compiled, &validator, &mut diags);
         // A schema that failed to load would judge its examples wrongly
         // (an unresolved `$ref` accepts anything): say so once instead.
         let unprovable = validator.unprovable(&diags);
@@ -262,52 +261,47 @@ pub fn check_catalog(root: &Path) -> CheckReport {
 /// Every `default` that its own schema rejects is an error: it is only an
 /// annotation, but the docs site shows it and OpenAPI tools refuse the
 /// exported document for it (GitHub's `repository/archived` has `default:
-/// false` beside `enum: [true]`). Judged as payloads are, formats included.
-fn check_defaults(compiled: &Compiled, diags: &mut Diagnostics) {
+/// false` beside `enum: [true]`). Judged as payloads are, formats included,
+/// by the validator that checks the examples.
+fn check_defaults(compiled: &Compiled, validator: &CatalogValidator<'_>, diags: &mut Diagnostics) {
     let registry = &compiled.catalog.registry;
     let mut seen = BTreeSet::new();
-    for source in &compiled.sources {
+    for (si, source) in compiled.sources.iter().enumerate() {
         let source_dir = &compiled.catalog.sources[source.source].dir;
-        let interpreter = Interpreter::new(&source.graph);
         for (id, node) in source.graph.nodes.iter().enumerate() {
             let Some(default) = registry.value(&node.loc).and_then(|v| v.get("default")) else {
                 continue;
             };
-            if !seen.insert((node.loc.doc, node.loc.pointer.clone())) {
+            if !seen.insert(&node.loc) {
                 continue;
             }
-            let errors = interpreter.errors(id, default);
+            let Some(errors) = validator.validate_graph_node(si, id, default) else {
+                continue;
+            };
             let Some(first) = errors.first() else {
                 continue;
             };
-            let doc = registry.doc(node.loc.doc);
-            let pointer = format!("{}/default", node.loc.pointer);
             let at = if first.instance_path.is_empty() {
                 String::new()
             } else {
                 format!(" at {}", first.instance_path)
             };
-            let mut d = Diagnostic::error(
+            let loc = node.loc.child("default");
+            let file = &registry.doc(loc.doc).path;
+            let d = Diagnostic::error(
                 "default-rejected",
                 format!(
                     "the `default` {default} fails its own schema{at}: {}",
                     first.message
                 ),
             )
-            .in_file(&doc.path)
-            .at(pointer.clone())
             .with_hint(format!(
                 "correct the schema, or, if you cannot edit it, patch it in source.yaml: \
-                 `patches: [{{at: \"{}#{pointer}\", remove: true, reason: ...}}]`",
-                doc.path
-                    .strip_prefix(source_dir)
-                    .unwrap_or(&doc.path)
-                    .display()
+                 `patches: [{{at: \"{}#{}\", remove: true, reason: ...}}]`",
+                file.strip_prefix(source_dir).unwrap_or(file).display(),
+                loc.pointer
             ));
-            if let Some((line, column)) = doc.position(&pointer) {
-                d = d.at_position(line, column);
-            }
-            diags.push(d);
+            diags.push(registry.diagnostic(d, &loc));
         }
     }
 }

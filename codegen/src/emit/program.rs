@@ -18,7 +18,12 @@ pub struct Lowered {
 impl Lowered {
     /// The program node that validates what graph node `node` did.
     pub fn node(&self, node: usize) -> NodeId {
-        self.ids.get(node).copied().flatten().unwrap_or(NodeId::MAX)
+        self.reached(node).unwrap_or(NodeId::MAX)
+    }
+
+    /// The program node of graph node `node`, if a root reaches it.
+    pub fn reached(&self, node: usize) -> Option<NodeId> {
+        self.ids.get(node).copied().flatten()
     }
 }
 
