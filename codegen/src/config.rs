@@ -268,10 +268,12 @@ impl Config {
     }
 
     /// Loads and lowers the catalog (what is selected of it); warnings are
-    /// returned beside it.
+    /// returned beside it. Examples are not read
+    /// ([`Catalog::load_schemas`]): the bindings do not use them.
     pub fn load(&self) -> Result<(Compiled, Diagnostics), Error> {
         let mut diags = Diagnostics::default();
-        let mut catalog = Catalog::load(&self.schemas, &mut diags);
+        // The bindings never read examples (`eventsmith examples` proves them).
+        let mut catalog = Catalog::load_schemas(&self.schemas, &mut diags);
         self.selection().apply(&mut catalog, &mut diags);
         for (address, rust_type) in &self.replace {
             let root = catalog.root.clone();

@@ -154,9 +154,10 @@ impl Compiled {
     /// that validate and never emit (`eventsmith validate`): the type IR is
     /// half the cost of lowering. Every version's validator is the one
     /// [`Compiled::load`] lowers (versions are lowered first, in the same
-    /// order, either way).
+    /// order, either way). Examples are not read
+    /// ([`Catalog::load_schemas`]).
     pub fn load_validators(root: &Path, diags: &mut Diagnostics) -> Compiled {
-        let catalog = Catalog::load(root, diags);
+        let catalog = Catalog::load_schemas(root, diags);
         Compiled::lower_with(catalog, false, diags)
     }
 
@@ -173,8 +174,14 @@ impl Compiled {
         };
         let mut types = TypeGraph::new();
         let mut sources = Vec::new();
-        for si in 0..catalog.sources.len() {
-            let source = catalog.sources[si].clone();
+        // Split borrows: the registry is lowered into while the sources
+        // and root are read (no clone of a source and its examples).
+        let Catalog {
+            root: catalog_root,
+            sources: catalog_sources,
+            registry,
+        } = &mut catalog;
+        for (si, source) in catalog_sources.iter().enumerate() {
             if with_types {
                 reserve_emitted_names(&mut types, &source);
             }
@@ -198,14 +205,14 @@ impl Compiled {
                 let mut versions = Vec::new();
                 for version in &event.versions {
                     let loc = version.root();
-                    let root = graph.lower(&mut catalog.registry, &loc, &opts, diags);
+                    let root = graph.lower(registry, &loc, &opts, diags);
                     let root_type = if with_types {
                         types.lower_root(
-                            &mut catalog.registry,
+                            registry,
                             &loc,
                             &event.rust_name,
                             &module_of,
-                            Some(&catalog.root),
+                            Some(catalog_root),
                             diags,
                         )
                     } else {
@@ -215,7 +222,7 @@ impl Compiled {
                         key: version.version.to_string(),
                         variant: version.version.type_name(),
                         module: version.version.module_name(),
-                        file: relative(&catalog.root, &version.file),
+                        file: relative(catalog_root, &version.file),
                         deprecated: version.deprecated,
                         root,
                         root_type,
@@ -258,9 +265,7 @@ impl Compiled {
                 .iter_mut()
                 .find(|s| def.module.first() == Some(&s.module))
             {
-                let node = source
-                    .graph
-                    .lower(&mut catalog.registry, &def.loc, &opts, diags);
+                let node = source.graph.lower(registry, &def.loc, &opts, diags);
                 source.type_nodes.insert(id, node);
             }
         }

@@ -328,6 +328,18 @@ impl Catalog {
 
     /// Loads the catalog in `root`, collecting every problem into `diags`.
     pub fn load(root: &Path, diags: &mut Diagnostics) -> Catalog {
+        Catalog::load_with(root, Examples::Read, diags)
+    }
+
+    /// [`Catalog::load`] without reading the examples (every version's
+    /// `examples` is empty, and a broken example file is not reported):
+    /// for back ends that never read them (the bindings, `validate`),
+    /// where parsing GitHub's 273 payloads would be a third of the load.
+    pub fn load_schemas(root: &Path, diags: &mut Diagnostics) -> Catalog {
+        Catalog::load_with(root, Examples::Skip, diags)
+    }
+
+    fn load_with(root: &Path, examples: Examples, diags: &mut Diagnostics) -> Catalog {
         // Absolute, so files reached by `$ref` (file URLs) and files found by
         // walking the directory have paths of one kind.
         let root = &std::fs::canonicalize(root)
@@ -352,7 +364,7 @@ impl Catalog {
             }
         };
         for dir in entries.into_iter().filter(|p| p.is_dir()) {
-            if let Some(source) = load_source(&dir, &mut catalog.registry, diags) {
+            if let Some(source) = load_source(&dir, examples, &mut catalog.registry, diags) {
                 catalog.sources.push(source);
             }
         }
@@ -389,7 +401,19 @@ fn file_name(p: &Path) -> String {
         .unwrap_or_default()
 }
 
-fn load_source(dir: &Path, reg: &mut Registry, diags: &mut Diagnostics) -> Option<Source> {
+/// Whether loading reads each event type's `examples/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Examples {
+    Read,
+    Skip,
+}
+
+fn load_source(
+    dir: &Path,
+    examples: Examples,
+    reg: &mut Registry,
+    diags: &mut Diagnostics,
+) -> Option<Source> {
     let name = file_name(dir);
     let config_path = ["source.yaml", "source.yml", "source.json"]
         .iter()
@@ -682,6 +706,7 @@ fn load_source(dir: &Path, reg: &mut Registry, diags: &mut Diagnostics) -> Optio
             &dir_name,
             module,
             envelope_doc,
+            examples,
             reg,
             diags,
         ) {
@@ -954,6 +979,7 @@ fn load_event_type(
     dir_name: &str,
     module: String,
     envelope: Option<DocId>,
+    examples: Examples,
     reg: &mut Registry,
     diags: &mut Diagnostics,
 ) -> Option<EventType> {
@@ -1076,7 +1102,17 @@ fn load_event_type(
         );
         return None;
     }
-    let examples = load_examples(source, dir, &by_version, diags);
+    let mut examples_of: BTreeMap<Version, Vec<Example>> = BTreeMap::new();
+    let read = match examples {
+        Examples::Read => load_examples(source, dir, &by_version, diags),
+        Examples::Skip => Vec::new(),
+    };
+    for example in read {
+        examples_of
+            .entry(example.version.clone())
+            .or_default()
+            .push(example);
+    }
     let mut versions = Vec::new();
     for (version, file) in by_version {
         let doc = match reg.load_file(&file) {
@@ -1105,11 +1141,7 @@ fn load_event_type(
             diags,
         );
         let deprecated = reg.doc(doc).value.get("deprecated") == Some(&Value::Bool(true));
-        let examples = examples
-            .iter()
-            .filter(|e| e.version == version)
-            .cloned()
-            .collect();
+        let examples = examples_of.remove(&version).unwrap_or_default();
         versions.push(EventVersion {
             version,
             file,

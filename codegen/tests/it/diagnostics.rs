@@ -312,3 +312,49 @@ fn examples_are_not_proven_against_a_schema_that_failed_to_load() {
     assert!(mismatches[0].contains("expected valid"), "{mismatches:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A broken example is `eventsmith examples`' and `check`'s to report: the
+/// bindings and `validate` do not read examples, so the same catalogs
+/// generate and validate (a bad example never breaks a user's build).
+#[test]
+fn broken_examples_do_not_stop_the_bindings_or_validation() {
+    for name in [
+        "example_bad_names",
+        "example_version_mismatch",
+        "expected_yaml_wrong",
+        "invalid_example_not_listed",
+    ] {
+        let case = corpus().join(name);
+        let mut diags = Diagnostics::default();
+        drop(Compiled::load(&case, &mut diags));
+        assert!(
+            diags.has_errors(),
+            "{name}: loading with examples reports them"
+        );
+        let mut diags = Diagnostics::default();
+        let compiled = Compiled::load_validators(&case, &mut diags);
+        assert!(
+            !diags.has_errors(),
+            "{name}: {}",
+            diags.render_with(&RenderOptions {
+                style: Style::Plain,
+                relative_to: None
+            })
+        );
+        assert!(
+            compiled
+                .catalog
+                .sources
+                .iter()
+                .flat_map(|s| &s.events)
+                .flat_map(|e| &e.versions)
+                .all(|v| v.examples.is_empty()),
+            "{name}: no example read"
+        );
+        let generated = Config::new()
+            .schemas(&case)
+            .cargo_directives(false)
+            .generate();
+        assert!(generated.is_ok(), "{name}: {:?}", generated.err());
+    }
+}
