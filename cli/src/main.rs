@@ -4,6 +4,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+// Loading a catalog and generating bindings allocate millions of small
+// nodes (JSON values, tokens); glibc's allocator spent a third of
+// `generate`'s time in malloc and free (BENCHMARKS.md, "Code generation").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod catalog;
 mod check;
 mod diff;

@@ -183,7 +183,7 @@ impl Compiled {
         } = &mut catalog;
         for (si, source) in catalog_sources.iter().enumerate() {
             if with_types {
-                reserve_emitted_names(&mut types, &source);
+                reserve_emitted_names(&mut types, source);
             }
             let module_of = |_: &Registry, doc: usize| -> Vec<String> {
                 for event in &source.events {
@@ -242,7 +242,7 @@ impl Compiled {
                 title: source.title.clone(),
                 description: source.description.clone(),
                 event_type: locator(&source.type_from),
-                selector: selector(&source),
+                selector: selector(source),
                 headers: Headers {
                     event_type: header(&source.type_from),
                     version: source

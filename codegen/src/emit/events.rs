@@ -15,7 +15,8 @@ use crate::ir::types::Ty;
 use crate::lower::{EventIr, Locator, Selector, SourceIr, VersionIr};
 use eventsmith_core::version::Scheme;
 
-/// Emits the dispatch of `source` into `tree`.
+/// Emits the source-level dispatch of `source` (its `Event` enum and
+/// table) into `tree`; each event type's module is [`emit_event_type`]'s.
 pub fn emit_source(cx: &Context<'_>, source: &SourceIr, program: &Lowered, tree: &mut ModTree) {
     let rt = &cx.rt;
     let serde = quote! { #rt::__private::serde };
@@ -31,7 +32,6 @@ pub fn emit_source(cx: &Context<'_>, source: &SourceIr, program: &Lowered, tree:
     let mut events: Vec<&EventIr> = source.events.iter().collect();
     events.sort_by(|a, b| a.type_value.cmp(&b.type_value));
     for (ti, event) in events.into_iter().enumerate() {
-        emit_event_type(cx, source, event, program, tree);
         let variant = ident(&event.rust_name);
         let emod = ident(&event.module);
         let tlit = Literal::string(&event.type_value);
@@ -224,7 +224,9 @@ pub fn emit_source(cx: &Context<'_>, source: &SourceIr, program: &Lowered, tree:
 
 /// The module of one event type: an alias per version, the type's `Event`
 /// enum, and each version's `Schema` impl in its own module.
-fn emit_event_type(
+/// Emits the module of one event type (its `Event` enum, its versions'
+/// modules) into `tree`.
+pub fn emit_event_type(
     cx: &Context<'_>,
     source: &SourceIr,
     event: &EventIr,

@@ -703,7 +703,6 @@ fn load_source(
         if let Some(event) = load_event_type(
             &source,
             &event_dir,
-            &dir_name,
             module,
             envelope_doc,
             examples,
@@ -976,13 +975,13 @@ fn parse_annotated_list(
 fn load_event_type(
     source: &Source,
     dir: &Path,
-    dir_name: &str,
     module: String,
     envelope: Option<DocId>,
     examples: Examples,
     reg: &mut Registry,
     diags: &mut Diagnostics,
 ) -> Option<EventType> {
+    let dir_name = &file_name(dir);
     let type_value = format!("{}{}", source.type_prefix, dir_name);
     let mut by_version: BTreeMap<Version, PathBuf> = BTreeMap::new();
     let entries = sorted_entries(dir).unwrap_or_default();

@@ -275,8 +275,11 @@ impl Registry {
             BaseUri::Dir(dir) => dir.clone(),
         };
         let draft = self.settings[id].default_draft;
-        let value = self.docs[id].1.value.clone();
+        // Out of the document while indexing reads it (indexing never
+        // reads documents), so it is not copied.
+        let value = std::mem::take(&mut self.docs[id].1.value);
         self.index(&value, root.clone(), &base, draft, &root);
+        self.docs[id].1.value = value;
     }
 
     fn add_resource(&mut self, url: Url, loc: &Loc) {
