@@ -25,7 +25,6 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use eventsmith::EventSource;
 use eventsmith::Schema;
 use eventsmith::formats::Format;
 use serde_json::Value;
