@@ -1248,7 +1248,7 @@ fn merge_envelope(
     let mut required: Vec<Value> = Vec::new();
     if let Some(env) = envelope {
         let env_url = reg.url(env).clone();
-        let env_value = reg.doc(env).value.clone();
+        let env_value = &reg.doc(env).value;
         if let Some(Value::Object(env_props)) = env_value.get("properties") {
             for name in env_props.keys() {
                 if !properties.contains_key(name) {

@@ -24,21 +24,34 @@ pub fn bound_integers(reg: &mut Registry) {
             doc: id,
             pointer: String::new(),
         });
-        let mut value = reg.doc(id).value.clone();
-        if bound(&mut value, draft) {
-            reg.replace_value(id, value);
+        // In place: bounds beside `type` leave the index as it is; only an
+        // added `allOf` member is a new subschema to index.
+        if reg.edit_value(id, |value| bound(value, draft)) == Change::Subschemas {
+            reg.reindex_doc(id);
         }
     }
 }
 
-/// Bounds `schema` and its subschemas; true when anything changed.
-fn bound(schema: &mut Value, draft: Draft) -> bool {
+/// What bounding a schema changed, least to most.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Change {
+    None,
+    /// Keywords added beside others, no new subschema.
+    Keywords,
+    /// An `allOf` member added.
+    Subschemas,
+}
+
+/// Bounds `schema` and its subschemas.
+fn bound(schema: &mut Value, draft: Draft) -> Change {
     let Value::Object(obj) = schema else {
-        return false;
+        return Change::None;
     };
-    let mut changed = false;
-    for_each_subschema_mut(obj, draft, &mut |sub| changed |= bound(sub, draft));
-    changed | bound_one(obj, draft)
+    let mut change = Change::None;
+    for_each_subschema_mut(obj, draft, &mut |sub| {
+        change = change.max(bound(sub, draft))
+    });
+    change.max(bound_one(obj, draft))
 }
 
 /// The Rust type an `integer` schema gets: `u64` when its `minimum` is at
@@ -60,10 +73,10 @@ fn is_integer_schema(obj: &Map<String, Value>) -> bool {
     }
 }
 
-fn bound_one(obj: &mut Map<String, Value>, draft: Draft) -> bool {
+fn bound_one(obj: &mut Map<String, Value>, draft: Draft) -> Change {
     // Before 2019-09 a `$ref` hides its siblings: leave such schemas be.
     if !is_integer_schema(obj) || (draft.ref_overrides_siblings() && obj.contains_key("$ref")) {
-        return false;
+        return Change::None;
     }
     let (low, high) = if non_negative(obj) {
         (Value::from(0_u64), Value::from(u64::MAX))
@@ -74,7 +87,7 @@ fn bound_one(obj: &mut Map<String, Value>, draft: Draft) -> bool {
         )
     };
     let mut extra = Map::new();
-    let mut changed = false;
+    let mut change = Change::None;
     // Draft-04 writes exclusive bounds as booleans beside `minimum`/`maximum`.
     let numeric = |v: Option<&Value>| v.and_then(Value::as_f64);
     for (bound, exclusive, limit, looser) in [
@@ -90,7 +103,7 @@ fn bound_one(obj: &mut Map<String, Value>, draft: Draft) -> bool {
         match own {
             None if !obj.contains_key(bound) && !obj.contains_key(exclusive) => {
                 obj.insert(bound.to_owned(), limit.clone());
-                changed = true;
+                change = Change::Keywords;
             }
             Some(own) if looser(&own, &limit.as_f64().unwrap_or(0.0)) => {
                 extra.insert(bound.to_owned(), limit.clone());
@@ -104,10 +117,10 @@ fn bound_one(obj: &mut Map<String, Value>, draft: Draft) -> bool {
             .or_insert_with(|| Value::Array(Vec::new()));
         if let Value::Array(members) = all_of {
             members.push(Value::Object(extra));
-            changed = true;
+            change = Change::Subschemas;
         }
     }
-    changed
+    change
 }
 
 #[cfg(test)]

@@ -235,6 +235,19 @@ impl Registry {
         self.reindex(id);
     }
 
+    /// Edits a document's value in place, without re-indexing: for edits
+    /// that add no subschema, `$id` or anchor (keywords beside others).
+    /// Otherwise call [`Registry::reindex_doc`] after.
+    pub fn edit_value<R>(&mut self, id: DocId, edit: impl FnOnce(&mut Value) -> R) -> R {
+        edit(&mut self.docs[id].1.value)
+    }
+
+    /// Re-indexes a document after [`Registry::edit_value`] changed its
+    /// subschemas.
+    pub fn reindex_doc(&mut self, id: DocId) {
+        self.reindex(id);
+    }
+
     fn reindex(&mut self, id: DocId) {
         if self.indexed.len() <= id {
             self.indexed.resize_with(id + 1, Indexed::default);
