@@ -106,11 +106,7 @@ pub fn lower(name: &str, schema: &Value, options: &Options) -> Result<Lowered, V
     for (prefix, dir) in &options.remotes {
         registry.map_remote(prefix, dir);
     }
-    let doc = Document {
-        path: PathBuf::from(name),
-        value: schema.clone(),
-        positions: Default::default(),
-    };
+    let doc = Document::new(PathBuf::from(name), schema.clone());
     let id = registry.add(url, doc);
     let mut graph = Graph::new();
     let mut diags = Diagnostics::default();
@@ -160,11 +156,7 @@ pub fn lower_as(
     for (prefix, dir) in &options.remotes {
         registry.map_remote(prefix, dir);
     }
-    let doc = Document {
-        path: PathBuf::from(name),
-        value: schema.clone(),
-        positions: Default::default(),
-    };
+    let doc = Document::new(PathBuf::from(name), schema.clone());
     let id = registry.add(url, doc);
     let mut graph = Graph::new();
     let mut diags = Diagnostics::default();

@@ -10,12 +10,13 @@ mod events;
 pub mod program;
 mod types;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::types::{TypeDef, TypeGraph};
+use crate::ir::types::{TypeDef, TypeGraph, TypeId};
+use crate::ir::validator::NodeId;
 use crate::lower::{Compiled, SourceIr};
 use crate::select::glob;
 use types::ident;
@@ -210,30 +211,22 @@ pub fn generate(compiled: &Compiled, o: &EmitOptions) -> Result<Files, String> {
 /// over the whole tree would write.
 fn source_file(o: &EmitOptions, types: &TypeGraph, source: &SourceIr) -> Result<String, String> {
     let lowered = source_program(source);
-    let children: BTreeSet<&str> = source
-        .type_nodes
-        .keys()
-        .filter_map(|&id| types.get(id).module.get(1))
-        .chain(types.types.iter().filter_map(|def| match def.same_as {
-            Some(_) if def.module.first() == Some(&source.module) => def.module.get(1),
-            _ => None,
-        }))
-        .map(String::as_str)
-        .chain(source.events.iter().map(|e| e.module.as_str()))
-        .collect();
-    let children: Vec<&str> = children.into_iter().collect();
+    let members = ModuleMembers::of(types, source);
+    let children: Vec<&str> = members.children.keys().copied().collect();
     let own = {
         let cx = Context::new(o, types)?;
         let mut tree = ModTree::default();
-        emit_module(&cx, source, &lowered, None, &mut tree);
+        emit_module(&cx, source, &lowered, &members.own, None, &mut tree);
         events::emit_source(&cx, source, &lowered, &mut tree);
         let module = std::mem::take(tree.at(std::slice::from_ref(&source.module)));
         let items = &module.items;
         format(quote! { #(#items)* })?
     };
+    // One more job than there are children: the `VALIDATOR` text.
+    let jobs = children.len() + 1;
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
-        .clamp(1, children.len().max(1));
+        .clamp(1, jobs);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let formatted: Vec<Vec<(usize, Result<String, String>)>> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
@@ -246,11 +239,16 @@ fn source_file(o: &EmitOptions, types: &TypeGraph, source: &SourceIr) -> Result<
                     };
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(&name) = children.get(i) else {
+                        if i >= jobs {
                             return done;
+                        }
+                        let Some(&name) = children.get(i) else {
+                            done.push((i, Ok(validator_static(&cx, &lowered.program))));
+                            continue;
                         };
                         let mut tree = ModTree::default();
-                        emit_module(&cx, source, &lowered, Some(name), &mut tree);
+                        let of_child = &members.children[name];
+                        emit_module(&cx, source, &lowered, of_child, Some(name), &mut tree);
                         let path = [source.module.clone(), name.to_owned()];
                         let child = std::mem::take(tree.at(&path));
                         done.push((i, format(child.module_tokens(name))));
@@ -270,19 +268,61 @@ fn source_file(o: &EmitOptions, types: &TypeGraph, source: &SourceIr) -> Result<
             })
             .collect()
     });
-    let mut texts: Vec<Option<String>> = vec![None; children.len()];
+    let mut texts: Vec<Option<String>> = vec![None; jobs];
     for (i, text) in formatted.into_iter().flatten() {
         texts[i] = Some(text?);
     }
     let mut out = own;
+    out.reserve(texts.iter().flatten().map(String::len).sum());
     for text in texts {
         out.push_str(&text.ok_or("internal error: a child module was not formatted")?);
     }
-    out.push_str(&validator_static(
-        &Context::new(o, types)?,
-        &lowered.program,
-    ));
     Ok(out)
+}
+
+/// What each module of a source holds, found in one pass over the types:
+/// the source module's own and each child module's (`common`, one per
+/// event type), in name order.
+struct ModuleMembers<'s> {
+    own: Members,
+    children: BTreeMap<&'s str, Members>,
+}
+
+/// The items of one module tree: named types to define (type, validator
+/// node) and types an older version defines alike, to re-export.
+#[derive(Default)]
+struct Members {
+    defined: Vec<(TypeId, NodeId)>,
+    reexported: Vec<TypeId>,
+}
+
+impl<'s> ModuleMembers<'s> {
+    fn of(types: &'s TypeGraph, source: &'s SourceIr) -> ModuleMembers<'s> {
+        let mut m = ModuleMembers {
+            own: Members::default(),
+            children: source
+                .events
+                .iter()
+                .map(|e| (e.module.as_str(), Members::default()))
+                .collect(),
+        };
+        for (&id, &node) in &source.type_nodes {
+            m.of_module(&types.get(id).module).defined.push((id, node));
+        }
+        for (id, def) in types.types.iter().enumerate() {
+            if def.same_as.is_some() && def.module.first() == Some(&source.module) {
+                m.of_module(&def.module).reexported.push(id);
+            }
+        }
+        m
+    }
+
+    fn of_module(&mut self, module: &'s [String]) -> &mut Members {
+        match module.get(1) {
+            Some(child) => self.children.entry(child.as_str()).or_default(),
+            None => &mut self.own,
+        }
+    }
 }
 
 /// Emits into `tree` what lives in the source module itself (`child` is
@@ -293,28 +333,21 @@ fn emit_module(
     cx: &Context<'_>,
     source: &SourceIr,
     lowered: &program::Lowered,
+    members: &Members,
     child: Option<&str>,
     tree: &mut ModTree,
 ) {
-    let here = |module: &[String]| module.get(1).map(String::as_str) == child;
-    for (&id, &node) in &source.type_nodes {
+    for &(id, node) in &members.defined {
         let def = cx.types.get(id);
-        if here(&def.module) {
-            let validator = validator_path(&def.module);
-            tree.at(&def.module).items.push(types::emit_type(
-                cx,
-                id,
-                lowered.node(node),
-                &validator,
-            ));
-        }
+        let validator = validator_path(&def.module);
+        tree.at(&def.module)
+            .items
+            .push(types::emit_type(cx, id, lowered.node(node), &validator));
     }
     // A type an older version defines alike is that type, re-exported.
-    for def in &cx.types.types {
-        if let Some(keep) = def.same_as
-            && def.module.first() == Some(&source.module)
-            && here(&def.module)
-        {
+    for &id in &members.reexported {
+        let def = cx.types.get(id);
+        if let Some(keep) = def.same_as {
             let path = types::type_path(cx.types, keep, &def.module);
             tree.at(&def.module).items.push(quote! { pub use #path; });
         }

@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::keywords::{self, Draft, Lookup, Role};
-use crate::load::registry::{DynamicScope, Loc, Registry};
+use crate::load::registry::{DocId, DynamicScope, Loc, Registry};
 
 /// Index of a node in a [`Graph`].
 pub type NodeId = usize;
@@ -199,6 +199,9 @@ pub struct Graph {
     /// The nodes; a node's id is its index.
     pub nodes: Vec<Node>,
     by_loc: HashMap<(Loc, DynamicScope), NodeId>,
+    /// Each document's name in nodes' `origin`, written once (the
+    /// `relative_to` it was written for beside it).
+    file_names: HashMap<DocId, (Option<PathBuf>, String)>,
 }
 
 impl Graph {
@@ -258,7 +261,7 @@ impl Lowerer<'_> {
             return *id;
         }
         let id = self.graph.nodes.len();
-        let origin = self.reg.display(loc, self.opts.relative_to.as_deref());
+        let origin = self.origin(loc);
         self.graph.nodes.push(Node {
             loc: loc.clone(),
             origin,
@@ -283,6 +286,17 @@ impl Lowerer<'_> {
         self.scope = outer;
         self.graph.nodes[id].body = body;
         id
+    }
+
+    /// `file#/pointer` of `loc`, as [`Registry::display`] writes it.
+    fn origin(&mut self, loc: &Loc) -> String {
+        let relative_to = &self.opts.relative_to;
+        let (of, file) = self.graph.file_names.entry(loc.doc).or_default();
+        if file.is_empty() || of != relative_to {
+            *of = relative_to.clone();
+            *file = self.reg.display_file(loc.doc, relative_to.as_deref());
+        }
+        format!("{file}#{}", loc.pointer)
     }
 
     /// The dynamic scope once the resource holding `loc` is entered.

@@ -540,16 +540,25 @@ impl Registry {
     /// A readable name for `loc`: `file#/pointer`, the file relative to
     /// `relative_to` when possible.
     pub fn display(&self, loc: &Loc, relative_to: Option<&Path>) -> String {
-        let path = &self.doc(loc.doc).path;
+        format!(
+            "{}#{}",
+            self.display_file(loc.doc, relative_to),
+            loc.pointer
+        )
+    }
+
+    /// The file part of [`Registry::display`].
+    pub fn display_file(&self, doc: DocId, relative_to: Option<&Path>) -> String {
+        let path = &self.doc(doc).path;
         let shown = relative_to
             .and_then(|r| path.strip_prefix(r).ok())
             .unwrap_or(path);
         let file = if path.as_os_str().is_empty() {
-            self.url(loc.doc).to_string()
+            self.url(doc).to_string()
         } else {
             shown.display().to_string()
         };
-        format!("{}#{}", file.replace('\\', "/"), loc.pointer)
+        file.replace('\\', "/")
     }
 
     /// Where a reference is written: the member of the schema at `at` whose
@@ -799,11 +808,7 @@ mod tests {
     fn add(reg: &mut Registry, url: &str, value: Value) -> DocId {
         reg.add(
             Url::parse(url).unwrap(),
-            Document {
-                path: PathBuf::from(url),
-                value,
-                positions: Default::default(),
-            },
+            Document::new(PathBuf::from(url), value),
         )
     }
 

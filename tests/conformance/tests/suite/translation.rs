@@ -36,11 +36,7 @@ pub fn translate(group: &Group, draft: Draft) -> (Value, Diagnostics) {
     let url = url_of(&group.module);
     let id = reg.add(
         url,
-        Document {
-            path: PathBuf::from(&group.module),
-            value: group.schema.clone(),
-            positions: Default::default(),
-        },
+        Document::new(PathBuf::from(&group.module), group.schema.clone()),
     );
     let mut diags = Diagnostics::default();
     let loc = Loc {
