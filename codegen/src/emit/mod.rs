@@ -289,11 +289,12 @@ struct ModuleMembers<'s> {
 }
 
 /// The items of one module tree: named types to define (type, validator
-/// node) and types an older version defines alike, to re-export.
+/// node) and types an older version defines alike, to re-export (type, the
+/// type it is).
 #[derive(Default)]
 struct Members {
     defined: Vec<(TypeId, NodeId)>,
-    reexported: Vec<TypeId>,
+    reexported: Vec<(TypeId, TypeId)>,
 }
 
 impl<'s> ModuleMembers<'s> {
@@ -310,8 +311,10 @@ impl<'s> ModuleMembers<'s> {
             m.of_module(&types.get(id).module).defined.push((id, node));
         }
         for (id, def) in types.types.iter().enumerate() {
-            if def.same_as.is_some() && def.module.first() == Some(&source.module) {
-                m.of_module(&def.module).reexported.push(id);
+            if let Some(keep) = def.same_as
+                && def.module.first() == Some(&source.module)
+            {
+                m.of_module(&def.module).reexported.push((id, keep));
             }
         }
         m
@@ -345,12 +348,10 @@ fn emit_module(
             .push(types::emit_type(cx, id, lowered.node(node), &validator));
     }
     // A type an older version defines alike is that type, re-exported.
-    for &id in &members.reexported {
+    for &(id, keep) in &members.reexported {
         let def = cx.types.get(id);
-        if let Some(keep) = def.same_as {
-            let path = types::type_path(cx.types, keep, &def.module);
-            tree.at(&def.module).items.push(quote! { pub use #path; });
-        }
+        let path = types::type_path(cx.types, keep, &def.module);
+        tree.at(&def.module).items.push(quote! { pub use #path; });
     }
     if let Some(child) = child {
         for event in source.events.iter().filter(|e| e.module == child) {

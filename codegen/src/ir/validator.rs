@@ -291,11 +291,21 @@ impl Lowerer<'_> {
     /// `file#/pointer` of `loc`, as [`Registry::display`] writes it.
     fn origin(&mut self, loc: &Loc) -> String {
         let relative_to = &self.opts.relative_to;
-        let (of, file) = self.graph.file_names.entry(loc.doc).or_default();
-        if file.is_empty() || of != relative_to {
-            *of = relative_to.clone();
-            *file = self.reg.display_file(loc.doc, relative_to.as_deref());
-        }
+        let written = self.graph.file_names.get(&loc.doc);
+        let file = match written {
+            Some((of, file)) if of == relative_to => file,
+            _ => {
+                let file = self.reg.display_file(loc.doc, relative_to.as_deref());
+                let entry = (relative_to.clone(), file);
+                &self
+                    .graph
+                    .file_names
+                    .entry(loc.doc)
+                    .insert_entry(entry)
+                    .into_mut()
+                    .1
+            }
+        };
         format!("{file}#{}", loc.pointer)
     }
 

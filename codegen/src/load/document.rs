@@ -21,7 +21,8 @@ pub struct Document {
     /// a diagnostic first asks (most documents never need them, and a
     /// large catalog's loading spent a fifth of its time recording them).
     positions: OnceLock<HashMap<String, (usize, usize)>>,
-    /// The JSON text the positions are read from, until they are.
+    /// The JSON text the positions are read from (`None` for YAML, whose
+    /// loader gives them at once, and for documents built in memory).
     json_text: Option<Arc<str>>,
 }
 
